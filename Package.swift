@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "papersite",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "papersite", targets: ["papersite"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    ],
+    targets: [
+        // Debian: libcmark-gfm-dev, libcmark-gfm-extensions-dev (pkg-config libcmark-gfm).
+        .systemLibrary(
+            name: "CCmarkGFM",
+            pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        // The only code that touches the cmark-gfm C API.
+        .target(name: "PaperMarkdown", dependencies: ["CCmarkGFM"]),
+        // One system call that Swift's Glibc module lacks (renameat2).
+        .target(name: "CSystemShims"),
+        // The build pipeline, one folder per stage.
+        .target(
+            name: "PapersiteCore",
+            dependencies: [
+                "PaperMarkdown",
+                "CSystemShims",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        // The command line: arguments, terminal, exit codes.
+        .executableTarget(
+            name: "papersite",
+            dependencies: [
+                "PapersiteCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PaperMarkdownTests", dependencies: ["PaperMarkdown"]),
+        .testTarget(name: "PapersiteCoreTests", dependencies: ["PapersiteCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "PapersiteCLITests", dependencies: ["papersite"]),
+    ]
+)

@@ -1,0 +1,70 @@
+/// Turns plain text (an abstract scraped from a listing, as arXiv writes
+/// them) into Markdown that renders as the same text: Markdown punctuation
+/// is escaped, while math spans and URLs are kept as they are so that math
+/// still typesets and URLs still become links. The LaTeX habits of arXiv
+/// abstracts are tidied: `\%` → `%`, ``` ``quoted'' ``` → “quoted”,
+/// `~` → space.
+public enum PlainText {
+    public static func markdown(from text: String) -> String {
+        let chars = Array(text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        out.reserveCapacity(chars.count + chars.count / 8)
+        var i = 0
+        func append(_ s: String) { out.append(contentsOf: s.unicodeScalars) }
+        while i < chars.count {
+            let c = chars[i]
+            let next: Unicode.Scalar? = i + 1 < chars.count ? chars[i + 1] : nil
+            if c == "\\", let n = next {
+                if "%&_#$".unicodeScalars.contains(n) {
+                    out.append("\\"); out.append(n)  // LaTeX escape → Markdown escape: the literal character
+                    i += 2
+                    continue
+                }
+                if n == "(" || n == "[" {
+                    if let end = MathSpans.findBackslashClose(chars, from: i + 2, closer: n == "(" ? ")" : "]") {
+                        out.append(contentsOf: chars[i..<(end + 2)])
+                        i = end + 2
+                        continue
+                    }
+                }
+            }
+            if c == "$" {
+                if next == "$", let end = MathSpans.findDoubleDollarClose(chars, from: i + 2) {
+                    out.append(contentsOf: chars[i..<(end + 2)])
+                    i = end + 2
+                    continue
+                }
+                if next != "$", let end = MathSpans.findInlineDollarClose(chars, from: i + 1) {
+                    out.append(contentsOf: chars[i...end])
+                    i = end + 1
+                    continue
+                }
+            }
+            let atWordStart = i == 0 || chars[i - 1] == " " || chars[i - 1] == "\n" || chars[i - 1] == "(" || chars[i - 1] == "~"
+            if atWordStart && startsURL(chars, at: i) {
+                while i < chars.count && chars[i] != " " && chars[i] != "\n" && chars[i] != "\t" {
+                    out.append(chars[i])
+                    i += 1
+                }
+                continue
+            }
+            if c == "`" && next == "`" { append("\u{201C}"); i += 2; continue }
+            if c == "'" && next == "'" { append("\u{201D}"); i += 2; continue }
+            if c == "~" { out.append(" "); i += 1; continue }
+            if c.isASCII && MathSpans.isASCIIPunctuation(c) {
+                out.append("\\")
+            }
+            out.append(c)
+            i += 1
+        }
+        return String(out)
+    }
+
+    private static func startsURL(_ chars: [Unicode.Scalar], at i: Int) -> Bool {
+        for prefix in ["https://", "http://", "www."] {
+            let p = Array(prefix.unicodeScalars)
+            if i + p.count <= chars.count && Array(chars[i..<(i + p.count)]) == p { return true }
+        }
+        return false
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+
+/// What a build is asked to do.
+public struct BuildOptions: Sendable {
+    public var siteRoot: URL
+    public var output: URL
+    public var baseURL: String?
+    public var includeDrafts: Bool
+
+    public init(siteRoot: URL, output: URL, baseURL: String? = nil, includeDrafts: Bool = false) {
+        self.siteRoot = siteRoot
+        self.output = output
+        self.baseURL = baseURL
+        self.includeDrafts = includeDrafts
+    }
+}
+
+/// What a build made.
+public struct BuildSummary: Sendable {
+    public var papers: Int
+    public var tags: Int
+    /// HTML pages written.
+    public var pages: Int
+    /// All files written, feeds and assets included.
+    public var files: Int
+    public var warnings: [Diagnostic]
+}
+
+/// The build, as a list of stages. Each stage is a value-to-value step;
+/// only the last one writes. Any stage that fails stops the build with all
+/// the problems it found, and the output folder stays as it was.
+public struct SiteBuilder: Sendable {
+    public let options: BuildOptions
+
+    public init(options: BuildOptions) {
+        self.options = options
+    }
+
+    public func build() throws(BuildFailure) -> BuildSummary {
+        let root = options.siteRoot
+        let writer = OutputWriter(output: options.output, siteRoot: root)
+        try writer.checkSafe()                                                   // 0. refuse a dangerous output
+        var config = try ConfigLoader(siteRoot: root).load()                     // 1. settings
+        try applyOverrides(&config)
+        let theme = try ThemeLoader(siteRoot: root).load(named: config.theme)    // 2. theme, checked whole
+        let content = ContentLoader(siteRoot: root, includeDrafts: options.includeDrafts).load()  // 3. records
+        if content.diagnostics.contains(where: { $0.severity == .error }) { throw BuildFailure(content.diagnostics) }
+        var warnings = content.diagnostics
+        if !config.baseURLWasSet && options.baseURL == nil {
+            warnings.append(.warning("'base_url' is not set; feeds and the sitemap use \(config.baseURL)", at: SourceLocation(file: ConfigLoader.file)))
+        }
+        let index = SiteIndexer(config: config).index(content)                   // 4. order, tags
+        let renderer = SiteRenderer(config: config, index: index, theme: theme)  // 5. Markdown
+        let plan = renderer.plan()                                               // 6. the list of files
+        let assets = try staticAssets(theme: theme, planned: Set(plan.map(\.file)))
+        let staging = try writer.makeStaging()                                   // 7. render and write
+        do {
+            try writer.makeFolders(for: plan.map(\.file) + assets.map(\.file), in: staging)
+            try renderAndWrite(plan, with: renderer, into: staging)
+            for asset in assets { try OutputWriter.copy(asset.source, to: asset.file, in: staging) }
+            try writer.commit(staging)                                           // 8. swap in
+        } catch {
+            writer.abandon(staging)
+            throw error
+        }
+        return BuildSummary(papers: index.papers.count, tags: index.tags.count,
+                            pages: plan.filter { $0.job.isHTML }.count, files: plan.count + assets.count + 1,
+                            warnings: warnings)
+    }
+
+    private func applyOverrides(_ config: inout SiteConfig) throws(BuildFailure) {
+        guard let base = options.baseURL else { return }
+        guard let normalised = ConfigLoader.normaliseBaseURL(base) else {
+            throw BuildFailure([.error("--base-url must be an absolute http(s) URL such as https://example.org/papers/", at: nil)])
+        }
+        config.baseURL = normalised
+        config.baseURLWasSet = true
+    }
+
+    /// Renders the planned files on all cores and writes each as soon as it is made.
+    private func renderAndWrite(_ plan: [(job: OutputJob, file: String)], with renderer: SiteRenderer, into staging: URL) throws(BuildFailure) {
+        let failures = FailureBox()
+        DispatchQueue.concurrentPerform(iterations: plan.count) { i in
+            let text = renderer.render(plan[i].job)
+            do throws(BuildFailure) { try OutputWriter.write(text, to: plan[i].file, in: staging) } catch { failures.add(error) }
+        }
+        if let first = failures.sorted.first { throw first }
+    }
+
+    /// Theme static files, then `content/static` (which overrides the theme's).
+    private func staticAssets(theme: Theme, planned: Set<String>) throws(BuildFailure) -> [(source: URL, file: String)] {
+        var chosen: [String: URL] = [:]
+        for file in theme.staticFiles { chosen[file] = options.siteRoot.appendingPathComponent("\(theme.folder)/static/\(file)") }
+        for file in ContentLoader.files(under: "content/static", in: options.siteRoot) {
+            chosen[String(file.dropFirst("content/static/".count))] = options.siteRoot.appendingPathComponent(file)
+        }
+        var log = DiagnosticLog()
+        for file in chosen.keys.sorted() where planned.contains(file) || file == OutputWriter.marker {
+            log.error("this static file would overwrite a page the site makes (\(file))", at: SourceLocation(file: chosen[file]!.path.replacingOccurrences(of: options.siteRoot.standardizedFileURL.path + "/", with: "")))
+        }
+        if log.hasErrors { throw BuildFailure(log.sorted) }
+        return chosen.keys.sorted().map { (chosen[$0]!, $0) }
+    }
+}
+
+/// Collects errors from parallel workers.
+final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var failures: [BuildFailure] = []
+
+    func add(_ failure: BuildFailure) { lock.withLock { failures.append(failure) } }
+
+    var sorted: [BuildFailure] {
+        lock.withLock { failures.sorted { $0.description < $1.description } }
+    }
+}

@@ -1,0 +1,71 @@
+/// The site as readers find it: papers newest first, tags with their
+/// papers, pages in menu order. Built once from the loaded records; every
+/// later stage reads it.
+public struct SiteIndex: Sendable {
+    /// Newest first; same day: in source order.
+    public var papers: [Paper]
+    /// The tags of each paper (same order as `papers`): the record's own, then those from rules.
+    public var paperTags: [[Tag]]
+    /// All tags, by name.
+    public var tags: [Tag]
+    /// For each tag slug, the indices into `papers` of its papers, newest first.
+    public var papersByTag: [String: [Int]]
+    /// Menu order: weight, then title.
+    public var pages: [StandalonePage]
+
+    public func papers(tagged slug: String) -> [Int] { papersByTag[slug] ?? [] }
+}
+
+/// Builds the `SiteIndex`.
+public struct SiteIndexer: Sendable {
+    public let config: SiteConfig
+
+    public init(config: SiteConfig) {
+        self.config = config
+    }
+
+    public func index(_ content: LoadedContent) -> SiteIndex {
+        let papers = content.papers.enumerated().sorted { a, b in
+            if a.element.published != b.element.published { return a.element.published > b.element.published }
+            if a.element.source != b.element.source { return a.element.source < b.element.source }
+            return a.offset < b.offset
+        }.map(\.element)
+
+        let matcher = TagMatcher(rules: config.tagRules)
+        var ruleTags = [[String]](repeating: [], count: papers.count)
+        if !config.tagRules.isEmpty {
+            ruleTags.withUnsafeMutableBufferPointer { buffer in
+                let slots = UnsafeSendableBuffer(buffer)
+                DispatchQueue.concurrentPerform(iterations: papers.count) { i in
+                    slots[i] = matcher.tags(for: papers[i].title + "\n" + papers[i].abstract)
+                }
+            }
+        }
+
+        // One display name per slug: a rule's name, else the first spelling met.
+        var names: [String: String] = [:]
+        for rule in config.tagRules { names[Slug.make(rule.tag)] = rule.tag }
+        for paper in papers {
+            for name in paper.tags where names[Slug.make(name)] == nil { names[Slug.make(name)] = name }
+        }
+
+        var paperTags: [[Tag]] = []
+        var byTag: [String: [Int]] = [:]
+        for (i, paper) in papers.enumerated() {
+            var seen = Set<String>()
+            var tags: [Tag] = []
+            for name in paper.tags + ruleTags[i] {
+                let slug = Slug.make(name)
+                guard seen.insert(slug).inserted else { continue }
+                tags.append(Tag(name: names[slug] ?? name, slug: slug))
+                byTag[slug, default: []].append(i)
+            }
+            paperTags.append(tags)
+        }
+        let tags = byTag.keys.map { Tag(name: names[$0] ?? $0, slug: $0) }.sorted()
+        let pages = content.pages.sorted { ($0.weight, $0.title, $0.slug) < ($1.weight, $1.title, $1.slug) }
+        return SiteIndex(papers: papers, paperTags: paperTags, tags: tags, papersByTag: byTag, pages: pages)
+    }
+}
+
+import Foundation

@@ -1,0 +1,111 @@
+import Foundation
+
+/// A calendar day (proleptic Gregorian, no time zone): papers are dated by
+/// day, and feeds put them at midnight UTC. Hand-written rather than
+/// Foundation's `Date` + `DateFormatter` so that parsing and formatting are
+/// exact, locale-free and fast.
+public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    /// Returns nil unless the date exists (`2025-02-30` does not).
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...9999).contains(year), (1...12).contains(month),
+              (1...Day.daysIn(month: month, year: year)).contains(day) else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses `YYYY-MM-DD` (a trailing time such as `T10:00:00Z` is ignored).
+    public init?(iso text: String) {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let scalars = Array(t.utf8)
+        guard scalars.count >= 10, scalars[4] == UInt8(ascii: "-"), scalars[7] == UInt8(ascii: "-") else { return nil }
+        if scalars.count > 10 {
+            let sep = scalars[10]
+            guard sep == UInt8(ascii: "T") || sep == UInt8(ascii: " ") || sep == UInt8(ascii: "t") else { return nil }
+        }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for i in range {
+                let c = scalars[i]
+                guard c >= 48 && c <= 57 else { return nil }
+                value = value * 10 + Int(c - 48)
+            }
+            return value
+        }
+        guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    public static func isLeap(_ year: Int) -> Bool {
+        (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    }
+
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+    public var daysSinceEpoch: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    /// 0 = Sunday ... 6 = Saturday.
+    public var weekday: Int {
+        let d = (daysSinceEpoch + 4) % 7
+        return d < 0 ? d + 7 : d
+    }
+
+    static let monthNames = ["January", "February", "March", "April", "May", "June", "July",
+                             "August", "September", "October", "November", "December"]
+    static let weekdayAbbreviations = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+
+    private static func pad(_ n: Int, _ width: Int) -> String {
+        let s = String(n)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+
+    /// `2025-03-14`
+    public var iso: String { "\(Day.pad(year, 4))-\(Day.pad(month, 2))-\(Day.pad(day, 2))" }
+    /// `2025-03-14T00:00:00Z` (RFC 3339, for Atom)
+    public var rfc3339: String { iso + "T00:00:00Z" }
+    /// `Fri, 14 Mar 2025 00:00:00 +0000` (RFC 822, for RSS)
+    public var rfc822: String {
+        let mon = String(Day.monthNames[month - 1].prefix(3))
+        return "\(Day.weekdayAbbreviations[weekday]), \(Day.pad(day, 2)) \(mon) \(Day.pad(year, 4)) 00:00:00 +0000"
+    }
+    /// `14 March 2025`
+    public var long: String { "\(day) \(Day.monthNames[month - 1]) \(year)" }
+    /// `March 2025`
+    public var monthAndYear: String { "\(Day.monthNames[month - 1]) \(year)" }
+
+    public var description: String { iso }
+
+    public static func < (a: Day, b: Day) -> Bool {
+        (a.year, a.month, a.day) < (b.year, b.month, b.day)
+    }
+
+    /// Month number for an English month name or its abbreviation (`Mar`, `March`, `Sept`).
+    public static func month(named name: String) -> Int? {
+        let n = name.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        guard n.count >= 3 else { return nil }
+        for (i, full) in monthNames.enumerated() {
+            let f = full.lowercased()
+            if f == n || (f.hasPrefix(n) && (n.count == 3 || n == "sept")) { return i + 1 }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// Checks and normalises the identifiers and links a record may carry.
+enum Identifiers {
+    /// `arXiv:2403.01234v2`, `2403.01234`, `https://arxiv.org/abs/hep-th/9711200v1`
+    /// → (`2403.01234`, 2) ...; nil if it is not an arXiv identifier.
+    static func arxiv(_ text: String) -> (id: String, version: Int?)? {
+        var t = text.trimmingCharacters(in: .whitespaces)
+        for prefix in ["https://arxiv.org/abs/", "http://arxiv.org/abs/", "https://arxiv.org/pdf/", "arxiv:", "arXiv:"] where t.lowercased().hasPrefix(prefix.lowercased()) {
+            t = String(t.dropFirst(prefix.count))
+        }
+        if t.hasSuffix(".pdf") { t = String(t.dropLast(4)) }
+        let modern = #"^(\d{4}\.\d{4,5})(v(\d+))?$"#
+        let legacy = #"^([a-z][a-z-]*(\.[A-Z]{2})?/\d{7})(v(\d+))?$"#
+        for (pattern, versionGroup) in [(modern, 3), (legacy, 4)] {
+            guard let regex = try? NSRegularExpression(pattern: pattern),
+                  let match = regex.firstMatch(in: t, range: NSRange(t.startIndex..., in: t)) else { continue }
+            let id = String(t[Range(match.range(at: 1), in: t)!])
+            let version = Range(match.range(at: versionGroup), in: t).flatMap { Int(t[$0]) }
+            return (id, version)
+        }
+        return nil
+    }
+
+    /// `https://doi.org/10.1000/XYZ` → `10.1000/XYZ`; nil if it is not a DOI.
+    static func doi(_ text: String) -> String? {
+        var t = text.trimmingCharacters(in: .whitespaces)
+        for prefix in ["https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"] where t.lowercased().hasPrefix(prefix) {
+            t = String(t.dropFirst(prefix.count))
+        }
+        guard t.hasPrefix("10."), let slash = t.firstIndex(of: "/"), t.index(after: slash) < t.endIndex,
+              !t.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "<" || $0 == ">" }) else { return nil }
+        return t
+    }
+
+    /// True for an absolute http(s) URL without spaces (the only links a record may give).
+    static func isWebURL(_ text: String) -> Bool {
+        guard !text.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "<" || $0 == ">" || $0 == "`" }),
+              let c = URLComponents(string: text), let scheme = c.scheme?.lowercased(),
+              scheme == "http" || scheme == "https", let host = c.host, !host.isEmpty else { return false }
+        return true
+    }
+}
+
+/// Text cleaning shared by the readers.
+enum TextCleaning {
+    /// Collapses runs of whitespace (newlines included) to one space and
+    /// drops control and bidirectional-override characters.
+    static func line(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isWhitespace {
+                pendingSpace = true
+                continue
+            }
+            if isInvisibleControl(scalar) { continue }
+            if pendingSpace && !out.isEmpty { out.append(" ") }
+            pendingSpace = false
+            out.unicodeScalars.append(scalar)
+        }
+        return out
+    }
+
+    /// Drops control characters (but not newlines and tabs) and bidi overrides from a block of text.
+    static func block(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { isInvisibleControl($0) && $0 != "\n" && $0 != "\t" }) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars where !(isInvisibleControl(scalar) && scalar != "\n" && scalar != "\t") {
+            out.append(scalar)
+        }
+        return String(out)
+    }
+
+    static func isInvisibleControl(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x00...0x1F, 0x7F...0x9F: return true
+        case 0x202A...0x202E, 0x2066...0x2069: return true  // bidi embeddings, overrides, isolates
+        case 0xFFFE, 0xFFFF: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// URL slugs: lowercase ASCII letters, digits and single hyphens.
+public enum Slug {
+    /// `Vision Transformers: A Survey` → `vision-transformers-a-survey`.
+    /// Accents are folded (`Schrödinger` → `schrodinger`); other scripts are
+    /// dropped, and an empty result becomes `untitled`. Long slugs are cut at
+    /// a word boundary near `maxLength`.
+    public static func make(_ text: String, maxLength: Int = 80) -> String {
+        let folded = text.applyingTransform(.stripDiacritics, reverse: false) ?? text
+        var out = ""
+        out.reserveCapacity(folded.utf8.count)
+        var pendingHyphen = false
+        for scalar in folded.unicodeScalars {
+            let v = scalar.value
+            let isDigit = v >= 48 && v <= 57
+            let isUpper = v >= 65 && v <= 90
+            let isLower = v >= 97 && v <= 122
+            if isDigit || isUpper || isLower {
+                if pendingHyphen && !out.isEmpty { out.append("-") }
+                pendingHyphen = false
+                out.unicodeScalars.append(isUpper ? Unicode.Scalar(v + 32)! : scalar)
+            } else if scalar == "+" {
+                if pendingHyphen && !out.isEmpty { out.append("-") }
+                pendingHyphen = false
+                out.append("plus")
+            } else if scalar == "ß" {
+                if pendingHyphen && !out.isEmpty { out.append("-") }
+                pendingHyphen = false
+                out.append("ss")
+            } else if scalar == "'" || scalar == "’" {
+                continue  // "Don't" → "dont"
+            } else {
+                pendingHyphen = true
+            }
+        }
+        if out.count > maxLength {
+            let cut = out.prefix(maxLength)
+            if let lastHyphen = cut.lastIndex(of: "-"), cut.distance(from: cut.startIndex, to: lastHyphen) > maxLength / 2 {
+                out = String(cut[..<lastHyphen])
+            } else {
+                out = String(cut)
+            }
+        }
+        return out.isEmpty ? "untitled" : out
+    }
+
+    /// True if `text` is already a valid slug.
+    public static func isValid(_ text: String) -> Bool {
+        guard !text.isEmpty, text.utf8.count <= 200, !text.hasPrefix("-"), !text.hasSuffix("-") else { return false }
+        return text.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 46 || $0 == 95 }
+            && !text.contains("..")
+    }
+}

@@ -1,0 +1,36 @@
+/// Where things are: every link in the output goes through here, so the
+/// site works under a base path (`https://example.org/group/papers/`).
+public struct SiteURLs: Sendable {
+    /// Absolute, ending in `/`.
+    public let baseURL: String
+    /// Path part of the base URL, starting and ending with `/`.
+    public let basePath: String
+
+    public init(config: SiteConfig) {
+        baseURL = config.baseURL
+        basePath = config.basePath
+    }
+
+    /// A root-relative link: `papers/x/` → `/group/papers/x/`.
+    public func path(_ relative: String) -> String { basePath + relative }
+
+    /// An absolute URL, for feeds, the sitemap and canonical links.
+    public func absolute(_ relative: String) -> String { baseURL + relative }
+
+    // Relative locations of the site's pages (each a folder with index.html).
+    static func home(page: Int) -> String { page <= 1 ? "" : "page/\(page)/" }
+    static func paper(_ slug: String) -> String { "papers/\(slug)/" }
+    static let tagIndex = "tags/"
+    static func tag(_ slug: String, page: Int = 1) -> String { page <= 1 ? "tags/\(slug)/" : "tags/\(slug)/page/\(page)/" }
+    static func tagRSS(_ slug: String) -> String { "tags/\(slug)/feed.xml" }
+    static func tagAtom(_ slug: String) -> String { "tags/\(slug)/atom.xml" }
+    static func standalone(_ slug: String) -> String { "\(slug)/" }
+    static let rss = "feed.xml"
+    static let atom = "atom.xml"
+    static let sitemap = "sitemap.xml"
+
+    /// The file a relative location is written to: `papers/x/` → `papers/x/index.html`.
+    static func file(for relative: String) -> String {
+        relative.isEmpty || relative.hasSuffix("/") ? relative + "index.html" : relative
+    }
+}

@@ -1,0 +1,26 @@
+/// The first sentences of a text, for list cards, feeds and meta descriptions.
+enum Summary {
+    static func firstSentences(of text: String, maxLength: Int = 280) -> String {
+        let clean = TextCleaning.line(text)
+        guard clean.count > maxLength else { return clean }
+        var result = ""
+        var sentence = ""
+        var previous: Character = " "
+        for ch in clean {
+            sentence.append(ch)
+            if ch == " " && (previous == "." || previous == "?" || previous == "!") {
+                if result.count + sentence.count > maxLength { break }
+                result += sentence
+                sentence = ""
+            }
+            previous = ch
+        }
+        if !result.isEmpty { return String(result.dropLast()) }
+        // One long sentence: cut at a word boundary.
+        let cut = clean.prefix(maxLength)
+        let end = cut.lastIndex(of: " ") ?? cut.endIndex
+        return String(cut[..<end]).trimmingCharacters(in: .punctuationCharacters) + "…"
+    }
+}
+
+import Foundation

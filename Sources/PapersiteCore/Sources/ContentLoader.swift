@@ -1,0 +1,155 @@
+import Foundation
+
+/// Everything read from `content/`: the paper records and pages, with the
+/// problems found on the way.
+public struct LoadedContent: Sendable {
+    public var papers: [Paper]
+    public var pages: [StandalonePage]
+    public var diagnostics: [Diagnostic]
+}
+
+/// Finds the source files under `content/papers/` and `content/pages/`,
+/// reads them in parallel with the reader for each format, and makes slugs
+/// unique. Files are taken in path order, so the result never depends on
+/// the file system or on threads.
+public struct ContentLoader: Sendable {
+    public let siteRoot: URL
+    public let includeDrafts: Bool
+
+    public init(siteRoot: URL, includeDrafts: Bool) {
+        self.siteRoot = siteRoot
+        self.includeDrafts = includeDrafts
+    }
+
+    /// Formats that later versions read; named so that a user is told, not ignored.
+    static let plannedExtensions: Set<String> = ["bib", "xml", "jsonl"]
+
+    public func load() -> LoadedContent {
+        var log = DiagnosticLog()
+        let paperFiles = Self.files(under: "content/papers", in: siteRoot)
+        let pageFiles = Self.files(under: "content/pages", in: siteRoot)
+
+        var results = [(papers: [Paper], diagnostics: [Diagnostic])](repeating: ([], []), count: paperFiles.count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            let slots = UnsafeSendableBuffer(buffer)
+            DispatchQueue.concurrentPerform(iterations: paperFiles.count) { i in
+                slots[i] = readPaperFile(paperFiles[i])
+            }
+        }
+        var papers: [Paper] = []
+        for r in results {
+            papers.append(contentsOf: r.papers)
+            log.append(contentsOf: r.diagnostics)
+        }
+
+        var pages: [StandalonePage] = []
+        for file in pageFiles {
+            guard file.hasSuffix(".md") else {
+                log.warning("ignored: pages are Markdown files (.md)", at: SourceLocation(file: file))
+                continue
+            }
+            do {
+                let text = try SourceText.load(siteRoot.appendingPathComponent(file), as: file)
+                let (page, diagnostics) = PageReader().read(text, file: file)
+                log.append(contentsOf: diagnostics)
+                if let page, includeDrafts || !page.draft { pages.append(page) }
+            } catch {
+                log.append(error)
+            }
+        }
+
+        if !includeDrafts { papers.removeAll { $0.draft } }
+        papers = SlugAssigner.assign(papers, log: &log)
+        var seenPageSlugs: [String: SourceLocation] = [:]
+        for page in pages {
+            if let first = seenPageSlugs[page.slug] {
+                log.error("the page slug '\(page.slug)' is already used by \(first.file)", at: page.source)
+            }
+            seenPageSlugs[page.slug] = page.source
+        }
+        return LoadedContent(papers: papers, pages: pages, diagnostics: log.sorted)
+    }
+
+    private func readPaperFile(_ file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
+        let ext = (file as NSString).pathExtension.lowercased()
+        let location = SourceLocation(file: file)
+        switch ext {
+        case "md", "markdown", "txt":
+            let text: String
+            do { text = try SourceText.load(siteRoot.appendingPathComponent(file), as: file) } catch { return ([], [error]) }
+            if ext == "txt" {
+                return ListingReader().read(text, file: file)
+            }
+            let (paper, diagnostics) = MarkdownPaperReader().read(text, file: file)
+            return (paper.map { [$0] } ?? [], diagnostics)
+        case _ where Self.plannedExtensions.contains(ext):
+            return ([], [.warning("ignored: .\(ext) files are not read yet", at: location)])
+        default:
+            return ([], [.warning("ignored: not a paper format papersite reads (.md, .txt)", at: location)])
+        }
+    }
+
+    /// Regular files under `folder` (relative to the site), sorted, hidden files skipped.
+    /// Symbolic links are not followed.
+    static func files(under folder: String, in root: URL) -> [String] {
+        let base = root.appendingPathComponent(folder)
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: base.path, isDirectory: &isDir), isDir.boolValue,
+              let enumerator = fm.enumerator(atPath: base.path) else { return [] }
+        var files: [String] = []
+        while let item = enumerator.nextObject() as? String {
+            let name = (item as NSString).lastPathComponent
+            if name.hasPrefix(".") {
+                if let type = enumerator.fileAttributes?[.type] as? FileAttributeType, type == .typeDirectory {
+                    enumerator.skipDescendants()
+                }
+                continue
+            }
+            guard let type = enumerator.fileAttributes?[.type] as? FileAttributeType, type == .typeRegular else { continue }
+            files.append(folder + "/" + item)
+        }
+        return files.sorted()
+    }
+}
+
+/// Gives each paper a unique slug. Explicit slugs must be unique; derived
+/// slugs that collide get `-2`, `-3`, ... in source order, with a warning.
+enum SlugAssigner {
+    static func assign(_ papers: [Paper], log: inout DiagnosticLog) -> [Paper] {
+        var taken: [String: SourceLocation] = [:]
+        var result = papers
+        for i in result.indices where result[i].slugIsExplicit {
+            if let first = taken[result[i].slug] {
+                log.error("the slug '\(result[i].slug)' is already used by the paper at \(first)", at: result[i].source)
+            } else {
+                taken[result[i].slug] = result[i].source
+            }
+        }
+        for i in result.indices where !result[i].slugIsExplicit {
+            let base = result[i].slug
+            guard let first = taken[base] else {
+                taken[base] = result[i].source
+                continue
+            }
+            var n = 2
+            while taken["\(base)-\(n)"] != nil { n += 1 }
+            let slug = "\(base)-\(n)"
+            log.warning("the slug '\(base)' is already used by the paper at \(first); this paper gets '\(slug)' (set 'slug' to choose)", at: result[i].source)
+            result[i].slug = slug
+            if result[i].key == base { result[i].key = slug }
+            taken[slug] = result[i].source
+        }
+        return result
+    }
+}
+
+/// Lets `concurrentPerform` fill distinct slots of one buffer.
+struct UnsafeSendableBuffer<Element>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Element>
+    init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
+    subscript(i: Int) -> Element {
+        get { buffer[i] }
+        nonmutating set { buffer[i] = newValue }
+    }
+}
