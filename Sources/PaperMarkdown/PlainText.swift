@@ -51,10 +51,17 @@ public enum PlainText {
             if c == "`" && next == "`" { append("\u{201C}"); i += 2; continue }
             if c == "'" && next == "'" { append("\u{201D}"); i += 2; continue }
             if c == "~" { out.append(" "); i += 1; continue }
-            if c.isASCII && MathSpans.isASCIIPunctuation(c) {
-                out.append("\\")
+            switch c {
+            // Entities, not backslashes: `\[` and `\(` would read as math delimiters.
+            case "[": append("&#91;")
+            case "]": append("&#93;")
+            case "(", ")": out.append(c)
+            case "<": append("&lt;")
+            case "&": append("&amp;")
+            default:
+                if c.isASCII && MathSpans.isASCIIPunctuation(c) { out.append("\\") }
+                out.append(c)
             }
-            out.append(c)
             i += 1
         }
         return String(out)

@@ -50,7 +50,7 @@ struct LinkView: MustacheParent, Sendable {
     func child(named name: String) -> Any? {
         switch name {
         case "label": label
-        case "url": url
+        case "url": url.isEmpty ? nil : url
         case "kind": kind
         case "current": current
         default: nil
@@ -110,6 +110,7 @@ struct PaperCardView: MustacheParent, Sendable {
         case "date_iso": dateISO
         case "date": date
         case "tags": tags.isEmpty ? nil : tags
+        case "has_tags": !tags.isEmpty
         case "summary": summary
         default: nil
         }
@@ -175,9 +176,11 @@ struct ListPageView: MustacheParent, Sendable {
         case "site": site
         case "heading": heading
         case "papers": papers.isEmpty ? nil : papers
+        case "has_papers": !papers.isEmpty
         case "pagination": pagination
         case "tag": tag
         case "tags": tags.isEmpty ? nil : tags
+        case "has_tags": !tags.isEmpty
         case "count": tag?.count
         default: meta.child(named: name)
         }
@@ -207,6 +210,7 @@ struct PaperPageView: MustacheParent, Sendable {
         case "site": site
         case "title": title
         case "authors": authors.isEmpty ? nil : authors
+        case "has_authors": !authors.isEmpty
         case "date_iso": dateISO
         case "date": date
         case "updated_iso": updatedISO
@@ -215,7 +219,9 @@ struct PaperPageView: MustacheParent, Sendable {
         case "arxiv": arxiv
         case "doi": doi
         case "tags": tags.isEmpty ? nil : tags
+        case "has_tags": !tags.isEmpty
         case "links": links.isEmpty ? nil : links
+        case "has_links": !links.isEmpty
         case "abstract_html": abstractHTML.isEmpty ? nil : abstractHTML
         case "notes_html": notesHTML.isEmpty ? nil : notesHTML
         default: meta.child(named: name)
@@ -233,6 +239,7 @@ struct TagIndexView: MustacheParent, Sendable {
         switch name {
         case "site": site
         case "tags": tags.isEmpty ? nil : tags
+        case "has_tags": !tags.isEmpty
         case "count": tags.count
         default: meta.child(named: name)
         }
@@ -309,7 +316,7 @@ struct FeedEntryView: MustacheParent, Sendable {
         case "updated_rfc3339": updatedRFC3339
         case "authors": authors.isEmpty ? nil : authors
         case "categories": categories.isEmpty ? nil : categories
-        case "content_html": contentHTML
+        case "content_html": contentHTML.isEmpty ? nil : contentHTML
         case "summary": summary
         default: nil
         }
