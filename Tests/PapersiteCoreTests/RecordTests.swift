@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+@testable import PapersiteCore
+
+@Suite struct DayTests {
+    @Test func parsesAndRejects() {
+        #expect(Day(iso: "2025-03-14") == Day(year: 2025, month: 3, day: 14))
+        #expect(Day(iso: "2024-02-29") != nil)
+        #expect(Day(iso: "2025-02-29") == nil)
+        #expect(Day(iso: "2025-13-01") == nil)
+        #expect(Day(iso: "2025-3-14") == nil)
+        #expect(Day(iso: "yesterday") == nil)
+        #expect(Day(iso: "2025-03-14T10:00:00Z")?.iso == "2025-03-14")
+    }
+
+    @Test func formatsForFeeds() {
+        let d = Day(year: 2025, month: 3, day: 14)!
+        #expect(d.rfc822 == "Fri, 14 Mar 2025 00:00:00 +0000")
+        #expect(d.rfc3339 == "2025-03-14T00:00:00Z")
+        #expect(d.long == "14 March 2025")
+        #expect(Day(year: 2000, month: 1, day: 1)!.rfc822 == "Sat, 01 Jan 2000 00:00:00 +0000")
+        #expect(Day(year: 1970, month: 1, day: 1)!.daysSinceEpoch == 0)
+    }
+
+    @Test func monthNames() {
+        #expect(Day.month(named: "Mar") == 3)
+        #expect(Day.month(named: "march") == 3)
+        #expect(Day.month(named: "Sept") == 9)
+        #expect(Day.month(named: "Ma") == nil)
+        #expect(Day.month(named: "Marc") == nil)
+    }
+}
+
+@Suite struct SlugTests {
+    @Test func makesReadableSlugs() {
+        #expect(Slug.make("Vision Transformers: A Survey") == "vision-transformers-a-survey")
+        #expect(Slug.make("Schrödinger's Cat & Friends") == "schrodingers-cat-friends")
+        #expect(Slug.make("DualDiff+: Dual-Branch Diffusion") == "dualdiffplus-dual-branch-diffusion")
+        #expect(Slug.make("日本語") == "untitled")
+        #expect(Slug.make("../../etc/passwd") == "etc-passwd")
+    }
+
+    @Test func cutsLongSlugsAtAWord() {
+        let slug = Slug.make(String(repeating: "word ", count: 40))
+        #expect(slug.count <= 80)
+        #expect(!slug.hasSuffix("-"))
+        #expect(slug.hasSuffix("word"))
+    }
+
+    @Test func validatesExplicitSlugs() {
+        #expect(Slug.isValid("my-paper_2.0"))
+        #expect(!Slug.isValid("../x"))
+        #expect(!Slug.isValid("a/b"))
+        #expect(!Slug.isValid("Upper"))
+        #expect(!Slug.isValid(""))
+    }
+
+    @Test func collisionsGetDeterministicSuffixes() {
+        let day = Day(year: 2025, month: 1, day: 1)!
+        let papers = [
+            Paper(title: "Same Title", published: day, source: SourceLocation(file: "a.md", line: 1)),
+            Paper(title: "Same Title", published: day, source: SourceLocation(file: "b.md", line: 1)),
+            Paper(title: "Same Title", published: day, source: SourceLocation(file: "c.md", line: 1)),
+        ]
+        var log = DiagnosticLog()
+        let result = SlugAssigner.assign(papers, log: &log)
+        #expect(result.map(\.slug) == ["same-title", "same-title-2", "same-title-3"])
+        #expect(log.items.count == 2)
+        #expect(log.items[0].description == "b.md:1: warning: the slug 'same-title' is already used by the paper at a.md:1; this paper gets 'same-title-2' (set 'slug' to choose)")
+    }
+}
+
+@Suite struct TagMatcherTests {
+    let rules = [
+        TagRule(tag: "Transformers", phrases: ["transformer*"], source: SourceLocation(file: "s")),
+        TagRule(tag: "Fine-Tuning", phrases: ["fine-tuning"], source: SourceLocation(file: "s")),
+        TagRule(tag: "RL", phrases: ["RL"], source: SourceLocation(file: "s")),
+        TagRule(tag: "Vision-Language", phrases: ["vision-language model"], source: SourceLocation(file: "s")),
+    ]
+
+    @Test func matchesWholeWordsCaseInsensitively() {
+        let m = TagMatcher(rules: rules)
+        #expect(m.tags(for: "Vision TRANSFORMERS at scale") == ["Transformers"])
+        #expect(m.tags(for: "We use RL here") == ["RL"])
+        #expect(m.tags(for: "CURL and URLs") == [])
+        #expect(m.tags(for: "untransformed") == [])
+    }
+
+    @Test func hyphensMatchSpaces() {
+        let m = TagMatcher(rules: rules)
+        #expect(m.tags(for: "fine tuning works") == ["Fine-Tuning"])
+        #expect(m.tags(for: "Fine-tuning works") == ["Fine-Tuning"])
+        #expect(m.tags(for: "finetuning works") == [])
+        #expect(m.tags(for: "a vision language  model") == ["Vision-Language"])
+    }
+
+    @Test func withoutStarTheWordMustEnd() {
+        let m = TagMatcher(rules: rules)
+        #expect(m.tags(for: "vision-language models") == [])
+    }
+}
+
+@Suite struct IdentifierTests {
+    @Test func arxivIdentifiers() {
+        #expect(Identifiers.arxiv("2403.01234")! == ("2403.01234", nil))
+        #expect(Identifiers.arxiv("arXiv:2403.01234v2")! == ("2403.01234", 2))
+        #expect(Identifiers.arxiv("https://arxiv.org/abs/hep-th/9711200v1")! == ("hep-th/9711200", 1))
+        #expect(Identifiers.arxiv("math.GT/0309136")! == ("math.GT/0309136", nil))
+        #expect(Identifiers.arxiv("not an id") == nil)
+        #expect(Identifiers.arxiv("2403.123") == nil)
+    }
+
+    @Test func dois() {
+        #expect(Identifiers.doi("10.1000/xyz123") == "10.1000/xyz123")
+        #expect(Identifiers.doi("https://doi.org/10.1145/3442188.3445922") == "10.1145/3442188.3445922")
+        #expect(Identifiers.doi("11.1/x") == nil)
+        #expect(Identifiers.doi("10.1000/a b") == nil)
+    }
+
+    @Test func webURLs() {
+        #expect(Identifiers.isWebURL("https://github.com/x/y"))
+        #expect(!Identifiers.isWebURL("javascript:alert(1)"))
+        #expect(!Identifiers.isWebURL("/relative"))
+        #expect(!Identifiers.isWebURL("https://x.org/\"onmouseover=\"a"))
+    }
+}
+
+@Suite struct SummaryTests {
+    @Test func keepsWholeSentences() {
+        let text = String(repeating: "This is a sentence of some length. ", count: 20)
+        let s = Summary.firstSentences(of: text, maxLength: 100)
+        #expect(s == "This is a sentence of some length. This is a sentence of some length.")
+    }
+
+    @Test func cutsOneLongSentenceAtAWord() {
+        let s = Summary.firstSentences(of: String(repeating: "word ", count: 100), maxLength: 50)
+        #expect(s.hasSuffix("word…"))
+        #expect(s.count <= 51)
+    }
+}

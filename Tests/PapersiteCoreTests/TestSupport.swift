@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+@testable import PapersiteCore
+
+/// The repository root (for the default theme and the example site).
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let fixturesRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+/// A site made for one test in a fresh temporary folder: the given files,
+/// plus a copy of the default theme unless the test brings its own.
+struct TestSite {
+    let root: URL
+
+    init(_ files: [String: String], theme: Bool = true) throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("papersite-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        if theme {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent("Themes"), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Themes/default"), to: root.appendingPathComponent("Themes/default"))
+        }
+        for (path, text) in files { try write(path, text) }
+    }
+
+    /// Copies a fixture folder (content/ and anything else) into a new test site.
+    init(fixture: String) throws {
+        try self.init([:])
+        let source = fixturesRoot.appendingPathComponent(fixture)
+        for item in try FileManager.default.contentsOfDirectory(atPath: source.path) where item != "expected" && item != "expected-diagnostics.txt" {
+            let target = root.appendingPathComponent(item)
+            if item == "Themes" { try FileManager.default.removeItem(at: root.appendingPathComponent("Themes")) }
+            try FileManager.default.copyItem(at: source.appendingPathComponent(item), to: target)
+        }
+    }
+
+    func write(_ path: String, _ text: String) throws {
+        try write(path, Data(text.utf8))
+    }
+
+    func write(_ path: String, _ data: Data) throws {
+        let url = root.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: url)
+    }
+
+    var output: URL { root.appendingPathComponent("public") }
+
+    @discardableResult
+    func build(baseURL: String? = nil, drafts: Bool = false, output: URL? = nil) throws(BuildFailure) -> BuildSummary {
+        try SiteBuilder(options: BuildOptions(siteRoot: root, output: output ?? self.output, baseURL: baseURL, includeDrafts: drafts)).build()
+    }
+
+    /// The diagnostics of a build that must fail, as printed.
+    func failingBuild() -> [String] {
+        do {
+            try build()
+            Issue.record("the build was expected to fail")
+            return []
+        } catch {
+            return error.diagnostics.map(\.description)
+        }
+    }
+
+    func read(_ path: String) throws -> String {
+        try String(contentsOf: output.appendingPathComponent(path), encoding: .utf8)
+    }
+
+    func exists(_ path: String) -> Bool {
+        FileManager.default.fileExists(atPath: output.appendingPathComponent(path).path)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: root) }
+}
+
+/// All files under a folder with their bytes, keyed by relative path.
+func tree(_ folder: URL) throws -> [String: Data] {
+    var result: [String: Data] = [:]
+    guard let e = FileManager.default.enumerator(atPath: folder.path) else { return result }
+    while let item = e.nextObject() as? String {
+        var isDir: ObjCBool = false
+        let url = folder.appendingPathComponent(item)
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue {
+            result[item] = try Data(contentsOf: url)
+        }
+    }
+    return result
+}
+
+/// A paper file with front matter.
+func paperFile(_ front: String, body: String = "An abstract.\n") -> String {
+    "---\n\(front)\n---\n\(body)"
+}
