@@ -86,7 +86,7 @@ import Testing
     @Test func yamlErrorsPointAtTheFileLine() {
         let (_, diagnostics) = read("---\ntitle: X\ndate: 2025-01-01\ntags: [a, b\n---\nBody\n")
         #expect(diagnostics.count == 1)
-        #expect(diagnostics[0] == "content/papers/x.md:5:1: error: YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence at line 4)")
+        #expect(diagnostics[0] == "content/papers/x.md:4:7: error: YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence that starts here; the problem shows at line 5, column 1)")
     }
 
     @Test func unknownKeysAreErrorsWithASuggestion() {

@@ -25,10 +25,9 @@ struct TestSite {
     init(fixture: String) throws {
         try self.init([:])
         let source = fixturesRoot.appendingPathComponent(fixture)
-        for item in try FileManager.default.contentsOfDirectory(atPath: source.path) where item != "expected" && item != "expected-diagnostics.txt" {
-            let target = root.appendingPathComponent(item)
-            if item == "Themes" { try FileManager.default.removeItem(at: root.appendingPathComponent("Themes")) }
-            try FileManager.default.copyItem(at: source.appendingPathComponent(item), to: target)
+        // Overlay: the fixture's files replace or add to the default site (theme included).
+        for (path, data) in try tree(source) where !path.hasPrefix("expected/") && path != "expected-diagnostics.txt" {
+            try write(path, data)
         }
     }
 

@@ -30,9 +30,11 @@ struct YAMLReader {
     private func diagnostic(for error: YamlError, yaml: String) -> Diagnostic {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
-            var message = "YAML syntax error: \(problem)"
-            if let context { message += " (\(context.text) at line \(firstLine + context.mark.line - 1))" }
-            return .error(message, at: location(mark))
+            // Point at where the unfinished construct began (an opening quote
+            // or bracket), and say where the problem showed.
+            guard let context else { return .error("YAML syntax error: \(problem)", at: location(mark)) }
+            let found = location(mark)
+            return .error("YAML syntax error: \(problem) (\(context.text) that starts here; the problem shows at line \(found.line), column \(found.column))", at: location(context.mark))
         case let .duplicatedKeysInMapping(duplicates, context):
             let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
             return .error("duplicate key \(keys) in the same mapping", at: location(context.mark))

@@ -1,0 +1,229 @@
+import Foundation
+import Testing
+@testable import PapersiteCore
+
+/// Whole sites built and compared with what they must produce.
+@Suite struct FixtureSiteTests {
+    /// Builds `Fixtures/basic-site` and compares every output file with
+    /// `Fixtures/basic-site/expected/`. Run with PAPERSITE_RECORD=1 to
+    /// rewrite the expected tree (the run then fails, so a recording is never
+    /// mistaken for a pass).
+    @Test func basicSiteMatchesExpectedOutput() throws {
+        let site = try TestSite(fixture: "basic-site")
+        defer { site.remove() }
+        let summary = try site.build()
+        #expect(summary.papers == 4)
+        let actual = try tree(site.output)
+        let expectedFolder = fixturesRoot.appendingPathComponent("basic-site/expected")
+        if ProcessInfo.processInfo.environment["PAPERSITE_RECORD"] == "1" {
+            try? FileManager.default.removeItem(at: expectedFolder)
+            for (path, data) in actual {
+                let url = expectedFolder.appendingPathComponent(path)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try data.write(to: url)
+            }
+            Issue.record("recorded \(actual.count) files into \(expectedFolder.path); run again without PAPERSITE_RECORD")
+            return
+        }
+        let expected = try tree(expectedFolder)
+        #expect(actual.keys.sorted() == expected.keys.sorted())
+        for path in expected.keys.sorted() where actual[path] != expected[path] {
+            let got = actual[path].map { String(decoding: $0, as: UTF8.self) } ?? "(missing)"
+            Issue.record("\(path) differs from the expected output:\n\(got)")
+        }
+    }
+
+    /// Each folder under Fixtures/invalid is a site that must fail with
+    /// exactly the diagnostics in its expected-diagnostics.txt, and must
+    /// leave the previous output untouched.
+    @Test(arguments: ["broken-yaml", "many-problems", "unknown-setting", "missing-partial", "bad-listing"])
+    func invalidSiteFailsWithExpectedDiagnostics(name: String) throws {
+        let site = try TestSite(fixture: "invalid/\(name)")
+        defer { site.remove() }
+        // A previous good output that must survive.
+        try FileManager.default.createDirectory(at: site.output, withIntermediateDirectories: true)
+        try Data("previous".utf8).write(to: site.output.appendingPathComponent("index.html"))
+        try Data().write(to: site.output.appendingPathComponent(OutputWriter.marker))
+        let before = try tree(site.output)
+
+        let diagnostics = site.failingBuild().joined(separator: "\n") + "\n"
+        let expectedURL = fixturesRoot.appendingPathComponent("invalid/\(name)/expected-diagnostics.txt")
+        if ProcessInfo.processInfo.environment["PAPERSITE_RECORD"] == "1" {
+            try Data(diagnostics.utf8).write(to: expectedURL)
+            Issue.record("recorded \(expectedURL.path)")
+            return
+        }
+        #expect(diagnostics == (try String(contentsOf: expectedURL, encoding: .utf8)))
+        #expect(try tree(site.output) == before)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.root.path).filter { $0.contains("papersite-tmp") }
+        #expect(leftovers == [])
+    }
+}
+
+@Suite struct SiteBuildTests {
+    let paper = paperFile("title: A Paper on Diffusion\nauthors: [Ada Lovelace]\ndate: 2025-01-02\ntags: [Generative Models]", body: "We study diffusion.\n")
+
+    @Test func twoBuildsAreByteIdentical() throws {
+        let site = try TestSite(fixture: "basic-site")
+        defer { site.remove() }
+        try site.build()
+        let first = try tree(site.output)
+        try site.build()
+        #expect(try tree(site.output) == first)
+        let elsewhere = site.root.appendingPathComponent("other-output")
+        try site.build(output: elsewhere)
+        #expect(try tree(elsewhere) == first)
+    }
+
+    @Test func everyLinkUsesTheBasePath() throws {
+        let site = try TestSite(["content/papers/p.md": paper, "content/site.yml": "base_url: https://example.org/group/papers\n"])
+        defer { site.remove() }
+        try site.build()
+        let home = try site.read("index.html")
+        #expect(home.contains("href=\"/group/papers/css/site.css\""))
+        #expect(home.contains("href=\"/group/papers/papers/a-paper-on-diffusion/\""))
+        #expect(home.contains("href=\"/group/papers/tags/generative-models/\""))
+        #expect(!home.contains("href=\"/papers/"))
+        let atom = try site.read("atom.xml")
+        #expect(atom.contains("<link rel=\"self\" type=\"application/atom+xml\" href=\"https://example.org/group/papers/atom.xml\"/>"))
+        #expect(atom.contains("<id>https://example.org/group/papers/papers/a-paper-on-diffusion/</id>"))
+        #expect(try site.read("robots.txt").contains("Sitemap: https://example.org/group/papers/sitemap.xml"))
+    }
+
+    @Test func baseURLFromTheCommandLineWins() throws {
+        let site = try TestSite(["content/papers/p.md": paper, "content/site.yml": "base_url: https://example.org/\n"])
+        defer { site.remove() }
+        try site.build(baseURL: "https://mirror.example.net/x/")
+        #expect(try site.read("feed.xml").contains("<link>https://mirror.example.net/x/</link>"))
+    }
+
+    @Test func draftsAreLeftOutUnlessAsked() throws {
+        let site = try TestSite(["content/papers/p.md": paper, "content/papers/d.md": paperFile("title: Draft\ndate: 2025-01-01\ndraft: true")])
+        defer { site.remove() }
+        #expect(try site.build().papers == 1)
+        #expect(!site.exists("papers/draft/index.html"))
+        #expect(try site.build(drafts: true).papers == 2)
+        #expect(site.exists("papers/draft/index.html"))
+    }
+
+    @Test func tagsComeFromRecordsAndRules() throws {
+        let site = try TestSite([
+            "content/papers/p.md": paper,
+            "content/site.yml": "tag_rules:\n  - {tag: Diffusion Models, match: [diffusion]}\n",
+        ])
+        defer { site.remove() }
+        #expect(try site.build().tags == 2)
+        let page = try site.read("papers/a-paper-on-diffusion/index.html")
+        #expect(page.contains(">Generative Models</a>"))
+        #expect(page.contains(">Diffusion Models</a>"))
+        #expect(site.exists("tags/diffusion-models/index.html"))
+        #expect(site.exists("tags/diffusion-models/atom.xml"))
+        #expect(site.exists("tags/generative-models/feed.xml"))
+        #expect(try site.read("tags/index.html").contains("Diffusion Models</span> <span class=\"count\">1 paper</span>"))
+    }
+
+    @Test func listsArePaginated() throws {
+        var files: [String: String] = ["content/site.yml": "papers_per_page: 2\n"]
+        for i in 1...5 { files["content/papers/p\(i).md"] = paperFile("title: Paper \(i)\ndate: 2025-01-0\(i)\ntags: [t]") }
+        let site = try TestSite(files)
+        defer { site.remove() }
+        try site.build()
+        #expect(site.exists("page/2/index.html"))
+        #expect(site.exists("page/3/index.html"))
+        #expect(!site.exists("page/4/index.html"))
+        #expect(site.exists("tags/t/page/3/index.html"))
+        let home = try site.read("index.html")
+        #expect(home.contains(">Paper 5</a>"))  // newest first
+        #expect(!home.contains(">Paper 3</a>"))
+        #expect(home.contains("rel=\"next\""))
+        #expect(try site.read("page/3/index.html").contains(">Paper 1</a>"))
+    }
+
+    @Test func titlesAreEscapedEverywhere() throws {
+        let hostile = paperFile("title: \"<script>alert(1)</script> & \\\"quotes\\\"\"\ndate: 2025-01-01\ntags: [\"<b>bold</b>\"]", body: "Abstract with <img src=x onerror=alert(1)>.\n")
+        let site = try TestSite(["content/papers/p.md": hostile])
+        defer { site.remove() }
+        try site.build()
+        let page = try site.read("papers/script-alert-1-script-quotes/index.html")
+        #expect(!page.contains("<script>alert"))
+        #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;"))
+        #expect(!page.contains("<img src=x"))
+        #expect(!page.contains("<b>bold"))
+        let atom = try site.read("atom.xml")
+        #expect(atom.contains("<title>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;</title>"))
+    }
+
+    @Test func aStaticFileMayNotReplaceAPage() throws {
+        let site = try TestSite(["content/papers/p.md": paper, "content/static/feed.xml": "<x/>"])
+        defer { site.remove() }
+        #expect(site.failingBuild() == ["content/static/feed.xml: error: this static file would overwrite a page the site makes (feed.xml)"])
+    }
+
+    @Test func contentStaticOverridesTheTheme() throws {
+        let site = try TestSite(["content/papers/p.md": paper, "content/static/css/site.css": "body{}"])
+        defer { site.remove() }
+        try site.build()
+        #expect(try site.read("css/site.css") == "body{}")
+    }
+
+    @Test func emptySiteBuilds() throws {
+        let site = try TestSite([:])
+        defer { site.remove() }
+        let summary = try site.build()
+        #expect(summary.papers == 0)
+        #expect(try site.read("index.html").contains("No papers yet"))
+        #expect(summary.warnings.map(\.description) == ["content/site.yml: warning: 'base_url' is not set; feeds and the sitemap use http://localhost:1313/"])
+    }
+
+    @Test func otherFilesInPapersAreReportedNotIgnored() throws {
+        let site = try TestSite(["content/papers/p.md": paper, "content/papers/notes.docx": "x", "content/papers/refs.bib": "@misc{x}", "content/papers/.DS_Store": "x"])
+        defer { site.remove() }
+        #expect(try site.build().warnings.map(\.description).filter { !$0.contains("base_url") } == [
+            "content/papers/notes.docx: warning: ignored: not a paper format papersite reads (.md, .txt)",
+            "content/papers/refs.bib: warning: ignored: .bib files are not read yet",
+        ])
+    }
+}
+
+@Suite struct OutputSafetyTests {
+    @Test func refusesAFolderItDidNotMake() throws {
+        let site = try TestSite([:])
+        defer { site.remove() }
+        try site.write("public/thesis.tex", "precious")
+        #expect(site.failingBuild().first?.contains("is not empty and was not made by papersite") == true)
+        #expect(try String(contentsOf: site.output.appendingPathComponent("thesis.tex"), encoding: .utf8) == "precious")
+    }
+
+    @Test func refusesTheSiteAndItsSourceFolders() throws {
+        let site = try TestSite([:])
+        defer { site.remove() }
+        for target in [site.root, site.root.appendingPathComponent("content"), site.root.appendingPathComponent("Themes"),
+                       site.root.deletingLastPathComponent(), URL(fileURLWithPath: "/")] {
+            #expect(throws: BuildFailure.self) { try site.build(output: target) }
+        }
+        #expect(FileManager.default.fileExists(atPath: site.root.appendingPathComponent("Themes/default/templates/base.mustache").path))
+    }
+
+    @Test func replacesItsOwnOutputAndDropsStalePages() throws {
+        let site = try TestSite(["content/papers/a.md": paperFile("title: A\ndate: 2025-01-01")])
+        defer { site.remove() }
+        try site.build()
+        #expect(site.exists("papers/a/index.html"))
+        try FileManager.default.removeItem(at: site.root.appendingPathComponent("content/papers/a.md"))
+        try site.write("content/papers/b.md", paperFile("title: B\ndate: 2025-01-01"))
+        try site.build()
+        #expect(!site.exists("papers/a/index.html"))
+        #expect(site.exists("papers/b/index.html"))
+        #expect(site.exists(OutputWriter.marker))
+    }
+
+    @Test func aFailedBuildLeavesThePreviousOutput() throws {
+        let site = try TestSite(["content/papers/a.md": paperFile("title: A\ndate: 2025-01-01")])
+        defer { site.remove() }
+        try site.build()
+        let before = try tree(site.output)
+        try site.write("content/papers/a.md", "---\ntitle: [unclosed\ndate: 2025-01-01\n---\n")
+        #expect(site.failingBuild().first?.hasPrefix("content/papers/a.md:2:8: error: YAML syntax error:") == true)
+        #expect(try tree(site.output) == before)
+    }
+}
