@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+
+/// Runs the built `papersite` binary the way a user does.
+struct CLI {
+    /// The binary beside the test runner (`swift test` builds it first,
+    /// because this test target depends on the executable target).
+    static let binary: URL = {
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return exe.deletingLastPathComponent().appendingPathComponent("papersite")
+    }()
+
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    @discardableResult
+    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    static func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("papersite-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// A copy of the example site (content/ and Themes/) to break safely.
+    static func copyOfExampleSite() throws -> URL {
+        let root = try temporaryFolder()
+        for item in ["content", "Themes"] {
+            try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent(item), to: root.appendingPathComponent(item))
+        }
+        return root
+    }
+}
+
+func files(under folder: URL) throws -> [String: Data] {
+    var result: [String: Data] = [:]
+    let e = FileManager.default.enumerator(atPath: folder.path)
+    while let item = e?.nextObject() as? String {
+        var isDir: ObjCBool = false
+        let url = folder.appendingPathComponent(item)
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue {
+            result[item] = try Data(contentsOf: url)
+        }
+    }
+    return result
+}
+
+@Suite(.serialized) struct CLITests {
+    @Test func helpAndVersion() throws {
+        let version = try CLI.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines).range(of: #"^\d+\.\d+\.\d+$"#, options: .regularExpression) != nil)
+        let help = try CLI.run(["build", "--help"])
+        #expect(help.status == 0)
+        for option in ["--site", "--output", "--base-url", "--drafts"] { #expect(help.stdout.contains(option)) }
+        let bad = try CLI.run(["build", "--no-such-option"])
+        #expect(bad.status != 0)
+    }
+
+    @Test func buildsTheExampleSite() throws {
+        let out = try CLI.temporaryFolder().appendingPathComponent("public")
+        defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
+        let result = try CLI.run(["build", "--site", CLI.repositoryRoot.path, "--output", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(summary.range(of: #"^Built 97 papers, \d+ tags, \d+ pages in \d+\.\d s$"#, options: .regularExpression) != nil, "\(summary)")
+        #expect(result.stderr == "")
+
+        let papers = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("papers").path)
+        #expect(papers.count == 97)
+        for file in ["index.html", "404.html", "feed.xml", "atom.xml", "sitemap.xml", "robots.txt", "tags/index.html", "about/index.html", "css/site.css"] {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file)")
+        }
+
+        // The example site's tags: every paper has one, none holds most papers, 15+ have two or more.
+        let tags = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("tags").path).filter { $0 != "index.html" }
+        var sizes: [String: Int] = [:]
+        for tag in tags {
+            let atom = try String(contentsOf: out.appendingPathComponent("tags/\(tag)/atom.xml"), encoding: .utf8)
+            #expect(atom.contains("<feed"))
+            let page = try String(contentsOf: out.appendingPathComponent("tags/\(tag)/index.html"), encoding: .utf8)
+            let count = page.firstMatch(of: /<p class="lede">(\d+) paper/).map { Int($0.1)! } ?? 0
+            sizes[tag] = count
+        }
+        #expect(sizes.values.filter { $0 >= 2 }.count >= 15)
+        #expect(sizes.values.allSatisfy { $0 < 97 / 2 })
+        for paper in papers {
+            let html = try String(contentsOf: out.appendingPathComponent("papers/\(paper)/index.html"), encoding: .utf8)
+            #expect(html.contains("class=\"tag\""), "\(paper) has no tag")
+        }
+        let diffusionPapers = try String(contentsOf: out.appendingPathComponent("tags/diffusion-models/index.html"), encoding: .utf8)
+        #expect(diffusionPapers.contains("DreamMat"))
+    }
+
+    @Test func outputIsByteIdenticalAcrossBuilds() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let a = folder.appendingPathComponent("a"), b = folder.appendingPathComponent("b")
+        #expect(try CLI.run(["build", "--site", CLI.repositoryRoot.path, "--output", a.path]).status == 0)
+        #expect(try CLI.run(["build", "--site", CLI.repositoryRoot.path, "--output", b.path]).status == 0)
+        #expect(try files(under: a) == files(under: b))
+    }
+
+    @Test func brokenFrontMatterFailsAndKeepsThePreviousSite() throws {
+        let site = try CLI.copyOfExampleSite()
+        defer { try? FileManager.default.removeItem(at: site) }
+        let first = try CLI.run(["build"], in: site)
+        #expect(first.status == 0, "\(first.stderr)")
+        let before = try files(under: site.appendingPathComponent("public"))
+
+        try "---\ntitle: A paper\ndate: 2025-01-01\ntags: [a, b\n---\nBody\n".write(to: site.appendingPathComponent("content/papers/x.md"), atomically: true, encoding: .utf8)
+        try "---\ntitle: Another\ndate: 2025-02-30\n---\nBody\n".write(to: site.appendingPathComponent("content/papers/y.md"), atomically: true, encoding: .utf8)
+        let broken = try CLI.run(["build"], in: site)
+        #expect(broken.status == 1)
+        #expect(broken.stdout == "")
+        #expect(broken.stderr == """
+            content/papers/x.md:4:7: error: YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence that starts here; the problem shows at line 5, column 1)
+            content/papers/y.md:3:7: error: 'date' is not a real day: 2025-02-30
+            papersite: build failed with 2 errors; the output folder was not changed
+
+            """)
+        #expect(try files(under: site.appendingPathComponent("public")) == before)
+    }
+
+    @Test func refusesToReplaceAFolderItDidNotMake() throws {
+        let site = try CLI.copyOfExampleSite()
+        defer { try? FileManager.default.removeItem(at: site) }
+        let mine = site.appendingPathComponent("mine")
+        try FileManager.default.createDirectory(at: mine, withIntermediateDirectories: true)
+        try "keep me".write(to: mine.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        let result = try CLI.run(["build", "--output", "mine"], in: site)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("is not empty and was not made by papersite"))
+        #expect(try String(contentsOf: mine.appendingPathComponent("notes.txt"), encoding: .utf8) == "keep me")
+    }
+
+    @Test func warningsArePrintedAndTheBuildSucceeds() throws {
+        let site = try CLI.copyOfExampleSite()
+        defer { try? FileManager.default.removeItem(at: site) }
+        try "x".write(to: site.appendingPathComponent("content/papers/readme.rtf"), atomically: true, encoding: .utf8)
+        let result = try CLI.run(["build", "--site", site.path, "--base-url", "https://other.example/"], in: site.deletingLastPathComponent())
+        #expect(result.status == 0)
+        #expect(result.stderr == "content/papers/readme.rtf: warning: ignored: not a paper format papersite reads (.md, .txt)\n")
+        let feed = try String(contentsOf: site.appendingPathComponent("public/feed.xml"), encoding: .utf8)
+        #expect(feed.contains("<link>https://other.example/</link>"))
+    }
+}
