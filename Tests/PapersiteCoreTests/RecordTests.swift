@@ -40,6 +40,14 @@ import Testing
         #expect(Slug.make("../../etc/passwd") == "etc-passwd")
     }
 
+    @Test func tagsInOtherScriptsGetDistinctSlugs() {
+        let a = Tag(name: "機械学習").slug, b = Tag(name: "自然言語").slug
+        #expect(a.hasPrefix("tag-"))
+        #expect(a != b)
+        #expect(a == Tag(name: "機械学習").slug)
+        #expect(Tag(name: "Vision Transformers").slug == "vision-transformers")
+    }
+
     @Test func cutsLongSlugsAtAWord() {
         let slug = Slug.make(String(repeating: "word ", count: 40))
         #expect(slug.count <= 80)

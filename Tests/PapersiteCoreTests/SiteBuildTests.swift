@@ -185,6 +185,23 @@ import Testing
     }
 }
 
+@Suite struct SymbolicLinkTests {
+    @Test func linksInContentAreNamedNotFollowed() throws {
+        let outside = try TestSite(["secret.md": paperFile("title: Secret\ndate: 2025-01-01")], theme: false)
+        defer { outside.remove() }
+        let site = try TestSite(["content/papers/p.md": paperFile("title: P\ndate: 2025-01-01")])
+        defer { site.remove() }
+        try FileManager.default.createSymbolicLink(at: site.root.appendingPathComponent("content/papers/secret.md"), withDestinationURL: outside.root.appendingPathComponent("secret.md"))
+        try FileManager.default.createSymbolicLink(at: site.root.appendingPathComponent("content/papers/elsewhere"), withDestinationURL: outside.root)
+        let summary = try site.build()
+        #expect(summary.papers == 1)
+        #expect(summary.warnings.map(\.description).filter { !$0.contains("base_url") } == [
+            "content/papers/elsewhere: warning: ignored: symbolic links are not followed",
+            "content/papers/secret.md: warning: ignored: symbolic links are not followed",
+        ])
+    }
+}
+
 @Suite struct OutputSafetyTests {
     @Test func refusesAFolderItDidNotMake() throws {
         let site = try TestSite([:])

@@ -118,7 +118,7 @@ public struct ConfigLoader: Sendable {
                 if rule.node("match") == nil { log.error("the tag rule for '\(tag)' needs 'match' (a list of phrases)", at: location) }
                 continue
             }
-            let slug = Slug.make(tag)
+            let slug = Tag(name: tag).slug
             if let first = seen[slug] {
                 log.error("the tag '\(tag)' already has a rule at line \(first.line); merge their phrases", at: location)
                 continue

@@ -44,9 +44,9 @@ public struct SiteIndexer: Sendable {
 
         // One display name per slug: a rule's name, else the first spelling met.
         var names: [String: String] = [:]
-        for rule in config.tagRules { names[Slug.make(rule.tag)] = rule.tag }
+        for rule in config.tagRules { names[Tag(name: rule.tag).slug] = rule.tag }
         for paper in papers {
-            for name in paper.tags where names[Slug.make(name)] == nil { names[Slug.make(name)] = name }
+            for name in paper.tags where names[Tag(name: name).slug] == nil { names[Tag(name: name).slug] = name }
         }
 
         var paperTags: [[Tag]] = []
@@ -55,7 +55,7 @@ public struct SiteIndexer: Sendable {
             var seen = Set<String>()
             var tags: [Tag] = []
             for name in paper.tags + ruleTags[i] {
-                let slug = Slug.make(name)
+                let slug = Tag(name: name).slug
                 guard seen.insert(slug).inserted else { continue }
                 tags.append(Tag(name: names[slug] ?? name, slug: slug))
                 byTag[slug, default: []].append(i)

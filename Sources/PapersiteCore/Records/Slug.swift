@@ -45,6 +45,20 @@ public enum Slug {
         return out.isEmpty ? "untitled" : out
     }
 
+    /// Like `make`, but a text with no Latin letters or digits (`機械学習`)
+    /// gets a short stable hash instead of `untitled`, so that two such
+    /// tags never share a page.
+    public static func makeDistinct(_ text: String, prefix: String) -> String {
+        let slug = make(text)
+        guard slug == "untitled" else { return slug }
+        var hash: UInt64 = 0xcbf29ce484222325  // FNV-1a: stable across runs and platforms
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100000001b3
+        }
+        return prefix + "-" + String(hash, radix: 16)
+    }
+
     /// True if `text` is already a valid slug.
     public static func isValid(_ text: String) -> Bool {
         guard !text.isEmpty, text.utf8.count <= 200, !text.hasPrefix("-"), !text.hasSuffix("-") else { return false }

@@ -7,7 +7,7 @@ public struct Tag: Sendable, Hashable, Comparable {
 
     public init(name: String) {
         self.name = name
-        self.slug = Slug.make(name)
+        self.slug = Slug.makeDistinct(name, prefix: "tag")
     }
 
     public init(name: String, slug: String) {

@@ -26,8 +26,14 @@ public struct ContentLoader: Sendable {
 
     public func load() -> LoadedContent {
         var log = DiagnosticLog()
-        let paperFiles = Self.files(under: "content/papers", in: siteRoot)
-        let pageFiles = Self.files(under: "content/pages", in: siteRoot)
+        let papersFolder = Self.listing(under: "content/papers", in: siteRoot)
+        let pagesFolder = Self.listing(under: "content/pages", in: siteRoot)
+        let paperFiles = papersFolder.files
+        let pageFiles = pagesFolder.files
+        // A link could lead outside the site; it is named, never followed.
+        for link in papersFolder.links + pagesFolder.links {
+            log.warning("ignored: symbolic links are not followed", at: SourceLocation(file: link))
+        }
 
         var results = [(papers: [Paper], diagnostics: [Diagnostic])](repeating: ([], []), count: paperFiles.count)
         results.withUnsafeMutableBufferPointer { buffer in
@@ -92,12 +98,18 @@ public struct ContentLoader: Sendable {
     /// Regular files under `folder` (relative to the site), sorted, hidden files skipped.
     /// Symbolic links are not followed.
     static func files(under folder: String, in root: URL) -> [String] {
+        listing(under: folder, in: root).files
+    }
+
+    /// Regular files and symbolic links under `folder`, each sorted.
+    static func listing(under folder: String, in root: URL) -> (files: [String], links: [String]) {
         let base = root.appendingPathComponent(folder)
         let fm = FileManager.default
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: base.path, isDirectory: &isDir), isDir.boolValue,
-              let enumerator = fm.enumerator(atPath: base.path) else { return [] }
+              let enumerator = fm.enumerator(atPath: base.path) else { return ([], []) }
         var files: [String] = []
+        var links: [String] = []
         while let item = enumerator.nextObject() as? String {
             let name = (item as NSString).lastPathComponent
             if name.hasPrefix(".") {
@@ -106,10 +118,14 @@ public struct ContentLoader: Sendable {
                 }
                 continue
             }
-            guard let type = enumerator.fileAttributes?[.type] as? FileAttributeType, type == .typeRegular else { continue }
-            files.append(folder + "/" + item)
+            let type = enumerator.fileAttributes?[.type] as? FileAttributeType
+            if type == .typeRegular {
+                files.append(folder + "/" + item)
+            } else if type == .typeSymbolicLink {
+                links.append(folder + "/" + item)
+            }
         }
-        return files.sorted()
+        return (files.sorted(), links.sorted())
     }
 }
 
