@@ -70,8 +70,10 @@ public struct MarkdownRenderer: Sendable {
         guard let document else { return RenderedMarkdown(html: "", plainText: "") }
         defer { cmark_node_free(document) }
         let extensions = cmark_parser_get_syntax_extensions(parser)
-        let html = Self.take(cmark_render_html(document, flags, extensions))
+        let html = MathMarkup.wrap(html: Self.take(cmark_render_html(document, flags, extensions)))
+            .replacingOccurrences(of: String(MathSpans.escapedDollar), with: "&#36;")
         let text = Self.take(cmark_render_plaintext(document, flags, 0))
+            .replacingOccurrences(of: String(MathSpans.escapedDollar), with: "$")
         return RenderedMarkdown(html: html, plainText: text)
     }
 

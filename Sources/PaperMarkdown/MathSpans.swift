@@ -13,10 +13,20 @@
 /// a space nor followed by a digit (so "$5 and $10" stays text). A span never
 /// crosses a blank line.
 public enum MathSpans {
+    /// Stands for an escaped `\$` between `protect` and `MathMarkup`.
+    static let escapedDollar: Unicode.Scalar = "\u{E000}"
+
     public static func protect(_ markdown: String) -> String {
-        let chars = Array(markdown.unicodeScalars)
+        scan(markdown).text
+    }
+
+    /// The protected text, and whether any math span was found.
+    static func scan(_ markdown: String) -> (text: String, hasMath: Bool) {
+        var hasMath = false
+        var chars = Array(markdown.unicodeScalars)
+        chars.removeAll { $0 == escapedDollar }
         // Fast path: nothing that could open math.
-        if !chars.contains(where: { $0 == "$" || $0 == "\\" }) { return markdown }
+        if !chars.contains(where: { $0 == "$" || $0 == "\\" }) { return (markdown, false) }
         var out = String.UnicodeScalarView()
         out.reserveCapacity(chars.count + 16)
         var i = 0
@@ -88,12 +98,20 @@ public enum MathSpans {
                 if next == "(" || next == "[" {
                     let closer: Unicode.Scalar = next == "(" ? ")" : "]"
                     if let end = findBackslashClose(chars, from: i + 2, closer: closer) {
+                        hasMath = true
                         escapeSpan(chars, from: i, to: end + 2, into: &out)
                         i = end + 2
                         continue
                     }
                 }
-                // Any other escape is copied as a pair, so `\$` stays a literal dollar.
+                if next == "$" {
+                    // An escaped dollar must not open math later, in the HTML pass:
+                    // it travels as a placeholder that becomes `&#36;`.
+                    out.append(escapedDollar)
+                    i += 2
+                    continue
+                }
+                // Any other escape is copied as a pair.
                 out.append(c)
                 out.append(next)
                 i += 2
@@ -102,6 +120,7 @@ public enum MathSpans {
             if c == "$" {
                 if i + 1 < chars.count && chars[i + 1] == "$" {
                     if let end = findDoubleDollarClose(chars, from: i + 2) {
+                        hasMath = true
                         escapeSpan(chars, from: i, to: end + 2, into: &out)
                         i = end + 2
                         continue
@@ -111,6 +130,7 @@ public enum MathSpans {
                     continue
                 }
                 if let end = findInlineDollarClose(chars, from: i + 1) {
+                    hasMath = true
                     escapeSpan(chars, from: i, to: end + 1, into: &out)
                     i = end + 1
                     continue
@@ -119,7 +139,7 @@ public enum MathSpans {
             out.append(c)
             i += 1
         }
-        return String(out)
+        return (String(out), hasMath)
     }
 
     private static func copyLine(_ chars: [Unicode.Scalar], from: Int, to: Int, into out: inout String.UnicodeScalarView) {

@@ -55,12 +55,12 @@ import Testing
 
     @Test func inlineMathIsVerbatim() {
         let out = html("Cost is $a_1 * b_2 * c_3$ per step.")
-        #expect(out == "<p>Cost is $a_1 * b_2 * c_3$ per step.</p>\n")
+        #expect(out == "<p>Cost is <span class=\"math inline\">$a_1 * b_2 * c_3$</span> per step.</p>\n")
     }
 
     @Test func parenthesisAndBracketMathKeepTheirBackslashes() {
-        #expect(html(#"Let \(x_i^2\) be"#) == "<p>Let \\(x_i^2\\) be</p>\n")
-        #expect(html(#"\[ \sum_i x_i \]"#) == "<p>\\[ \\sum_i x_i \\]</p>\n")
+        #expect(html(#"Let \(x_i^2\) be"#) == #"<p>Let <span class="math inline">\(x_i^2\)</span> be</p>"# + "\n")
+        #expect(html(#"\[ \sum_i x_i \]"#) == #"<p><span class="math display">\[ \sum_i x_i \]</span></p>"# + "\n")
     }
 
     @Test func displayMathAcrossLinesIsVerbatim() {
@@ -68,6 +68,23 @@ import Testing
         #expect(out.contains("\\mathcal{O}(n^2) * k_1\n- not a list"))
         #expect(!out.contains("<li>"))
         #expect(!out.contains("<em>"))
+    }
+
+    @Test func mathIsDetected() {
+        #expect(MathMarkup.containsMath("cost $O(n)$"))
+        #expect(MathMarkup.containsMath(#"let \(x\)"#))
+        #expect(!MathMarkup.containsMath("costs $5 and $10"))
+        #expect(!MathMarkup.containsMath("`$x$` in code"))
+        #expect(!MathMarkup.containsMath(#"escaped \$x\$"#))
+    }
+
+    @Test func mathInTitlesIsMarkedUpAndEscaped() {
+        #expect(MathMarkup.wrap(plainText: "<b> $O(n)$ & $5") == "&lt;b&gt; <span class=\"math inline\">$O(n)$</span> &amp; $5")
+    }
+
+    @Test func mathInLinkAttributesIsNotMarkedUp() {
+        let out = html("[see $x$](https://e.org/$a$ \"t $b$\")")
+        #expect(out == "<p><a href=\"https://e.org/$a$\" title=\"t $b$\">see <span class=\"math inline\">$x$</span></a></p>\n")
     }
 
     @Test func dollarAmountsAreNotMath() {
@@ -81,11 +98,12 @@ import Testing
     }
 
     @Test func escapedDollarStaysLiteral() {
-        #expect(html(#"Price \$5 and $x_1$"#) == "<p>Price $5 and $x_1$</p>\n")
+        #expect(html(#"Price \$5 and $x_1$"#) == "<p>Price &#36;5 and <span class=\"math inline\">$x_1$</span></p>\n")
+        #expect(html(#"Not math: \$x\$ here"#) == "<p>Not math: &#36;x&#36; here</p>\n")
     }
 
     @Test func mathIsHTMLEscaped() {
-        #expect(html("$a<b>c$") == "<p>$a&lt;b&gt;c$</p>\n")
+        #expect(html("$a<b>c$") == "<p><span class=\"math inline\">$a&lt;b&gt;c$</span></p>\n")
     }
 
     /// cmark_parser_finish is not thread-safe with extensions: the lock

@@ -25,10 +25,10 @@ import Testing
     }
 
     @Test func mathSurvives() {
-        #expect(render("the F_{1} score and $O(n_1^2)$ cost") == "<p>the F_{1} score and $O(n_1^2)$ cost</p>\n")
+        #expect(render("the F_{1} score and $O(n_1^2)$ cost") == "<p>the F_{1} score and <span class=\"math inline\">$O(n_1^2)$</span> cost</p>\n")
     }
 
     @Test func lonelyDollarIsText() {
-        #expect(render("less than $0.20 via APIs") == "<p>less than $0.20 via APIs</p>\n")
+        #expect(render("less than $0.20 via APIs") == "<p>less than &#36;0.20 via APIs</p>\n")
     }
 }

@@ -1,0 +1,101 @@
+/// Marks up the math that `MathSpans` kept verbatim, so that a theme can
+/// typeset exactly those spans and nothing else (`$5 and $10` stays text,
+/// which KaTeX's own auto-render would not know).
+///
+/// Runs over the HTML that cmark-gfm produced: only text outside tags,
+/// outside `<code>` and `<pre>`, is scanned, with the same span rules as
+/// `MathSpans`. Each span becomes `<span class="math inline">$…$</span>`
+/// (or `math display`), delimiters kept, so the page still reads as source
+/// without JavaScript.
+public enum MathMarkup {
+    public static func wrap(html: String) -> String {
+        let chars = Array(html.unicodeScalars)
+        guard chars.contains(where: { $0 == "$" || $0 == "\\" }) else { return html }
+        var out = String.UnicodeScalarView()
+        out.reserveCapacity(chars.count + 64)
+        var i = 0
+        var codeDepth = 0
+        var textStart = 0
+        func flushText(upTo end: Int) {
+            if codeDepth > 0 {
+                out.append(contentsOf: chars[textStart..<end])
+            } else {
+                wrapText(chars, from: textStart, to: end, into: &out)
+            }
+        }
+        while i < chars.count {
+            if chars[i] == "<" {
+                flushText(upTo: i)
+                let close = chars[i...].firstIndex(of: ">") ?? (chars.count - 1)
+                let tag = String(String.UnicodeScalarView(chars[i...close])).lowercased()
+                if tag.hasPrefix("<code") || tag.hasPrefix("<pre") { codeDepth += 1 }
+                if tag.hasPrefix("</code") || tag.hasPrefix("</pre") { codeDepth = max(0, codeDepth - 1) }
+                out.append(contentsOf: chars[i...close])
+                i = close + 1
+                textStart = i
+                continue
+            }
+            i += 1
+        }
+        flushText(upTo: chars.count)
+        return String(out)
+    }
+
+    /// Escapes plain text for HTML and marks up its math (for titles).
+    public static func wrap(plainText text: String) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count)
+        for ch in text.unicodeScalars {
+            switch ch {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.unicodeScalars.append(ch)
+            }
+        }
+        return wrap(html: escaped)
+    }
+
+    /// True if the Markdown or plain text has a math span.
+    public static func containsMath(_ text: String) -> Bool {
+        MathSpans.scan(text).hasMath
+    }
+
+    private static func wrapText(_ chars: [Unicode.Scalar], from start: Int, to end: Int, into out: inout String.UnicodeScalarView) {
+        let text = Array(chars[start..<end])
+        var i = 0
+        while i < text.count {
+            let c = text[i]
+            let next: Unicode.Scalar? = i + 1 < text.count ? text[i + 1] : nil
+            var span: (end: Int, display: Bool)?
+            if c == "\\", let n = next, n == "(" || n == "[" {
+                if let e = MathSpans.findBackslashClose(text, from: i + 2, closer: n == "(" ? ")" : "]") { span = (e + 2, n == "[") }
+            } else if c == "\\" {
+                out.append(c)
+                if let n = next { out.append(n) }
+                i += 2
+                continue
+            } else if c == "$" && next == "$" {
+                if let e = MathSpans.findDoubleDollarClose(text, from: i + 2) { span = (e + 2, true) }
+            } else if c == "$" {
+                if let e = MathSpans.findInlineDollarClose(text, from: i + 1) { span = (e + 1, false) }
+            }
+            if let span {
+                out.append(contentsOf: (span.display ? "<span class=\"math display\">" : "<span class=\"math inline\">").unicodeScalars)
+                out.append(contentsOf: text[i..<span.end])
+                out.append(contentsOf: "</span>".unicodeScalars)
+                i = span.end
+                continue
+            }
+            if c == "$" && next == "$" {
+                out.append(c); out.append(c)
+                i += 2
+                continue
+            }
+            out.append(c)
+            i += 1
+        }
+    }
+}
