@@ -99,3 +99,40 @@ public enum MathMarkup {
         }
     }
 }
+
+extension MathSpans {
+    /// Splits plain text into runs of text and math spans (delimiters
+    /// included), for writers that escape text but must keep math, such as
+    /// BibTeX.
+    public static func segments(_ text: String) -> [(text: String, isMath: Bool)] {
+        let chars = Array(text.unicodeScalars)
+        var result: [(String, Bool)] = []
+        var plain = String.UnicodeScalarView()
+        var i = 0
+        func flush() {
+            if !plain.isEmpty { result.append((String(plain), false)); plain = String.UnicodeScalarView() }
+        }
+        while i < chars.count {
+            let c = chars[i]
+            let next: Unicode.Scalar? = i + 1 < chars.count ? chars[i + 1] : nil
+            var end: Int?
+            if c == "\\", let n = next, n == "(" || n == "[" {
+                end = findBackslashClose(chars, from: i + 2, closer: n == "(" ? ")" : "]").map { $0 + 2 }
+            } else if c == "$" && next == "$" {
+                end = findDoubleDollarClose(chars, from: i + 2).map { $0 + 2 }
+            } else if c == "$" {
+                end = findInlineDollarClose(chars, from: i + 1).map { $0 + 1 }
+            }
+            if let end {
+                flush()
+                result.append((String(String.UnicodeScalarView(chars[i..<end])), true))
+                i = end
+                continue
+            }
+            plain.append(c)
+            i += 1
+        }
+        flush()
+        return result
+    }
+}

@@ -40,7 +40,11 @@ struct Build: ParsableCommand {
         let outputURL = output.map { URL(fileURLWithPath: $0, isDirectory: true, relativeTo: cwd) }
             ?? siteRoot.appendingPathComponent("public", isDirectory: true)
         let start = DispatchTime.now()
-        let builder = SiteBuilder(options: BuildOptions(siteRoot: siteRoot, output: outputURL.standardizedFileURL, baseURL: baseURL, includeDrafts: drafts))
+        var options = BuildOptions(siteRoot: siteRoot, output: outputURL.standardizedFileURL, baseURL: baseURL, includeDrafts: drafts)
+        if let katex = ProcessInfo.processInfo.environment["PAPERSITE_KATEX_DIR"] {
+            options.katexDirectory = URL(fileURLWithPath: katex, isDirectory: true)
+        }
+        let builder = SiteBuilder(options: options)
         do {
             let summary = try builder.build()
             for warning in summary.warnings { Terminal.printError(warning.description) }

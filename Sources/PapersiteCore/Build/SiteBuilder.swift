@@ -6,12 +6,18 @@ public struct BuildOptions: Sendable {
     public var output: URL
     public var baseURL: String?
     public var includeDrafts: Bool
+    /// Where KaTeX's files are (for `math: katex`): Debian's libjs-katex.
+    public var katexDirectory: URL
 
-    public init(siteRoot: URL, output: URL, baseURL: String? = nil, includeDrafts: Bool = false) {
+    public static let defaultKaTeXDirectory = URL(fileURLWithPath: "/usr/share/javascript/katex")
+
+    public init(siteRoot: URL, output: URL, baseURL: String? = nil, includeDrafts: Bool = false,
+                katexDirectory: URL = BuildOptions.defaultKaTeXDirectory) {
         self.siteRoot = siteRoot
         self.output = output
         self.baseURL = baseURL
         self.includeDrafts = includeDrafts
+        self.katexDirectory = katexDirectory
     }
 }
 
@@ -52,7 +58,7 @@ public struct SiteBuilder: Sendable {
         let index = SiteIndexer(config: config).index(content)                   // 4. order, tags
         let renderer = SiteRenderer(config: config, index: index, theme: theme)  // 5. Markdown
         let plan = renderer.plan()                                               // 6. the list of files
-        let assets = try staticAssets(theme: theme, planned: Set(plan.map(\.file)))
+        let assets = try staticAssets(theme: theme, planned: Set(plan.map(\.file))) + (try mathAssets(config))
         let staging = try writer.makeStaging()                                   // 7. render and write
         do {
             try writer.makeFolders(for: plan.map(\.file) + assets.map(\.file), in: staging)
@@ -85,6 +91,22 @@ public struct SiteBuilder: Sendable {
             do throws(BuildFailure) { try OutputWriter.write(text, to: plan[i].file, in: staging) } catch { failures.add(error) }
         }
         if let first = failures.sorted.first { throw first }
+    }
+
+    /// KaTeX's script, style sheet and fonts, copied under `katex/` when the
+    /// site typesets math, so that no page needs another host.
+    private func mathAssets(_ config: SiteConfig) throws(BuildFailure) -> [(source: URL, file: String)] {
+        guard config.math == .katex else { return [] }
+        let dir = options.katexDirectory
+        let fm = FileManager.default
+        let script = dir.appendingPathComponent("katex.min.js"), style = dir.appendingPathComponent("katex.min.css")
+        let fonts = dir.appendingPathComponent("fonts").resolvingSymlinksInPath()
+        guard fm.fileExists(atPath: script.path), fm.fileExists(atPath: style.path),
+              let fontFiles = try? fm.contentsOfDirectory(atPath: fonts.path), !fontFiles.isEmpty else {
+            throw BuildFailure([.error("'math: katex' needs KaTeX's files in \(dir.path) (on Debian: apt-get install libjs-katex)", at: config.mathLocation)])
+        }
+        return [(script, "katex/katex.min.js"), (style, "katex/katex.min.css")]
+            + fontFiles.sorted().map { (fonts.appendingPathComponent($0), "katex/fonts/\($0)") }
     }
 
     /// Theme static files, then `content/static` (which overrides the theme's).

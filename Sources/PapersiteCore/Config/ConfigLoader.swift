@@ -6,7 +6,7 @@ import Yams
 public struct ConfigLoader: Sendable {
     public static let file = "content/site.yml"
     static let topKeys = ["title", "description", "base_url", "language", "author", "theme",
-                          "papers_per_page", "feed", "markdown", "tag_rules"]
+                          "papers_per_page", "feed", "markdown", "math", "tag_rules"]
 
     public let siteRoot: URL
 
@@ -37,8 +37,8 @@ public struct ConfigLoader: Sendable {
         var config = SiteConfig()
         fields.checkKeys(topKeys, in: "the settings", log: &log)
 
-        if let v = fields.string("title", log: &log) { config.title = v.trimmingCharacters(in: .whitespacesAndNewlines) }
-        if let v = fields.string("description", log: &log) { config.description = v.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if let v = fields.string("title", log: &log) { config.title = TextCleaning.line(v) }
+        if let v = fields.string("description", log: &log) { config.description = TextCleaning.line(v) }
         if let v = fields.string("base_url", log: &log) {
             if let normalised = normaliseBaseURL(v) {
                 config.baseURL = normalised
@@ -87,6 +87,14 @@ public struct ConfigLoader: Sendable {
             md.checkKeys(["raw_html", "smart_punctuation"], in: "'markdown'", log: &log)
             if let v = md.bool("raw_html", log: &log) { config.markdown.allowRawHTML = v }
             if let v = md.bool("smart_punctuation", log: &log) { config.markdown.smartPunctuation = v }
+        }
+        if let v = fields.string("math", log: &log) {
+            if let m = SiteConfig.MathRendering(rawValue: v) {
+                config.math = m
+                config.mathLocation = fields.location(of: "math")
+            } else {
+                log.error("'math' must be 'none' or 'katex'", at: fields.location(of: "math"))
+            }
         }
         if let rules = fields.sequence("tag_rules", log: &log) {
             config.tagRules = readTagRules(rules, reader: reader, log: &log)

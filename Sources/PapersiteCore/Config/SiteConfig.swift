@@ -15,6 +15,9 @@ public struct SiteConfig: Sendable, Hashable {
     public var papersPerPage: Int = 20
     public var feed: FeedSettings = FeedSettings()
     public var markdown: MarkdownOptions = MarkdownOptions()
+    /// How math in abstracts and notes is typeset in the browser.
+    public var math: MathRendering = .none
+    public var mathLocation: SourceLocation?
     public var tagRules: [TagRule] = []
 
     public init() {}
@@ -30,6 +33,13 @@ public struct SiteConfig: Sendable, Hashable {
         public var limit: Int = 20
         /// `full`: abstract and notes; `summary`: the abstract's first sentences.
         public var content: FeedContent = .full
+    }
+
+    public enum MathRendering: String, Sendable, Hashable, CaseIterable {
+        /// Math stays as its LaTeX source.
+        case none
+        /// KaTeX, copied into the site from Debian's libjs-katex.
+        case katex
     }
 
     public enum FeedContent: String, Sendable, Hashable, CaseIterable {

@@ -12,6 +12,8 @@ public struct SiteIndex: Sendable {
     public var papersByTag: [String: [Int]]
     /// Menu order: weight, then title.
     public var pages: [StandalonePage]
+    /// BibTeX citation key of each paper (same order as `papers`).
+    public var citationKeys: [String]
 
     public func papers(tagged slug: String) -> [Int] { papersByTag[slug] ?? [] }
 }
@@ -64,7 +66,8 @@ public struct SiteIndexer: Sendable {
         }
         let tags = byTag.keys.map { Tag(name: names[$0] ?? $0, slug: $0) }.sorted()
         let pages = content.pages.sorted { ($0.weight, $0.title, $0.slug) < ($1.weight, $1.title, $1.slug) }
-        return SiteIndex(papers: papers, paperTags: paperTags, tags: tags, papersByTag: byTag, pages: pages)
+        return SiteIndex(papers: papers, paperTags: paperTags, tags: tags, papersByTag: byTag, pages: pages,
+                         citationKeys: CitationKeys.assign(papers))
     }
 }
 

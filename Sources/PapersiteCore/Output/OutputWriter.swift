@@ -110,10 +110,11 @@ public struct OutputWriter: Sendable {
         if failed { throw BuildFailure([.error("cannot write \(file): \(String(cString: strerror(errno)))", at: nil)]) }
     }
 
-    /// Copies a file into the staging folder.
+    /// Copies a file into the staging folder. A symbolic link is copied as
+    /// the file it points to (a link would dangle on the server).
     public static func copy(_ source: URL, to file: String, in staging: URL) throws(BuildFailure) {
         do {
-            try FileManager.default.copyItem(at: source, to: staging.appendingPathComponent(file))
+            try FileManager.default.copyItem(at: source.resolvingSymlinksInPath(), to: staging.appendingPathComponent(file))
         } catch {
             throw BuildFailure([.error("cannot copy \(source.path) to \(file): \(error.localizedDescription)", at: nil)])
         }

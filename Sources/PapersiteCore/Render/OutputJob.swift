@@ -9,6 +9,11 @@ enum OutputJob: Sendable, Hashable {
     case notFound
     case rss(tag: String?)
     case atom(tag: String?)
+    case jsonFeed(tag: String?)
+    /// `papers/<slug>/cite.bib`
+    case paperBibTeX(Int)
+    /// `papers.bib`: every paper
+    case siteBibTeX
     case sitemap
     case robots
 
@@ -23,6 +28,9 @@ enum OutputJob: Sendable, Hashable {
         case .notFound: "404.html"
         case .rss(let tag): tag.map(SiteURLs.tagRSS) ?? SiteURLs.rss
         case .atom(let tag): tag.map(SiteURLs.tagAtom) ?? SiteURLs.atom
+        case .jsonFeed(let tag): tag.map(SiteURLs.tagJSONFeed) ?? SiteURLs.jsonFeed
+        case .paperBibTeX: ""
+        case .siteBibTeX: SiteURLs.bibliography
         case .sitemap: SiteURLs.sitemap
         case .robots: "robots.txt"
         }
@@ -30,7 +38,7 @@ enum OutputJob: Sendable, Hashable {
 
     var isHTML: Bool {
         switch self {
-        case .rss, .atom, .sitemap, .robots: false
+        case .rss, .atom, .jsonFeed, .paperBibTeX, .siteBibTeX, .sitemap, .robots: false
         default: true
         }
     }

@@ -4,8 +4,15 @@ import PaperMarkdown
 /// A paper's Markdown, rendered once and shared by its page, the lists and the feeds.
 struct RenderedPaper: Sendable {
     var abstractHTML: String
+    var abstractText: String
     var notesHTML: String
     var summary: String
+    var titleHTML: String
+    /// Title, abstract or notes hold math.
+    var hasMath: Bool
+    var bibtex: String
+
+    static let empty = RenderedPaper(abstractHTML: "", abstractText: "", notesHTML: "", summary: "", titleHTML: "", hasMath: false, bibtex: "")
 }
 
 /// Turns planned jobs into file contents. Pure: reads the index and the
@@ -18,6 +25,8 @@ struct SiteRenderer: Sendable {
     let site: SiteView
     let papers: [RenderedPaper]
     let pagesHTML: [String]
+    let pagesHaveMath: [Bool]
+    let typesetsMath: Bool
 
     static let generator = "papersite \(PapersiteVersion.current)"
 
@@ -35,22 +44,32 @@ struct SiteRenderer: Sendable {
             base: urls.basePath, baseURL: urls.baseURL,
             authorName: config.author.name, authorEmail: config.author.email, authorURL: config.author.url,
             nav: nav, rssURL: urls.absolute(SiteURLs.rss), atomURL: urls.absolute(SiteURLs.atom),
+            jsonFeedURL: urls.absolute(SiteURLs.jsonFeed), bibURL: urls.path(SiteURLs.bibliography),
             generator: Self.generator)
+        typesetsMath = config.math != .none
 
         let markdown = MarkdownRenderer(options: config.markdown)
-        var rendered = [RenderedPaper](repeating: RenderedPaper(abstractHTML: "", notesHTML: "", summary: ""), count: index.papers.count)
+        var rendered = [RenderedPaper](repeating: .empty, count: index.papers.count)
         let papers = index.papers
+        let keys = index.citationKeys
         rendered.withUnsafeMutableBufferPointer { buffer in
             let slots = UnsafeSendableBuffer(buffer)
             DispatchQueue.concurrentPerform(iterations: papers.count) { i in
-                let abstract = markdown.render(papers[i].abstract)
-                let notes = papers[i].notes.isEmpty ? "" : markdown.render(papers[i].notes).html
-                slots[i] = RenderedPaper(abstractHTML: abstract.html, notesHTML: notes,
-                                         summary: Summary.firstSentences(of: abstract.plainText))
+                let paper = papers[i]
+                let abstract = markdown.render(paper.abstract)
+                let notes = paper.notes.isEmpty ? "" : markdown.render(paper.notes).html
+                let abstractText = TextCleaning.line(abstract.plainText)
+                let hasMath = MathMarkup.containsMath(paper.title) || MathMarkup.containsMath(paper.abstract) || MathMarkup.containsMath(paper.notes)
+                slots[i] = RenderedPaper(
+                    abstractHTML: abstract.html, abstractText: abstractText, notesHTML: notes,
+                    summary: Summary.firstSentences(of: abstract.plainText),
+                    titleHTML: MathMarkup.wrap(plainText: paper.title), hasMath: hasMath,
+                    bibtex: BibTeX.entry(for: paper, key: keys[i], pageURL: urls.absolute(SiteURLs.paper(paper.slug))))
             }
         }
         self.papers = rendered
         pagesHTML = index.pages.map { markdown.render($0.body).html }
+        pagesHaveMath = index.pages.map { MathMarkup.containsMath($0.body) }
     }
 
     /// The list of everything the site contains, in a fixed order.
@@ -59,22 +78,23 @@ struct SiteRenderer: Sendable {
         let perPage = config.papersPerPage
         let homePages = max(1, (index.papers.count + perPage - 1) / perPage)
         jobs += (1...homePages).map { OutputJob.home(page: $0) }
-        jobs += index.papers.indices.map { OutputJob.paper($0) }
+        jobs += index.papers.indices.flatMap { [OutputJob.paper($0), .paperBibTeX($0)] }
         jobs.append(.tagIndex)
         for tag in index.tags {
             let count = index.papers(tagged: tag.slug).count
             let pages = max(1, (count + perPage - 1) / perPage)
             jobs += (1...pages).map { OutputJob.tag(slug: tag.slug, page: $0) }
-            jobs += [.rss(tag: tag.slug), .atom(tag: tag.slug)]
+            jobs += [.rss(tag: tag.slug), .atom(tag: tag.slug), .jsonFeed(tag: tag.slug)]
         }
         jobs += index.pages.indices.map { OutputJob.standalone($0) }
-        jobs += [.notFound, .rss(tag: nil), .atom(tag: nil), .sitemap, .robots]
+        jobs += [.notFound, .rss(tag: nil), .atom(tag: nil), .jsonFeed(tag: nil), .siteBibTeX, .sitemap, .robots]
         return jobs.map { ($0, SiteURLs.file(for: location(of: $0))) }
     }
 
     func location(of job: OutputJob) -> String {
         switch job {
         case .paper(let i): SiteURLs.paper(index.papers[i].slug)
+        case .paperBibTeX(let i): SiteURLs.paperBibTeX(index.papers[i].slug)
         case .standalone(let i): SiteURLs.standalone(index.pages[i].slug)
         default: job.location
         }
@@ -90,6 +110,9 @@ struct SiteRenderer: Sendable {
         case .notFound: renderNotFound()
         case .rss(let tag): theme.render(feedView(tag: tag, format: .rss), template: "rss")
         case .atom(let tag): theme.render(feedView(tag: tag, format: .atom), template: "atom")
+        case .jsonFeed(let tag): renderJSONFeed(tag: tag)
+        case .paperBibTeX(let i): papers[i].bibtex
+        case .siteBibTeX: renderBibliography()
         case .sitemap: renderSitemap()
         case .robots: "User-agent: *\nAllow: /\n\nSitemap: \(urls.absolute(SiteURLs.sitemap))\n"
         }
@@ -117,7 +140,7 @@ struct SiteRenderer: Sendable {
             short = paper.authors.count > 4 ? paper.authors.prefix(3).joined(separator: ", ") + " et al." : paper.authors.joined(separator: ", ")
         }
         return PaperCardView(
-            title: paper.title, url: urls.path(SiteURLs.paper(paper.slug)), authors: authorViews(paper.authors),
+            title: paper.title, titleHTML: papers[i].titleHTML, url: urls.path(SiteURLs.paper(paper.slug)), authors: authorViews(paper.authors),
             authorsShort: short, dateISO: paper.published.iso, date: paper.published.long,
             tags: tagViews(index.paperTags[i]), summary: papers[i].summary.isEmpty ? nil : papers[i].summary)
     }
@@ -142,7 +165,10 @@ struct SiteRenderer: Sendable {
         let meta = PageMeta(
             title: title, description: description, canonicalURL: urls.absolute(location(page)),
             kind: tag == nil ? "home" : "tag",
-            rssURL: tag.map { urls.absolute(SiteURLs.tagRSS($0.slug)) }, atomURL: tag.map { urls.absolute(SiteURLs.tagAtom($0.slug)) })
+            rssURL: tag.map { urls.absolute(SiteURLs.tagRSS($0.slug)) }, atomURL: tag.map { urls.absolute(SiteURLs.tagAtom($0.slug)) },
+            jsonFeedURL: tag.map { urls.absolute(SiteURLs.tagJSONFeed($0.slug)) },
+            metaTags: ScholarlyMetadata.openGraph(title: tag?.name ?? config.title, description: description, url: urls.absolute(location(page)), siteTitle: config.title),
+            hasMath: typesetsMath && slice.contains { papers[$0].hasMath })
         let topTags = tag == nil ? Array(tagViews(index.tags).sorted { ($1.count, $0.name) < ($0.count, $1.name) }.prefix(12)) : []
         let view = ListPageView(site: site, meta: meta, heading: heading, papers: slice.map(card), pagination: pagination, tag: tag, tags: topTags)
         return theme.render(view, template: tag == nil ? "home" : "tag")
@@ -171,16 +197,25 @@ struct SiteRenderer: Sendable {
             links.append(LinkView(label: "PDF", url: pdf, kind: "pdf"))
         }
         if let doi = paper.doi {
-            links.append(LinkView(label: "DOI", url: "https://doi.org/" + Self.percentEncodeDOI(doi), kind: "doi"))
+            links.append(LinkView(label: "DOI", url: FeedIdentity.doiURL(doi), kind: "doi"))
         }
         if let code = paper.links.code { links.append(LinkView(label: "Code", url: code, kind: "code")) }
         if let url = paper.links.url { links.append(LinkView(label: "Website", url: url, kind: "url")) }
         if let listing = paper.links.listing { links.append(LinkView(label: "Listing", url: listing, kind: "listing")) }
+        let pageURL = urls.absolute(SiteURLs.paper(paper.slug))
+        let scholarly = ScholarlyMetadata.Input(
+            paper: paper, tags: index.paperTags[i], pageURL: pageURL, summary: papers[i].summary,
+            abstractText: papers[i].abstractText, siteTitle: config.title, siteURL: urls.baseURL, language: config.language)
         let meta = PageMeta(
             title: "\(paper.title) · \(config.title)", description: papers[i].summary,
-            canonicalURL: urls.absolute(SiteURLs.paper(paper.slug)), kind: "paper")
+            canonicalURL: pageURL, kind: "paper",
+            metaTags: ScholarlyMetadata.highwire(scholarly) + ScholarlyMetadata.openGraph(scholarly),
+            jsonLD: ScholarlyMetadata.jsonLD(scholarly),
+            hasMath: typesetsMath && papers[i].hasMath)
         let view = PaperPageView(
-            site: site, meta: meta, title: paper.title, authors: authorViews(paper.authors),
+            site: site, meta: meta, title: paper.title, titleHTML: papers[i].titleHTML,
+            bibtex: papers[i].bibtex, citeURL: urls.path(SiteURLs.paperBibTeX(paper.slug)), citationKey: index.citationKeys[i],
+            authors: authorViews(paper.authors),
             dateISO: paper.published.iso, date: paper.published.long,
             updatedISO: paper.updated?.iso, updated: paper.updated?.long, venue: paper.venue,
             arxiv: paper.arxiv, doi: paper.doi, tags: tagViews(index.paperTags[i]), links: links,
@@ -188,23 +223,20 @@ struct SiteRenderer: Sendable {
         return theme.render(view, template: "paper")
     }
 
-    /// DOIs may hold characters that are not allowed in a URL path.
-    static func percentEncodeDOI(_ doi: String) -> String {
-        var allowed = CharacterSet.urlPathAllowed
-        allowed.remove(charactersIn: "?#%")
-        return doi.addingPercentEncoding(withAllowedCharacters: allowed) ?? doi
-    }
-
     private func renderTagIndex() -> String {
-        let meta = PageMeta(title: "Tags · \(config.title)", description: "All \(index.tags.count) tags of \(config.title), with the number of papers in each.",
-                            canonicalURL: urls.absolute(SiteURLs.tagIndex), kind: "tags")
+        let description = "All \(index.tags.count) tags of \(config.title), with the number of papers in each."
+        let meta = PageMeta(title: "Tags · \(config.title)", description: description,
+                            canonicalURL: urls.absolute(SiteURLs.tagIndex), kind: "tags",
+                            metaTags: ScholarlyMetadata.openGraph(title: "Tags", description: description, url: urls.absolute(SiteURLs.tagIndex), siteTitle: config.title))
         return theme.render(TagIndexView(site: site, meta: meta, tags: tagViews(index.tags)), template: "tags")
     }
 
     private func renderStandalone(_ i: Int) -> String {
         let page = index.pages[i]
         let meta = PageMeta(title: "\(page.title) · \(config.title)", description: page.description ?? "",
-                            canonicalURL: urls.absolute(SiteURLs.standalone(page.slug)), kind: "page")
+                            canonicalURL: urls.absolute(SiteURLs.standalone(page.slug)), kind: "page",
+                            metaTags: ScholarlyMetadata.openGraph(title: page.title, description: page.description ?? "", url: urls.absolute(SiteURLs.standalone(page.slug)), siteTitle: config.title),
+                            hasMath: typesetsMath && pagesHaveMath[i])
         return theme.render(StandalonePageView(site: site, meta: meta, title: page.title, contentHTML: pagesHTML[i]), template: "page")
     }
 
@@ -221,12 +253,13 @@ struct SiteRenderer: Sendable {
         let entries = chosen.map { i -> FeedEntryView in
             let paper = index.papers[i]
             let url = urls.absolute(SiteURLs.paper(paper.slug))
+            let id = FeedIdentity.id(for: paper, pageURL: url)
             var content = ""
             if config.feed.content == .full {
                 content = papers[i].abstractHTML + papers[i].notesHTML
             }
             return FeedEntryView(
-                title: paper.title, url: url, id: url,
+                title: paper.title, url: url, id: id, idIsPermalink: id == url,
                 publishedRFC3339: paper.published.rfc3339, publishedRFC822: paper.published.rfc822,
                 updatedRFC3339: (paper.updated ?? paper.published).rfc3339,
                 authors: authorViews(paper.authors), categories: tagViews(index.paperTags[i]),
@@ -267,5 +300,37 @@ struct SiteRenderer: Sendable {
         }
         for page in index.pages { entries.append(.init(url: urls.absolute(SiteURLs.standalone(page.slug)), lastmod: nil)) }
         return theme.render(SitemapView(entries: entries), template: "sitemap")
+    }
+}
+
+extension SiteRenderer {
+    func renderJSONFeed(tag slug: String?) -> String {
+        let members = slug.map { index.papers(tagged: $0) } ?? Array(index.papers.indices)
+        let items = members.prefix(config.feed.limit).map { i -> JSONFeed.Item in
+            let paper = index.papers[i]
+            let url = urls.absolute(SiteURLs.paper(paper.slug))
+            return JSONFeed.Item(
+                id: FeedIdentity.id(for: paper, pageURL: url), url: url, title: paper.title,
+                contentHTML: config.feed.content == .full ? papers[i].abstractHTML + papers[i].notesHTML : nil,
+                summary: papers[i].summary, published: paper.published, modified: paper.updated,
+                authors: paper.authors, tags: index.paperTags[i].map(\.name),
+                externalURL: paper.arxiv.map { "https://arxiv.org/abs/\($0)" } ?? paper.doi.map(FeedIdentity.doiURL) ?? paper.links.url)
+        }
+        let tag = slug.map(tagView)
+        return JSONFeed.document(
+            title: tag.map { "\(config.title): \($0.name)" } ?? config.title,
+            homePageURL: urls.absolute(slug.map { SiteURLs.tag($0) } ?? ""),
+            feedURL: urls.absolute(slug.map(SiteURLs.tagJSONFeed) ?? SiteURLs.jsonFeed),
+            description: tag.map { "Papers tagged \($0.name) on \(config.title)." } ?? config.description,
+            language: config.language, author: config.author.name ?? config.title, items: Array(items))
+    }
+
+    /// Every paper's entry, newest first, in one file.
+    func renderBibliography() -> String {
+        var text = "% \(config.title): \(index.papers.count) entr\(index.papers.count == 1 ? "y" : "ies"), from \(urls.absolute(""))\n"
+        for paper in papers {
+            text += "\n" + paper.bibtex
+        }
+        return text
     }
 }

@@ -24,6 +24,10 @@ public struct SiteURLs: Sendable {
     static func tag(_ slug: String, page: Int = 1) -> String { page <= 1 ? "tags/\(slug)/" : "tags/\(slug)/page/\(page)/" }
     static func tagRSS(_ slug: String) -> String { "tags/\(slug)/feed.xml" }
     static func tagAtom(_ slug: String) -> String { "tags/\(slug)/atom.xml" }
+    static func tagJSONFeed(_ slug: String) -> String { "tags/\(slug)/feed.json" }
+    static func paperBibTeX(_ slug: String) -> String { "papers/\(slug)/cite.bib" }
+    static let bibliography = "papers.bib"
+    static let jsonFeed = "feed.json"
     static func standalone(_ slug: String) -> String { "\(slug)/" }
     static let rss = "feed.xml"
     static let atom = "atom.xml"

@@ -19,6 +19,8 @@ struct SiteView: MustacheParent, Sendable {
     var nav: [LinkView]
     var rssURL: String
     var atomURL: String
+    var jsonFeedURL: String
+    var bibURL: String
     var generator: String
 
     func child(named name: String) -> Any? {
@@ -34,6 +36,8 @@ struct SiteView: MustacheParent, Sendable {
         case "nav": nav
         case "rss_url": rssURL
         case "atom_url": atomURL
+        case "json_feed_url": jsonFeedURL
+        case "bib_url": bibURL
         case "generator": generator
         default: nil
         }
@@ -92,6 +96,8 @@ struct AuthorView: MustacheParent, Sendable {
 /// A paper in a list (home, tag pages): a compact card.
 struct PaperCardView: MustacheParent, Sendable {
     var title: String
+    /// The title escaped for HTML, with its math marked up.
+    var titleHTML: String
     var url: String
     var authors: [AuthorView]
     /// "A, B, C et al." for lists.
@@ -104,6 +110,7 @@ struct PaperCardView: MustacheParent, Sendable {
     func child(named name: String) -> Any? {
         switch name {
         case "title": title
+        case "title_html": titleHTML
         case "url": url
         case "authors": authors.isEmpty ? nil : authors
         case "authors_short": authorsShort
@@ -138,6 +145,34 @@ struct PaginationView: MustacheParent, Sendable {
     }
 }
 
+/// A `<meta>` tag: `name="..."` (Highwire, Twitter) or `property="..."` (Open Graph).
+struct MetaTagView: MustacheParent, Sendable, Hashable {
+    var attribute: String
+    var key: String
+    var content: String
+
+    init(name: String, content: String) {
+        attribute = "name"
+        key = name
+        self.content = content
+    }
+
+    init(property: String, content: String) {
+        attribute = "property"
+        key = property
+        self.content = content
+    }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "attribute": attribute
+        case "name": key
+        case "content": content
+        default: nil
+        }
+    }
+}
+
 /// What every HTML page has: the site and the page's own head values.
 struct PageMeta: Sendable {
     var title: String
@@ -147,6 +182,13 @@ struct PageMeta: Sendable {
     var kind: String
     var rssURL: String?
     var atomURL: String?
+    var jsonFeedURL: String?
+    /// Open Graph, Twitter and (on paper pages) citation tags.
+    var metaTags: [MetaTagView] = []
+    /// JSON-LD for a script block (already escaped for it).
+    var jsonLD: String?
+    /// True when the page shows math and the site typesets it.
+    var hasMath = false
 
     func child(named name: String) -> Any? {
         switch name {
@@ -156,6 +198,10 @@ struct PageMeta: Sendable {
         case "page_kind": kind
         case "feed_rss_url": rssURL
         case "feed_atom_url": atomURL
+        case "feed_json_url": jsonFeedURL
+        case "meta_tags": metaTags.isEmpty ? nil : metaTags
+        case "json_ld": jsonLD
+        case "has_math": hasMath
         default: nil
         }
     }
@@ -192,6 +238,10 @@ struct PaperPageView: MustacheParent, Sendable {
     var site: SiteView
     var meta: PageMeta
     var title: String
+    var titleHTML: String
+    var bibtex: String
+    var citeURL: String
+    var citationKey: String
     var authors: [AuthorView]
     var dateISO: String
     var date: String
@@ -209,6 +259,10 @@ struct PaperPageView: MustacheParent, Sendable {
         switch name {
         case "site": site
         case "title": title
+        case "title_html": titleHTML
+        case "bibtex": bibtex
+        case "cite_url": citeURL
+        case "citation_key": citationKey
         case "authors": authors.isEmpty ? nil : authors
         case "has_authors": !authors.isEmpty
         case "date_iso": dateISO
@@ -296,7 +350,9 @@ struct FeedView: MustacheParent, Sendable {
 struct FeedEntryView: MustacheParent, Sendable {
     var title: String
     var url: String
+    /// The arXiv or DOI URL when the paper has one, else `url`.
     var id: String
+    var idIsPermalink: Bool
     var publishedRFC3339: String
     var publishedRFC822: String
     var updatedRFC3339: String
@@ -311,6 +367,7 @@ struct FeedEntryView: MustacheParent, Sendable {
         case "title": title
         case "url": url
         case "id": id
+        case "id_is_permalink": idIsPermalink
         case "published_rfc3339": publishedRFC3339
         case "published_rfc822": publishedRFC822
         case "updated_rfc3339": updatedRFC3339

@@ -1,0 +1,222 @@
+import Foundation
+import PaperMarkdown
+
+/// Writes BibTeX entries for papers: `@misc` with `eprint` for arXiv
+/// preprints, `@inproceedings` or `@article` when a venue is known.
+/// Text is escaped for LaTeX, accents become LaTeX accent commands
+/// (`ö` → `{\"o}`), math is kept as written, and words with inner capitals
+/// (`BERT`, `LoRA`) are braced so that bibliography styles keep them.
+///
+/// Hand-written: no Swift library here writes BibTeX.
+enum BibTeX {
+    static func entry(for paper: Paper, key: String, pageURL: String) -> String {
+        var fields: [(String, String)] = []
+        fields.append(("title", title(paper.title)))
+        if !paper.authors.isEmpty {
+            fields.append(("author", paper.authors.map(authorName).joined(separator: " and ")))
+        }
+        fields.append(("year", String(paper.published.year)))
+        let type: String
+        if let venue = paper.venue {
+            if Venue.isConference(venue) {
+                type = "inproceedings"
+                fields.append(("booktitle", escape(venue)))
+            } else {
+                type = "article"
+                fields.append(("journal", escape(venue)))
+            }
+        } else {
+            type = "misc"
+        }
+        if let arxiv = paper.arxiv {
+            fields.append(("eprint", arxiv))
+            fields.append(("archivePrefix", "arXiv"))
+        }
+        if let doi = paper.doi { fields.append(("doi", escapeVerbatim(doi))) }
+        let url = paper.links.url ?? paper.arxiv.map { "https://arxiv.org/abs/\($0)" } ?? pageURL
+        fields.append(("url", escapeVerbatim(url)))
+
+        var text = "@\(type){\(key),\n"
+        for (i, (name, value)) in fields.enumerated() {
+            let month = name == "year" ? ",\n  month = \(monthMacros[paper.published.month - 1])" : ""
+            text += "  \(name) = {\(value)}\(month)\(i == fields.count - 1 ? "" : ",")\n"
+        }
+        return text + "}\n"
+    }
+
+    static let monthMacros = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+    /// "Ashish Vaswani" → "Vaswani, Ashish"; "Ludwig van Beethoven" →
+    /// "van Beethoven, Ludwig"; names already written "Last, First" are kept.
+    static func authorName(_ name: String) -> String {
+        if name.contains(",") { return escape(name) }
+        let parts = name.split(separator: " ").map(String.init)
+        guard parts.count > 1 else { return "{\(escape(name))}" }
+        var familyStart = parts.count - 1
+        while familyStart > 1, let first = parts[familyStart - 1].first, first.isLowercase { familyStart -= 1 }
+        let family = parts[familyStart...].joined(separator: " ")
+        let given = parts[..<familyStart].joined(separator: " ")
+        return "\(escape(family)), \(escape(given))"
+    }
+
+    /// A title with math kept, text escaped and inner capitals braced.
+    static func title(_ text: String) -> String {
+        mathSegments(text).map { segment in
+            segment.isMath ? segment.text : segment.text.split(separator: " ", omittingEmptySubsequences: false).map { word in
+                let w = String(word)
+                guard needsProtection(w) else { return escape(w) }
+                // Brace the word, not the punctuation around it: `{LLMs}:`.
+                let lead = w.prefix { !$0.isLetter && !$0.isNumber }
+                let rest = w.dropFirst(lead.count)
+                let trail = String(rest.reversed().prefix { !$0.isLetter && !$0.isNumber }.reversed())
+                let core = rest.dropLast(trail.count)
+                return escape(String(lead)) + "{" + escape(String(core)) + "}" + escape(trail)
+            }.joined(separator: " ")
+        }.joined()
+    }
+
+    /// True for words whose capitals a style must not lower: `BERT`, `LoRA`, `Vision-Language`.
+    static func needsProtection(_ word: String) -> Bool {
+        let letters = word.drop { !$0.isLetter }
+        guard letters.count > 1 else { return false }
+        return letters.dropFirst().contains { $0.isUppercase }
+    }
+
+    /// Escapes text for LaTeX, keeping math spans as written.
+    static func escape(_ text: String) -> String {
+        mathSegments(text).map { $0.isMath ? $0.text : escapeText($0.text) }.joined()
+    }
+
+    /// Math spans that BibTeX can hold: its brace counting ignores
+    /// backslashes, so a span with unbalanced braces is escaped as text.
+    static func mathSegments(_ text: String) -> [(text: String, isMath: Bool)] {
+        MathSpans.segments(text).map { segment in
+            guard segment.isMath else { return segment }
+            var depth = 0
+            for ch in segment.text {
+                if ch == "{" { depth += 1 } else if ch == "}" { depth -= 1 }
+                if depth < 0 { return (segment.text, false) }
+            }
+            return (segment.text, depth == 0)
+        }
+    }
+
+    /// For fields read verbatim by most styles (url, doi): only braces and
+    /// percent signs need care.
+    static func escapeVerbatim(_ text: String) -> String {
+        text.replacingOccurrences(of: "{", with: "%7B").replacingOccurrences(of: "}", with: "%7D")
+    }
+
+    private static let specials: [Character: String] = [
+        "\\": "\\textbackslash{}", "{": "\\{", "}": "\\}", "&": "\\&", "%": "\\%", "$": "\\$",
+        "#": "\\#", "_": "\\_", "~": "\\textasciitilde{}", "^": "\\textasciicircum{}",
+        "ß": "{\\ss}", "æ": "{\\ae}", "Æ": "{\\AE}", "ø": "{\\o}", "Ø": "{\\O}", "ł": "{\\l}", "Ł": "{\\L}",
+        "œ": "{\\oe}", "Œ": "{\\OE}", "å": "{\\aa}", "Å": "{\\AA}", "ı": "{\\i}", "đ": "{\\dj}", "Đ": "{\\DJ}",
+    ]
+
+    /// Combining marks and their LaTeX accent commands.
+    private static let accents: [UInt32: String] = [
+        0x300: "`", 0x301: "'", 0x302: "^", 0x303: "~", 0x304: "=", 0x306: "u", 0x307: ".",
+        0x308: "\"", 0x30A: "r", 0x30B: "H", 0x30C: "v", 0x327: "c", 0x328: "k",
+    ]
+
+    static func escapeText(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 8)
+        for ch in text {
+            if let special = specials[ch] {
+                out += special
+                continue
+            }
+            if ch.isASCII {
+                out.append(ch)
+                continue
+            }
+            // A letter with one accent: é → {\'e}, ç → {\c c}.
+            let scalars = Array(String(ch).decomposedStringWithCanonicalMapping.unicodeScalars)
+            if scalars.count == 2, scalars[0].isASCII, let command = accents[scalars[1].value] {
+                var base = String(scalars[0])
+                if base == "i" && "^`'\"~=".contains(command) { base = "\\i" }
+                let isSymbol = command.first.map { !$0.isLetter } ?? true
+                out += isSymbol ? "{\\\(command)\(base)}" : "{\\\(command) \(base)}"
+                continue
+            }
+            out.append(ch)
+        }
+        return out
+    }
+}
+
+/// Whether a venue names a conference (for `@inproceedings`,
+/// `citation_conference_title`) or a journal.
+enum Venue {
+    private static let conferenceWords = [
+        "conference", "proceedings", "workshop", "symposium", "neurips", "nips", "icml", "iclr", "cvpr",
+        "iccv", "eccv", "acl", "emnlp", "naacl", "eacl", "coling", "aaai", "ijcai", "kdd", "sigir", "www",
+        "chi", "interspeech", "icassp", "uai", "aistats", "colt", "miccai", "wacv", "bmvc", "corl", "rss",
+        "icra", "iros", "siggraph", "usenix", "osdi", "sosp", "nsdi", "sigmod", "vldb", "icde", "stoc", "focs", "soda",
+    ]
+
+    static func isConference(_ venue: String) -> Bool {
+        let words = venue.lowercased().split { !$0.isLetter }.map(String.init)
+        return words.contains { conferenceWords.contains($0) }
+    }
+}
+
+/// Citation keys in the style of Google Scholar: first author's family
+/// name, year, first word of the title (`vaswani2017attention`). Papers
+/// without authors use the title's first two words (`surveying2025effects`).
+/// Keys that collide get `b`, `c`, ... in order of date, then record key,
+/// so a paper's key does not change when newer papers arrive.
+enum CitationKeys {
+    static let stopWords: Set<String> = ["a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "from", "by", "at", "is", "are", "why", "how", "what", "do", "does", "can", "towards", "toward"]
+
+    static func assign(_ papers: [Paper]) -> [String] {
+        let bases = papers.map(base)
+        var groups: [String: [Int]] = [:]
+        for (i, b) in bases.enumerated() { groups[b, default: []].append(i) }
+        var keys = bases
+        for (base, members) in groups where members.count > 1 {
+            let ordered = members.sorted { (papers[$0].published, papers[$0].key, $0) < (papers[$1].published, papers[$1].key, $1) }
+            for (n, i) in ordered.enumerated() where n > 0 {
+                keys[i] = base + suffix(n)
+            }
+        }
+        return keys
+    }
+
+    /// 1 → b, 2 → c, ..., 25 → z, 26 → ba ...
+    private static func suffix(_ n: Int) -> String {
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        var n = n, s = ""
+        repeat {
+            s = String(letters[n % 26]) + s
+            n /= 26
+        } while n > 0
+        return s
+    }
+
+    static func base(_ paper: Paper) -> String {
+        let titleWords = paper.title.split { !$0.isLetter && !$0.isNumber }.map { ascii(String($0)) }.filter { !$0.isEmpty }
+        let significant = titleWords.filter { !stopWords.contains($0) }
+        let firstWord = significant.first ?? titleWords.first ?? "paper"
+        let year = String(paper.published.year)
+        if let first = paper.authors.first {
+            let family = ascii(familyName(first))
+            return (family.isEmpty ? "anonymous" : family) + year + firstWord
+        }
+        let secondWord = significant.dropFirst().first ?? ""
+        return firstWord + year + secondWord
+    }
+
+    static func familyName(_ name: String) -> String {
+        if let comma = name.firstIndex(of: ",") { return String(name[..<comma]) }
+        return name.split(separator: " ").last.map(String.init) ?? name
+    }
+
+    /// Lowercase ASCII letters and digits only (`Müller` → `muller`).
+    static func ascii(_ text: String) -> String {
+        let folded = text.applyingTransform(.stripDiacritics, reverse: false) ?? text
+        return String(folded.lowercased().unicodeScalars.filter { ($0.value >= 97 && $0.value <= 122) || ($0.value >= 48 && $0.value <= 57) }.map(Character.init))
+    }
+}
