@@ -108,6 +108,21 @@ func files(under folder: URL) throws -> [String: Data] {
         }
         let diffusionPapers = try String(contentsOf: out.appendingPathComponent("tags/diffusion-models/index.html"), encoding: .utf8)
         #expect(diffusionPapers.contains("DreamMat"))
+
+        // What machines read: citation tags, JSON-LD, Open Graph, BibTeX, JSON Feed.
+        let page = try String(contentsOf: out.appendingPathComponent("papers/\(papers.sorted()[0])/index.html"), encoding: .utf8)
+        for tag in ["<meta name=\"citation_title\"", "<meta name=\"citation_publication_date\" content=\"2025/03/14\">",
+                    "<meta property=\"og:title\"", "<h2 id=\"cite-heading\">Cite</h2>"] {
+            #expect(page.contains(tag), "\(tag)")
+        }
+        let jsonLD = try #require(page.components(separatedBy: "<script type=\"application/ld+json\">").dropFirst().first?.components(separatedBy: "</script>").first)
+        let article = try #require(try JSONSerialization.jsonObject(with: Data(jsonLD.utf8)) as? [String: Any])
+        #expect(article["@type"] as? String == "ScholarlyArticle")
+        #expect(article["datePublished"] as? String == "2025-03-14")
+        let feed = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("feed.json"))) as? [String: Any])
+        #expect((feed["items"] as? [[String: Any]])?.count == 97)
+        let bib = try String(contentsOf: out.appendingPathComponent("papers.bib"), encoding: .utf8)
+        #expect(bib.components(separatedBy: "\n@misc{").count - 1 == 97)
     }
 
     @Test func outputIsByteIdenticalAcrossBuilds() throws {
