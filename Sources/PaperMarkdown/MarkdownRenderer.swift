@@ -70,11 +70,48 @@ public struct MarkdownRenderer: Sendable {
         guard let document else { return RenderedMarkdown(html: "", plainText: "") }
         defer { cmark_node_free(document) }
         let extensions = cmark_parser_get_syntax_extensions(parser)
-        let html = MathMarkup.wrap(html: Self.take(cmark_render_html(document, flags, extensions)))
-            .replacingOccurrences(of: String(MathSpans.escapedDollar), with: "&#36;")
-        let text = Self.take(cmark_render_plaintext(document, flags, 0))
-            .replacingOccurrences(of: String(MathSpans.escapedDollar), with: "$")
+        var html = MathMarkup.wrap(html: Self.take(cmark_render_html(document, flags, extensions)))
+        var text = Self.plainText(of: document)
+        if source.unicodeScalars.contains(MathSpans.escapedDollar) {
+            html = html.replacingOccurrences(of: String(MathSpans.escapedDollar), with: "&#36;")
+            text = text.replacingOccurrences(of: String(MathSpans.escapedDollar), with: "$")
+        }
         return RenderedMarkdown(html: html, plainText: text)
+    }
+
+    /// The document's text: literal text and code, a space for line breaks,
+    /// a newline after each block. Walked by hand because cmark-gfm's
+    /// plain-text renderer takes quadratic time on long unbroken words.
+    private static func plainText(of document: OpaquePointer) -> String {
+        guard let iterator = cmark_iter_new(document) else { return "" }
+        defer { cmark_iter_free(iterator) }
+        var out: [UInt8] = []
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard let node = cmark_iter_get_node(iterator) else { continue }
+            let type = cmark_node_get_type(node)
+            if event == CMARK_EVENT_ENTER {
+                switch type {
+                case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_CODE_BLOCK:
+                    if let literal = cmark_node_get_literal(node) {
+                        out.append(contentsOf: UnsafeBufferPointer(start: UnsafeRawPointer(literal).assumingMemoryBound(to: UInt8.self), count: strlen(literal)))
+                    }
+                case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+                    out.append(UInt8(ascii: " "))
+                default:
+                    break
+                }
+            } else if event == CMARK_EVENT_EXIT {
+                switch type {
+                case CMARK_NODE_PARAGRAPH, CMARK_NODE_HEADING, CMARK_NODE_CODE_BLOCK, CMARK_NODE_ITEM, CMARK_NODE_BLOCK_QUOTE:
+                    if out.last != UInt8(ascii: "\n") { out.append(UInt8(ascii: "\n")) }
+                default:
+                    break
+                }
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static func take(_ pointer: UnsafeMutablePointer<CChar>?) -> String {

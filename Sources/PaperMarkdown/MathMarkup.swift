@@ -65,20 +65,21 @@ public enum MathMarkup {
 
     private static func wrapText(_ chars: [Unicode.Scalar], from start: Int, to end: Int, into out: inout String.UnicodeScalarView) {
         let text = Array(chars[start..<end])
+        let memo = ScanMemo()
         var i = 0
         while i < text.count {
             let c = text[i]
             let next: Unicode.Scalar? = i + 1 < text.count ? text[i + 1] : nil
             var span: (end: Int, display: Bool)?
             if c == "\\", let n = next, n == "(" || n == "[" {
-                if let e = MathSpans.findBackslashClose(text, from: i + 2, closer: n == "(" ? ")" : "]") { span = (e + 2, n == "[") }
+                if let e = MathSpans.findBackslashClose(text, from: i + 2, closer: n == "(" ? ")" : "]", memo: memo) { span = (e + 2, n == "[") }
             } else if c == "\\" {
                 out.append(c)
                 if let n = next { out.append(n) }
                 i += 2
                 continue
             } else if c == "$" && next == "$" {
-                if let e = MathSpans.findDoubleDollarClose(text, from: i + 2) { span = (e + 2, true) }
+                if let e = MathSpans.findDoubleDollarClose(text, from: i + 2, memo: memo) { span = (e + 2, true) }
             } else if c == "$" {
                 if let e = MathSpans.findInlineDollarClose(text, from: i + 1) { span = (e + 1, false) }
             }
@@ -106,6 +107,7 @@ extension MathSpans {
     /// BibTeX.
     public static func segments(_ text: String) -> [(text: String, isMath: Bool)] {
         let chars = Array(text.unicodeScalars)
+        let memo = ScanMemo()
         var result: [(String, Bool)] = []
         var plain = String.UnicodeScalarView()
         var i = 0
@@ -117,9 +119,9 @@ extension MathSpans {
             let next: Unicode.Scalar? = i + 1 < chars.count ? chars[i + 1] : nil
             var end: Int?
             if c == "\\", let n = next, n == "(" || n == "[" {
-                end = findBackslashClose(chars, from: i + 2, closer: n == "(" ? ")" : "]").map { $0 + 2 }
+                end = findBackslashClose(chars, from: i + 2, closer: n == "(" ? ")" : "]", memo: memo).map { $0 + 2 }
             } else if c == "$" && next == "$" {
-                end = findDoubleDollarClose(chars, from: i + 2).map { $0 + 2 }
+                end = findDoubleDollarClose(chars, from: i + 2, memo: memo).map { $0 + 2 }
             } else if c == "$" {
                 end = findInlineDollarClose(chars, from: i + 1).map { $0 + 1 }
             }

@@ -13,6 +13,9 @@
 /// a space nor followed by a digit (so "$5 and $10" stays text). A span never
 /// crosses a blank line.
 public enum MathSpans {
+    /// More pipes than this on one line is not a table.
+    static let maximumTableColumns = 256
+
     /// Stands for an escaped `\$` between `protect` and `MathMarkup`.
     static let escapedDollar: Unicode.Scalar = "\u{E000}"
 
@@ -23,16 +26,18 @@ public enum MathSpans {
     /// The protected text, and whether any math span was found.
     static func scan(_ markdown: String) -> (text: String, hasMath: Bool) {
         var hasMath = false
+        let memo = ScanMemo()
         var chars = Array(markdown.unicodeScalars)
         chars.removeAll { $0 == escapedDollar }
-        // Fast path: nothing that could open math.
-        if !chars.contains(where: { $0 == "$" || $0 == "\\" }) { return (markdown, false) }
+        // Fast path: nothing that could open math or make a table.
+        if !chars.contains(where: { $0 == "$" || $0 == "\\" || $0 == "|" }) { return (markdown, false) }
         var out = String.UnicodeScalarView()
         out.reserveCapacity(chars.count + 16)
         var i = 0
         var atLineStart = true
         var inFence: (marker: Unicode.Scalar, count: Int)? = nil
         var previousLineBlank = true
+        var escapePipesUntil = -1
 
         while i < chars.count {
             if atLineStart {
@@ -72,6 +77,13 @@ public enum MathSpans {
                 }
                 previousLineBlank = blank
                 atLineStart = false
+                // cmark-gfm's table extension is quadratic in the number of
+                // columns: a line with absurdly many pipes is kept as text.
+                if line.count > Self.maximumTableColumns {
+                    var pipes = 0
+                    for ch in line where ch == "|" { pipes += 1 }
+                    escapePipesUntil = pipes > Self.maximumTableColumns ? lineEnd : -1
+                }
             }
             let c = chars[i]
             if c == "\n" {
@@ -84,7 +96,7 @@ public enum MathSpans {
                 // A code span: a run of n backticks up to the next run of exactly n.
                 var n = 0
                 while i + n < chars.count && chars[i + n] == "`" { n += 1 }
-                if let close = closingBackticks(chars, from: i + n, count: n) {
+                if let close = closingBackticks(chars, from: i + n, count: n, memo: memo) {
                     copyLine(chars, from: i, to: close + n, into: &out)
                     i = close + n
                 } else {
@@ -97,7 +109,7 @@ public enum MathSpans {
                 let next = chars[i + 1]
                 if next == "(" || next == "[" {
                     let closer: Unicode.Scalar = next == "(" ? ")" : "]"
-                    if let end = findBackslashClose(chars, from: i + 2, closer: closer) {
+                    if let end = findBackslashClose(chars, from: i + 2, closer: closer, memo: memo) {
                         hasMath = true
                         escapeSpan(chars, from: i, to: end + 2, into: &out)
                         i = end + 2
@@ -119,7 +131,7 @@ public enum MathSpans {
             }
             if c == "$" {
                 if i + 1 < chars.count && chars[i + 1] == "$" {
-                    if let end = findDoubleDollarClose(chars, from: i + 2) {
+                    if let end = findDoubleDollarClose(chars, from: i + 2, memo: memo) {
                         hasMath = true
                         escapeSpan(chars, from: i, to: end + 2, into: &out)
                         i = end + 2
@@ -136,6 +148,7 @@ public enum MathSpans {
                     continue
                 }
             }
+            if c == "|" && i < escapePipesUntil { out.append("\\") }
             out.append(c)
             i += 1
         }
@@ -193,7 +206,8 @@ public enum MathSpans {
         return false
     }
 
-    private static func closingBackticks(_ chars: [Unicode.Scalar], from: Int, count n: Int) -> Int? {
+    private static func closingBackticks(_ chars: [Unicode.Scalar], from: Int, count n: Int, memo: ScanMemo? = nil) -> Int? {
+        if let memo, memo.failed(.backticks(n), from: from) { return nil }
         var k = from
         while k < chars.count {
             if chars[k] == "`" {
@@ -203,9 +217,10 @@ public enum MathSpans {
                 k += m
                 continue
             }
-            if chars[k] == "\n" && isBlankLine(chars, after: k) { return nil }
+            if chars[k] == "\n" && isBlankLine(chars, after: k) { memo?.record(.backticks(n), until: k); return nil }
             k += 1
         }
+        memo?.record(.backticks(n), until: chars.count)
         return nil
     }
 
@@ -216,10 +231,12 @@ public enum MathSpans {
         return j >= chars.count || chars[j] == "\n"
     }
 
-    static func findBackslashClose(_ chars: [Unicode.Scalar], from: Int, closer: Unicode.Scalar) -> Int? {
+    static func findBackslashClose(_ chars: [Unicode.Scalar], from: Int, closer: Unicode.Scalar, memo: ScanMemo? = nil) -> Int? {
+        let kind: ScanMemo.Kind = closer == ")" ? .parenthesis : .bracket
+        if let memo, memo.failed(kind, from: from) { return nil }
         var k = from
         while k + 1 < chars.count {
-            if chars[k] == "\n" && isBlankLine(chars, after: k) { return nil }
+            if chars[k] == "\n" && isBlankLine(chars, after: k) { memo?.record(kind, until: k); return nil }
             if chars[k] == "\\" {
                 if chars[k + 1] == closer { return k }
                 k += 2
@@ -227,17 +244,20 @@ public enum MathSpans {
             }
             k += 1
         }
+        memo?.record(kind, until: chars.count)
         return nil
     }
 
-    static func findDoubleDollarClose(_ chars: [Unicode.Scalar], from: Int) -> Int? {
+    static func findDoubleDollarClose(_ chars: [Unicode.Scalar], from: Int, memo: ScanMemo? = nil) -> Int? {
+        if let memo, memo.failed(.doubleDollar, from: from) { return nil }
         var k = from
         while k + 1 < chars.count {
-            if chars[k] == "\n" && isBlankLine(chars, after: k) { return nil }
+            if chars[k] == "\n" && isBlankLine(chars, after: k) { memo?.record(.doubleDollar, until: k); return nil }
             if chars[k] == "\\" { k += 2; continue }
             if chars[k] == "$" && chars[k + 1] == "$" { return k > from ? k : nil }
             k += 1
         }
+        memo?.record(.doubleDollar, until: chars.count)
         return nil
     }
 
@@ -260,5 +280,29 @@ public enum MathSpans {
             k += 1
         }
         return nil
+    }
+}
+
+/// Remembers where a search for a closing delimiter failed: a later search
+/// for the same delimiter that starts before that point fails too. Without
+/// it, text with many unclosed openers (`\(` a million times) would take
+/// quadratic time.
+final class ScanMemo {
+    enum Kind: Hashable {
+        case backticks(Int)
+        case parenthesis
+        case bracket
+        case doubleDollar
+    }
+
+    private var failedUntil: [Kind: Int] = [:]
+
+    func failed(_ kind: Kind, from: Int) -> Bool {
+        guard let end = failedUntil[kind] else { return false }
+        return from < end
+    }
+
+    func record(_ kind: Kind, until end: Int) {
+        failedUntil[kind] = end
     }
 }

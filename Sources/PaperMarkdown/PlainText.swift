@@ -7,6 +7,7 @@
 public enum PlainText {
     public static func markdown(from text: String) -> String {
         let chars = Array(text.unicodeScalars)
+        let memo = ScanMemo()
         var out = String.UnicodeScalarView()
         out.reserveCapacity(chars.count + chars.count / 8)
         var i = 0
@@ -21,7 +22,7 @@ public enum PlainText {
                     continue
                 }
                 if n == "(" || n == "[" {
-                    if let end = MathSpans.findBackslashClose(chars, from: i + 2, closer: n == "(" ? ")" : "]") {
+                    if let end = MathSpans.findBackslashClose(chars, from: i + 2, closer: n == "(" ? ")" : "]", memo: memo) {
                         out.append(contentsOf: chars[i..<(end + 2)])
                         i = end + 2
                         continue
@@ -29,7 +30,7 @@ public enum PlainText {
                 }
             }
             if c == "$" {
-                if next == "$", let end = MathSpans.findDoubleDollarClose(chars, from: i + 2) {
+                if next == "$", let end = MathSpans.findDoubleDollarClose(chars, from: i + 2, memo: memo) {
                     out.append(contentsOf: chars[i..<(end + 2)])
                     i = end + 2
                     continue

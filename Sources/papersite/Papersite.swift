@@ -34,6 +34,9 @@ struct Build: ParsableCommand {
     @Flag(name: .long, help: "Include papers and pages marked 'draft: true'.")
     var drafts = false
 
+    @Option(name: .long, help: ArgumentHelp("Threads to use (default: one per core). The output is the same for any number.", valueName: "n"))
+    var jobs: Int?
+
     func run() throws {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
         let siteRoot = URL(fileURLWithPath: site, isDirectory: true, relativeTo: cwd).standardizedFileURL
@@ -41,6 +44,10 @@ struct Build: ParsableCommand {
             ?? siteRoot.appendingPathComponent("public", isDirectory: true)
         let start = DispatchTime.now()
         var options = BuildOptions(siteRoot: siteRoot, output: outputURL.standardizedFileURL, baseURL: baseURL, includeDrafts: drafts)
+        if let jobs {
+            guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+            options.parallelism = Parallelism(threads: jobs)
+        }
         if let katex = ProcessInfo.processInfo.environment["PAPERSITE_KATEX_DIR"] {
             options.katexDirectory = URL(fileURLWithPath: katex, isDirectory: true)
         }

@@ -8,6 +8,8 @@ public struct BuildOptions: Sendable {
     public var includeDrafts: Bool
     /// Where KaTeX's files are (for `math: katex`): Debian's libjs-katex.
     public var katexDirectory: URL
+    /// Threads for the parallel stages (the output is the same for any number).
+    public var parallelism: Parallelism = .allCores
 
     public static let defaultKaTeXDirectory = URL(fileURLWithPath: "/usr/share/javascript/katex")
 
@@ -49,14 +51,14 @@ public struct SiteBuilder: Sendable {
         var config = try ConfigLoader(siteRoot: root).load()                     // 1. settings
         try applyOverrides(&config)
         let theme = try ThemeLoader(siteRoot: root).load(named: config.theme)    // 2. theme, checked whole
-        let content = ContentLoader(siteRoot: root, includeDrafts: options.includeDrafts).load()  // 3. records
+        let content = ContentLoader(siteRoot: root, includeDrafts: options.includeDrafts, parallelism: options.parallelism).load()  // 3. records
         if content.diagnostics.contains(where: { $0.severity == .error }) { throw BuildFailure(content.diagnostics) }
         var warnings = content.diagnostics
         if !config.baseURLWasSet && options.baseURL == nil {
             warnings.append(.warning("'base_url' is not set; feeds and the sitemap use \(config.baseURL)", at: SourceLocation(file: ConfigLoader.file)))
         }
-        let index = SiteIndexer(config: config).index(content)                   // 4. order, tags
-        let renderer = SiteRenderer(config: config, index: index, theme: theme)  // 5. Markdown
+        let index = SiteIndexer(config: config, parallelism: options.parallelism).index(content)  // 4. order, tags
+        let renderer = SiteRenderer(config: config, index: index, theme: theme, parallelism: options.parallelism)  // 5. Markdown
         let plan = renderer.plan()                                               // 6. the list of files
         let assets = try staticAssets(theme: theme, planned: Set(plan.map(\.file))) + (try mathAssets(config))
         let staging = try writer.makeStaging()                                   // 7. render and write
@@ -86,7 +88,7 @@ public struct SiteBuilder: Sendable {
     /// Renders the planned files on all cores and writes each as soon as it is made.
     private func renderAndWrite(_ plan: [(job: OutputJob, file: String)], with renderer: SiteRenderer, into staging: URL) throws(BuildFailure) {
         let failures = FailureBox()
-        DispatchQueue.concurrentPerform(iterations: plan.count) { i in
+        options.parallelism.forEach(plan.count) { i in
             let text = renderer.render(plan[i].job)
             do throws(BuildFailure) { try OutputWriter.write(text, to: plan[i].file, in: staging) } catch { failures.add(error) }
         }

@@ -21,9 +21,11 @@ public struct SiteIndex: Sendable {
 /// Builds the `SiteIndex`.
 public struct SiteIndexer: Sendable {
     public let config: SiteConfig
+    public let parallelism: Parallelism
 
-    public init(config: SiteConfig) {
+    public init(config: SiteConfig, parallelism: Parallelism = .allCores) {
         self.config = config
+        self.parallelism = parallelism
     }
 
     public func index(_ content: LoadedContent) -> SiteIndex {
@@ -34,15 +36,9 @@ public struct SiteIndexer: Sendable {
         }.map(\.element)
 
         let matcher = TagMatcher(rules: config.tagRules)
-        var ruleTags = [[String]](repeating: [], count: papers.count)
-        if !config.tagRules.isEmpty {
-            ruleTags.withUnsafeMutableBufferPointer { buffer in
-                let slots = UnsafeSendableBuffer(buffer)
-                DispatchQueue.concurrentPerform(iterations: papers.count) { i in
-                    slots[i] = matcher.tags(for: papers[i].title + "\n" + papers[i].abstract)
-                }
-            }
-        }
+        let ruleTags: [[String]] = config.tagRules.isEmpty
+            ? Array(repeating: [], count: papers.count)
+            : parallelism.map(papers.count) { matcher.tags(for: papers[$0].title + "\n" + papers[$0].abstract) }
 
         // One display name per slug: a rule's name, else the first spelling met.
         var names: [String: String] = [:]

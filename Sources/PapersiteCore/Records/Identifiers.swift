@@ -47,20 +47,24 @@ enum TextCleaning {
     /// Collapses runs of whitespace (newlines included) to one space and
     /// drops control and bidirectional-override characters.
     static func line(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
+        var out = String.UnicodeScalarView()
         var pendingSpace = false
+        var started = false
         for scalar in text.unicodeScalars {
-            if scalar.properties.isWhitespace {
+            let v = scalar.value
+            // ASCII first: Unicode property lookups are slow on long texts.
+            let isSpace = v < 0x80 ? (v == 0x20 || (v >= 0x09 && v <= 0x0D)) : scalar.properties.isWhitespace
+            if isSpace {
                 pendingSpace = true
                 continue
             }
-            if isInvisibleControl(scalar) { continue }
-            if pendingSpace && !out.isEmpty { out.append(" ") }
+            if (v < 0x20 || v >= 0x7F) && isInvisibleControl(scalar) { continue }
+            if pendingSpace && started { out.append(" ") }
             pendingSpace = false
-            out.unicodeScalars.append(scalar)
+            started = true
+            out.append(scalar)
         }
-        return out
+        return String(out)
     }
 
     /// Drops control characters (but not newlines and tabs) and bidi overrides from a block of text.
@@ -71,6 +75,14 @@ enum TextCleaning {
             out.append(scalar)
         }
         return String(out)
+    }
+
+    /// Without leading and trailing whitespace (fast for long texts).
+    static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        return String(scalars[first...last])
     }
 
     static func isInvisibleControl(_ s: Unicode.Scalar) -> Bool {

@@ -30,7 +30,7 @@ struct SiteRenderer: Sendable {
 
     static let generator = "papersite \(PapersiteVersion.current)"
 
-    init(config: SiteConfig, index: SiteIndex, theme: Theme) {
+    init(config: SiteConfig, index: SiteIndex, theme: Theme, parallelism: Parallelism = .allCores) {
         self.config = config
         self.index = index
         self.theme = theme
@@ -49,25 +49,20 @@ struct SiteRenderer: Sendable {
         typesetsMath = config.math != .none
 
         let markdown = MarkdownRenderer(options: config.markdown)
-        var rendered = [RenderedPaper](repeating: .empty, count: index.papers.count)
         let papers = index.papers
         let keys = index.citationKeys
-        rendered.withUnsafeMutableBufferPointer { buffer in
-            let slots = UnsafeSendableBuffer(buffer)
-            DispatchQueue.concurrentPerform(iterations: papers.count) { i in
-                let paper = papers[i]
-                let abstract = markdown.render(paper.abstract)
-                let notes = paper.notes.isEmpty ? "" : markdown.render(paper.notes).html
-                let abstractText = TextCleaning.line(abstract.plainText)
-                let hasMath = MathMarkup.containsMath(paper.title) || MathMarkup.containsMath(paper.abstract) || MathMarkup.containsMath(paper.notes)
-                slots[i] = RenderedPaper(
-                    abstractHTML: abstract.html, abstractText: abstractText, notesHTML: notes,
-                    summary: Summary.firstSentences(of: abstract.plainText),
-                    titleHTML: MathMarkup.wrap(plainText: paper.title), hasMath: hasMath,
-                    bibtex: BibTeX.entry(for: paper, key: keys[i], pageURL: urls.absolute(SiteURLs.paper(paper.slug))))
-            }
+        self.papers = parallelism.map(papers.count) { i in
+            let paper = papers[i]
+            let abstract = markdown.render(paper.abstract)
+            let notes = paper.notes.isEmpty ? "" : markdown.render(paper.notes).html
+            let abstractText = TextCleaning.line(abstract.plainText)
+            let hasMath = MathMarkup.containsMath(paper.title) || MathMarkup.containsMath(paper.abstract) || MathMarkup.containsMath(paper.notes)
+            return RenderedPaper(
+                abstractHTML: abstract.html, abstractText: abstractText, notesHTML: notes,
+                summary: Summary.firstSentences(of: abstract.plainText),
+                titleHTML: MathMarkup.wrap(plainText: paper.title), hasMath: hasMath,
+                bibtex: BibTeX.entry(for: paper, key: keys[i], pageURL: urls.absolute(SiteURLs.paper(paper.slug))))
         }
-        self.papers = rendered
         pagesHTML = index.pages.map { markdown.render($0.body).html }
         pagesHaveMath = index.pages.map { MathMarkup.containsMath($0.body) }
     }

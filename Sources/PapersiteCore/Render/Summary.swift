@@ -1,7 +1,8 @@
 /// The first sentences of a text, for list cards, feeds and meta descriptions.
 enum Summary {
     static func firstSentences(of text: String, maxLength: Int = 280) -> String {
-        let clean = TextCleaning.line(text)
+        // Only the start of a long text can make the summary.
+        let clean = TextCleaning.line(String(text.unicodeScalars.prefix(maxLength * 4)))
         guard clean.count > maxLength else { return clean }
         var result = ""
         var sentence = ""

@@ -15,10 +15,12 @@ public struct LoadedContent: Sendable {
 public struct ContentLoader: Sendable {
     public let siteRoot: URL
     public let includeDrafts: Bool
+    public let parallelism: Parallelism
 
-    public init(siteRoot: URL, includeDrafts: Bool) {
+    public init(siteRoot: URL, includeDrafts: Bool, parallelism: Parallelism = .allCores) {
         self.siteRoot = siteRoot
         self.includeDrafts = includeDrafts
+        self.parallelism = parallelism
     }
 
     /// Formats that later versions read; named so that a user is told, not ignored.
@@ -35,13 +37,7 @@ public struct ContentLoader: Sendable {
             log.warning("ignored: symbolic links are not followed", at: SourceLocation(file: link))
         }
 
-        var results = [(papers: [Paper], diagnostics: [Diagnostic])](repeating: ([], []), count: paperFiles.count)
-        results.withUnsafeMutableBufferPointer { buffer in
-            let slots = UnsafeSendableBuffer(buffer)
-            DispatchQueue.concurrentPerform(iterations: paperFiles.count) { i in
-                slots[i] = readPaperFile(paperFiles[i])
-            }
-        }
+        let results = parallelism.map(paperFiles.count) { readPaperFile(paperFiles[$0]) }
         var papers: [Paper] = []
         for r in results {
             papers.append(contentsOf: r.papers)
@@ -157,15 +153,5 @@ enum SlugAssigner {
             taken[slug] = result[i].source
         }
         return result
-    }
-}
-
-/// Lets `concurrentPerform` fill distinct slots of one buffer.
-struct UnsafeSendableBuffer<Element>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<Element>
-    init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
-    subscript(i: Int) -> Element {
-        get { buffer[i] }
-        nonmutating set { buffer[i] = newValue }
     }
 }

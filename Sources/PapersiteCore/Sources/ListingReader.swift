@@ -40,6 +40,7 @@ struct ListingReader {
                     }
                 }
                 tags = (fields.stringList("tags", log: &log) ?? []).map(TextCleaning.line).filter { !$0.isEmpty }
+                RecordLimits.check(title: "", authors: [], tags: tags, at: { fields.location(of: $0) }, log: &log)
                 body = front.body
                 bodyFirstLine = front.bodyFirstLine
             }

@@ -39,6 +39,7 @@ struct MarkdownPaperReader {
         let updated = fields.day("updated", log: &log)
         let authors = (fields.stringList("authors", log: &log) ?? []).map(TextCleaning.line).filter { !$0.isEmpty }
         let tags = (fields.stringList("tags", log: &log) ?? []).map(TextCleaning.line).filter { !$0.isEmpty }
+        RecordLimits.check(title: title, authors: authors, tags: tags, at: { fields.location(of: $0) }, log: &log)
         let draft = fields.bool("draft", log: &log) ?? false
         let venue = fields.string("venue", log: &log).map(TextCleaning.line).flatMap { $0.isEmpty ? nil : $0 }
 
@@ -82,8 +83,8 @@ struct MarkdownPaperReader {
         } else {
             (abstract, notes) = Self.splitBody(body)
         }
-        abstract = abstract.trimmingCharacters(in: .whitespacesAndNewlines)
-        notes = notes.trimmingCharacters(in: .whitespacesAndNewlines)
+        abstract = TextCleaning.trimmed(abstract)
+        notes = TextCleaning.trimmed(notes)
 
         let paper = Paper(
             title: title, authors: authors, published: date!, updated: updated, tags: tags,
@@ -93,25 +94,30 @@ struct MarkdownPaperReader {
         return (paper, log.sorted)
     }
 
-    /// Splits a body at its first heading (outside code blocks).
+    /// Splits a body at its first heading (outside code blocks), walking
+    /// UTF-8 offsets line by line rather than splitting the whole body.
     static func splitBody(_ body: String) -> (abstract: String, notes: String) {
-        let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
-        var fence: Substring?
-        for (i, line) in lines.enumerated() {
-            let trimmed = line.drop(while: { $0 == " " })
+        let utf8 = body.utf8
+        var lineStart = utf8.startIndex
+        var fence: UInt8?
+        while lineStart < utf8.endIndex {
+            let end = utf8[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? utf8.endIndex
+            let line = utf8[lineStart..<end]
+            let indent = line.prefix { $0 == UInt8(ascii: " ") }.count
+            let trimmed = line.dropFirst(indent)
+            let first = trimmed.first
             if let f = fence {
-                if trimmed.hasPrefix(f) { fence = nil }
-                continue
-            }
-            if trimmed.hasPrefix("```") { fence = "```"; continue }
-            if trimmed.hasPrefix("~~~") { fence = "~~~"; continue }
-            if line.count - trimmed.count < 4, trimmed.hasPrefix("#") {
-                let hashes = trimmed.prefix(while: { $0 == "#" })
-                let after = trimmed.dropFirst(hashes.count)
-                if hashes.count <= 6 && (after.isEmpty || after.first == " " || after.first == "\t") {
-                    return (lines[..<i].joined(separator: "\n"), lines[i...].joined(separator: "\n"))
+                if trimmed.starts(with: [f, f, f]) { fence = nil }
+            } else if indent < 4, let c = first, c == UInt8(ascii: "`") || c == UInt8(ascii: "~"), trimmed.starts(with: [c, c, c]) {
+                fence = c
+            } else if indent < 4, first == UInt8(ascii: "#") {
+                let hashes = trimmed.prefix { $0 == UInt8(ascii: "#") }.count
+                let after = trimmed.dropFirst(hashes).first
+                if hashes <= 6 && (after == nil || after == UInt8(ascii: " ") || after == UInt8(ascii: "\t")) {
+                    return (String(body[..<lineStart]), String(body[lineStart...]))
                 }
             }
+            lineStart = end == utf8.endIndex ? end : utf8.index(after: end)
         }
         return (body, "")
     }

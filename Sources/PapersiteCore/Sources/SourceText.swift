@@ -4,7 +4,7 @@ import Foundation
 /// byte-order mark, with `\n` line endings.
 enum SourceText {
     /// Largest source file read (a safety limit, not a format rule).
-    static let maximumBytes = 64 << 20
+    static let maximumBytes = 16 << 20
 
     static func load(_ url: URL, as file: String) throws(Diagnostic) -> String {
         let data: Data

@@ -1,0 +1,83 @@
+import Dispatch
+import Foundation
+
+/// How many threads the build's parallel stages use. The output never
+/// depends on it: every stage writes its results by index, and a test
+/// compares one thread with all cores.
+public struct Parallelism: Sendable, Hashable {
+    /// 0 means one thread per core.
+    public let threads: Int
+
+    public init(threads: Int) {
+        self.threads = max(0, threads)
+    }
+
+    public static let allCores = Parallelism(threads: 0)
+    public static let serial = Parallelism(threads: 1)
+
+    var effectiveThreads: Int {
+        threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : threads
+    }
+
+    /// Runs `body` for 0..<count, on up to `threads` threads.
+    func forEach(_ count: Int, _ body: (Int) -> Void) {
+        let workers = min(effectiveThreads, count)
+        if workers <= 1 {
+            for i in 0..<count { body(i) }
+            return
+        }
+        // Workers take the next index from a shared counter, so uneven
+        // items (a huge abstract) do not leave a thread idle.
+        let next = AtomicCounter()
+        withoutActuallyEscaping(body) { body in
+            let box = UnsafeSendableClosure(body)
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    let i = next.increment()
+                    if i >= count { break }
+                    box.body(i)
+                }
+            }
+        }
+    }
+
+    /// `(0..<count).map(transform)`, computed in parallel, in order.
+    func map<T>(_ count: Int, _ transform: (Int) -> T) -> [T] {
+        var results = [T?](repeating: nil, count: count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            let slots = UnsafeSendableBuffer(buffer)
+            forEach(count) { i in slots[i] = transform(i) }
+        }
+        return results.map { $0! }
+    }
+}
+
+/// A lock-protected counter handing out work indices.
+final class AtomicCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func increment() -> Int {
+        lock.withLock {
+            defer { value += 1 }
+            return value
+        }
+    }
+}
+
+/// Carries a non-escaping closure into `concurrentPerform`, which runs it
+/// before returning.
+struct UnsafeSendableClosure: @unchecked Sendable {
+    let body: (Int) -> Void
+    init(_ body: @escaping (Int) -> Void) { self.body = body }
+}
+
+/// Lets parallel workers fill distinct slots of one buffer.
+struct UnsafeSendableBuffer<Element>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Element>
+    init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
+    subscript(i: Int) -> Element {
+        get { buffer[i] }
+        nonmutating set { buffer[i] = newValue }
+    }
+}
