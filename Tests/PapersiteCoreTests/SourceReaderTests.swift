@@ -136,3 +136,37 @@ import Testing
         #expect(p.title == "ABC")
     }
 }
+
+@Suite struct YAMLGuardTests {
+    @Test func findsAnchorsAndAliases() {
+        #expect(YAMLGuard.firstAnchorOrAlias(in: "a: &x 1\nb: *x") ?? (0, 0) == (1, 4))
+        #expect(YAMLGuard.firstAnchorOrAlias(in: "tags: [a, *x]") ?? (0, 0) == (1, 11))
+        #expect(YAMLGuard.firstAnchorOrAlias(in: "tags:\n  - *x") ?? (0, 0) == (2, 5))
+        #expect(YAMLGuard.firstAnchorOrAlias(in: "? *x\n: 1") ?? (0, 0) == (1, 3))
+        #expect(YAMLGuard.firstAnchorOrAlias(in: "{a: 1, *x : 2}") ?? (0, 0) == (1, 8))
+    }
+
+    @Test func leavesTextAlone() {
+        for yaml in [
+            "title: R&D at scale",
+            "match: [transformer*, diffusion model*]",
+            "title: \"*Not* an alias & fine\"",
+            "title: '*quoted*'",
+            "title: x # a comment with *stars* and &amps",
+            "abstract: |\n  We show *strong* results.\n  * a list item\n  & more\ndate: 2025-01-01",
+            "abstract: >-\n  *folded* text\n",
+            "title: \"multi\n  *line* quoted\"",
+        ] {
+            #expect(YAMLGuard.firstAnchorOrAlias(in: yaml) == nil, "\(yaml)")
+        }
+    }
+
+    @Test func billionLaughsIsRefusedQuickly() {
+        var lines = ["title: Bomb", "date: 2025-01-01", "a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+        for i in 1...12 { lines.append("a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]") }
+        lines.append("? *a12\n: 1")
+        let (paper, diagnostics) = MarkdownPaperReader().read("---\n" + lines.joined(separator: "\n") + "\n---\nBody\n", file: "x.md")
+        #expect(paper == nil)
+        #expect(diagnostics.map(\.description) == ["x.md:4:5: error: YAML anchors and aliases (&name, *name) are not accepted here; if this is text, put the value in quotes"])
+    }
+}

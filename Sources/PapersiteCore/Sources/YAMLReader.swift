@@ -18,6 +18,9 @@ struct YAMLReader {
 
     /// The document's root node (nil for an empty document).
     func parse(_ yaml: String) throws(Diagnostic) -> Node? {
+        if let (line, column) = YAMLGuard.firstAnchorOrAlias(in: yaml) {
+            throw Diagnostic.error("YAML anchors and aliases (&name, *name) are not accepted here; if this is text, put the value in quotes", at: SourceLocation(file: file, line: firstLine + line - 1, column: column))
+        }
         do {
             return try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
