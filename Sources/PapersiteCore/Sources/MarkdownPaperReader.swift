@@ -9,6 +9,9 @@ struct MarkdownPaperReader {
 
     func read(_ text: String, file: String) -> (paper: Paper?, diagnostics: [Diagnostic]) {
         var log = DiagnosticLog()
+        if text.allSatisfy(\.isWhitespace) {
+            return (nil, [.error("the file is empty; a paper needs front matter with 'title' and 'date'", at: SourceLocation(file: file, line: 1, column: 1))])
+        }
         let front: FrontMatter
         do {
             guard let f = try FrontMatter.split(text, file: file) else {

@@ -40,7 +40,7 @@ struct YAMLReader {
             return .error("YAML syntax error: \(problem) (\(context.text) that starts here; the problem shows at line \(found.line), column \(found.column))", at: location(context.mark))
         case let .duplicatedKeysInMapping(duplicates, context):
             let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
-            return .error("duplicate key \(keys) in the same mapping", at: location(context.mark))
+            return .error("the key \(keys) appears more than once in the same mapping (first here)", at: location(context.mark))
         case let .reader(problem, _, _, _):
             return .error("YAML: \(problem)", at: location(nil))
         default:
