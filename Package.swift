@@ -41,6 +41,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Fuzzing harness (libFuzzer with -DFUZZING, else a replayer); see the README.
+        .executableTarget(name: "papersite-fuzz", dependencies: ["PapersiteCore"]),
         .testTarget(name: "PaperMarkdownTests", dependencies: ["PaperMarkdown"]),
         .testTarget(name: "PapersiteCoreTests", dependencies: ["PapersiteCore"], exclude: ["Fixtures"]),
         .testTarget(name: "PapersiteCLITests", dependencies: ["papersite"]),

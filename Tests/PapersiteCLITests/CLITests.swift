@@ -178,3 +178,54 @@ func files(under folder: URL) throws -> [String: Data] {
         #expect(feed.contains("<link>https://other.example/</link>"))
     }
 }
+
+/// A build killed with SIGKILL at any moment leaves the previous site
+/// exactly as it was.
+@Suite(.serialized) struct KillTests {
+    @Test(.timeLimit(.minutes(5))) func killedBuildsLeaveThePreviousSite() throws {
+        let site = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: site) }
+        try FileManager.default.copyItem(at: CLI.repositoryRoot.appendingPathComponent("Themes"), to: site.appendingPathComponent("Themes"))
+        let papers = site.appendingPathComponent("content/papers")
+        try FileManager.default.createDirectory(at: papers, withIntermediateDirectories: true)
+        let body = String(repeating: "Words of an abstract that goes on for a while. ", count: 40)
+        for i in 0..<3_000 {
+            try "---\ntitle: Paper number \(i)\ndate: 2024-01-\(10 + i % 19)\ntags: [t\(i % 40)]\n---\n\(body)\n"
+                .write(to: papers.appendingPathComponent("p\(i).md"), atomically: false, encoding: .utf8)
+        }
+        let first = try CLI.run(["build", "--site", site.path])
+        #expect(first.status == 0, "\(first.stderr)")
+        let output = site.appendingPathComponent("public")
+        let before = try files(under: output)
+        #expect(before.count > 3_000)
+
+        // Change the input so that a finished build would differ, then kill builds at many moments.
+        try "---\ntitle: A new paper\ndate: 2025-01-01\n---\nNew.\n".write(to: papers.appendingPathComponent("new.md"), atomically: false, encoding: .utf8)
+        var killedWhileRunning = 0
+        for delay in [0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 1.2, 1.5] {
+            let process = Process()
+            process.executableURL = CLI.binary
+            process.arguments = ["build", "--site", site.path]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: delay)
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                killedWhileRunning += 1
+            }
+            process.waitUntilExit()
+            if process.terminationReason == .uncaughtSignal {
+                #expect(try files(under: output) == before, "output changed after a kill at \(delay) s")
+            }
+        }
+        #expect(killedWhileRunning >= 5, "the build was too quick to be killed mid-way; make the site larger")
+
+        // The next build succeeds, takes the new paper, and leaves no staging folders behind.
+        let last = try CLI.run(["build", "--site", site.path])
+        #expect(last.status == 0)
+        #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("papers/a-new-paper/index.html").path))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.path).filter { $0.contains("papersite-tmp") }
+        #expect(leftovers == [])
+    }
+}

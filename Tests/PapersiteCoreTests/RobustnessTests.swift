@@ -201,3 +201,23 @@ import FoundationXML
         }
     }
 }
+
+/// Every seed and every input that once crashed a fuzz target is replayed
+/// through it: a crash found by fuzzing stays a test.
+@Suite struct FuzzReplayTests {
+    static let fuzzRoot = repositoryRoot.appendingPathComponent("Tests/Fuzz")
+
+    @Test(arguments: FuzzTargets.names)
+    func replaysSavedInputs(target: String) throws {
+        var count = 0
+        for folder in ["corpus", "crashes"] {
+            let dir = Self.fuzzRoot.appendingPathComponent("\(folder)/\(target)")
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+            for file in files.sorted() {
+                FuzzTargets.run(target, try Data(contentsOf: dir.appendingPathComponent(file)))
+                count += 1
+            }
+        }
+        #expect(count > 0, "no saved inputs for \(target)")
+    }
+}
