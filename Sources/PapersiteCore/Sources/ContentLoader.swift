@@ -24,7 +24,7 @@ public struct ContentLoader: Sendable {
     }
 
     /// Formats that later versions read; named so that a user is told, not ignored.
-    static let plannedExtensions: Set<String> = ["bib", "xml", "jsonl"]
+    static let plannedExtensions: Set<String> = ["xml", "jsonl"]
 
     public func load() -> LoadedContent {
         var log = DiagnosticLog()
@@ -84,10 +84,14 @@ public struct ContentLoader: Sendable {
             }
             let (paper, diagnostics) = MarkdownPaperReader().read(text, file: file)
             return (paper.map { [$0] } ?? [], diagnostics)
+        case "bib":
+            let text: String
+            do { text = try SourceText.load(siteRoot.appendingPathComponent(file), as: file) } catch { return ([], [error]) }
+            return BibTeXReader().read(text, file: file)
         case _ where Self.plannedExtensions.contains(ext):
             return ([], [.warning("ignored: .\(ext) files are not read yet", at: location)])
         default:
-            return ([], [.warning("ignored: not a paper format papersite reads (.md, .txt)", at: location)])
+            return ([], [.warning("ignored: not a paper format papersite reads (.md, .txt, .bib)", at: location)])
         }
     }
 
