@@ -85,3 +85,93 @@ import Testing
         #expect(read("Just notes, no entries.\n").1 == ["content/papers/r.bib: warning: no BibTeX entries in this file"])
     }
 }
+
+@Suite struct ArXivAtomReaderTests {
+    func read(_ xml: String) -> ([Paper], [String]) {
+        let (papers, diagnostics) = ArXivAtomReader().read(Data(xml.utf8), file: "content/papers/a.xml")
+        return (papers, diagnostics.map(\.description))
+    }
+
+    @Test func readsAnAPIResponse() throws {
+        let xml = try String(contentsOf: fixturesRoot.appendingPathComponent("sources/content/papers/arxiv.xml"), encoding: .utf8)
+        let (papers, diagnostics) = read(xml)
+        #expect(diagnostics == [])
+        #expect(papers.count == 2)
+        let m = papers[0]
+        #expect(m.title == "The Large N Limit of Superconformal Field Theories and Supergravity")
+        #expect(m.arxiv == "hep-th/9711200")
+        #expect(m.arxivVersion == 3)
+        #expect(m.key == "arXiv:hep-th/9711200")
+        #expect(m.slug == "the-large-n-limit-of-superconformal-field-theories-and-supergravity")
+        #expect(m.published.iso == "1997-11-27")
+        #expect(m.updated?.iso == "1998-01-22")
+        #expect(m.authors == ["Juan M. Maldacena"])
+        #expect(m.affiliations == ["Harvard University"])
+        #expect(m.doi == "10.1023/A:1026654312961")
+        #expect(m.venue == "Adv.Theor.Math.Phys.2:231-252,1998")
+        #expect(m.comment == "20 pages, harvmac; v2: section on AdS_2 added")
+        #expect(m.tags == ["High Energy Physics - Theory", "General Relativity and Quantum Cosmology"])
+        #expect(m.links.pdf == "https://arxiv.org/pdf/hep-th/9711200v3")
+        #expect(m.abstract.hasPrefix("We show that the large $N$ limit of certain conformal field theories in various dimensions include"))
+        #expect(m.source.line == 8)
+        #expect(papers[1].tags == ["Computation and Language", "Machine Learning"])
+    }
+
+    /// The 2025 shape: prefixed Atom elements, namespaces declared on the
+    /// root, and elements in another order.
+    @Test func doesNotDependOnPrefixesOrOrder() {
+        let xml = """
+            <?xml version='1.0' encoding='UTF-8'?>
+            <atom:feed xmlns:atom="http://www.w3.org/2005/Atom" xmlns:ax="http://arxiv.org/schemas/atom" xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">
+              <opensearch:totalResults>1</opensearch:totalResults>
+              <atom:entry>
+                <ax:primary_category term="cs.LG"/>
+                <atom:category term="stat.ML" scheme="http://arxiv.org/schemas/atom"/>
+                <atom:author><atom:name>Ada  Lovelace</atom:name><ax:affiliation>Analytical Engines Ltd</ax:affiliation></atom:author>
+                <atom:summary>Notes on
+                  the engine.</atom:summary>
+                <atom:title>On the
+                  Engine</atom:title>
+                <atom:published>2025-03-04T10:00:00Z</atom:published>
+                <atom:id>http://arxiv.org/abs/2503.01234v1</atom:id>
+              </atom:entry>
+            </atom:feed>
+            """
+        let (papers, diagnostics) = read(xml)
+        #expect(diagnostics == [])
+        #expect(papers.first?.title == "On the Engine")
+        #expect(papers.first?.abstract == #"Notes on the engine\."#)
+        #expect(papers.first?.authors == ["Ada Lovelace"])
+        #expect(papers.first?.tags == ["Machine Learning"])
+        #expect(papers.first?.arxiv == "2503.01234")
+    }
+
+    @Test func anErrorDocumentIsAnError() {
+        let xml = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom">
+              <entry>
+                <id>http://arxiv.org/api/errors#incorrect_id_format_for_1234.12345</id>
+                <title>Error</title>
+                <summary>incorrect id format for 1234.12345</summary>
+                <updated>2024-03-05T00:00:00-05:00</updated>
+              </entry>
+            </feed>
+            """
+        #expect(read(xml) == ([], ["content/papers/a.xml:3:1: error: the arXiv API answered with an error: incorrect id format for 1234.12345"]) as ([Paper], [String]))
+    }
+
+    @Test func anEmptyResultIsZeroPapers() {
+        let (papers, diagnostics) = read(#"<feed xmlns="http://www.w3.org/2005/Atom"><opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">0</opensearch:totalResults></feed>"#)
+        #expect(papers.isEmpty)
+        #expect(diagnostics == [])
+    }
+
+    @Test func malformedXMLIsAnErrorWithItsLine() {
+        let (_, diagnostics) = read("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<entry>\n<title>Unclosed\n</feed>\n")
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics[0].hasPrefix("content/papers/a.xml:4:"))
+        #expect(diagnostics[0].contains("error: the file is not well-formed XML"))
+        #expect(read("<html><body>Not a feed</body></html>").1 == ["content/papers/a.xml:1:1: error: not an arXiv API response: the document is not an Atom <feed>"])
+    }
+}

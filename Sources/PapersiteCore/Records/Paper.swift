@@ -7,6 +7,10 @@ public struct Paper: Sendable, Hashable {
     public var title: String
     /// In order, as printed on the paper.
     public var authors: [String]
+    /// Each author's affiliation, where the source gives it (same order as `authors`; "" when unknown).
+    public var affiliations: [String] = []
+    /// A source's note on the paper, such as arXiv's comment ("12 pages, accepted at ICML").
+    public var comment: String?
     public var published: Day
     public var updated: Day?
     /// Tag names as the record gives them (rules add more in the index).

@@ -24,7 +24,7 @@ public struct ContentLoader: Sendable {
     }
 
     /// Formats that later versions read; named so that a user is told, not ignored.
-    static let plannedExtensions: Set<String> = ["xml", "jsonl"]
+    static let plannedExtensions: Set<String> = ["jsonl"]
 
     public func load() -> LoadedContent {
         var log = DiagnosticLog()
@@ -88,10 +88,18 @@ public struct ContentLoader: Sendable {
             let text: String
             do { text = try SourceText.load(siteRoot.appendingPathComponent(file), as: file) } catch { return ([], [error]) }
             return BibTeXReader().read(text, file: file)
+        case "xml":
+            guard let data = FileManager.default.contents(atPath: siteRoot.appendingPathComponent(file).path) else {
+                return ([], [.error("cannot read the file", at: location)])
+            }
+            guard data.count <= SourceText.maximumBytes else {
+                return ([], [.error("the file is larger than \(SourceText.maximumBytes >> 20) MB", at: location)])
+            }
+            return ArXivAtomReader().read(data, file: file)
         case _ where Self.plannedExtensions.contains(ext):
             return ([], [.warning("ignored: .\(ext) files are not read yet", at: location)])
         default:
-            return ([], [.warning("ignored: not a paper format papersite reads (.md, .txt, .bib)", at: location)])
+            return ([], [.warning("ignored: not a paper format papersite reads (.md, .txt, .bib, .xml)", at: location)])
         }
     }
 
