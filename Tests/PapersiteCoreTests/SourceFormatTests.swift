@@ -175,3 +175,90 @@ import Testing
         #expect(read("<html><body>Not a feed</body></html>").1 == ["content/papers/a.xml:1:1: error: not an arXiv API response: the document is not an Atom <feed>"])
     }
 }
+
+@Suite struct ArXivSnapshotReaderTests {
+    func read(_ text: String) throws -> ([Paper], [String]) {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("snapshot-\(UUID().uuidString).jsonl")
+        try Data(text.utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let (papers, diagnostics) = ArXivSnapshotReader().read(url, file: "content/papers/s.jsonl")
+        return (papers, diagnostics.map(\.description))
+    }
+
+    @Test func readsSnapshotRecords() throws {
+        let text = try String(contentsOf: fixturesRoot.appendingPathComponent("sources/content/papers/snapshot.jsonl"), encoding: .utf8)
+        let (papers, diagnostics) = try read(text)
+        #expect(diagnostics == [])
+        #expect(papers.count == 3)
+        let p = papers[0]
+        #expect(p.arxiv == "0704.0001")
+        #expect(p.key == "arXiv:0704.0001")
+        #expect(p.arxivVersion == 2)
+        #expect(p.title == "Calculation of prompt diphoton production cross sections at Tevatron and LHC energies")
+        #expect(p.authors == ["C. Balázs", "E. L. Berger", "P. M. Nadolsky", "C. -P. Yuan"])
+        #expect(p.published.iso == "2007-04-02")
+        #expect(p.updated?.iso == "2008-11-13")
+        #expect(p.doi == "10.1103/PhysRevD.76.013009")
+        #expect(p.venue == "Phys.Rev.D76:013009,2007")
+        #expect(p.tags == ["High Energy Physics - Phenomenology"])
+        #expect(p.comment == "37 pages, 15 figures; published version")
+        #expect(p.source.line == 1)
+        #expect(papers[1].source.line == 3)
+        #expect(papers[2].arxiv == "math/0211159")
+    }
+
+    @Test func badLinesAreReportedWithTheirNumbers() throws {
+        let (papers, diagnostics) = try read("""
+            {"id":"2401.00001","title":"Good","versions":[{"version":"v1","created":"Mon, 1 Jan 2024 00:00:00 GMT"}]}
+            {"id": 704.0001, "title": "Number id"}
+            not json at all
+            {"id":"2401.00002"}
+            [1, 2]
+            {"id":"2401.00003","title":"No date"}
+            """)
+        #expect(papers.map(\.title) == ["Good"])
+        #expect(diagnostics == [
+            "content/papers/s.jsonl:2:1: error: 'id' must be a string (\"0704.0001\"): as a number it would lose its leading zero",
+            "content/papers/s.jsonl:3:1: error: this line is not a JSON object: \(diagnostics.count > 1 ? String(diagnostics[1].split(separator: ":", maxSplits: 5).last ?? "").trimmingCharacters(in: .whitespaces) : "")",
+            "content/papers/s.jsonl:4:1: error: the record 2401.00002 has no title",
+            "content/papers/s.jsonl:5:1: error: this line is not a JSON object",
+            "content/papers/s.jsonl:6:1: error: the record 2401.00003 has no date: neither 'versions' nor 'update_date'",
+        ])
+    }
+
+    @Test func rfc2822Dates() {
+        #expect(ArXivSnapshotReader.rfc2822Day("Mon, 2 Apr 2007 19:18:42 GMT")?.iso == "2007-04-02")
+        #expect(ArXivSnapshotReader.rfc2822Day("2 Apr 2007")?.iso == "2007-04-02")
+        #expect(ArXivSnapshotReader.rfc2822Day("yesterday") == nil)
+    }
+}
+
+/// A site whose content/papers holds a .bib, an arXiv .xml and a .jsonl
+/// (and a Markdown record), with the same paper in several of them.
+@Suite struct MixedSourcesTests {
+    @Test func buildsWithDuplicatesMerged() throws {
+        let site = try TestSite(fixture: "sources")
+        try site.write("content/papers/attention.md", paperFile("title: \"Attention Is All You Need (our notes)\"\ndate: 2017-06-12\narxiv: 1706.03762\ntags: [reading-group]", body: "Our summary.\n\n## Notes\n\nDiscussed in week 1.\n"))
+        defer { site.remove() }
+        let summary = try site.build()
+        // refs.bib 4 + arxiv.xml 2 + snapshot 3 + 1 Markdown, with 1706.03762 in four places.
+        #expect(summary.papers == 7)
+        let merges = summary.warnings.map(\.description).filter { $0.contains("the records are merged") }
+        #expect(merges == [
+            "content/papers/arxiv.xml:33:1: warning: the paper arXiv:1706.03762 also comes from content/papers/attention.md:1:1; the records are merged (fields from content/papers/attention.md come first)",
+            "content/papers/refs.bib:9:1: warning: the paper arXiv:1706.03762 also comes from content/papers/attention.md:1:1; the records are merged (fields from content/papers/attention.md come first)",
+            "content/papers/snapshot.jsonl:3:1: warning: the paper arXiv:1706.03762 also comes from content/papers/attention.md:1:1; the records are merged (fields from content/papers/attention.md come first)",
+        ])
+        let page = try site.read("papers/attention-is-all-you-need-our-notes/index.html")
+        #expect(page.contains("<h1>Attention Is All You Need (our notes)</h1>"))
+        #expect(page.contains("Ashish Vaswani"))                       // from the other sources
+        #expect(page.contains(">reading-group</a>"))
+        #expect(page.contains(">Computation and Language</a>"))
+        #expect(page.contains("https://arxiv.org/abs/1706.03762v7"))   // the newest version seen
+        #expect(page.contains("https://github.com/tensorflow/tensor2tensor"))
+        #expect(site.exists("papers/the-large-n-limit-of-superconformal-field-theories-and-supergravity/index.html"))
+        #expect(site.exists("papers/calculation-of-prompt-diphoton-production-cross-sections-at-tevatron-and-lhc/index.html"))
+        #expect(site.exists("tags/high-energy-physics-theory/atom.xml"))
+        #expect(try site.read("atom.xml").contains("<id>https://arxiv.org/abs/hep-th/9711200</id>"))
+    }
+}

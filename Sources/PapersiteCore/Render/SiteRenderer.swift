@@ -124,8 +124,11 @@ struct SiteRenderer: Sendable {
         tags.map { TagView(name: $0.name, slug: $0.slug, url: urls.path(SiteURLs.tag($0.slug)), count: index.papers(tagged: $0.slug).count) }
     }
 
-    private func authorViews(_ names: [String]) -> [AuthorView] {
-        names.enumerated().map { AuthorView(name: $0.element, last: $0.offset == names.count - 1) }
+    private func authorViews(_ names: [String], affiliations: [String] = []) -> [AuthorView] {
+        names.enumerated().map { i, name in
+            let affiliation = i < affiliations.count && !affiliations[i].isEmpty ? affiliations[i] : nil
+            return AuthorView(name: name, last: i == names.count - 1, affiliation: affiliation)
+        }
     }
 
     private func card(_ i: Int) -> PaperCardView {
@@ -210,9 +213,9 @@ struct SiteRenderer: Sendable {
         let view = PaperPageView(
             site: site, meta: meta, title: paper.title, titleHTML: papers[i].titleHTML,
             bibtex: papers[i].bibtex, citeURL: urls.path(SiteURLs.paperBibTeX(paper.slug)), citationKey: index.citationKeys[i],
-            authors: authorViews(paper.authors),
+            authors: authorViews(paper.authors, affiliations: paper.affiliations),
             dateISO: paper.published.iso, date: paper.published.long,
-            updatedISO: paper.updated?.iso, updated: paper.updated?.long, venue: paper.venue,
+            updatedISO: paper.updated?.iso, updated: paper.updated?.long, venue: paper.venue, comment: paper.comment,
             arxiv: paper.arxiv, doi: paper.doi, tags: tagViews(index.paperTags[i]), links: links,
             abstractHTML: papers[i].abstractHTML, notesHTML: papers[i].notesHTML)
         return theme.render(view, template: "paper")

@@ -83,10 +83,12 @@ struct TagView: MustacheParent, Sendable {
 struct AuthorView: MustacheParent, Sendable {
     var name: String
     var last: Bool
+    var affiliation: String? = nil
 
     func child(named name: String) -> Any? {
         switch name {
         case "name": self.name
+        case "affiliation": affiliation
         case "last": last
         default: nil
         }
@@ -248,6 +250,7 @@ struct PaperPageView: MustacheParent, Sendable {
     var updatedISO: String?
     var updated: String?
     var venue: String?
+    var comment: String?
     var arxiv: String?
     var doi: String?
     var tags: [TagView]
@@ -270,6 +273,7 @@ struct PaperPageView: MustacheParent, Sendable {
         case "updated_iso": updatedISO
         case "updated": updated
         case "venue": venue
+        case "comment": comment
         case "arxiv": arxiv
         case "doi": doi
         case "tags": tags.isEmpty ? nil : tags

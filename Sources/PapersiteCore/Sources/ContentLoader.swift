@@ -23,9 +23,6 @@ public struct ContentLoader: Sendable {
         self.parallelism = parallelism
     }
 
-    /// Formats that later versions read; named so that a user is told, not ignored.
-    static let plannedExtensions: Set<String> = ["jsonl"]
-
     public func load() -> LoadedContent {
         var log = DiagnosticLog()
         let papersFolder = Self.listing(under: "content/papers", in: siteRoot)
@@ -61,6 +58,7 @@ public struct ContentLoader: Sendable {
         }
 
         if !includeDrafts { papers.removeAll { $0.draft } }
+        papers = DuplicateMerger.merge(papers, log: &log)
         papers = SlugAssigner.assign(papers, log: &log)
         var seenPageSlugs: [String: SourceLocation] = [:]
         for page in pages {
@@ -96,10 +94,10 @@ public struct ContentLoader: Sendable {
                 return ([], [.error("the file is larger than \(SourceText.maximumBytes >> 20) MB", at: location)])
             }
             return ArXivAtomReader().read(data, file: file)
-        case _ where Self.plannedExtensions.contains(ext):
-            return ([], [.warning("ignored: .\(ext) files are not read yet", at: location)])
+        case "jsonl":
+            return ArXivSnapshotReader().read(siteRoot.appendingPathComponent(file), file: file)
         default:
-            return ([], [.warning("ignored: not a paper format papersite reads (.md, .txt, .bib, .xml)", at: location)])
+            return ([], [.warning("ignored: not a paper format papersite reads (.md, .txt, .bib, .xml, .jsonl)", at: location)])
         }
     }
 
@@ -165,5 +163,61 @@ enum SlugAssigner {
             taken[slug] = result[i].source
         }
         return result
+    }
+}
+
+/// One paper from several sources (the same arXiv id or DOI in a BibTeX
+/// file and an arXiv response, say) becomes one record. Markdown records
+/// come first, then the others in path order; the first record's fields
+/// win, and the later ones fill what it lacks (tags are joined). Each
+/// merge is reported with both places.
+enum DuplicateMerger {
+    static func merge(_ papers: [Paper], log: inout DiagnosticLog) -> [Paper] {
+        func identity(_ p: Paper) -> String? {
+            p.key.hasPrefix("arXiv:") || p.key.hasPrefix("doi:") ? p.key : nil
+        }
+        // DOIs and arXiv ids name the same paper: link records that share either.
+        var groups: [String: Int] = [:]      // identity → index of the kept record in `result`
+        var result: [Paper] = []
+        let ordered = papers.enumerated().sorted { a, b in
+            let pa = a.element.source.file.hasSuffix(".md") ? 0 : 1, pb = b.element.source.file.hasSuffix(".md") ? 0 : 1
+            return (pa, a.element.source, a.offset) < (pb, b.element.source, b.offset)
+        }.map(\.element)
+        for paper in ordered {
+            let ids = [identity(paper), paper.arxiv.map { "arXiv:\($0)" }, paper.doi.map { "doi:\($0.lowercased())" }].compactMap { $0 }
+            if let target = ids.lazy.compactMap({ groups[$0] }).first {
+                let kept = result[target]
+                log.warning("the paper \(kept.key) also comes from \(kept.source); the records are merged (fields from \(kept.source.file) come first)", at: paper.source)
+                result[target] = fill(kept, from: paper)
+                for id in ids { groups[id] = target }
+            } else {
+                result.append(paper)
+                for id in ids { groups[id] = result.count - 1 }
+            }
+        }
+        // Keep the original (path) order for everything else.
+        let position = Dictionary(papers.enumerated().map { ($0.element.source, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        return result.sorted { (position[$0.source] ?? 0) < (position[$1.source] ?? 0) }
+    }
+
+    static func fill(_ base: Paper, from other: Paper) -> Paper {
+        var p = base
+        if p.authors.isEmpty { p.authors = other.authors; p.affiliations = other.affiliations }
+        if p.affiliations.isEmpty && p.authors == other.authors { p.affiliations = other.affiliations }
+        if p.updated == nil { p.updated = other.updated }
+        if p.arxiv == nil { p.arxiv = other.arxiv }
+        if p.arxivVersion == nil || (other.arxiv == p.arxiv && (other.arxivVersion ?? 0) > (p.arxivVersion ?? 0)) { p.arxivVersion = other.arxivVersion ?? p.arxivVersion }
+        if p.doi == nil { p.doi = other.doi }
+        if p.venue == nil { p.venue = other.venue }
+        if p.comment == nil { p.comment = other.comment }
+        if p.links.url == nil { p.links.url = other.links.url }
+        if p.links.pdf == nil { p.links.pdf = other.links.pdf }
+        if p.links.code == nil { p.links.code = other.links.code }
+        if p.links.listing == nil { p.links.listing = other.links.listing }
+        if p.abstract.isEmpty { p.abstract = other.abstract }
+        if p.notes.isEmpty { p.notes = other.notes }
+        for tag in other.tags where !p.tags.contains(where: { Tag(name: $0).slug == Tag(name: tag).slug }) { p.tags.append(tag) }
+        if !p.key.hasPrefix("arXiv:"), let arxiv = p.arxiv { p.key = "arXiv:\(arxiv)" }
+        return p
     }
 }

@@ -1,0 +1,157 @@
+import Foundation
+import PaperMarkdown
+
+/// Reads arXiv's metadata snapshot (`content/papers/*.jsonl`): one JSON
+/// object per line with `id`, `title`, `authors`, `authors_parsed`,
+/// `abstract`, `categories`, `versions`, `update_date`, `doi`,
+/// `journal-ref`, `comments` ... The file is streamed a block at a time,
+/// so its size does not matter; only the records are kept.
+struct ArXivSnapshotReader {
+    /// Errors reported one by one before the rest are summed up.
+    static let errorLimit = 20
+
+    func read(_ url: URL, file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
+        var log = DiagnosticLog()
+        var papers: [Paper] = []
+        var errors = 0
+        guard let reader = LineReader(url: url) else {
+            return ([], [.error("cannot read the file", at: SourceLocation(file: file))])
+        }
+        while let (number, line) = reader.next() {
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            let location = SourceLocation(file: file, line: number, column: 1)
+            do {
+                papers.append(try paper(from: line, at: location))
+            } catch let diagnostic as Diagnostic {
+                errors += 1
+                if errors <= Self.errorLimit { log.append(diagnostic) }
+            } catch {}
+        }
+        if let failure = reader.failure {
+            log.error("reading stopped: \(failure)", at: SourceLocation(file: file, line: reader.lineNumber))
+        }
+        if errors > Self.errorLimit {
+            log.error("\(errors - Self.errorLimit) more bad lines (only the first \(Self.errorLimit) are listed)", at: SourceLocation(file: file))
+        }
+        return (papers, log.sorted)
+    }
+
+    private func paper(from line: Data, at location: SourceLocation) throws -> Paper {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: line)
+        } catch {
+            throw Diagnostic.error("this line is not a JSON object: \(Self.describe(error))", at: location)
+        }
+        guard let record = object as? [String: Any] else {
+            throw Diagnostic.error("this line is not a JSON object", at: location)
+        }
+        guard let idValue = record["id"] else { throw Diagnostic.error("the record has no 'id'", at: location) }
+        guard let idText = idValue as? String else {
+            throw Diagnostic.error("'id' must be a string (\"0704.0001\"): as a number it would lose its leading zero", at: location)
+        }
+        guard let arxiv = Identifiers.arxiv(idText) else {
+            throw Diagnostic.error("'id' is not an arXiv identifier: \(idText)", at: location)
+        }
+        guard let rawTitle = record["title"] as? String, case let title = LaTeXText.toUnicode(rawTitle), !title.isEmpty else {
+            throw Diagnostic.error("the record \(idText) has no title", at: location)
+        }
+        var versions: [(number: Int, day: Day?)] = []
+        for version in record["versions"] as? [[String: Any]] ?? [] {
+            let number = (version["version"] as? String).flatMap { Int($0.drop { $0 == "v" }) } ?? 0
+            versions.append((number, (version["created"] as? String).flatMap(Self.rfc2822Day)))
+        }
+        let updated = (record["update_date"] as? String).flatMap { Day(iso: $0) }
+        guard let published = versions.first(where: { $0.number == 1 })?.day ?? versions.first?.day ?? updated else {
+            throw Diagnostic.error("the record \(idText) has no date: neither 'versions' nor 'update_date'", at: location)
+        }
+        var authors: [String] = []
+        if let parsed = record["authors_parsed"] as? [[String]] {
+            authors = parsed.map { parts in
+                let last = parts.first ?? "", first = parts.count > 1 ? parts[1] : "", suffix = parts.count > 2 ? parts[2] : ""
+                return LaTeXText.toUnicode([first, last, suffix].filter { !$0.isEmpty }.joined(separator: " "))
+            }.filter { !$0.isEmpty }
+        } else if let names = record["authors"] as? String {
+            authors = names.replacingOccurrences(of: " and ", with: ", ").split(separator: ",").map { LaTeXText.toUnicode(String($0)) }.filter { !$0.isEmpty }
+        }
+        var tags: [String] = []
+        for code in (record["categories"] as? String ?? "").split(separator: " ").map(String.init) {
+            let name = ArXivCategories.name(of: code) ?? code
+            if !tags.contains(name) { tags.append(name) }
+        }
+        var paper = Paper(
+            title: title, authors: authors, published: published, updated: updated == published ? nil : updated,
+            tags: tags, arxiv: arxiv.id, arxivVersion: versions.map(\.number).max().flatMap { $0 > 0 ? $0 : nil },
+            doi: (record["doi"] as? String).flatMap { Identifiers.doi($0.split(separator: " ").first.map(String.init) ?? $0) },
+            venue: (record["journal-ref"] as? String).map(TextCleaning.line).flatMap { $0.isEmpty ? nil : $0 },
+            abstract: PlainText.markdown(from: TextCleaning.line(record["abstract"] as? String ?? "")),
+            source: location)
+        paper.comment = (record["comments"] as? String).map(TextCleaning.line).flatMap { $0.isEmpty ? nil : $0 }
+        var limits = DiagnosticLog()
+        RecordLimits.check(title: title, authors: authors, tags: tags, at: { _ in location }, log: &limits)
+        if let first = limits.items.first { throw first }
+        return paper
+    }
+
+    private static func describe(_ error: Error) -> String {
+        let ns = error as NSError
+        return (ns.userInfo[NSDebugDescriptionErrorKey] as? String) ?? "invalid JSON"
+    }
+
+    /// `Mon, 2 Apr 2007 19:18:42 GMT` → 2007-04-02.
+    static func rfc2822Day(_ text: String) -> Day? {
+        let parts = text.replacingOccurrences(of: ",", with: " ").split(separator: " ")
+        // [weekday,] day month year time zone
+        guard let index = parts.firstIndex(where: { Int($0) != nil }), index + 2 < parts.count,
+              let day = Int(parts[index]), let month = Day.month(named: String(parts[index + 1])),
+              let year = Int(parts[index + 2]) else { return nil }
+        return Day(year: year, month: month, day: day)
+    }
+}
+
+/// Reads a file line by line in fixed-size blocks: memory stays constant
+/// whatever the file's size.
+final class LineReader {
+    private let handle: FileHandle
+    private var buffer = Data()
+    private var atEnd = false
+    private(set) var lineNumber = 0
+    private(set) var failure: String?
+    static let blockSize = 1 << 20
+
+    init?(url: URL) {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
+        self.handle = handle
+    }
+
+    deinit { try? handle.close() }
+
+    /// The next line (without its newline) and its 1-based number.
+    func next() -> (Int, Data)? {
+        while true {
+            if let newline = buffer.firstIndex(of: 0x0A) {
+                let line = buffer[buffer.startIndex..<newline]
+                buffer = buffer[(newline + 1)...]
+                lineNumber += 1
+                return (lineNumber, Data(line))
+            }
+            if atEnd {
+                guard !buffer.isEmpty else { return nil }
+                let line = buffer
+                buffer = Data()
+                lineNumber += 1
+                return (lineNumber, line)
+            }
+            do {
+                let block = try handle.read(upToCount: Self.blockSize) ?? Data()
+                if block.isEmpty { atEnd = true } else {
+                    // Compact before appending, so consumed lines are freed.
+                    buffer = Data(buffer) + block
+                }
+            } catch {
+                failure = "\(error.localizedDescription)"
+                atEnd = true
+            }
+        }
+    }
+}
