@@ -173,7 +173,7 @@ func files(under folder: URL) throws -> [String: Data] {
         try "x".write(to: site.appendingPathComponent("content/papers/readme.rtf"), atomically: true, encoding: .utf8)
         let result = try CLI.run(["build", "--site", site.path, "--base-url", "https://other.example/"], in: site.deletingLastPathComponent())
         #expect(result.status == 0)
-        #expect(result.stderr == "content/papers/readme.rtf: warning: ignored: not a paper format papersite reads (.md, .txt)\n")
+        #expect(result.stderr == "content/papers/readme.rtf: warning: ignored: not a paper format papersite reads (.md, .txt, .bib, .xml, .jsonl)\n")
         let feed = try String(contentsOf: site.appendingPathComponent("public/feed.xml"), encoding: .utf8)
         #expect(feed.contains("<link>https://other.example/</link>"))
     }

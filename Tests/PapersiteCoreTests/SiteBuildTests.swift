@@ -176,11 +176,10 @@ import Testing
     }
 
     @Test func otherFilesInPapersAreReportedNotIgnored() throws {
-        let site = try TestSite(["content/papers/p.md": paper, "content/papers/notes.docx": "x", "content/papers/refs.bib": "@misc{x}", "content/papers/.DS_Store": "x"])
+        let site = try TestSite(["content/papers/p.md": paper, "content/papers/notes.docx": "x", "content/papers/.DS_Store": "x"])
         defer { site.remove() }
         #expect(try site.build().warnings.map(\.description).filter { !$0.contains("base_url") } == [
-            "content/papers/notes.docx: warning: ignored: not a paper format papersite reads (.md, .txt)",
-            "content/papers/refs.bib: warning: ignored: .bib files are not read yet",
+            "content/papers/notes.docx: warning: ignored: not a paper format papersite reads (.md, .txt, .bib, .xml, .jsonl)",
         ])
     }
 }
