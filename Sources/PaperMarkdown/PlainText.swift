@@ -60,7 +60,23 @@ public enum PlainText {
             case "<": append("&lt;")
             case "&": append("&amp;")
             default:
-                if c.isASCII && MathSpans.isASCIIPunctuation(c) { out.append("\\") }
+                // Only what Markdown reads as syntax is escaped, so that the
+                // text stays pleasant to edit after `papersite import`.
+                let atStart = out.isEmpty
+                if "\\`*_|~$".unicodeScalars.contains(c) || (atStart && "-+=#>".unicodeScalars.contains(c))
+                    || (c == "!" && next == "[") {
+                    out.append("\\")
+                } else if atStart && c.properties.numericType != nil {
+                    // "1. Introduction" would start a list.
+                    var j = i
+                    while j < chars.count && chars[j].properties.numericType != nil { j += 1 }
+                    if j < chars.count && (chars[j] == "." || chars[j] == ")") {
+                        out.append(contentsOf: chars[i..<j])
+                        out.append("\\")
+                        i = j
+                        continue
+                    }
+                }
                 out.append(c)
             }
             i += 1

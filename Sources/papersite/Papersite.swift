@@ -8,7 +8,7 @@ struct Papersite: ParsableCommand {
         commandName: "papersite",
         abstract: "A static site generator for collections of research papers.",
         version: PapersiteVersion.current,
-        subcommands: [Build.self]
+        subcommands: [Build.self, Import.self]
     )
 }
 
@@ -66,8 +66,86 @@ struct Build: ParsableCommand {
     }
 }
 
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Turn records from any source into Markdown files, one per paper.",
+        discussion: """
+            Reads BibTeX (.bib), arXiv API responses (.xml), arXiv metadata snapshots \
+            (.jsonl), listings (.txt) or Markdown records, and writes one Markdown file \
+            per paper, named by its arXiv id, else its DOI, else its slug. Importing \
+            again updates the files it wrote; a file edited by hand is left alone \
+            unless --force is given.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The files to import.", valueName: "file"))
+    var files: [String]
+
+    @Option(name: .long, help: ArgumentHelp("Where to write the records.", valueName: "dir"))
+    var into: String = "content/papers"
+
+    @Option(name: .long, help: ArgumentHelp("auto (from each file's extension), md, txt, bib, xml or jsonl.", valueName: "format"))
+    var format: String = "auto"
+
+    @Flag(name: .long, help: "Overwrite records that were edited by hand.")
+    var force = false
+
+    func validate() throws {
+        if format != "auto" && RecordFormat(rawValue: format) == nil {
+            throw ValidationError("--format must be auto, md, txt, bib, xml or jsonl")
+        }
+    }
+
+    func run() throws {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+        let options = Importer.Options(
+            sources: files.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL },
+            folder: URL(fileURLWithPath: into, isDirectory: true, relativeTo: cwd).standardizedFileURL,
+            format: format == "auto" ? nil : RecordFormat(rawValue: format), force: force, displayRoot: cwd)
+        let progress = Terminal.Progress(label: "Writing records")
+        do {
+            let summary = try Importer(options: options).run(progress: progress.update)
+            progress.finish()
+            for warning in summary.warnings { Terminal.printError(warning.description) }
+            print(summary.line)
+        } catch {
+            progress.finish()
+            for diagnostic in error.diagnostics { Terminal.printError(diagnostic.description) }
+            Terminal.printError("papersite: import failed with \(error.errors.count) error\(error.errors.count == 1 ? "" : "s"); no file was written")
+            throw ExitCode.failure
+        }
+    }
+}
+
 enum Terminal {
     static func printError(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    static var isInteractive: Bool { isatty(STDERR_FILENO) == 1 }
+
+    /// A one-line progress bar on standard error, only on a terminal and
+    /// only for long runs.
+    final class Progress {
+        let label: String
+        private var lastPercent = -1
+        private var shown = false
+
+        init(label: String) { self.label = label }
+
+        func update(_ done: Int, _ total: Int) {
+            guard Terminal.isInteractive, total >= 500 else { return }
+            let percent = done * 100 / max(total, 1)
+            guard percent != lastPercent else { return }
+            lastPercent = percent
+            shown = true
+            let width = 30, filled = width * done / max(total, 1)
+            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+            FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(done)/\(total) (\(percent)%)".utf8))
+        }
+
+        func finish() {
+            if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        }
     }
 }

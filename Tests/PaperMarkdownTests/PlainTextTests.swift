@@ -32,3 +32,20 @@ import Testing
         #expect(render("less than $0.20 via APIs") == "<p>less than &#36;0.20 via APIs</p>\n")
     }
 }
+
+@Suite struct PlainTextEscapingTests {
+    @Test func escapesOnlyWhatMarkdownReads() {
+        #expect(PlainText.markdown(from: "Anti-deSitter spacetimes, spheres (and more): 5.3% better!") == "Anti-deSitter spacetimes, spheres (and more): 5.3% better!")
+        #expect(PlainText.markdown(from: "1. Introduction") == "1\\. Introduction")
+        #expect(PlainText.markdown(from: "- not a list") == "\\- not a list")
+        #expect(PlainText.markdown(from: "# not a heading") == "\\# not a heading")
+        #expect(PlainText.markdown(from: "a_b *c* `d` x|y ~z ![i]") == "a\\_b \\*c\\* \\`d\\` x\\|y  z \\!&#91;i&#93;")
+    }
+
+    @Test func renderedTextEqualsTheInput() {
+        for text in ["1. Introduction", "- dash", "# hash", "a_b *c* `d` x|y", "<b>&amp;</b>", "+ plus", "> quote", "===", "100%"] {
+            let html = MarkdownRenderer().render(PlainText.markdown(from: text)).plainText
+            #expect(html.trimmingCharacters(in: .whitespacesAndNewlines) == text, "\(text)")
+        }
+    }
+}

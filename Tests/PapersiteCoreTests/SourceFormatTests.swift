@@ -140,7 +140,7 @@ import Testing
         let (papers, diagnostics) = read(xml)
         #expect(diagnostics == [])
         #expect(papers.first?.title == "On the Engine")
-        #expect(papers.first?.abstract == #"Notes on the engine\."#)
+        #expect(papers.first?.abstract == "Notes on the engine.")
         #expect(papers.first?.authors == ["Ada Lovelace"])
         #expect(papers.first?.tags == ["Machine Learning"])
         #expect(papers.first?.arxiv == "2503.01234")

@@ -71,34 +71,10 @@ public struct ContentLoader: Sendable {
     }
 
     private func readPaperFile(_ file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
-        let ext = (file as NSString).pathExtension.lowercased()
-        let location = SourceLocation(file: file)
-        switch ext {
-        case "md", "markdown", "txt":
-            let text: String
-            do { text = try SourceText.load(siteRoot.appendingPathComponent(file), as: file) } catch { return ([], [error]) }
-            if ext == "txt" {
-                return ListingReader().read(text, file: file)
-            }
-            let (paper, diagnostics) = MarkdownPaperReader().read(text, file: file)
-            return (paper.map { [$0] } ?? [], diagnostics)
-        case "bib":
-            let text: String
-            do { text = try SourceText.load(siteRoot.appendingPathComponent(file), as: file) } catch { return ([], [error]) }
-            return BibTeXReader().read(text, file: file)
-        case "xml":
-            guard let data = FileManager.default.contents(atPath: siteRoot.appendingPathComponent(file).path) else {
-                return ([], [.error("cannot read the file", at: location)])
-            }
-            guard data.count <= SourceText.maximumBytes else {
-                return ([], [.error("the file is larger than \(SourceText.maximumBytes >> 20) MB", at: location)])
-            }
-            return ArXivAtomReader().read(data, file: file)
-        case "jsonl":
-            return ArXivSnapshotReader().read(siteRoot.appendingPathComponent(file), file: file)
-        default:
-            return ([], [.warning("ignored: not a paper format papersite reads (.md, .txt, .bib, .xml, .jsonl)", at: location)])
+        guard let format = RecordFormat(fileExtension: (file as NSString).pathExtension) else {
+            return ([], [.warning("ignored: not a paper format papersite reads (.md, .txt, .bib, .xml, .jsonl)", at: SourceLocation(file: file))])
         }
+        return format.read(siteRoot.appendingPathComponent(file), file: file)
     }
 
     /// Regular files under `folder` (relative to the site), sorted, hidden files skipped.

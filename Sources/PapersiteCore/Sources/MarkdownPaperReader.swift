@@ -4,8 +4,8 @@ import Yams
 /// Reads one paper from a Markdown file with YAML front matter. The body
 /// starts with the abstract; the first heading starts the notes.
 struct MarkdownPaperReader {
-    static let keys = ["title", "slug", "authors", "date", "updated", "tags", "arxiv", "doi", "url",
-                       "pdf", "code", "venue", "draft", "abstract"]
+    static let keys = ["title", "slug", "authors", "affiliations", "date", "updated", "tags", "arxiv", "doi", "url",
+                       "pdf", "code", "source", "venue", "comment", "draft", "abstract"]
 
     func read(_ text: String, file: String) -> (paper: Paper?, diagnostics: [Diagnostic]) {
         var log = DiagnosticLog()
@@ -63,7 +63,12 @@ struct MarkdownPaperReader {
             if doi == nil { log.error("'doi' is not a DOI (such as 10.1000/xyz123): \(d)", at: fields.location(of: "doi")) }
         }
         var links = Paper.Links()
-        for key in ["url", "pdf", "code"] {
+        let affiliations = (fields.stringList("affiliations", log: &log) ?? []).map(TextCleaning.line)
+        if !affiliations.isEmpty && affiliations.count != authors.count {
+            log.error("'affiliations' has \(affiliations.count) entries but 'authors' has \(authors.count); give one per author (\"\" when unknown)", at: fields.location(of: "affiliations"))
+        }
+        let comment = fields.string("comment", log: &log).map(TextCleaning.line).flatMap { $0.isEmpty ? nil : $0 }
+        for key in ["url", "pdf", "code", "source"] {
             guard let value = fields.string(key, log: &log)?.trimmingCharacters(in: .whitespaces) else { continue }
             guard Identifiers.isWebURL(value) else {
                 log.error("'\(key)' must be an absolute http(s) URL: \(value)", at: fields.location(of: key))
@@ -72,6 +77,7 @@ struct MarkdownPaperReader {
             switch key {
             case "url": links.url = value
             case "pdf": links.pdf = value
+            case "source": links.listing = value
             default: links.code = value
             }
         }
@@ -89,11 +95,13 @@ struct MarkdownPaperReader {
         abstract = TextCleaning.trimmed(abstract)
         notes = TextCleaning.trimmed(notes)
 
-        let paper = Paper(
+        var paper = Paper(
             title: title, authors: authors, published: date!, updated: updated, tags: tags,
             arxiv: arxiv?.id, arxivVersion: arxiv?.version, doi: doi, links: links, venue: venue,
             abstract: abstract, notes: notes, draft: draft,
             slug: slug, source: start)
+        paper.affiliations = affiliations
+        paper.comment = comment
         return (paper, log.sorted)
     }
 
