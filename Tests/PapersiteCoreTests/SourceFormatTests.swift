@@ -48,14 +48,14 @@ import Testing
         #expect(g.title == "Über formal unentscheidbare Sätze der Principia Mathematica — und verwandter Systeme")
         #expect(g.authors == ["Kurt Gödel", "Jan Łukasiewicz", "Paul Erdős", "José Mañana", "Eduard Čech", "Renée Stål"])
         #expect(g.published.iso == "1931-03-25")
-        #expect(g.links.url == "https://example.org/goedel")
+        #expect(g.links.url == "https://archive.example.net/goedel")
 
         let z = papers[3]
         #expect(z.venue == "Proceedings of the Annual Meeting of the Association for Computational Linguistics")
         #expect(z.doi == "10.18653/v1/2023.acl-long.1")
         #expect(z.key == "doi:10.18653/v1/2023.acl-long.1")
-        #expect(z.links.pdf == "https://example.org/hst.pdf")
-        #expect(z.links.url == "https://example.org/hst/")
+        #expect(z.links.pdf == "https://papers.example.net/hst.pdf")
+        #expect(z.links.url == "https://papers.example.net/hst/")
         #expect(z.authors == ["Weifeng Zhang"])
     }
 

@@ -7,7 +7,8 @@ public enum Slug {
     /// dropped, and an empty result becomes `untitled`. Long slugs are cut at
     /// a word boundary near `maxLength`.
     public static func make(_ text: String, maxLength: Int = 80) -> String {
-        let folded = text.applyingTransform(.stripDiacritics, reverse: false) ?? text
+        // ICU's transform is slow; most titles are ASCII already.
+        let folded = text.utf8.allSatisfy({ $0 < 0x80 }) ? text : (text.applyingTransform(.stripDiacritics, reverse: false) ?? text)
         var out = ""
         out.reserveCapacity(folded.utf8.count)
         var pendingHyphen = false

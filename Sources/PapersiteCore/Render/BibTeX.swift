@@ -216,7 +216,8 @@ enum CitationKeys {
 
     /// Lowercase ASCII letters and digits only (`Müller` → `muller`).
     static func ascii(_ text: String) -> String {
-        let folded = text.applyingTransform(.stripDiacritics, reverse: false) ?? text
+        // ICU's transform is slow; most words are ASCII already.
+        let folded = text.utf8.allSatisfy({ $0 < 0x80 }) ? text : (text.applyingTransform(.stripDiacritics, reverse: false) ?? text)
         return String(folded.lowercased().unicodeScalars.filter { ($0.value >= 97 && $0.value <= 122) || ($0.value >= 48 && $0.value <= 57) }.map(Character.init))
     }
 }

@@ -97,7 +97,7 @@ struct SiteRenderer: Sendable {
 
     func render(_ job: OutputJob) -> String {
         switch job {
-        case .home(let page): renderList(papers: Array(index.papers.indices), page: page, tag: nil)
+        case .home(let page): renderList(papers: index.papers.indices, page: page, tag: nil)
         case .tag(let slug, let page): renderList(papers: index.papers(tagged: slug), page: page, tag: tagView(slug))
         case .paper(let i): renderPaper(i)
         case .tagIndex: renderTagIndex()
@@ -143,7 +143,7 @@ struct SiteRenderer: Sendable {
             tags: tagViews(index.paperTags[i]), summary: papers[i].summary.isEmpty ? nil : papers[i].summary)
     }
 
-    private func renderList(papers all: [Int], page: Int, tag: TagView?) -> String {
+    private func renderList<C: RandomAccessCollection>(papers all: C, page: Int, tag: TagView?) -> String where C.Element == Int {
         let perPage = config.papersPerPage
         let total = max(1, (all.count + perPage - 1) / perPage)
         let slice = all.dropFirst((page - 1) * perPage).prefix(perPage)
