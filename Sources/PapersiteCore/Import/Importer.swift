@@ -49,11 +49,13 @@ public struct Importer: Sendable {
         self.options = options
     }
 
-    /// Reads every source (all of them, before writing anything), then writes.
-    /// `progress(done, total)` is called as files are written.
+    /// Reads every source once to check it (nothing is written if any is
+    /// bad), then again to write. Both passes stream: memory holds the
+    /// papers' identities and the few papers that appear more than once,
+    /// never a whole snapshot. `progress(done, total)` follows the writing.
     public func run(progress: (Int, Int) -> Void = { _, _ in }) throws(BuildFailure) -> Summary {
         var log = DiagnosticLog()
-        var papers: [Paper] = []
+        var sources: [(url: URL, name: String, format: RecordFormat)] = []
         for source in options.sources {
             let name = display(source)
             guard let format = options.format ?? RecordFormat(fileExtension: source.pathExtension) else {
@@ -64,56 +66,92 @@ public struct Importer: Sendable {
                 log.error("no such file", at: SourceLocation(file: name))
                 continue
             }
-            let (read, diagnostics) = format.read(source, file: name)
-            papers += read
-            log.append(contentsOf: diagnostics)
+            sources.append((source, name, format))
         }
         if log.hasErrors { throw BuildFailure(log.sorted) }
-        papers = DuplicateMerger.merge(papers, log: &log)
 
-        var summary = Summary()
+        // Pass 1: check everything and count identities.
+        var identityCounts: [String: Int] = [:]
+        var total = 0
+        for source in sources {
+            log.append(contentsOf: source.format.forEach(source.url, file: source.name) { paper in
+                total += 1
+                for id in Self.identities(of: paper) { identityCounts[id, default: 0] += 1 }
+            })
+        }
+        if log.hasErrors { throw BuildFailure(log.sorted) }
+
         do {
             try FileManager.default.createDirectory(at: options.folder, withIntermediateDirectories: true)
         } catch {
             throw BuildFailure([.error("cannot create \(display(options.folder)): \(error.localizedDescription)", at: nil)])
         }
-        var seen: [String: SourceLocation] = [:]
-        for (n, paper) in papers.enumerated() {
-            let fileName = Self.fileName(for: paper)
-            if let first = seen[fileName] {
-                log.warning("this paper would be written to \(fileName) like the one at \(first); it gets a suffix", at: paper.source)
-            }
-            var target = fileName
-            var k = 2
-            while seen[target] != nil { target = String(fileName.dropLast(3)) + "-\(k).md"; k += 1 }
-            seen[target] = paper.source
-            let url = options.folder.appendingPathComponent(target)
-            let text = Self.record(for: paper, from: (paper.source.file as NSString).lastPathComponent)
-            if let existing = try? String(contentsOf: url, encoding: .utf8) {
-                if !options.force && !Self.isUnedited(existing) {
-                    summary.skipped.append(display(url))
-                    log.warning("skipped: this file was edited by hand (use --force to overwrite it)", at: SourceLocation(file: display(url)))
-                    progress(n + 1, papers.count)
-                    continue
+
+        // Pass 2: write papers as they come; hold back those with a twin.
+        var summary = Summary()
+        var fileNames: [String: SourceLocation] = [:]
+        var twins: [Paper] = []
+        var done = 0
+        var failure: BuildFailure?
+        for source in sources where failure == nil {
+            _ = source.format.forEach(source.url, file: source.name) { paper in
+                guard failure == nil else { return }
+                if Self.identities(of: paper).contains(where: { (identityCounts[$0] ?? 0) > 1 }) {
+                    twins.append(paper)
+                    return
                 }
-                if existing == text {
-                    summary.unchanged += 1
-                    progress(n + 1, papers.count)
-                    continue
+                do throws(BuildFailure) {
+                    try write(paper, summary: &summary, fileNames: &fileNames, log: &log)
+                } catch {
+                    failure = error
                 }
-                summary.updated += 1
-            } else {
-                summary.new += 1
+                done += 1
+                progress(done, total)
             }
-            do {
-                try Data(text.utf8).write(to: url, options: .atomic)
-            } catch {
-                throw BuildFailure(log.sorted + [.error("cannot write: \(error.localizedDescription)", at: SourceLocation(file: display(url)))])
-            }
-            progress(n + 1, papers.count)
         }
+        if let failure { throw failure }
+        for paper in DuplicateMerger.merge(twins, log: &log) {
+            try write(paper, summary: &summary, fileNames: &fileNames, log: &log)
+        }
+        progress(total, total)
         summary.warnings = log.sorted
         return summary
+    }
+
+    static func identities(of paper: Paper) -> [String] {
+        [paper.arxiv.map { "arXiv:\($0)" }, paper.doi.map { "doi:\($0.lowercased())" }].compactMap { $0 }
+    }
+
+    private func write(_ paper: Paper, summary: inout Summary, fileNames: inout [String: SourceLocation], log: inout DiagnosticLog) throws(BuildFailure) {
+        let fileName = Self.fileName(for: paper)
+        var target = fileName
+        if let first = fileNames[fileName] {
+            var k = 2
+            while fileNames[target] != nil { target = String(fileName.dropLast(3)) + "-\(k).md"; k += 1 }
+            log.warning("this paper's record name \(fileName) is taken by the paper at \(first); it is written to \(target)", at: paper.source)
+        }
+        fileNames[target] = paper.source
+        let url = options.folder.appendingPathComponent(target)
+        let text = Self.record(for: paper, from: (paper.source.file as NSString).lastPathComponent)
+        if let existing = try? String(contentsOf: url, encoding: .utf8) {
+            if !options.force && !Self.isUnedited(existing) {
+                summary.skipped.append(display(url))
+                log.warning("skipped: this file was edited by hand (use --force to overwrite it)", at: SourceLocation(file: display(url)))
+                return
+            }
+            if existing == text {
+                summary.unchanged += 1
+                return
+            }
+            summary.updated += 1
+        } else {
+            summary.new += 1
+        }
+        do {
+            try Data(text.utf8).write(to: url, options: .atomic)
+        } catch {
+            throw BuildFailure(log.sorted + [.error("cannot write: \(error.localizedDescription)", at: SourceLocation(file: display(url)))])
+        }
     }
 
     private func display(_ url: URL) -> String {

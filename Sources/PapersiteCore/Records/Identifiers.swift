@@ -10,17 +10,17 @@ enum Identifiers {
             t = String(t.dropFirst(prefix.count))
         }
         if t.hasSuffix(".pdf") { t = String(t.dropLast(4)) }
-        let modern = #"^(\d{4}\.\d{4,5})(v(\d+))?$"#
-        let legacy = #"^([a-z][a-z-]*(\.[A-Z]{2})?/\d{7})(v(\d+))?$"#
-        for (pattern, versionGroup) in [(modern, 3), (legacy, 4)] {
-            guard let regex = try? NSRegularExpression(pattern: pattern),
-                  let match = regex.firstMatch(in: t, range: NSRange(t.startIndex..., in: t)) else { continue }
+        for (regex, versionGroup) in [(modernPattern, 3), (legacyPattern, 4)] {
+            guard let match = regex.firstMatch(in: t, range: NSRange(t.startIndex..., in: t)) else { continue }
             let id = String(t[Range(match.range(at: 1), in: t)!])
             let version = Range(match.range(at: versionGroup), in: t).flatMap { Int(t[$0]) }
             return (id, version)
         }
         return nil
     }
+
+    private static let modernPattern = try! NSRegularExpression(pattern: #"^(\d{4}\.\d{4,5})(v(\d+))?$"#)
+    private static let legacyPattern = try! NSRegularExpression(pattern: #"^([a-z][a-z-]*(\.[A-Z]{2})?/\d{7})(v(\d+))?$"#)
 
     /// `https://doi.org/10.1000/XYZ` → `10.1000/XYZ`; nil if it is not a DOI.
     static func doi(_ text: String) -> String? {

@@ -11,17 +11,24 @@ struct ArXivSnapshotReader {
     static let errorLimit = 20
 
     func read(_ url: URL, file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
-        var log = DiagnosticLog()
         var papers: [Paper] = []
+        let diagnostics = forEach(url, file: file) { papers.append($0) }
+        return (papers, diagnostics)
+    }
+
+    /// Streams the file: `body` gets each paper as its line is read, and
+    /// nothing else is kept.
+    func forEach(_ url: URL, file: String, _ body: (Paper) -> Void) -> [Diagnostic] {
+        var log = DiagnosticLog()
         var errors = 0
         guard let reader = LineReader(url: url) else {
-            return ([], [.error("cannot read the file", at: SourceLocation(file: file))])
+            return [.error("cannot read the file", at: SourceLocation(file: file))]
         }
         while let (number, line) = reader.next() {
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             let location = SourceLocation(file: file, line: number, column: 1)
             do {
-                papers.append(try paper(from: line, at: location))
+                body(try paper(from: line, at: location))
             } catch let diagnostic as Diagnostic {
                 errors += 1
                 if errors <= Self.errorLimit { log.append(diagnostic) }
@@ -33,7 +40,7 @@ struct ArXivSnapshotReader {
         if errors > Self.errorLimit {
             log.error("\(errors - Self.errorLimit) more bad lines (only the first \(Self.errorLimit) are listed)", at: SourceLocation(file: file))
         }
-        return (papers, log.sorted)
+        return log.sorted
     }
 
     private func paper(from line: Data, at location: SourceLocation) throws -> Paper {

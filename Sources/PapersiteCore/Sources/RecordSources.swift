@@ -20,6 +20,15 @@ public enum RecordFormat: String, Sendable, CaseIterable {
         }
     }
 
+    /// Hands each paper of one file to `body`: the snapshot is streamed,
+    /// the other formats (at most 16 MB a file) are read whole.
+    func forEach(_ url: URL, file: String, _ body: (Paper) -> Void) -> [Diagnostic] {
+        if self == .arxivSnapshot { return ArXivSnapshotReader().forEach(url, file: file, body) }
+        let (papers, diagnostics) = read(url, file: file)
+        papers.forEach(body)
+        return diagnostics
+    }
+
     /// Reads one file. `file` is the name used in messages.
     func read(_ url: URL, file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
         let location = SourceLocation(file: file)

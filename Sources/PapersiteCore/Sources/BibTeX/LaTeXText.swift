@@ -11,7 +11,10 @@ enum LaTeXText {
     static func toUnicode(_ latex: String) -> String {
         var parser = Converter(Array(latex.unicodeScalars))
         let text = parser.run()
-        return TextCleaning.line(text.precomposedStringWithCanonicalMapping)
+        // Accents come out as combining marks; compose them (Foundation's
+        // normalisation is slow, so only when there is anything to compose).
+        let composed = text.utf8.contains { $0 >= 0x80 } ? text.precomposedStringWithCanonicalMapping : text
+        return TextCleaning.line(composed)
     }
 
     static let accents: [String: Unicode.Scalar] = [
