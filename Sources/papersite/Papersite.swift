@@ -37,6 +37,12 @@ struct Build: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Threads to use (default: one per core). The output is the same for any number.", valueName: "n"))
     var jobs: Int?
 
+    @Flag(name: .long, help: "Print how long each stage of the build took.")
+    var timings = false
+
+    @Flag(name: .long, help: "Print every warning (by default the first \(Terminal.warningLimit)).")
+    var verbose = false
+
     func run() throws {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
         let siteRoot = URL(fileURLWithPath: site, isDirectory: true, relativeTo: cwd).standardizedFileURL
@@ -48,13 +54,16 @@ struct Build: ParsableCommand {
             guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
             options.parallelism = Parallelism(threads: jobs)
         }
+        if timings {
+            options.stageTimer = { stage, seconds in Terminal.printError(String(format: "%8.3f s  %@", seconds, stage)) }
+        }
         if let katex = ProcessInfo.processInfo.environment["PAPERSITE_KATEX_DIR"] {
             options.katexDirectory = URL(fileURLWithPath: katex, isDirectory: true)
         }
         let builder = SiteBuilder(options: options)
         do {
             let summary = try builder.build()
-            for warning in summary.warnings { Terminal.printError(warning.description) }
+            Terminal.printWarnings(summary.warnings, all: verbose)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
             print("Built \(summary.papers) paper\(summary.papers == 1 ? "" : "s"), \(summary.tags) tag\(summary.tags == 1 ? "" : "s"), \(summary.pages) page\(summary.pages == 1 ? "" : "s") in \(String(format: "%.1f", seconds)) s")
         } catch {
@@ -106,7 +115,7 @@ struct Import: ParsableCommand {
         do {
             let summary = try Importer(options: options).run(progress: progress.update)
             progress.finish()
-            for warning in summary.warnings { Terminal.printError(warning.description) }
+            Terminal.printWarnings(summary.warnings, all: false)
             print(summary.line)
         } catch {
             progress.finish()
@@ -123,6 +132,17 @@ enum Terminal {
     }
 
     static var isInteractive: Bool { isatty(STDERR_FILENO) == 1 }
+
+    static let warningLimit = 20
+
+    /// Warnings, the first `warningLimit` unless `all`, then a count of the rest.
+    static func printWarnings(_ warnings: [Diagnostic], all: Bool) {
+        let shown = all ? warnings : Array(warnings.prefix(warningLimit))
+        for warning in shown { printError(warning.description) }
+        if shown.count < warnings.count {
+            printError("papersite: \(warnings.count - shown.count) more warnings (--verbose prints them all)")
+        }
+    }
 
     /// A one-line progress bar on standard error, only on a terminal and
     /// only for long runs.

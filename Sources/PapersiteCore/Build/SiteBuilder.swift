@@ -10,6 +10,8 @@ public struct BuildOptions: Sendable {
     public var katexDirectory: URL
     /// Threads for the parallel stages (the output is the same for any number).
     public var parallelism: Parallelism = .allCores
+    /// Called with each stage's name and duration in seconds (`--timings`).
+    public var stageTimer: (@Sendable (String, Double) -> Void)?
 
     public static let defaultKaTeXDirectory = URL(fileURLWithPath: "/usr/share/javascript/katex")
 
@@ -47,26 +49,33 @@ public struct SiteBuilder: Sendable {
     public func build() throws(BuildFailure) -> BuildSummary {
         let root = options.siteRoot
         let writer = OutputWriter(output: options.output, siteRoot: root)
+        var clock = StageClock(report: options.stageTimer)
         try writer.checkSafe()                                                   // 0. refuse a dangerous output
         var config = try ConfigLoader(siteRoot: root).load()                     // 1. settings
         try applyOverrides(&config)
         let theme = try ThemeLoader(siteRoot: root).load(named: config.theme)    // 2. theme, checked whole
+        clock.lap("settings and theme")
         let content = ContentLoader(siteRoot: root, includeDrafts: options.includeDrafts, parallelism: options.parallelism).load()  // 3. records
+        clock.lap("read records")
         if content.diagnostics.contains(where: { $0.severity == .error }) { throw BuildFailure(content.diagnostics) }
         var warnings = content.diagnostics
         if !config.baseURLWasSet && options.baseURL == nil {
             warnings.append(.warning("'base_url' is not set; feeds and the sitemap use \(config.baseURL)", at: SourceLocation(file: ConfigLoader.file)))
         }
         let index = SiteIndexer(config: config, parallelism: options.parallelism).index(content)  // 4. order, tags
+        clock.lap("index")
         let renderer = SiteRenderer(config: config, index: index, theme: theme, parallelism: options.parallelism)  // 5. Markdown
+        clock.lap("render Markdown")
         let plan = renderer.plan()                                               // 6. the list of files
         let assets = try staticAssets(theme: theme, planned: Set(plan.map(\.file))) + (try mathAssets(config))
         let staging = try writer.makeStaging()                                   // 7. render and write
         do {
             try writer.makeFolders(for: plan.map(\.file) + assets.map(\.file), in: staging)
             try renderAndWrite(plan, with: renderer, into: staging)
+            clock.lap("render and write pages")
             for asset in assets { try OutputWriter.copy(asset.source, to: asset.file, in: staging) }
             try writer.commit(staging)                                           // 8. swap in
+            clock.lap("copy assets and swap")
         } catch {
             writer.abandon(staging)
             throw error
@@ -136,5 +145,22 @@ final class FailureBox: @unchecked Sendable {
 
     var sorted: [BuildFailure] {
         lock.withLock { failures.sorted { $0.description < $1.description } }
+    }
+}
+
+/// Measures the stages of a build for `--timings`.
+struct StageClock {
+    let report: (@Sendable (String, Double) -> Void)?
+    private var last = DispatchTime.now().uptimeNanoseconds
+
+    init(report: (@Sendable (String, Double) -> Void)?) {
+        self.report = report
+    }
+
+    mutating func lap(_ stage: String) {
+        guard let report else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        report(stage, Double(now - last) / 1e9)
+        last = now
     }
 }
