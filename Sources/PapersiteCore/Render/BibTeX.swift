@@ -77,6 +77,16 @@ enum BibTeX {
 
     /// True for words whose capitals a style must not lower: `BERT`, `LoRA`, `Vision-Language`.
     static func needsProtection(_ word: String) -> Bool {
+        if word.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: an uppercase letter after the first letter.
+            var seenLetter = false
+            for b in word.utf8 {
+                let upper = b >= 65 && b <= 90, lower = b >= 97 && b <= 122
+                if upper && seenLetter { return true }
+                if upper || lower { seenLetter = true }
+            }
+            return false
+        }
         let letters = word.drop { !$0.isLetter }
         guard letters.count > 1 else { return false }
         return letters.dropFirst().contains { $0.isUppercase }
@@ -114,6 +124,8 @@ enum BibTeX {
         "œ": "{\\oe}", "Œ": "{\\OE}", "å": "{\\aa}", "Å": "{\\AA}", "ı": "{\\i}", "đ": "{\\dj}", "Đ": "{\\DJ}",
     ]
 
+    private static let specialASCII: Set<UInt8> = Set("\\{}&%$#_~^".utf8)
+
     /// Combining marks and their LaTeX accent commands.
     private static let accents: [UInt32: String] = [
         0x300: "`", 0x301: "'", 0x302: "^", 0x303: "~", 0x304: "=", 0x306: "u", 0x307: ".",
@@ -121,6 +133,8 @@ enum BibTeX {
     ]
 
     static func escapeText(_ text: String) -> String {
+        // Most text is plain ASCII with nothing to escape.
+        if text.utf8.allSatisfy({ $0 < 0x80 && !Self.specialASCII.contains($0) }) { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 8)
         for ch in text {
@@ -197,7 +211,7 @@ enum CitationKeys {
     }
 
     static func base(_ paper: Paper) -> String {
-        let titleWords = paper.title.split { !$0.isLetter && !$0.isNumber }.map { ascii(String($0)) }.filter { !$0.isEmpty }
+        let titleWords = words(paper.title)
         let significant = titleWords.filter { !stopWords.contains($0) }
         let firstWord = significant.first ?? titleWords.first ?? "paper"
         let year = String(paper.published.year)
@@ -207,6 +221,23 @@ enum CitationKeys {
         }
         let secondWord = significant.dropFirst().first ?? ""
         return firstWord + year + secondWord
+    }
+
+    /// The title's words as lowercase ASCII (`Müller's Method` → muller, s, method).
+    static func words(_ title: String) -> [String] {
+        if title.utf8.allSatisfy({ $0 < 0x80 }) {
+            var words: [String] = []
+            var current: [UInt8] = []
+            for b in title.utf8 {
+                if (b >= 97 && b <= 122) || (b >= 48 && b <= 57) { current.append(b) } else if b >= 65 && b <= 90 { current.append(b + 32) } else if !current.isEmpty {
+                    words.append(String(decoding: current, as: UTF8.self))
+                    current.removeAll(keepingCapacity: true)
+                }
+            }
+            if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
+            return words
+        }
+        return title.split { !$0.isLetter && !$0.isNumber }.map { ascii(String($0)) }.filter { !$0.isEmpty }
     }
 
     static func familyName(_ name: String) -> String {

@@ -4,31 +4,74 @@ import Foundation
 /// keys sorted (so output is byte-identical between builds), and `<`, `>`,
 /// `&`, U+2028 and U+2029 written as `\u` escapes, so the text can never
 /// close a script element or start a comment inside one.
+///
+/// Written by hand rather than with JSONSerialization, which was a tenth of
+/// a large build's time: the values here are only strings, numbers,
+/// booleans, arrays and string-keyed dictionaries.
 enum JSONText {
     static func encode(_ value: Any) -> String {
-        guard JSONSerialization.isValidJSONObject(value),
-              let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes]) else {
-            return "{}"
+        var out: [UInt8] = []
+        out.reserveCapacity(1024)
+        write(value, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func write(_ value: Any, into out: inout [UInt8]) {
+        switch value {
+        case let s as String:
+            writeString(s, into: &out)
+        case let b as Bool:
+            out += Array((b ? "true" : "false").utf8)
+        case let n as Int:
+            out += Array(String(n).utf8)
+        case let d as Double:
+            out += Array((d.isFinite ? String(d) : "null").utf8)
+        case let array as [Any]:
+            out.append(UInt8(ascii: "["))
+            for (i, item) in array.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                write(item, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case let object as [String: Any]:
+            out.append(UInt8(ascii: "{"))
+            for (i, key) in object.keys.sorted().enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                writeString(key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                write(object[key]!, into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        default:
+            out += Array("null".utf8)
         }
-        // Byte by byte: U+2028 and U+2029 are E2 80 A8 / E2 80 A9 in UTF-8.
-        var out = [UInt8]()
-        out.reserveCapacity(data.count + 16)
-        let bytes = [UInt8](data)
+    }
+
+    private static let hex = Array("0123456789abcdef".utf8)
+
+    private static func writeString(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        let bytes = Array(s.utf8)
         var i = 0
         while i < bytes.count {
             let b = bytes[i]
             switch b {
-            case UInt8(ascii: "<"): out += Array("\\u003c".utf8)
-            case UInt8(ascii: ">"): out += Array("\\u003e".utf8)
-            case UInt8(ascii: "&"): out += Array("\\u0026".utf8)
+            case UInt8(ascii: "\""): out += [0x5C, 0x22]
+            case UInt8(ascii: "\\"): out += [0x5C, 0x5C]
+            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
+            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
+            case 0x09: out += [0x5C, UInt8(ascii: "t")]
+            case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), 0x00..<0x20:
+                out += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]]
             case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
                 out += Array((bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
                 i += 3
                 continue
-            default: out.append(b)
+            default:
+                out.append(b)
             }
             i += 1
         }
-        return String(decoding: out, as: UTF8.self)
+        out.append(UInt8(ascii: "\""))
     }
 }
