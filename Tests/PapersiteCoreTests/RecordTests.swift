@@ -102,6 +102,11 @@ import Testing
         #expect(m.tags(for: "a vision language  model") == ["Vision-Language"])
     }
 
+    @Test func markdownEscapesDoNotHidePhrases() {
+        let m = TagMatcher(rules: rules)
+        #expect(m.tags(for: #"we study fine\-tuning of \*transformers\*"#) == ["Transformers", "Fine-Tuning"])
+    }
+
     @Test func withoutStarTheWordMustEnd() {
         let m = TagMatcher(rules: rules)
         #expect(m.tags(for: "vision-language models") == [])

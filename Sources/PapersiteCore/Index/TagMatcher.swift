@@ -2,7 +2,8 @@
 /// whose title or abstract contains one of its phrases, case-insensitively
 /// and on word boundaries. Hyphens count as spaces (`fine-tuning` also
 /// matches "fine tuning"), and a trailing `*` matches any word ending
-/// (`transformer*` matches "Transformers").
+/// (`transformer*` matches "Transformers"). Markdown backslash escapes in
+/// the abstract are ignored.
 ///
 /// Hand-written over UTF-8 bytes: Foundation's regular expressions would
 /// be far slower for hundreds of phrases over many thousands of abstracts.
@@ -39,6 +40,8 @@ struct TagMatcher: Sendable {
         out.reserveCapacity(text.utf8.count)
         var space = false
         for ch in text.lowercased().unicodeScalars {
+            // Markdown escapes (`fine\-tuning` in an abstract) are not part of the words.
+            if ch == "\\" { continue }
             if ch == "-" || ch == "\u{2010}" || ch == "\u{2011}" || ch.properties.isWhitespace {
                 space = true
                 continue
