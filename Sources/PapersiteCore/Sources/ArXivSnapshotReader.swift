@@ -9,6 +9,8 @@ import PaperMarkdown
 struct ArXivSnapshotReader {
     /// Errors reported one by one before the rest are summed up.
     static let errorLimit = 20
+    /// Lines parsed together (a few megabytes): memory stays constant.
+    static let batchSize = 2_000
 
     func read(_ url: URL, file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
         var papers: [Paper] = []
@@ -24,16 +26,35 @@ struct ArXivSnapshotReader {
         guard let reader = LineReader(url: url) else {
             return [.error("cannot read the file", at: SourceLocation(file: file))]
         }
+        // Lines are parsed a batch at a time on all cores, and handed on in order.
+        var batch: [(Int, Data)] = []
+        func flush() {
+            let results = Parallelism.allCores.map(batch.count) { i -> Result<Paper, Diagnostic> in
+                let (number, line) = batch[i]
+                do {
+                    return .success(try paper(from: line, at: SourceLocation(file: file, line: number, column: 1)))
+                } catch let diagnostic as Diagnostic {
+                    return .failure(diagnostic)
+                } catch {
+                    return .failure(.error("\(error)", at: SourceLocation(file: file, line: number, column: 1)))
+                }
+            }
+            for result in results {
+                switch result {
+                case .success(let paper): body(paper)
+                case .failure(let diagnostic):
+                    errors += 1
+                    if errors <= Self.errorLimit { log.append(diagnostic) }
+                }
+            }
+            batch.removeAll(keepingCapacity: true)
+        }
         while let (number, line) = reader.next() {
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            let location = SourceLocation(file: file, line: number, column: 1)
-            do {
-                body(try paper(from: line, at: location))
-            } catch let diagnostic as Diagnostic {
-                errors += 1
-                if errors <= Self.errorLimit { log.append(diagnostic) }
-            } catch {}
+            batch.append((number, line))
+            if batch.count == Self.batchSize { flush() }
         }
+        flush()
         if let failure = reader.failure {
             log.error("reading stopped: \(failure)", at: SourceLocation(file: file, line: reader.lineNumber))
         }
