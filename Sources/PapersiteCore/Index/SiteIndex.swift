@@ -1,3 +1,5 @@
+import Foundation
+
 /// The site as readers find it: papers newest first, tags with their
 /// papers, pages in menu order. Built once from the loaded records; every
 /// later stage reads it.
@@ -66,5 +68,3 @@ public struct SiteIndexer: Sendable {
                          citationKeys: CitationKeys.assign(papers))
     }
 }
-
-import Foundation

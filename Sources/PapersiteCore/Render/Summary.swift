@@ -1,3 +1,5 @@
+import Foundation
+
 /// The first sentences of a text, for list cards, feeds and meta descriptions.
 enum Summary {
     static func firstSentences(of text: String, maxLength: Int = 280) -> String {
@@ -23,5 +25,3 @@ enum Summary {
         return String(cut[..<end]).trimmingCharacters(in: .punctuationCharacters) + "…"
     }
 }
-
-import Foundation
