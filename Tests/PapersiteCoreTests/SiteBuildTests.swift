@@ -248,3 +248,46 @@ import Testing
         #expect(try tree(site.output) == before)
     }
 }
+
+@Suite struct AuthorAndYearTests {
+    @Test func oneAuthorHoweverTheyAreWritten() throws {
+        let nfd = "Jose\u{0301} Garci\u{0301}a"   // decomposed accents
+        let site = try TestSite([
+            "content/papers/a.md": paperFile("title: A\ndate: 2024-05-01\nauthors: [\"García, José\", Ada Lovelace]"),
+            "content/papers/b.md": paperFile("title: B\ndate: 2023-01-01\nauthors: [\"\(nfd)\"]"),
+            "content/papers/c.md": paperFile("title: C\ndate: 2023-02-01\nauthors: [\"José   García\", \"Jose Garcia\"]"),
+        ])
+        defer { site.remove() }
+        try site.build()
+        let page = try site.read("authors/jose-garcia/index.html")
+        #expect(page.contains("<h1>José García</h1>"))
+        #expect(page.contains("3 papers"))
+        #expect(page.contains(">A</a>") && page.contains(">B</a>") && page.contains(">C</a>"))
+        // "Jose Garcia" without accents is another spelling: papersite does not guess.
+        #expect(try site.read("authors/jose-garcia-2/index.html").contains("<h1>Jose Garcia</h1>"))
+        #expect(site.exists("authors/jose-garcia/atom.xml") && site.exists("authors/jose-garcia/feed.xml") && site.exists("authors/jose-garcia/feed.json"))
+        #expect(try site.read("authors/jose-garcia/atom.xml").contains("<title>Papers: José García</title>"))
+        let index = try site.read("authors/index.html")
+        #expect(index.contains("Ada Lovelace</span> <span class=\"count\">1 paper</span>"))
+        #expect(try site.read("papers/a/index.html").contains("<a href=\"/authors/jose-garcia/\">José García</a>"))
+    }
+
+    @Test func yearPagesNewestFirstAndLinkedFromHome() throws {
+        let site = try TestSite([
+            "content/papers/a.md": paperFile("title: Old\ndate: 2021-03-01"),
+            "content/papers/b.md": paperFile("title: Newer\ndate: 2021-09-01"),
+            "content/papers/c.md": paperFile("title: New\ndate: 2024-01-01"),
+        ])
+        defer { site.remove() }
+        try site.build()
+        let year = try site.read("years/2021/index.html")
+        #expect(year.contains("<h1>2021</h1>"))
+        #expect(try #require(year.range(of: ">Newer</a>")).lowerBound < #require(year.range(of: ">Old</a>")).lowerBound)
+        #expect(!year.contains(">New</a>"))
+        let home = try site.read("index.html")
+        #expect(home.contains("href=\"/years/2024/\">2024 <span class=\"count\">1</span>"))
+        #expect(home.contains("href=\"/years/2021/\">2021 <span class=\"count\">2</span>"))
+        #expect(try site.read("years/index.html").contains("2021</span> <span class=\"count\">2 papers</span>"))
+        #expect(!site.exists("authors/index.html"))
+    }
+}

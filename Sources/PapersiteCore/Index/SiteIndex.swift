@@ -16,8 +16,25 @@ public struct SiteIndex: Sendable {
     public var pages: [StandalonePage]
     /// BibTeX citation key of each paper (same order as `papers`).
     public var citationKeys: [String]
+    /// Every author, by name.
+    public var authors: [Author]
+    /// For each author slug, the indices of their papers, newest first.
+    public var papersByAuthor: [String: [Int]]
+    /// The author slug of each author of each paper (same order as `papers` and their `authors`).
+    public var paperAuthorSlugs: [[String]]
+    /// Years with papers, newest first, and each year's papers, newest first.
+    public var years: [Int]
+    public var papersByYear: [Int: [Int]]
 
     public func papers(tagged slug: String) -> [Int] { papersByTag[slug] ?? [] }
+    public func papers(by author: String) -> [Int] { papersByAuthor[author] ?? [] }
+    public func papers(in year: Int) -> [Int] { papersByYear[year] ?? [] }
+
+    /// A person with an author page.
+    public struct Author: Sendable, Hashable {
+        public var name: String
+        public var slug: String
+    }
 }
 
 /// Builds the `SiteIndex`.
@@ -64,7 +81,44 @@ public struct SiteIndexer: Sendable {
         }
         let tags = byTag.keys.map { Tag(name: names[$0] ?? $0, slug: $0) }.sorted()
         let pages = content.pages.sorted { ($0.weight, $0.title, $0.slug) < ($1.weight, $1.title, $1.slug) }
+
+        // Authors: one per normalised name, shown as first spelled, with a unique slug.
+        var authorSlugByKey: [String: String] = [:]
+        var authorNames: [String: String] = [:]      // slug → display name
+        var takenSlugs = Set<String>()
+        var byAuthor: [String: [Int]] = [:]
+        var paperAuthorSlugs: [[String]] = []
+        for (i, paper) in papers.enumerated() {
+            var slugs: [String] = []
+            for name in paper.authors {
+                let key = AuthorName.key(name)
+                let slug: String
+                if let known = authorSlugByKey[key] {
+                    slug = known
+                } else {
+                    let display = AuthorName.display(name)
+                    let base = Slug.makeDistinct(display, prefix: "author")
+                    var candidate = base, n = 2
+                    while takenSlugs.contains(candidate) { candidate = "\(base)-\(n)"; n += 1 }
+                    slug = candidate
+                    takenSlugs.insert(slug)
+                    authorSlugByKey[key] = slug
+                    authorNames[slug] = display
+                }
+                slugs.append(slug)
+                if byAuthor[slug]?.last != i { byAuthor[slug, default: []].append(i) }
+            }
+            paperAuthorSlugs.append(slugs)
+        }
+        let authors = authorNames.map { SiteIndex.Author(name: $0.value, slug: $0.key) }
+            .sorted { ($0.name.lowercased(), $0.slug) < ($1.name.lowercased(), $1.slug) }
+
+        var byYear: [Int: [Int]] = [:]
+        for (i, paper) in papers.enumerated() { byYear[paper.published.year, default: []].append(i) }
+
         return SiteIndex(papers: papers, paperTags: paperTags, tags: tags, papersByTag: byTag, pages: pages,
-                         citationKeys: CitationKeys.assign(papers))
+                         citationKeys: CitationKeys.assign(papers),
+                         authors: authors, papersByAuthor: byAuthor, paperAuthorSlugs: paperAuthorSlugs,
+                         years: byYear.keys.sorted(by: >), papersByYear: byYear)
     }
 }

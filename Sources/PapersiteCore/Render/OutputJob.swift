@@ -1,35 +1,82 @@
+/// A list of papers with pages of its own: the whole site (the home
+/// pages), a tag, an author or a year.
+enum PaperCollection: Sendable, Hashable {
+    case all
+    case tag(String)
+    case author(String)
+    case year(Int)
+
+    /// Relative location of the collection's page `page`.
+    func location(page: Int = 1) -> String {
+        let base: String
+        switch self {
+        case .all: return SiteURLs.home(page: page)
+        case .tag(let slug): base = "tags/\(slug)/"
+        case .author(let slug): base = "authors/\(slug)/"
+        case .year(let year): base = "years/\(year)/"
+        }
+        return page <= 1 ? base : base + "page/\(page)/"
+    }
+
+    /// Where the collection's feed of `kind` is (years have none).
+    func feed(_ kind: FeedKind) -> String? {
+        let file: String
+        switch kind {
+        case .rss: file = "feed.xml"
+        case .atom: file = "atom.xml"
+        case .json: file = "feed.json"
+        }
+        switch self {
+        case .all: return file
+        case .tag, .author: return location() + file
+        case .year: return nil
+        }
+    }
+
+    /// The template that renders the collection's pages.
+    var template: String {
+        switch self {
+        case .all: "home"
+        case .tag: "tag"
+        case .author: "author"
+        case .year: "year"
+        }
+    }
+}
+
+enum FeedKind: Sendable, Hashable {
+    case rss, atom, json
+}
+
 /// One file of the output, planned before anything is rendered. The plan
 /// is a list of these; rendering them is independent and runs in parallel.
 enum OutputJob: Sendable, Hashable {
-    case home(page: Int)
+    case list(PaperCollection, page: Int)
+    case feed(PaperCollection, FeedKind)
     case paper(Int)
-    case tagIndex
-    case tag(slug: String, page: Int)
-    case standalone(Int)
-    case notFound
-    case rss(tag: String?)
-    case atom(tag: String?)
-    case jsonFeed(tag: String?)
     /// `papers/<slug>/cite.bib`
     case paperBibTeX(Int)
+    case tagIndex
+    case authorIndex
+    case yearIndex
+    case standalone(Int)
+    case notFound
     /// `papers.bib`: every paper
     case siteBibTeX
     case sitemap
     case robots
 
-    /// Relative location (URL path under the base path).
+    /// Relative location (URL path under the base path); papers and pages
+    /// are resolved by the renderer, which knows their slugs.
     var location: String {
         switch self {
-        case .home(let page): SiteURLs.home(page: page)
-        case .paper: ""  // resolved by the planner with the slug
+        case .list(let collection, let page): collection.location(page: page)
+        case .feed(let collection, let kind): collection.feed(kind) ?? ""
+        case .paper, .paperBibTeX, .standalone: ""
         case .tagIndex: SiteURLs.tagIndex
-        case .tag(let slug, let page): SiteURLs.tag(slug, page: page)
-        case .standalone: ""
+        case .authorIndex: SiteURLs.authorIndex
+        case .yearIndex: SiteURLs.yearIndex
         case .notFound: "404.html"
-        case .rss(let tag): tag.map(SiteURLs.tagRSS) ?? SiteURLs.rss
-        case .atom(let tag): tag.map(SiteURLs.tagAtom) ?? SiteURLs.atom
-        case .jsonFeed(let tag): tag.map(SiteURLs.tagJSONFeed) ?? SiteURLs.jsonFeed
-        case .paperBibTeX: ""
         case .siteBibTeX: SiteURLs.bibliography
         case .sitemap: SiteURLs.sitemap
         case .robots: "robots.txt"
@@ -38,7 +85,7 @@ enum OutputJob: Sendable, Hashable {
 
     var isHTML: Bool {
         switch self {
-        case .rss, .atom, .jsonFeed, .paperBibTeX, .siteBibTeX, .sitemap, .robots: false
+        case .feed, .paperBibTeX, .siteBibTeX, .sitemap, .robots: false
         default: true
         }
     }

@@ -38,6 +38,8 @@ struct SiteRenderer: Sendable {
         self.urls = urls
         var nav = [LinkView(label: "Papers", url: urls.path(""), kind: "home"),
                    LinkView(label: "Tags", url: urls.path(SiteURLs.tagIndex), kind: "tags")]
+        if !index.authors.isEmpty { nav.append(LinkView(label: "Authors", url: urls.path(SiteURLs.authorIndex), kind: "authors")) }
+        nav.append(LinkView(label: "Archive", url: urls.path(SiteURLs.yearIndex), kind: "years"))
         nav += index.pages.map { LinkView(label: $0.title, url: urls.path(SiteURLs.standalone($0.slug)), kind: "page") }
         site = SiteView(
             title: config.title, description: config.description, language: config.language,
@@ -70,19 +72,25 @@ struct SiteRenderer: Sendable {
     /// The list of everything the site contains, in a fixed order.
     func plan() -> [(job: OutputJob, file: String)] {
         var jobs: [OutputJob] = []
-        let perPage = config.papersPerPage
-        let homePages = max(1, (index.papers.count + perPage - 1) / perPage)
-        jobs += (1...homePages).map { OutputJob.home(page: $0) }
+        func listPages(_ collection: PaperCollection) {
+            let pages = max(1, (members(collection).count + config.papersPerPage - 1) / config.papersPerPage)
+            jobs += (1...pages).map { OutputJob.list(collection, page: $0) }
+        }
+        func feeds(_ collection: PaperCollection) {
+            jobs += [.feed(collection, .rss), .feed(collection, .atom), .feed(collection, .json)]
+        }
+        listPages(.all)
         jobs += index.papers.indices.flatMap { [OutputJob.paper($0), .paperBibTeX($0)] }
         jobs.append(.tagIndex)
-        for tag in index.tags {
-            let count = index.papers(tagged: tag.slug).count
-            let pages = max(1, (count + perPage - 1) / perPage)
-            jobs += (1...pages).map { OutputJob.tag(slug: tag.slug, page: $0) }
-            jobs += [.rss(tag: tag.slug), .atom(tag: tag.slug), .jsonFeed(tag: tag.slug)]
-        }
+        for tag in index.tags { listPages(.tag(tag.slug)); feeds(.tag(tag.slug)) }
+        if !index.authors.isEmpty { jobs.append(.authorIndex) }
+        for author in index.authors { listPages(.author(author.slug)); feeds(.author(author.slug)) }
+        jobs.append(.yearIndex)
+        for year in index.years { listPages(.year(year)) }
         jobs += index.pages.indices.map { OutputJob.standalone($0) }
-        jobs += [.notFound, .rss(tag: nil), .atom(tag: nil), .jsonFeed(tag: nil), .siteBibTeX, .sitemap, .robots]
+        jobs.append(.notFound)
+        feeds(.all)
+        jobs += [.siteBibTeX, .sitemap, .robots]
         return jobs.map { ($0, SiteURLs.file(for: location(of: $0))) }
     }
 
@@ -97,19 +105,66 @@ struct SiteRenderer: Sendable {
 
     func render(_ job: OutputJob) -> String {
         switch job {
-        case .home(let page): renderList(papers: index.papers.indices, page: page, tag: nil)
-        case .tag(let slug, let page): renderList(papers: index.papers(tagged: slug), page: page, tag: tagView(slug))
+        case .list(let collection, let page): renderList(collection, page: page)
+        case .feed(let collection, .rss): theme.render(feedView(collection, format: .rss), template: "rss")
+        case .feed(let collection, .atom): theme.render(feedView(collection, format: .atom), template: "atom")
+        case .feed(let collection, .json): renderJSONFeed(collection)
         case .paper(let i): renderPaper(i)
         case .tagIndex: renderTagIndex()
+        case .authorIndex: renderAuthorIndex()
+        case .yearIndex: renderYearIndex()
         case .standalone(let i): renderStandalone(i)
         case .notFound: renderNotFound()
-        case .rss(let tag): theme.render(feedView(tag: tag, format: .rss), template: "rss")
-        case .atom(let tag): theme.render(feedView(tag: tag, format: .atom), template: "atom")
-        case .jsonFeed(let tag): renderJSONFeed(tag: tag)
         case .paperBibTeX(let i): papers[i].bibtex
         case .siteBibTeX: renderBibliography()
         case .sitemap: renderSitemap()
         case .robots: "User-agent: *\nAllow: /\n\nSitemap: \(urls.absolute(SiteURLs.sitemap))\n"
+        }
+    }
+
+    // MARK: Collections
+
+    /// "Papers tagged Diffusion on Lab Papers." (no count: feeds outlive it)
+    func feedDescription(_ collection: PaperCollection, _ group: TagView) -> String {
+        switch collection {
+        case .all: config.description
+        case .tag: "Papers tagged \(group.name) on \(config.title)."
+        case .author: "Papers by \(group.name) on \(config.title)."
+        case .year: "Papers from \(group.name) on \(config.title)."
+        }
+    }
+
+    /// The papers of a collection, newest first.
+    func members(_ collection: PaperCollection) -> [Int] {
+        switch collection {
+        case .all: Array(index.papers.indices)
+        case .tag(let slug): index.papers(tagged: slug)
+        case .author(let slug): index.papers(by: slug)
+        case .year(let year): index.papers(in: year)
+        }
+    }
+
+    /// The collection as a named group (nil for the whole site).
+    func group(_ collection: PaperCollection) -> TagView? {
+        switch collection {
+        case .all: nil
+        case .tag(let slug): tagView(slug)
+        case .author(let slug):
+            TagView(name: index.authors.first { $0.slug == slug }?.name ?? slug, slug: slug,
+                    url: urls.path(collection.location()), count: index.papers(by: slug).count)
+        case .year(let year):
+            TagView(name: String(year), slug: String(year), url: urls.path(collection.location()), count: index.papers(in: year).count)
+        }
+    }
+
+    /// "3 papers tagged Diffusion.", "3 papers by Ada Lovelace.", "3 papers from 2024."
+    func describe(_ collection: PaperCollection, _ group: TagView) -> String {
+        let papers = "\(group.count) paper\(group.count == 1 ? "" : "s")"
+        switch collection {
+        case .all: return config.description
+        case .tag: return "\(papers) tagged \(group.name)."
+        case .author: return "\(papers) by \(group.name)."
+        case .year: return "\(papers) from \(group.name)."
         }
     }
 
@@ -124,10 +179,11 @@ struct SiteRenderer: Sendable {
         tags.map { TagView(name: $0.name, slug: $0.slug, url: urls.path(SiteURLs.tag($0.slug)), count: index.papers(tagged: $0.slug).count) }
     }
 
-    private func authorViews(_ names: [String], affiliations: [String] = []) -> [AuthorView] {
+    private func authorViews(_ names: [String], affiliations: [String] = [], slugs: [String] = []) -> [AuthorView] {
         names.enumerated().map { i, name in
             let affiliation = i < affiliations.count && !affiliations[i].isEmpty ? affiliations[i] : nil
-            return AuthorView(name: name, last: i == names.count - 1, affiliation: affiliation)
+            let url = i < slugs.count ? urls.path(SiteURLs.author(slugs[i])) : nil
+            return AuthorView(name: AuthorName.display(name), last: i == names.count - 1, affiliation: affiliation, url: url)
         }
     }
 
@@ -135,7 +191,8 @@ struct SiteRenderer: Sendable {
         let paper = index.papers[i]
         var short: String?
         if !paper.authors.isEmpty {
-            short = paper.authors.count > 4 ? paper.authors.prefix(3).joined(separator: ", ") + " et al." : paper.authors.joined(separator: ", ")
+            let names = paper.authors.prefix(4).map(AuthorName.display)
+            short = paper.authors.count > 4 ? names.prefix(3).joined(separator: ", ") + " et al." : names.joined(separator: ", ")
         }
         return PaperCardView(
             title: paper.title, titleHTML: papers[i].titleHTML, url: urls.path(SiteURLs.paper(paper.slug)), authors: authorViews(paper.authors),
@@ -143,33 +200,42 @@ struct SiteRenderer: Sendable {
             tags: tagViews(index.paperTags[i]), summary: papers[i].summary.isEmpty ? nil : papers[i].summary)
     }
 
-    private func renderList<C: RandomAccessCollection>(papers all: C, page: Int, tag: TagView?) -> String where C.Element == Int {
+    private func renderList(_ collection: PaperCollection, page: Int) -> String {
+        let all = collection == .all ? nil : members(collection)
+        let count = all?.count ?? index.papers.count
         let perPage = config.papersPerPage
-        let total = max(1, (all.count + perPage - 1) / perPage)
-        let slice = all.dropFirst((page - 1) * perPage).prefix(perPage)
-        func location(_ n: Int) -> String { tag.map { SiteURLs.tag($0.slug, page: n) } ?? SiteURLs.home(page: n) }
+        let total = max(1, (count + perPage - 1) / perPage)
+        let range = min(count, (page - 1) * perPage)..<min(count, page * perPage)
+        let slice = range.map { all?[$0] ?? $0 }
         let pagination = PaginationView(
             current: page, total: total,
-            previousURL: page > 1 ? urls.path(location(page - 1)) : nil,
-            nextURL: page < total ? urls.path(location(page + 1)) : nil,
+            previousURL: page > 1 ? urls.path(collection.location(page: page - 1)) : nil,
+            nextURL: page < total ? urls.path(collection.location(page: page + 1)) : nil,
             pages: Self.pageWindow(current: page, total: total).map { n in
                 n == 0 ? LinkView(label: "…", url: "", kind: "gap")
-                       : LinkView(label: String(n), url: urls.path(location(n)), kind: "page", current: n == page)
+                       : LinkView(label: String(n), url: urls.path(collection.location(page: n)), kind: "page", current: n == page)
             })
-        let heading = tag?.name ?? config.title
-        var title = tag.map { "\($0.name) · \(config.title)" } ?? config.title
+        let group = group(collection)
+        let heading = group?.name ?? config.title
+        var title = group.map { "\($0.name) · \(config.title)" } ?? config.title
         if page > 1 { title = "Page \(page) · " + title }
-        let description = tag.map { "\($0.count) paper\($0.count == 1 ? "" : "s") tagged \($0.name)." } ?? config.description
+        let description = group.map { describe(collection, $0) } ?? config.description
         let meta = PageMeta(
-            title: title, description: description, canonicalURL: urls.absolute(location(page)),
-            kind: tag == nil ? "home" : "tag",
-            rssURL: tag.map { urls.absolute(SiteURLs.tagRSS($0.slug)) }, atomURL: tag.map { urls.absolute(SiteURLs.tagAtom($0.slug)) },
-            jsonFeedURL: tag.map { urls.absolute(SiteURLs.tagJSONFeed($0.slug)) },
-            metaTags: ScholarlyMetadata.openGraph(title: tag?.name ?? config.title, description: description, url: urls.absolute(location(page)), siteTitle: config.title),
+            title: title, description: description, canonicalURL: urls.absolute(collection.location(page: page)),
+            kind: collection.template,
+            rssURL: collection == .all ? nil : collection.feed(.rss).map(urls.absolute),
+            atomURL: collection == .all ? nil : collection.feed(.atom).map(urls.absolute),
+            jsonFeedURL: collection == .all ? nil : collection.feed(.json).map(urls.absolute),
+            metaTags: ScholarlyMetadata.openGraph(title: heading, description: description, url: urls.absolute(collection.location(page: page)), siteTitle: config.title),
             hasMath: typesetsMath && slice.contains { papers[$0].hasMath })
-        let topTags = tag == nil ? Array(tagViews(index.tags).sorted { ($1.count, $0.name) < ($0.count, $1.name) }.prefix(12)) : []
-        let view = ListPageView(site: site, meta: meta, heading: heading, papers: slice.map(card), pagination: pagination, tag: tag, tags: topTags)
-        return theme.render(view, template: tag == nil ? "home" : "tag")
+        let topTags = collection == .all ? Array(tagViews(index.tags).sorted { ($1.count, $0.name) < ($0.count, $1.name) }.prefix(12)) : []
+        var view = ListPageView(site: site, meta: meta, heading: heading, papers: slice.map(card), pagination: pagination, tag: group, tags: topTags)
+        if collection == .all { view.years = yearLinks() }
+        return theme.render(view, template: collection.template)
+    }
+
+    private func yearLinks() -> [TagView] {
+        index.years.map { group(.year($0))! }
     }
 
     /// Page numbers to show: first, last and two either side of the current; 0 marks a gap.
@@ -213,7 +279,7 @@ struct SiteRenderer: Sendable {
         let view = PaperPageView(
             site: site, meta: meta, title: paper.title, titleHTML: papers[i].titleHTML,
             bibtex: papers[i].bibtex, citeURL: urls.path(SiteURLs.paperBibTeX(paper.slug)), citationKey: index.citationKeys[i],
-            authors: authorViews(paper.authors, affiliations: paper.affiliations),
+            authors: authorViews(paper.authors, affiliations: paper.affiliations, slugs: index.paperAuthorSlugs[i]),
             dateISO: paper.published.iso, date: paper.published.long,
             updatedISO: paper.updated?.iso, updated: paper.updated?.long, venue: paper.venue, comment: paper.comment,
             arxiv: paper.arxiv, doi: paper.doi, tags: tagViews(index.paperTags[i]), links: links,
@@ -227,6 +293,23 @@ struct SiteRenderer: Sendable {
                             canonicalURL: urls.absolute(SiteURLs.tagIndex), kind: "tags",
                             metaTags: ScholarlyMetadata.openGraph(title: "Tags", description: description, url: urls.absolute(SiteURLs.tagIndex), siteTitle: config.title))
         return theme.render(TagIndexView(site: site, meta: meta, tags: tagViews(index.tags)), template: "tags")
+    }
+
+    private func renderAuthorIndex() -> String {
+        let description = "All \(index.authors.count) authors of \(config.title), with the number of papers of each."
+        let meta = PageMeta(title: "Authors · \(config.title)", description: description,
+                            canonicalURL: urls.absolute(SiteURLs.authorIndex), kind: "authors",
+                            metaTags: ScholarlyMetadata.openGraph(title: "Authors", description: description, url: urls.absolute(SiteURLs.authorIndex), siteTitle: config.title))
+        let authors = index.authors.map { group(.author($0.slug))! }
+        return theme.render(TagIndexView(site: site, meta: meta, tags: authors), template: "authors")
+    }
+
+    private func renderYearIndex() -> String {
+        let description = "The papers of \(config.title) by year."
+        let meta = PageMeta(title: "Archive · \(config.title)", description: description,
+                            canonicalURL: urls.absolute(SiteURLs.yearIndex), kind: "years",
+                            metaTags: ScholarlyMetadata.openGraph(title: "Archive", description: description, url: urls.absolute(SiteURLs.yearIndex), siteTitle: config.title))
+        return theme.render(TagIndexView(site: site, meta: meta, tags: yearLinks()), template: "years")
     }
 
     private func renderStandalone(_ i: Int) -> String {
@@ -245,9 +328,8 @@ struct SiteRenderer: Sendable {
 
     enum FeedFormat { case rss, atom }
 
-    private func feedView(tag slug: String?, format: FeedFormat) -> FeedView {
-        let members = slug.map { index.papers(tagged: $0) } ?? Array(index.papers.indices)
-        let chosen = members.prefix(config.feed.limit)
+    private func feedView(_ collection: PaperCollection, format: FeedFormat) -> FeedView {
+        let chosen = members(collection).prefix(config.feed.limit)
         let entries = chosen.map { i -> FeedEntryView in
             let paper = index.papers[i]
             let url = urls.absolute(SiteURLs.paper(paper.slug))
@@ -265,18 +347,14 @@ struct SiteRenderer: Sendable {
         }
         let newest = chosen.map { index.papers[$0].updated ?? index.papers[$0].published }.max()
             ?? Day(year: 1970, month: 1, day: 1)!
-        let tag = slug.map(tagView)
-        let pageLocation = slug.map { SiteURLs.tag($0) } ?? ""
-        let selfLocation: String = switch format {
-        case .rss: slug.map(SiteURLs.tagRSS) ?? SiteURLs.rss
-        case .atom: slug.map(SiteURLs.tagAtom) ?? SiteURLs.atom
-        }
+        let group = group(collection)
+        let selfLocation = collection.feed(format == .rss ? .rss : .atom) ?? ""
         return FeedView(
             site: site,
-            title: tag.map { "\(config.title): \($0.name)" } ?? config.title,
-            description: tag.map { "Papers tagged \($0.name) on \(config.title)." } ?? config.description,
-            pageURL: urls.absolute(pageLocation), selfURL: urls.absolute(selfLocation),
-            id: urls.absolute(pageLocation),
+            title: group.map { "\(config.title): \($0.name)" } ?? config.title,
+            description: group.map { feedDescription(collection, $0) } ?? config.description,
+            pageURL: urls.absolute(collection.location()), selfURL: urls.absolute(selfLocation),
+            id: urls.absolute(collection.location()),
             updatedRFC3339: newest.rfc3339, updatedRFC822: newest.rfc822, entries: entries)
     }
 
@@ -296,15 +374,20 @@ struct SiteRenderer: Sendable {
             let lastmod = members.first.map { (index.papers[$0].updated ?? index.papers[$0].published).iso }
             for n in 1...pages { entries.append(.init(url: urls.absolute(SiteURLs.tag(tag.slug, page: n)), lastmod: n == 1 ? lastmod : nil)) }
         }
+        for collection in index.authors.map({ PaperCollection.author($0.slug) }) + index.years.map({ PaperCollection.year($0) }) {
+            let members = members(collection)
+            let pages = max(1, (members.count + perPage - 1) / perPage)
+            let lastmod = members.first.map { (index.papers[$0].updated ?? index.papers[$0].published).iso }
+            for n in 1...pages { entries.append(.init(url: urls.absolute(collection.location(page: n)), lastmod: n == 1 ? lastmod : nil)) }
+        }
         for page in index.pages { entries.append(.init(url: urls.absolute(SiteURLs.standalone(page.slug)), lastmod: nil)) }
         return theme.render(SitemapView(entries: entries), template: "sitemap")
     }
 }
 
 extension SiteRenderer {
-    func renderJSONFeed(tag slug: String?) -> String {
-        let members = slug.map { index.papers(tagged: $0) } ?? Array(index.papers.indices)
-        let items = members.prefix(config.feed.limit).map { i -> JSONFeed.Item in
+    func renderJSONFeed(_ collection: PaperCollection) -> String {
+        let items = members(collection).prefix(config.feed.limit).map { i -> JSONFeed.Item in
             let paper = index.papers[i]
             let url = urls.absolute(SiteURLs.paper(paper.slug))
             return JSONFeed.Item(
@@ -314,12 +397,12 @@ extension SiteRenderer {
                 authors: paper.authors, tags: index.paperTags[i].map(\.name),
                 externalURL: paper.arxiv.map { "https://arxiv.org/abs/\($0)" } ?? paper.doi.map(FeedIdentity.doiURL) ?? paper.links.url)
         }
-        let tag = slug.map(tagView)
+        let group = group(collection)
         return JSONFeed.document(
-            title: tag.map { "\(config.title): \($0.name)" } ?? config.title,
-            homePageURL: urls.absolute(slug.map { SiteURLs.tag($0) } ?? ""),
-            feedURL: urls.absolute(slug.map(SiteURLs.tagJSONFeed) ?? SiteURLs.jsonFeed),
-            description: tag.map { "Papers tagged \($0.name) on \(config.title)." } ?? config.description,
+            title: group.map { "\(config.title): \($0.name)" } ?? config.title,
+            homePageURL: urls.absolute(collection.location()),
+            feedURL: urls.absolute(collection.feed(.json) ?? ""),
+            description: group.map { feedDescription(collection, $0) } ?? config.description,
             language: config.language, author: config.author.name ?? config.title, items: Array(items))
     }
 

@@ -21,6 +21,9 @@ public struct SiteURLs: Sendable {
     static func home(page: Int) -> String { page <= 1 ? "" : "page/\(page)/" }
     static func paper(_ slug: String) -> String { "papers/\(slug)/" }
     static let tagIndex = "tags/"
+    static let authorIndex = "authors/"
+    static let yearIndex = "years/"
+    static func author(_ slug: String) -> String { "authors/\(slug)/" }
     static func tag(_ slug: String, page: Int = 1) -> String { page <= 1 ? "tags/\(slug)/" : "tags/\(slug)/page/\(page)/" }
     static func tagRSS(_ slug: String) -> String { "tags/\(slug)/feed.xml" }
     static func tagAtom(_ slug: String) -> String { "tags/\(slug)/atom.xml" }

@@ -6,7 +6,8 @@ import Mustache
 /// incomplete theme fails the build at start-up, never a page at a time.
 public struct Theme: Sendable {
     /// The templates every theme must have, one per output kind.
-    public static let requiredTemplates = ["home", "paper", "tag", "tags", "page", "404", "rss", "atom", "sitemap"]
+    public static let requiredTemplates = ["home", "paper", "tag", "tags", "author", "authors", "year", "years",
+                                           "page", "404", "rss", "atom", "sitemap"]
 
     public let name: String
     /// `Themes/<name>`, relative to the site.

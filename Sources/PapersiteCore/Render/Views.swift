@@ -84,10 +84,13 @@ struct AuthorView: MustacheParent, Sendable {
     var name: String
     var last: Bool
     var affiliation: String? = nil
+    /// The author's page (paper pages only).
+    var url: String? = nil
 
     func child(named name: String) -> Any? {
         switch name {
         case "name": self.name
+        case "url": url
         case "affiliation": affiliation
         case "last": last
         default: nil
@@ -218,10 +221,15 @@ struct ListPageView: MustacheParent, Sendable {
     var pagination: PaginationView
     var tag: TagView?
     var tags: [TagView]
+    /// Home pages: one link per year with papers.
+    var years: [TagView] = []
 
     func child(named name: String) -> Any? {
         switch name {
         case "site": site
+        case "years": years.isEmpty ? nil : years
+        case "has_years": !years.isEmpty
+        case "group": tag
         case "heading": heading
         case "papers": papers.isEmpty ? nil : papers
         case "has_papers": !papers.isEmpty
