@@ -5,13 +5,32 @@ import PaperMarkdown
 /// feeds arbitrary bytes to one reader or renderer. Errors are expected;
 /// a crash, a hang or a broken invariant is a bug.
 public enum FuzzTargets {
-    public static let names = ["front-matter", "paper", "listing", "settings", "markdown", "plain-text", "yaml-guard"]
+    public static let names = ["front-matter", "paper", "listing", "settings", "markdown", "plain-text", "yaml-guard",
+                               "bibtex", "latex", "arxiv-xml", "snapshot-line"]
 
     /// Runs one target on one input.
     public static func run(_ target: String, _ data: Data) {
         let file = "content/papers/fuzz.md"
+        switch target {
+        case "arxiv-xml":
+            _ = ArXivAtomReader().read(data, file: "content/papers/fuzz.xml")
+            return
+        case "snapshot-line":
+            if let paper = try? ArXivSnapshotReader().paper(from: data, at: SourceLocation(file: "content/papers/fuzz.jsonl", line: 1)) {
+                precondition(paper.arxiv != nil && !paper.title.isEmpty, "a snapshot paper without id or title")
+            }
+            return
+        default:
+            break
+        }
         guard let text = try? SourceText.decode(data, as: file) else { return }
         switch target {
+        case "bibtex":
+            let (papers, _) = BibTeXReader().read(text, file: "content/papers/fuzz.bib")
+            for paper in papers { precondition(!paper.title.isEmpty, "a BibTeX paper without a title") }
+        case "latex":
+            _ = LaTeXText.toUnicode(text)
+            _ = BibTeXReader.authors(text)
         case "front-matter":
             if let front = try? FrontMatter.split(text, file: file) {
                 precondition(front.bodyFirstLine >= 3, "body starts before the front matter ends")

@@ -64,7 +64,7 @@ struct ArXivSnapshotReader {
         return log.sorted
     }
 
-    private func paper(from line: Data, at location: SourceLocation) throws -> Paper {
+    func paper(from line: Data, at location: SourceLocation) throws -> Paper {
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: line)
