@@ -193,7 +193,9 @@ func files(under folder: URL) throws -> [String: Data] {
             try "---\ntitle: Paper number \(i)\ndate: 2024-01-\(10 + i % 19)\ntags: [t\(i % 40)]\n---\n\(body)\n"
                 .write(to: papers.appendingPathComponent("p\(i).md"), atomically: false, encoding: .utf8)
         }
+        let started = Date()
         let first = try CLI.run(["build", "--site", site.path])
+        let buildTime = Date().timeIntervalSince(started)
         #expect(first.status == 0, "\(first.stderr)")
         let output = site.appendingPathComponent("public")
         let before = try files(under: output)
@@ -202,7 +204,9 @@ func files(under folder: URL) throws -> [String: Data] {
         // Change the input so that a finished build would differ, then kill builds at many moments.
         try "---\ntitle: A new paper\ndate: 2025-01-01\n---\nNew.\n".write(to: papers.appendingPathComponent("new.md"), atomically: false, encoding: .utf8)
         var killedWhileRunning = 0
-        for delay in [0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 1.2, 1.5] {
+        // Moments spread over a whole build, however fast this machine is.
+        for fraction in [0.02, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] {
+            let delay = buildTime * fraction
             let process = Process()
             process.executableURL = CLI.binary
             process.arguments = ["build", "--site", site.path]

@@ -305,7 +305,18 @@ enum ExternalTools {
         server.standardError = FileHandle.nullDevice
         try server.run()
         defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }  // SIGTERM may be blocked in children of the test runner
-        Thread.sleep(forTimeInterval: 1.0)
+        // Wait until the server answers (up to ten seconds).
+        for _ in 0..<50 {
+            let probe = Process()
+            probe.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            probe.arguments = ["-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:\(port)/')"]
+            probe.standardOutput = FileHandle.nullDevice
+            probe.standardError = FileHandle.nullDevice
+            try probe.run()
+            probe.waitUntilExit()
+            if probe.terminationStatus == 0 { break }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
         let dom = try ExternalTools.run(URL(fileURLWithPath: "/usr/bin/chromium"), [
             "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000",
             "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
