@@ -18,6 +18,9 @@ public struct SiteIndex: Sendable {
     public var citationKeys: [String]
     /// Every author, by name.
     public var authors: [Author]
+    /// Display names by slug, for tags and authors (pages look them up often).
+    public var tagNames: [String: String]
+    public var authorNames: [String: String]
     /// For each author slug, the indices of their papers, newest first.
     public var papersByAuthor: [String: [Int]]
     /// The author slug of each author of each paper (same order as `papers` and their `authors`).
@@ -60,10 +63,18 @@ public struct SiteIndexer: Sendable {
             : parallelism.map(papers.count) { matcher.tags(for: papers[$0].title + "\n" + papers[$0].abstract) }
 
         // One display name per slug: a rule's name, else the first spelling met.
+        // Each spelling's slug, computed once.
+        var slugOf: [String: String] = [:]
+        func slug(_ name: String) -> String {
+            if let known = slugOf[name] { return known }
+            let s = Tag(name: name).slug
+            slugOf[name] = s
+            return s
+        }
         var names: [String: String] = [:]
-        for rule in config.tagRules { names[Tag(name: rule.tag).slug] = rule.tag }
+        for rule in config.tagRules { names[slug(rule.tag)] = rule.tag }
         for paper in papers {
-            for name in paper.tags where names[Tag(name: name).slug] == nil { names[Tag(name: name).slug] = name }
+            for name in paper.tags where names[slug(name)] == nil { names[slug(name)] = name }
         }
 
         var paperTags: [[Tag]] = []
@@ -72,10 +83,10 @@ public struct SiteIndexer: Sendable {
             var seen = Set<String>()
             var tags: [Tag] = []
             for name in paper.tags + ruleTags[i] {
-                let slug = Tag(name: name).slug
-                guard seen.insert(slug).inserted else { continue }
-                tags.append(Tag(name: names[slug] ?? name, slug: slug))
-                byTag[slug, default: []].append(i)
+                let tagSlug = slug(name)
+                guard seen.insert(tagSlug).inserted else { continue }
+                tags.append(Tag(name: names[tagSlug] ?? name, slug: tagSlug))
+                byTag[tagSlug, default: []].append(i)
             }
             paperTags.append(tags)
         }
@@ -118,7 +129,8 @@ public struct SiteIndexer: Sendable {
 
         return SiteIndex(papers: papers, paperTags: paperTags, tags: tags, papersByTag: byTag, pages: pages,
                          citationKeys: CitationKeys.assign(papers),
-                         authors: authors, papersByAuthor: byAuthor, paperAuthorSlugs: paperAuthorSlugs,
+                         authors: authors, tagNames: names, authorNames: authorNames,
+                         papersByAuthor: byAuthor, paperAuthorSlugs: paperAuthorSlugs,
                          years: byYear.keys.sorted(by: >), papersByYear: byYear)
     }
 }

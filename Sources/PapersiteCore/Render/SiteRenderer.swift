@@ -150,7 +150,7 @@ struct SiteRenderer: Sendable {
         case .all: nil
         case .tag(let slug): tagView(slug)
         case .author(let slug):
-            TagView(name: index.authors.first { $0.slug == slug }?.name ?? slug, slug: slug,
+            TagView(name: index.authorNames[slug] ?? slug, slug: slug,
                     url: urls.path(collection.location()), count: index.papers(by: slug).count)
         case .year(let year):
             TagView(name: String(year), slug: String(year), url: urls.path(collection.location()), count: index.papers(in: year).count)
@@ -171,7 +171,7 @@ struct SiteRenderer: Sendable {
     // MARK: Views
 
     private func tagView(_ slug: String) -> TagView {
-        let name = index.tags.first { $0.slug == slug }?.name ?? slug
+        let name = index.tagNames[slug] ?? slug
         return TagView(name: name, slug: slug, url: urls.path(SiteURLs.tag(slug)), count: index.papers(tagged: slug).count)
     }
 
