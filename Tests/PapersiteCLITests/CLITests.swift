@@ -203,7 +203,13 @@ func files(under folder: URL) throws -> [String: Data] {
 
         // Change the input so that a finished build would differ, then kill builds at many moments.
         try "---\ntitle: A new paper\ndate: 2025-01-01\n---\nNew.\n".write(to: papers.appendingPathComponent("new.md"), atomically: false, encoding: .utf8)
+        // What a finished build of the changed input gives (the output folder does not change the bytes).
+        let elsewhere = site.appendingPathComponent("after")
+        #expect(try CLI.run(["build", "--site", site.path, "--output", elsewhere.path]).status == 0)
+        let after = try files(under: elsewhere)
+        #expect(after != before)
         var killedWhileRunning = 0
+        var killedBeforeTheSwap = 0
         // Moments spread over a whole build, however fast this machine is.
         for fraction in [0.02, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] {
             let delay = buildTime * fraction
@@ -219,11 +225,14 @@ func files(under folder: URL) throws -> [String: Data] {
                 killedWhileRunning += 1
             }
             process.waitUntilExit()
-            if process.terminationReason == .uncaughtSignal {
-                #expect(try files(under: output) == before, "output changed after a kill at \(delay) s")
-            }
+            // Killed before the swap: the old site, whole. Killed after it (while
+            // the old tree is being deleted): the new site, whole. Never a mix.
+            let now = try files(under: output)
+            #expect(now == before || now == after, "a kill at \(delay) s left a site that is neither the old nor the new one")
+            if process.terminationReason == .uncaughtSignal && now == before { killedBeforeTheSwap += 1 }
         }
         #expect(killedWhileRunning >= 5, "the build was too quick to be killed mid-way; make the site larger")
+        #expect(killedBeforeTheSwap >= 3, "too few kills landed before the swap to prove anything")
 
         // The next build succeeds, takes the new paper, and leaves no staging folders behind.
         let last = try CLI.run(["build", "--site", site.path])
