@@ -8,7 +8,7 @@ struct Papersite: ParsableCommand {
         commandName: "papersite",
         abstract: "A static site generator for collections of research papers.",
         version: PapersiteVersion.current,
-        subcommands: [Build.self, Import.self]
+        subcommands: [Build.self, Check.self, Import.self]
     )
 }
 
@@ -72,6 +72,57 @@ struct Build: ParsableCommand {
             Terminal.printError("papersite: build failed with \(count) error\(count == 1 ? "" : "s"); the output folder was not changed")
             throw ExitCode.failure
         }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the site without writing it.",
+        discussion: """
+            Runs everything build validates, then renders the pages in memory and \
+            follows every internal link and anchor. Also warns about papers without \
+            authors or abstract and tags that only one paper uses. Exits with 1 \
+            when there is an error, 0 otherwise.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The site folder (holding content/ and Themes/).", valueName: "dir"))
+    var site: String = "."
+
+    @Option(name: .customLong("base-url"), help: ArgumentHelp("Override base_url from site.yml.", valueName: "url"))
+    var baseURL: String?
+
+    @Flag(name: .long, help: "Include papers and pages marked 'draft: true'.")
+    var drafts = false
+
+    @Option(name: .long, help: ArgumentHelp("text, or json for tools.", valueName: "format"))
+    var format: String = "text"
+
+    @Flag(name: .long, help: "Print every warning (by default the first \(Terminal.warningLimit)).")
+    var verbose = false
+
+    func validate() throws {
+        guard format == "text" || format == "json" else { throw ValidationError("--format must be text or json") }
+    }
+
+    func run() throws {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+        let siteRoot = URL(fileURLWithPath: site, isDirectory: true, relativeTo: cwd).standardizedFileURL
+        var options = BuildOptions(siteRoot: siteRoot, output: siteRoot.appendingPathComponent("public", isDirectory: true), baseURL: baseURL, includeDrafts: drafts)
+        if let katex = ProcessInfo.processInfo.environment["PAPERSITE_KATEX_DIR"] {
+            options.katexDirectory = URL(fileURLWithPath: katex, isDirectory: true)
+        }
+        let report = SiteBuilder(options: options).check()
+        if format == "json" {
+            print(report.json)
+        } else {
+            let errors = report.diagnostics.filter { $0.severity == .error }
+            for error in errors { Terminal.printError(error.description) }
+            Terminal.printWarnings(report.diagnostics.filter { $0.severity == .warning }, all: verbose)
+            func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+            print("Checked \(plural(report.pages, "page")) and \(plural(report.links, "internal link")): \(plural(report.errors, "error")), \(plural(report.warnings, "warning"))")
+        }
+        if report.errors > 0 { throw ExitCode.failure }
     }
 }
 

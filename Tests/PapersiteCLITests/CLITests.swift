@@ -242,3 +242,31 @@ func files(under folder: URL) throws -> [String: Data] {
         #expect(leftovers == [])
     }
 }
+
+@Suite struct CheckCommandTests {
+    @Test func brokenLinkAndDuplicateKeyExitWithOne() throws {
+        let root = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.copyItem(at: CLI.repositoryRoot.appendingPathComponent("Tests/PapersiteCoreTests/Fixtures/check-site/content"), to: root.appendingPathComponent("content"))
+        try FileManager.default.copyItem(at: CLI.repositoryRoot.appendingPathComponent("Themes"), to: root.appendingPathComponent("Themes"))
+        let text = try CLI.run(["check", "--site", root.path])
+        #expect(text.status == 1)
+        #expect(text.stderr.contains("content/papers/good.md:13:24: error: the link '/lab/papers/no-such-paper/' leads to no page of the site"))
+        #expect(text.stderr.contains("content/papers/refs.bib:10:1: error: the BibTeX key 'smith2024' is already used"))
+        #expect(text.stdout.contains("7 errors, 2 warnings"))
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("public").path))
+
+        let json = try CLI.run(["check", "--site", root.path, "--format", "json"])
+        #expect(json.status == 1)
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect(object?["errors"] as? Int == 7)
+        let diagnostics = object?["diagnostics"] as? [[String: Any]] ?? []
+        #expect(diagnostics.contains { $0["file"] as? String == "content/papers/refs.bib" && $0["line"] as? Int == 10 && $0["severity"] as? String == "error" })
+    }
+
+    @Test func exampleSitePasses() throws {
+        let result = try CLI.run(["check", "--site", CLI.repositoryRoot.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains(" 0 errors"))
+    }
+}

@@ -46,18 +46,31 @@ public struct SiteBuilder: Sendable {
         self.options = options
     }
 
-    public func build() throws(BuildFailure) -> BuildSummary {
+    /// Everything a build knows before it renders: settings, theme, records,
+    /// indexes, the list of files to make and the assets to copy.
+    struct PreparedSite {
+        let config: SiteConfig
+        let theme: Theme
+        let content: LoadedContent
+        let index: SiteIndex
+        let renderer: SiteRenderer
+        let plan: [(job: OutputJob, file: String)]
+        let assets: [(source: URL, file: String)]
+        let warnings: [Diagnostic]
+    }
+
+    /// Stages 1 to 6: reads and checks everything, writes nothing. With
+    /// `keepGoing` (for `check`), errors in records are returned with the
+    /// warnings and the site is planned from the records that could be read.
+    func prepare(clock: inout StageClock, keepGoing: Bool = false) throws(BuildFailure) -> PreparedSite {
         let root = options.siteRoot
-        let writer = OutputWriter(output: options.output, siteRoot: root)
-        var clock = StageClock(report: options.stageTimer)
-        try writer.checkSafe()                                                   // 0. refuse a dangerous output
         var config = try ConfigLoader(siteRoot: root).load()                     // 1. settings
         try applyOverrides(&config)
         let theme = try ThemeLoader(siteRoot: root).load(named: config.theme)    // 2. theme, checked whole
         clock.lap("settings and theme")
         let content = ContentLoader(siteRoot: root, includeDrafts: options.includeDrafts, parallelism: options.parallelism).load()  // 3. records
         clock.lap("read records")
-        if content.diagnostics.contains(where: { $0.severity == .error }) { throw BuildFailure(content.diagnostics) }
+        if !keepGoing && content.diagnostics.contains(where: { $0.severity == .error }) { throw BuildFailure(content.diagnostics) }
         var warnings = content.diagnostics
         if !config.baseURLWasSet && options.baseURL == nil {
             warnings.append(.warning("'base_url' is not set; feeds and the sitemap use \(config.baseURL)", at: SourceLocation(file: ConfigLoader.file)))
@@ -68,10 +81,20 @@ public struct SiteBuilder: Sendable {
         clock.lap("render Markdown")
         let plan = renderer.plan()                                               // 6. the list of files
         let assets = try staticAssets(theme: theme, planned: Set(plan.map(\.file))) + (try mathAssets(config))
+        return PreparedSite(config: config, theme: theme, content: content, index: index, renderer: renderer,
+                            plan: plan, assets: assets, warnings: warnings)
+    }
+
+    public func build() throws(BuildFailure) -> BuildSummary {
+        let writer = OutputWriter(output: options.output, siteRoot: options.siteRoot)
+        var clock = StageClock(report: options.stageTimer)
+        try writer.checkSafe()                                                   // 0. refuse a dangerous output
+        let site = try prepare(clock: &clock)                                    // 1-6. read, index, plan
+        let plan = site.plan, assets = site.assets
         let staging = try writer.makeStaging()                                   // 7. render and write
         do {
             try writer.makeFolders(for: plan.map(\.file) + assets.map(\.file), in: staging)
-            try renderAndWrite(plan, with: renderer, into: staging)
+            try renderAndWrite(plan, with: site.renderer, into: staging)
             clock.lap("render and write pages")
             for asset in assets { try OutputWriter.copy(asset.source, to: asset.file, in: staging) }
             try writer.commit(staging)                                           // 8. swap in
@@ -80,9 +103,9 @@ public struct SiteBuilder: Sendable {
             writer.abandon(staging)
             throw error
         }
-        return BuildSummary(papers: index.papers.count, tags: index.tags.count,
+        return BuildSummary(papers: site.index.papers.count, tags: site.index.tags.count,
                             pages: plan.filter { $0.job.isHTML }.count, files: plan.count + assets.count + 1,
-                            warnings: warnings)
+                            warnings: site.warnings)
     }
 
     private func applyOverrides(_ config: inout SiteConfig) throws(BuildFailure) {

@@ -11,6 +11,8 @@ public struct Paper: Sendable, Hashable {
     public var affiliations: [String] = []
     /// A source's note on the paper, such as arXiv's comment ("12 pages, accepted at ICML").
     public var comment: String?
+    /// The BibTeX entry key, for records read from a `.bib` file.
+    public var bibKey: String?
     public var published: Day
     public var updated: Day?
     /// Tag names as the record gives them (rules add more in the index).

@@ -57,6 +57,7 @@ public struct ContentLoader: Sendable {
             }
         }
 
+        Self.checkBibTeXKeys(papers, log: &log)
         if !includeDrafts { papers.removeAll { $0.draft } }
         papers = DuplicateMerger.merge(papers, log: &log)
         papers = SlugAssigner.assign(papers, log: &log)
@@ -68,6 +69,25 @@ public struct ContentLoader: Sendable {
             seenPageSlugs[page.slug] = page.source
         }
         return LoadedContent(papers: papers, pages: pages, diagnostics: log.sorted)
+    }
+
+    /// A BibTeX key names one entry: like BibTeX's "Repeated entry", a key
+    /// used again for another paper (across all .bib files, case ignored)
+    /// is an error. The same paper listed twice is merged, not an error.
+    static func checkBibTeXKeys(_ papers: [Paper], log: inout DiagnosticLog) {
+        var first: [String: Paper] = [:]
+        for paper in papers.sorted(by: { $0.source < $1.source }) {
+            guard let key = paper.bibKey else { continue }
+            let folded = key.lowercased()
+            if let earlier = first[folded] {
+                let samePaper = earlier.key == paper.key && (earlier.arxiv != nil || earlier.doi != nil)
+                if !samePaper {
+                    log.error("the BibTeX key '\(key)' is already used by the entry at \(earlier.source)", at: paper.source)
+                }
+            } else {
+                first[folded] = paper
+            }
+        }
     }
 
     private func readPaperFile(_ file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {

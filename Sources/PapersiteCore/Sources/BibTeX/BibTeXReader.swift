@@ -92,10 +92,12 @@ struct BibTeXReader {
         RecordLimits.check(title: title, authors: authors, tags: tags, at: { _ in location }, log: &limits)
         if limits.hasErrors { log.append(contentsOf: limits.items); return nil }
 
-        return Paper(
+        var paper = Paper(
             title: title, authors: authors, published: published, tags: tags,
             arxiv: arxiv?.id, arxivVersion: arxiv?.version, doi: doi, links: links, venue: venue,
             abstract: abstract, source: location)
+        paper.bibKey = entry.key
+        return paper
     }
 
     private func date(of entry: BibTeXParser.Entry, key: String, at location: SourceLocation, log: inout DiagnosticLog) -> Day? {

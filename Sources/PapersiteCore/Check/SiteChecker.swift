@@ -1,0 +1,188 @@
+import Foundation
+
+/// What `papersite check` found.
+public struct CheckReport: Sendable {
+    public var diagnostics: [Diagnostic]
+    /// HTML pages rendered and scanned.
+    public var pages: Int
+    /// Internal links followed.
+    public var links: Int
+
+    public var errors: Int { diagnostics.filter { $0.severity == .error }.count }
+    public var warnings: Int { diagnostics.count - errors }
+
+    /// `{"diagnostics": [...], "errors": n, "links": n, "pages": n, "warnings": n}`, for tools.
+    public var json: String {
+        struct Item: Encodable {
+            var severity: String, file: String?, line: Int?, column: Int?, message: String
+        }
+        struct Body: Encodable {
+            var diagnostics: [Item], errors: Int, warnings: Int, pages: Int, links: Int
+        }
+        let items = diagnostics.map { d in
+            Item(severity: d.severity.rawValue, file: d.location?.file,
+                 line: (d.location?.line ?? 0) > 0 ? d.location?.line : nil,
+                 column: (d.location?.column ?? 0) > 0 ? d.location?.column : nil, message: d.message)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(Body(diagnostics: items, errors: errors, warnings: warnings, pages: pages, links: links))) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension SiteBuilder {
+    /// Everything `build` validates, without writing anything, and then the
+    /// site as rendered: every internal link and anchor must resolve; records
+    /// that feeds or citation metadata cannot describe well, and tags only one
+    /// paper uses, are warnings. A stage that fails gives its errors as the report.
+    public func check() -> CheckReport {
+        var clock = StageClock(report: options.stageTimer)
+        let site: PreparedSite
+        do throws(BuildFailure) {
+            site = try prepare(clock: &clock, keepGoing: true)
+        } catch {
+            return CheckReport(diagnostics: error.diagnostics, pages: 0, links: 0)
+        }
+        var log = DiagnosticLog()
+        log.append(contentsOf: site.warnings)
+        checkRecords(site, log: &log)
+        let (pages, links) = checkLinks(site, log: &log)
+        clock.lap("check links")
+        return CheckReport(diagnostics: log.sorted, pages: pages, links: links)
+    }
+
+    private func checkRecords(_ site: PreparedSite, log: inout DiagnosticLog) {
+        let index = site.index
+        // One warning per paper, or one per file when a file has many (a listing, say).
+        func report(_ missing: [Paper], _ what: String, _ consequence: String) {
+            for (file, papers) in Dictionary(grouping: missing, by: \.source.file) {
+                if papers.count > 3 {
+                    let first = papers.min { $0.source < $1.source }!.source
+                    log.warning("\(papers.count) papers in this file have no \(what) (the first at line \(first.line)): \(consequence)", at: SourceLocation(file: file))
+                } else {
+                    for paper in papers { log.warning("the paper '\(paper.title)' has no \(what): \(consequence)", at: paper.source) }
+                }
+            }
+        }
+        report(index.papers.filter { $0.authors.isEmpty }, "authors", "feed entries and citation metadata name no author")
+        report(index.papers.filter { $0.abstract.isEmpty }, "abstract", "feeds and lists show the title alone")
+        for tag in index.tags {
+            let members = index.papers(tagged: tag.slug)
+            if members.count == 1 {
+                log.warning("the tag '\(tag.name)' is used by this paper only", at: index.papers[members[0]].source)
+            }
+        }
+    }
+
+    /// Renders every HTML page (in parallel, keeping only its links and ids)
+    /// and resolves each internal link against the files the build would write.
+    private func checkLinks(_ site: PreparedSite, log: inout DiagnosticLog) -> (pages: Int, links: Int) {
+        let renderer = site.renderer
+        let plan = site.plan
+        let base = site.config.baseURL
+        let scans: [HTMLScan?] = options.parallelism.map(plan.count) { i in
+            plan[i].job.isHTML ? HTMLScan(renderer.render(plan[i].job)) : nil
+        }
+        var files = Set(plan.map(\.file))
+        for asset in site.assets { files.insert(asset.file) }
+        var idsByFile: [String: Set<String>] = [:]
+        for (i, scan) in scans.enumerated() { if let scan { idsByFile[plan[i].file] = scan.ids } }
+
+        struct Problem: Hashable { var source: SourceLocation; var message: String }
+        var texts: [String: [Substring]] = [:]
+        var firstPage: [Problem: String] = [:]
+        var pageCount: [Problem: Int] = [:]
+        var order: [Problem] = []
+        var followed = 0
+        for (i, scan) in scans.enumerated() {
+            guard let scan else { continue }
+            let pageFile = plan[i].file
+            let pageURL = URL(string: base + renderer.location(of: plan[i].job))
+            for link in scan.links {
+                guard let target = Self.internalTarget(link, from: pageURL, base: base) else { continue }
+                followed += 1
+                var message: String?
+                if let path = target.path {
+                    let file = SiteURLs.file(for: path)
+                    let resolved = files.contains(file) ? file : (files.contains(path + "/index.html") ? path + "/index.html" : nil)
+                    if let resolved {
+                        if let fragment = target.fragment, !fragment.isEmpty, let ids = idsByFile[resolved], !ids.contains(fragment) {
+                            message = "the link '\(link)' points to '#\(fragment)', which is not an anchor on \(resolved)"
+                        }
+                    } else {
+                        message = "the link '\(link)' leads to no page of the site (no \(file))"
+                    }
+                } else {
+                    message = "the link '\(link)' points outside the site (\(base))"
+                }
+                guard let message else { continue }
+                let problem = Problem(source: source(of: plan[i].job, link: link, in: site, texts: &texts), message: message)
+                if firstPage[problem] == nil { firstPage[problem] = pageFile; order.append(problem) }
+                pageCount[problem, default: 0] += 1
+            }
+        }
+        for problem in order {
+            let count = pageCount[problem] ?? 1
+            let on = count == 1 ? "on \(firstPage[problem]!)" : "on \(firstPage[problem]!) and \(count - 1) other page\(count == 2 ? "" : "s")"
+            log.error("\(problem.message), \(on)", at: problem.source)
+        }
+        return (scans.compactMap { $0 }.count, followed)
+    }
+
+    /// The line and column where a record's text has the link, so the
+    /// message points at it; nil when the text does not have it as written.
+    private func locate(_ link: String, near start: SourceLocation, texts: inout [String: [Substring]]) -> SourceLocation? {
+        if texts[start.file] == nil {
+            let text = (try? String(contentsOf: options.siteRoot.appendingPathComponent(start.file), encoding: .utf8)) ?? ""
+            texts[start.file] = text.split(separator: "\n", omittingEmptySubsequences: false)
+        }
+        let lines = texts[start.file]!
+        for n in max(0, start.line - 1)..<lines.count {
+            if let range = lines[n].range(of: link) {
+                let column = lines[n].utf8.distance(from: lines[n].startIndex, to: range.lowerBound) + 1
+                return SourceLocation(file: start.file, line: n + 1, column: column)
+            }
+        }
+        return nil
+    }
+
+    /// Where a link comes from: the place in the record that has it (papers
+    /// and pages), else the theme's template for the page.
+    private func source(of job: OutputJob, link: String, in site: PreparedSite, texts: inout [String: [Substring]]) -> SourceLocation {
+        let template: String
+        switch job {
+        case .paper(let i):
+            if let place = locate(link, near: site.index.papers[i].source, texts: &texts) { return place }
+            template = "paper"
+        case .standalone(let i):
+            if let place = locate(link, near: site.index.pages[i].source, texts: &texts) { return place }
+            template = "page"
+        case .list(let collection, _): template = collection.template
+        case .tagIndex: template = "tags"
+        case .authorIndex: template = "authors"
+        case .yearIndex: template = "years"
+        case .notFound: template = "404"
+        default: template = "base"
+        }
+        return SourceLocation(file: "\(site.theme.folder)/templates/\(template).mustache")
+    }
+
+    /// A link that stays on the site's host, as a path under the base path
+    /// (nil path: on the host but outside the site) and a fragment; nil for
+    /// other hosts and for schemes such as `mailto:`.
+    static func internalTarget(_ link: String, from page: URL?, base: String) -> (path: String?, fragment: String?)? {
+        let trimmed = link.trimmingCharacters(in: .whitespaces)
+        guard let page, let url = URL(string: trimmed, relativeTo: page)?.absoluteURL,
+              let parts = URLComponents(url: url, resolvingAgainstBaseURL: false),
+              let baseParts = URLComponents(string: base) else { return nil }
+        guard parts.scheme?.lowercased() == "http" || parts.scheme?.lowercased() == "https",
+              parts.host?.lowercased() == baseParts.host?.lowercased(), parts.port == baseParts.port else { return nil }
+        let basePath = baseParts.path.hasSuffix("/") ? baseParts.path : baseParts.path + "/"
+        let path = parts.path.isEmpty ? "/" : parts.path
+        let fragment = parts.fragment
+        if path + "/" == basePath { return ("", fragment) }
+        guard path.hasPrefix(basePath) else { return (nil, fragment) }
+        return (String(path.dropFirst(basePath.count)), fragment)
+    }
+}
