@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // Debian: libcmark-gfm-dev, libcmark-gfm-extensions-dev (pkg-config libcmark-gfm).
@@ -33,11 +34,17 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
+        // `papersite serve`: the preview server with live reload (FlyingFox).
+        .target(
+            name: "PapersiteServe",
+            dependencies: ["PapersiteCore", .product(name: "FlyingFox", package: "FlyingFox")]
+        ),
         // The command line: arguments, terminal, exit codes.
         .executableTarget(
             name: "papersite",
             dependencies: [
                 "PapersiteCore",
+                "PapersiteServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,14 +1,15 @@
 import ArgumentParser
 import Foundation
 import PapersiteCore
+import PapersiteServe
 
 @main
-struct Papersite: ParsableCommand {
+struct Papersite: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "papersite",
         abstract: "A static site generator for collections of research papers.",
         version: PapersiteVersion.current,
-        subcommands: [Build.self, Check.self, Import.self]
+        subcommands: [New.self, Build.self, Serve.self, Check.self, Import.self]
     )
 }
 
@@ -72,6 +73,90 @@ struct Build: ParsableCommand {
             Terminal.printError("papersite: build failed with \(count) error\(count == 1 ? "" : "s"); the output folder was not changed")
             throw ExitCode.failure
         }
+    }
+}
+
+struct New: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Start a new site that builds at once.",
+        discussion: """
+            Writes content/site.yml with every setting shown, an example paper, an \
+            about page and a copy of the default theme in Themes/default. The folder \
+            must not exist or be empty.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The new site's folder.", valueName: "dir"))
+    var folder: String
+
+    func run() throws {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+        let url = URL(fileURLWithPath: folder, isDirectory: true, relativeTo: cwd).standardizedFileURL
+        do {
+            let files = try NewSite.create(at: url)
+            print("Created a new site in \(folder) (\(files.count) files). Next:")
+            print("  cd \(folder)")
+            print("  papersite serve      # preview at http://127.0.0.1:1313/, reloading as you edit")
+            print("  papersite build      # write the site to public/")
+        } catch {
+            Terminal.printError("papersite: \(error)")
+            throw ExitCode.failure
+        }
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build the site, serve it, and rebuild and reload as you edit.",
+        discussion: """
+            Builds into a private folder (public/ is not touched) with the base URL \
+            moved to this server, serves it under its base path, watches content/ \
+            and Themes/, rebuilds when they change and reloads open pages. A failed \
+            build shows its errors in the page and here, and the last good site \
+            stays served. Ctrl-C stops.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The site folder (holding content/ and Themes/).", valueName: "dir"))
+    var site: String = "."
+
+    @Option(name: .long, help: ArgumentHelp("The port (0: any free port).", valueName: "port"))
+    var port: UInt16 = 1313
+
+    @Option(name: .long, help: ArgumentHelp("The address to listen on (loopback by default).", valueName: "address"))
+    var host: String = "127.0.0.1"
+
+    @Flag(name: .long, help: "Include papers and pages marked 'draft: true'.")
+    var drafts = false
+
+    func run() async throws {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+        let siteRoot = URL(fileURLWithPath: site, isDirectory: true, relativeTo: cwd).standardizedFileURL
+        var options = ServeOptions(siteRoot: siteRoot, host: host, port: port, includeDrafts: drafts,
+                                   log: { Terminal.printError($0) })
+        if let katex = ProcessInfo.processInfo.environment["PAPERSITE_KATEX_DIR"] {
+            options.katexDirectory = URL(fileURLWithPath: katex, isDirectory: true)
+        }
+        let server = try DevServer(options: options)
+        // Ctrl-C (or a TERM) stops the server cleanly: streams closed, private output removed.
+        let signals = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
+            source.setEventHandler { Task { await server.stop() } }
+            source.resume()
+            return source
+        }
+        defer { signals.forEach { $0.cancel() } }
+        do {
+            try await server.run { url in
+                FileHandle.standardOutput.write(Data("Serving at \(url) (Ctrl-C to stop)\n".utf8))
+            }
+        } catch {
+            await server.stop()
+            Terminal.printError("papersite: cannot serve on \(host):\(port): \(error)")
+            throw ExitCode.failure
+        }
+        Terminal.printError("Stopped")
     }
 }
 
