@@ -66,7 +66,10 @@ struct Build: ParsableCommand {
             let summary = try builder.build()
             Terminal.printWarnings(summary.warnings, all: verbose)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-            print("Built \(summary.papers) paper\(summary.papers == 1 ? "" : "s"), \(summary.tags) tag\(summary.tags == 1 ? "" : "s"), \(summary.pages) page\(summary.pages == 1 ? "" : "s") in \(String(format: "%.1f", seconds)) s")
+            func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+            var changes = "\(summary.written) written, \(summary.unchanged) unchanged"
+            if summary.removed > 0 { changes += ", \(summary.removed) removed" }
+            print("Built \(plural(summary.papers, "paper")), \(plural(summary.tags, "tag")), \(plural(summary.pages, "page")) (files: \(changes)) in \(String(format: "%.1f", seconds)) s")
         } catch {
             for diagnostic in error.diagnostics { Terminal.printError(diagnostic.description) }
             let count = error.errors.count

@@ -81,7 +81,9 @@ func files(under folder: URL) throws -> [String: Data] {
         let result = try CLI.run(["build", "--site", CLI.repositoryRoot.path, "--output", out.path])
         #expect(result.status == 0, "\(result.stderr)")
         let summary = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(summary.range(of: #"^Built 97 papers, \d+ tags, \d+ pages in \d+\.\d s$"#, options: .regularExpression) != nil, "\(summary)")
+        #expect(summary.range(of: #"^Built 97 papers, \d+ tags, \d+ pages \(files: \d+ written, 0 unchanged\) in \d+\.\d s$"#, options: .regularExpression) != nil, "\(summary)")
+        let again = try CLI.run(["build", "--site", CLI.repositoryRoot.path, "--output", out.path])
+        #expect(again.stdout.range(of: #"^Built 97 papers, \d+ tags, \d+ pages \(files: 0 written, \d+ unchanged\) in \d+\.\d s$"#, options: .regularExpression) != nil, "\(again.stdout)")
         #expect(result.stderr == "")
 
         let papers = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("papers").path)
@@ -238,7 +240,9 @@ func files(under folder: URL) throws -> [String: Data] {
         let last = try CLI.run(["build", "--site", site.path])
         #expect(last.status == 0)
         #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("papers/a-new-paper/index.html").path))
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.path).filter { $0.contains("papersite-tmp") }
+        let cache = site.appendingPathComponent(".papersite-cache")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.path).filter { $0.contains("tmp") }
+            + FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.contains("tmp") }
         #expect(leftovers == [])
     }
 }

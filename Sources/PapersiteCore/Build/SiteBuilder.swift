@@ -31,8 +31,13 @@ public struct BuildSummary: Sendable {
     public var tags: Int
     /// HTML pages written.
     public var pages: Int
-    /// All files written, feeds and assets included.
+    /// All files of the site, feeds and assets included.
     public var files: Int
+    /// Files whose bytes changed (new ones included); the rest were left untouched.
+    public var written: Int
+    public var unchanged: Int
+    /// Files of the previous output that are gone.
+    public var removed: Int
     public var warnings: [Diagnostic]
 }
 
@@ -91,20 +96,23 @@ public struct SiteBuilder: Sendable {
         try writer.checkSafe()                                                   // 0. refuse a dangerous output
         let site = try prepare(clock: &clock)                                    // 1-6. read, index, plan
         let plan = site.plan, assets = site.assets
-        let staging = try writer.makeStaging()                                   // 7. render and write
+        let session = try writer.begin()                                         // 7. render and write
+        let written: WriteSummary
         do {
-            try writer.makeFolders(for: plan.map(\.file) + assets.map(\.file), in: staging)
-            try renderAndWrite(plan, with: site.renderer, into: staging)
+            try renderAndWrite(plan, with: site.renderer, into: session)
             clock.lap("render and write pages")
-            for asset in assets { try OutputWriter.copy(asset.source, to: asset.file, in: staging) }
-            try writer.commit(staging)                                           // 8. swap in
+            for asset in assets {
+                try session.put(asset.file, try OutputWriter.contents(of: asset.source))
+            }
+            written = try session.finish(planned: Set(plan.map(\.file) + assets.map(\.file)))  // 8. swap in
             clock.lap("copy assets and swap")
         } catch {
-            writer.abandon(staging)
+            session.abandon()
             throw error
         }
         return BuildSummary(papers: site.index.papers.count, tags: site.index.tags.count,
-                            pages: plan.filter { $0.job.isHTML }.count, files: plan.count + assets.count + 1,
+                            pages: plan.filter { $0.job.isHTML }.count, files: plan.count + assets.count,
+                            written: written.written, unchanged: written.unchanged, removed: written.removed,
                             warnings: site.warnings)
     }
 
@@ -117,12 +125,12 @@ public struct SiteBuilder: Sendable {
         config.baseURLWasSet = true
     }
 
-    /// Renders the planned files on all cores and writes each as soon as it is made.
-    private func renderAndWrite(_ plan: [(job: OutputJob, file: String)], with renderer: SiteRenderer, into staging: URL) throws(BuildFailure) {
+    /// Renders the planned files on all cores and hands each to the output
+    /// as soon as it is made (nothing holds the whole site in memory).
+    private func renderAndWrite(_ plan: [(job: OutputJob, file: String)], with renderer: SiteRenderer, into session: OutputSession) throws(BuildFailure) {
         let failures = FailureBox()
         options.parallelism.forEach(plan.count) { i in
-            let text = renderer.render(plan[i].job)
-            do throws(BuildFailure) { try OutputWriter.write(text, to: plan[i].file, in: staging) } catch { failures.add(error) }
+            do throws(BuildFailure) { try session.put(plan[i].file, renderer.render(plan[i].job)) } catch { failures.add(error) }
         }
         if let first = failures.sorted.first { throw first }
     }

@@ -3,11 +3,14 @@ import Foundation
 
 /// The only code that touches the output folder.
 ///
-/// A build is written into a staging folder beside the output and swapped
-/// in only when everything succeeded, so a failed or interrupted build
-/// leaves the previous site as it was. A marker file says the folder is
-/// papersite's: an existing non-empty folder without it is refused, never
-/// replaced.
+/// A build is written into a staging tree and swapped in (one atomic
+/// exchange) only when everything succeeded, so a failed or interrupted
+/// build leaves the previous site as it was. The tree that was swapped out
+/// is kept as the spare (in `.papersite-cache/` beside the output) and is
+/// the next build's staging tree: only the files whose bytes differ are
+/// written again, and a build that changes nothing writes nothing. A
+/// marker file says the folder is papersite's: an existing non-empty folder
+/// without it is refused, never replaced.
 public struct OutputWriter: Sendable {
     public static let marker = ".papersite-output"
     static let markerText = "This folder is written by papersite. Each build replaces its contents.\n"
@@ -50,104 +53,64 @@ public struct OutputWriter: Sendable {
         }
     }
 
-    /// A new, empty staging folder beside the output (left-overs of
-    /// interrupted builds are removed first).
-    public func makeStaging() throws(BuildFailure) -> URL {
-        let parent = output.deletingLastPathComponent()
-        let prefix = ".\(output.lastPathComponent).papersite-tmp-"
-        let fm = FileManager.default
-        do {
-            try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-            for item in try fm.contentsOfDirectory(atPath: parent.path) where item.hasPrefix(prefix) {
-                try? fm.removeItem(at: parent.appendingPathComponent(item))
-            }
-            let staging = parent.appendingPathComponent(prefix + String(ProcessInfo.processInfo.processIdentifier))
-            try fm.createDirectory(at: staging, withIntermediateDirectories: false)
-            try Data(Self.markerText.utf8).write(to: staging.appendingPathComponent(Self.marker))
-            return staging
-        } catch {
-            throw BuildFailure([.error("cannot create a staging folder beside \(displayName): \(error.localizedDescription)", at: nil)])
-        }
-    }
+    /// `.papersite-cache/` beside the output: the spare tree, the manifests
+    /// of the trees, and leftovers of interrupted builds.
+    var cacheFolder: URL { output.deletingLastPathComponent().appendingPathComponent(".papersite-cache", isDirectory: true) }
+    var spareTree: URL { cacheFolder.appendingPathComponent("\(output.lastPathComponent).spare", isDirectory: true) }
+    var treesFolder: URL { cacheFolder.appendingPathComponent("trees", isDirectory: true) }
 
-    /// Creates the folders for `files` (relative paths) in `staging`.
-    public func makeFolders(for files: [String], in staging: URL) throws(BuildFailure) {
-        var folders = Set<String>()
-        for file in files {
-            var dir = (file as NSString).deletingLastPathComponent
-            while !dir.isEmpty && folders.insert(dir).inserted {
-                dir = (dir as NSString).deletingLastPathComponent
+    func manifestFile(forTree inode: UInt64) -> URL { treesFolder.appendingPathComponent("\(inode).manifest") }
+
+    /// Starts writing a build: claims the spare tree (the output of the
+    /// build before last) as the staging tree, or makes a new one. Leftovers
+    /// of interrupted builds are removed first.
+    public func begin() throws(BuildFailure) -> OutputSession {
+        let fm = FileManager.default
+        let prefix = "\(output.lastPathComponent).tmp-"
+        do {
+            try fm.createDirectory(at: treesFolder, withIntermediateDirectories: true)
+            for item in try fm.contentsOfDirectory(atPath: cacheFolder.path) where item.hasPrefix(prefix) {
+                try? fm.removeItem(at: cacheFolder.appendingPathComponent(item))
             }
+        } catch {
+            throw BuildFailure([.error("cannot create \(cacheFolder.path): \(error.localizedDescription)", at: nil)])
         }
-        for dir in folders.sorted() {
+        let staging = cacheFolder.appendingPathComponent(prefix + String(ProcessInfo.processInfo.processIdentifier), isDirectory: true)
+        var claimed = OutputManifest()
+        if let inode = FileStat.inode(of: spareTree.path), let manifest = OutputManifest.load(from: manifestFile(forTree: inode)),
+           rename(spareTree.path, staging.path) == 0 {
+            claimed = manifest
+        } else {
+            try? fm.removeItem(at: spareTree)
             do {
-                try FileManager.default.createDirectory(at: staging.appendingPathComponent(dir), withIntermediateDirectories: true)
+                try fm.createDirectory(at: staging, withIntermediateDirectories: false)
             } catch {
-                throw BuildFailure([.error("cannot create \(dir): \(error.localizedDescription)", at: nil)])
+                throw BuildFailure([.error("cannot create a staging folder in \(cacheFolder.path): \(error.localizedDescription)", at: nil)])
             }
         }
-    }
-
-    /// Writes one file into the staging folder (its folder must exist).
-    public static func write(_ text: String, to file: String, in staging: URL) throws(BuildFailure) {
-        let path = staging.appendingPathComponent(file).path
-        var bytes = Array(text.utf8)
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw BuildFailure([.error("cannot write \(file): \(String(cString: strerror(errno)))", at: nil)])
-        }
-        defer { close(fd) }
-        var offset = 0
-        let count = bytes.count
-        let failed = bytes.withUnsafeMutableBytes { raw -> Bool in
-            while offset < count {
-                let n = Foundation.write(fd, raw.baseAddress! + offset, count - offset)
-                if n < 0 { if errno == EINTR { continue }; return true }
-                offset += n
+        let markerPath = staging.appendingPathComponent(Self.marker).path
+        if !fm.fileExists(atPath: markerPath) {
+            guard fm.createFile(atPath: markerPath, contents: Data(Self.markerText.utf8)) else {
+                throw BuildFailure([.error("cannot write in \(staging.path)", at: nil)])
             }
-            return false
         }
-        if failed { throw BuildFailure([.error("cannot write \(file): \(String(cString: strerror(errno)))", at: nil)]) }
+        var live = OutputManifest()
+        var liveKnown = false
+        if let inode = FileStat.inode(of: output.path), let manifest = OutputManifest.load(from: manifestFile(forTree: inode)) {
+            live = manifest
+            liveKnown = true
+        }
+        return OutputSession(writer: self, staging: staging, claimed: claimed, live: live, liveKnown: liveKnown)
     }
 
-    /// Copies a file into the staging folder. A symbolic link is copied as
-    /// the file it points to (a link would dangle on the server).
-    public static func copy(_ source: URL, to file: String, in staging: URL) throws(BuildFailure) {
+    /// Reads a file to copy into the output (a symbolic link as the file it
+    /// points to: a link would dangle on the server).
+    public static func contents(of source: URL) throws(BuildFailure) -> Data {
         do {
-            try FileManager.default.copyItem(at: source.resolvingSymlinksInPath(), to: staging.appendingPathComponent(file))
+            return try Data(contentsOf: source.resolvingSymlinksInPath())
         } catch {
-            throw BuildFailure([.error("cannot copy \(source.path) to \(file): \(error.localizedDescription)", at: nil)])
+            throw BuildFailure([.error("cannot read \(source.path): \(error.localizedDescription)", at: nil)])
         }
-    }
-
-    /// Puts the staging folder in the output's place and removes the old output.
-    public func commit(_ staging: URL) throws(BuildFailure) {
-        let fm = FileManager.default
-        guard fm.fileExists(atPath: output.path) else {
-            do { try fm.moveItem(at: staging, to: output) } catch {
-                throw BuildFailure([.error("cannot move the new site into \(displayName): \(error.localizedDescription)", at: nil)])
-            }
-            return
-        }
-        // Swap atomically where the kernel can (Linux renameat2 RENAME_EXCHANGE).
-        if AtomicSwap.exchange(staging.path, output.path) {
-            try? fm.removeItem(at: staging)
-            return
-        }
-        let old = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).papersite-tmp-old-\(ProcessInfo.processInfo.processIdentifier)")
-        do {
-            try fm.moveItem(at: output, to: old)
-            try fm.moveItem(at: staging, to: output)
-        } catch {
-            if !fm.fileExists(atPath: output.path) { try? fm.moveItem(at: old, to: output) }
-            throw BuildFailure([.error("cannot replace \(displayName): \(error.localizedDescription)", at: nil)])
-        }
-        try? fm.removeItem(at: old)
-    }
-
-    /// Removes the staging folder after a failed build.
-    public func abandon(_ staging: URL) {
-        try? FileManager.default.removeItem(at: staging)
     }
 }
 

@@ -1,0 +1,215 @@
+import CSystemShims
+import Foundation
+
+/// What writing a build did.
+public struct WriteSummary: Sendable {
+    /// Files whose bytes differ from the previous output (new ones included).
+    public var written: Int
+    /// Files that were already as the build makes them.
+    public var unchanged: Int
+    /// Files of the previous output that the build no longer makes.
+    public var removed: Int
+}
+
+/// One build's writing into the staging tree. `put` may be called from
+/// many threads; `finish` swaps the tree in.
+///
+/// For each file: if the staging tree already has these bytes (by its
+/// manifest, checked against the file's size, time and inode), nothing is
+/// written. If the live output has them but the staging tree does not, the
+/// copy is left for `finish`, which makes it only when something else
+/// changed (then it is copied with the live file's modification time, so a
+/// file's time changes only with its bytes). Anything else is written now.
+public final class OutputSession: @unchecked Sendable {
+    let writer: OutputWriter
+    let staging: URL
+    private let claimed: OutputManifest
+    private let live: OutputManifest
+    private let liveKnown: Bool
+    private let lock = NSLock()
+    private var result = OutputManifest()
+    private var fromLive: [String] = []
+    private var changed = 0
+    private var same = 0
+
+    init(writer: OutputWriter, staging: URL, claimed: OutputManifest, live: OutputManifest, liveKnown: Bool) {
+        self.writer = writer
+        self.staging = staging
+        self.claimed = claimed
+        self.live = live
+        self.liveKnown = liveKnown
+    }
+
+    public func put(_ file: String, _ bytes: UnsafeRawBufferPointer) throws(BuildFailure) {
+        let hash = ContentHash.of(bytes)
+        let size = bytes.count
+        let stagingPath = staging.path + "/" + file
+        var sameAsLive = false
+        if let entry = live.entries[file], entry.hash == hash, entry.size == size,
+           let info = FileStat(path: writer.output.path + "/" + file),
+           info.size == entry.size, info.mtime == entry.mtime, info.inode == entry.inode {
+            sameAsLive = true
+        }
+        if let entry = claimed.entries[file], entry.hash == hash, entry.size == size,
+           let info = FileStat(path: stagingPath), info.size == entry.size, info.mtime == entry.mtime, info.inode == entry.inode {
+            lock.withLock {
+                result.entries[file] = entry
+                if sameAsLive { same += 1 } else { changed += 1 }
+            }
+            return
+        }
+        if sameAsLive {
+            lock.withLock { fromLive.append(file); same += 1 }
+            return
+        }
+        let info = try Self.write(bytes, to: stagingPath, name: file, mtime: nil)
+        lock.withLock {
+            result.entries[file] = OutputManifest.Entry(hash: hash, size: size, mtime: info.mtime, inode: info.inode)
+            changed += 1
+        }
+    }
+
+    /// Completes the staging tree and swaps it in, unless the live output
+    /// already is exactly what this build makes: then nothing is touched.
+    public func finish(planned: Set<String>) throws(BuildFailure) -> WriteSummary {
+        let stale = live.entries.keys.filter { !planned.contains($0) }
+        let fm = FileManager.default
+        if liveKnown && changed == 0 && stale.isEmpty {
+            // Nothing to do. The staging tree goes back as the spare, its manifest still true.
+            if let inode = FileStat.inode(of: staging.path), (try? claimed.save(to: writer.manifestFile(forTree: inode))) != nil,
+               rename(staging.path, writer.spareTree.path) == 0 {
+                return WriteSummary(written: 0, unchanged: same, removed: 0)
+            }
+            try? fm.removeItem(at: staging)
+            return WriteSummary(written: 0, unchanged: same, removed: 0)
+        }
+        // Files the live output already has, copied with their time.
+        for file in fromLive.sorted() {
+            let source = writer.output.path + "/" + file
+            guard let data = fm.contents(atPath: source), let entry = live.entries[file] else {
+                throw BuildFailure([.error("cannot read \(source)", at: nil)])
+            }
+            let info = try Self.unwrap(data.withUnsafeBytes { raw in
+                Result { () throws(BuildFailure) in try Self.write(raw, to: staging.path + "/" + file, name: file, mtime: entry.mtime) }
+            })
+            result.entries[file] = OutputManifest.Entry(hash: entry.hash, size: entry.size, mtime: info.mtime, inode: info.inode)
+        }
+        // Files of the staging tree that this build does not make.
+        var folders = Set<String>()
+        for file in claimed.entries.keys where result.entries[file] == nil {
+            unlink(staging.path + "/" + file)
+            var dir = (file as NSString).deletingLastPathComponent
+            while !dir.isEmpty && folders.insert(dir).inserted { dir = (dir as NSString).deletingLastPathComponent }
+        }
+        for dir in folders.sorted(by: { $0.count > $1.count }) { rmdir(staging.path + "/" + dir) }
+
+        guard let stagingInode = FileStat.inode(of: staging.path) else {
+            throw BuildFailure([.error("the staging folder \(staging.path) went away", at: nil)])
+        }
+        do {
+            try result.save(to: writer.manifestFile(forTree: stagingInode))
+        } catch {
+            throw BuildFailure([.error("cannot write in \(writer.treesFolder.path): \(error.localizedDescription)", at: nil)])
+        }
+        try swapIn()
+        return WriteSummary(written: changed, unchanged: same, removed: stale.count)
+    }
+
+    /// Puts the staging tree in the output's place (atomically where the
+    /// kernel can); the old output becomes the spare if its manifest is
+    /// known, and is removed otherwise.
+    private func swapIn() throws(BuildFailure) {
+        let fm = FileManager.default
+        let output = writer.output
+        guard fm.fileExists(atPath: output.path) else {
+            do {
+                try fm.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try fm.moveItem(at: staging, to: output)
+            } catch {
+                throw BuildFailure([.error("cannot move the new site into \(output.path): \(error.localizedDescription)", at: nil)])
+            }
+            return
+        }
+        if papersite_exchange_paths(staging.path, output.path) != 0 {
+            // No renameat2 here: two renames, with the old tree put back on failure.
+            let old = staging.appendingPathExtension("old")
+            do {
+                try fm.moveItem(at: output, to: old)
+                try fm.moveItem(at: staging, to: output)
+                try fm.moveItem(at: old, to: staging)
+            } catch {
+                if !fm.fileExists(atPath: output.path) { try? fm.moveItem(at: old, to: output) }
+                throw BuildFailure([.error("cannot replace \(output.path): \(error.localizedDescription)", at: nil)])
+            }
+        }
+        // `staging` now holds the previous output.
+        if liveKnown {
+            try? fm.removeItem(at: writer.spareTree)
+            if rename(staging.path, writer.spareTree.path) != 0 { try? fm.removeItem(at: staging) }
+        } else {
+            try? fm.removeItem(at: staging)
+        }
+        // Manifests of trees that are gone.
+        let keep = Set([FileStat.inode(of: output.path), FileStat.inode(of: writer.spareTree.path)].compactMap { $0 }.map { "\($0).manifest" })
+        for item in (try? fm.contentsOfDirectory(atPath: writer.treesFolder.path)) ?? [] where !keep.contains(item) {
+            try? fm.removeItem(at: writer.treesFolder.appendingPathComponent(item))
+        }
+    }
+
+    /// Writes a rendered page.
+    public func put(_ file: String, _ text: String) throws(BuildFailure) {
+        var text = text
+        try Self.unwrap(text.withUTF8 { bytes in
+            Result { () throws(BuildFailure) in try put(file, UnsafeRawBufferPointer(bytes)) }
+        })
+    }
+
+    /// Writes a copied file.
+    public func put(_ file: String, _ data: Data) throws(BuildFailure) {
+        try Self.unwrap(data.withUnsafeBytes { raw in
+            Result { () throws(BuildFailure) in try put(file, raw) }
+        })
+    }
+
+    private static func unwrap<T>(_ result: Result<T, BuildFailure>) throws(BuildFailure) -> T {
+        try result.get()
+    }
+
+    /// After a failed build: the staging tree is removed (its manifest no longer holds).
+    public func abandon() {
+        try? FileManager.default.removeItem(at: staging)
+    }
+
+    /// Writes `bytes` to `path` (creating its folders when needed), with the
+    /// given modification time (nanoseconds) or now; returns the file's stat.
+    static func write(_ bytes: UnsafeRawBufferPointer, to path: String, name: String, mtime: Int64?) throws(BuildFailure) -> FileStat {
+        var fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if fd < 0 && errno == ENOENT {
+            try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        }
+        guard fd >= 0 else {
+            throw BuildFailure([.error("cannot write \(name): \(String(cString: strerror(errno)))", at: nil)])
+        }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw BuildFailure([.error("cannot write \(name): \(String(cString: strerror(errno)))", at: nil)])
+            }
+            offset += n
+        }
+        if let mtime {
+            var times = [timespec(tv_sec: 0, tv_nsec: (1 << 30) - 2 /* UTIME_OMIT */),
+                         timespec(tv_sec: Int(mtime / 1_000_000_000), tv_nsec: Int(mtime % 1_000_000_000))]
+            futimens(fd, &times)
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            throw BuildFailure([.error("cannot write \(name): \(String(cString: strerror(errno)))", at: nil)])
+        }
+        return FileStat(size: Int(info.st_size), mtime: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec), inode: UInt64(info.st_ino))
+    }
+}

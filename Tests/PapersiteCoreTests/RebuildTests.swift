@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+@testable import PapersiteCore
+
+/// Rebuilds reuse the spare output tree and write only the files whose
+/// bytes change; the result must always be byte-identical to a clean build.
+@Suite struct RebuildTests {
+    struct FileState: Equatable {
+        var mtime: Int64
+        var inode: UInt64
+    }
+
+    /// Modification time and inode of every file of the output.
+    func states(_ folder: URL) throws -> [String: FileState] {
+        var result: [String: FileState] = [:]
+        for path in try tree(folder).keys {
+            let info = try #require(FileStat(path: folder.appendingPathComponent(path).path))
+            result[path] = FileState(mtime: info.mtime, inode: info.inode)
+        }
+        return result
+    }
+
+    /// The output must equal a build of the same sources into an empty folder.
+    func expectSameAsCleanBuild(_ site: TestSite, _ step: String) throws {
+        let clean = FileManager.default.temporaryDirectory.appendingPathComponent("papersite-clean-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: clean) }
+        try site.build(output: clean.appendingPathComponent("public"))
+        let rebuilt = try tree(site.output), fresh = try tree(clean.appendingPathComponent("public"))
+        #expect(rebuilt.keys.sorted() == fresh.keys.sorted(), "after \(step): the same files")
+        for (path, data) in fresh where rebuilt[path] != data {
+            Issue.record("after \(step): \(path) differs from a clean build")
+        }
+    }
+
+    func paper(_ title: String, tags: [String], date: String = "2024-05-01", body: String = "An abstract.\n") -> String {
+        paperFile("title: \(title)\nauthors: [Ada Lovelace]\ndate: \(date)\ntags: [\(tags.joined(separator: ", "))]", body: body)
+    }
+
+    @Test func aSeriesOfEditsGivesTheCleanBuildAndTouchesOnlyWhatChanged() throws {
+        var files: [String: String] = ["content/site.yml": "title: Rebuilds\nbase_url: https://example.org/r/\n"]
+        for i in 0..<30 { files["content/papers/p\(i).md"] = paper("Paper \(i)", tags: ["T\(i % 3)"], date: "2024-05-\(10 + i % 18)") }
+        let site = try TestSite(files)
+        defer { site.remove() }
+
+        var summary = try site.build()
+        #expect(summary.unchanged == 0 && summary.written == summary.files)
+        let first = try states(site.output)
+
+        // No change: no file written, so every file keeps its time and inode.
+        summary = try site.build()
+        #expect(summary.written == 0 && summary.unchanged == summary.files)
+        #expect(try states(site.output) == first)
+        summary = try site.build()
+        #expect(summary.written == 0)
+        #expect(try states(site.output) == first)
+
+        // Change one abstract: its page and the lists and feeds it is on change, nothing else.
+        try site.write("content/papers/p7.md", paper("Paper 7", tags: ["T1"], date: "2024-05-17", body: "A new abstract.\n"))
+        summary = try site.build()
+        #expect(summary.written > 0 && summary.written < summary.files / 2)
+        let afterEdit = try states(site.output)
+        let unchangedFiles = first.keys.filter { first[$0]!.mtime == afterEdit[$0]?.mtime }
+        #expect(unchangedFiles.count == summary.unchanged, "a file keeps its time exactly when its bytes stay")
+        #expect(afterEdit["papers/paper-3/index.html"]?.mtime == first["papers/paper-3/index.html"]?.mtime)
+        #expect(afterEdit["papers/paper-7/index.html"]?.mtime != first["papers/paper-7/index.html"]?.mtime)
+        try expectSameAsCleanBuild(site, "changing an abstract")
+
+        // The next build swaps the trees again; unchanged files still keep their times.
+        summary = try site.build()
+        #expect(summary.written == 0)
+        #expect(try states(site.output).mapValues(\.mtime) == afterEdit.mapValues(\.mtime))
+
+        // Add, delete, retag.
+        try site.write("content/papers/new.md", paper("A New Paper", tags: ["T9"]))
+        try site.build()
+        try expectSameAsCleanBuild(site, "adding a paper")
+        try FileManager.default.removeItem(at: site.root.appendingPathComponent("content/papers/p3.md"))
+        summary = try site.build()
+        #expect(summary.removed > 0)
+        #expect(!site.exists("papers/paper-3/index.html"))
+        try expectSameAsCleanBuild(site, "deleting a paper")
+        try site.write("content/papers/p4.md", paper("Paper 4", tags: ["T2", "Fresh"]))
+        try site.build()
+        try expectSameAsCleanBuild(site, "retagging a paper")
+        try site.build()
+        try expectSameAsCleanBuild(site, "building twice after retagging")
+
+        // A template and a setting.
+        let footer = site.root.appendingPathComponent("Themes/default/templates/base.mustache")
+        try (try String(contentsOf: footer, encoding: .utf8)).replacingOccurrences(of: "Made with papersite", with: "Made with care")
+            .write(to: footer, atomically: true, encoding: .utf8)
+        summary = try site.build()
+        #expect(summary.written >= summary.pages)
+        #expect(try site.read("index.html").contains("Made with care"))
+        try expectSameAsCleanBuild(site, "changing a template")
+        try site.write("content/site.yml", "title: Rebuilds Renamed\nbase_url: https://example.org/r/\n")
+        try site.build()
+        try expectSameAsCleanBuild(site, "changing a setting")
+        try site.build()
+        try expectSameAsCleanBuild(site, "building again")
+    }
+
+    /// A file changed by hand in the output is put right by the next build.
+    @Test func handEditsInTheOutputAreRepaired() throws {
+        let site = try TestSite(["content/papers/a.md": paper("A", tags: ["T"])])
+        defer { site.remove() }
+        try site.build()
+        try site.build()
+        let page = site.output.appendingPathComponent("papers/a/index.html")
+        let good = try Data(contentsOf: page)
+        try Data("defaced".utf8).write(to: page)
+        let summary = try site.build()
+        #expect(summary.written == 1)
+        #expect(try Data(contentsOf: page) == good)
+        // And the same-size edit that a size check alone would miss.
+        var bytes = [UInt8](good)
+        bytes[10] = bytes[10] == UInt8(ascii: "x") ? UInt8(ascii: "y") : UInt8(ascii: "x")
+        try Data(bytes).write(to: page)
+        try site.build()
+        #expect(try Data(contentsOf: page) == good)
+    }
+}
