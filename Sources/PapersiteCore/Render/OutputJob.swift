@@ -18,7 +18,9 @@ enum PaperCollection: Sendable, Hashable {
         return page <= 1 ? base : base + "page/\(page)/"
     }
 
-    /// Where the collection's feed of `kind` is (years have none).
+    /// Where the collection's feed of `kind` is. Years have none; authors
+    /// have an Atom feed only (a site has thousands of authors, and every
+    /// feed reader reads Atom).
     func feed(_ kind: FeedKind) -> String? {
         let file: String
         switch kind {
@@ -28,7 +30,8 @@ enum PaperCollection: Sendable, Hashable {
         }
         switch self {
         case .all: return file
-        case .tag, .author: return location() + file
+        case .tag: return location() + file
+        case .author: return kind == .atom ? location() + file : nil
         case .year: return nil
         }
     }
@@ -44,7 +47,7 @@ enum PaperCollection: Sendable, Hashable {
     }
 }
 
-enum FeedKind: Sendable, Hashable {
+enum FeedKind: Sendable, Hashable, CaseIterable {
     case rss, atom, json
 }
 

@@ -11,8 +11,10 @@ struct RenderedPaper: Sendable {
     /// Title, abstract or notes hold math.
     var hasMath: Bool
     var bibtex: String
-
-    static let empty = RenderedPaper(abstractHTML: "", abstractText: "", notesHTML: "", summary: "", titleHTML: "", hasMath: false, bibtex: "")
+    /// Author names as shown ("First Last").
+    var authorNames: [String]
+    /// `partials/card` rendered for this paper, shared by every list it is on.
+    var cardHTML = ""
 }
 
 /// Turns planned jobs into file contents. Pure: reads the index and the
@@ -23,7 +25,7 @@ struct SiteRenderer: Sendable {
     let theme: Theme
     let urls: SiteURLs
     let site: SiteView
-    let papers: [RenderedPaper]
+    var papers: [RenderedPaper]
     let pagesHTML: [String]
     let pagesHaveMath: [Bool]
     let typesetsMath: Bool
@@ -63,10 +65,18 @@ struct SiteRenderer: Sendable {
                 abstractHTML: abstract.html, abstractText: abstractText, notesHTML: notes,
                 summary: Summary.firstSentences(of: abstract.plainText),
                 titleHTML: MathMarkup.wrap(plainText: paper.title), hasMath: hasMath,
-                bibtex: BibTeX.entry(for: paper, key: keys[i], pageURL: urls.absolute(SiteURLs.paper(paper.slug))))
+                bibtex: BibTeX.entry(for: paper, key: keys[i], pageURL: urls.absolute(SiteURLs.paper(paper.slug))),
+                authorNames: paper.authors.map(AuthorName.display))
         }
         pagesHTML = index.pages.map { markdown.render($0.body).html }
         pagesHaveMath = index.pages.map { MathMarkup.containsMath($0.body) }
+        // Each card once: a paper is on the home pages, its tags', authors' and year's lists.
+        // (Without its last newline: `{{{card}}}` sits on a line of its own.)
+        let cards = parallelism.map(papers.count) { [self] i in
+            let html = theme.render(card(i), template: "partials/card")
+            return html.hasSuffix("\n") ? String(html.dropLast()) : html
+        }
+        for i in cards.indices { self.papers[i].cardHTML = cards[i] }
     }
 
     /// The list of everything the site contains, in a fixed order.
@@ -77,7 +87,7 @@ struct SiteRenderer: Sendable {
             jobs += (1...pages).map { OutputJob.list(collection, page: $0) }
         }
         func feeds(_ collection: PaperCollection) {
-            jobs += [.feed(collection, .rss), .feed(collection, .atom), .feed(collection, .json)]
+            jobs += FeedKind.allCases.filter { collection.feed($0) != nil }.map { .feed(collection, $0) }
         }
         listPages(.all)
         jobs += index.papers.indices.flatMap { [OutputJob.paper($0), .paperBibTeX($0)] }
@@ -179,23 +189,26 @@ struct SiteRenderer: Sendable {
         tags.map { TagView(name: $0.name, slug: $0.slug, url: urls.path(SiteURLs.tag($0.slug)), count: index.papers(tagged: $0.slug).count) }
     }
 
-    private func authorViews(_ names: [String], affiliations: [String] = [], slugs: [String] = []) -> [AuthorView] {
-        names.enumerated().map { i, name in
-            let affiliation = i < affiliations.count && !affiliations[i].isEmpty ? affiliations[i] : nil
-            let url = i < slugs.count ? urls.path(SiteURLs.author(slugs[i])) : nil
-            return AuthorView(name: AuthorName.display(name), last: i == names.count - 1, affiliation: affiliation, url: url)
+    /// The authors of paper `i` as views (links to their pages when `linked`).
+    private func authorViews(_ i: Int, affiliations: [String] = [], linked: Bool = false) -> [AuthorView] {
+        let names = papers[i].authorNames
+        let slugs = linked ? index.paperAuthorSlugs[i] : []
+        return names.enumerated().map { k, name in
+            let affiliation = k < affiliations.count && !affiliations[k].isEmpty ? affiliations[k] : nil
+            let url = k < slugs.count ? urls.path(SiteURLs.author(slugs[k])) : nil
+            return AuthorView(name: name, last: k == names.count - 1, affiliation: affiliation, url: url)
         }
     }
 
-    private func card(_ i: Int) -> PaperCardView {
+    func card(_ i: Int) -> PaperCardView {
         let paper = index.papers[i]
         var short: String?
         if !paper.authors.isEmpty {
-            let names = paper.authors.prefix(4).map(AuthorName.display)
+            let names = papers[i].authorNames.prefix(4)
             short = paper.authors.count > 4 ? names.prefix(3).joined(separator: ", ") + " et al." : names.joined(separator: ", ")
         }
         return PaperCardView(
-            title: paper.title, titleHTML: papers[i].titleHTML, url: urls.path(SiteURLs.paper(paper.slug)), authors: authorViews(paper.authors),
+            title: paper.title, titleHTML: papers[i].titleHTML, url: urls.path(SiteURLs.paper(paper.slug)), authors: authorViews(i),
             authorsShort: short, dateISO: paper.published.iso, date: paper.published.long,
             tags: tagViews(index.paperTags[i]), summary: papers[i].summary.isEmpty ? nil : papers[i].summary)
     }
@@ -229,7 +242,7 @@ struct SiteRenderer: Sendable {
             metaTags: ScholarlyMetadata.openGraph(title: heading, description: description, url: urls.absolute(collection.location(page: page)), siteTitle: config.title),
             hasMath: typesetsMath && slice.contains { papers[$0].hasMath })
         let topTags = collection == .all ? Array(tagViews(index.tags).sorted { ($1.count, $0.name) < ($0.count, $1.name) }.prefix(12)) : []
-        var view = ListPageView(site: site, meta: meta, heading: heading, papers: slice.map(card), pagination: pagination, tag: group, tags: topTags)
+        var view = ListPageView(site: site, meta: meta, heading: heading, papers: slice.map { ListCard(renderer: self, index: $0) }, pagination: pagination, tag: group, tags: topTags)
         if collection == .all { view.years = yearLinks() }
         return theme.render(view, template: collection.template)
     }
@@ -279,7 +292,7 @@ struct SiteRenderer: Sendable {
         let view = PaperPageView(
             site: site, meta: meta, title: paper.title, titleHTML: papers[i].titleHTML,
             bibtex: papers[i].bibtex, citeURL: urls.path(SiteURLs.paperBibTeX(paper.slug)), citationKey: index.citationKeys[i],
-            authors: authorViews(paper.authors, affiliations: paper.affiliations, slugs: index.paperAuthorSlugs[i]),
+            authors: authorViews(i, affiliations: paper.affiliations, linked: true),
             dateISO: paper.published.iso, date: paper.published.long,
             updatedISO: paper.updated?.iso, updated: paper.updated?.long, venue: paper.venue, comment: paper.comment,
             arxiv: paper.arxiv, doi: paper.doi, tags: tagViews(index.paperTags[i]), links: links,
@@ -342,7 +355,7 @@ struct SiteRenderer: Sendable {
                 title: paper.title, url: url, id: id, idIsPermalink: id == url,
                 publishedRFC3339: paper.published.rfc3339, publishedRFC822: paper.published.rfc822,
                 updatedRFC3339: (paper.updated ?? paper.published).rfc3339,
-                authors: authorViews(paper.authors), categories: tagViews(index.paperTags[i]),
+                authors: authorViews(i), categories: tagViews(index.paperTags[i]),
                 contentHTML: content, summary: papers[i].summary)
         }
         let newest = chosen.map { index.papers[$0].updated ?? index.papers[$0].published }.max()

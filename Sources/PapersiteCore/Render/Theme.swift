@@ -7,7 +7,7 @@ import Mustache
 public struct Theme: Sendable {
     /// The templates every theme must have, one per output kind.
     public static let requiredTemplates = ["home", "paper", "tag", "tags", "author", "authors", "year", "years",
-                                           "page", "404", "rss", "atom", "sitemap"]
+                                           "page", "404", "rss", "atom", "sitemap", "partials/card"]
 
     public let name: String
     /// `Themes/<name>`, relative to the site.

@@ -129,6 +129,27 @@ struct PaperCardView: MustacheParent, Sendable {
     }
 }
 
+/// A paper in a list. `card` is `partials/card` already rendered for it
+/// (each paper's card is rendered once per build, however many lists it
+/// is on); the card's fields are there too, for themes that lay lists out
+/// differently, made when first asked for.
+final class ListCard: MustacheParent {
+    let renderer: SiteRenderer
+    let index: Int
+    private var view: PaperCardView?
+
+    init(renderer: SiteRenderer, index: Int) {
+        self.renderer = renderer
+        self.index = index
+    }
+
+    func child(named name: String) -> Any? {
+        if name == "card" { return renderer.papers[index].cardHTML }
+        if view == nil { view = renderer.card(index) }
+        return view!.child(named: name)
+    }
+}
+
 /// Pagination of a list: page N of M with links.
 struct PaginationView: MustacheParent, Sendable {
     var current: Int
@@ -213,11 +234,11 @@ struct PageMeta: Sendable {
 }
 
 /// home.mustache and tag.mustache.
-struct ListPageView: MustacheParent, Sendable {
+struct ListPageView: MustacheParent {
     var site: SiteView
     var meta: PageMeta
     var heading: String
-    var papers: [PaperCardView]
+    var papers: [ListCard]
     var pagination: PaginationView
     var tag: TagView?
     var tags: [TagView]

@@ -279,11 +279,11 @@ button.button { background: transparent; cursor: pointer; font: inherit; font-we
 <section class="intro">
 <p class="breadcrumb"><a href="{{site.base}}authors/">Authors</a></p>
 <h1>{{heading}}</h1>
-<p class="lede">{{group.count}} paper{{#group.plural}}s{{/group.plural}} · <a href="{{feed_atom_url}}">Atom feed</a> · <a href="{{feed_rss_url}}">RSS feed</a></p>
+<p class="lede">{{group.count}} paper{{#group.plural}}s{{/group.plural}} · <a href="{{feed_atom_url}}">Atom feed</a></p>
 </section>
 <ol class="paper-list">
 {{#papers}}
-{{> partials/card}}
+{{{card}}}
 {{/papers}}
 </ol>
 {{> partials/pagination}}
@@ -393,7 +393,7 @@ button.button { background: transparent; cursor: pointer; font: inherit; font-we
 {{#has_papers}}
 <ol class="paper-list">
 {{#papers}}
-{{> partials/card}}
+{{{card}}}
 {{/papers}}
 </ol>
 {{/has_papers}}
@@ -577,7 +577,7 @@ button.button { background: transparent; cursor: pointer; font: inherit; font-we
 </section>
 <ol class="paper-list">
 {{#papers}}
-{{> partials/card}}
+{{{card}}}
 {{/papers}}
 </ol>
 {{> partials/pagination}}
@@ -613,7 +613,7 @@ button.button { background: transparent; cursor: pointer; font: inherit; font-we
 </section>
 <ol class="paper-list">
 {{#papers}}
-{{> partials/card}}
+{{{card}}}
 {{/papers}}
 </ol>
 {{> partials/pagination}}
