@@ -12,13 +12,23 @@ public struct Theme: Sendable {
     public let name: String
     /// `Themes/<name>`, relative to the site.
     public let folder: String
+    /// swift-mustache's library: checks the templates, and is the reference
+    /// the tests hold papersite's renderer to.
     let library: MustacheLibrary
+    /// The same templates compiled for papersite's renderer, which renders the site.
+    let compiled: TemplateLibrary
     /// Files under `static/`, relative to it, sorted.
     public let staticFiles: [String]
 
+    /// Render with swift-mustache instead (the tests compare the two).
+    var rendersWithSwiftMustache = false
+
     /// Renders `view` with the template `name`, which was checked to exist.
-    func render(_ view: Any, template name: String) -> String {
-        library.render(view, withTemplate: name) ?? ""
+    func render(_ view: any TemplateObject, template name: String) -> String {
+        if rendersWithSwiftMustache {
+            return library.render(MustacheBridge(object: view), withTemplate: name) ?? ""
+        }
+        return compiled.render(view, template: name)
     }
 }
 
@@ -30,7 +40,8 @@ public struct ThemeLoader: Sendable {
         self.siteRoot = siteRoot
     }
 
-    public func load(named name: String) throws(BuildFailure) -> Theme {
+    /// `requireAll: false` skips the check for the templates a site needs (for tests).
+    public func load(named name: String, requireAll: Bool = true) throws(BuildFailure) -> Theme {
         FastEscaping.register()
         let folder = "Themes/\(name)"
         let templatesFolder = folder + "/templates"
@@ -41,6 +52,7 @@ public struct ThemeLoader: Sendable {
         var log = DiagnosticLog()
         var library = MustacheLibrary()
         var sources: [(name: String, file: String, text: String)] = []
+        var compiled: [String: CompiledTemplate] = [:]
         for file in ContentLoader.files(under: templatesFolder, in: siteRoot) where file.hasSuffix(".mustache") {
             let templateName = String(file.dropFirst(templatesFolder.count + 1).dropLast(".mustache".count))
             do {
@@ -48,6 +60,11 @@ public struct ThemeLoader: Sendable {
                 let template = try MustacheTemplate(string: FastEscaping.pragma + text)
                 library.register(template, named: templateName)
                 sources.append((templateName, file, text))
+                do {
+                    compiled[templateName] = try CompiledTemplate.compile(FastEscaping.pragma + text)
+                } catch {
+                    log.error("papersite cannot render this template: \(error.description)", at: SourceLocation(file: file))
+                }
             } catch let error as MustacheTemplate.ParserError {
                 // The pragma papersite adds is line 1: give the line in the user's text.
                 log.error("template syntax error: \(Self.describe(error.error))", at: SourceLocation(file: file, line: max(1, error.context.lineNumber - 1), column: error.context.columnNumber))
@@ -58,7 +75,7 @@ public struct ThemeLoader: Sendable {
             }
         }
         let registered = Set(sources.map(\.name))
-        for required in Theme.requiredTemplates where !registered.contains(required) && !log.hasErrors {
+        for required in Theme.requiredTemplates where requireAll && !registered.contains(required) && !log.hasErrors {
             log.error("the theme has no '\(required)' template (expected \(templatesFolder)/\(required).mustache)", at: SourceLocation(file: folder))
         }
         // swift-mustache renders a missing partial as nothing: check every reference now.
@@ -69,7 +86,7 @@ public struct ThemeLoader: Sendable {
         }
         if log.hasErrors { throw BuildFailure(log.sorted) }
         let staticFiles = ContentLoader.files(under: folder + "/static", in: siteRoot).map { String($0.dropFirst(folder.count + "/static/".count)) }
-        return Theme(name: name, folder: folder, library: library, staticFiles: staticFiles)
+        return Theme(name: name, folder: folder, library: library, compiled: TemplateLibrary(templates: compiled), staticFiles: staticFiles)
     }
 
     private static let referencePattern = try! NSRegularExpression(pattern: #"\{\{\s*[<>]\s*([^\s}]+)\s*\}\}"#)

@@ -1,12 +1,10 @@
-import Mustache
 
 // Template models. Each is a plain struct the templates read by name
-// through `MustacheParent` (swift-mustache's reflection path is slow and
-// cannot see computed properties). The names below are the theme API,
+// through `TemplateObject` (typed values: no reflection, no casts). The names below are the theme API,
 // documented in the README.
 
 /// Site-wide values, available to every template as `site`.
-struct SiteView: MustacheParent, Sendable {
+struct SiteView: TemplateObject, Sendable {
     var title: String
     var description: String
     var language: String
@@ -23,83 +21,83 @@ struct SiteView: MustacheParent, Sendable {
     var bibURL: String
     var generator: String
 
-    func child(named name: String) -> Any? {
+    func value(named name: String) -> TemplateValue {
         switch name {
-        case "title": title
-        case "description": description
-        case "language": language
-        case "base": base
-        case "base_url": baseURL
-        case "author_name": authorName
-        case "author_email": authorEmail
-        case "author_url": authorURL
-        case "nav": nav
-        case "rss_url": rssURL
-        case "atom_url": atomURL
-        case "json_feed_url": jsonFeedURL
-        case "bib_url": bibURL
-        case "generator": generator
-        default: nil
+        case "title": .init(title)
+        case "description": .init(description)
+        case "language": .init(language)
+        case "base": .init(base)
+        case "base_url": .init(baseURL)
+        case "author_name": .init(authorName)
+        case "author_email": .init(authorEmail)
+        case "author_url": .init(authorURL)
+        case "nav": .init(nav)
+        case "rss_url": .init(rssURL)
+        case "atom_url": .init(atomURL)
+        case "json_feed_url": .init(jsonFeedURL)
+        case "bib_url": .init(bibURL)
+        case "generator": .init(generator)
+        default: .none
         }
     }
 }
 
 /// A labelled link: navigation, paper links, pagination.
-struct LinkView: MustacheParent, Sendable {
+struct LinkView: TemplateObject, Sendable {
     var label: String
     var url: String
     var kind: String = ""
     var current: Bool = false
 
-    func child(named name: String) -> Any? {
+    func value(named name: String) -> TemplateValue {
         switch name {
-        case "label": label
-        case "url": url.isEmpty ? nil : url
-        case "kind": kind
-        case "current": current
-        default: nil
+        case "label": .init(label)
+        case "url": .init(url.isEmpty ? nil : url)
+        case "kind": .init(kind)
+        case "current": .init(current)
+        default: .none
         }
     }
 }
 
-struct TagView: MustacheParent, Sendable {
+struct TagView: TemplateObject, Sendable {
     var name: String
     var slug: String
     var url: String
     var count: Int
 
-    func child(named name: String) -> Any? {
+    func value(named name: String) -> TemplateValue {
         switch name {
-        case "name": self.name
-        case "slug": slug
-        case "url": url
-        case "count": count
-        case "plural": count != 1
-        default: nil
+        case "name": .init(self.name)
+        case "slug": .init(slug)
+        case "url": .init(url)
+        case "count": .init(count)
+        case "plural": .init(count != 1)
+        default: .none
         }
     }
 }
 
-struct AuthorView: MustacheParent, Sendable {
+struct AuthorView: TemplateObject, Sendable {
     var name: String
     var last: Bool
     var affiliation: String? = nil
     /// The author's page (paper pages only).
     var url: String? = nil
 
-    func child(named name: String) -> Any? {
+    func value(named name: String) -> TemplateValue {
         switch name {
-        case "name": self.name
-        case "url": url
-        case "affiliation": affiliation
-        case "last": last
-        default: nil
+        case "name": .init(self.name)
+        case "url": .init(url)
+        case "affiliation": .init(affiliation)
+        case "last": .init(last)
+        default: .none
         }
     }
 }
 
 /// A paper in a list (home, tag pages): a compact card.
-struct PaperCardView: MustacheParent, Sendable {
+struct PaperCardView: TemplateObject, Sendable {
     var title: String
     /// The title escaped for HTML, with its math marked up.
     var titleHTML: String
@@ -112,19 +110,19 @@ struct PaperCardView: MustacheParent, Sendable {
     var tags: [TagView]
     var summary: String?
 
-    func child(named name: String) -> Any? {
+    func value(named name: String) -> TemplateValue {
         switch name {
-        case "title": title
-        case "title_html": titleHTML
-        case "url": url
-        case "authors": authors.isEmpty ? nil : authors
-        case "authors_short": authorsShort
-        case "date_iso": dateISO
-        case "date": date
-        case "tags": tags.isEmpty ? nil : tags
-        case "has_tags": !tags.isEmpty
-        case "summary": summary
-        default: nil
+        case "title": .init(title)
+        case "title_html": .init(titleHTML)
+        case "url": .init(url)
+        case "authors": .init(authors.isEmpty ? nil : authors)
+        case "authors_short": .init(authorsShort)
+        case "date_iso": .init(dateISO)
+        case "date": .init(date)
+        case "tags": .init(tags.isEmpty ? nil : tags)
+        case "has_tags": .init(!tags.isEmpty)
+        case "summary": .init(summary)
+        default: .none
         }
     }
 }
@@ -133,7 +131,7 @@ struct PaperCardView: MustacheParent, Sendable {
 /// (each paper's card is rendered once per build, however many lists it
 /// is on); the card's fields are there too, for themes that lay lists out
 /// differently, made when first asked for.
-final class ListCard: MustacheParent {
+final class ListCard: TemplateObject {
     let renderer: SiteRenderer
     let index: Int
     private var view: PaperCardView?
@@ -143,36 +141,36 @@ final class ListCard: MustacheParent {
         self.index = index
     }
 
-    func child(named name: String) -> Any? {
-        if name == "card" { return renderer.papers[index].cardHTML }
+    func value(named name: String) -> TemplateValue {
+        if name == "card" { return .text(renderer.papers[index].cardHTML) }
         if view == nil { view = renderer.card(index) }
-        return view!.child(named: name)
+        return view!.value(named: name)
     }
 }
 
 /// Pagination of a list: page N of M with links.
-struct PaginationView: MustacheParent, Sendable {
+struct PaginationView: TemplateObject, Sendable {
     var current: Int
     var total: Int
     var previousURL: String?
     var nextURL: String?
     var pages: [LinkView]
 
-    func child(named name: String) -> Any? {
+    func value(named name: String) -> TemplateValue {
         switch name {
-        case "current": current
-        case "total": total
-        case "previous_url": previousURL
-        case "next_url": nextURL
-        case "pages": pages
-        case "is_paginated": total > 1
-        default: nil
+        case "current": .init(current)
+        case "total": .init(total)
+        case "previous_url": .init(previousURL)
+        case "next_url": .init(nextURL)
+        case "pages": .init(pages)
+        case "is_paginated": .init(total > 1)
+        default: .none
         }
     }
 }
 
 /// A `<meta>` tag: `name="..."` (Highwire, Twitter) or `property="..."` (Open Graph).
-struct MetaTagView: MustacheParent, Sendable, Hashable {
+struct MetaTagView: TemplateObject, Sendable, Hashable {
     var attribute: String
     var key: String
     var content: String
@@ -189,12 +187,12 @@ struct MetaTagView: MustacheParent, Sendable, Hashable {
         self.content = content
     }
 
-    func child(named name: String) -> Any? {
+    func value(named name: String) -> TemplateValue {
         switch name {
-        case "attribute": attribute
-        case "name": key
-        case "content": content
-        default: nil
+        case "attribute": .init(attribute)
+        case "name": .init(key)
+        case "content": .init(content)
+        default: .none
         }
     }
 }
@@ -216,25 +214,25 @@ struct PageMeta: Sendable {
     /// True when the page shows math and the site typesets it.
     var hasMath = false
 
-    func child(named name: String) -> Any? {
+    func value(named name: String) -> TemplateValue {
         switch name {
-        case "page_title": title
-        case "page_description": description.isEmpty ? nil : description
-        case "canonical_url": canonicalURL
-        case "page_kind": kind
-        case "feed_rss_url": rssURL
-        case "feed_atom_url": atomURL
-        case "feed_json_url": jsonFeedURL
-        case "meta_tags": metaTags.isEmpty ? nil : metaTags
-        case "json_ld": jsonLD
-        case "has_math": hasMath
-        default: nil
+        case "page_title": .init(title)
+        case "page_description": .init(description.isEmpty ? nil : description)
+        case "canonical_url": .init(canonicalURL)
+        case "page_kind": .init(kind)
+        case "feed_rss_url": .init(rssURL)
+        case "feed_atom_url": .init(atomURL)
+        case "feed_json_url": .init(jsonFeedURL)
+        case "meta_tags": .init(metaTags.isEmpty ? nil : metaTags)
+        case "json_ld": .init(jsonLD)
+        case "has_math": .init(hasMath)
+        default: .none
         }
     }
 }
 
 /// home.mustache and tag.mustache.
-struct ListPageView: MustacheParent {
+struct ListPageView: TemplateObject {
     var site: SiteView
     var meta: PageMeta
     var heading: String
@@ -245,27 +243,27 @@ struct ListPageView: MustacheParent {
     /// Home pages: one link per year with papers.
     var years: [TagView] = []
 
-    func child(named name: String) -> Any? {
+    func value(named name: String) -> TemplateValue {
         switch name {
-        case "site": site
-        case "years": years.isEmpty ? nil : years
-        case "has_years": !years.isEmpty
-        case "group": tag
-        case "heading": heading
-        case "papers": papers.isEmpty ? nil : papers
-        case "has_papers": !papers.isEmpty
-        case "pagination": pagination
-        case "tag": tag
-        case "tags": tags.isEmpty ? nil : tags
-        case "has_tags": !tags.isEmpty
-        case "count": tag?.count
-        default: meta.child(named: name)
+        case "site": .init(site)
+        case "years": .init(years.isEmpty ? nil : years)
+        case "has_years": .init(!years.isEmpty)
+        case "group": .init(tag)
+        case "heading": .init(heading)
+        case "papers": .init(papers.isEmpty ? nil : papers)
+        case "has_papers": .init(!papers.isEmpty)
+        case "pagination": .init(pagination)
+        case "tag": .init(tag)
+        case "tags": .init(tags.isEmpty ? nil : tags)
+        case "has_tags": .init(!tags.isEmpty)
+        case "count": .init(tag?.count)
+        default: meta.value(named: name)
         }
     }
 }
 
 /// paper.mustache.
-struct PaperPageView: MustacheParent, Sendable {
+struct PaperPageView: TemplateObject, Sendable {
     var site: SiteView
     var meta: PageMeta
     var title: String
@@ -287,71 +285,71 @@ struct PaperPageView: MustacheParent, Sendable {
     var abstractHTML: String
     var notesHTML: String
 
-    func child(named name: String) -> Any? {
+    func value(named name: String) -> TemplateValue {
         switch name {
-        case "site": site
-        case "title": title
-        case "title_html": titleHTML
-        case "bibtex": bibtex
-        case "cite_url": citeURL
-        case "citation_key": citationKey
-        case "authors": authors.isEmpty ? nil : authors
-        case "has_authors": !authors.isEmpty
-        case "date_iso": dateISO
-        case "date": date
-        case "updated_iso": updatedISO
-        case "updated": updated
-        case "venue": venue
-        case "comment": comment
-        case "arxiv": arxiv
-        case "doi": doi
-        case "tags": tags.isEmpty ? nil : tags
-        case "has_tags": !tags.isEmpty
-        case "links": links.isEmpty ? nil : links
-        case "has_links": !links.isEmpty
-        case "abstract_html": abstractHTML.isEmpty ? nil : abstractHTML
-        case "notes_html": notesHTML.isEmpty ? nil : notesHTML
-        default: meta.child(named: name)
+        case "site": .init(site)
+        case "title": .init(title)
+        case "title_html": .init(titleHTML)
+        case "bibtex": .init(bibtex)
+        case "cite_url": .init(citeURL)
+        case "citation_key": .init(citationKey)
+        case "authors": .init(authors.isEmpty ? nil : authors)
+        case "has_authors": .init(!authors.isEmpty)
+        case "date_iso": .init(dateISO)
+        case "date": .init(date)
+        case "updated_iso": .init(updatedISO)
+        case "updated": .init(updated)
+        case "venue": .init(venue)
+        case "comment": .init(comment)
+        case "arxiv": .init(arxiv)
+        case "doi": .init(doi)
+        case "tags": .init(tags.isEmpty ? nil : tags)
+        case "has_tags": .init(!tags.isEmpty)
+        case "links": .init(links.isEmpty ? nil : links)
+        case "has_links": .init(!links.isEmpty)
+        case "abstract_html": .init(abstractHTML.isEmpty ? nil : abstractHTML)
+        case "notes_html": .init(notesHTML.isEmpty ? nil : notesHTML)
+        default: meta.value(named: name)
         }
     }
 }
 
 /// tags.mustache (the tag index).
-struct TagIndexView: MustacheParent, Sendable {
+struct TagIndexView: TemplateObject, Sendable {
     var site: SiteView
     var meta: PageMeta
     var tags: [TagView]
 
-    func child(named name: String) -> Any? {
+    func value(named name: String) -> TemplateValue {
         switch name {
-        case "site": site
-        case "tags": tags.isEmpty ? nil : tags
-        case "has_tags": !tags.isEmpty
-        case "count": tags.count
-        default: meta.child(named: name)
+        case "site": .init(site)
+        case "tags": .init(tags.isEmpty ? nil : tags)
+        case "has_tags": .init(!tags.isEmpty)
+        case "count": .init(tags.count)
+        default: meta.value(named: name)
         }
     }
 }
 
 /// page.mustache (free-standing pages) and 404.mustache.
-struct StandalonePageView: MustacheParent, Sendable {
+struct StandalonePageView: TemplateObject, Sendable {
     var site: SiteView
     var meta: PageMeta
     var title: String
     var contentHTML: String
 
-    func child(named name: String) -> Any? {
+    func value(named name: String) -> TemplateValue {
         switch name {
-        case "site": site
-        case "title": title
-        case "content_html": contentHTML
-        default: meta.child(named: name)
+        case "site": .init(site)
+        case "title": .init(title)
+        case "content_html": .init(contentHTML)
+        default: meta.value(named: name)
         }
     }
 }
 
 /// rss.mustache and atom.mustache.
-struct FeedView: MustacheParent, Sendable {
+struct FeedView: TemplateObject, Sendable {
     var site: SiteView
     var title: String
     var description: String
@@ -364,23 +362,23 @@ struct FeedView: MustacheParent, Sendable {
     var updatedRFC822: String
     var entries: [FeedEntryView]
 
-    func child(named name: String) -> Any? {
+    func value(named name: String) -> TemplateValue {
         switch name {
-        case "site": site
-        case "title": title
-        case "description": description
-        case "page_url": pageURL
-        case "self_url": selfURL
-        case "id": id
-        case "updated_rfc3339": updatedRFC3339
-        case "updated_rfc822": updatedRFC822
-        case "entries": entries.isEmpty ? nil : entries
-        default: nil
+        case "site": .init(site)
+        case "title": .init(title)
+        case "description": .init(description)
+        case "page_url": .init(pageURL)
+        case "self_url": .init(selfURL)
+        case "id": .init(id)
+        case "updated_rfc3339": .init(updatedRFC3339)
+        case "updated_rfc822": .init(updatedRFC822)
+        case "entries": .init(entries.isEmpty ? nil : entries)
+        default: .none
         }
     }
 }
 
-struct FeedEntryView: MustacheParent, Sendable {
+struct FeedEntryView: TemplateObject, Sendable {
     var title: String
     var url: String
     /// The arXiv or DOI URL when the paper has one, else `url`.
@@ -395,41 +393,41 @@ struct FeedEntryView: MustacheParent, Sendable {
     var contentHTML: String
     var summary: String
 
-    func child(named name: String) -> Any? {
+    func value(named name: String) -> TemplateValue {
         switch name {
-        case "title": title
-        case "url": url
-        case "id": id
-        case "id_is_permalink": idIsPermalink
-        case "published_rfc3339": publishedRFC3339
-        case "published_rfc822": publishedRFC822
-        case "updated_rfc3339": updatedRFC3339
-        case "authors": authors.isEmpty ? nil : authors
-        case "categories": categories.isEmpty ? nil : categories
-        case "content_html": contentHTML.isEmpty ? nil : contentHTML
-        case "summary": summary
-        default: nil
+        case "title": .init(title)
+        case "url": .init(url)
+        case "id": .init(id)
+        case "id_is_permalink": .init(idIsPermalink)
+        case "published_rfc3339": .init(publishedRFC3339)
+        case "published_rfc822": .init(publishedRFC822)
+        case "updated_rfc3339": .init(updatedRFC3339)
+        case "authors": .init(authors.isEmpty ? nil : authors)
+        case "categories": .init(categories.isEmpty ? nil : categories)
+        case "content_html": .init(contentHTML.isEmpty ? nil : contentHTML)
+        case "summary": .init(summary)
+        default: .none
         }
     }
 }
 
 /// sitemap.mustache.
-struct SitemapView: MustacheParent, Sendable {
-    struct Entry: MustacheParent, Sendable {
+struct SitemapView: TemplateObject, Sendable {
+    struct Entry: TemplateObject, Sendable {
         var url: String
         var lastmod: String?
-        func child(named name: String) -> Any? {
+        func value(named name: String) -> TemplateValue {
             switch name {
-            case "url": url
-            case "lastmod": lastmod
-            default: nil
+            case "url": .init(url)
+            case "lastmod": .init(lastmod)
+            default: .none
             }
         }
     }
 
     var entries: [Entry]
 
-    func child(named name: String) -> Any? {
-        name == "entries" ? entries : nil
+    func value(named name: String) -> TemplateValue {
+        name == "entries" ? .init(entries) : .none
     }
 }

@@ -1,0 +1,158 @@
+/// Renders compiled templates with typed views (see `CompiledTemplate`);
+/// the same meanings as swift-mustache 2.1, name lookup, sections,
+/// partials, parents and blocks, indentation included.
+struct TemplateLibrary: Sendable {
+    let templates: [String: CompiledTemplate]
+
+    func render(_ view: any TemplateObject, template name: String) -> String {
+        guard let template = templates[name] else { return "" }
+        var out = ""
+        out.reserveCapacity(16_384)
+        var context = Context(stack: [.object(view)], indentation: nil, inherited: nil, escape: true)
+        render(template, context: &context, into: &out)
+        return out
+    }
+
+    struct Context {
+        var stack: [TemplateValue]
+        var indentation: String?
+        var inherited: [String: CompiledTemplate]?
+        var escape: Bool
+    }
+
+    private func render(_ template: CompiledTemplate, context: inout Context, into out: inout String) {
+        guard let indentation = context.indentation, !indentation.isEmpty else {
+            for token in template.tokens { renderToken(token, context: &context, into: &out) }
+            return
+        }
+        // swift-mustache indents a token's output when this template's own
+        // output so far ends a line.
+        var own = ""
+        for token in template.tokens {
+            var piece = ""
+            renderToken(token, context: &context, into: &piece)
+            if !piece.isEmpty, own.utf8.last == 0x0A { own += indentation }
+            own += piece
+        }
+        out += own
+    }
+
+    private func renderToken(_ token: CompiledTemplate.Token, context: inout Context, into out: inout String) {
+        switch token {
+        case .text(let text):
+            out += text
+        case .variable(let name, let escaped):
+            switch lookup(name, in: context) {
+            case .text(let s):
+                if escaped && context.escape { Self.appendEscaped(s, to: &out) } else { out += s }
+            case .number(let n):
+                out += String(n)
+            case .bool(let b):
+                out += b ? "true" : "false"
+            case .none, .object, .list:
+                break
+            }
+        case .section(let name, let template, let inverted):
+            let value = lookup(name, in: context)
+            if inverted {
+                renderInverted(value, template, context: context, into: &out)
+            } else {
+                renderSection(value, template, context: context, into: &out)
+            }
+        case .partial(let name, let indentation, let inherits):
+            guard let template = templates[name] else { return }
+            var inner = context
+            if let indentation { inner.indentation = (context.indentation ?? "") + indentation }
+            if let inherits {
+                if let outer = context.inherited {
+                    inner.inherited = outer.merging(inherits) { value, _ in value }
+                } else {
+                    inner.inherited = inherits
+                }
+            }
+            inner.escape = true
+            render(template, context: &inner, into: &out)
+        case .blockExpansion(let name, let fallback, let indentation):
+            var inner = context
+            inner.indentation = (context.indentation ?? "") + indentation
+            render(context.inherited?[name] ?? fallback, context: &inner, into: &out)
+        case .blockDefinition:
+            break
+        case .escaping(let escape):
+            context.escape = escape
+        }
+    }
+
+    private func renderSection(_ value: TemplateValue, _ template: CompiledTemplate, context: Context, into out: inout String) {
+        switch value {
+        case .none:
+            return
+        case .bool(let b):
+            guard b else { return }
+            var inner = context
+            render(template, context: &inner, into: &out)
+        case .list(let list):
+            for i in 0..<list.count {
+                var inner = context
+                inner.stack.append(.object(list.element(at: i)))
+                render(template, context: &inner, into: &out)
+            }
+        case .text, .number, .object:
+            var inner = context
+            inner.stack.append(value)
+            render(template, context: &inner, into: &out)
+        }
+    }
+
+    private func renderInverted(_ value: TemplateValue, _ template: CompiledTemplate, context: Context, into out: inout String) {
+        let show: Bool
+        switch value {
+        case .none: show = true
+        case .bool(let b): show = !b
+        case .list(let list): show = list.count == 0
+        case .text, .number, .object: show = false
+        }
+        guard show else { return }
+        var inner = context
+        render(template, context: &inner, into: &out)
+    }
+
+    /// swift-mustache's lookup: `.` is the current object; a dotted name
+    /// finds its first part in the innermost object that has it, and the
+    /// rest inside that (no climbing back up).
+    private func lookup(_ name: CompiledTemplate.Name, in context: Context) -> TemplateValue {
+        if name.isDot { return context.stack.last ?? .none }
+        guard let first = name.path.first else { return name.anchored ? context.stack.last ?? .none : .none }
+        var found: TemplateValue = .none
+        if name.anchored {
+            found = Self.child(first, of: context.stack.last ?? .none)
+        } else {
+            for object in context.stack.reversed() {
+                let child = Self.child(first, of: object)
+                if case .none = child { continue }
+                found = child
+                break
+            }
+        }
+        for part in name.path.dropFirst() {
+            found = Self.child(part, of: found)
+            if case .none = found { return .none }
+        }
+        return found
+    }
+
+    private static func child(_ name: String, of value: TemplateValue) -> TemplateValue {
+        if case .object(let object) = value { return object.value(named: name) }
+        return .none
+    }
+
+    /// Appends `text` escaped for HTML and XML (`& < > " '`).
+    static func appendEscaped(_ text: String, to out: inout String) {
+        let utf8 = text.utf8
+        guard utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {
+            out += text
+            return
+        }
+        out += FastEscaping.escape(text)
+    }
+}
