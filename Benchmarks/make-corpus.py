@@ -103,9 +103,16 @@ for sub in ["papersite", "hugo"]:
 with open(os.path.join(out, "papersite/content/site.yml"), "w", encoding="utf-8") as f:
     f.write("title: Benchmark Papers\nbase_url: https://bench.example.org/\npapers_per_page: 20\nfeed:\n  limit: 20\n")
 shutil.copytree(os.path.join(repo, "Themes"), os.path.join(out, "papersite/Themes"))
+# hugo.toml makes the pages papersite makes by default: papers, home and
+# tag pages paginated by 20, the tag index, author pages (a taxonomy) and
+# feeds for the site, each tag and each author, and the sitemap.
+# hugo-tags-only.toml leaves the authors out, for comparison.
+base = ('baseURL = "https://bench.example.org/"\ntitle = "Benchmark Papers"\n'
+        '[pagination]\n  pagerSize = 20\n[services.rss]\n  limit = 20\n'
+        '[outputs]\n  home = ["html", "rss"]\n  section = ["html"]\n  taxonomy = ["html"]\n  term = ["html", "rss"]\n  page = ["html"]\n')
 with open(os.path.join(out, "hugo/hugo.toml"), "w", encoding="utf-8") as f:
-    f.write('baseURL = "https://bench.example.org/"\ntitle = "Benchmark Papers"\ndisableKinds = []\n'
-            '[pagination]\n  pagerSize = 20\n[services.rss]\n  limit = 20\n[taxonomies]\n  tag = "tags"\n'
-            '[outputs]\n  home = ["html", "rss"]\n  section = ["html"]\n  taxonomy = ["html"]\n  term = ["html", "rss"]\n  page = ["html"]\n')
+    f.write(base + '[taxonomies]\n  tag = "tags"\n  author = "authors"\n')
+with open(os.path.join(out, "hugo/hugo-tags-only.toml"), "w", encoding="utf-8") as f:
+    f.write(base + '[taxonomies]\n  tag = "tags"\n')
 shutil.copytree(os.path.join(here, "hugo-layouts"), os.path.join(out, "hugo/layouts"))
 print(f"{n} papers in {out}/papersite and {out}/hugo")

@@ -47,24 +47,57 @@ enum TextCleaning {
     /// Collapses runs of whitespace (newlines included) to one space and
     /// drops control and bidirectional-override characters.
     static func line(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
+        // On UTF-8 bytes: ASCII is decided byte by byte, and only other
+        // characters are decoded (titles and abstracts are mostly ASCII).
+        let utf8 = text.utf8
+        if let clean = utf8.withContiguousStorageIfAvailable({ Self.isCleanLine($0) }), clean { return text }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(utf8.count)
         var pendingSpace = false
         var started = false
-        for scalar in text.unicodeScalars {
-            let v = scalar.value
-            // ASCII first: Unicode property lookups are slow on long texts.
-            let isSpace = v < 0x80 ? (v == 0x20 || (v >= 0x09 && v <= 0x0D)) : scalar.properties.isWhitespace
-            if isSpace {
-                pendingSpace = true
+        var i = utf8.startIndex
+        while i != utf8.endIndex {
+            let b = utf8[i]
+            if b < 0x80 {
+                i = utf8.index(after: i)
+                if b == 0x20 || (b >= 0x09 && b <= 0x0D) { pendingSpace = true; continue }
+                if b < 0x20 || b == 0x7F { continue }
+                if pendingSpace && started { bytes.append(0x20) }
+                pendingSpace = false
+                started = true
+                bytes.append(b)
                 continue
             }
-            if (v < 0x20 || v >= 0x7F) && isInvisibleControl(scalar) { continue }
-            if pendingSpace && started { out.append(" ") }
+            let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+            var end = i
+            for _ in 0..<length where end != utf8.endIndex { end = utf8.index(after: end) }
+            let piece = utf8[i..<end]
+            i = end
+            guard let scalar = String(decoding: piece, as: UTF8.self).unicodeScalars.first else { continue }
+            if scalar.properties.isWhitespace { pendingSpace = true; continue }
+            if isInvisibleControl(scalar) { continue }
+            if pendingSpace && started { bytes.append(0x20) }
             pendingSpace = false
             started = true
-            out.append(scalar)
+            bytes.append(contentsOf: piece)
         }
-        return String(out)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Printable ASCII with single inner spaces: nothing to clean.
+    private static func isCleanLine(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = bytes.first, let last = bytes.last, first != 0x20, last != 0x20 else { return bytes.isEmpty }
+        var previousSpace = false
+        for b in bytes {
+            if b == 0x20 {
+                if previousSpace { return false }
+                previousSpace = true
+            } else {
+                if b < 0x21 || b > 0x7E { return false }
+                previousSpace = false
+            }
+        }
+        return true
     }
 
     /// Drops control characters (but not newlines and tabs) and bidi overrides from a block of text.
