@@ -242,7 +242,7 @@ struct SiteRenderer: Sendable {
             metaTags: ScholarlyMetadata.openGraph(title: heading, description: description, url: urls.absolute(collection.location(page: page)), siteTitle: config.title),
             hasMath: typesetsMath && slice.contains { papers[$0].hasMath })
         let topTags = collection == .all ? Array(tagViews(index.tags).sorted { ($1.count, $0.name) < ($0.count, $1.name) }.prefix(12)) : []
-        var view = ListPageView(site: site, meta: meta, heading: heading, papers: slice.map { ListCard(renderer: self, index: $0) }, pagination: pagination, tag: group, tags: topTags)
+        var view = ListPageView(site: site, meta: meta, heading: heading, papers: { let cards = ListCards(renderer: self); return slice.map { ListCard(list: cards, index: $0) } }(), pagination: pagination, tag: group, tags: topTags)
         if collection == .all { view.years = yearLinks() }
         return theme.render(view, template: collection.template)
     }

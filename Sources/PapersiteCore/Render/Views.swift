@@ -131,20 +131,29 @@ struct PaperCardView: TemplateObject, Sendable {
 /// (each paper's card is rendered once per build, however many lists it
 /// is on); the card's fields are there too, for themes that lay lists out
 /// differently, made when first asked for.
-final class ListCard: TemplateObject {
-    let renderer: SiteRenderer
+struct ListCard: TemplateObject {
+    let list: ListCards
     let index: Int
-    private var view: PaperCardView?
-
-    init(renderer: SiteRenderer, index: Int) {
-        self.renderer = renderer
-        self.index = index
-    }
 
     func value(named name: String) -> TemplateValue {
-        if name == "card" { return .text(renderer.papers[index].cardHTML) }
-        if view == nil { view = renderer.card(index) }
-        return view!.value(named: name)
+        if name == "card" { return .text(list.renderer.papers[index].cardHTML) }
+        return list.view(index).value(named: name)
+    }
+}
+
+/// The papers of one list page: one reference to the renderer for all of
+/// them, and card views made only if the theme asks for their fields.
+final class ListCards {
+    let renderer: SiteRenderer
+    private var views: [Int: PaperCardView] = [:]
+
+    init(renderer: SiteRenderer) { self.renderer = renderer }
+
+    func view(_ i: Int) -> PaperCardView {
+        if let view = views[i] { return view }
+        let view = renderer.card(i)
+        views[i] = view
+        return view
     }
 }
 

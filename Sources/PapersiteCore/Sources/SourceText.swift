@@ -26,12 +26,13 @@ enum SourceText {
             let (line, column) = position(of: nul, in: bytes)
             throw Diagnostic.error("the file is not text (it contains a NUL byte)", at: SourceLocation(file: file, line: line, column: column))
         }
+        let hasCR = bytes.contains(0x0D)
         guard let text = String(validating: bytes, as: UTF8.self) else {
             let bad = firstInvalidUTF8(bytes)
             let (line, column) = position(of: bad, in: bytes)
             throw Diagnostic.error("the file is not valid UTF-8", at: SourceLocation(file: file, line: line, column: column))
         }
-        if !text.contains("\r") { return text }
+        if !hasCR { return text }
         return text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
     }
 

@@ -148,11 +148,10 @@ struct TemplateLibrary: Sendable {
 
     /// Appends `text` escaped for HTML and XML (`& < > " '`).
     static func appendEscaped(_ text: String, to out: inout String) {
-        let utf8 = text.utf8
-        guard utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {
-            out += text
-            return
-        }
-        out += FastEscaping.escape(text)
+        let needs = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            for b in bytes where b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x27 { return true }
+            return false
+        } ?? true
+        if needs { out += FastEscaping.escape(text) } else { out += text }
     }
 }
