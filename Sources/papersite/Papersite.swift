@@ -46,7 +46,7 @@ struct Build: ParsableCommand {
 
     func run() throws {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
-        let siteRoot = URL(fileURLWithPath: site, isDirectory: true, relativeTo: cwd).standardizedFileURL
+        let siteRoot = Terminal.folder(site)
         let outputURL = output.map { URL(fileURLWithPath: $0, isDirectory: true, relativeTo: cwd) }
             ?? siteRoot.appendingPathComponent("public", isDirectory: true)
         let start = DispatchTime.now()
@@ -58,18 +58,15 @@ struct Build: ParsableCommand {
         if timings {
             options.stageTimer = { stage, seconds in Terminal.printError(String(format: "%8.3f s  %@", seconds, stage)) }
         }
-        if let katex = ProcessInfo.processInfo.environment["PAPERSITE_KATEX_DIR"] {
-            options.katexDirectory = URL(fileURLWithPath: katex, isDirectory: true)
-        }
+        if let katex = Terminal.katexDirectory { options.katexDirectory = katex }
         let builder = SiteBuilder(options: options)
         do {
             let summary = try builder.build()
             Terminal.printWarnings(summary.warnings, all: verbose)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-            func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
             var changes = "\(summary.written) written, \(summary.unchanged) unchanged"
             if summary.removed > 0 { changes += ", \(summary.removed) removed" }
-            print("Built \(plural(summary.papers, "paper")), \(plural(summary.tags, "tag")), \(plural(summary.pages, "page")) (files: \(changes)) in \(String(format: "%.1f", seconds)) s")
+            print("Built \(Terminal.plural(summary.papers, "paper")), \(Terminal.plural(summary.tags, "tag")), \(Terminal.plural(summary.pages, "page")) (files: \(changes)) in \(String(format: "%.1f", seconds)) s")
         } catch {
             for diagnostic in error.diagnostics { Terminal.printError(diagnostic.description) }
             let count = error.errors.count
@@ -93,8 +90,7 @@ struct New: ParsableCommand {
     var folder: String
 
     func run() throws {
-        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
-        let url = URL(fileURLWithPath: folder, isDirectory: true, relativeTo: cwd).standardizedFileURL
+        let url = Terminal.folder(folder)
         do {
             let files = try NewSite.create(at: url)
             print("Created a new site in \(folder) (\(files.count) files). Next:")
@@ -133,13 +129,10 @@ struct Serve: AsyncParsableCommand {
     var drafts = false
 
     func run() async throws {
-        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
-        let siteRoot = URL(fileURLWithPath: site, isDirectory: true, relativeTo: cwd).standardizedFileURL
+        let siteRoot = Terminal.folder(site)
         var options = ServeOptions(siteRoot: siteRoot, host: host, port: port, includeDrafts: drafts,
                                    log: { Terminal.printError($0) })
-        if let katex = ProcessInfo.processInfo.environment["PAPERSITE_KATEX_DIR"] {
-            options.katexDirectory = URL(fileURLWithPath: katex, isDirectory: true)
-        }
+        if let katex = Terminal.katexDirectory { options.katexDirectory = katex }
         let server = try DevServer(options: options)
         // Ctrl-C (or a TERM) stops the server cleanly: streams closed, private output removed.
         let signals = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
@@ -194,12 +187,9 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
-        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
-        let siteRoot = URL(fileURLWithPath: site, isDirectory: true, relativeTo: cwd).standardizedFileURL
+        let siteRoot = Terminal.folder(site)
         var options = BuildOptions(siteRoot: siteRoot, output: siteRoot.appendingPathComponent("public", isDirectory: true), baseURL: baseURL, includeDrafts: drafts)
-        if let katex = ProcessInfo.processInfo.environment["PAPERSITE_KATEX_DIR"] {
-            options.katexDirectory = URL(fileURLWithPath: katex, isDirectory: true)
-        }
+        if let katex = Terminal.katexDirectory { options.katexDirectory = katex }
         let report = SiteBuilder(options: options).check()
         if format == "json" {
             print(report.json)
@@ -207,8 +197,7 @@ struct Check: ParsableCommand {
             let errors = report.diagnostics.filter { $0.severity == .error }
             for error in errors { Terminal.printError(error.description) }
             Terminal.printWarnings(report.diagnostics.filter { $0.severity == .warning }, all: verbose)
-            func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
-            print("Checked \(plural(report.pages, "page")) and \(plural(report.links, "internal link")): \(plural(report.errors, "error")), \(plural(report.warnings, "warning"))")
+            print("Checked \(Terminal.plural(report.pages, "page")) and \(Terminal.plural(report.links, "internal link")): \(Terminal.plural(report.errors, "error")), \(Terminal.plural(report.warnings, "warning"))")
         }
         if report.errors > 0 { throw ExitCode.failure }
     }
@@ -271,6 +260,20 @@ enum Terminal {
     }
 
     static var isInteractive: Bool { isatty(STDERR_FILENO) == 1 }
+
+    /// A folder given on the command line, relative to the working folder.
+    static func folder(_ path: String) -> URL {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+        return URL(fileURLWithPath: path, isDirectory: true, relativeTo: cwd).standardizedFileURL
+    }
+
+    /// KaTeX's files, when PAPERSITE_KATEX_DIR says where they are.
+    static var katexDirectory: URL? {
+        ProcessInfo.processInfo.environment["PAPERSITE_KATEX_DIR"].map { URL(fileURLWithPath: $0, isDirectory: true) }
+    }
+
+    /// "1 paper", "3 papers".
+    static func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
 
     static let warningLimit = 20
 

@@ -1,4 +1,3 @@
-import CSystemShims
 import Foundation
 
 /// What writing a build did.
@@ -130,7 +129,7 @@ public final class OutputSession: @unchecked Sendable {
             }
             return
         }
-        if papersite_exchange_paths(staging.path, output.path) != 0 {
+        if !AtomicSwap.exchange(staging.path, output.path) {
             // No renameat2 here: two renames, with the old tree put back on failure.
             let old = staging.appendingPathExtension("old")
             do {

@@ -144,7 +144,12 @@ enum FastEscaping {
 
     static func escape(_ text: String) -> String {
         let utf8 = text.utf8
-        guard utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return text }
+        // Most values need nothing: one pass over the contiguous bytes says so.
+        let needs = utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            for b in bytes where b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x27 { return true }
+            return false
+        } ?? true
+        guard needs else { return text }
         var out = [UInt8]()
         out.reserveCapacity(utf8.count + 32)
         for byte in utf8 {

@@ -148,10 +148,6 @@ struct TemplateLibrary: Sendable {
 
     /// Appends `text` escaped for HTML and XML (`& < > " '`).
     static func appendEscaped(_ text: String, to out: inout String) {
-        let needs = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            for b in bytes where b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x27 { return true }
-            return false
-        } ?? true
-        if needs { out += FastEscaping.escape(text) } else { out += text }
+        out += FastEscaping.escape(text)
     }
 }
