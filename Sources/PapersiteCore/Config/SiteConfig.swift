@@ -19,6 +19,8 @@ public struct SiteConfig: Sendable, Hashable {
     public var math: MathRendering = .none
     public var mathLocation: SourceLocation?
     public var tagRules: [TagRule] = []
+    /// Related papers shown on each paper page (0: none).
+    public var relatedPapers: Int = 5
 
     public init() {}
 

@@ -28,6 +28,8 @@ public struct SiteIndex: Sendable {
     /// Years with papers, newest first, and each year's papers, newest first.
     public var years: [Int]
     public var papersByYear: [Int: [Int]]
+    /// For each paper, its related papers (indices), best first.
+    public var related: [[Int]] = []
 
     public func papers(tagged slug: String) -> [Int] { papersByTag[slug] ?? [] }
     public func papers(by author: String) -> [Int] { papersByAuthor[author] ?? [] }
@@ -127,10 +129,12 @@ public struct SiteIndexer: Sendable {
         var byYear: [Int: [Int]] = [:]
         for (i, paper) in papers.enumerated() { byYear[paper.published.year, default: []].append(i) }
 
+        let related = RelatedPapers(count: config.relatedPapers)
+            .compute(titles: papers.map(\.title), texts: papers.map(\.abstract), parallelism: parallelism)
         return SiteIndex(papers: papers, paperTags: paperTags, tags: tags, papersByTag: byTag, pages: pages,
                          citationKeys: CitationKeys.assign(papers),
                          authors: authors, tagNames: names, authorNames: authorNames,
                          papersByAuthor: byAuthor, paperAuthorSlugs: paperAuthorSlugs,
-                         years: byYear.keys.sorted(by: >), papersByYear: byYear)
+                         years: byYear.keys.sorted(by: >), papersByYear: byYear, related: related)
     }
 }

@@ -296,7 +296,8 @@ struct SiteRenderer: Sendable {
             dateISO: paper.published.iso, date: paper.published.long,
             updatedISO: paper.updated?.iso, updated: paper.updated?.long, venue: paper.venue, comment: paper.comment,
             arxiv: paper.arxiv, doi: paper.doi, tags: tagViews(index.paperTags[i]), links: links,
-            abstractHTML: papers[i].abstractHTML, notesHTML: papers[i].notesHTML)
+            abstractHTML: papers[i].abstractHTML, notesHTML: papers[i].notesHTML,
+            related: index.related.isEmpty ? [] : index.related[i].map(card))
         return theme.render(view, template: "paper")
     }
 

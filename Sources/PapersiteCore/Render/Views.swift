@@ -294,6 +294,9 @@ struct PaperPageView: TemplateObject, Sendable {
     var abstractHTML: String
     var notesHTML: String
 
+    /// Papers like this one, by their text.
+    var related: [PaperCardView] = []
+
     func value(named name: String) -> TemplateValue {
         switch name {
         case "site": .init(site)
@@ -318,6 +321,8 @@ struct PaperPageView: TemplateObject, Sendable {
         case "has_links": .init(!links.isEmpty)
         case "abstract_html": .init(abstractHTML.isEmpty ? nil : abstractHTML)
         case "notes_html": .init(notesHTML.isEmpty ? nil : notesHTML)
+        case "related": .init(related.isEmpty ? nil : related)
+        case "has_related": .init(!related.isEmpty)
         default: meta.value(named: name)
         }
     }

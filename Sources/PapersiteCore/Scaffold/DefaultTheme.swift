@@ -142,6 +142,13 @@ img { max-width: 100%; height: auto; }
   a { color: inherit; }
 }
 
+/* Related papers */
+.related { max-width: var(--measure); border-top: 1px solid var(--border); margin-top: 2rem; }
+.related h2 { font-size: 0.85rem; text-transform: uppercase; letter-spacing: 0.08em; color: var(--muted); margin: 1.5rem 0 0.5rem; }
+.related-list { margin: 0; padding-left: 1.25rem; }
+.related-list li { margin: 0.45rem 0; }
+.related-list .meta { display: inline; margin-left: 0.1rem; }
+
 /* Cite block */
 .cite { max-width: var(--measure); border-top: 1px solid var(--border); margin-top: 2rem; }
 .cite h2 { font-size: 0.85rem; text-transform: uppercase; letter-spacing: 0.08em; color: var(--muted); margin: 1.5rem 0 0.5rem; }
@@ -470,6 +477,16 @@ button.button { background: transparent; cursor: pointer; font: inherit; font-we
 {{{notes_html}}}
 </section>
 {{/notes_html}}
+{{#has_related}}
+<section class="related" aria-labelledby="related-heading">
+<h2 id="related-heading">Related papers</h2>
+<ol class="related-list">
+{{#related}}
+<li><a href="{{url}}">{{{title_html}}}</a><span class="meta">{{#authors_short}} · {{authors_short}}{{/authors_short}} · <time datetime="{{date_iso}}">{{date}}</time></span></li>
+{{/related}}
+</ol>
+</section>
+{{/has_related}}
 <section class="cite" aria-labelledby="cite-heading">
 <h2 id="cite-heading">Cite</h2>
 <pre class="bibtex" id="bibtex-{{citation_key}}" tabindex="0"><code>{{bibtex}}</code></pre>
