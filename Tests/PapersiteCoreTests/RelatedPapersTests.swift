@@ -13,23 +13,43 @@ import Testing
         index.paperTags[i].contains { $0.name == tag }
     }
 
+    func paper(_ index: SiteIndex, titled prefix: String) throws -> Int {
+        try #require(index.papers.firstIndex { $0.title.hasPrefix(prefix) }, "no paper titled \(prefix)…")
+    }
+
     /// On the example site, papers on a topic point to papers on the same
-    /// topic: most of the related papers of a diffusion paper are diffusion
-    /// papers, and so on for the other large topics.
-    @Test(arguments: ["Diffusion Models", "Vision Transformers", "Large Language Models"])
-    func relatedPapersShareTheTopic(topic: String) throws {
+    /// topic (pairs a reader would make, checked by hand).
+    @Test(arguments: [
+        ("Focal Modulation Networks", "Global Context Vision Transformers"),
+        ("DepthCrafter", "Metric3D"),
+        ("GottBERT", "L3Cube-MahaSBERT"),
+        ("Scaling Laws for Downstream Task Performance", "Language models scale reliably"),
+        ("Downstream-agnostic Adversarial Examples", "Downstream Transfer Attack"),
+        ("Aligning Text-to-Image Diffusion Models", "DualDiff+"),
+    ])
+    func relatedPapersAreOnTheTopic(paper: String, expected: String) throws {
         let index = try exampleIndex()
-        let members = index.papers.indices.filter { tagged(index, $0, topic) }
-        #expect(members.count >= 5)
-        var shown = 0, onTopic = 0
-        for i in members {
-            for r in index.related[i] {
+        let i = try self.paper(index, titled: paper), j = try self.paper(index, titled: expected)
+        #expect(index.related[i].prefix(3).contains(j), "\(index.related[i].map { index.papers[$0].title })")
+    }
+
+    /// Most papers get related papers, nearly all of them share a topic
+    /// (a tag) with the paper, and a paper with nothing like it gets none.
+    @Test func relatedPapersShareTopicsAndAreNotFiller() throws {
+        let index = try exampleIndex()
+        var shown = 0, sharing = 0
+        for (i, list) in index.related.enumerated() {
+            let tags = Set(index.paperTags[i].map(\.slug))
+            for r in list {
                 shown += 1
-                if tagged(index, r, topic) { onTopic += 1 }
+                if !tags.isDisjoint(with: index.paperTags[r].map(\.slug)) { sharing += 1 }
             }
         }
-        #expect(shown >= members.count, "most \(topic) papers have related papers")
-        #expect(Double(onTopic) >= 0.6 * Double(shown), "\(onTopic) of \(shown) related papers of \(topic) papers are on \(topic)")
+        let withRelated = index.related.filter { !$0.isEmpty }.count
+        #expect(withRelated * 10 >= index.papers.count * 7, "\(withRelated) of \(index.papers.count) papers have related papers")
+        #expect(sharing * 10 >= shown * 9, "\(sharing) of \(shown) related papers share a tag")
+        let loner = try paper(index, titled: "Enhancing Visual Place Recognition")
+        #expect(index.related[loner].isEmpty)
     }
 
     @Test func listsAreShortDistinctAndTheSameOnAnyThreads() throws {

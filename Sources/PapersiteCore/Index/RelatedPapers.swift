@@ -1,74 +1,112 @@
 import Foundation
 
-/// Related papers by the text of their titles and abstracts: TF-IDF
-/// vectors with stop words removed, compared by cosine, without comparing
-/// all pairs.
+/// Related papers by the text of their titles and abstracts (and their
+/// tags): TF-IDF vectors over words and pairs of neighbouring words, with
+/// stop words removed, compared by cosine, without comparing all pairs.
 ///
-/// Each paper looks for others through its `termsPerPaper` heaviest terms,
-/// in an inverted index over every paper's terms, and terms that many papers share
-/// (more than `maxPostings`) are left out of it: they say little about
-/// relatedness and would make the work grow with the square of the corpus.
-/// A paper's related papers are the candidates whose score passes
-/// `minimumScore`, best first; ties go to the newer paper, then the earlier
-/// in the site's order, so the result never depends on threads.
-/// (Written by hand: no library on this machine does text similarity in
-/// Swift, and the whole computation is a few dozen lines.)
+/// Each paper is filed in an inverted index under its `indexedTerms`
+/// heaviest terms, and each term keeps only its `postingsPerTerm` heaviest
+/// papers (a term that thousands of papers share says little about any of
+/// them, and keeping them all would make the work grow with the square of
+/// the corpus). A paper then looks for others through its `queryTerms`
+/// heaviest terms, adding up the products of the weights. Its related
+/// papers are the candidates whose score passes `minimumScore` (so an
+/// unusual paper shows none rather than filler), best first; ties go to the
+/// newer paper, then the earlier in the site's order, so the result never
+/// depends on threads.
+///
+/// Written by hand: no library on this machine does text similarity in
+/// Swift, and the whole computation is short.
 struct RelatedPapers {
     var count: Int
-    var minimumScore: Float = 0.12
-    var termsPerPaper = 24
-    var maxPostings = 800
+    var minimumScore: Float = 0.10
+    var queryTerms = 40
+    var indexedTerms = 100
+    var postingsPerTerm = 200
+    /// A tag counts as much as a word said this many times.
+    var tagWeight: Float = 3
+    /// Papers tokenised at a time (bounds the memory of the counting pass).
+    var chunk = 4096
 
     /// For each paper (in the given order), the indices of its related papers.
-    func compute(titles: [String], texts: [String], parallelism: Parallelism) -> [[Int]] {
+    func compute(titles: [String], texts: [String], tags: [[String]] = [], parallelism: Parallelism) -> [[Int]] {
         let n = titles.count
         guard count > 0, n > 1 else { return Array(repeating: [], count: n) }
-        // 1. Terms of each paper, with counts (title words count twice).
-        let counted: [[String: Int]] = parallelism.map(n) { i in
-            var counts: [String: Int] = [:]
-            for word in Self.words(titles[i]) { counts[word, default: 0] += 2 }
-            for word in Self.words(texts[i]) { counts[word, default: 0] += 1 }
-            return counts
+        let tagHashes = tags.map { $0.map { TextTerms.hash("#" + $0) } }
+        func terms(_ i: Int) -> [TextTerms.Count] {
+            var list: [TextTerms.Count] = []
+            TextTerms.forEachTerm(in: titles[i]) { list.append(.init(hash: $0, count: 2)) }
+            TextTerms.forEachTerm(in: texts[i]) { list.append(.init(hash: $0, count: 1)) }
+            if i < tagHashes.count { for tag in tagHashes[i] { list.append(.init(hash: tag, count: tagWeight)) } }
+            return TextTerms.merged(list)
         }
-        // 2. Term ids and document frequencies (in paper order: deterministic ids).
-        var ids: [String: Int32] = [:]
-        var df: [Int32] = []
-        for counts in counted {
-            for term in counts.keys.sorted() {
-                if let id = ids[term] { df[Int(id)] += 1 } else { ids[term] = Int32(df.count); df.append(1) }
-            }
+
+        // 1. Document frequencies, in a fixed number of shards by hash (so
+        //    the ids never depend on the number of threads).
+        let vocabulary = Vocabulary()
+        for start in stride(from: 0, to: n, by: chunk) {
+            let end = min(n, start + chunk)
+            let counted = parallelism.map(end - start) { terms(start + $0) }
+            parallelism.forEach(Vocabulary.shards) { s in vocabulary.count(counted, shard: s) }
         }
+        vocabulary.assignIDs()
+
+        // 2. Each paper's weights, normalised to length 1: the heaviest
+        //    terms to search with and to be found under.
         let logN = log(Float(n))
-        // 3. Each paper's heaviest terms, weights normalised to length 1.
-        let vectors: [[(term: Int32, weight: Float)]] = parallelism.map(n) { i in
-            var entries: [(term: Int32, weight: Float)] = []
-            for (term, c) in counted[i] {
-                let id = ids[term]!
-                let d = df[Int(id)]
-                guard d > 1 else { continue }                  // a word only this paper has links it to nothing
-                let weight = (1 + log(Float(c))) * (logN - log(Float(d)))
-                if weight > 0 { entries.append((id, weight)) }
+        let vectors: [(query: [Weighted], indexed: [Weighted])] = parallelism.map(n) { i in
+            var entries: [(hash: UInt64, entry: Weighted)] = []
+            for term in terms(i) {
+                let (id, df) = vocabulary.lookup(term.hash)
+                guard df > 1 else { continue }               // a word only this paper has links it to nothing
+                let weight = (1 + log(term.count)) * (logN - log(Float(df)))
+                if weight > 0 { entries.append((term.hash, Weighted(id: id, weight: weight))) }
             }
-            let norm = entries.reduce(0) { $0 + $1.weight * $1.weight }.squareRoot()
-            return entries.map { ($0.term, norm > 0 ? $0.weight / norm : 0) }.sorted { $0.term < $1.term }
+            let norm = entries.reduce(0) { $0 + $1.entry.weight * $1.entry.weight }.squareRoot()
+            guard norm > 0 else { return ([], []) }
+            entries.sort { $0.entry.weight != $1.entry.weight ? $0.entry.weight > $1.entry.weight : $0.hash < $1.hash }
+            let normalised = entries.prefix(max(queryTerms, indexedTerms)).map { Weighted(id: $0.entry.id, weight: $0.entry.weight / norm) }
+            return (Array(normalised.prefix(queryTerms)), Array(normalised.prefix(indexedTerms)))
         }
-        // A paper looks for others through its heaviest terms only.
-        let queries: [[(term: Int32, weight: Float)]] = parallelism.map(n) { i in
-            let heaviest = vectors[i].sorted { $0.weight != $1.weight ? $0.weight > $1.weight : $0.term < $1.term }
-            return Array(heaviest.prefix(termsPerPaper)).sorted { $0.term < $1.term }
-        }
-        // 4. Inverted index over the kept terms, without the crowded ones.
-        var postings = [[(paper: Int32, weight: Float)]](repeating: [], count: df.count)
+
+        // 3. The inverted index, as one flat array (term by term, papers in
+        //    order), each term's list cut to its heaviest papers.
+        let terms = vocabulary.total
+        var starts = [Int](repeating: 0, count: terms + 1)
+        for vector in vectors { for entry in vector.indexed { starts[Int(entry.id) + 1] += 1 } }
+        for t in 0..<terms { starts[t + 1] += starts[t] }
+        var postings = [Posting](repeating: Posting(paper: 0, weight: 0), count: starts[terms])
+        var fill = starts
         for (i, vector) in vectors.enumerated() {
-            for entry in vector { postings[Int(entry.term)].append((Int32(i), entry.weight)) }
+            for entry in vector.indexed {
+                postings[fill[Int(entry.id)]] = Posting(paper: Int32(i), weight: entry.weight)
+                fill[Int(entry.id)] += 1
+            }
         }
-        for t in postings.indices where postings[t].count > maxPostings { postings[t] = [] }
-        // 5. Scores by accumulation, one paper at a time.
+        let limit = postingsPerTerm
+        var lengths = [Int](repeating: 0, count: terms)
+        postings.withUnsafeMutableBufferPointer { all in
+            let flat = UnsafeSendableBuffer(all)
+            lengths.withUnsafeMutableBufferPointer { lengthBuffer in
+                let lengthSlots = UnsafeSendableBuffer(lengthBuffer)
+                parallelism.forEach(terms) { t in
+                    let range = starts[t]..<starts[t + 1]
+                    if range.count > limit {
+                        var slice = UnsafeMutableBufferPointer(rebasing: flat.buffer[range])
+                        slice.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.paper < $1.paper }
+                    }
+                    lengthSlots[t] = min(range.count, limit)
+                }
+            }
+        }
+
+        // 4. Scores by accumulation, one paper at a time.
         let k = count, threshold = minimumScore
         return parallelism.mapWithScratch(n, makeScratch: { [Float](repeating: 0, count: n) }) { i, scores in
             var touched: [Int32] = []
-            for entry in queries[i] {
-                for post in postings[Int(entry.term)] where Int(post.paper) != i {
+            for entry in vectors[i].query {
+                let start = starts[Int(entry.id)]
+                for post in postings[start..<start + lengths[Int(entry.id)]] where Int(post.paper) != i {
                     if scores[Int(post.paper)] == 0 { touched.append(post.paper) }
                     scores[Int(post.paper)] += entry.weight * post.weight
                 }
@@ -85,32 +123,117 @@ struct RelatedPapers {
         }
     }
 
-    /// Lower-case words of three letters or more, without stop words and
-    /// numbers, with a plural "s" taken off; LaTeX commands and Markdown
-    /// punctuation fall away with the non-letters.
-    static func words(_ text: String) -> [String] {
-        var result: [String] = []
-        var current: [UInt8] = []
-        func flush() {
-            defer { current.removeAll(keepingCapacity: true) }
-            guard current.count >= 3, !current.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return }
-            var word = String(decoding: current, as: UTF8.self)
-            if word.count > 4, word.hasSuffix("s"), !word.hasSuffix("ss"), !word.hasSuffix("us"), !word.hasSuffix("is") { word.removeLast() }
-            if !stopWords.contains(word) { result.append(word) }
-        }
-        for scalar in text.lowercased().unicodeScalars {
-            if scalar.properties.isAlphabetic || (scalar.value >= 0x30 && scalar.value <= 0x39) {
-                current.append(contentsOf: String(scalar).utf8)
-            } else {
-                flush()
+    struct Weighted { var id: Int32; var weight: Float }
+    struct Posting { var paper: Int32; var weight: Float }
+
+    /// Term hashes → dense ids and document frequencies, split into shards
+    /// that parallel workers fill independently.
+    final class Vocabulary: @unchecked Sendable {
+        static let shards = 16
+        private var ids = [[UInt64: Int32]](repeating: [:], count: shards)
+        private var frequencies = [[Int32]](repeating: [], count: shards)
+        private var bases = [Int32](repeating: 0, count: shards)
+        private(set) var total = 0
+
+        /// Counts the terms of `shard` in these papers (called once per shard, in parallel).
+        func count(_ papers: [[TextTerms.Count]], shard: Int) {
+            var ids = self.ids[shard], df = self.frequencies[shard]
+            self.ids[shard] = [:]
+            for terms in papers {
+                for term in terms where Int(term.hash % UInt64(Self.shards)) == shard {
+                    if let id = ids[term.hash] { df[Int(id)] += 1 } else { ids[term.hash] = Int32(df.count); df.append(1) }
+                }
             }
+            self.ids[shard] = ids
+            frequencies[shard] = df
         }
-        flush()
+
+        func assignIDs() {
+            var base: Int32 = 0
+            for s in 0..<Self.shards { bases[s] = base; base += Int32(frequencies[s].count) }
+            total = Int(base)
+        }
+
+        func lookup(_ hash: UInt64) -> (id: Int32, df: Int32) {
+            let s = Int(hash % UInt64(Self.shards))
+            guard let local = ids[s][hash] else { return (0, 0) }
+            return (bases[s] + local, frequencies[s][Int(local)])
+        }
+    }
+}
+
+/// The words of a text for comparing papers: lower-case words of three
+/// letters or more, without stop words and numbers, with a plural "s" taken
+/// off, and the pairs of neighbouring words ("language model", "point
+/// cloud"), which tell topics apart where single words are shared by many.
+/// Terms are 64-bit FNV-1a hashes of their bytes, so no strings are made.
+enum TextTerms {
+    struct Count { var hash: UInt64; var count: Float }
+
+    static func forEachTerm(in text: String, _ body: (UInt64) -> Void) {
+        var text = text
+        text.withUTF8 { bytes in
+            var previous: UInt64? = nil
+            var word: [UInt8] = []
+            word.reserveCapacity(32)
+            var i = 0
+            func flush() {
+                defer { word.removeAll(keepingCapacity: true) }
+                guard word.count >= 3, !word.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return }
+                var length = word.count
+                if length > 4, word[length - 1] == 0x73, ![0x73, 0x75, 0x69].contains(word[length - 2]) { length -= 1 }  // s, not ss/us/is
+                let h = hash(word[0..<length])
+                if stopWords.contains(h) { return }
+                body(h)
+                if let previous { body(pair(previous, h)) }
+                previous = h
+            }
+            while i < bytes.count {
+                let b = bytes[i]
+                switch b {
+                case 0x41...0x5A: word.append(b | 0x20)          // A-Z → a-z
+                case 0x61...0x7A, 0x30...0x39: word.append(b)
+                case 0xE2 where i + 1 < bytes.count && (bytes[i + 1] == 0x80 || bytes[i + 1] == 0x81):
+                    flush(); i += 2                              // U+2000–U+207F: dashes, quotes, spaces
+                case 0x80...: word.append(b)                     // other non-ASCII: letters of other scripts, accents
+                default: flush()
+                }
+                i += 1
+            }
+            flush()
+        }
+    }
+
+    /// The terms sorted by hash with their counts added up.
+    static func merged(_ list: [Count]) -> [Count] {
+        let sorted = list.sorted { $0.hash < $1.hash }
+        var result: [Count] = []
+        result.reserveCapacity(sorted.count)
+        for term in sorted {
+            if let last = result.last, last.hash == term.hash { result[result.count - 1].count += term.count } else { result.append(term) }
+        }
         return result
     }
 
-    /// English function words and the words every paper abstract uses.
-    static let stopWords: Set<String> = [
+    static func hash<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
+    }
+
+    static func hash(_ text: String) -> UInt64 { hash(Array(text.utf8)) }
+
+    static func pair(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        var h = (a &* 0x9E37_79B9_7F4A_7C15) ^ b
+        h ^= h >> 29
+        return h &* 0xBF58_476D_1CE4_E5B9
+    }
+
+    static let stopWords: Set<UInt64> = Set(stopWordList.map { hash($0) })
+
+    /// English function words, the words every paper abstract uses, and
+    /// LaTeX commands that abstracts carry.
+    static let stopWordList: [String] = [
         "the", "and", "for", "are", "but", "not", "you", "all", "any", "can", "had", "her", "was", "one", "our", "out", "has", "his",
         "how", "its", "may", "new", "now", "own", "see", "two", "way", "who", "did", "get", "use", "used", "using", "via", "per",
         "this", "that", "with", "from", "they", "them", "than", "then", "there", "these", "those", "their", "which", "while", "where",
@@ -119,10 +242,11 @@ struct RelatedPapers {
         "been", "being", "have", "having", "does", "doing", "done", "very", "just", "even", "here", "further", "however", "thus",
         "therefore", "since", "because", "within", "without", "upon", "among", "whether", "often", "first", "second", "third",
         "paper", "work", "propose", "proposed", "present", "presented", "show", "shown", "demonstrate", "result", "approach",
-        "method", "based", "new", "novel", "study", "existing", "different", "various", "several", "significant", "significantly",
+        "method", "based", "novel", "study", "existing", "different", "various", "several", "significant", "significantly",
         "able", "make", "made", "achieve", "achieved", "provide", "task", "problem", "recent", "recently", "introduce", "state",
         "art", "code", "available", "github", "http", "https", "www", "com", "org", "experiment", "performance", "improve",
-        "improved", "improvement", "effective", "efficient", "large", "small", "high", "low", "key", "without", "outperform",
+        "improved", "improvement", "effective", "efficient", "large", "small", "high", "low", "key", "outperform",
+        "mathcal", "mathbf", "mathrm", "frac", "text", "textbf", "emph", "cite",
     ]
 }
 

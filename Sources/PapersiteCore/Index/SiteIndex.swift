@@ -130,7 +130,8 @@ public struct SiteIndexer: Sendable {
         for (i, paper) in papers.enumerated() { byYear[paper.published.year, default: []].append(i) }
 
         let related = RelatedPapers(count: config.relatedPapers)
-            .compute(titles: papers.map(\.title), texts: papers.map(\.abstract), parallelism: parallelism)
+            .compute(titles: papers.map(\.title), texts: papers.map(\.abstract),
+                     tags: paperTags.map { $0.map(\.slug) }, parallelism: parallelism)
         return SiteIndex(papers: papers, paperTags: paperTags, tags: tags, papersByTag: byTag, pages: pages,
                          citationKeys: CitationKeys.assign(papers),
                          authors: authors, tagNames: names, authorNames: authorNames,

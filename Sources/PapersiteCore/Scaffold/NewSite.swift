@@ -81,6 +81,10 @@ theme: default
 # Papers on each list page (home, tags, authors, years).
 papers_per_page: 20
 
+# Related papers listed on each paper page, found from the titles and
+# abstracts (0: none).
+related_papers: 5
+
 feed:
   # The newest papers in each feed (site, tag and author feeds).
   limit: 20
