@@ -80,6 +80,13 @@ import FoundationXML
         "<script defer src=\"/hostile/js/cite.js\">",
         "<script defer src=\"/hostile/katex/katex.min.js\">",
         "<script defer src=\"/hostile/js/math.js\">",
+        "<script defer src=\"/hostile/js/search-box.js\">",
+        "<script src=\"/hostile/js/search.js\" defer>",
+    ]
+    /// The theme's two search forms; records can make no form.
+    static let allowedForms: Set<String> = [
+        "<form class=\"site-search\" role=\"search\" action=\"/hostile/search/\">",
+        "<form class=\"search-form\" id=\"search-form\" role=\"search\" action=\"/hostile/search/\" data-index=\"/hostile/search/\" data-base=\"/hostile/\">",
     ]
 
     /// An HTML start tag's element name and attributes (quoted values
@@ -138,7 +145,10 @@ import FoundationXML
                             #expect(!v.hasPrefix("javascript:") && !v.hasPrefix("data:") && !v.hasPrefix("vbscript:"), "\(path): \(tag)")
                         }
                     }
-                    #expect(!["iframe", "img", "svg", "style", "object", "embed", "form", "base"].contains(element), "\(path): \(tag)")
+                    #expect(!["iframe", "img", "svg", "style", "object", "embed", "base"].contains(element), "\(path): \(tag)")
+                    if element == "form" {
+                        #expect(Self.allowedForms.contains(tag), "\(path): unexpected \(tag)")
+                    }
                     if element == "script" {
                         #expect(Self.allowedScripts.contains(tag), "\(path): unexpected \(tag)")
                     }
@@ -159,6 +169,8 @@ import FoundationXML
                 #expect(!text.contains("<script"), "\(path)")
             } else if path.hasSuffix(".json") {
                 #expect((try? JSONSerialization.jsonObject(with: data)) != nil, "\(path) is not JSON")
+                // The search index carries titles and abstracts: never a raw '<'.
+                #expect(!text.contains("<"), "\(path)")
             }
         }
         #expect(htmlCount > 5)

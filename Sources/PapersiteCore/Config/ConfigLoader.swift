@@ -6,7 +6,7 @@ import Yams
 public struct ConfigLoader: Sendable {
     public static let file = "content/site.yml"
     static let topKeys = ["title", "description", "base_url", "language", "author", "theme",
-                          "papers_per_page", "feed", "markdown", "math", "tag_rules", "related_papers"]
+                          "papers_per_page", "feed", "markdown", "math", "tag_rules", "related_papers", "search"]
 
     public let siteRoot: URL
 
@@ -73,6 +73,7 @@ public struct ConfigLoader: Sendable {
         }
         if let v = fields.int("papers_per_page", in: 1...10_000, log: &log) { config.papersPerPage = v }
         if let v = fields.int("related_papers", in: 0...50, log: &log) { config.relatedPapers = v }
+        if let v = fields.bool("search", log: &log) { config.search = v }
         if let feed = fields.mapping("feed", log: &log) {
             feed.checkKeys(["limit", "content"], in: "'feed'", log: &log)
             if let v = feed.int("limit", in: 1...100_000, log: &log) { config.feed.limit = v }

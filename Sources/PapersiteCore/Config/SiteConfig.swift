@@ -21,6 +21,8 @@ public struct SiteConfig: Sendable, Hashable {
     public var tagRules: [TagRule] = []
     /// Related papers shown on each paper page (0: none).
     public var relatedPapers: Int = 5
+    /// Write the search page and its index (when the theme has a `search` template).
+    public var search = true
 
     public init() {}
 

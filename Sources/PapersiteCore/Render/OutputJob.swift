@@ -68,6 +68,14 @@ enum OutputJob: Sendable, Hashable {
     case siteBibTeX
     case sitemap
     case robots
+    /// `search/`: the search page
+    case searchPage
+    /// `search/index.json` and the other files of the search index
+    case searchManifest
+    case searchTerms(Int)
+    case searchDocs(Int)
+    case searchTag(String)
+    case searchYear(Int)
 
     /// Relative location (URL path under the base path); papers and pages
     /// are resolved by the renderer, which knows their slugs.
@@ -83,12 +91,19 @@ enum OutputJob: Sendable, Hashable {
         case .siteBibTeX: SiteURLs.bibliography
         case .sitemap: SiteURLs.sitemap
         case .robots: "robots.txt"
+        case .searchPage: SiteURLs.search
+        case .searchManifest: SearchIndex.manifestFile
+        case .searchTerms: ""
+        case .searchDocs(let n): SearchIndex.docsFile(n)
+        case .searchTag(let slug): SearchIndex.tagFile(slug)
+        case .searchYear(let year): SearchIndex.yearFile(year)
         }
     }
 
     var isHTML: Bool {
         switch self {
-        case .feed, .paperBibTeX, .siteBibTeX, .sitemap, .robots: false
+        case .feed, .paperBibTeX, .siteBibTeX, .sitemap, .robots,
+             .searchManifest, .searchTerms, .searchDocs, .searchTag, .searchYear: false
         default: true
         }
     }

@@ -29,6 +29,8 @@ struct SiteRenderer: Sendable {
     let pagesHTML: [String]
     let pagesHaveMath: [Bool]
     let typesetsMath: Bool
+    /// The search index, when the site has search.
+    var search: SearchIndex? = nil
 
     static let generator = "papersite \(PapersiteVersion.current)"
 
@@ -49,7 +51,8 @@ struct SiteRenderer: Sendable {
             authorName: config.author.name, authorEmail: config.author.email, authorURL: config.author.url,
             nav: nav, rssURL: urls.absolute(SiteURLs.rss), atomURL: urls.absolute(SiteURLs.atom),
             jsonFeedURL: urls.absolute(SiteURLs.jsonFeed), bibURL: urls.path(SiteURLs.bibliography),
-            generator: Self.generator)
+            generator: Self.generator,
+            searchURL: config.search && theme.has(template: "search") ? urls.path(SiteURLs.search) : nil)
         typesetsMath = config.math != .none
 
         let markdown = MarkdownRenderer(options: config.markdown)
@@ -77,6 +80,12 @@ struct SiteRenderer: Sendable {
             return html.hasSuffix("\n") ? String(html.dropLast()) : html
         }
         for i in cards.indices { self.papers[i].cardHTML = cards[i] }
+        if site.searchURL != nil {
+            let rendered = self.papers
+            search = SearchIndex(titles: papers.map(\.title), authors: rendered.map(\.authorNames),
+                                 tags: index.paperTags.map { $0.map(\.name) }, abstracts: rendered.map(\.abstractText),
+                                 parallelism: parallelism)
+        }
     }
 
     /// The list of everything the site contains, in a fixed order.
@@ -101,6 +110,13 @@ struct SiteRenderer: Sendable {
         jobs.append(.notFound)
         feeds(.all)
         jobs += [.siteBibTeX, .sitemap, .robots]
+        if let search {
+            jobs += [.searchPage, .searchManifest]
+            jobs += search.shards.indices.map { OutputJob.searchTerms($0) }
+            jobs += stride(from: 0, to: index.papers.count, by: SearchIndex.docsPerShard).map { .searchDocs($0 / SearchIndex.docsPerShard) }
+            jobs += index.tags.map { .searchTag($0.slug) }
+            jobs += index.years.map { .searchYear($0) }
+        }
         return jobs.map { ($0, SiteURLs.file(for: location(of: $0))) }
     }
 
@@ -109,6 +125,7 @@ struct SiteRenderer: Sendable {
         case .paper(let i): SiteURLs.paper(index.papers[i].slug)
         case .paperBibTeX(let i): SiteURLs.paperBibTeX(index.papers[i].slug)
         case .standalone(let i): SiteURLs.standalone(index.pages[i].slug)
+        case .searchTerms(let i): SearchIndex.shardFile(search!.shards[i].key)
         default: job.location
         }
     }
@@ -129,6 +146,12 @@ struct SiteRenderer: Sendable {
         case .siteBibTeX: renderBibliography()
         case .sitemap: renderSitemap()
         case .robots: "User-agent: *\nAllow: /\n\nSitemap: \(urls.absolute(SiteURLs.sitemap))\n"
+        case .searchPage: renderSearchPage()
+        case .searchManifest: renderSearchManifest()
+        case .searchTerms(let i): search!.shardJSON(i)
+        case .searchDocs(let n): renderSearchDocs(n)
+        case .searchTag(let slug): SearchIndex.idsJSON(index.papers(tagged: slug))
+        case .searchYear(let year): SearchIndex.idsJSON(index.papers(in: year))
         }
     }
 
@@ -427,5 +450,47 @@ extension SiteRenderer {
             text += "\n" + paper.bibtex
         }
         return text
+    }
+}
+
+extension SiteRenderer {
+    func renderSearchPage() -> String {
+        let description = "Search the \(index.papers.count) papers of \(config.title) by title, author, tag and abstract."
+        let meta = PageMeta(title: "Search · \(config.title)", description: description,
+                            canonicalURL: urls.absolute(SiteURLs.search), kind: "search",
+                            metaTags: ScholarlyMetadata.openGraph(title: "Search", description: description, url: urls.absolute(SiteURLs.search), siteTitle: config.title))
+        let tags = tagViews(index.tags).sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
+        return theme.render(SearchPageView(site: site, meta: meta, indexURL: urls.path("search/"), tags: tags,
+                                           years: yearLinks(), count: index.papers.count), template: "search")
+    }
+
+    /// `search/index.json`: what `search.js` needs before the first query.
+    func renderSearchManifest() -> String {
+        guard let search else { return "" }
+        let manifest: [String: Any] = [
+            "version": 1,
+            "count": index.papers.count,
+            "docs_per_shard": SearchIndex.docsPerShard,
+            "shards": search.shards.map { SearchText.fileName($0.key) },
+            "split": search.splitPrefixes.map(SearchText.fileName),
+            "stop_words": SearchText.stopWords,
+            "tags": index.tags.map { [$0.slug, $0.name] },
+            "years": index.years,
+        ]
+        return JSONText.encode(manifest) + "\n"
+    }
+
+    /// `search/docs/<n>.json`: for each paper of the shard, what a result
+    /// shows: `[title, url, authors, date, ISO date, [tag slugs], summary]`.
+    func renderSearchDocs(_ n: Int) -> String {
+        let start = n * SearchIndex.docsPerShard
+        let end = min(index.papers.count, start + SearchIndex.docsPerShard)
+        let docs: [Any] = (start..<end).map { i -> [Any] in
+            let paper = index.papers[i]
+            let card = card(i)
+            return [paper.title, urls.path(SiteURLs.paper(paper.slug)), card.authorsShort ?? "", paper.published.long,
+                    paper.published.iso, index.paperTags[i].map(\.slug), papers[i].summary]
+        }
+        return JSONText.encode(docs) + "\n"
     }
 }

@@ -35,6 +35,7 @@ public struct SiteURLs: Sendable {
     static let rss = "feed.xml"
     static let atom = "atom.xml"
     static let sitemap = "sitemap.xml"
+    static let search = "search/"
 
     /// The file a relative location is written to: `papers/x/` → `papers/x/index.html`.
     static func file(for relative: String) -> String {

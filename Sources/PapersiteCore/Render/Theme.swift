@@ -23,6 +23,9 @@ public struct Theme: Sendable {
     /// Render with swift-mustache instead (the tests compare the two).
     var rendersWithSwiftMustache = false
 
+    /// Optional templates (`search`) are used when the theme has them.
+    func has(template name: String) -> Bool { compiled.templates[name] != nil }
+
     /// Renders `view` with the template `name`, which was checked to exist.
     func render(_ view: any TemplateObject, template name: String) -> String {
         if rendersWithSwiftMustache {

@@ -20,6 +20,8 @@ struct SiteView: TemplateObject, Sendable {
     var jsonFeedURL: String
     var bibURL: String
     var generator: String
+    /// The search page, when the site has one.
+    var searchURL: String?
 
     func value(named name: String) -> TemplateValue {
         switch name {
@@ -37,6 +39,7 @@ struct SiteView: TemplateObject, Sendable {
         case "json_feed_url": .init(jsonFeedURL)
         case "bib_url": .init(bibURL)
         case "generator": .init(generator)
+        case "search_url": .init(searchURL)
         default: .none
         }
     }
@@ -235,6 +238,7 @@ struct PageMeta: Sendable {
         case "meta_tags": .init(metaTags.isEmpty ? nil : metaTags)
         case "json_ld": .init(jsonLD)
         case "has_math": .init(hasMath)
+        case "on_search_page": .init(kind == "search")
         default: .none
         }
     }
@@ -443,5 +447,30 @@ struct SitemapView: TemplateObject, Sendable {
 
     func value(named name: String) -> TemplateValue {
         name == "entries" ? .init(entries) : .none
+    }
+}
+
+/// search.mustache: the search page; results are made in the browser by
+/// `search.js` from the index under `search/`.
+struct SearchPageView: TemplateObject, Sendable {
+    var site: SiteView
+    var meta: PageMeta
+    /// Folder of the search index (root-relative, ending in `/`).
+    var indexURL: String
+    var tags: [TagView]
+    var years: [TagView]
+    var count: Int
+
+    func value(named name: String) -> TemplateValue {
+        switch name {
+        case "site": .init(site)
+        case "index_url": .init(indexURL)
+        case "tags": .init(tags.isEmpty ? nil : tags)
+        case "has_tags": .init(!tags.isEmpty)
+        case "years": .init(years.isEmpty ? nil : years)
+        case "has_years": .init(!years.isEmpty)
+        case "count": .init(count)
+        default: meta.value(named: name)
+        }
     }
 }

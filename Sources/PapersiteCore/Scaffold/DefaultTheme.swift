@@ -158,6 +158,34 @@ button.button { background: transparent; cursor: pointer; font: inherit; font-we
 .copy-status { color: var(--muted); font-size: 0.9rem; }
 .math.display { display: block; overflow-x: auto; margin: 0.75rem 0; }
 
+/* Search: the box in the header and the search page */
+.visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+input[type="search"], select {
+  font: inherit; font-size: 0.95rem; color: var(--text); background: var(--bg);
+  border: 1px solid var(--border); border-radius: var(--radius); padding: 0.35rem 0.6rem;
+}
+input[type="search"]:focus, select:focus { border-color: var(--accent); }
+.site-nav { margin-left: auto; }
+.site-search input { width: 10rem; max-width: 100%; padding: 0.25rem 0.6rem; }
+.search-form { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 0.75rem 1rem; margin-bottom: 0.5rem; }
+.search-form label { display: block; font-size: 0.85rem; font-weight: 600; color: var(--muted); margin-bottom: 0.2rem; }
+.search-field { flex: 1 1 18rem; }
+.search-field input { width: 100%; font-size: 1.1rem; padding: 0.55rem 0.8rem; }
+.search-filters { display: flex; flex-wrap: wrap; gap: 0.75rem; }
+.search-filter select { max-width: 16rem; }
+.search-status { color: var(--muted); font-size: 0.92rem; min-height: 1.5em; }
+.search-results { list-style: none; margin: 0; padding: 0; }
+.search-results li { padding: 0.9rem 0 1rem; border-top: 1px solid var(--border); }
+.search-results li:first-child { border-top: none; }
+.search-results .result-title { font-size: 1.1rem; font-weight: 600; color: var(--text); text-decoration: none; }
+.search-results .result-title:hover, .search-results .result-title:focus { color: var(--accent); text-decoration: underline; }
+.search-results .summary { margin: 0.25rem 0 0; max-width: var(--measure); }
+.search-results .tags { margin-top: 0.4rem; }
+mark { background: #fff1a8; color: inherit; border-radius: 2px; padding: 0 0.05em; }
+@media (prefers-color-scheme: dark) { mark { background: #5b4b00; } }
+kbd { font: 0.85em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; border: 1px solid var(--border); border-radius: 4px; padding: 0 0.3em; background: var(--surface); }
+@media (max-width: 34rem) { .site-search, .site-search input { width: 100%; } }
+
 """#),
         ("static/favicon.svg", ##"""
 <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1d4f91"/><path d="M9 7h10l5 5v13H9z" fill="#fff"/><path d="M19 7v5h5" fill="#c9dcf3"/><path d="M12 16h9M12 19.5h9M12 23h6" stroke="#1d4f91" stroke-width="1.6"/></svg>
@@ -231,6 +259,297 @@ button.button { background: transparent; cursor: pointer; font: inherit; font-we
         span.textContent = source;
       }
     });
+  });
+})();
+
+"""#),
+        ("static/js/search-box.js", #"""
+// papersite: "/" moves to the search box in the header (unless one is typing).
+document.addEventListener('keydown', function (event) {
+  if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
+  var target = event.target;
+  if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+  var box = document.getElementById('site-search-input') || document.getElementById('search-input');
+  if (!box) return;
+  event.preventDefault();
+  box.focus();
+  box.select();
+});
+
+"""#),
+        ("static/js/search.js", #"""
+// papersite search page: instant results from the static index under
+// search/ (written by the build; the format is described in papersite's
+// SearchIndex.swift). Nothing is loaded from other hosts.
+(function () {
+  'use strict';
+  var form = document.getElementById('search-form');
+  if (!form) return;
+  var input = document.getElementById('search-input');
+  var tagSelect = document.getElementById('search-tag');
+  var yearSelect = document.getElementById('search-year');
+  var status = document.getElementById('search-status');
+  var list = document.getElementById('search-results');
+  var more = document.getElementById('search-more');
+  var root = form.getAttribute('data-index');
+  var base = form.getAttribute('data-base');
+  var PAGE = 20;
+  var manifest = null, shardSet = null, splitSet = null, stopSet = null, tagNames = new Map();
+  var cache = new Map();
+  var sorted = new WeakMap();
+  var generation = 0, results = [], shown = 0, queryTokens = [];
+
+  function load(path) {
+    if (!cache.has(path)) {
+      cache.set(path, fetch(root + path).then(function (response) {
+        if (!response.ok) throw new Error(path + ': HTTP ' + response.status);
+        return response.json();
+      }));
+    }
+    return cache.get(path);
+  }
+
+  // Folding, as the build folds (SearchText in SearchIndex.swift).
+  function fold(text) { return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase(); }
+  function chars(word) { return Array.from(word); }
+  function words(text) {
+    return fold(text).split(/[^\p{L}\p{N}]+/u).filter(function (w) { return chars(w).length > 1 && !stopSet.has(w); });
+  }
+  function fileName(key) {
+    var name = '';
+    chars(key).forEach(function (ch) {
+      var c = ch.codePointAt(0);
+      name += (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) ? ch : '_' + c.toString(16);
+    });
+    return name;
+  }
+  function prefix(word, n) { return chars(word).slice(0, n).join(''); }
+
+  // The shards that hold the terms starting with `token`.
+  function shardsFor(token) {
+    var two = fileName(prefix(token, 2));
+    if (!splitSet.has(two)) return shardSet.has(two) ? [two] : [];
+    if (chars(token).length >= 3) {
+      var three = fileName(prefix(token, 3));
+      return shardSet.has(three) ? [three] : [];
+    }
+    return manifest.shards.filter(function (key) {
+      return key === two || (key.indexOf(two) === 0 && /^([a-z0-9]|_[0-9a-f]+)$/.test(key.slice(two.length)));
+    });
+  }
+
+  function sortedTerms(shard) {
+    var terms = sorted.get(shard);
+    if (!terms) { terms = Object.keys(shard).sort(); sorted.set(shard, terms); }
+    return terms;
+  }
+
+  // id → score for one query word: the best of the terms it starts
+  // (a whole-word match counts more than a prefix).
+  function scoresFor(token, shards) {
+    var scores = new Map();
+    shards.forEach(function (shard) {
+      var terms = sortedTerms(shard);
+      var lo = 0, hi = terms.length;
+      while (lo < hi) { var mid = (lo + hi) >> 1; if (terms[mid] < token) lo = mid + 1; else hi = mid; }
+      for (var t = lo; t < terms.length && terms[t].indexOf(token) === 0; t++) {
+        var factor = terms[t] === token ? 1 : 0.6;
+        var postings = shard[terms[t]], id = 0;
+        for (var i = 0; i < postings.length; i += 2) {
+          id += postings[i];
+          var score = postings[i + 1] * factor;
+          var old = scores.get(id);
+          if (old === undefined || score > old) scores.set(id, score);
+        }
+      }
+    });
+    return scores;
+  }
+
+  function idSet(deltas) {
+    var set = new Set(), id = 0;
+    for (var i = 0; i < deltas.length; i++) { id += deltas[i]; set.add(id); }
+    return set;
+  }
+
+  function readState() {
+    var params = new URLSearchParams(location.search);
+    input.value = params.get('q') || '';
+    if (tagSelect) tagSelect.value = params.get('tag') || '';
+    if (yearSelect) yearSelect.value = params.get('year') || '';
+  }
+
+  function writeState() {
+    var params = new URLSearchParams();
+    if (input.value.trim()) params.set('q', input.value.trim());
+    if (tagSelect && tagSelect.value) params.set('tag', tagSelect.value);
+    if (yearSelect && yearSelect.value) params.set('year', yearSelect.value);
+    var query = params.toString();
+    history.replaceState(null, '', location.pathname + (query ? '?' + query : ''));
+  }
+
+  function search() {
+    var mine = ++generation;
+    writeState();
+    var tokens = words(input.value);
+    var tag = tagSelect ? tagSelect.value : '', year = yearSelect ? yearSelect.value : '';
+    if (!tokens.length && !tag && !year) {
+      results = []; queryTokens = [];
+      show(mine, input.value.trim() ? 'Type a longer word to search.' : 'Type to search ' + manifest.count + ' papers.');
+      return;
+    }
+    var loads = tokens.map(function (token) {
+      return Promise.all(shardsFor(token).map(function (key) { return load('terms/' + key + '.json'); }));
+    });
+    var filters = [];
+    if (tag) filters.push(load('tags/' + tag + '.json'));
+    if (year) filters.push(load('years/' + year + '.json'));
+    Promise.all([Promise.all(loads), Promise.all(filters)]).then(function (loaded) {
+      if (mine !== generation) return;
+      var started = performance.now();
+      var filterSets = loaded[1].map(idSet);
+      var ranked;
+      if (tokens.length) {
+        var perToken = tokens.map(function (token, k) { return scoresFor(token, loaded[0][k]); });
+        perToken.sort(function (a, b) { return a.size - b.size; });
+        ranked = [];
+        perToken[0].forEach(function (score, id) {
+          for (var k = 1; k < perToken.length; k++) {
+            var s = perToken[k].get(id);
+            if (s === undefined) return;
+            score += s;
+          }
+          for (var f = 0; f < filterSets.length; f++) if (!filterSets[f].has(id)) return;
+          ranked.push([id, score]);
+        });
+        ranked.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+        results = ranked.map(function (r) { return r[0]; });
+      } else {
+        var ids = Array.from(filterSets[0]);
+        for (var f = 1; f < filterSets.length; f++) ids = ids.filter(function (id) { return filterSets[f].has(id); });
+        results = ids.sort(function (a, b) { return a - b; });
+      }
+      list.setAttribute('data-search-ms', (performance.now() - started).toFixed(1));
+      queryTokens = tokens;
+      var what = results.length === 1 ? '1 paper' : results.length + ' papers';
+      show(mine, results.length ? what + ' found.' : 'No papers found. Try fewer or shorter words.');
+    }).catch(function (error) {
+      status.textContent = 'Search failed: ' + error.message;
+    });
+  }
+
+  function show(mine, message) {
+    list.textContent = '';
+    shown = 0;
+    status.textContent = message;
+    showMore(mine);
+  }
+
+  function showMore(mine) {
+    var batch = results.slice(shown, shown + PAGE);
+    shown += batch.length;
+    more.hidden = shown >= results.length;
+    var shards = Array.from(new Set(batch.map(function (id) { return Math.floor(id / manifest.docs_per_shard); })));
+    Promise.all(shards.map(function (n) { return load('docs/' + n + '.json'); })).then(function (docs) {
+      if (mine !== generation) return;
+      var byShard = new Map();
+      shards.forEach(function (n, k) { byShard.set(n, docs[k]); });
+      batch.forEach(function (id) {
+        var doc = byShard.get(Math.floor(id / manifest.docs_per_shard))[id % manifest.docs_per_shard];
+        list.appendChild(result(doc));
+      });
+    }).catch(function (error) {
+      status.textContent = 'Search failed: ' + error.message;
+    });
+  }
+
+  // Text with the words that start with a query word marked.
+  function marked(parent, text) {
+    var pattern = /[\p{L}\p{N}]+/gu, last = 0, match;
+    while ((match = pattern.exec(text)) !== null) {
+      var folded = fold(match[0]);
+      var hit = queryTokens.some(function (token) { return folded.indexOf(token) === 0; });
+      if (!hit) continue;
+      parent.appendChild(document.createTextNode(text.slice(last, match.index)));
+      var mark = document.createElement('mark');
+      mark.textContent = match[0];
+      parent.appendChild(mark);
+      last = match.index + match[0].length;
+    }
+    parent.appendChild(document.createTextNode(text.slice(last)));
+    return parent;
+  }
+
+  function element(tag, className) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    return node;
+  }
+
+  // [title, url, authors, date, ISO date, [tag slugs], summary]
+  function result(doc) {
+    var item = element('li', 'search-result');
+    var link = marked(element('a', 'result-title'), doc[0]);
+    link.href = doc[1];
+    item.appendChild(link);
+    var meta = element('p', 'meta');
+    if (doc[2]) {
+      meta.appendChild(marked(element('span', 'authors'), doc[2]));
+      meta.appendChild(document.createTextNode(' · '));
+    }
+    var time = element('time');
+    time.dateTime = doc[4];
+    time.textContent = doc[3];
+    meta.appendChild(time);
+    item.appendChild(meta);
+    if (doc[6]) item.appendChild(marked(element('p', 'summary'), doc[6]));
+    if (doc[5].length) {
+      var tags = element('p', 'tags result-tags');
+      doc[5].forEach(function (slug) {
+        var tag = marked(element('a', 'tag'), tagNames.get(slug) || slug);
+        tag.href = base + 'tags/' + slug + '/';
+        tags.appendChild(tag);
+      });
+      item.appendChild(tags);
+    }
+    return item;
+  }
+
+  // Keyboard: ↓ from the box to the results, ↑/↓ between them, Esc back.
+  input.addEventListener('keydown', function (event) {
+    if (event.key === 'ArrowDown') {
+      var first = list.querySelector('.result-title');
+      if (first) { event.preventDefault(); first.focus(); }
+    }
+  });
+  list.addEventListener('keydown', function (event) {
+    var links = Array.from(list.querySelectorAll('.result-title'));
+    var at = links.indexOf(document.activeElement);
+    if (event.key === 'Escape') { event.preventDefault(); input.focus(); return; }
+    if (at < 0 || (event.key !== 'ArrowDown' && event.key !== 'ArrowUp')) return;
+    event.preventDefault();
+    if (event.key === 'ArrowDown' && at + 1 < links.length) links[at + 1].focus();
+    else if (event.key === 'ArrowUp') (at > 0 ? links[at - 1] : input).focus();
+  });
+
+  form.addEventListener('submit', function (event) { event.preventDefault(); search(); });
+  input.addEventListener('input', search);
+  if (tagSelect) tagSelect.addEventListener('change', search);
+  if (yearSelect) yearSelect.addEventListener('change', search);
+  more.addEventListener('click', function () { showMore(generation); });
+
+  status.textContent = 'Loading the search index…';
+  load('index.json').then(function (data) {
+    manifest = data;
+    shardSet = new Set(data.shards);
+    splitSet = new Set(data.split);
+    stopSet = new Set(data.stop_words);
+    data.tags.forEach(function (tag) { tagNames.set(tag[0], tag[1]); });
+    readState();
+    search();
+    if (!input.value) input.focus();
+  }).catch(function (error) {
+    status.textContent = 'The search index could not be loaded: ' + error.message;
   });
 })();
 
@@ -353,6 +672,9 @@ button.button { background: transparent; cursor: pointer; font: inherit; font-we
 <script defer src="{{site.base}}katex/katex.min.js"></script>
 <script defer src="{{site.base}}js/math.js"></script>
 {{/has_math}}
+{{#site.search_url}}
+<script defer src="{{site.base}}js/search-box.js"></script>
+{{/site.search_url}}
 {{$head}}{{/head}}
 </head>
 <body class="kind-{{page_kind}}">
@@ -367,6 +689,14 @@ button.button { background: transparent; cursor: pointer; font: inherit; font-we
 {{/site.nav}}
 </ul>
 </nav>
+{{#site.search_url}}
+{{^on_search_page}}
+<form class="site-search" role="search" action="{{site.search_url}}">
+<label class="visually-hidden" for="site-search-input">Search papers</label>
+<input type="search" id="site-search-input" name="q" placeholder="Search papers" title="Search papers (press /)">
+</form>
+{{/on_search_page}}
+{{/site.search_url}}
 </div>
 </header>
 <main id="main" class="wrap">
@@ -573,6 +903,52 @@ button.button { background: transparent; cursor: pointer; font: inherit; font-we
 {{/entries}}
 </channel>
 </rss>
+
+"""#),
+        ("templates/search.mustache", #"""
+{{<base}}
+{{$main}}
+<section class="intro">
+<h1>Search</h1>
+<p class="lede">Search the {{count}} papers by title, author, tag and abstract. Words match from their start: <kbd>diff</kbd> finds “diffusion”.</p>
+</section>
+<form class="search-form" id="search-form" role="search" action="{{index_url}}" data-index="{{index_url}}" data-base="{{site.base}}">
+<div class="search-field">
+<label for="search-input">Search papers</label>
+<input type="search" id="search-input" name="q" autocomplete="off" spellcheck="false" aria-controls="search-results" aria-describedby="search-status">
+</div>
+<div class="search-filters">
+{{#has_tags}}
+<div class="search-filter">
+<label for="search-tag">Tag</label>
+<select id="search-tag" name="tag">
+<option value="">All tags</option>
+{{#tags}}
+<option value="{{slug}}">{{name}} ({{count}})</option>
+{{/tags}}
+</select>
+</div>
+{{/has_tags}}
+{{#has_years}}
+<div class="search-filter">
+<label for="search-year">Year</label>
+<select id="search-year" name="year">
+<option value="">All years</option>
+{{#years}}
+<option value="{{name}}">{{name}} ({{count}})</option>
+{{/years}}
+</select>
+</div>
+{{/has_years}}
+</div>
+</form>
+<p class="search-status" id="search-status" role="status" aria-live="polite"></p>
+<noscript><p class="search-status">Search runs in the browser and needs JavaScript. Browse the <a href="{{site.base}}tags/">tags</a> or the <a href="{{site.base}}years/">archive</a> instead.</p></noscript>
+<ol class="search-results" id="search-results"></ol>
+<p class="search-more"><button type="button" class="button" id="search-more" hidden>Show more results</button></p>
+<script src="{{site.base}}js/search.js" defer></script>
+{{/main}}
+{{/base}}
 
 """#),
         ("templates/sitemap.mustache", #"""

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+@testable import PapersiteCore
+
+@Suite struct SearchIndexTests {
+    /// Decodes `[delta, weight, delta, weight, ...]` into id → weight.
+    func postings(_ list: [Int]) -> [Int: Int] {
+        var result: [Int: Int] = [:], id = 0
+        for k in stride(from: 0, to: list.count, by: 2) { id += list[k]; result[id] = list[k + 1] }
+        return result
+    }
+
+    func json(_ site: TestSite, _ path: String) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(try site.read(path).utf8))
+    }
+
+    @Test func wordsAreFoldedAsTheBrowserFoldsThem() {
+        #expect(SearchText.words("Éléphant TRANSFORMERS, the ViT-2 a 3D") == ["elephant", "transformers", "vit", "3d"])
+        #expect(SearchText.words("Schrödinger’s cat — naïve Bayes") == ["schrodinger", "cat", "naive", "bayes"])
+        #expect(SearchText.words("Ångström 東京 x") == ["angstrom", "東京"])
+        #expect(SearchText.fileName("ab") == "ab" && SearchText.fileName("東京") == "_6771_4eac")
+    }
+
+    @Test func theBuildWritesShardsWeightedByField() throws {
+        let site = try TestSite([
+            "content/papers/a.md": paperFile("title: Diffusion models for proteins\ndate: 2024-01-03\nauthors: [Ada Lovelace]\ntags: [Biology]",
+                                             body: "We design proteins.\n"),
+            "content/papers/b.md": paperFile("title: Graph networks\ndate: 2024-01-02\nauthors: [Alan Turing]",
+                                             body: "A diffusion process on graphs, diffusion again.\n"),
+            "content/papers/c.md": paperFile("title: Old paper\ndate: 2019-05-01\nauthors: [Grace Hopper]\ntags: [Biology]",
+                                             body: "Nothing to see.\n"),
+        ])
+        defer { site.remove() }
+        try site.build()
+        let manifest = try #require(try json(site, "search/index.json") as? [String: Any])
+        #expect(manifest["count"] as? Int == 3)
+        #expect((manifest["shards"] as? [String])?.contains("di") == true)
+        #expect(manifest["years"] as? [Int] == [2024, 2019])
+        let di = try #require(try json(site, "search/terms/di.json") as? [String: [Int]])
+        // Newest first: a is 0, b is 1. A title word weighs 8; the abstract 1 a time.
+        #expect(postings(try #require(di["diffusion"])) == [0: 8, 1: 2])
+        let lo = try #require(try json(site, "search/terms/lo.json") as? [String: [Int]])
+        #expect(postings(try #require(lo["lovelace"])) == [0: 6])
+        #expect(try site.read("search/tags/biology.json") == "[0,2]\n")
+        #expect(try site.read("search/years/2024.json") == "[0,1]\n")
+        let docs = try #require(try json(site, "search/docs/0.json") as? [[Any]])
+        #expect(docs.count == 3)
+        #expect(docs[1][0] as? String == "Graph networks")
+        #expect(docs[1][1] as? String == "/papers/graph-networks/")
+        #expect(docs[1][2] as? String == "Alan Turing")
+        // The search page and the box on every other page.
+        let page = try site.read("search/index.html")
+        #expect(page.contains("<input type=\"search\" id=\"search-input\""))
+        #expect(page.contains("id=\"search-results\""))
+        #expect(!page.contains("site-search-input"))
+        #expect(try site.read("index.html").contains("<form class=\"site-search\" role=\"search\" action=\"/search/\">"))
+        #expect(try site.read("js/search.js").contains("search-results"))
+
+        try site.write("content/site.yml", "search: false\n")
+        try site.build()
+        #expect(!site.exists("search/index.html") && !site.exists("search/index.json"))
+        #expect(!(try site.read("index.html")).contains("site-search"))
+    }
+
+    /// A crowded two-letter prefix is split by the third letter; two-letter
+    /// words stay under the two letters.
+    @Test func largeShardsAreSplit() {
+        let index = SearchIndex(titles: ["Diffusion dialogue 3d", "Digits 3d"], authors: [[], []], tags: [[], []],
+                                abstracts: ["", ""], splitAbove: 1, parallelism: .serial)
+        let keys = index.shards.map(\.key)
+        #expect(keys == ["3d", "dia", "dif", "dig"])
+        #expect(index.splitPrefixes == ["3d", "di"])
+        #expect(index.shards[0].terms.map(\.term) == ["3d"])
+        #expect(index.shards[0].terms[0].postings.map(\.doc) == [0, 1])
+    }
+}
