@@ -80,10 +80,15 @@ public struct SiteBuilder: Sendable {
         if !config.baseURLWasSet && options.baseURL == nil {
             warnings.append(.warning("'base_url' is not set; feeds and the sitemap use \(config.baseURL)", at: SourceLocation(file: ConfigLoader.file)))
         }
-        let index = SiteIndexer(config: config, parallelism: options.parallelism).index(content)  // 4. order, tags
+        let indexer = SiteIndexer(config: config, parallelism: options.parallelism)
+        var index = indexer.index(content, relatedPapers: false)                 // 4. order, tags, authors
         clock.lap("index")
-        let renderer = SiteRenderer(config: config, index: index, theme: theme, parallelism: options.parallelism)  // 5. Markdown
+        indexer.addRelatedPapers(to: &index)
+        clock.lap("related papers")
+        var renderer = SiteRenderer(config: config, index: index, theme: theme, parallelism: options.parallelism, search: false)  // 5. Markdown
         clock.lap("render Markdown")
+        renderer.addSearchIndex(parallelism: options.parallelism)
+        clock.lap("search index")
         let plan = renderer.plan()                                               // 6. the list of files
         let assets = try staticAssets(theme: theme, planned: Set(plan.map(\.file))) + (try mathAssets(config))
         return PreparedSite(config: config, theme: theme, content: content, index: index, renderer: renderer,

@@ -22,7 +22,7 @@ struct RelatedPapers {
     var minimumScore: Float = 0.10
     var queryTerms = 40
     var indexedTerms = 100
-    var postingsPerTerm = 200
+    var postingsPerTerm = 100
     /// A tag counts as much as a word said this many times.
     var tagWeight: Float = 3
     /// Papers tokenised at a time (bounds the memory of the counting pass).
@@ -33,12 +33,16 @@ struct RelatedPapers {
         let n = titles.count
         guard count > 0, n > 1 else { return Array(repeating: [], count: n) }
         let tagHashes = tags.map { $0.map { TextTerms.hash("#" + $0) } }
+        let tagRepeats = Int(tagWeight)
         func terms(_ i: Int) -> [TextTerms.Count] {
-            var list: [TextTerms.Count] = []
-            TextTerms.forEachTerm(in: titles[i]) { list.append(.init(hash: $0, count: 2)) }
-            TextTerms.forEachTerm(in: texts[i]) { list.append(.init(hash: $0, count: 1)) }
-            if i < tagHashes.count { for tag in tagHashes[i] { list.append(.init(hash: tag, count: tagWeight)) } }
-            return TextTerms.merged(list)
+            // Each occurrence as its hash (a title word twice, a tag
+            // `tagWeight` times); sorting plain integers is the fast way to count.
+            var list: [UInt64] = []
+            list.reserveCapacity(256)
+            TextTerms.forEachTerm(in: titles[i]) { list.append($0); list.append($0) }
+            TextTerms.forEachTerm(in: texts[i]) { list.append($0) }
+            if i < tagHashes.count { for tag in tagHashes[i] { for _ in 0..<tagRepeats { list.append(tag) } } }
+            return TextTerms.counted(list)
         }
 
         // 1. Document frequencies, in a fixed number of shards by hash (so
@@ -46,7 +50,7 @@ struct RelatedPapers {
         let vocabulary = Vocabulary()
         for start in stride(from: 0, to: n, by: chunk) {
             let end = min(n, start + chunk)
-            let counted = parallelism.map(end - start) { terms(start + $0) }
+            let counted = parallelism.map(end - start) { Vocabulary.byShard(terms(start + $0)) }
             parallelism.forEach(Vocabulary.shards) { s in vocabulary.count(counted, shard: s) }
         }
         vocabulary.assignIDs()
@@ -130,18 +134,35 @@ struct RelatedPapers {
     /// that parallel workers fill independently.
     final class Vocabulary: @unchecked Sendable {
         static let shards = 16
-        private var ids = [[UInt64: Int32]](repeating: [:], count: shards)
+        private var ids = [HashTable](repeating: HashTable(), count: shards)
         private var frequencies = [[Int32]](repeating: [], count: shards)
         private var bases = [Int32](repeating: 0, count: shards)
         private(set) var total = 0
 
+        /// A paper's term hashes grouped by shard, with where each shard's group starts.
+        static func byShard(_ terms: [TextTerms.Count]) -> (hashes: [UInt64], starts: [Int32]) {
+            var starts = [Int32](repeating: 0, count: shards + 1)
+            for term in terms { starts[Int(term.hash % UInt64(shards)) + 1] += 1 }
+            for s in 0..<shards { starts[s + 1] += starts[s] }
+            var fill = starts
+            var hashes = [UInt64](repeating: 0, count: terms.count)
+            for term in terms {
+                let s = Int(term.hash % UInt64(shards))
+                hashes[Int(fill[s])] = term.hash
+                fill[s] += 1
+            }
+            return (hashes, starts)
+        }
+
         /// Counts the terms of `shard` in these papers (called once per shard, in parallel).
-        func count(_ papers: [[TextTerms.Count]], shard: Int) {
+        func count(_ papers: [(hashes: [UInt64], starts: [Int32])], shard: Int) {
             var ids = self.ids[shard], df = self.frequencies[shard]
-            self.ids[shard] = [:]
-            for terms in papers {
-                for term in terms where Int(term.hash % UInt64(Self.shards)) == shard {
-                    if let id = ids[term.hash] { df[Int(id)] += 1 } else { ids[term.hash] = Int32(df.count); df.append(1) }
+            self.ids[shard] = HashTable()
+            for paper in papers {
+                for k in Int(paper.starts[shard])..<Int(paper.starts[shard + 1]) {
+                    let hash = paper.hashes[k]
+                    let id = ids.insert(hash, value: Int32(df.count))
+                    if Int(id) == df.count { df.append(1) } else { df[Int(id)] += 1 }
                 }
             }
             self.ids[shard] = ids
@@ -156,9 +177,54 @@ struct RelatedPapers {
 
         func lookup(_ hash: UInt64) -> (id: Int32, df: Int32) {
             let s = Int(hash % UInt64(Self.shards))
-            guard let local = ids[s][hash] else { return (0, 0) }
+            guard let local = ids[s].find(hash) else { return (0, 0) }
             return (bases[s] + local, frequencies[s][Int(local)])
         }
+    }
+}
+
+/// UInt64 keys (already well-mixed hashes) → Int32, open addressing with
+/// linear probing. Written by hand: Swift's Dictionary hashes every key
+/// again with SipHash, which made counting a large corpus's terms slow.
+struct HashTable: Sendable {
+    private var keys: [UInt64] = []
+    private var values: [Int32] = []
+    private var count = 0
+    private var mask = 0
+
+    /// The key's value; if the key is new, it gets `value`.
+    mutating func insert(_ key: UInt64, value: Int32) -> Int32 {
+        if (count + 1) * 2 > keys.count { grow() }
+        let k = key == 0 ? 1 : key
+        var slot = Int(truncatingIfNeeded: k >> 7) & mask
+        while true {
+            let found = keys[slot]
+            if found == k { return values[slot] }
+            if found == 0 { keys[slot] = k; values[slot] = value; count += 1; return value }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    func find(_ key: UInt64) -> Int32? {
+        guard !keys.isEmpty else { return nil }
+        let k = key == 0 ? 1 : key
+        var slot = Int(truncatingIfNeeded: k >> 7) & mask
+        while true {
+            let found = keys[slot]
+            if found == k { return values[slot] }
+            if found == 0 { return nil }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys, oldValues = values
+        let capacity = max(1024, keys.count * 2)
+        keys = [UInt64](repeating: 0, count: capacity)
+        values = [Int32](repeating: 0, count: capacity)
+        mask = capacity - 1
+        count = 0
+        for (i, key) in oldKeys.enumerated() where key != 0 { _ = insert(key, value: oldValues[i]) }
     }
 }
 
@@ -204,13 +270,14 @@ enum TextTerms {
         }
     }
 
-    /// The terms sorted by hash with their counts added up.
-    static func merged(_ list: [Count]) -> [Count] {
-        let sorted = list.sorted { $0.hash < $1.hash }
+    /// The distinct hashes, sorted, each with how often it occurs.
+    static func counted(_ list: [UInt64]) -> [Count] {
+        var list = list
+        list.sort()
         var result: [Count] = []
-        result.reserveCapacity(sorted.count)
-        for term in sorted {
-            if let last = result.last, last.hash == term.hash { result[result.count - 1].count += term.count } else { result.append(term) }
+        result.reserveCapacity(list.count)
+        for hash in list {
+            if let last = result.last, last.hash == hash { result[result.count - 1].count += 1 } else { result.append(Count(hash: hash, count: 1)) }
         }
         return result
     }

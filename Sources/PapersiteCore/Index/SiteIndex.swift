@@ -52,7 +52,8 @@ public struct SiteIndexer: Sendable {
         self.parallelism = parallelism
     }
 
-    public func index(_ content: LoadedContent) -> SiteIndex {
+    /// `relatedPapers: false` leaves `related` empty, for `addRelatedPapers` to fill (timed apart).
+    public func index(_ content: LoadedContent, relatedPapers: Bool = true) -> SiteIndex {
         let papers = content.papers.enumerated().sorted { a, b in
             if a.element.published != b.element.published { return a.element.published > b.element.published }
             if a.element.source != b.element.source { return a.element.source < b.element.source }
@@ -129,13 +130,18 @@ public struct SiteIndexer: Sendable {
         var byYear: [Int: [Int]] = [:]
         for (i, paper) in papers.enumerated() { byYear[paper.published.year, default: []].append(i) }
 
-        let related = RelatedPapers(count: config.relatedPapers)
-            .compute(titles: papers.map(\.title), texts: papers.map(\.abstract),
-                     tags: paperTags.map { $0.map(\.slug) }, parallelism: parallelism)
-        return SiteIndex(papers: papers, paperTags: paperTags, tags: tags, papersByTag: byTag, pages: pages,
+        var index = SiteIndex(papers: papers, paperTags: paperTags, tags: tags, papersByTag: byTag, pages: pages,
                          citationKeys: CitationKeys.assign(papers),
                          authors: authors, tagNames: names, authorNames: authorNames,
                          papersByAuthor: byAuthor, paperAuthorSlugs: paperAuthorSlugs,
-                         years: byYear.keys.sorted(by: >), papersByYear: byYear, related: related)
+                         years: byYear.keys.sorted(by: >), papersByYear: byYear)
+        if relatedPapers { addRelatedPapers(to: &index) }
+        return index
+    }
+
+    public func addRelatedPapers(to index: inout SiteIndex) {
+        index.related = RelatedPapers(count: config.relatedPapers)
+            .compute(titles: index.papers.map(\.title), texts: index.papers.map(\.abstract),
+                     tags: index.paperTags.map { $0.map(\.slug) }, parallelism: parallelism)
     }
 }

@@ -47,16 +47,19 @@ struct SearchIndex: Sendable {
             var abstract: [String: Int] = [:]
             for word in SearchText.words(abstracts[i]) { abstract[word, default: 0] += 1 }
             for (word, count) in abstract { weights[word, default: 0] += min(count, 3) }
+            // By bucket, then term: each bucket's worker reads only its part.
             return weights.map { ($0.key, UInt8(min($0.value, 255)), UInt8(SearchText.bucket(of: $0.key, buckets: buckets))) }
-                .sorted { $0.term < $1.term }
+                .sorted { $0.bucket != $1.bucket ? $0.bucket < $1.bucket : $0.term < $1.term }
         }
         // 2. Postings, in buckets by two-character prefix that workers fill
         //    independently (a prefix is always in one bucket).
         let filled: [[String: [(doc: Int32, weight: UInt8)]]] = parallelism.map(buckets) { b in
             var postings: [String: [(doc: Int32, weight: UInt8)]] = [:]
             for (doc, terms) in perPaper.enumerated() {
-                for entry in terms where entry.bucket == b {
-                    postings[entry.term, default: []].append((Int32(doc), entry.weight))
+                var k = terms.partitioningIndex { $0.bucket >= b }
+                while k < terms.count, terms[k].bucket == b {
+                    postings[terms[k].term, default: []].append((Int32(doc), terms[k].weight))
+                    k += 1
                 }
             }
             return postings
@@ -192,8 +195,15 @@ enum SearchText {
         String(String.UnicodeScalarView(word.unicodeScalars.prefix(count)))
     }
 
+    /// The bucket of a word's first two characters (hashing their UTF-8 bytes).
     static func bucket(of word: String, buckets: Int) -> Int {
-        Int(TextTerms.hash(Array(prefix(word, 2).utf8)) % UInt64(buckets))
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var starts = 0
+        for b in word.utf8 {
+            if b & 0xC0 != 0x80 { starts += 1; if starts > 2 { break } }
+            h = (h ^ UInt64(b)) &* 0x100_0000_01b3
+        }
+        return Int(h % UInt64(buckets))
     }
 
     /// A shard key as a file name: a-z and 0-9 as they are, anything else
@@ -208,5 +218,18 @@ enum SearchText {
             }
         }
         return name
+    }
+}
+
+extension Array {
+    /// The first index whose element satisfies `predicate`, which must be
+    /// false and then true along the array (binary search).
+    func partitioningIndex(where predicate: (Element) -> Bool) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if predicate(self[mid]) { high = mid } else { low = mid + 1 }
+        }
+        return low
     }
 }

@@ -34,7 +34,8 @@ struct SiteRenderer: Sendable {
 
     static let generator = "papersite \(PapersiteVersion.current)"
 
-    init(config: SiteConfig, index: SiteIndex, theme: Theme, parallelism: Parallelism = .allCores) {
+    /// `search: false` leaves the search index for `addSearchIndex` (timed apart).
+    init(config: SiteConfig, index: SiteIndex, theme: Theme, parallelism: Parallelism = .allCores, search: Bool = true) {
         self.config = config
         self.index = index
         self.theme = theme
@@ -80,12 +81,14 @@ struct SiteRenderer: Sendable {
             return html.hasSuffix("\n") ? String(html.dropLast()) : html
         }
         for i in cards.indices { self.papers[i].cardHTML = cards[i] }
-        if site.searchURL != nil {
-            let rendered = self.papers
-            search = SearchIndex(titles: papers.map(\.title), authors: rendered.map(\.authorNames),
-                                 tags: index.paperTags.map { $0.map(\.name) }, abstracts: rendered.map(\.abstractText),
-                                 parallelism: parallelism)
-        }
+        if search { addSearchIndex(parallelism: parallelism) }
+    }
+
+    mutating func addSearchIndex(parallelism: Parallelism) {
+        guard site.searchURL != nil, search == nil else { return }
+        search = SearchIndex(titles: index.papers.map(\.title), authors: papers.map(\.authorNames),
+                             tags: index.paperTags.map { $0.map(\.name) }, abstracts: papers.map(\.abstractText),
+                             parallelism: parallelism)
     }
 
     /// The list of everything the site contains, in a fixed order.
