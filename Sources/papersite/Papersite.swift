@@ -9,7 +9,7 @@ struct Papersite: AsyncParsableCommand {
         commandName: "papersite",
         abstract: "A static site generator for collections of research papers.",
         version: PapersiteVersion.current,
-        subcommands: [New.self, Build.self, Serve.self, Check.self, Import.self]
+        subcommands: [New.self, Build.self, Serve.self, Check.self, Import.self, Tags.self]
     )
 }
 
@@ -308,6 +308,58 @@ enum Terminal {
 
         func finish() {
             if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        }
+    }
+}
+
+struct Tags: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Help with tags.",
+        subcommands: [Suggest.self]
+    )
+
+    struct Suggest: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print candidate tag rules from the papers' titles and abstracts.",
+            discussion: """
+                Finds phrases and acronyms that several papers use and that no tag or \
+                tag rule covers yet, and prints them, most distinctive first, as YAML \
+                to paste under tag_rules: in content/site.yml. Nothing is written.
+                """
+        )
+
+        @Option(name: .long, help: ArgumentHelp("The site folder (holding content/).", valueName: "dir"))
+        var site: String = "."
+
+        @Option(name: .customLong("min-papers"), help: ArgumentHelp("Papers a phrase must be in (default: 3, or 1 in 200 papers on large sites).", valueName: "n"))
+        var minPapers: Int?
+
+        @Option(name: .long, help: ArgumentHelp("At most this many suggestions.", valueName: "n"))
+        var limit: Int = 25
+
+        @Flag(name: .long, help: "Include papers marked 'draft: true'.")
+        var drafts = false
+
+        func validate() throws {
+            if let minPapers, minPapers < 2 { throw ValidationError("--min-papers must be 2 or more") }
+            if limit < 1 { throw ValidationError("--limit must be 1 or more") }
+        }
+
+        func run() throws {
+            let siteRoot = Terminal.folder(site)
+            do throws(BuildFailure) {
+                let config = try ConfigLoader(siteRoot: siteRoot).load()
+                let content = ContentLoader(siteRoot: siteRoot, includeDrafts: drafts).load()
+                let errors = content.diagnostics.filter { $0.severity == .error }
+                guard errors.isEmpty else { throw BuildFailure(errors) }
+                let minimum = minPapers ?? max(3, content.papers.count / 200)
+                let suggestions = TagSuggestions(minimumPapers: minimum, limit: limit)
+                    .suggest(papers: content.papers, rules: config.tagRules, tags: content.papers.flatMap(\.tags))
+                print(TagSuggestions.yaml(suggestions, papers: content.papers.count, minimumPapers: minimum), terminator: "")
+            } catch {
+                for diagnostic in error.diagnostics { Terminal.printError(diagnostic.description) }
+                throw ExitCode.failure
+            }
         }
     }
 }

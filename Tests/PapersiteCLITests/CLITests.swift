@@ -274,3 +274,21 @@ func files(under folder: URL) throws -> [String: Data] {
         #expect(result.stdout.contains(" 0 errors"))
     }
 }
+
+@Suite struct TagsSuggestCommandTests {
+    @Test func printsRulesForTheExampleSite() throws {
+        let result = try CLI.run(["tags", "suggest", "--site", CLI.repositoryRoot.path, "--limit", "5"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("# 5 suggested tag rules for 97 papers"))
+        #expect(result.stdout.components(separatedBy: "\n  - tag: ").count == 6)
+    }
+
+    @Test func aBrokenRecordStopsIt() throws {
+        let root = try CLI.copyOfExampleSite()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try "---\ntitle: Broken\ndate: 2024-13-01\n---\n".write(to: root.appendingPathComponent("content/papers/broken.md"), atomically: true, encoding: .utf8)
+        let result = try CLI.run(["tags", "suggest", "--site", root.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("content/papers/broken.md:3:7: error:"))
+    }
+}
