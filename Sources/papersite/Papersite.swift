@@ -59,15 +59,20 @@ struct Build: ParsableCommand {
             options.stageTimer = { stage, seconds in Terminal.printError(String(format: "%8.3f s  %@", seconds, stage)) }
         }
         if let katex = Terminal.katexDirectory { options.katexDirectory = katex }
+        let progress = Terminal.BuildProgress()
+        if Terminal.isInteractive && !timings { options.progress = progress.update }
         let builder = SiteBuilder(options: options)
+        defer { progress.finish() }
         do {
             let summary = try builder.build()
+            progress.finish()
             Terminal.printWarnings(summary.warnings, all: verbose)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
             var changes = "\(summary.written) written, \(summary.unchanged) unchanged"
             if summary.removed > 0 { changes += ", \(summary.removed) removed" }
             print("Built \(Terminal.plural(summary.papers, "paper")), \(Terminal.plural(summary.tags, "tag")), \(Terminal.plural(summary.pages, "page")) (files: \(changes)) in \(String(format: "%.1f", seconds)) s")
         } catch {
+            progress.finish()
             for diagnostic in error.diagnostics { Terminal.printError(diagnostic.description) }
             let count = error.errors.count
             Terminal.printError("papersite: build failed with \(count) error\(count == 1 ? "" : "s"); the output folder was not changed")
@@ -288,6 +293,52 @@ enum Terminal {
 
     /// A one-line progress bar on standard error, only on a terminal and
     /// only for long runs.
+    /// The build's progress on standard error, on a terminal only: the
+    /// stage, and while pages are written a bar with the rate and the time
+    /// left. Quiet for the first half second (a small site shows nothing)
+    /// and at most ten updates a second; the line is erased at the end.
+    final class BuildProgress: @unchecked Sendable {
+        private let lock = NSLock()
+        private let start = DispatchTime.now().uptimeNanoseconds
+        /// Nanoseconds of quiet at the start (PAPERSITE_PROGRESS_DELAY in seconds, for tests).
+        private let delay = UInt64((Double(ProcessInfo.processInfo.environment["PAPERSITE_PROGRESS_DELAY"] ?? "") ?? 0.5) * 1e9)
+        private var stageStart = DispatchTime.now().uptimeNanoseconds
+        private var lastDraw: UInt64 = 0
+        private var stage = ""
+        private var shown = false
+        private var finished = false
+
+        func update(_ name: String, _ done: Int, _ total: Int) {
+            lock.withLock {
+                let now = DispatchTime.now().uptimeNanoseconds
+                if name != stage { stage = name; stageStart = now; lastDraw = 0 }
+                guard !finished, now - start >= delay, now - lastDraw > 100_000_000 || done == total && total > 0 else { return }
+                lastDraw = now
+                var line = "\r\u{1B}[K" + name
+                if total > 0 {
+                    let width = 24, filled = width * done / total
+                    let elapsed = Double(now - stageStart) / 1e9
+                    let rate = elapsed > 0 ? Double(done) / elapsed : 0
+                    let left = rate > 0 ? Double(total - done) / rate : 0
+                    line += " [" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
+                    line += " \(done)/\(total) files"
+                    if done > 0 && rate > 0 { line += ", \(Int(rate))/s, " + (left >= 1 ? "about \(Int(left.rounded())) s left" : "finishing") }
+                } else {
+                    line += "…"
+                }
+                FileHandle.standardError.write(Data(line.utf8))
+                shown = true
+            }
+        }
+
+        func finish() {
+            lock.withLock {
+                if shown && !finished { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                finished = true
+            }
+        }
+    }
+
     final class Progress {
         let label: String
         private var lastPercent = -1

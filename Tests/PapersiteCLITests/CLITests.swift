@@ -292,3 +292,34 @@ func files(under folder: URL) throws -> [String: Data] {
         #expect(result.stderr.contains("content/papers/broken.md:3:7: error:"))
     }
 }
+
+@Suite struct BuildProgressTests {
+    /// On a terminal (here `script`'s pseudo-terminal) a build shows its
+    /// stages and a bar with counts and a rate, then erases them before the
+    /// summary line; through a pipe it shows none of it.
+    @Test func aTerminalSeesProgressAndAPipeDoesNot() throws {
+        let root = try CLI.copyOfExampleSite()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let script = Process()
+        script.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        script.arguments = ["-qec", "\(CLI.binary.path) build --site \(root.path)", "/dev/null"]
+        script.environment = ProcessInfo.processInfo.environment.merging(["PAPERSITE_PROGRESS_DELAY": "0"]) { $1 }
+        let out = Pipe()
+        script.standardOutput = out
+        script.standardInput = FileHandle.nullDevice
+        try script.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        script.waitUntilExit()
+        #expect(script.terminationStatus == 0)
+        #expect(text.contains("Reading records…"))
+        #expect(text.contains("Rendering and writing [########################] 724/724 files"), "\(text)")
+        #expect(text.contains("/s"))
+        let summary = try #require(text.range(of: "Built 97 papers"))
+        #expect(text[..<summary.lowerBound].hasSuffix("\r\u{1B}[K"), "the bar is erased before the summary")
+
+        let piped = try CLI.run(["build", "--site", root.path])
+        #expect(piped.status == 0)
+        #expect(!piped.stderr.contains("Rendering") && !piped.stderr.contains("\r"))
+        #expect(piped.stdout.hasPrefix("Built 97 papers, 30 tags, 146 pages (files: 0 written, 792 unchanged) in "))
+    }
+}

@@ -12,6 +12,10 @@ public struct BuildOptions: Sendable {
     public var parallelism: Parallelism = .allCores
     /// Called with each stage's name and duration in seconds (`--timings`).
     public var stageTimer: (@Sendable (String, Double) -> Void)?
+    /// Called as a stage starts with `(name, 0, 0)`, and while pages are
+    /// rendered and written with `(name, done, total)`, from any thread
+    /// (for a progress bar on a terminal).
+    public var progress: (@Sendable (String, Int, Int) -> Void)?
 
     public static let defaultKaTeXDirectory = URL(fileURLWithPath: "/usr/share/javascript/katex")
 
@@ -73,6 +77,7 @@ public struct SiteBuilder: Sendable {
         try applyOverrides(&config)
         let theme = try ThemeLoader(siteRoot: root).load(named: config.theme)    // 2. theme, checked whole
         clock.lap("settings and theme")
+        options.progress?("Reading records", 0, 0)
         let content = ContentLoader(siteRoot: root, includeDrafts: options.includeDrafts, parallelism: options.parallelism).load()  // 3. records
         clock.lap("read records")
         if !keepGoing && content.diagnostics.contains(where: { $0.severity == .error }) { throw BuildFailure(content.diagnostics) }
@@ -81,12 +86,16 @@ public struct SiteBuilder: Sendable {
             warnings.append(.warning("'base_url' is not set; feeds and the sitemap use \(config.baseURL)", at: SourceLocation(file: ConfigLoader.file)))
         }
         let indexer = SiteIndexer(config: config, parallelism: options.parallelism)
+        options.progress?("Indexing", 0, 0)
         var index = indexer.index(content, relatedPapers: false)                 // 4. order, tags, authors
         clock.lap("index")
+        options.progress?("Finding related papers", 0, 0)
         indexer.addRelatedPapers(to: &index)
         clock.lap("related papers")
+        options.progress?("Rendering Markdown", 0, 0)
         var renderer = SiteRenderer(config: config, index: index, theme: theme, parallelism: options.parallelism, search: false)  // 5. Markdown
         clock.lap("render Markdown")
+        options.progress?("Indexing for search", 0, 0)
         renderer.addSearchIndex(parallelism: options.parallelism)
         clock.lap("search index")
         let plan = renderer.plan()                                               // 6. the list of files
@@ -134,8 +143,14 @@ public struct SiteBuilder: Sendable {
     /// as soon as it is made (nothing holds the whole site in memory).
     private func renderAndWrite(_ plan: [(job: OutputJob, file: String)], with renderer: SiteRenderer, into session: OutputSession) throws(BuildFailure) {
         let failures = FailureBox()
+        let done = AtomicCounter(), progress = options.progress, total = plan.count
+        progress?("Rendering and writing", 0, total)
         options.parallelism.forEach(plan.count) { i in
             do throws(BuildFailure) { try session.put(plan[i].file, renderer.render(plan[i].job)) } catch { failures.add(error) }
+            if let progress {
+                let n = done.increment() + 1
+                if n % 64 == 0 || n == total { progress("Rendering and writing", n, total) }
+            }
         }
         if let first = failures.sorted.first { throw first }
     }
