@@ -290,4 +290,31 @@ import Testing
         #expect(try site.read("years/index.html").contains("2021</span> <span class=\"count\">2 papers</span>"))
         #expect(!site.exists("authors/index.html"))
     }
+
+    /// A year with more than five pages of papers gets a page per month,
+    /// linked from the year's pages; a smaller year does not.
+    @Test func largeYearsHaveMonthPages() throws {
+        var files = ["content/site.yml": "papers_per_page: 1\n",
+                     "content/papers/old.md": paperFile("title: Old one\ndate: 2023-05-01")]
+        for (i, month) in [1, 1, 2, 3, 3, 3].enumerated() {
+            files["content/papers/p\(i).md"] = paperFile("title: Paper \(i)\ndate: 2024-0\(month)-0\(i + 1)")
+        }
+        let site = try TestSite(files)
+        defer { site.remove() }
+        try site.build()
+        let year = try site.read("years/2024/index.html")
+        #expect(year.contains("<nav class=\"months\" aria-label=\"Months of 2024\">"))
+        let march = try #require(year.range(of: "href=\"/years/2024/03/\">March 2024 <span class=\"count\">3</span>"))
+        let january = try #require(year.range(of: "href=\"/years/2024/01/\">January 2024 <span class=\"count\">2</span>"))
+        #expect(march.lowerBound < january.lowerBound, "newest month first")
+        let page = try site.read("years/2024/03/index.html")
+        #expect(page.contains("<h1>March 2024</h1>"))
+        #expect(page.contains("› <a href=\"/years/2024/\">2024</a>"))
+        #expect(page.contains(">Paper 5</a>") && site.exists("years/2024/03/page/3/index.html") && !site.exists("years/2024/03/page/4/index.html"))
+        #expect(try site.read("years/2024/02/index.html").contains(">Paper 2</a>"))
+        #expect(!site.exists("years/2024/04/index.html"))
+        #expect(!site.exists("years/2023/05/index.html"))
+        #expect(!(try site.read("years/2023/index.html")).contains("class=\"months\""))
+        #expect(try site.read("sitemap.xml").contains("/years/2024/03/</loc>"))
+    }
 }

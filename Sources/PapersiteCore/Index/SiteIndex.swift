@@ -34,6 +34,10 @@ public struct SiteIndex: Sendable {
     public func papers(tagged slug: String) -> [Int] { papersByTag[slug] ?? [] }
     public func papers(by author: String) -> [Int] { papersByAuthor[author] ?? [] }
     public func papers(in year: Int) -> [Int] { papersByYear[year] ?? [] }
+    /// The papers of a month, newest first.
+    public func papers(in year: Int, month: Int) -> [Int] { papers(in: year).filter { papers[$0].published.month == month } }
+    /// The months of a year that have papers, newest first.
+    public func months(of year: Int) -> [Int] { Array(Set(papers(in: year).map { papers[$0].published.month })).sorted(by: >) }
 
     /// A person with an author page.
     public struct Author: Sendable, Hashable {

@@ -5,6 +5,8 @@ enum PaperCollection: Sendable, Hashable {
     case tag(String)
     case author(String)
     case year(Int)
+    /// A month of a large year (`years/2024/03/`).
+    case month(Int, Int)
 
     /// Relative location of the collection's page `page`.
     func location(page: Int = 1) -> String {
@@ -14,6 +16,7 @@ enum PaperCollection: Sendable, Hashable {
         case .tag(let slug): base = "tags/\(slug)/"
         case .author(let slug): base = "authors/\(slug)/"
         case .year(let year): base = "years/\(year)/"
+        case .month(let year, let month): base = "years/\(year)/\(month < 10 ? "0" : "")\(month)/"
         }
         return page <= 1 ? base : base + "page/\(page)/"
     }
@@ -32,7 +35,7 @@ enum PaperCollection: Sendable, Hashable {
         case .all: return file
         case .tag: return location() + file
         case .author: return kind == .atom ? location() + file : nil
-        case .year: return nil
+        case .year, .month: return nil
         }
     }
 
@@ -42,7 +45,7 @@ enum PaperCollection: Sendable, Hashable {
         case .all: "home"
         case .tag: "tag"
         case .author: "author"
-        case .year: "year"
+        case .year, .month: "year"
         }
     }
 }

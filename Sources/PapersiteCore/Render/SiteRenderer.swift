@@ -108,7 +108,10 @@ struct SiteRenderer: Sendable {
         if !index.authors.isEmpty { jobs.append(.authorIndex) }
         for author in index.authors { listPages(.author(author.slug)); feeds(.author(author.slug)) }
         jobs.append(.yearIndex)
-        for year in index.years { listPages(.year(year)) }
+        for year in index.years {
+            listPages(.year(year))
+            for month in monthCollections(year) { listPages(month) }
+        }
         jobs += index.pages.indices.map { OutputJob.standalone($0) }
         jobs.append(.notFound)
         feeds(.all)
@@ -166,8 +169,16 @@ struct SiteRenderer: Sendable {
         case .all: config.description
         case .tag: "Papers tagged \(group.name) on \(config.title)."
         case .author: "Papers by \(group.name) on \(config.title)."
-        case .year: "Papers from \(group.name) on \(config.title)."
+        case .year, .month: "Papers from \(group.name) on \(config.title)."
         }
+    }
+
+    /// A year with more papers than this gets a page for each month too.
+    var monthPagesAbove: Int { config.papersPerPage * 5 }
+
+    /// The month pages of a large year (none for a small one).
+    func monthCollections(_ year: Int) -> [PaperCollection] {
+        index.papers(in: year).count > monthPagesAbove ? index.months(of: year).map { .month(year, $0) } : []
     }
 
     /// The papers of a collection, newest first.
@@ -177,6 +188,7 @@ struct SiteRenderer: Sendable {
         case .tag(let slug): index.papers(tagged: slug)
         case .author(let slug): index.papers(by: slug)
         case .year(let year): index.papers(in: year)
+        case .month(let year, let month): index.papers(in: year, month: month)
         }
     }
 
@@ -190,6 +202,9 @@ struct SiteRenderer: Sendable {
                     url: urls.path(collection.location()), count: index.papers(by: slug).count)
         case .year(let year):
             TagView(name: String(year), slug: String(year), url: urls.path(collection.location()), count: index.papers(in: year).count)
+        case .month(let year, let month):
+            TagView(name: "\(Day.monthNames[month - 1]) \(year)", slug: String(format: "%d-%02d", year, month),
+                    url: urls.path(collection.location()), count: index.papers(in: year, month: month).count)
         }
     }
 
@@ -200,7 +215,7 @@ struct SiteRenderer: Sendable {
         case .all: return config.description
         case .tag: return "\(papers) tagged \(group.name)."
         case .author: return "\(papers) by \(group.name)."
-        case .year: return "\(papers) from \(group.name)."
+        case .year, .month: return "\(papers) from \(group.name)."
         }
     }
 
@@ -270,6 +285,10 @@ struct SiteRenderer: Sendable {
         let topTags = collection == .all ? Array(tagViews(index.tags).sorted { ($1.count, $0.name) < ($0.count, $1.name) }.prefix(12)) : []
         var view = ListPageView(site: site, meta: meta, heading: heading, papers: { let cards = ListCards(renderer: self); return slice.map { ListCard(list: cards, index: $0) } }(), pagination: pagination, tag: group, tags: topTags)
         if collection == .all { view.years = yearLinks() }
+        if case .year(let year) = collection {
+            view.months = monthCollections(year).map { self.group($0)! }
+        }
+        if case .month(let year, _) = collection { view.parent = self.group(.year(year)) }
         return theme.render(view, template: collection.template)
     }
 
@@ -414,7 +433,7 @@ struct SiteRenderer: Sendable {
             let lastmod = members.first.map { (index.papers[$0].updated ?? index.papers[$0].published).iso }
             for n in 1...pages { entries.append(.init(url: urls.absolute(SiteURLs.tag(tag.slug, page: n)), lastmod: n == 1 ? lastmod : nil)) }
         }
-        for collection in index.authors.map({ PaperCollection.author($0.slug) }) + index.years.map({ PaperCollection.year($0) }) {
+        for collection in index.authors.map({ PaperCollection.author($0.slug) }) + index.years.flatMap({ [PaperCollection.year($0)] + monthCollections($0) }) {
             let members = members(collection)
             let pages = max(1, (members.count + perPage - 1) / perPage)
             let lastmod = members.first.map { (index.papers[$0].updated ?? index.papers[$0].published).iso }

@@ -255,12 +255,18 @@ struct ListPageView: TemplateObject {
     var tags: [TagView]
     /// Home pages: one link per year with papers.
     var years: [TagView] = []
+    /// On a large year's pages: its months. On a month's pages: the year.
+    var months: [TagView] = []
+    var parent: TagView?
 
     func value(named name: String) -> TemplateValue {
         switch name {
         case "site": .init(site)
         case "years": .init(years.isEmpty ? nil : years)
         case "has_years": .init(!years.isEmpty)
+        case "months": .init(months.isEmpty ? nil : months)
+        case "has_months": .init(!months.isEmpty)
+        case "parent": .init(parent)
         case "group": .init(tag)
         case "heading": .init(heading)
         case "papers": .init(papers.isEmpty ? nil : papers)

@@ -1000,9 +1000,18 @@ document.addEventListener('keydown', function (event) {
 {{<base}}
 {{$main}}
 <section class="intro">
-<p class="breadcrumb"><a href="{{site.base}}years/">Archive</a></p>
+<p class="breadcrumb"><a href="{{site.base}}years/">Archive</a>{{#parent}} › <a href="{{url}}">{{name}}</a>{{/parent}}</p>
 <h1>{{heading}}</h1>
 <p class="lede">{{group.count}} paper{{#group.plural}}s{{/group.plural}}, newest first.</p>
+{{#has_months}}
+<nav class="months" aria-label="Months of {{heading}}">
+<ul class="tags">
+{{#months}}
+<li><a class="tag" href="{{url}}">{{name}} <span class="count">{{count}}</span></a></li>
+{{/months}}
+</ul>
+</nav>
+{{/has_months}}
 </section>
 <ol class="paper-list">
 {{#papers}}
