@@ -56,7 +56,9 @@ struct Build: ParsableCommand {
             options.parallelism = Parallelism(threads: jobs)
         }
         if timings {
-            options.stageTimer = { stage, seconds in Terminal.printError(String(format: "%8.3f s  %@", seconds, stage)) }
+            options.stageTimer = { stage, seconds in
+                Terminal.printError(String(format: "%8.3f s  %@", seconds, stage) + (Terminal.peakMemory.map { "  (peak memory so far \($0) MiB)" } ?? ""))
+            }
         }
         if let katex = Terminal.katexDirectory { options.katexDirectory = katex }
         let progress = Terminal.BuildProgress()
@@ -265,6 +267,14 @@ enum Terminal {
     }
 
     static var isInteractive: Bool { isatty(STDERR_FILENO) == 1 }
+
+    /// The process's peak resident memory in MiB (Linux: VmHWM), for `--timings`.
+    static var peakMemory: Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kb = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return nil }
+        return kb / 1024
+    }
 
     /// A folder given on the command line, relative to the working folder.
     static func folder(_ path: String) -> URL {

@@ -37,9 +37,10 @@ struct SearchIndex: Sendable {
     init(titles: [String], authors: [[String]], tags: [[String]], abstracts: [String],
          splitAbove: Int = defaultSplitAbove, parallelism: Parallelism) {
         let n = titles.count
-        // 1. Each paper's terms and weights, sorted by term.
+        // 1. Each paper's terms and weights, sorted by term; a chunk of papers
+        //    at a time, so that only the postings stay in memory.
         let buckets = 16
-        let perPaper: [[(term: String, weight: UInt8, bucket: UInt8)]] = parallelism.map(n) { i in
+        func terms(_ i: Int) -> [(term: String, weight: UInt8, bucket: UInt8)] {
             var weights: [String: Int] = [:]
             for word in SearchText.words(titles[i]) { weights[word, default: 0] += 8 }
             for name in authors[i] { for word in SearchText.words(name) { weights[word, default: 0] += 6 } }
@@ -53,16 +54,25 @@ struct SearchIndex: Sendable {
         }
         // 2. Postings, in buckets by two-character prefix that workers fill
         //    independently (a prefix is always in one bucket).
-        let filled: [[String: [(doc: Int32, weight: UInt8)]]] = parallelism.map(buckets) { b in
-            var postings: [String: [(doc: Int32, weight: UInt8)]] = [:]
-            for (doc, terms) in perPaper.enumerated() {
-                var k = terms.partitioningIndex { $0.bucket >= b }
-                while k < terms.count, terms[k].bucket == b {
-                    postings[terms[k].term, default: []].append((Int32(doc), terms[k].weight))
-                    k += 1
+        var filled = [[String: [(doc: Int32, weight: UInt8)]]](repeating: [:], count: buckets)
+        let chunk = 4096
+        for start in stride(from: 0, to: n, by: chunk) {
+            let perPaper = parallelism.map(min(chunk, n - start)) { terms(start + $0) }
+            filled.withUnsafeMutableBufferPointer { buffer in
+                let slots = UnsafeSendableBuffer(buffer)
+                parallelism.forEach(buckets) { b in
+                    var postings = slots[b]
+                    slots[b] = [:]
+                    for (offset, terms) in perPaper.enumerated() {
+                        var k = terms.partitioningIndex { $0.bucket >= b }
+                        while k < terms.count, terms[k].bucket == b {
+                            postings[terms[k].term, default: []].append((Int32(start + offset), terms[k].weight))
+                            k += 1
+                        }
+                    }
+                    slots[b] = postings
                 }
             }
-            return postings
         }
         // 3. Shards: by two characters, or three where that is large.
         var shards: [Shard] = []
