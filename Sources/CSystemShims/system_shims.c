@@ -19,3 +19,10 @@ int papersite_exchange_paths(const char *a, const char *b) {
     return -1;
 #endif
 }
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+void papersite_release_free_memory(void) { malloc_trim(0); }
+#else
+void papersite_release_free_memory(void) {}
+#endif

@@ -6,4 +6,8 @@
 /// kernel or file system does not support it).
 int papersite_exchange_paths(const char *a, const char *b);
 
+/// Gives freed heap memory back to the system (glibc malloc_trim); nothing
+/// elsewhere.
+void papersite_release_free_memory(void);
+
 #endif

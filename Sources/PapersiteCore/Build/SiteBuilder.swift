@@ -1,4 +1,5 @@
 import Foundation
+import CSystemShims
 
 /// What a build is asked to do.
 public struct BuildOptions: Sendable {
@@ -209,6 +210,10 @@ struct StageClock {
     }
 
     mutating func lap(_ stage: String) {
+        // A stage's temporary memory (parsed YAML, term tables) is freed
+        // across many threads' heaps; give the free pages back to the system
+        // so that the next stages' memory does not add to them.
+        papersite_release_free_memory()
         guard let report else { return }
         let now = DispatchTime.now().uptimeNanoseconds
         report(stage, Double(now - last) / 1e9)
