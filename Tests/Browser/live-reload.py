@@ -9,7 +9,7 @@ it); fixes it and waits for the overlay to go. Exits 1 on any failure.
 Runs under the checks' venv (selenium), as .ci/run does.
 """
 import os, re, shutil, signal, subprocess, sys, tempfile, time
-from selenium import webdriver
+from browsercheck import chromium, expect, failures, wait
 from selenium.webdriver.common.by import By
 
 binary = os.path.abspath(sys.argv[1])
@@ -17,23 +17,6 @@ root = tempfile.mkdtemp(prefix="papersite-live-")
 site = os.path.join(root, "mysite")
 subprocess.run([binary, "new", site], check=True, stdout=subprocess.DEVNULL)
 serve = subprocess.Popen([binary, "serve", "--port", "0"], cwd=site, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-failures = []
-
-def expect(condition, message):
-    print(("ok    " if condition else "FAIL  ") + message)
-    if not condition:
-        failures.append(message)
-
-def wait(predicate, seconds=6):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            if predicate():
-                return True
-        except Exception:
-            pass
-        time.sleep(0.05)
-    return False
 
 try:
     line = serve.stdout.readline()
@@ -41,11 +24,7 @@ try:
     if not match:
         sys.exit("no 'Serving at' line: " + line + serve.stderr.read())
     base = match.group(1)
-    options = webdriver.ChromeOptions()
-    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1100,800"]:
-        options.add_argument(argument)
-    service = webdriver.ChromeService(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
-    driver = webdriver.Chrome(options=options, service=service)
+    driver = chromium(1100, 800)
     try:
         driver.get(base + "papers/attention-is-all-you-need/")
         heading = lambda: driver.find_element(By.TAG_NAME, "h1").text

@@ -15,7 +15,7 @@ the header's search box on the home page leads there. No console errors.
 Runs under the checks' venv (selenium), as .ci/run does. Exits 1 on failure.
 """
 import argparse, functools, http.server, os, shutil, sys, tempfile, threading, time, urllib.parse
-from selenium import webdriver
+from browsercheck import chromium, expect, failures, wait
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
@@ -45,29 +45,7 @@ threading.Thread(target=server.serve_forever, daemon=True).start()
 origin = "http://127.0.0.1:%d" % server.server_address[1]
 site = origin + base
 
-failures = []
-def expect(condition, message):
-    print(("ok    " if condition else "FAIL  ") + message)
-    if not condition:
-        failures.append(message)
-
-def wait(predicate, seconds=10):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            if predicate():
-                return True
-        except Exception:
-            pass
-        time.sleep(0.05)
-    return False
-
-options = webdriver.ChromeOptions()
-for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1100,900"]:
-    options.add_argument(argument)
-options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-service = webdriver.ChromeService(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
-driver = webdriver.Chrome(options=options, service=service)
+driver = chromium(1100, 900, console=True)
 
 def results():
     return driver.find_elements(By.CSS_SELECTOR, "#search-results li")
@@ -80,7 +58,7 @@ def search(text):
     box.clear()
     box.send_keys(text)
     wait(lambda: status().endswith("found.") and driver.execute_script(
-        "return document.getElementById('search-input').value") == text)
+        "return document.getElementById('search-input').value") == text, 10)
     wait(lambda: len(results()) > 0, 5)
     return box
 
