@@ -61,7 +61,7 @@ struct Build: ParsableCommand {
             }
         }
         if let katex = Terminal.katexDirectory { options.katexDirectory = katex }
-        let progress = Terminal.BuildProgress()
+        let progress = Terminal.Progress()
         if Terminal.isInteractive && !timings { options.progress = progress.update }
         let builder = SiteBuilder(options: options)
         defer { progress.finish() }
@@ -246,9 +246,9 @@ struct Import: ParsableCommand {
             sources: files.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL },
             folder: URL(fileURLWithPath: into, isDirectory: true, relativeTo: cwd).standardizedFileURL,
             format: format == "auto" ? nil : RecordFormat(rawValue: format), force: force, displayRoot: cwd)
-        let progress = Terminal.Progress(label: "Writing records")
+        let progress = Terminal.Progress()
         do {
-            let summary = try Importer(options: options).run(progress: progress.update)
+            let summary = try Importer(options: options).run { progress.update("Writing records", $0, $1) }
             progress.finish()
             Terminal.printWarnings(summary.warnings, all: false)
             print(summary.line)
@@ -303,11 +303,11 @@ enum Terminal {
 
     /// A one-line progress bar on standard error, only on a terminal and
     /// only for long runs.
-    /// The build's progress on standard error, on a terminal only: the
-    /// stage, and while pages are written a bar with the rate and the time
-    /// left. Quiet for the first half second (a small site shows nothing)
+    /// Progress on standard error, on a terminal only: the stage, and
+    /// where there is a count (pages written, records imported) a bar with
+    /// the rate and the time left. Quiet for the first half second (a small site shows nothing)
     /// and at most ten updates a second; the line is erased at the end.
-    final class BuildProgress: @unchecked Sendable {
+    final class Progress: @unchecked Sendable {
         private let lock = NSLock()
         private let start = DispatchTime.now().uptimeNanoseconds
         /// Nanoseconds of quiet at the start (PAPERSITE_PROGRESS_DELAY in seconds, for tests).
@@ -331,7 +331,7 @@ enum Terminal {
                     let rate = elapsed > 0 ? Double(done) / elapsed : 0
                     let left = rate > 0 ? Double(total - done) / rate : 0
                     line += " [" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
-                    line += " \(done)/\(total) files"
+                    line += " \(done)/\(total)"
                     if done > 0 && rate > 0 { line += ", \(Int(rate))/s, " + (left >= 1 ? "about \(Int(left.rounded())) s left" : "finishing") }
                 } else {
                     line += "…"
@@ -346,29 +346,6 @@ enum Terminal {
                 if shown && !finished { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
                 finished = true
             }
-        }
-    }
-
-    final class Progress {
-        let label: String
-        private var lastPercent = -1
-        private var shown = false
-
-        init(label: String) { self.label = label }
-
-        func update(_ done: Int, _ total: Int) {
-            guard Terminal.isInteractive, total >= 500 else { return }
-            let percent = done * 100 / max(total, 1)
-            guard percent != lastPercent else { return }
-            lastPercent = percent
-            shown = true
-            let width = 30, filled = width * done / max(total, 1)
-            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-            FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(done)/\(total) (\(percent)%)".utf8))
-        }
-
-        func finish() {
-            if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         }
     }
 }

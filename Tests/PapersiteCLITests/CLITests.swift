@@ -312,7 +312,7 @@ func files(under folder: URL) throws -> [String: Data] {
         script.waitUntilExit()
         #expect(script.terminationStatus == 0)
         #expect(text.contains("Reading records…"))
-        #expect(text.contains("Rendering and writing [########################] 724/724 files"), "\(text)")
+        #expect(text.contains("Rendering and writing [########################] 724/724"), "\(text)")
         #expect(text.contains("/s"))
         let summary = try #require(text.range(of: "Built 97 papers"))
         #expect(text[..<summary.lowerBound].hasSuffix("\r\u{1B}[K"), "the bar is erased before the summary")

@@ -47,21 +47,24 @@ struct RelatedPapers {
 
         // 1. Document frequencies, in a fixed number of shards by hash (so
         //    the ids never depend on the number of threads).
-        let vocabulary = Vocabulary()
+        var vocabulary = Vocabulary()
         for start in stride(from: 0, to: n, by: chunk) {
             let end = min(n, start + chunk)
             let counted = parallelism.map(end - start) { Vocabulary.byShard(terms(start + $0)) }
-            parallelism.forEach(Vocabulary.shards) { s in vocabulary.count(counted, shard: s) }
+            vocabulary.count(counted, parallelism: parallelism)
         }
         vocabulary.assignIDs()
+        let counts = vocabulary   // read-only from here, on every thread
 
         // 2. Each paper's weights, normalised to length 1: the heaviest
-        //    terms to search with and to be found under.
+        //    terms to search with and to be found under. (The texts are
+        //    split into terms again rather than kept from step 1: keeping
+        //    them would hold every paper's terms in memory at once.)
         let logN = log(Float(n))
         let vectors: [(query: [Weighted], indexed: [Weighted])] = parallelism.map(n) { i in
             var entries: [(hash: UInt64, entry: Weighted)] = []
             for term in terms(i) {
-                let (id, df) = vocabulary.lookup(term.hash)
+                let (id, df) = counts.lookup(term.hash)
                 guard df > 1 else { continue }               // a word only this paper has links it to nothing
                 let weight = (1 + log(term.count)) * (logN - log(Float(df)))
                 if weight > 0 { entries.append((term.hash, Weighted(id: id, weight: weight))) }
@@ -75,7 +78,7 @@ struct RelatedPapers {
 
         // 3. The inverted index, as one flat array (term by term, papers in
         //    order), each term's list cut to its heaviest papers.
-        let terms = vocabulary.total
+        let terms = counts.total
         var starts = [Int](repeating: 0, count: terms + 1)
         for vector in vectors { for entry in vector.indexed { starts[Int(entry.id) + 1] += 1 } }
         for t in 0..<terms { starts[t + 1] += starts[t] }
@@ -132,10 +135,13 @@ struct RelatedPapers {
 
     /// Term hashes → dense ids and document frequencies, split into shards
     /// that parallel workers fill independently.
-    final class Vocabulary: @unchecked Sendable {
+    struct Vocabulary {
         static let shards = 16
-        private var ids = [HashTable](repeating: HashTable(), count: shards)
-        private var frequencies = [[Int32]](repeating: [], count: shards)
+        struct Shard {
+            var ids = HashTable()
+            var frequencies: [Int32] = []
+        }
+        private var parts = [Shard](repeating: Shard(), count: shards)
         private var bases = [Int32](repeating: 0, count: shards)
         private(set) var total = 0
 
@@ -154,31 +160,34 @@ struct RelatedPapers {
             return (hashes, starts)
         }
 
-        /// Counts the terms of `shard` in these papers (called once per shard, in parallel).
-        func count(_ papers: [(hashes: [UInt64], starts: [Int32])], shard: Int) {
-            var ids = self.ids[shard], df = self.frequencies[shard]
-            self.ids[shard] = HashTable()
-            for paper in papers {
-                for k in Int(paper.starts[shard])..<Int(paper.starts[shard + 1]) {
-                    let hash = paper.hashes[k]
-                    let id = ids.insert(hash, value: Int32(df.count))
-                    if Int(id) == df.count { df.append(1) } else { df[Int(id)] += 1 }
+        /// Counts these papers' terms, each shard on its own worker.
+        mutating func count(_ papers: [(hashes: [UInt64], starts: [Int32])], parallelism: Parallelism) {
+            parts.withUnsafeMutableBufferPointer { buffer in
+                let slots = UnsafeSendableBuffer(buffer)
+                parallelism.forEach(Self.shards) { s in
+                    var part = slots[s]
+                    slots[s] = Shard()                       // keep `part` uniquely referenced
+                    for paper in papers {
+                        for k in Int(paper.starts[s])..<Int(paper.starts[s + 1]) {
+                            let id = part.ids.insert(paper.hashes[k], value: Int32(part.frequencies.count))
+                            if Int(id) == part.frequencies.count { part.frequencies.append(1) } else { part.frequencies[Int(id)] += 1 }
+                        }
+                    }
+                    slots[s] = part
                 }
             }
-            self.ids[shard] = ids
-            frequencies[shard] = df
         }
 
-        func assignIDs() {
+        mutating func assignIDs() {
             var base: Int32 = 0
-            for s in 0..<Self.shards { bases[s] = base; base += Int32(frequencies[s].count) }
+            for s in 0..<Self.shards { bases[s] = base; base += Int32(parts[s].frequencies.count) }
             total = Int(base)
         }
 
         func lookup(_ hash: UInt64) -> (id: Int32, df: Int32) {
             let s = Int(hash % UInt64(Self.shards))
-            guard let local = ids[s].find(hash) else { return (0, 0) }
-            return (bases[s] + local, frequencies[s][Int(local)])
+            guard let local = parts[s].ids.find(hash) else { return (0, 0) }
+            return (bases[s] + local, parts[s].frequencies[Int(local)])
         }
     }
 }

@@ -28,6 +28,8 @@ public struct SiteIndex: Sendable {
     /// Years with papers, newest first, and each year's papers, newest first.
     public var years: [Int]
     public var papersByYear: [Int: [Int]]
+    /// Each month's papers, newest first, by `year * 100 + month`.
+    public var papersByMonth: [Int: [Int]] = [:]
     /// For each paper, its related papers (indices), best first.
     public var related: [[Int]] = []
 
@@ -35,9 +37,9 @@ public struct SiteIndex: Sendable {
     public func papers(by author: String) -> [Int] { papersByAuthor[author] ?? [] }
     public func papers(in year: Int) -> [Int] { papersByYear[year] ?? [] }
     /// The papers of a month, newest first.
-    public func papers(in year: Int, month: Int) -> [Int] { papers(in: year).filter { papers[$0].published.month == month } }
+    public func papers(in year: Int, month: Int) -> [Int] { papersByMonth[year * 100 + month] ?? [] }
     /// The months of a year that have papers, newest first.
-    public func months(of year: Int) -> [Int] { Array(Set(papers(in: year).map { papers[$0].published.month })).sorted(by: >) }
+    public func months(of year: Int) -> [Int] { (1...12).reversed().filter { papersByMonth[year * 100 + $0] != nil } }
 
     /// A person with an author page.
     public struct Author: Sendable, Hashable {
@@ -132,13 +134,18 @@ public struct SiteIndexer: Sendable {
             .sorted { ($0.name.lowercased(), $0.slug) < ($1.name.lowercased(), $1.slug) }
 
         var byYear: [Int: [Int]] = [:]
-        for (i, paper) in papers.enumerated() { byYear[paper.published.year, default: []].append(i) }
+        var byMonth: [Int: [Int]] = [:]
+        for (i, paper) in papers.enumerated() {
+            byYear[paper.published.year, default: []].append(i)
+            byMonth[paper.published.year * 100 + paper.published.month, default: []].append(i)
+        }
 
         var index = SiteIndex(papers: papers, paperTags: paperTags, tags: tags, papersByTag: byTag, pages: pages,
                          citationKeys: CitationKeys.assign(papers),
                          authors: authors, tagNames: names, authorNames: authorNames,
                          papersByAuthor: byAuthor, paperAuthorSlugs: paperAuthorSlugs,
                          years: byYear.keys.sorted(by: >), papersByYear: byYear)
+        index.papersByMonth = byMonth
         if relatedPapers { addRelatedPapers(to: &index) }
         return index
     }

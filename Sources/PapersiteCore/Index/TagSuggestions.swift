@@ -40,8 +40,7 @@ public struct TagSuggestions: Sendable {
         var inTitles: Set<Int> = []
     }
 
-    public func suggest(papers allPapers: [Paper], rules: [TagRule], tags: [String]) -> [Suggestion] {
-        let papers = allPapers
+    public func suggest(papers: [Paper], rules: [TagRule], tags: [String]) -> [Suggestion] {
         let n = papers.count
         guard n > 0 else { return [] }
         var candidates: [String: Candidate] = [:]
@@ -112,25 +111,25 @@ public struct TagSuggestions: Sendable {
 
         var suggestions: [(score: Double, suggestion: Suggestion)] = []
         for (id, c) in kept where joined[id] == nil {
-            var papers = c.papers, inTitles = c.inTitles
+            var members = c.papers, inTitles = c.inTitles
             var match = [Self.pattern(c)]
             var name = c.isAcronym ? c.words[0] : c.words.map(Self.capitalised).joined(separator: " ")
             for (acronym, phrase) in joined.sorted(by: { $0.key < $1.key }) where phrase == id {
                 let a = kept[acronym]!
-                papers.formUnion(a.papers)
+                members.formUnion(a.papers)
                 inTitles.formUnion(a.inTitles)
                 match += a.forms.keys.sorted()
                 name += " (\(a.words[0]))"
             }
-            let df = Double(papers.count)
+            let df = Double(members.count)
             var score = df * log(Double(n) / df) * (1 + 0.5 * Double(c.words.count - 1))
             if c.words.count == 1 && !c.isAcronym {
                 guard inTitles.count >= 2 else { continue }   // a single word is a topic when titles use it
                 score *= 0.5
             }
             score *= 1 + 3 * Double(inTitles.count) / df
-            let example = Self.clip(allPapers[papers.min()!].title)
-            suggestions.append((score, Suggestion(tag: name, match: match, papers: papers.count, example: example)))
+            let example = Self.clip(papers[members.min()!].title)
+            suggestions.append((score, Suggestion(tag: name, match: match, papers: members.count, example: example)))
         }
         suggestions.sort { $0.score != $1.score ? $0.score > $1.score : $0.suggestion.tag < $1.suggestion.tag }
         return suggestions.prefix(limit).map(\.suggestion)

@@ -207,13 +207,8 @@ enum SearchText {
 
     /// The bucket of a word's first two characters (hashing their UTF-8 bytes).
     static func bucket(of word: String, buckets: Int) -> Int {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        var starts = 0
-        for b in word.utf8 {
-            if b & 0xC0 != 0x80 { starts += 1; if starts > 2 { break } }
-            h = (h ^ UInt64(b)) &* 0x100_0000_01b3
-        }
-        return Int(h % UInt64(buckets))
+        let bytes = word.unicodeScalars.prefix(2).reduce(0) { $0 + UTF8.width($1) }
+        return Int(TextTerms.hash(word.utf8.prefix(bytes)) % UInt64(buckets))
     }
 
     /// A shard key as a file name: a-z and 0-9 as they are, anything else

@@ -241,13 +241,16 @@ struct SiteRenderer: Sendable {
         }
     }
 
+    /// "A, B, C et al." for more than four authors; nil without authors.
+    func authorsShort(_ i: Int) -> String? {
+        let names = papers[i].authorNames
+        guard !names.isEmpty else { return nil }
+        return names.count > 4 ? names.prefix(3).joined(separator: ", ") + " et al." : names.joined(separator: ", ")
+    }
+
     func card(_ i: Int) -> PaperCardView {
         let paper = index.papers[i]
-        var short: String?
-        if !paper.authors.isEmpty {
-            let names = papers[i].authorNames.prefix(4)
-            short = paper.authors.count > 4 ? names.prefix(3).joined(separator: ", ") + " et al." : names.joined(separator: ", ")
-        }
+        let short = authorsShort(i)
         return PaperCardView(
             title: paper.title, titleHTML: papers[i].titleHTML, url: urls.path(SiteURLs.paper(paper.slug)), authors: authorViews(i),
             authorsShort: short, dateISO: paper.published.iso, date: paper.published.long,
@@ -509,8 +512,7 @@ extension SiteRenderer {
         let end = min(index.papers.count, start + SearchIndex.docsPerShard)
         let docs: [Any] = (start..<end).map { i -> [Any] in
             let paper = index.papers[i]
-            let card = card(i)
-            return [paper.title, urls.path(SiteURLs.paper(paper.slug)), card.authorsShort ?? "", paper.published.long,
+            return [paper.title, urls.path(SiteURLs.paper(paper.slug)), authorsShort(i) ?? "", paper.published.long,
                     paper.published.iso, index.paperTags[i].map(\.slug), papers[i].summary]
         }
         return JSONText.encode(docs) + "\n"
