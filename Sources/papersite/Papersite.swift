@@ -41,6 +41,9 @@ struct Build: ParsableCommand {
     @Flag(name: .long, help: "Print how long each stage of the build took.")
     var timings = false
 
+    @Flag(name: .long, help: "Ignore what the last build left in .papersite-cache/: read and render everything.")
+    var clean = false
+
     @Flag(name: .long, help: "Print every warning (by default the first \(Terminal.warningLimit)).")
     var verbose = false
 
@@ -51,6 +54,7 @@ struct Build: ParsableCommand {
             ?? siteRoot.appendingPathComponent("public", isDirectory: true)
         let start = DispatchTime.now()
         var options = BuildOptions(siteRoot: siteRoot, output: outputURL.standardizedFileURL, baseURL: baseURL, includeDrafts: drafts)
+        options.clean = clean
         if let jobs {
             guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
             options.parallelism = Parallelism(threads: jobs)
@@ -72,6 +76,7 @@ struct Build: ParsableCommand {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
             var changes = "\(summary.written) written, \(summary.unchanged) unchanged"
             if summary.removed > 0 { changes += ", \(summary.removed) removed" }
+            if summary.rendered < summary.files { changes += "; \(summary.rendered) rendered" }
             print("Built \(Terminal.plural(summary.papers, "paper")), \(Terminal.plural(summary.tags, "tag")), \(Terminal.plural(summary.pages, "page")) (files: \(changes)) in \(String(format: "%.1f", seconds)) s")
         } catch {
             progress.finish()

@@ -44,8 +44,10 @@ struct TestSite {
     var output: URL { root.appendingPathComponent("public") }
 
     @discardableResult
-    func build(baseURL: String? = nil, drafts: Bool = false, output: URL? = nil) throws(BuildFailure) -> BuildSummary {
-        try SiteBuilder(options: BuildOptions(siteRoot: root, output: output ?? self.output, baseURL: baseURL, includeDrafts: drafts)).build()
+    func build(baseURL: String? = nil, drafts: Bool = false, output: URL? = nil, clean: Bool = false) throws(BuildFailure) -> BuildSummary {
+        var options = BuildOptions(siteRoot: root, output: output ?? self.output, baseURL: baseURL, includeDrafts: drafts)
+        options.clean = clean
+        return try SiteBuilder(options: options).build()
     }
 
     /// The diagnostics of a build that must fail, as printed.

@@ -17,6 +17,11 @@ public struct BuildOptions: Sendable {
     /// rendered and written with `(name, done, total)`, from any thread
     /// (for a progress bar on a terminal).
     public var progress: (@Sendable (String, Int, Int) -> Void)?
+    /// Ignore the cache of the last build (`--clean`): read and render
+    /// everything. The cache is written again either way.
+    public var clean = false
+    /// Keep no cache at all (for `check` and tests that want none).
+    public var useCache = true
 
     public static let defaultKaTeXDirectory = URL(fileURLWithPath: "/usr/share/javascript/katex")
 
@@ -41,6 +46,8 @@ public struct BuildSummary: Sendable {
     /// Files whose bytes changed (new ones included); the rest were left untouched.
     public var written: Int
     public var unchanged: Int
+    /// Files rendered by this build (the others were unchanged since the last build and not rendered again).
+    public var rendered: Int = 0
     /// Files of the previous output that are gone.
     public var removed: Int
     public var warnings: [Diagnostic]
@@ -63,7 +70,7 @@ public struct SiteBuilder: Sendable {
         let theme: Theme
         let content: LoadedContent
         let index: SiteIndex
-        let renderer: SiteRenderer
+        var renderer: SiteRenderer
         let plan: [(job: OutputJob, file: String)]
         let assets: [(source: URL, file: String)]
         let warnings: [Diagnostic]
@@ -72,14 +79,14 @@ public struct SiteBuilder: Sendable {
     /// Stages 1 to 6: reads and checks everything, writes nothing. With
     /// `keepGoing` (for `check`), errors in records are returned with the
     /// warnings and the site is planned from the records that could be read.
-    func prepare(clock: inout StageClock, keepGoing: Bool = false) throws(BuildFailure) -> PreparedSite {
+    func prepare(clock: inout StageClock, keepGoing: Bool = false, cache: CacheStore? = nil) throws(BuildFailure) -> PreparedSite {
         let root = options.siteRoot
         var config = try ConfigLoader(siteRoot: root).load()                     // 1. settings
         try applyOverrides(&config)
         let theme = try ThemeLoader(siteRoot: root).load(named: config.theme)    // 2. theme, checked whole
         clock.lap("settings and theme")
         options.progress?("Reading records", 0, 0)
-        let content = ContentLoader(siteRoot: root, includeDrafts: options.includeDrafts, parallelism: options.parallelism).load()  // 3. records
+        let content = ContentLoader(siteRoot: root, includeDrafts: options.includeDrafts, parallelism: options.parallelism, cache: cache).load()  // 3. records
         clock.lap("read records")
         if !keepGoing && content.diagnostics.contains(where: { $0.severity == .error }) { throw BuildFailure(content.diagnostics) }
         var warnings = content.diagnostics
@@ -91,13 +98,14 @@ public struct SiteBuilder: Sendable {
         var index = indexer.index(content, relatedPapers: false)                 // 4. order, tags, authors
         clock.lap("index")
         options.progress?("Finding related papers", 0, 0)
-        indexer.addRelatedPapers(to: &index)
+        addRelatedPapers(to: &index, indexer: indexer, cache: cache)
         clock.lap("related papers")
         options.progress?("Rendering Markdown", 0, 0)
-        var renderer = SiteRenderer(config: config, index: index, theme: theme, parallelism: options.parallelism, search: false)  // 5. Markdown
+        var renderer = SiteRenderer(config: config, index: index, theme: theme, parallelism: options.parallelism, search: false,
+                                    cache: cache)                                 // 5. Markdown
         clock.lap("render Markdown")
         options.progress?("Indexing for search", 0, 0)
-        renderer.addSearchIndex(parallelism: options.parallelism)
+        addSearchIndex(to: &renderer, cache: cache)
         clock.lap("search index")
         let plan = renderer.plan()                                               // 6. the list of files
         let assets = try staticAssets(theme: theme, planned: Set(plan.map(\.file))) + (try mathAssets(config))
@@ -109,26 +117,88 @@ public struct SiteBuilder: Sendable {
         let writer = OutputWriter(output: options.output, siteRoot: options.siteRoot)
         var clock = StageClock(report: options.stageTimer)
         try writer.checkSafe()                                                   // 0. refuse a dangerous output
-        let site = try prepare(clock: &clock)                                    // 1-6. read, index, plan
+        let cache = options.useCache
+            ? CacheStore(folder: writer.cacheFolder, output: writer.output.lastPathComponent,
+                         identity: CacheStore.programIdentity(), clean: options.clean)
+            : nil
+        var site = try prepare(clock: &clock, cache: cache)                      // 1-6. read, index, plan
         let plan = site.plan, assets = site.assets
         let session = try writer.begin()                                         // 7. render and write
         let written: WriteSummary
+        var rendered = 0
         do {
-            try renderAndWrite(plan, with: site.renderer, into: session)
+            // The last build's fingerprints hold only for the tree they describe.
+            let previous = cache.flatMap { $0.outputTree == FileStat.inode(of: writer.output.path) ? $0.outputs : nil } ?? [:]
+            let made = try renderAndWrite(plan, with: &site.renderer, into: session, previous: previous)
+            rendered = made.rendered
             clock.lap("render and write pages")
             for asset in assets {
                 try session.put(asset.file, try OutputWriter.contents(of: asset.source))
             }
             written = try session.finish(planned: Set(plan.map(\.file) + assets.map(\.file)))  // 8. swap in
+            if let cache, let tree = FileStat.inode(of: writer.output.path) { cache.commit(outputs: made.fingerprints, tree: tree) }
             clock.lap("copy assets and swap")
         } catch {
             session.abandon()
             throw error
         }
-        return BuildSummary(papers: site.index.papers.count, tags: site.index.tags.count,
-                            pages: plan.filter { $0.job.isHTML }.count, files: plan.count + assets.count,
-                            written: written.written, unchanged: written.unchanged, removed: written.removed,
-                            warnings: site.warnings)
+        var summary = BuildSummary(papers: site.index.papers.count, tags: site.index.tags.count,
+                                   pages: plan.filter { $0.job.isHTML }.count, files: plan.count + assets.count,
+                                   written: written.written, unchanged: written.unchanged, removed: written.removed,
+                                   warnings: site.warnings)
+        summary.rendered = rendered + assets.count
+        return summary
+    }
+
+    /// Related papers, or the last build's when their inputs (every paper's
+    /// title, abstract and tags, in order, and the setting) are the same.
+    private func addRelatedPapers(to index: inout SiteIndex, indexer: SiteIndexer, cache: CacheStore?) {
+        guard let cache, indexer.config.relatedPapers > 0 else {
+            indexer.addRelatedPapers(to: &index)
+            return
+        }
+        let key = Fingerprint.of { f in
+            f.add("related papers"); f.add(indexer.config.relatedPapers)
+            for (i, paper) in index.papers.enumerated() {
+                f.add(paper.title); f.add(paper.abstract); f.add(index.paperTags[i].map(\.slug))
+            }
+        }
+        let n = index.papers.count
+        if let lists = cache.get(key, { r -> [[Int]]? in
+            guard Int(r.uint()) == n else { return nil }
+            return (0..<n).map { _ in (0..<Int(min(r.uint(), 64))).map { _ in Int(r.uint()) }.filter { $0 < n } }
+        }) {
+            index.related = lists
+            return
+        }
+        indexer.addRelatedPapers(to: &index)
+        let related = index.related
+        cache.put(key) { w in
+            w.uint(UInt64(n))
+            for list in related { w.uint(UInt64(list.count)); for j in list { w.uint(UInt64(j)) } }
+        }
+    }
+
+    /// The search index. When its inputs are those of the last build, only
+    /// its shape (the shard names) is taken from the cache: its files are
+    /// then unchanged and not rendered (unless one went missing, when the
+    /// index is made after all).
+    private func addSearchIndex(to renderer: inout SiteRenderer, cache: CacheStore?) {
+        guard let cache, let fingerprint = renderer.fingerprints?.search, renderer.site.searchURL != nil else {
+            renderer.addSearchIndex(parallelism: options.parallelism)
+            return
+        }
+        let key = Fingerprint.of { $0.add("search index"); $0.add(fingerprint) }
+        if let shape = cache.get(key, { r -> (keys: [String], split: [String])? in (r.strings(), r.strings()) }) {
+            renderer.search = SearchIndex(shardKeys: shape.keys, splitPrefixes: shape.split)
+            return
+        }
+        renderer.addSearchIndex(parallelism: options.parallelism)
+        let search = renderer.search
+        cache.put(key) { w in
+            w.strings(search?.shards.map(\.key) ?? [])
+            w.strings(search?.splitPrefixes ?? [])
+        }
     }
 
     private func applyOverrides(_ config: inout SiteConfig) throws(BuildFailure) {
@@ -141,12 +211,31 @@ public struct SiteBuilder: Sendable {
     }
 
     /// Renders the planned files on all cores and hands each to the output
-    /// as soon as it is made (nothing holds the whole site in memory).
-    private func renderAndWrite(_ plan: [(job: OutputJob, file: String)], with renderer: SiteRenderer, into session: OutputSession) throws(BuildFailure) {
+    /// as soon as it is made (nothing holds the whole site in memory). A
+    /// file whose fingerprint is the one the last build recorded for it,
+    /// and which the output still holds as written, is kept without being
+    /// rendered. Returns the number rendered and every file's fingerprint.
+    private func renderAndWrite(_ plan: [(job: OutputJob, file: String)], with renderer: inout SiteRenderer, into session: OutputSession,
+                                previous: [UInt64: UInt64]) throws(BuildFailure) -> (rendered: Int, fingerprints: [UInt64: UInt64]) {
+        // 1. What can be kept.
+        let decided: [(fileKey: UInt64, fingerprint: UInt64?, kept: Bool)] = options.parallelism.map(plan.count) { [renderer] i in
+            let fileKey = Fingerprint.of { $0.add(plan[i].file) }
+            let fingerprint = renderer.fingerprint(plan[i].job)
+            let kept = fingerprint != nil && previous[fileKey] == fingerprint && session.keep(plan[i].file)
+            return (fileKey, fingerprint, kept)
+        }
+        let todo = plan.indices.filter { !decided[$0].kept }
+        // 2. The search index's terms, if one of its files must be made after all.
+        if renderer.search?.isShapeOnly == true, todo.contains(where: { if case .searchTerms = plan[$0].job { true } else { false } }) {
+            renderer.search = nil
+            renderer.addSearchIndex(parallelism: options.parallelism)
+        }
+        // 3. The rest.
         let failures = FailureBox()
-        let done = AtomicCounter(), progress = options.progress, total = plan.count
+        let done = AtomicCounter(), progress = options.progress, total = todo.count
         progress?("Rendering and writing", 0, total)
-        options.parallelism.forEach(plan.count) { i in
+        options.parallelism.forEach(todo.count) { [renderer] k in
+            let i = todo[k]
             do throws(BuildFailure) { try session.put(plan[i].file, renderer.render(plan[i].job)) } catch { failures.add(error) }
             if let progress {
                 let n = done.increment() + 1
@@ -154,6 +243,10 @@ public struct SiteBuilder: Sendable {
             }
         }
         if let first = failures.sorted.first { throw first }
+        var fingerprints: [UInt64: UInt64] = [:]
+        fingerprints.reserveCapacity(plan.count)
+        for entry in decided { if let fingerprint = entry.fingerprint { fingerprints[entry.fileKey] = fingerprint } }
+        return (todo.count, fingerprints)
     }
 
     /// KaTeX's script, style sheet and fonts, copied under `katex/` when the

@@ -15,6 +15,7 @@ enum AuthorName {
     static func display(_ name: String) -> String {
         let composed = name.utf8.contains { $0 >= 0x80 } ? name.precomposedStringWithCanonicalMapping : name
         var text = TextCleaning.line(composed)
+        guard text.utf8.contains(0x2C) else { return text }
         let parts = text.split(separator: ",", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
         if parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty { text = "\(parts[1]) \(parts[0])" }
         return text

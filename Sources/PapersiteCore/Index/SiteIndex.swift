@@ -60,11 +60,13 @@ public struct SiteIndexer: Sendable {
 
     /// `relatedPapers: false` leaves `related` empty, for `addRelatedPapers` to fill (timed apart).
     public func index(_ content: LoadedContent, relatedPapers: Bool = true) -> SiteIndex {
-        let papers = content.papers.enumerated().sorted { a, b in
-            if a.element.published != b.element.published { return a.element.published > b.element.published }
-            if a.element.source != b.element.source { return a.element.source < b.element.source }
-            return a.offset < b.offset
-        }.map(\.element)
+        // Sorted as indices (a record is a large value: moving indices is cheaper).
+        let loaded = content.papers
+        let papers = loaded.indices.sorted { a, b in
+            if loaded[a].published != loaded[b].published { return loaded[a].published > loaded[b].published }
+            if loaded[a].source != loaded[b].source { return loaded[a].source < loaded[b].source }
+            return a < b
+        }.map { loaded[$0] }
 
         let matcher = TagMatcher(rules: config.tagRules)
         let ruleTags: [[String]] = config.tagRules.isEmpty
@@ -108,15 +110,17 @@ public struct SiteIndexer: Sendable {
         var takenSlugs = Set<String>()
         var byAuthor: [String: [Int]] = [:]
         var paperAuthorSlugs: [[String]] = []
+        // Each name's display form and key, on all cores.
+        let displayNames = parallelism.map(papers.count) { papers[$0].authors.map(AuthorName.display) }
         for (i, paper) in papers.enumerated() {
             var slugs: [String] = []
-            for name in paper.authors {
-                let key = AuthorName.key(name)
+            for (k, _) in paper.authors.enumerated() {
+                let display = displayNames[i][k]
+                let key = display.lowercased()
                 let slug: String
                 if let known = authorSlugByKey[key] {
                     slug = known
                 } else {
-                    let display = AuthorName.display(name)
                     let base = Slug.makeDistinct(display, prefix: "author")
                     var candidate = base, n = 2
                     while takenSlugs.contains(candidate) { candidate = "\(base)-\(n)"; n += 1 }
@@ -130,8 +134,8 @@ public struct SiteIndexer: Sendable {
             }
             paperAuthorSlugs.append(slugs)
         }
-        let authors = authorNames.map { SiteIndex.Author(name: $0.value, slug: $0.key) }
-            .sorted { ($0.name.lowercased(), $0.slug) < ($1.name.lowercased(), $1.slug) }
+        let authors = authorNames.map { (folded: $0.value.lowercased(), author: SiteIndex.Author(name: $0.value, slug: $0.key)) }
+            .sorted { ($0.folded, $0.author.slug) < ($1.folded, $1.author.slug) }.map(\.author)
 
         var byYear: [Int: [Int]] = [:]
         var byMonth: [Int: [Int]] = [:]
@@ -141,7 +145,7 @@ public struct SiteIndexer: Sendable {
         }
 
         var index = SiteIndex(papers: papers, paperTags: paperTags, tags: tags, papersByTag: byTag, pages: pages,
-                         citationKeys: CitationKeys.assign(papers),
+                         citationKeys: CitationKeys.assign(papers, parallelism: parallelism),
                          authors: authors, tagNames: names, authorNames: authorNames,
                          papersByAuthor: byAuthor, paperAuthorSlugs: paperAuthorSlugs,
                          years: byYear.keys.sorted(by: >), papersByYear: byYear)

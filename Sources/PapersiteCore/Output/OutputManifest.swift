@@ -21,28 +21,48 @@ struct OutputManifest: Sendable {
     /// manifest, or one for another tree).
     static func load(from file: URL) -> OutputManifest? {
         guard let data = try? Data(contentsOf: file) else { return nil }
-        var manifest = OutputManifest()
-        var first = true
-        var ok = true
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            var lineStart = 0
+        // Parsed on the bytes: a large site's manifest has a line for each of
+        // tens of thousands of files, and it is read on every build.
+        return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> OutputManifest? in
             let bytes = raw.bindMemory(to: UInt8.self)
-            for i in 0..<bytes.count where bytes[i] == 0x0A {
-                let line = String(decoding: UnsafeBufferPointer(rebasing: bytes[lineStart..<i]), as: UTF8.self)
-                lineStart = i + 1
-                if first {
-                    ok = line == header
-                    first = false
-                    if !ok { return }
-                    continue
+            let headerBytes = Array(header.utf8) + [0x0A]
+            guard bytes.count >= headerBytes.count, bytes.prefix(headerBytes.count).elementsEqual(headerBytes) else { return nil }
+            var manifest = OutputManifest()
+            manifest.entries.reserveCapacity(bytes.count / 80)
+            var i = headerBytes.count
+            let n = bytes.count
+            func number(radix: UInt64) -> UInt64? {
+                var value: UInt64 = 0
+                let start = i
+                while i < n, bytes[i] != 0x20 {
+                    let b = bytes[i]
+                    let digit: UInt64
+                    switch b {
+                    case 0x30...0x39: digit = UInt64(b - 0x30)
+                    case 0x61...0x66 where radix == 16: digit = UInt64(b - 0x61 + 10)
+                    case 0x2D where radix == 10 && i == start: i += 1; continue
+                    default: return nil
+                    }
+                    value = value &* radix &+ digit
+                    i += 1
                 }
-                let parts = line.split(separator: " ", maxSplits: 4, omittingEmptySubsequences: false)
-                guard parts.count == 5, let hash = UInt64(parts[0], radix: 16), let size = Int(parts[1]),
-                      let mtime = Int64(parts[2]), let inode = UInt64(parts[3]) else { ok = false; return }
-                manifest.entries[String(parts[4])] = Entry(hash: hash, size: size, mtime: mtime, inode: inode)
+                guard i < n, i > start else { return nil }
+                let negative = bytes[start] == 0x2D
+                i += 1                                    // the space
+                return negative ? UInt64(bitPattern: -Int64(bitPattern: value)) : value
             }
+            while i < n {
+                guard let hash = number(radix: 16), let size = number(radix: 10), let mtime = number(radix: 10),
+                      let inode = number(radix: 10) else { return nil }
+                let start = i
+                while i < n, bytes[i] != 0x0A { i += 1 }
+                guard i < n else { return nil }
+                let path = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+                i += 1
+                manifest.entries[path] = Entry(hash: hash, size: Int(size), mtime: Int64(bitPattern: mtime), inode: inode)
+            }
+            return manifest
         }
-        return ok && !first ? manifest : nil
     }
 
     func save(to file: URL) throws {
@@ -101,6 +121,15 @@ struct FileStat: Equatable {
     init?(path: String) {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
+        size = Int(info.st_size)
+        mtime = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        inode = UInt64(info.st_ino)
+    }
+
+    /// stat(2) of `relative` inside the open folder `folder` (a shorter path walk than from `/`).
+    init?(in folder: Int32, _ relative: String) {
+        var info = stat()
+        guard fstatat(folder, relative, &info, 0) == 0 else { return nil }
         size = Int(info.st_size)
         mtime = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
         inode = UInt64(info.st_ino)

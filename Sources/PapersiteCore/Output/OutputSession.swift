@@ -31,12 +31,31 @@ public final class OutputSession: @unchecked Sendable {
     private var changed = 0
     private var same = 0
 
+    /// The live output and the staging tree, open, for stat(2) relative to them.
+    private let liveFolder: Int32
+    private let stagingFolder: Int32
+
     init(writer: OutputWriter, staging: URL, claimed: OutputManifest, live: OutputManifest, liveKnown: Bool) {
         self.writer = writer
         self.staging = staging
         self.claimed = claimed
         self.live = live
         self.liveKnown = liveKnown
+        liveFolder = open(writer.output.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        stagingFolder = open(staging.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    }
+
+    deinit {
+        if liveFolder >= 0 { close(liveFolder) }
+        if stagingFolder >= 0 { close(stagingFolder) }
+    }
+
+    private func liveStat(_ file: String) -> FileStat? {
+        liveFolder >= 0 ? FileStat(in: liveFolder, file) : FileStat(path: writer.output.path + "/" + file)
+    }
+
+    private func stagingStat(_ file: String) -> FileStat? {
+        stagingFolder >= 0 ? FileStat(in: stagingFolder, file) : FileStat(path: staging.path + "/" + file)
     }
 
     public func put(_ file: String, _ bytes: UnsafeRawBufferPointer) throws(BuildFailure) {
@@ -45,12 +64,12 @@ public final class OutputSession: @unchecked Sendable {
         let stagingPath = staging.path + "/" + file
         var sameAsLive = false
         if let entry = live.entries[file], entry.hash == hash, entry.size == size,
-           let info = FileStat(path: writer.output.path + "/" + file),
+           let info = liveStat(file),
            info.size == entry.size, info.mtime == entry.mtime, info.inode == entry.inode {
             sameAsLive = true
         }
         if let entry = claimed.entries[file], entry.hash == hash, entry.size == size,
-           let info = FileStat(path: stagingPath), info.size == entry.size, info.mtime == entry.mtime, info.inode == entry.inode {
+           let info = stagingStat(file), info.size == entry.size, info.mtime == entry.mtime, info.inode == entry.inode {
             lock.withLock {
                 result.entries[file] = entry
                 if sameAsLive { same += 1 } else { changed += 1 }
@@ -68,15 +87,31 @@ public final class OutputSession: @unchecked Sendable {
         }
     }
 
+    /// Keeps `file` as the live output has it, without its bytes: for a file
+    /// the build knows to be unchanged since the last build wrote it. False
+    /// (and nothing done) when the live output's manifest does not list it:
+    /// then the file must be made and `put`. The file itself is not looked
+    /// at (a stat per file cost more than the rest of a no-change build of
+    /// a large site): a file changed by hand in the output folder is put
+    /// right by a build with `--clean`, or when its page changes.
+    public func keep(_ file: String) -> Bool {
+        guard liveKnown, let entry = live.entries[file] else { return false }
+        if let staged = claimed.entries[file], staged.hash == entry.hash, staged.size == entry.size {
+            lock.withLock { result.entries[file] = staged; same += 1 }
+        } else {
+            lock.withLock { fromLive.append(file); same += 1 }
+        }
+        return true
+    }
+
     /// Completes the staging tree and swaps it in, unless the live output
     /// already is exactly what this build makes: then nothing is touched.
     public func finish(planned: Set<String>) throws(BuildFailure) -> WriteSummary {
         let stale = live.entries.keys.filter { !planned.contains($0) }
         let fm = FileManager.default
         if liveKnown && changed == 0 && stale.isEmpty {
-            // Nothing to do. The staging tree goes back as the spare, its manifest still true.
-            if let inode = FileStat.inode(of: staging.path), (try? claimed.save(to: writer.manifestFile(forTree: inode))) != nil,
-               rename(staging.path, writer.spareTree.path) == 0 {
+            // Nothing to do. The staging tree goes back as the spare, untouched, its manifest still true.
+            if rename(staging.path, writer.spareTree.path) == 0 {
                 return WriteSummary(written: 0, unchanged: same, removed: 0)
             }
             try? fm.removeItem(at: staging)

@@ -33,6 +33,15 @@ struct SearchIndex: Sendable {
     var shards: [Shard]
     /// Two-character prefixes whose terms are split into three-character shards.
     var splitPrefixes: [String]
+    /// Only the shard names are known (from the last build, whose files
+    /// are unchanged): enough to plan the files, not to write them.
+    private(set) var isShapeOnly = false
+
+    init(shardKeys: [String], splitPrefixes: [String]) {
+        shards = shardKeys.map { Shard(key: $0, terms: []) }
+        self.splitPrefixes = splitPrefixes
+        isShapeOnly = true
+    }
 
     init(titles: [String], authors: [[String]], tags: [[String]], abstracts: [String],
          splitAbove: Int = defaultSplitAbove, parallelism: Parallelism) {

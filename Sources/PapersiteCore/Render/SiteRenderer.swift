@@ -15,6 +15,17 @@ struct RenderedPaper: Sendable {
     var authorNames: [String]
     /// `partials/card` rendered for this paper, shared by every list it is on.
     var cardHTML = ""
+
+    /// The fields made from the record (the card is cached apart).
+    func encode(to w: inout ByteWriter) {
+        w.string(abstractHTML); w.string(abstractText); w.string(notesHTML); w.string(summary)
+        w.string(titleHTML); w.bool(hasMath); w.string(bibtex); w.strings(authorNames)
+    }
+
+    static func decode(_ r: inout ByteReader) -> RenderedPaper? {
+        RenderedPaper(abstractHTML: r.string(), abstractText: r.string(), notesHTML: r.string(), summary: r.string(),
+                      titleHTML: r.string(), hasMath: r.bool(), bibtex: r.string(), authorNames: r.strings())
+    }
 }
 
 /// Turns planned jobs into file contents. Pure: reads the index and the
@@ -31,11 +42,16 @@ struct SiteRenderer: Sendable {
     let typesetsMath: Bool
     /// The search index, when the site has search.
     var search: SearchIndex? = nil
+    /// What each output depends on, for incremental builds (with a cache).
+    var fingerprints: RenderFingerprints? = nil
 
     static let generator = "papersite \(PapersiteVersion.current)"
 
-    /// `search: false` leaves the search index for `addSearchIndex` (timed apart).
-    init(config: SiteConfig, index: SiteIndex, theme: Theme, parallelism: Parallelism = .allCores, search: Bool = true) {
+    /// `search: false` leaves the search index for `addSearchIndex` (timed
+    /// apart). With a `cache`, each paper's Markdown and card come from the
+    /// last build when their inputs are the same, and new ones are stored.
+    init(config: SiteConfig, index: SiteIndex, theme: Theme, parallelism: Parallelism = .allCores, search: Bool = true,
+         cache: CacheStore? = nil) {
         self.config = config
         self.index = index
         self.theme = theme
@@ -59,26 +75,42 @@ struct SiteRenderer: Sendable {
         let markdown = MarkdownRenderer(options: config.markdown)
         let papers = index.papers
         let keys = index.citationKeys
+        let hashes = cache == nil ? [] : parallelism.map(papers.count) { RecordCodec.hash(papers[$0]) }
+        let markdownSettings = Fingerprint.of { $0.add("\(config.markdown)") }
         self.papers = parallelism.map(papers.count) { i in
             let paper = papers[i]
+            let pageURL = urls.absolute(SiteURLs.paper(paper.slug))
+            let key = cache == nil ? 0 : Fingerprint.of { f in
+                f.add("paper"); f.add(markdownSettings); f.add(hashes[i]); f.add(keys[i]); f.add(pageURL)
+            }
+            if let cache, let cached = cache.get(key, RenderedPaper.decode) { return cached }
             let abstract = markdown.render(paper.abstract)
             let notes = paper.notes.isEmpty ? "" : markdown.render(paper.notes).html
             let abstractText = TextCleaning.line(abstract.plainText)
             let hasMath = MathMarkup.containsMath(paper.title) || MathMarkup.containsMath(paper.abstract) || MathMarkup.containsMath(paper.notes)
-            return RenderedPaper(
+            let rendered = RenderedPaper(
                 abstractHTML: abstract.html, abstractText: abstractText, notesHTML: notes,
                 summary: Summary.firstSentences(of: abstract.plainText),
                 titleHTML: MathMarkup.wrap(plainText: paper.title), hasMath: hasMath,
-                bibtex: BibTeX.entry(for: paper, key: keys[i], pageURL: urls.absolute(SiteURLs.paper(paper.slug))),
+                bibtex: BibTeX.entry(for: paper, key: keys[i], pageURL: pageURL),
                 authorNames: paper.authors.map(AuthorName.display))
+            cache?.put(key) { rendered.encode(to: &$0) }
+            return rendered
         }
         pagesHTML = index.pages.map { markdown.render($0.body).html }
         pagesHaveMath = index.pages.map { MathMarkup.containsMath($0.body) }
+        if cache != nil {
+            fingerprints = RenderFingerprints(renderer: self, paperHashes: hashes, parallelism: parallelism)
+        }
         // Each card once: a paper is on the home pages, its tags', authors' and year's lists.
         // (Without its last newline: `{{{card}}}` sits on a line of its own.)
         let cards = parallelism.map(papers.count) { [self] i in
+            let key = fingerprints.map { fp in Fingerprint.of { f in f.add("card"); f.add(fp.cards[i]) } } ?? 0
+            if let cache, let cached = cache.get(key, { r in r.string() }) { return cached }
             let html = theme.render(card(i), template: "partials/card")
-            return html.hasSuffix("\n") ? String(html.dropLast()) : html
+            let result = html.hasSuffix("\n") ? String(html.dropLast()) : html
+            cache?.put(key) { $0.string(result) }
+            return result
         }
         for i in cards.indices { self.papers[i].cardHTML = cards[i] }
         if search { addSearchIndex(parallelism: parallelism) }

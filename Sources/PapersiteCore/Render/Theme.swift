@@ -19,6 +19,9 @@ public struct Theme: Sendable {
     let compiled: TemplateLibrary
     /// Files under `static/`, relative to it, sorted.
     public let staticFiles: [String]
+    /// For each template, a hash of its text and of every partial and
+    /// parent it uses (transitively): what its output depends on in the theme.
+    var fingerprints: [String: UInt64] = [:]
 
     /// Render with swift-mustache instead (the tests compare the two).
     var rendersWithSwiftMustache = false
@@ -89,7 +92,27 @@ public struct ThemeLoader: Sendable {
         }
         if log.hasErrors { throw BuildFailure(log.sorted) }
         let staticFiles = ContentLoader.files(under: folder + "/static", in: siteRoot).map { String($0.dropFirst(folder.count + "/static/".count)) }
-        return Theme(name: name, folder: folder, library: library, compiled: TemplateLibrary(templates: compiled), staticFiles: staticFiles)
+        var theme = Theme(name: name, folder: folder, library: library, compiled: TemplateLibrary(templates: compiled), staticFiles: staticFiles)
+        theme.fingerprints = Self.fingerprints(of: sources.map { ($0.name, $0.text) })
+        return theme
+    }
+
+    /// Each template's fingerprint over the templates it reaches through
+    /// `{{> partial}}` and `{{< parent}}`.
+    static func fingerprints(of sources: [(name: String, text: String)]) -> [String: UInt64] {
+        let texts = Dictionary(sources, uniquingKeysWith: { a, _ in a })
+        let references = texts.mapValues { Set(partialReferences(in: $0).map(\.name)) }
+        var result: [String: UInt64] = [:]
+        for name in texts.keys {
+            var reached: Set<String> = [name], queue = [name]
+            while let next = queue.popLast() {
+                for reference in references[next] ?? [] where reached.insert(reference).inserted { queue.append(reference) }
+            }
+            result[name] = Fingerprint.of { f in
+                for template in reached.sorted() { f.add(template); f.add(texts[template] ?? "") }
+            }
+        }
+        return result
     }
 
     private static let referencePattern = try! NSRegularExpression(pattern: #"\{\{\s*[<>]\s*([^\s}]+)\s*\}\}"#)

@@ -16,11 +16,19 @@ public struct ContentLoader: Sendable {
     public let siteRoot: URL
     public let includeDrafts: Bool
     public let parallelism: Parallelism
+    /// Where the records of files read by an earlier build are kept: a file
+    /// whose size, times and inode are unchanged is not read again.
+    let cache: CacheStore?
 
     public init(siteRoot: URL, includeDrafts: Bool, parallelism: Parallelism = .allCores) {
+        self.init(siteRoot: siteRoot, includeDrafts: includeDrafts, parallelism: parallelism, cache: nil)
+    }
+
+    init(siteRoot: URL, includeDrafts: Bool, parallelism: Parallelism, cache: CacheStore?) {
         self.siteRoot = siteRoot
         self.includeDrafts = includeDrafts
         self.parallelism = parallelism
+        self.cache = cache
     }
 
     public func load() -> LoadedContent {
@@ -91,6 +99,34 @@ public struct ContentLoader: Sendable {
     }
 
     private func readPaperFile(_ file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
+        guard let cache else { return readPaperFileNow(file) }
+        let key = Fingerprint.of { $0.add("source"); $0.add(file) }
+        let path = siteRoot.path + "/" + file
+        var info = stat()
+        guard stat(path, &info) == 0 else { return readPaperFileNow(file) }
+        // What identifies this version of the file: size, times (to the nanosecond) and inode.
+        let stamp = [UInt64(info.st_size), UInt64(bitPattern: Int64(info.st_mtim.tv_sec)), UInt64(info.st_mtim.tv_nsec),
+                     UInt64(bitPattern: Int64(info.st_ctim.tv_sec)), UInt64(info.st_ctim.tv_nsec), UInt64(info.st_ino)]
+        if let cached = cache.get(key, { r -> (papers: [Paper], diagnostics: [Diagnostic])? in
+            for value in stamp where r.fixed() != value { return nil }
+            return RecordCodec.decode(&r)
+        }) {
+            return cached
+        }
+        let result = readPaperFileNow(file)
+        // A file changed in the last two seconds could change again within
+        // the file system's clock tick and keep its stamp: it is read again
+        // next time rather than trusted (like git's "racily clean" entries).
+        let now = Int64(time(nil))
+        guard now - Int64(info.st_mtim.tv_sec) > 2, now - Int64(info.st_ctim.tv_sec) > 2 else { return result }
+        cache.put(key) { w in
+            for value in stamp { w.fixed(value) }
+            RecordCodec.encode(papers: result.papers, diagnostics: result.diagnostics, to: &w)
+        }
+        return result
+    }
+
+    private func readPaperFileNow(_ file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
         guard let format = RecordFormat(fileExtension: (file as NSString).pathExtension) else {
             return ([], [.warning("ignored: not a paper format papersite reads (.md, .txt, .bib, .xml, .jsonl)", at: SourceLocation(file: file))])
         }
@@ -104,29 +140,43 @@ public struct ContentLoader: Sendable {
     }
 
     /// Regular files and symbolic links under `folder`, each sorted.
+    /// Symbolic links are not followed; hidden files and folders are skipped.
+    /// (readdir directly: FileManager's enumerator builds an attribute
+    /// dictionary for every file, a tenth of a second for 10,000 records.)
     static func listing(under folder: String, in root: URL) -> (files: [String], links: [String]) {
-        let base = root.appendingPathComponent(folder)
-        let fm = FileManager.default
-        var isDir: ObjCBool = false
-        guard fm.fileExists(atPath: base.path, isDirectory: &isDir), isDir.boolValue,
-              let enumerator = fm.enumerator(atPath: base.path) else { return ([], []) }
         var files: [String] = []
         var links: [String] = []
-        while let item = enumerator.nextObject() as? String {
-            let name = (item as NSString).lastPathComponent
-            if name.hasPrefix(".") {
-                if let type = enumerator.fileAttributes?[.type] as? FileAttributeType, type == .typeDirectory {
-                    enumerator.skipDescendants()
+        func walk(_ relative: String) {
+            guard let dir = opendir(root.path + "/" + relative) else { return }
+            defer { closedir(dir) }
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
                 }
-                continue
-            }
-            let type = enumerator.fileAttributes?[.type] as? FileAttributeType
-            if type == .typeRegular {
-                files.append(folder + "/" + item)
-            } else if type == .typeSymbolicLink {
-                links.append(folder + "/" + item)
+                if name.hasPrefix(".") { continue }
+                let path = relative + "/" + name
+                var type = Int32(entry.pointee.d_type)
+                if type == Int32(DT_UNKNOWN) {
+                    var info = stat()
+                    guard lstat(root.path + "/" + path, &info) == 0 else { continue }
+                    switch info.st_mode & S_IFMT {
+                    case S_IFDIR: type = Int32(DT_DIR)
+                    case S_IFREG: type = Int32(DT_REG)
+                    case S_IFLNK: type = Int32(DT_LNK)
+                    default: continue
+                    }
+                }
+                switch type {
+                case Int32(DT_DIR): walk(path)
+                case Int32(DT_REG): files.append(path)
+                case Int32(DT_LNK): links.append(path)
+                default: continue
+                }
             }
         }
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.appendingPathComponent(folder).path, isDirectory: &isDir), isDir.boolValue else { return ([], []) }
+        walk(folder)
         return (files.sorted(), links.sorted())
     }
 }

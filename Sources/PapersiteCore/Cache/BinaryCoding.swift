@@ -1,0 +1,160 @@
+import Foundation
+
+/// The build cache's byte format: unsigned LEB128 integers and
+/// length-prefixed UTF-8 strings. Written by hand: Codable through
+/// JSONEncoder or PropertyListEncoder took longer to decode a 10,000-paper
+/// cache than parsing the records again, and this format is private to the
+/// cache (a version change simply drops it).
+struct ByteWriter {
+    var bytes: [UInt8] = []
+
+    init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+
+    mutating func int(_ value: Int) { uint(UInt64(bitPattern: Int64(value))) }
+
+    mutating func uint(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        bytes.append(UInt8(v))
+    }
+
+    mutating func fixed(_ value: UInt64) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
+
+    mutating func string(_ value: String) {
+        var value = value
+        value.withUTF8 { utf8 in
+            uint(UInt64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    mutating func optional(_ value: String?) {
+        if let value { bool(true); string(value) } else { bool(false) }
+    }
+
+    mutating func optional(_ value: Int?) {
+        if let value { bool(true); int(value) } else { bool(false) }
+    }
+
+    mutating func strings(_ values: [String]) {
+        uint(UInt64(values.count))
+        for value in values { string(value) }
+    }
+
+    mutating func raw(_ other: [UInt8]) { bytes.append(contentsOf: other) }
+}
+
+/// Reads what `ByteWriter` wrote. Any malformed input (a truncated or
+/// foreign file) makes `failed` true and every later read return a default,
+/// so callers check once at the end and drop the entry.
+struct ByteReader {
+    let buffer: UnsafeRawBufferPointer
+    var offset = 0
+    private(set) var failed = false
+
+    init(_ buffer: UnsafeRawBufferPointer) { self.buffer = buffer }
+
+    var atEnd: Bool { offset >= buffer.count }
+
+    mutating func uint() -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < buffer.count, shift < 64 {
+            let b = buffer[offset]
+            offset += 1
+            result |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return result }
+            shift += 7
+        }
+        failed = true
+        return 0
+    }
+
+    mutating func int() -> Int { Int(Int64(bitPattern: uint())) }
+
+    mutating func fixed() -> UInt64 {
+        guard offset + 8 <= buffer.count else { failed = true; return 0 }
+        defer { offset += 8 }
+        return UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+
+    mutating func bool() -> Bool {
+        guard offset < buffer.count else { failed = true; return false }
+        defer { offset += 1 }
+        return buffer[offset] != 0
+    }
+
+    /// `count` bytes as they are (nil past the end).
+    mutating func bytes(_ count: Int) -> UnsafeRawBufferPointer? {
+        guard count >= 0, offset + count <= buffer.count else { failed = true; return nil }
+        defer { offset += count }
+        return UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + count])
+    }
+
+    mutating func string() -> String {
+        let count = Int(clamping: uint())
+        guard let slice = bytes(count) else { return "" }
+        return String(decoding: slice, as: UTF8.self)
+    }
+
+    mutating func optionalString() -> String? { bool() ? string() : nil }
+    mutating func optionalInt() -> Int? { bool() ? int() : nil }
+
+    mutating func strings() -> [String] {
+        let count = Int(clamping: uint())
+        guard count <= buffer.count - offset else { failed = true; return [] }
+        var result: [String] = []
+        result.reserveCapacity(count)
+        for _ in 0..<count { result.append(string()) }
+        return result
+    }
+}
+
+/// A streaming 64-bit hash for fingerprints: what an output file or a
+/// cached value was made from, folded into one number. Strings are hashed
+/// with `ContentHash` over their bytes and mixed in with their length, so
+/// that `("ab", "c")` and `("a", "bc")` differ.
+struct Fingerprint: Hashable, Sendable {
+    private(set) var value: UInt64
+
+    init(_ seed: UInt64 = 0x243F_6A88_85A3_08D3) { value = seed }
+
+    mutating func add(_ x: UInt64) {
+        var h = (value ^ x) &* 0x9E37_79B9_7F4A_7C15
+        h ^= h >> 31
+        h = h &* 0xBF58_476D_1CE4_E5B9
+        value = h ^ (h >> 29)
+    }
+
+    mutating func add(_ x: Int) { add(UInt64(bitPattern: Int64(x))) }
+    mutating func add(_ x: Bool) { add(x ? 1 as UInt64 : 2) }
+
+    mutating func add(_ s: String) {
+        var s = s
+        let h = s.withUTF8 { ContentHash.of(UnsafeRawBufferPointer($0)) }
+        add(h)
+        add(UInt64(s.utf8.count))
+    }
+
+    mutating func add(_ s: String?) {
+        if let s { add(true); add(s) } else { add(false) }
+    }
+
+    mutating func add(_ strings: [String]) {
+        add(strings.count)
+        for s in strings { add(s) }
+    }
+
+    static func of(_ build: (inout Fingerprint) -> Void) -> UInt64 {
+        var f = Fingerprint()
+        build(&f)
+        return f.value
+    }
+}

@@ -1,0 +1,213 @@
+import Foundation
+
+/// The build cache on disk, in `.papersite-cache/` beside the output: what
+/// the last build read and made, so that the next one redoes only what
+/// changed.
+///
+/// Two files per output folder. `<output>.store` holds values (a source
+/// file's records, a paper's rendered Markdown, a card) and only grows
+/// during a build: new values are appended as they are made, and a build
+/// reads the old ones through a read-only memory map without decoding the
+/// rest. `<output>.index` says where each value is, by a 64-bit key that
+/// names what the value was made from, with the hash of its bytes; it also
+/// holds the fingerprint of every output file. The index is replaced
+/// (atomically) only when a build succeeded, so a failed build leaves the
+/// cache as it was, and values it appended are garbage that a later build
+/// compacts away. A value whose bytes do not match their hash (a damaged
+/// file) is simply not found.
+///
+/// Written by hand rather than with a database: the access pattern is a
+/// bulk read of a few keys per paper and an append, and SQLite is not among
+/// this project's dependencies.
+final class CacheStore: @unchecked Sendable {
+    static let format = "papersite-cache 1"
+
+    struct Location: Sendable {
+        var offset: Int
+        var length: Int
+        var hash: UInt64
+    }
+
+    let storeFile: URL
+    let indexFile: URL
+    /// The program and format this cache was made by; any other is ignored.
+    let identity: UInt64
+    private var map: UnsafeRawBufferPointer? = nil
+    private var mappedLength = 0
+    private var old: [UInt64: Location] = [:]
+    /// The fingerprint of each output file of the last build (by the hash of its path).
+    private(set) var outputs: [UInt64: UInt64] = [:]
+    /// The inode of the output tree `outputs` describes.
+    private(set) var outputTree: UInt64 = 0
+
+    private let lock = NSLock()
+    private var live: [UInt64: Location] = [:]
+    private var fd: Int32 = -1
+    private var end = 0
+    private var appendFailed = false
+    private var puts = 0
+
+    /// Opens the cache of the output `output` (in `folder`); `clean`
+    /// ignores what it holds (it is replaced when the build succeeds).
+    init(folder: URL, output: String, identity: UInt64, clean: Bool) {
+        storeFile = folder.appendingPathComponent("\(output).store")
+        indexFile = folder.appendingPathComponent("\(output).index")
+        self.identity = identity
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        if !clean { loadIndex() }
+        fd = Glibc.open(storeFile.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { old = [:]; return }
+        var info = stat()
+        if !old.isEmpty, fstat(fd, &info) == 0, info.st_size > 0 {
+            let length = Int(info.st_size)
+            if let base = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0), base != MAP_FAILED {
+                map = UnsafeRawBufferPointer(start: base, count: length)
+                mappedLength = length
+            }
+        }
+        if map == nil { old = [:]; outputs = [:] }
+        end = Int(lseek(fd, 0, SEEK_END))
+        if end < 0 { end = 0; appendFailed = true }
+    }
+
+    deinit {
+        if let map { munmap(UnsafeMutableRawPointer(mutating: map.baseAddress), mappedLength) }
+        if fd >= 0 { close(fd) }
+    }
+
+    /// The value stored under `key` by an earlier build, if its bytes are intact.
+    /// It stays in the cache.
+    func get(_ key: UInt64) -> UnsafeRawBufferPointer? {
+        guard let map, let location = old[key], location.offset >= 0, location.length >= 0,
+              location.offset + location.length <= map.count else { return nil }
+        let bytes = UnsafeRawBufferPointer(rebasing: map[location.offset..<location.offset + location.length])
+        guard ContentHash.of(bytes) == location.hash else { return nil }
+        lock.withLock { if live[key] == nil { live[key] = location } }
+        return bytes
+    }
+
+    /// Decodes the value under `key` with `decode` (nil when absent or undecodable).
+    func get<T>(_ key: UInt64, _ decode: (inout ByteReader) -> T?) -> T? {
+        guard let bytes = get(key) else { return nil }
+        var reader = ByteReader(bytes)
+        guard let value = decode(&reader), !reader.failed else { return nil }
+        return value
+    }
+
+    /// Stores `bytes` under `key` for the next build (appended now).
+    func put(_ key: UInt64, _ bytes: [UInt8]) {
+        let hash = bytes.withUnsafeBytes { ContentHash.of($0) }
+        lock.withLock {
+            guard fd >= 0, !appendFailed else { return }
+            let offset = end
+            let ok = bytes.withUnsafeBytes { raw -> Bool in
+                var done = 0
+                while done < raw.count {
+                    let n = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(offset + done))
+                    if n < 0 { if errno == EINTR { continue }; return false }
+                    done += n
+                }
+                return true
+            }
+            guard ok else { appendFailed = true; return }
+            end += bytes.count
+            puts += 1
+            live[key] = Location(offset: offset, length: bytes.count, hash: hash)
+        }
+    }
+
+    func put(_ key: UInt64, _ write: (inout ByteWriter) -> Void) {
+        var writer = ByteWriter()
+        write(&writer)
+        put(key, writer.bytes)
+    }
+
+    /// Saves the index of the values this build used or made, with the
+    /// output fingerprints, after a successful build. The store is
+    /// compacted when most of it is values no longer used.
+    func commit(outputs: [UInt64: UInt64], tree: UInt64) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard fd >= 0, !appendFailed else { try? FileManager.default.removeItem(at: indexFile); return }
+        // A build that used exactly what the last one left needs no new index.
+        if puts == 0 && live.count == old.count && tree == outputTree && outputs == self.outputs { return }
+        var entries = live
+        let liveBytes = entries.values.reduce(0) { $0 + $1.length }
+        if end > 2 * liveBytes + (8 << 20), let compacted = compact(entries) {
+            entries = compacted
+        }
+        var w = ByteWriter(capacity: 64 + entries.count * 24 + outputs.count * 16)
+        w.string(Self.format)
+        w.fixed(identity)
+        w.fixed(tree)
+        w.uint(UInt64(entries.count))
+        for (key, location) in entries.sorted(by: { $0.key < $1.key }) {
+            w.fixed(key); w.uint(UInt64(location.offset)); w.uint(UInt64(location.length)); w.fixed(location.hash)
+        }
+        w.uint(UInt64(outputs.count))
+        for (file, fingerprint) in outputs.sorted(by: { $0.key < $1.key }) { w.fixed(file); w.fixed(fingerprint) }
+        w.fixed(w.bytes.withUnsafeBytes { ContentHash.of($0) })
+        try? Data(w.bytes).write(to: indexFile, options: .atomic)
+    }
+
+    /// Copies the live values into a new store file and puts it in place.
+    private func compact(_ entries: [UInt64: Location]) -> [UInt64: Location]? {
+        let temporary = storeFile.appendingPathExtension("new")
+        let out = Glibc.open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard out >= 0 else { return nil }
+        defer { close(out) }
+        var moved: [UInt64: Location] = [:]
+        var offset = 0
+        for (key, location) in entries.sorted(by: { $0.value.offset < $1.value.offset }) {
+            var bytes = [UInt8](repeating: 0, count: location.length)
+            let got = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, location.length, off_t(location.offset)) }
+            guard got == location.length else { continue }
+            let wrote = bytes.withUnsafeBytes { Glibc.write(out, $0.baseAddress, $0.count) }
+            guard wrote == location.length else { return nil }
+            moved[key] = Location(offset: offset, length: location.length, hash: location.hash)
+            offset += location.length
+        }
+        guard rename(temporary.path, storeFile.path) == 0 else { return nil }
+        return moved
+    }
+
+    private func loadIndex() {
+        guard let data = try? Data(contentsOf: indexFile), data.count > 8 else { return }
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let body = UnsafeRawBufferPointer(rebasing: raw[0..<raw.count - 8])
+            guard ContentHash.of(body) == raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self).littleEndian else { return }
+            var r = ByteReader(body)
+            guard r.string() == Self.format, r.fixed() == identity else { return }
+            let tree = r.fixed()
+            let count = Int(clamping: r.uint())
+            guard count <= body.count / 4 else { return }
+            var entries: [UInt64: Location] = [:]
+            entries.reserveCapacity(count)
+            for _ in 0..<count {
+                let key = r.fixed(), offset = Int(clamping: r.uint()), length = Int(clamping: r.uint()), hash = r.fixed()
+                entries[key] = Location(offset: offset, length: length, hash: hash)
+            }
+            let outputCount = Int(clamping: r.uint())
+            guard outputCount <= body.count / 16 else { return }
+            var outputs: [UInt64: UInt64] = [:]
+            outputs.reserveCapacity(outputCount)
+            for _ in 0..<outputCount { outputs[r.fixed()] = r.fixed() }
+            guard !r.failed, r.atEnd else { return }
+            self.old = entries
+            self.outputs = outputs
+            self.outputTree = tree
+        }
+    }
+
+    /// What makes caches comparable: the format, papersite's version and the
+    /// program file itself (a rebuilt papersite may render differently).
+    static func programIdentity() -> UInt64 {
+        Fingerprint.of { f in
+            f.add(format)
+            f.add(PapersiteVersion.current)
+            if let info = FileStat(path: "/proc/self/exe") {
+                f.add(info.size); f.add(Int(info.mtime)); f.add(info.inode)
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+
+/// Paper records and diagnostics in the cache's byte format. Every field is
+/// written: a record read back is equal (`==`) to the one written, which a
+/// test checks for every format's reader.
+enum RecordCodec {
+    static func write(_ p: Paper, to w: inout ByteWriter) {
+        w.string(p.key)
+        w.string(p.slug)
+        w.string(p.title)
+        w.strings(p.authors)
+        w.strings(p.affiliations)
+        w.optional(p.comment)
+        w.optional(p.bibKey)
+        write(p.published, to: &w)
+        w.bool(p.updated != nil)
+        if let updated = p.updated { write(updated, to: &w) }
+        w.strings(p.tags)
+        w.optional(p.arxiv)
+        w.optional(p.arxivVersion)
+        w.optional(p.doi)
+        w.optional(p.links.url)
+        w.optional(p.links.pdf)
+        w.optional(p.links.code)
+        w.optional(p.links.listing)
+        w.optional(p.venue)
+        w.string(p.abstract)
+        w.string(p.notes)
+        w.bool(p.draft)
+        write(p.source, to: &w)
+        w.bool(p.slugIsExplicit)
+    }
+
+    static func readPaper(_ r: inout ByteReader) -> Paper? {
+        let key = r.string(), slug = r.string(), title = r.string()
+        let authors = r.strings(), affiliations = r.strings()
+        let comment = r.optionalString(), bibKey = r.optionalString()
+        guard let published = readDay(&r) else { return nil }
+        let updated = r.bool() ? readDay(&r) : nil
+        let tags = r.strings()
+        let arxiv = r.optionalString(), arxivVersion = r.optionalInt(), doi = r.optionalString()
+        let links = Paper.Links(url: r.optionalString(), pdf: r.optionalString(), code: r.optionalString(), listing: r.optionalString())
+        let venue = r.optionalString()
+        let abstract = r.string(), notes = r.string()
+        let draft = r.bool()
+        let source = readLocation(&r)
+        let slugIsExplicit = r.bool()
+        guard !r.failed else { return nil }
+        var paper = Paper(title: title, authors: authors, published: published, updated: updated, tags: tags,
+                          arxiv: arxiv, arxivVersion: arxivVersion, doi: doi, links: links, venue: venue,
+                          abstract: abstract, notes: notes, draft: draft, slug: slug, source: source)
+        paper.key = key
+        paper.affiliations = affiliations
+        paper.comment = comment
+        paper.bibKey = bibKey
+        paper.slugIsExplicit = slugIsExplicit
+        return paper
+    }
+
+    static func write(_ d: Day, to w: inout ByteWriter) {
+        w.int(d.year); w.int(d.month); w.int(d.day)
+    }
+
+    static func readDay(_ r: inout ByteReader) -> Day? {
+        let year = r.int(), month = r.int(), day = r.int()
+        return Day(year: year, month: month, day: day)
+    }
+
+    static func write(_ l: SourceLocation, to w: inout ByteWriter) {
+        w.string(l.file); w.int(l.line); w.int(l.column)
+    }
+
+    static func readLocation(_ r: inout ByteReader) -> SourceLocation {
+        SourceLocation(file: r.string(), line: r.int(), column: r.int())
+    }
+
+    static func write(_ d: Diagnostic, to w: inout ByteWriter) {
+        w.bool(d.severity == .error)
+        w.string(d.message)
+        w.bool(d.location != nil)
+        if let location = d.location { write(location, to: &w) }
+    }
+
+    static func readDiagnostic(_ r: inout ByteReader) -> Diagnostic {
+        let severity: Diagnostic.Severity = r.bool() ? .error : .warning
+        let message = r.string()
+        let location = r.bool() ? readLocation(&r) : nil
+        return Diagnostic(severity, message, at: location)
+    }
+
+    /// One source file's reading: its papers and the problems found.
+    static func encode(papers: [Paper], diagnostics: [Diagnostic], to w: inout ByteWriter) {
+        w.uint(UInt64(papers.count))
+        for p in papers { write(p, to: &w) }
+        w.uint(UInt64(diagnostics.count))
+        for d in diagnostics { write(d, to: &w) }
+    }
+
+    static func decode(_ r: inout ByteReader) -> (papers: [Paper], diagnostics: [Diagnostic])? {
+        let count = Int(clamping: r.uint())
+        guard count <= r.buffer.count else { return nil }
+        var papers: [Paper] = []
+        papers.reserveCapacity(count)
+        for _ in 0..<count {
+            guard let paper = readPaper(&r) else { return nil }
+            papers.append(paper)
+        }
+        let problems = Int(clamping: r.uint())
+        guard problems <= r.buffer.count else { return nil }
+        var diagnostics: [Diagnostic] = []
+        for _ in 0..<problems { diagnostics.append(readDiagnostic(&r)) }
+        return r.failed ? nil : (papers, diagnostics)
+    }
+
+    /// A record's content as one number: equal records, equal hashes.
+    static func hash(_ p: Paper) -> UInt64 {
+        var w = ByteWriter(capacity: 1024 + p.abstract.utf8.count + p.notes.utf8.count)
+        write(p, to: &w)
+        return w.bytes.withUnsafeBytes { ContentHash.of($0) }
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+
+/// What every output file is made from, folded into one number per file,
+/// so that an incremental build renders only the files whose inputs
+/// changed and leaves the others as the last build wrote them.
+///
+/// A file's fingerprint covers everything its view reads: the settings and
+/// the site-wide view (`site`), the template and the partials it uses, and
+/// the records it shows (each record's hash covers all of its fields), with
+/// what the index adds to them (tags with their counts, author pages,
+/// citation keys, related papers). When in doubt a value is included: a
+/// fingerprint that changes too often costs a render; one that misses an
+/// input would leave a stale page. The test that builds a site through a
+/// series of edits and compares each result with a clean build holds this
+/// list to the renderer.
+struct RenderFingerprints: Sendable {
+    /// Settings, program and the site-wide view.
+    var site: UInt64
+    /// Each paper's record (same order as the index).
+    var papers: [UInt64]
+    /// Each paper's tags, with their names and paper counts.
+    var tags: [UInt64]
+    /// Each paper's card: record, tags and the card template.
+    var cards: [UInt64]
+    /// All tags with counts; all years (and months) with counts; all authors with counts.
+    var allTags: UInt64
+    var years: UInt64
+    var authors: UInt64
+    /// The shape of the whole index: every record, its tags and authors, the pages.
+    var index: UInt64
+    /// The inputs of the search index.
+    var search: UInt64
+    var templates: [String: UInt64]
+
+    init(renderer r: SiteRenderer, paperHashes: [UInt64], parallelism: Parallelism) {
+        let index = r.index
+        templates = r.theme.fingerprints
+        site = Fingerprint.of { f in
+            f.add("\(r.config)")
+            f.add("\(r.site)")
+            f.add(r.typesetsMath)
+            f.add(index.related.isEmpty)
+        }
+        papers = paperHashes
+        let counts = index.papersByTag.mapValues(\.count)
+        tags = index.paperTags.map { tags in
+            Fingerprint.of { f in
+                f.add(tags.count)
+                for tag in tags { f.add(tag.slug); f.add(tag.name); f.add(counts[tag.slug] ?? 0) }
+            }
+        }
+        let site = site, tags = tags, card = templates["partials/card"] ?? 0
+        cards = (0..<paperHashes.count).map { i in
+            Fingerprint.of { f in f.add(site); f.add(card); f.add(paperHashes[i]); f.add(tags[i]) }
+        }
+        allTags = Fingerprint.of { f in
+            for tag in index.tags { f.add(tag.slug); f.add(tag.name); f.add(counts[tag.slug] ?? 0) }
+        }
+        years = Fingerprint.of { f in
+            for year in index.years {
+                f.add(year); f.add(index.papers(in: year).count)
+                for month in index.months(of: year) { f.add(month); f.add(index.papers(in: year, month: month).count) }
+            }
+        }
+        authors = Fingerprint.of { f in
+            for author in index.authors { f.add(author.slug); f.add(author.name); f.add(index.papers(by: author.slug).count) }
+        }
+        self.index = Fingerprint.of { f in
+            for i in paperHashes.indices {
+                f.add(paperHashes[i]); f.add(tags[i]); f.add(index.paperAuthorSlugs[i]); f.add(index.citationKeys[i])
+            }
+            for page in index.pages { f.add("\(page)") }
+        }
+        search = Fingerprint.of { f in
+            f.add(site)
+            for i in paperHashes.indices {
+                f.add(paperHashes[i])
+                f.add(index.paperTags[i].map(\.name))
+            }
+        }
+    }
+}
+
+extension SiteRenderer {
+    /// The fingerprint of the file `job` makes (nil without fingerprints).
+    func fingerprint(_ job: OutputJob) -> UInt64? {
+        guard let fp = fingerprints else { return nil }
+        var f = Fingerprint()
+        f.add(fp.site)
+        func template(_ name: String) { f.add(name); f.add(fp.templates[name] ?? 0) }
+        func group(_ view: TagView?) {
+            guard let view else { f.add(false); return }
+            f.add(view.name); f.add(view.slug); f.add(view.url); f.add(view.count)
+        }
+        func collection(_ c: PaperCollection) {
+            switch c {
+            case .all: f.add("all")
+            case .tag(let slug): f.add("tag"); f.add(slug)
+            case .author(let slug): f.add("author"); f.add(slug)
+            case .year(let year): f.add("year"); f.add(year)
+            case .month(let year, let month): f.add("month"); f.add(year); f.add(month)
+            }
+        }
+        switch job {
+        case .list(let c, let page):
+            template(c.template)
+            collection(c)
+            f.add(page)
+            let all = c == .all ? nil : members(c)
+            let count = all?.count ?? index.papers.count
+            f.add(count)
+            let perPage = config.papersPerPage
+            for k in min(count, (page - 1) * perPage)..<min(count, page * perPage) { f.add(fp.cards[all?[k] ?? k]) }
+            group(self.group(c))
+            if c == .all { f.add(fp.allTags); f.add(fp.years) }
+            if case .year(let year) = c { for month in monthCollections(year) { group(self.group(month)) } }
+            if case .month(let year, _) = c { group(self.group(.year(year))) }
+        case .feed(let c, let kind):
+            switch kind {
+            case .rss: template("rss")
+            case .atom: template("atom")
+            case .json: f.add("json")
+            }
+            collection(c)
+            group(self.group(c))
+            for i in members(c).prefix(config.feed.limit) { f.add(fp.papers[i]); f.add(fp.tags[i]) }
+        case .paper(let i):
+            template("paper")
+            f.add(fp.papers[i]); f.add(fp.tags[i]); f.add(index.paperAuthorSlugs[i]); f.add(index.citationKeys[i])
+            let related = index.related.isEmpty ? [] : index.related[i]
+            f.add(related.count)
+            for j in related { f.add(fp.cards[j]) }
+        case .paperBibTeX(let i):
+            f.add("bibtex"); f.add(fp.papers[i]); f.add(index.citationKeys[i])
+        case .tagIndex:
+            template("tags"); f.add(fp.allTags)
+        case .authorIndex:
+            template("authors"); f.add(fp.authors)
+        case .yearIndex:
+            template("years"); f.add(fp.years)
+        case .standalone(let i):
+            template("page"); f.add("\(index.pages[i])")
+        case .notFound:
+            template("404")
+        case .siteBibTeX:
+            f.add("papers.bib"); f.add(fp.index)
+        case .sitemap:
+            template("sitemap"); f.add(fp.index)
+        case .robots:
+            f.add("robots")
+        case .searchPage:
+            template("search"); f.add(fp.allTags); f.add(fp.years); f.add(index.papers.count)
+        case .searchManifest:
+            f.add("search manifest"); f.add(fp.search); f.add(fp.allTags); f.add(fp.years)
+        case .searchTerms(let i):
+            f.add("search terms"); f.add(fp.search); f.add(search?.shards[i].key ?? "")
+        case .searchDocs(let n):
+            f.add("search docs"); f.add(n)
+            let start = n * SearchIndex.docsPerShard
+            for i in start..<min(index.papers.count, start + SearchIndex.docsPerShard) { f.add(fp.papers[i]); f.add(fp.tags[i]) }
+        case .searchTag(let slug):
+            f.add("search tag"); f.add(slug)
+            for i in index.papers(tagged: slug) { f.add(i) }
+        case .searchYear(let year):
+            f.add("search year"); f.add(year)
+            for i in index.papers(in: year) { f.add(i) }
+        }
+        return f.value
+    }
+}
