@@ -150,20 +150,41 @@ public struct SiteBuilder: Sendable {
         return summary
     }
 
-    /// Related papers, or the last build's when their inputs (every paper's
-    /// title, abstract and tags, in order, and the setting) are the same.
+    /// Related papers. With a cache, each paper's terms are kept by the
+    /// text they come from (title, abstract, tags), and the result by the
+    /// terms of all papers: an edit that changes no term (a stop word, a
+    /// typo in punctuation) reuses the last result, and any other edit
+    /// recomputes it from the kept terms without splitting texts again.
     private func addRelatedPapers(to index: inout SiteIndex, indexer: SiteIndexer, cache: CacheStore?) {
-        guard let cache, indexer.config.relatedPapers > 0 else {
+        guard let cache, indexer.config.relatedPapers > 0, index.papers.count > 1 else {
             indexer.addRelatedPapers(to: &index)
             return
         }
+        let related = RelatedPapers(count: indexer.config.relatedPapers)
+        let papers = index.papers, tags = index.paperTags.map { $0.map(\.slug) }
+        let n = papers.count
+        let keys = options.parallelism.map(n) { i in
+            Fingerprint.of { f in f.add("related terms"); f.add(papers[i].title); f.add(papers[i].abstract); f.add(tags[i]) }
+        }
+        func encode(_ terms: [TextTerms.Count]) -> [UInt8] {
+            var w = ByteWriter(capacity: terms.count * 10)
+            w.uint(UInt64(terms.count))
+            for term in terms { w.fixed(term.hash); w.uint(UInt64(term.count)) }
+            return w.bytes
+        }
+        func decode(_ r: inout ByteReader) -> [TextTerms.Count]? {
+            let count = Int(clamping: r.uint())
+            guard count <= r.buffer.count else { return nil }
+            return (0..<count).map { _ in TextTerms.Count(hash: r.fixed(), count: Float(r.uint())) }
+        }
+        // Each paper's terms stored (split now only where the text is new).
+        let termHashes = options.parallelism.map(n) { i in
+            cache.storedHash(keys[i]) ?? cache.put(keys[i], encode(related.terms(title: papers[i].title, text: papers[i].abstract, tags: tags[i])))
+        }
         let key = Fingerprint.of { f in
             f.add("related papers"); f.add(indexer.config.relatedPapers)
-            for (i, paper) in index.papers.enumerated() {
-                f.add(paper.title); f.add(paper.abstract); f.add(index.paperTags[i].map(\.slug))
-            }
+            for hash in termHashes { f.add(hash) }
         }
-        let n = index.papers.count
         if let lists = cache.get(key, { r -> [[Int]]? in
             guard Int(r.uint()) == n else { return nil }
             return (0..<n).map { _ in (0..<Int(min(r.uint(), 64))).map { _ in Int(r.uint()) }.filter { $0 < n } }
@@ -171,11 +192,13 @@ public struct SiteBuilder: Sendable {
             index.related = lists
             return
         }
-        indexer.addRelatedPapers(to: &index)
-        let related = index.related
+        index.related = related.compute(count: n, parallelism: options.parallelism) { i in
+            cache.get(keys[i], decode) ?? related.terms(title: papers[i].title, text: papers[i].abstract, tags: tags[i])
+        }
+        let lists = index.related
         cache.put(key) { w in
             w.uint(UInt64(n))
-            for list in related { w.uint(UInt64(list.count)); for j in list { w.uint(UInt64(j)) } }
+            for list in lists { w.uint(UInt64(list.count)); for j in list { w.uint(UInt64(j)) } }
         }
     }
 

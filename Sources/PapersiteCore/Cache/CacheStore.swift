@@ -75,9 +75,9 @@ final class CacheStore: @unchecked Sendable {
         if fd >= 0 { close(fd) }
     }
 
-    /// The value stored under `key` by an earlier build, if its bytes are intact.
-    /// It stays in the cache.
-    func get(_ key: UInt64) -> UnsafeRawBufferPointer? {
+    /// The value stored under `key` by an earlier build, if its bytes are
+    /// intact (it stays in the cache), read in place from the memory map.
+    private func mapped(_ key: UInt64) -> UnsafeRawBufferPointer? {
         guard let map, let location = old[key], location.offset >= 0, location.length >= 0,
               location.offset + location.length <= map.count else { return nil }
         let bytes = UnsafeRawBufferPointer(rebasing: map[location.offset..<location.offset + location.length])
@@ -86,18 +86,42 @@ final class CacheStore: @unchecked Sendable {
         return bytes
     }
 
-    /// Decodes the value under `key` with `decode` (nil when absent or undecodable).
+    /// Decodes the value under `key` with `decode` (nil when absent or
+    /// undecodable): a value of an earlier build, or one this build stored.
     func get<T>(_ key: UInt64, _ decode: (inout ByteReader) -> T?) -> T? {
-        guard let bytes = get(key) else { return nil }
-        var reader = ByteReader(bytes)
-        guard let value = decode(&reader), !reader.failed else { return nil }
-        return value
+        if let bytes = mapped(key) {
+            var reader = ByteReader(bytes)
+            guard let value = decode(&reader), !reader.failed else { return nil }
+            return value
+        }
+        guard let location = lock.withLock({ live[key] }) else { return nil }
+        var buffer = [UInt8](repeating: 0, count: location.length)
+        let got = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, location.length, off_t(location.offset)) }
+        guard got == location.length else { return nil }
+        return buffer.withUnsafeBytes { bytes -> T? in
+            guard ContentHash.of(bytes) == location.hash else { return nil }
+            var reader = ByteReader(bytes)
+            guard let value = decode(&reader), !reader.failed else { return nil }
+            return value
+        }
     }
 
-    /// Stores `bytes` under `key` for the next build (appended now).
-    func put(_ key: UInt64, _ bytes: [UInt8]) {
+    /// The hash of the bytes stored under `key`, without reading them
+    /// (a cheap stand-in for the value in other fingerprints).
+    func storedHash(_ key: UInt64) -> UInt64? {
+        if let location = old[key] {
+            lock.withLock { if live[key] == nil { live[key] = location } }
+            return location.hash
+        }
+        return lock.withLock { live[key]?.hash }
+    }
+
+    /// Stores `bytes` under `key` for the next build (appended now);
+    /// returns the hash of the bytes.
+    @discardableResult
+    func put(_ key: UInt64, _ bytes: [UInt8]) -> UInt64 {
         let hash = bytes.withUnsafeBytes { ContentHash.of($0) }
-        lock.withLock {
+        lock.withLock { () -> Void in
             guard fd >= 0, !appendFailed else { return }
             let offset = end
             let ok = bytes.withUnsafeBytes { raw -> Bool in
@@ -114,12 +138,14 @@ final class CacheStore: @unchecked Sendable {
             puts += 1
             live[key] = Location(offset: offset, length: bytes.count, hash: hash)
         }
+        return hash
     }
 
-    func put(_ key: UInt64, _ write: (inout ByteWriter) -> Void) {
+    @discardableResult
+    func put(_ key: UInt64, _ write: (inout ByteWriter) -> Void) -> UInt64 {
         var writer = ByteWriter()
         write(&writer)
-        put(key, writer.bytes)
+        return put(key, writer.bytes)
     }
 
     /// Saves the index of the values this build used or made, with the

@@ -28,22 +28,32 @@ struct RelatedPapers {
     /// Papers tokenised at a time (bounds the memory of the counting pass).
     var chunk = 4096
 
+    /// One paper's terms with their counts, sorted by hash: a title word
+    /// counts twice, a tag `tagWeight` times.
+    func terms(title: String, text: String, tags: [String]) -> [TextTerms.Count] {
+        // Each occurrence as its hash; sorting plain integers is the fast way to count.
+        var list: [UInt64] = []
+        list.reserveCapacity(256)
+        TextTerms.forEachTerm(in: title) { list.append($0); list.append($0) }
+        TextTerms.forEachTerm(in: text) { list.append($0) }
+        for tag in tags {
+            let hash = TextTerms.hash("#" + tag)
+            for _ in 0..<Int(tagWeight) { list.append(hash) }
+        }
+        return TextTerms.counted(list)
+    }
+
     /// For each paper (in the given order), the indices of its related papers.
     func compute(titles: [String], texts: [String], tags: [[String]] = [], parallelism: Parallelism) -> [[Int]] {
-        let n = titles.count
-        guard count > 0, n > 1 else { return Array(repeating: [], count: n) }
-        let tagHashes = tags.map { $0.map { TextTerms.hash("#" + $0) } }
-        let tagRepeats = Int(tagWeight)
-        func terms(_ i: Int) -> [TextTerms.Count] {
-            // Each occurrence as its hash (a title word twice, a tag
-            // `tagWeight` times); sorting plain integers is the fast way to count.
-            var list: [UInt64] = []
-            list.reserveCapacity(256)
-            TextTerms.forEachTerm(in: titles[i]) { list.append($0); list.append($0) }
-            TextTerms.forEachTerm(in: texts[i]) { list.append($0) }
-            if i < tagHashes.count { for tag in tagHashes[i] { for _ in 0..<tagRepeats { list.append(tag) } } }
-            return TextTerms.counted(list)
+        compute(count: titles.count, parallelism: parallelism) { i in
+            terms(title: titles[i], text: texts[i], tags: i < tags.count ? tags[i] : [])
         }
+    }
+
+    /// The same, from each paper's terms as `terms(_:)` gives them (called
+    /// twice per paper, from any thread: it may read them from a cache).
+    func compute(count n: Int, parallelism: Parallelism, terms: (Int) -> [TextTerms.Count]) -> [[Int]] {
+        guard count > 0, n > 1 else { return Array(repeating: [], count: n) }
 
         // 1. Document frequencies, in a fixed number of shards by hash (so
         //    the ids never depend on the number of threads).
