@@ -46,7 +46,7 @@ public struct BuildSummary: Sendable {
     /// Files whose bytes changed (new ones included); the rest were left untouched.
     public var written: Int
     public var unchanged: Int
-    /// Files rendered by this build (the others were unchanged since the last build and not rendered again).
+    /// Files rendered by this build (the others were unchanged since the last build and not rendered again; copied files are not counted).
     public var rendered: Int = 0
     /// Files of the previous output that are gone.
     public var removed: Int
@@ -129,7 +129,7 @@ public struct SiteBuilder: Sendable {
         do {
             // The last build's fingerprints hold only for the tree they describe.
             let previous = cache.flatMap { $0.outputTree == FileStat.inode(of: writer.output.path) ? $0.outputs : nil } ?? [:]
-            let made = try renderAndWrite(plan, with: &site.renderer, into: session, previous: previous)
+            let made = try renderAndWrite(plan, with: &site.renderer, into: session, previous: previous, cache: cache)
             rendered = made.rendered
             clock.lap("render and write pages")
             for asset in assets {
@@ -146,7 +146,7 @@ public struct SiteBuilder: Sendable {
                                    pages: plan.filter { $0.job.isHTML }.count, files: plan.count + assets.count,
                                    written: written.written, unchanged: written.unchanged, removed: written.removed,
                                    warnings: site.warnings)
-        summary.rendered = rendered + assets.count
+        summary.rendered = rendered
         return summary
     }
 
@@ -202,26 +202,66 @@ public struct SiteBuilder: Sendable {
         }
     }
 
-    /// The search index. When its inputs are those of the last build, only
-    /// its shape (the shard names) is taken from the cache: its files are
-    /// then unchanged and not rendered (unless one went missing, when the
-    /// index is made after all).
+    /// The search index. With a cache, from the last build's index when
+    /// the papers are the same ones in the same order: untouched if no
+    /// paper's terms changed, else with only the shards their old and new
+    /// terms fall in made again. Otherwise made whole, from each paper's
+    /// terms as the cache keeps them where the text is unchanged.
     private func addSearchIndex(to renderer: inout SiteRenderer, cache: CacheStore?) {
-        guard let cache, let fingerprint = renderer.fingerprints?.search, renderer.site.searchURL != nil else {
+        guard let cache, renderer.fingerprints != nil, renderer.site.searchURL != nil else {
             renderer.addSearchIndex(parallelism: options.parallelism)
             return
         }
-        let key = Fingerprint.of { $0.add("search index"); $0.add(fingerprint) }
-        if let shape = cache.get(key, { r -> (keys: [String], split: [String])? in (r.strings(), r.strings()) }) {
-            renderer.search = SearchIndex(shardKeys: shape.keys, splitPrefixes: shape.split)
-            return
+        let parallelism = options.parallelism
+        let index = renderer.index, papers = renderer.papers
+        let n = index.papers.count
+        let docKeys = parallelism.map(n) { i in
+            Fingerprint.of { f in
+                f.add("search terms"); f.add(index.papers[i].title); f.add(papers[i].authorNames)
+                f.add(index.paperTags[i].map(\.name)); f.add(papers[i].abstractText)
+            }
         }
-        renderer.addSearchIndex(parallelism: options.parallelism)
-        let search = renderer.search
-        cache.put(key) { w in
-            w.strings(search?.shards.map(\.key) ?? [])
-            w.strings(search?.splitPrefixes ?? [])
+        func terms(_ i: Int) -> [SearchIndex.Term] {
+            if let cached = cache.get(docKeys[i], SearchIndex.decodeTerms) { return cached }
+            let made = SearchIndex.terms(title: index.papers[i].title, authors: papers[i].authorNames,
+                                         tags: index.paperTags[i].map(\.name), abstract: papers[i].abstractText)
+            cache.put(docKeys[i], SearchIndex.encode(made))
+            return made
         }
+        let stateKey = Fingerprint.of { $0.add("search state"); $0.add(SearchIndex.defaultSplitAbove) }
+        if let state = cache.get(stateKey, SearchIndex.State.decode), state.docKeys.count == n {
+            let changed = (0..<n).filter { state.docKeys[$0] != docKeys[$0] }
+            // What the next build may start from stays in the cache.
+            cache.retain(docKeys + state.index.shards.map { SearchIndex.shardCacheKey($0.hash) })
+            if changed.isEmpty {
+                renderer.search = state.index
+                return
+            }
+            if changed.count <= max(64, n / 20) {
+                var search = state.index
+                let edits = changed.compactMap { i -> (doc: Int32, old: [SearchIndex.Term], new: [SearchIndex.Term])? in
+                    guard let old = cache.get(state.docKeys[i], SearchIndex.decodeTerms) else { return nil }
+                    return (Int32(i), old, terms(i))
+                }
+                if edits.count == changed.count,
+                   search.update(edits, load: { shard in
+                       cache.get(SearchIndex.shardCacheKey(shard.hash), SearchIndex.decodeShard).map { full in
+                           var loaded = full
+                           loaded.hash = shard.hash
+                           return loaded
+                       }
+                   }) {
+                    search.storeShards(in: cache, parallelism: parallelism)
+                    cache.put(stateKey, SearchIndex.State(docKeys: docKeys, index: search).encode())
+                    renderer.search = search
+                    return
+                }
+            }
+        }
+        var search = SearchIndex(count: n, parallelism: parallelism, terms: terms)
+        search.storeShards(in: cache, parallelism: parallelism)
+        cache.put(stateKey, SearchIndex.State(docKeys: docKeys, index: search).encode())
+        renderer.search = search
     }
 
     private func applyOverrides(_ config: inout SiteConfig) throws(BuildFailure) {
@@ -239,7 +279,7 @@ public struct SiteBuilder: Sendable {
     /// and which the output still holds as written, is kept without being
     /// rendered. Returns the number rendered and every file's fingerprint.
     private func renderAndWrite(_ plan: [(job: OutputJob, file: String)], with renderer: inout SiteRenderer, into session: OutputSession,
-                                previous: [UInt64: UInt64]) throws(BuildFailure) -> (rendered: Int, fingerprints: [UInt64: UInt64]) {
+                                previous: [UInt64: UInt64], cache: CacheStore?) throws(BuildFailure) -> (rendered: Int, fingerprints: [UInt64: UInt64]) {
         // 1. What can be kept.
         let decided: [(fileKey: UInt64, fingerprint: UInt64?, kept: Bool)] = options.parallelism.map(plan.count) { [renderer] i in
             let fileKey = Fingerprint.of { $0.add(plan[i].file) }
@@ -248,10 +288,15 @@ public struct SiteBuilder: Sendable {
             return (fileKey, fingerprint, kept)
         }
         let todo = plan.indices.filter { !decided[$0].kept }
-        // 2. The search index's terms, if one of its files must be made after all.
-        if renderer.search?.isShapeOnly == true, todo.contains(where: { if case .searchTerms = plan[$0].job { true } else { false } }) {
-            renderer.search = nil
-            renderer.addSearchIndex(parallelism: options.parallelism)
+        // 2. The search shards to write that are in the cache only.
+        if renderer.search?.isShapeOnly == true {
+            let needed = todo.compactMap { i -> Int? in if case .searchTerms(let k) = plan[i].job { k } else { nil } }
+            if let cache, renderer.search?.loadShards(needed, from: cache) == true {
+                // loaded
+            } else if !needed.isEmpty {
+                renderer.search = nil
+                renderer.addSearchIndex(parallelism: options.parallelism)
+            }
         }
         // 3. The rest.
         let failures = FailureBox()

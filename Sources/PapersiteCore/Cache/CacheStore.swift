@@ -106,6 +106,15 @@ final class CacheStore: @unchecked Sendable {
         }
     }
 
+    /// Keeps the values under `keys` for the next build without reading them.
+    func retain(_ keys: [UInt64]) {
+        lock.withLock {
+            for key in keys where live[key] == nil {
+                if let location = old[key] { live[key] = location }
+            }
+        }
+    }
+
     /// The hash of the bytes stored under `key`, without reading them
     /// (a cheap stand-in for the value in other fingerprints).
     func storedHash(_ key: UInt64) -> UInt64? {

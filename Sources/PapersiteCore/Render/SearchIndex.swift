@@ -28,37 +28,61 @@ struct SearchIndex: Sendable {
         var key: String
         /// Terms sorted, each with its postings (paper id, weight), ids ascending.
         var terms: [(term: String, postings: [(doc: Int32, weight: UInt8)])]
+        /// A hash of the terms (with a cache: names the shard's stored copy
+        /// and is its file's fingerprint).
+        var hash: UInt64 = 0
+        /// False when only the key and hash are known (the terms are in the cache).
+        var loaded = true
     }
+
+    typealias Term = (term: String, weight: UInt8)
 
     var shards: [Shard]
     /// Two-character prefixes whose terms are split into three-character shards.
     var splitPrefixes: [String]
-    /// Only the shard names are known (from the last build, whose files
-    /// are unchanged): enough to plan the files, not to write them.
-    private(set) var isShapeOnly = false
+    /// Postings under each two-character prefix (what decides the splits).
+    var prefixCounts: [String: Int] = [:]
+    let splitAbove: Int
 
-    init(shardKeys: [String], splitPrefixes: [String]) {
-        shards = shardKeys.map { Shard(key: $0, terms: []) }
+    /// Some shards are known only by key and hash (their terms are in the
+    /// cache): enough to plan and fingerprint the files, not to write them.
+    var isShapeOnly: Bool { shards.contains { !$0.loaded } }
+
+    init(shards: [Shard], splitPrefixes: [String], prefixCounts: [String: Int], splitAbove: Int = defaultSplitAbove) {
+        self.shards = shards
         self.splitPrefixes = splitPrefixes
-        isShapeOnly = true
+        self.prefixCounts = prefixCounts
+        self.splitAbove = splitAbove
+    }
+
+    /// A paper's terms and their weights, sorted by term.
+    static func terms(title: String, authors: [String], tags: [String], abstract: String) -> [Term] {
+        var weights: [String: Int] = [:]
+        for word in SearchText.words(title) { weights[word, default: 0] += 8 }
+        for name in authors { for word in SearchText.words(name) { weights[word, default: 0] += 6 } }
+        for tag in tags { for word in SearchText.words(tag) { weights[word, default: 0] += 4 } }
+        var inAbstract: [String: Int] = [:]
+        for word in SearchText.words(abstract) { inAbstract[word, default: 0] += 1 }
+        for (word, count) in inAbstract { weights[word, default: 0] += min(count, 3) }
+        return weights.map { ($0.key, UInt8(min($0.value, 255))) }.sorted { $0.term < $1.term }
     }
 
     init(titles: [String], authors: [[String]], tags: [[String]], abstracts: [String],
          splitAbove: Int = defaultSplitAbove, parallelism: Parallelism) {
-        let n = titles.count
-        // 1. Each paper's terms and weights, sorted by term; a chunk of papers
-        //    at a time, so that only the postings stay in memory.
+        self.init(count: titles.count, splitAbove: splitAbove, parallelism: parallelism) { i in
+            Self.terms(title: titles[i], authors: authors[i], tags: tags[i], abstract: abstracts[i])
+        }
+    }
+
+    /// The index of `n` papers, from each paper's terms as `terms` gives them.
+    init(count n: Int, splitAbove: Int = defaultSplitAbove, parallelism: Parallelism, terms paperTerms: (Int) -> [Term]) {
+        self.splitAbove = splitAbove
+        // 1. Each paper's terms and weights, by bucket, then term: each
+        //    bucket's worker reads only its part. A chunk of papers at a
+        //    time, so that only the postings stay in memory.
         let buckets = 16
         func terms(_ i: Int) -> [(term: String, weight: UInt8, bucket: UInt8)] {
-            var weights: [String: Int] = [:]
-            for word in SearchText.words(titles[i]) { weights[word, default: 0] += 8 }
-            for name in authors[i] { for word in SearchText.words(name) { weights[word, default: 0] += 6 } }
-            for tag in tags[i] { for word in SearchText.words(tag) { weights[word, default: 0] += 4 } }
-            var abstract: [String: Int] = [:]
-            for word in SearchText.words(abstracts[i]) { abstract[word, default: 0] += 1 }
-            for (word, count) in abstract { weights[word, default: 0] += min(count, 3) }
-            // By bucket, then term: each bucket's worker reads only its part.
-            return weights.map { ($0.key, UInt8(min($0.value, 255)), UInt8(SearchText.bucket(of: $0.key, buckets: buckets))) }
+            paperTerms(i).map { ($0.term, $0.weight, UInt8(SearchText.bucket(of: $0.term, buckets: buckets))) }
                 .sorted { $0.bucket != $1.bucket ? $0.bucket < $1.bucket : $0.term < $1.term }
         }
         // 2. Postings, in buckets by two-character prefix that workers fill
@@ -86,11 +110,13 @@ struct SearchIndex: Sendable {
         // 3. Shards: by two characters, or three where that is large.
         var shards: [Shard] = []
         var split: [String] = []
+        var counts: [String: Int] = [:]
         for postings in filled {
             var byPrefix: [String: [String]] = [:]
             for term in postings.keys { byPrefix[SearchText.prefix(term, 2), default: []].append(term) }
             for (prefix, terms) in byPrefix {
                 let size = terms.reduce(0) { $0 + postings[$1]!.count }
+                counts[prefix] = size
                 if size > splitAbove {
                     split.append(prefix)
                     var byKey: [String: [String]] = [:]
@@ -105,6 +131,66 @@ struct SearchIndex: Sendable {
         }
         self.shards = shards.sorted { $0.key < $1.key }
         self.splitPrefixes = split.sorted()
+        self.prefixCounts = counts
+    }
+
+    /// The shard a term is filed in.
+    func shardKey(of term: String) -> String {
+        let two = SearchText.prefix(term, 2)
+        return splitPrefixes.contains(two) ? SearchText.prefix(term, 3) : two
+    }
+
+    /// Applies edits to papers (same ids, new terms) to the shards they
+    /// touch, loading those with `load`. Returns false, changing nothing,
+    /// when the edits would change which prefixes are split, or a shard
+    /// cannot be loaded (then the whole index is made again).
+    mutating func update(_ edits: [(doc: Int32, old: [Term], new: [Term])], load: (Shard) -> Shard?) -> Bool {
+        var counts = prefixCounts
+        var touched: [String: [(doc: Int32, term: String, weight: UInt8?)]] = [:]   // shard key → removals (nil) and additions
+        for edit in edits {
+            for term in edit.old {
+                counts[SearchText.prefix(term.term, 2), default: 0] -= 1
+                touched[shardKey(of: term.term), default: []].append((edit.doc, term.term, nil))
+            }
+            for term in edit.new {
+                counts[SearchText.prefix(term.term, 2), default: 0] += 1
+                touched[shardKey(of: term.term), default: []].append((edit.doc, term.term, term.weight))
+            }
+        }
+        let split = Set(splitPrefixes)
+        for (prefix, count) in counts where (count > splitAbove) != split.contains(prefix) { return false }
+        var byKey = Dictionary(shards.enumerated().map { ($0.element.key, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        var updated = shards
+        for (key, changes) in touched.sorted(by: { $0.key < $1.key }) {
+            var shard: Shard
+            if let at = byKey[key] {
+                guard let full = updated[at].loaded ? updated[at] : load(updated[at]) else { return false }
+                shard = full
+            } else {
+                shard = Shard(key: key, terms: [])
+            }
+            var terms = Dictionary(shard.terms.map { ($0.term, $0.postings) }, uniquingKeysWith: { a, _ in a })
+            for change in changes where change.weight == nil {
+                terms[change.term]?.removeAll { $0.doc == change.doc }
+            }
+            for change in changes {
+                guard let weight = change.weight else { continue }
+                terms[change.term, default: []].append((change.doc, weight))
+            }
+            shard.terms = terms.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+                .map { ($0.key, $0.value.sorted { $0.doc < $1.doc }) }
+            shard.loaded = true
+            shard.hash = 0
+            if let at = byKey[key] {
+                updated[at] = shard
+            } else {
+                updated.append(shard)
+                byKey[key] = updated.count - 1
+            }
+        }
+        shards = updated.filter { !$0.loaded || !$0.terms.isEmpty }.sorted { $0.key < $1.key }
+        prefixCounts = counts.filter { $0.value > 0 }
+        return true
     }
 
     /// `terms/<key>.json`
@@ -245,5 +331,109 @@ extension Array {
             if predicate(self[mid]) { high = mid } else { low = mid + 1 }
         }
         return low
+    }
+}
+
+/// The search index in the build cache: each paper's terms (by what they
+/// are made from), each shard (by the hash of its bytes), and the state of
+/// the last build's index (which terms each paper had, the shards, the
+/// split prefixes), from which a rebuild after a few edits updates only the
+/// shards those papers' old and new terms fall in.
+extension SearchIndex {
+    static func encode(_ terms: [Term]) -> [UInt8] {
+        var w = ByteWriter(capacity: terms.count * 12)
+        w.uint(UInt64(terms.count))
+        for term in terms { w.string(term.term); w.uint(UInt64(term.weight)) }
+        return w.bytes
+    }
+
+    static func decodeTerms(_ r: inout ByteReader) -> [Term]? {
+        let count = Int(clamping: r.uint())
+        guard count <= r.buffer.count else { return nil }
+        return (0..<count).map { _ in (r.string(), UInt8(truncatingIfNeeded: r.uint())) }
+    }
+
+    static func encode(_ shard: Shard) -> [UInt8] {
+        var w = ByteWriter(capacity: 1024)
+        w.string(shard.key)
+        w.uint(UInt64(shard.terms.count))
+        for entry in shard.terms {
+            w.string(entry.term)
+            w.uint(UInt64(entry.postings.count))
+            for posting in entry.postings { w.uint(UInt64(posting.doc)); w.uint(UInt64(posting.weight)) }
+        }
+        return w.bytes
+    }
+
+    static func decodeShard(_ r: inout ByteReader) -> Shard? {
+        let key = r.string()
+        let count = Int(clamping: r.uint())
+        guard count <= r.buffer.count else { return nil }
+        var terms: [(term: String, postings: [(doc: Int32, weight: UInt8)])] = []
+        terms.reserveCapacity(count)
+        for _ in 0..<count {
+            let term = r.string()
+            let postings = Int(clamping: r.uint())
+            guard postings <= r.buffer.count else { return nil }
+            terms.append((term, (0..<postings).map { _ in (Int32(truncatingIfNeeded: r.uint()), UInt8(truncatingIfNeeded: r.uint())) }))
+        }
+        return Shard(key: key, terms: terms)
+    }
+
+    static func shardCacheKey(_ hash: UInt64) -> UInt64 { Fingerprint.of { $0.add("search shard"); $0.add(hash) } }
+
+    /// What the next build starts from.
+    struct State {
+        var docKeys: [UInt64]
+        var index: SearchIndex
+
+        func encode() -> [UInt8] {
+            var w = ByteWriter(capacity: docKeys.count * 8 + index.shards.count * 16 + 1024)
+            w.uint(UInt64(docKeys.count))
+            for key in docKeys { w.fixed(key) }
+            w.strings(index.splitPrefixes)
+            w.uint(UInt64(index.prefixCounts.count))
+            for (prefix, count) in index.prefixCounts.sorted(by: { $0.key < $1.key }) { w.string(prefix); w.uint(UInt64(count)) }
+            w.uint(UInt64(index.shards.count))
+            for shard in index.shards { w.string(shard.key); w.fixed(shard.hash) }
+            return w.bytes
+        }
+
+        static func decode(_ r: inout ByteReader) -> State? {
+            let n = Int(clamping: r.uint())
+            guard n <= r.buffer.count / 8 else { return nil }
+            let docKeys = (0..<n).map { _ in r.fixed() }
+            let split = r.strings()
+            let prefixes = Int(clamping: r.uint())
+            guard prefixes <= r.buffer.count else { return nil }
+            var counts: [String: Int] = [:]
+            for _ in 0..<prefixes { let prefix = r.string(); counts[prefix] = Int(clamping: r.uint()) }
+            let shardCount = Int(clamping: r.uint())
+            guard shardCount <= r.buffer.count else { return nil }
+            let shards = (0..<shardCount).map { _ in Shard(key: r.string(), terms: [], hash: r.fixed(), loaded: false) }
+            return State(docKeys: docKeys, index: SearchIndex(shards: shards, splitPrefixes: split, prefixCounts: counts))
+        }
+    }
+
+    /// Stores each shard that has no hash yet, and gives it one.
+    mutating func storeShards(in cache: CacheStore, parallelism: Parallelism) {
+        let pending = shards.indices.filter { shards[$0].loaded && shards[$0].hash == 0 }
+        let hashes = parallelism.map(pending.count) { k -> UInt64 in
+            let bytes = Self.encode(shards[pending[k]])
+            let hash = bytes.withUnsafeBytes { ContentHash.of($0) }
+            cache.put(Self.shardCacheKey(hash), bytes)
+            return hash
+        }
+        for (k, i) in pending.enumerated() { shards[i].hash = hashes[k] }
+    }
+
+    /// Loads the terms of the shards known only by hash (false if one is missing from the cache).
+    mutating func loadShards(_ which: [Int], from cache: CacheStore) -> Bool {
+        for i in which where !shards[i].loaded {
+            guard let shard = cache.get(Self.shardCacheKey(shards[i].hash), Self.decodeShard), shard.key == shards[i].key else { return false }
+            shards[i].terms = shard.terms
+            shards[i].loaded = true
+        }
+        return true
     }
 }

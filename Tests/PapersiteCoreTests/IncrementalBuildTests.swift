@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+@testable import PapersiteCore
+
+/// Incremental builds on the example site (real abstracts, so that related
+/// papers and the search index have something to work with): after each
+/// edit the output must be byte-identical to a clean build, and a small
+/// edit must re-render only a small part of the site.
+@Suite struct IncrementalBuildTests {
+    func exampleSite() throws -> TestSite {
+        let site = try TestSite([:])
+        for folder in ["content"] {
+            try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent(folder), to: site.root.appendingPathComponent(folder))
+        }
+        return site
+    }
+
+    /// Compares the output with a build of the same sources, with no cache, into an empty folder.
+    func expectSameAsCleanBuild(_ site: TestSite, _ step: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+        let clean = FileManager.default.temporaryDirectory.appendingPathComponent("papersite-clean-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: clean) }
+        var options = BuildOptions(siteRoot: site.root, output: clean.appendingPathComponent("public"))
+        options.useCache = false
+        try SiteBuilder(options: options).build()
+        let rebuilt = try tree(site.output), fresh = try tree(clean.appendingPathComponent("public"))
+        #expect(rebuilt.keys.sorted() == fresh.keys.sorted(), "after \(step): the same files", sourceLocation: sourceLocation)
+        var differing: [String] = []
+        for (path, data) in fresh where rebuilt[path] != data { differing.append(path) }
+        #expect(differing.isEmpty, "after \(step): \(differing.sorted().prefix(8)) differ from a clean build", sourceLocation: sourceLocation)
+    }
+
+    func edit(_ site: TestSite, _ path: String, _ change: (String) -> String) throws {
+        let url = site.root.appendingPathComponent(path)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let changed = change(text)
+        #expect(changed != text, "the edit of \(path) changes it")
+        try changed.write(to: url, atomically: false, encoding: .utf8)
+    }
+
+    @Test func editsRenderLittleAndGiveTheCleanBuild() throws {
+        let site = try exampleSite()
+        defer { site.remove() }
+        let listing = "content/papers/hf-daily-2025-03-14.txt"
+        let full = try site.build()
+        #expect(full.rendered > full.files / 2)
+        try expectSameAsCleanBuild(site, "the first build")
+
+        // Nothing changed: nothing rendered but the copied files, nothing written.
+        var summary = try site.build()
+        #expect(summary.written == 0)
+        #expect(summary.rendered < full.files / 20, "\(summary.rendered) of \(full.files) rendered")
+
+        // A word of one abstract: its page, the lists and feeds it is on, a search shard or two.
+        try edit(site, listing) { $0.replacingOccurrences(of: "We propose focal modulation networks", with: "We propose focal modulation nets") }
+        summary = try site.build()
+        #expect(summary.written > 0)
+        #expect(summary.rendered < full.files / 4, "\(summary.rendered) of \(full.files) rendered")
+        try expectSameAsCleanBuild(site, "changing an abstract")
+
+        // A title: the paper's card changes on every page that shows it, related papers included.
+        try edit(site, listing) { $0.replacingOccurrences(of: "DepthCrafter", with: "DepthSmith") }
+        try site.build()
+        try expectSameAsCleanBuild(site, "changing a title")
+
+        // The card partial only: every list page, no paper page without related papers.
+        let card = site.root.appendingPathComponent("Themes/default/templates/partials/card.mustache")
+        try (try String(contentsOf: card, encoding: .utf8)).replacingOccurrences(of: "<article>", with: "<article class=\"paper\">")
+            .write(to: card, atomically: true, encoding: .utf8)
+        summary = try site.build()
+        #expect(summary.written > 0)
+        try expectSameAsCleanBuild(site, "changing the card template")
+
+        // The paper template: paper pages only.
+        let paper = site.root.appendingPathComponent("Themes/default/templates/paper.mustache")
+        try (try String(contentsOf: paper, encoding: .utf8)).replacingOccurrences(of: "Related papers", with: "Papers like this one")
+            .write(to: paper, atomically: true, encoding: .utf8)
+        summary = try site.build()
+        #expect(try site.read("papers/depthsmith-generating-consistent-long-depth-sequences-for-open-world-videos/index.html").contains("Papers like this one")
+                || summary.written >= 97)
+        try expectSameAsCleanBuild(site, "changing the paper template")
+
+        // A setting that every page shows.
+        try edit(site, "content/site.yml") { $0.replacingOccurrences(of: "title:", with: "title: New") }
+        try site.build()
+        try expectSameAsCleanBuild(site, "changing the title setting")
+
+        // A new paper, in a file of its own, then gone again.
+        try site.write("content/papers/extra.md", paperFile("title: Focal Modulation for Depth Estimation\nauthors: [Ada Lovelace]\ndate: 2025-03-14\ntags: [Vision]",
+                                                           body: "We study focal modulation networks for video depth estimation with diffusion.\n"))
+        try site.build()
+        try expectSameAsCleanBuild(site, "adding a paper")
+        try FileManager.default.removeItem(at: site.root.appendingPathComponent("content/papers/extra.md"))
+        try site.build()
+        try expectSameAsCleanBuild(site, "removing it")
+
+        // A damaged cache is not trusted: the build is still right.
+        let folder = site.root.appendingPathComponent(".papersite-cache")
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".store") {
+            let url = folder.appendingPathComponent(name)
+            var bytes = [UInt8](try Data(contentsOf: url))
+            for k in stride(from: 100, to: bytes.count, by: 997) { bytes[k] ^= 0x5A }
+            try Data(bytes).write(to: url)
+        }
+        try edit(site, listing) { $0.replacingOccurrences(of: "We propose focal modulation nets", with: "We propose focal modulation networks") }
+        try site.build()
+        try expectSameAsCleanBuild(site, "damaging the cache")
+
+        // --clean renders everything.
+        summary = try site.build(clean: true)
+        #expect(summary.rendered == full.rendered && summary.written == 0)
+    }
+}
