@@ -153,7 +153,8 @@ extension SiteRenderer {
         case .searchManifest:
             f.add("search manifest"); f.add(fp.search); f.add(fp.allTags); f.add(fp.years)
         case .searchTerms(let i):
-            f.add("search terms"); f.add(fp.search); f.add(search?.shards[i].key ?? "")
+            // The shard's own hash (its content), known even when its terms are not loaded.
+            f.add("search terms"); f.add(search?.shards[i].key ?? ""); f.add(search?.shards[i].hash ?? 0)
         case .searchDocs(let n):
             f.add("search docs"); f.add(n)
             let start = n * SearchIndex.docsPerShard
