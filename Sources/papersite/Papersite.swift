@@ -55,6 +55,7 @@ struct Build: ParsableCommand {
         let start = DispatchTime.now()
         var options = BuildOptions(siteRoot: siteRoot, output: outputURL.standardizedFileURL, baseURL: baseURL, includeDrafts: drafts)
         options.clean = clean
+        options.keepMemoryUntilExit = true
         if let jobs {
             guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
             options.parallelism = Parallelism(threads: jobs)

@@ -81,3 +81,33 @@ struct UnsafeSendableBuffer<Element>: @unchecked Sendable {
         nonmutating set { buffer[i] = newValue }
     }
 }
+
+/// Values made on first use, from any thread, each at most once: `value(i)`
+/// makes slot `i` with `make` if it is empty. Slots are guarded by a few
+/// striped locks, so threads making different values rarely wait.
+final class LazyValues<Value>: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<Value?>
+    let count: Int
+    private let locks = (0..<64).map { _ in NSLock() }
+
+    init(count: Int) {
+        self.count = count
+        slots = .allocate(capacity: max(1, count))
+        slots.initialize(repeating: nil, count: count)
+    }
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+
+    func value(_ i: Int, make: () -> Value) -> Value {
+        let lock = locks[i & 63]
+        lock.lock()
+        defer { lock.unlock() }
+        if let value = slots[i] { return value }
+        let value = make()
+        slots[i] = value
+        return value
+    }
+}

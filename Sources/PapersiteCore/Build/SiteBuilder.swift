@@ -22,6 +22,11 @@ public struct BuildOptions: Sendable {
     public var clean = false
     /// Keep no cache at all (for `check` and tests that want none).
     public var useCache = true
+    /// Leave the build's records and indexes allocated when `build()`
+    /// returns, for a process that exits right after: freeing a large
+    /// site's hundreds of thousands of strings one by one takes longer than
+    /// a small incremental build.
+    public var keepMemoryUntilExit = false
 
     public static let defaultKaTeXDirectory = URL(fileURLWithPath: "/usr/share/javascript/katex")
 
@@ -79,7 +84,9 @@ public struct SiteBuilder: Sendable {
     /// Stages 1 to 6: reads and checks everything, writes nothing. With
     /// `keepGoing` (for `check`), errors in records are returned with the
     /// warnings and the site is planned from the records that could be read.
-    func prepare(clock: inout StageClock, keepGoing: Bool = false, cache: CacheStore? = nil) throws(BuildFailure) -> PreparedSite {
+    /// `incremental`: the last build's output is there to keep files from,
+    /// so Markdown and cards are made only for the pages rendered.
+    func prepare(clock: inout StageClock, keepGoing: Bool = false, cache: CacheStore? = nil, incremental: Bool = false) throws(BuildFailure) -> PreparedSite {
         let root = options.siteRoot
         var config = try ConfigLoader(siteRoot: root).load()                     // 1. settings
         try applyOverrides(&config)
@@ -103,6 +110,7 @@ public struct SiteBuilder: Sendable {
         options.progress?("Rendering Markdown", 0, 0)
         var renderer = SiteRenderer(config: config, index: index, theme: theme, parallelism: options.parallelism, search: false,
                                     cache: cache)                                 // 5. Markdown
+        if !incremental { renderer.renderAllPapers(parallelism: options.parallelism) }
         clock.lap("render Markdown")
         options.progress?("Indexing for search", 0, 0)
         addSearchIndex(to: &renderer, cache: cache)
@@ -121,7 +129,11 @@ public struct SiteBuilder: Sendable {
             ? CacheStore(folder: writer.cacheFolder, output: writer.output.lastPathComponent,
                          identity: CacheStore.programIdentity(), clean: options.clean)
             : nil
-        var site = try prepare(clock: &clock, cache: cache)                      // 1-6. read, index, plan
+        // Giving freed memory back between stages keeps a full build's peak
+        // down; an incremental build frees little, and the trim costs more.
+        let incremental = cache.map { !$0.outputs.isEmpty && $0.outputTree == FileStat.inode(of: writer.output.path) } ?? false
+        clock.releasesMemory = !incremental
+        var site = try prepare(clock: &clock, cache: cache, incremental: incremental)   // 1-6. read, index, plan
         let plan = site.plan, assets = site.assets
         let session = try writer.begin()                                         // 7. render and write
         let written: WriteSummary
@@ -147,6 +159,7 @@ public struct SiteBuilder: Sendable {
                                    written: written.written, unchanged: written.unchanged, removed: written.removed,
                                    warnings: site.warnings)
         summary.rendered = rendered
+        if options.keepMemoryUntilExit { ProcessLeftovers.shared.keep([site, session, cache as Any]) }
         return summary
     }
 
@@ -213,18 +226,19 @@ public struct SiteBuilder: Sendable {
             return
         }
         let parallelism = options.parallelism
-        let index = renderer.index, papers = renderer.papers
+        let r = renderer, index = renderer.index
         let n = index.papers.count
+        // A paper's terms follow from its record (title, authors, abstract
+        // as Markdown makes it) and its tags' names.
         let docKeys = parallelism.map(n) { i in
             Fingerprint.of { f in
-                f.add("search terms"); f.add(index.papers[i].title); f.add(papers[i].authorNames)
-                f.add(index.paperTags[i].map(\.name)); f.add(papers[i].abstractText)
+                f.add("search terms"); f.add(r.markdownSettings); f.add(r.paperHashes[i]); f.add(index.paperTags[i].map(\.name))
             }
         }
         func terms(_ i: Int) -> [SearchIndex.Term] {
             if let cached = cache.get(docKeys[i], SearchIndex.decodeTerms) { return cached }
-            let made = SearchIndex.terms(title: index.papers[i].title, authors: papers[i].authorNames,
-                                         tags: index.paperTags[i].map(\.name), abstract: papers[i].abstractText)
+            let made = SearchIndex.terms(title: index.papers[i].title, authors: r.rendered(i).authorNames,
+                                         tags: index.paperTags[i].map(\.name), abstract: r.rendered(i).abstractText)
             cache.put(docKeys[i], SearchIndex.encode(made))
             return made
         }
@@ -349,6 +363,14 @@ public struct SiteBuilder: Sendable {
     }
 }
 
+/// Values kept alive until the process exits (see `keepMemoryUntilExit`).
+final class ProcessLeftovers: @unchecked Sendable {
+    static let shared = ProcessLeftovers()
+    private let lock = NSLock()
+    private var values: [Any] = []
+    func keep(_ more: [Any]) { lock.withLock { values += more } }
+}
+
 /// Collects errors from parallel workers.
 final class FailureBox: @unchecked Sendable {
     private let lock = NSLock()
@@ -365,6 +387,7 @@ final class FailureBox: @unchecked Sendable {
 struct StageClock {
     let report: (@Sendable (String, Double) -> Void)?
     private var last = DispatchTime.now().uptimeNanoseconds
+    var releasesMemory = true
 
     init(report: (@Sendable (String, Double) -> Void)?) {
         self.report = report
@@ -374,7 +397,7 @@ struct StageClock {
         // A stage's temporary memory (parsed YAML, term tables) is freed
         // across many threads' heaps; give the free pages back to the system
         // so that the next stages' memory does not add to them.
-        papersite_release_free_memory()
+        if releasesMemory { papersite_release_free_memory() }
         guard let report else { return }
         let now = DispatchTime.now().uptimeNanoseconds
         report(stage, Double(now - last) / 1e9)

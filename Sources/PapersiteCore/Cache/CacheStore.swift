@@ -176,11 +176,11 @@ final class CacheStore: @unchecked Sendable {
         w.fixed(identity)
         w.fixed(tree)
         w.uint(UInt64(entries.count))
-        for (key, location) in entries.sorted(by: { $0.key < $1.key }) {
+        for (key, location) in entries {
             w.fixed(key); w.uint(UInt64(location.offset)); w.uint(UInt64(location.length)); w.fixed(location.hash)
         }
         w.uint(UInt64(outputs.count))
-        for (file, fingerprint) in outputs.sorted(by: { $0.key < $1.key }) { w.fixed(file); w.fixed(fingerprint) }
+        for (file, fingerprint) in outputs { w.fixed(file); w.fixed(fingerprint) }
         w.fixed(w.bytes.withUnsafeBytes { ContentHash.of($0) })
         try? Data(w.bytes).write(to: indexFile, options: .atomic)
     }

@@ -105,37 +105,60 @@ public struct SiteIndexer: Sendable {
         let pages = content.pages.sorted { ($0.weight, $0.title, $0.slug) < ($1.weight, $1.title, $1.slug) }
 
         // Authors: one per normalised name, shown as first spelled, with a unique slug.
-        var authorSlugByKey: [String: String] = [:]
-        var authorNames: [String: String] = [:]      // slug → display name
-        var takenSlugs = Set<String>()
-        var byAuthor: [String: [Int]] = [:]
-        var paperAuthorSlugs: [[String]] = []
         // Each name's display form and key, on all cores.
-        let displayNames = parallelism.map(papers.count) { papers[$0].authors.map(AuthorName.display) }
-        for (i, paper) in papers.enumerated() {
-            var slugs: [String] = []
-            for (k, _) in paper.authors.enumerated() {
-                let display = displayNames[i][k]
-                let key = display.lowercased()
-                let slug: String
-                if let known = authorSlugByKey[key] {
-                    slug = known
-                } else {
-                    let base = Slug.makeDistinct(display, prefix: "author")
-                    var candidate = base, n = 2
-                    while takenSlugs.contains(candidate) { candidate = "\(base)-\(n)"; n += 1 }
-                    slug = candidate
-                    takenSlugs.insert(slug)
-                    authorSlugByKey[key] = slug
-                    authorNames[slug] = display
-                }
-                slugs.append(slug)
-                if byAuthor[slug]?.last != i { byAuthor[slug, default: []].append(i) }
+        let authorSpellings = parallelism.map(papers.count) { i in
+            papers[i].authors.map { name -> (display: String, key: String) in
+                let display = AuthorName.display(name)
+                return (display, display.lowercased())
             }
-            paperAuthorSlugs.append(slugs)
         }
-        let authors = authorNames.map { (folded: $0.value.lowercased(), author: SiteIndex.Author(name: $0.value, slug: $0.key)) }
-            .sorted { ($0.folded, $0.author.slug) < ($1.folded, $1.author.slug) }.map(\.author)
+        // Ids in order of first appearance.
+        var idByKey: [String: Int] = [:]
+        var distinct: [(display: String, key: String)] = []
+        var paperAuthorIDs: [[Int]] = []
+        paperAuthorIDs.reserveCapacity(papers.count)
+        var papersOf: [[Int]] = []
+        for (i, list) in authorSpellings.enumerated() {
+            var ids: [Int] = []
+            ids.reserveCapacity(list.count)
+            for name in list {
+                let id: Int
+                if let known = idByKey[name.key] {
+                    id = known
+                } else {
+                    id = distinct.count
+                    idByKey[name.key] = id
+                    distinct.append(name)
+                    papersOf.append([])
+                }
+                ids.append(id)
+                if papersOf[id].last != i { papersOf[id].append(i) }
+            }
+            paperAuthorIDs.append(ids)
+        }
+        // Slugs: made on all cores, made unique in order of first appearance.
+        let bases = parallelism.map(distinct.count) { Slug.makeDistinct(distinct[$0].display, prefix: "author") }
+        var takenSlugs = Set<String>()
+        takenSlugs.reserveCapacity(distinct.count)
+        var slugOfID: [String] = []
+        slugOfID.reserveCapacity(distinct.count)
+        for base in bases {
+            var candidate = base, n = 2
+            while takenSlugs.contains(candidate) { candidate = "\(base)-\(n)"; n += 1 }
+            takenSlugs.insert(candidate)
+            slugOfID.append(candidate)
+        }
+        var authorNames: [String: String] = [:]      // slug → display name
+        var byAuthor: [String: [Int]] = [:]
+        authorNames.reserveCapacity(distinct.count)
+        byAuthor.reserveCapacity(distinct.count)
+        for id in distinct.indices {
+            authorNames[slugOfID[id]] = distinct[id].display
+            byAuthor[slugOfID[id]] = papersOf[id]
+        }
+        let paperAuthorSlugs = paperAuthorIDs.map { $0.map { slugOfID[$0] } }
+        let authors = distinct.indices.sorted { (distinct[$0].key, slugOfID[$0]) < (distinct[$1].key, slugOfID[$1]) }
+            .map { SiteIndex.Author(name: distinct[$0].display, slug: slugOfID[$0]) }
 
         var byYear: [Int: [Int]] = [:]
         var byMonth: [Int: [Int]] = [:]

@@ -66,13 +66,36 @@ struct OutputManifest: Sendable {
     }
 
     func save(to file: URL) throws {
-        var text = Self.header + "\n"
-        text.reserveCapacity(entries.count * 80)
-        for path in entries.keys.sorted() {
-            let e = entries[path]!
-            text += "\(String(e.hash, radix: 16)) \(e.size) \(e.mtime) \(e.inode) \(path)\n"
+        // In no particular order (the reader does not care), written as bytes:
+        // sorting and interpolating tens of thousands of lines was a tenth of a second.
+        var bytes: [UInt8] = Array((Self.header + "\n").utf8)
+        bytes.reserveCapacity(entries.count * 90)
+        func number(_ value: UInt64, radix: UInt64) {
+            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                         UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            var count = 0
+            var v = value
+            withUnsafeMutableBytes(of: &digits) { buffer in
+                repeat {
+                    let d = UInt8(v % radix)
+                    buffer[count] = d < 10 ? 0x30 + d : 0x61 + d - 10
+                    count += 1
+                    v /= radix
+                } while v > 0
+                for k in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[k]) }
+            }
+            bytes.append(0x20)
         }
-        try Data(text.utf8).write(to: file, options: .atomic)
+        for (path, e) in entries {
+            number(e.hash, radix: 16)
+            number(UInt64(e.size), radix: 10)
+            if e.mtime < 0 { bytes.append(0x2D) }
+            number(e.mtime.magnitude, radix: 10)
+            number(e.inode, radix: 10)
+            bytes.append(contentsOf: path.utf8)
+            bytes.append(0x0A)
+        }
+        try Data(bytes).write(to: file, options: .atomic)
     }
 }
 

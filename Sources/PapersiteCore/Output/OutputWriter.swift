@@ -76,9 +76,16 @@ public struct OutputWriter: Sendable {
             throw BuildFailure([.error("cannot create \(cacheFolder.path): \(error.localizedDescription)", at: nil)])
         }
         let staging = cacheFolder.appendingPathComponent(prefix + String(ProcessInfo.processInfo.processIdentifier), isDirectory: true)
+        // The two manifests (spare and live), read at the same time: each is
+        // a line per file of the site.
+        let manifestFiles = [FileStat.inode(of: spareTree.path), FileStat.inode(of: output.path)].map { $0.map(manifestFile(forTree:)) }
+        var loaded = [OutputManifest?](repeating: nil, count: 2)
+        loaded.withUnsafeMutableBufferPointer { buffer in
+            let slots = UnsafeSendableBuffer(buffer)
+            Parallelism.allCores.forEach(2) { k in slots[k] = manifestFiles[k].flatMap(OutputManifest.load(from:)) }
+        }
         var claimed = OutputManifest()
-        if let inode = FileStat.inode(of: spareTree.path), let manifest = OutputManifest.load(from: manifestFile(forTree: inode)),
-           rename(spareTree.path, staging.path) == 0 {
+        if let manifest = loaded[0], rename(spareTree.path, staging.path) == 0 {
             claimed = manifest
         } else {
             try? fm.removeItem(at: spareTree)
@@ -96,7 +103,7 @@ public struct OutputWriter: Sendable {
         }
         var live = OutputManifest()
         var liveKnown = false
-        if let inode = FileStat.inode(of: output.path), let manifest = OutputManifest.load(from: manifestFile(forTree: inode)) {
+        if let manifest = loaded[1] {
             live = manifest
             liveKnown = true
         }

@@ -247,6 +247,15 @@ enum CitationKeys {
 
     /// Lowercase ASCII letters and digits only (`Müller` → `muller`).
     static func ascii(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return String(decoding: text.utf8.compactMap { b -> UInt8? in
+                switch b {
+                case 0x61...0x7A, 0x30...0x39: b
+                case 0x41...0x5A: b | 0x20
+                default: nil
+                }
+            }, as: UTF8.self)
+        }
         // ICU's transform is slow; most words are ASCII already.
         let folded = text.utf8.allSatisfy({ $0 < 0x80 }) ? text : (text.applyingTransform(.stripDiacritics, reverse: false) ?? text)
         return String(folded.lowercased().unicodeScalars.filter { ($0.value >= 97 && $0.value <= 122) || ($0.value >= 48 && $0.value <= 57) }.map(Character.init))

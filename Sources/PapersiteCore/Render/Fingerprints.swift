@@ -88,9 +88,16 @@ extension SiteRenderer {
         var f = Fingerprint()
         f.add(fp.site)
         func template(_ name: String) { f.add(name); f.add(fp.templates[name] ?? 0) }
-        func group(_ view: TagView?) {
-            guard let view else { f.add(false); return }
-            f.add(view.name); f.add(view.slug); f.add(view.url); f.add(view.count)
+        // What `group(_:)` shows of a collection (its URL follows from the
+        // collection and the site), without building the view.
+        func group(_ c: PaperCollection) {
+            switch c {
+            case .all: f.add(false)
+            case .tag(let slug): f.add(index.tagNames[slug] ?? slug); f.add(index.papers(tagged: slug).count)
+            case .author(let slug): f.add(index.authorNames[slug] ?? slug); f.add(index.papers(by: slug).count)
+            case .year(let year): f.add(year); f.add(index.papers(in: year).count)
+            case .month(let year, let month): f.add(year); f.add(month); f.add(index.papers(in: year, month: month).count)
+            }
         }
         func collection(_ c: PaperCollection) {
             switch c {
@@ -111,10 +118,10 @@ extension SiteRenderer {
             f.add(count)
             let perPage = config.papersPerPage
             for k in min(count, (page - 1) * perPage)..<min(count, page * perPage) { f.add(fp.cards[all?[k] ?? k]) }
-            group(self.group(c))
+            collection(c); group(c)
             if c == .all { f.add(fp.allTags); f.add(fp.years) }
-            if case .year(let year) = c { for month in monthCollections(year) { group(self.group(month)) } }
-            if case .month(let year, _) = c { group(self.group(.year(year))) }
+            if case .year(let year) = c { for month in monthCollections(year) { collection(month); group(month) } }
+            if case .month(let year, _) = c { group(.year(year)) }
         case .feed(let c, let kind):
             switch kind {
             case .rss: template("rss")
@@ -122,7 +129,7 @@ extension SiteRenderer {
             case .json: f.add("json")
             }
             collection(c)
-            group(self.group(c))
+            collection(c); group(c)
             for i in members(c).prefix(config.feed.limit) { f.add(fp.papers[i]); f.add(fp.tags[i]) }
         case .paper(let i):
             template("paper")

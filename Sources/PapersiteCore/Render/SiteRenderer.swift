@@ -13,8 +13,6 @@ struct RenderedPaper: Sendable {
     var bibtex: String
     /// Author names as shown ("First Last").
     var authorNames: [String]
-    /// `partials/card` rendered for this paper, shared by every list it is on.
-    var cardHTML = ""
 
     /// The fields made from the record (the card is cached apart).
     func encode(to w: inout ByteWriter) {
@@ -36,7 +34,14 @@ struct SiteRenderer: Sendable {
     let theme: Theme
     let urls: SiteURLs
     let site: SiteView
-    var papers: [RenderedPaper]
+    /// Each paper's Markdown and card, made when first needed (`rendered(_:)`, `cardHTML(_:)`).
+    let renderedPapers: LazyValues<RenderedPaper>
+    let cards: LazyValues<String>
+    let markdown: MarkdownRenderer
+    let markdownSettings: UInt64
+    /// Each record's hash (with a cache: the key of what is made from it).
+    let paperHashes: [UInt64]
+    let cache: CacheStore?
     let pagesHTML: [String]
     let pagesHaveMath: [Bool]
     let typesetsMath: Bool
@@ -72,16 +77,29 @@ struct SiteRenderer: Sendable {
             searchURL: config.search && theme.has(template: "search") ? urls.path(SiteURLs.search) : nil)
         typesetsMath = config.math != .none
 
-        let markdown = MarkdownRenderer(options: config.markdown)
+        markdown = MarkdownRenderer(options: config.markdown)
         let papers = index.papers
-        let keys = index.citationKeys
-        let hashes = cache == nil ? [] : parallelism.map(papers.count) { RecordCodec.hash(papers[$0]) }
-        let markdownSettings = Fingerprint.of { $0.add("\(config.markdown)") }
-        self.papers = parallelism.map(papers.count) { i in
-            let paper = papers[i]
+        self.cache = cache
+        paperHashes = cache == nil ? [] : parallelism.map(papers.count) { RecordCodec.hash(papers[$0]) }
+        markdownSettings = Fingerprint.of { $0.add("\(config.markdown)") }
+        renderedPapers = LazyValues(count: papers.count)
+        cards = LazyValues(count: papers.count)
+        let markdown = self.markdown
+        pagesHTML = index.pages.map { markdown.render($0.body).html }
+        pagesHaveMath = index.pages.map { MathMarkup.containsMath($0.body) }
+        if cache != nil {
+            fingerprints = RenderFingerprints(renderer: self, paperHashes: paperHashes, parallelism: parallelism)
+        }
+        if search { addSearchIndex(parallelism: parallelism) }
+    }
+
+    /// Paper `i`'s Markdown and BibTeX, made (or taken from the cache) when first asked for.
+    func rendered(_ i: Int) -> RenderedPaper {
+        renderedPapers.value(i) {
+            let paper = index.papers[i]
             let pageURL = urls.absolute(SiteURLs.paper(paper.slug))
             let key = cache == nil ? 0 : Fingerprint.of { f in
-                f.add("paper"); f.add(markdownSettings); f.add(hashes[i]); f.add(keys[i]); f.add(pageURL)
+                f.add("paper"); f.add(markdownSettings); f.add(paperHashes[i]); f.add(index.citationKeys[i]); f.add(pageURL)
             }
             if let cache, let cached = cache.get(key, RenderedPaper.decode) { return cached }
             let abstract = markdown.render(paper.abstract)
@@ -92,19 +110,18 @@ struct SiteRenderer: Sendable {
                 abstractHTML: abstract.html, abstractText: abstractText, notesHTML: notes,
                 summary: Summary.firstSentences(of: abstract.plainText),
                 titleHTML: MathMarkup.wrap(plainText: paper.title), hasMath: hasMath,
-                bibtex: BibTeX.entry(for: paper, key: keys[i], pageURL: pageURL),
+                bibtex: BibTeX.entry(for: paper, key: index.citationKeys[i], pageURL: pageURL),
                 authorNames: paper.authors.map(AuthorName.display))
             cache?.put(key) { rendered.encode(to: &$0) }
             return rendered
         }
-        pagesHTML = index.pages.map { markdown.render($0.body).html }
-        pagesHaveMath = index.pages.map { MathMarkup.containsMath($0.body) }
-        if cache != nil {
-            fingerprints = RenderFingerprints(renderer: self, paperHashes: hashes, parallelism: parallelism)
-        }
-        // Each card once: a paper is on the home pages, its tags', authors' and year's lists.
-        // (Without its last newline: `{{{card}}}` sits on a line of its own.)
-        let cards = parallelism.map(papers.count) { [self] i in
+    }
+
+    /// `partials/card` for paper `i`, made once (a paper is on the home
+    /// pages and its tags', authors' and year's lists), without its last
+    /// newline (`{{{card}}}` sits on a line of its own).
+    func cardHTML(_ i: Int) -> String {
+        cards.value(i) {
             let key = fingerprints.map { fp in Fingerprint.of { f in f.add("card"); f.add(fp.cards[i]) } } ?? 0
             if let cache, let cached = cache.get(key, { r in r.string() }) { return cached }
             let html = theme.render(card(i), template: "partials/card")
@@ -112,15 +129,21 @@ struct SiteRenderer: Sendable {
             cache?.put(key) { $0.string(result) }
             return result
         }
-        for i in cards.indices { self.papers[i].cardHTML = cards[i] }
-        if search { addSearchIndex(parallelism: parallelism) }
+    }
+
+    /// Makes every paper's Markdown and card now, on all cores (a full
+    /// build needs them all; an incremental one makes only those it shows).
+    func renderAllPapers(parallelism: Parallelism) {
+        parallelism.forEach(index.papers.count) { i in _ = rendered(i); _ = cardHTML(i) }
     }
 
     mutating func addSearchIndex(parallelism: Parallelism) {
         guard site.searchURL != nil, search == nil else { return }
-        search = SearchIndex(titles: index.papers.map(\.title), authors: papers.map(\.authorNames),
-                             tags: index.paperTags.map { $0.map(\.name) }, abstracts: papers.map(\.abstractText),
-                             parallelism: parallelism)
+        let renderer = self
+        search = SearchIndex(count: index.papers.count, parallelism: parallelism) { i in
+            SearchIndex.terms(title: renderer.index.papers[i].title, authors: renderer.rendered(i).authorNames,
+                              tags: renderer.index.paperTags[i].map(\.name), abstract: renderer.rendered(i).abstractText)
+        }
     }
 
     /// The list of everything the site contains, in a fixed order.
@@ -180,7 +203,7 @@ struct SiteRenderer: Sendable {
         case .yearIndex: renderYearIndex()
         case .standalone(let i): renderStandalone(i)
         case .notFound: renderNotFound()
-        case .paperBibTeX(let i): papers[i].bibtex
+        case .paperBibTeX(let i): rendered(i).bibtex
         case .siteBibTeX: renderBibliography()
         case .sitemap: renderSitemap()
         case .robots: "User-agent: *\nAllow: /\n\nSitemap: \(urls.absolute(SiteURLs.sitemap))\n"
@@ -264,7 +287,7 @@ struct SiteRenderer: Sendable {
 
     /// The authors of paper `i` as views (links to their pages when `linked`).
     private func authorViews(_ i: Int, affiliations: [String] = [], linked: Bool = false) -> [AuthorView] {
-        let names = papers[i].authorNames
+        let names = rendered(i).authorNames
         let slugs = linked ? index.paperAuthorSlugs[i] : []
         return names.enumerated().map { k, name in
             let affiliation = k < affiliations.count && !affiliations[k].isEmpty ? affiliations[k] : nil
@@ -275,7 +298,7 @@ struct SiteRenderer: Sendable {
 
     /// "A, B, C et al." for more than four authors; nil without authors.
     func authorsShort(_ i: Int) -> String? {
-        let names = papers[i].authorNames
+        let names = rendered(i).authorNames
         guard !names.isEmpty else { return nil }
         return names.count > 4 ? names.prefix(3).joined(separator: ", ") + " et al." : names.joined(separator: ", ")
     }
@@ -284,9 +307,9 @@ struct SiteRenderer: Sendable {
         let paper = index.papers[i]
         let short = authorsShort(i)
         return PaperCardView(
-            title: paper.title, titleHTML: papers[i].titleHTML, url: urls.path(SiteURLs.paper(paper.slug)), authors: authorViews(i),
+            title: paper.title, titleHTML: rendered(i).titleHTML, url: urls.path(SiteURLs.paper(paper.slug)), authors: authorViews(i),
             authorsShort: short, dateISO: paper.published.iso, date: paper.published.long,
-            tags: tagViews(index.paperTags[i]), summary: papers[i].summary.isEmpty ? nil : papers[i].summary)
+            tags: tagViews(index.paperTags[i]), summary: rendered(i).summary.isEmpty ? nil : rendered(i).summary)
     }
 
     private func renderList(_ collection: PaperCollection, page: Int) -> String {
@@ -316,7 +339,7 @@ struct SiteRenderer: Sendable {
             atomURL: collection == .all ? nil : collection.feed(.atom).map(urls.absolute),
             jsonFeedURL: collection == .all ? nil : collection.feed(.json).map(urls.absolute),
             metaTags: ScholarlyMetadata.openGraph(title: heading, description: description, url: urls.absolute(collection.location(page: page)), siteTitle: config.title),
-            hasMath: typesetsMath && slice.contains { papers[$0].hasMath })
+            hasMath: typesetsMath && slice.contains { rendered($0).hasMath })
         let topTags = collection == .all ? Array(tagViews(index.tags).sorted { ($1.count, $0.name) < ($0.count, $1.name) }.prefix(12)) : []
         var view = ListPageView(site: site, meta: meta, heading: heading, papers: { let cards = ListCards(renderer: self); return slice.map { ListCard(list: cards, index: $0) } }(), pagination: pagination, tag: group, tags: topTags)
         if collection == .all { view.years = yearLinks() }
@@ -361,22 +384,22 @@ struct SiteRenderer: Sendable {
         if let listing = paper.links.listing { links.append(LinkView(label: "Listing", url: listing, kind: "listing")) }
         let pageURL = urls.absolute(SiteURLs.paper(paper.slug))
         let scholarly = ScholarlyMetadata.Input(
-            paper: paper, tags: index.paperTags[i], pageURL: pageURL, summary: papers[i].summary,
-            abstractText: papers[i].abstractText, siteTitle: config.title, siteURL: urls.baseURL, language: config.language)
+            paper: paper, tags: index.paperTags[i], pageURL: pageURL, summary: rendered(i).summary,
+            abstractText: rendered(i).abstractText, siteTitle: config.title, siteURL: urls.baseURL, language: config.language)
         let meta = PageMeta(
-            title: "\(paper.title) · \(config.title)", description: papers[i].summary,
+            title: "\(paper.title) · \(config.title)", description: rendered(i).summary,
             canonicalURL: pageURL, kind: "paper",
             metaTags: ScholarlyMetadata.highwire(scholarly) + ScholarlyMetadata.openGraph(scholarly),
             jsonLD: ScholarlyMetadata.jsonLD(scholarly),
-            hasMath: typesetsMath && papers[i].hasMath)
+            hasMath: typesetsMath && rendered(i).hasMath)
         let view = PaperPageView(
-            site: site, meta: meta, title: paper.title, titleHTML: papers[i].titleHTML,
-            bibtex: papers[i].bibtex, citeURL: urls.path(SiteURLs.paperBibTeX(paper.slug)), citationKey: index.citationKeys[i],
+            site: site, meta: meta, title: paper.title, titleHTML: rendered(i).titleHTML,
+            bibtex: rendered(i).bibtex, citeURL: urls.path(SiteURLs.paperBibTeX(paper.slug)), citationKey: index.citationKeys[i],
             authors: authorViews(i, affiliations: paper.affiliations, linked: true),
             dateISO: paper.published.iso, date: paper.published.long,
             updatedISO: paper.updated?.iso, updated: paper.updated?.long, venue: paper.venue, comment: paper.comment,
             arxiv: paper.arxiv, doi: paper.doi, tags: tagViews(index.paperTags[i]), links: links,
-            abstractHTML: papers[i].abstractHTML, notesHTML: papers[i].notesHTML,
+            abstractHTML: rendered(i).abstractHTML, notesHTML: rendered(i).notesHTML,
             related: index.related.isEmpty ? [] : index.related[i].map(card))
         return theme.render(view, template: "paper")
     }
@@ -430,14 +453,14 @@ struct SiteRenderer: Sendable {
             let id = FeedIdentity.id(for: paper, pageURL: url)
             var content = ""
             if config.feed.content == .full {
-                content = papers[i].abstractHTML + papers[i].notesHTML
+                content = rendered(i).abstractHTML + rendered(i).notesHTML
             }
             return FeedEntryView(
                 title: paper.title, url: url, id: id, idIsPermalink: id == url,
                 publishedRFC3339: paper.published.rfc3339, publishedRFC822: paper.published.rfc822,
                 updatedRFC3339: (paper.updated ?? paper.published).rfc3339,
                 authors: authorViews(i), categories: tagViews(index.paperTags[i]),
-                contentHTML: content, summary: papers[i].summary)
+                contentHTML: content, summary: rendered(i).summary)
         }
         let newest = chosen.map { index.papers[$0].updated ?? index.papers[$0].published }.max()
             ?? Day(year: 1970, month: 1, day: 1)!
@@ -486,8 +509,8 @@ extension SiteRenderer {
             let url = urls.absolute(SiteURLs.paper(paper.slug))
             return JSONFeed.Item(
                 id: FeedIdentity.id(for: paper, pageURL: url), url: url, title: paper.title,
-                contentHTML: config.feed.content == .full ? papers[i].abstractHTML + papers[i].notesHTML : nil,
-                summary: papers[i].summary, published: paper.published, modified: paper.updated,
+                contentHTML: config.feed.content == .full ? rendered(i).abstractHTML + rendered(i).notesHTML : nil,
+                summary: rendered(i).summary, published: paper.published, modified: paper.updated,
                 authors: paper.authors, tags: index.paperTags[i].map(\.name),
                 externalURL: paper.arxiv.map { "https://arxiv.org/abs/\($0)" } ?? paper.doi.map(FeedIdentity.doiURL) ?? paper.links.url)
         }
@@ -503,8 +526,8 @@ extension SiteRenderer {
     /// Every paper's entry, newest first, in one file.
     func renderBibliography() -> String {
         var text = "% \(config.title): \(index.papers.count) entr\(index.papers.count == 1 ? "y" : "ies"), from \(urls.absolute(""))\n"
-        for paper in papers {
-            text += "\n" + paper.bibtex
+        for i in index.papers.indices {
+            text += "\n" + rendered(i).bibtex
         }
         return text
     }
@@ -545,7 +568,7 @@ extension SiteRenderer {
         let docs: [Any] = (start..<end).map { i -> [Any] in
             let paper = index.papers[i]
             return [paper.title, urls.path(SiteURLs.paper(paper.slug)), authorsShort(i) ?? "", paper.published.long,
-                    paper.published.iso, index.paperTags[i].map(\.slug), papers[i].summary]
+                    paper.published.iso, index.paperTags[i].map(\.slug), rendered(i).summary]
         }
         return JSONText.encode(docs) + "\n"
     }

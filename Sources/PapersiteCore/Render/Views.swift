@@ -139,7 +139,7 @@ struct ListCard: TemplateObject {
     let index: Int
 
     func value(named name: String) -> TemplateValue {
-        if name == "card" { return .text(list.renderer.papers[index].cardHTML) }
+        if name == "card" { return .text(list.renderer.cardHTML(index)) }
         return list.view(index).value(named: name)
     }
 }

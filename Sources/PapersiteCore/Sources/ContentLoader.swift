@@ -84,7 +84,7 @@ public struct ContentLoader: Sendable {
     /// is an error. The same paper listed twice is merged, not an error.
     static func checkBibTeXKeys(_ papers: [Paper], log: inout DiagnosticLog) {
         var first: [String: Paper] = [:]
-        for paper in papers.sorted(by: { $0.source < $1.source }) {
+        for paper in papers.filter({ $0.bibKey != nil }).sorted(by: { $0.source < $1.source }) {
             guard let key = paper.bibKey else { continue }
             let folded = key.lowercased()
             if let earlier = first[folded] {
@@ -225,11 +225,16 @@ enum DuplicateMerger {
         // DOIs and arXiv ids name the same paper: link records that share either.
         var groups: [String: Int] = [:]      // identity → index of the kept record in `result`
         var result: [Paper] = []
-        let ordered = papers.enumerated().sorted { a, b in
-            let pa = a.element.source.file.hasSuffix(".md") ? 0 : 1, pb = b.element.source.file.hasSuffix(".md") ? 0 : 1
-            return (pa, a.element.source, a.offset) < (pb, b.element.source, b.offset)
-        }.map(\.element)
-        for paper in ordered {
+        var resultPosition: [Int] = []       // each kept record's first position in `papers`
+        // Markdown records first, then by place: sorted as indices (records are large values).
+        let isMarkdown = papers.map { $0.source.file.hasSuffix(".md") }
+        let ordered = papers.indices.sorted { a, b in
+            if isMarkdown[a] != isMarkdown[b] { return isMarkdown[a] }
+            if papers[a].source != papers[b].source { return papers[a].source < papers[b].source }
+            return a < b
+        }
+        for i in ordered {
+            let paper = papers[i]
             let ids = [identity(paper), paper.arxiv.map { "arXiv:\($0)" }, paper.doi.map { "doi:\($0.lowercased())" }].compactMap { $0 }
             if let target = ids.lazy.compactMap({ groups[$0] }).first {
                 let kept = result[target]
@@ -238,12 +243,19 @@ enum DuplicateMerger {
                 for id in ids { groups[id] = target }
             } else {
                 result.append(paper)
+                resultPosition.append(firstPosition(of: paper.source, in: papers, at: i))
                 for id in ids { groups[id] = result.count - 1 }
             }
         }
         // Keep the original (path) order for everything else.
-        let position = Dictionary(papers.enumerated().map { ($0.element.source, $0.offset) }, uniquingKeysWith: { a, _ in a })
-        return result.sorted { (position[$0.source] ?? 0) < (position[$1.source] ?? 0) }
+        return result.indices.sorted { resultPosition[$0] < resultPosition[$1] }.map { result[$0] }
+    }
+
+    /// The first index in `papers` whose record starts at `source` (the one at `i`, unless two records share a place).
+    private static func firstPosition(of source: SourceLocation, in papers: [Paper], at i: Int) -> Int {
+        var k = i
+        while k > 0, papers[k - 1].source == source { k -= 1 }
+        return k
     }
 
     static func fill(_ base: Paper, from other: Paper) -> Paper {
