@@ -30,6 +30,11 @@ struct RenderFingerprints: Sendable {
     var index: UInt64
     /// The inputs of the search index.
     var search: UInt64
+    /// Each paper's BibTeX entry (its stored hash), and all of them.
+    var bibtex: [UInt64]
+    var bibliography: UInt64
+    /// What the sitemap lists: every page's address and date.
+    var sitemap: UInt64
     var templates: [String: UInt64]
 
     init(renderer r: SiteRenderer, paperHashes: [UInt64], parallelism: Parallelism) {
@@ -70,6 +75,16 @@ struct RenderFingerprints: Sendable {
                 f.add(paperHashes[i]); f.add(tags[i]); f.add(index.paperAuthorSlugs[i]); f.add(index.citationKeys[i])
             }
             for page in index.pages { f.add("\(page)") }
+        }
+        bibtex = parallelism.map(paperHashes.count) { r.bibtexHash($0) }
+        let entries = bibtex
+        bibliography = Fingerprint.of { f in for hash in entries { f.add(hash) } }
+        sitemap = Fingerprint.of { f in
+            for (i, paper) in index.papers.enumerated() {
+                f.add(paper.slug); f.add(paper.published.iso); f.add(paper.updated?.iso)
+                f.add(tags[i]); f.add(index.paperAuthorSlugs[i])
+            }
+            for page in index.pages { f.add(page.slug) }
         }
         search = Fingerprint.of { f in
             f.add(site)
@@ -138,7 +153,7 @@ extension SiteRenderer {
             f.add(related.count)
             for j in related { f.add(fp.cards[j]) }
         case .paperBibTeX(let i):
-            f.add("bibtex"); f.add(fp.papers[i]); f.add(index.citationKeys[i])
+            f.add("bibtex"); f.add(fp.bibtex[i])
         case .tagIndex:
             template("tags"); f.add(fp.allTags)
         case .authorIndex:
@@ -150,9 +165,9 @@ extension SiteRenderer {
         case .notFound:
             template("404")
         case .siteBibTeX:
-            f.add("papers.bib"); f.add(fp.index)
+            f.add("papers.bib"); f.add(fp.bibliography)
         case .sitemap:
-            template("sitemap"); f.add(fp.index)
+            template("sitemap"); f.add(fp.sitemap)
         case .robots:
             f.add("robots")
         case .searchPage:

@@ -10,19 +10,18 @@ struct RenderedPaper: Sendable {
     var titleHTML: String
     /// Title, abstract or notes hold math.
     var hasMath: Bool
-    var bibtex: String
     /// Author names as shown ("First Last").
     var authorNames: [String]
 
     /// The fields made from the record (the card is cached apart).
     func encode(to w: inout ByteWriter) {
         w.string(abstractHTML); w.string(abstractText); w.string(notesHTML); w.string(summary)
-        w.string(titleHTML); w.bool(hasMath); w.string(bibtex); w.strings(authorNames)
+        w.string(titleHTML); w.bool(hasMath); w.strings(authorNames)
     }
 
     static func decode(_ r: inout ByteReader) -> RenderedPaper? {
         RenderedPaper(abstractHTML: r.string(), abstractText: r.string(), notesHTML: r.string(), summary: r.string(),
-                      titleHTML: r.string(), hasMath: r.bool(), bibtex: r.string(), authorNames: r.strings())
+                      titleHTML: r.string(), hasMath: r.bool(), authorNames: r.strings())
     }
 }
 
@@ -37,6 +36,7 @@ struct SiteRenderer: Sendable {
     /// Each paper's Markdown and card, made when first needed (`rendered(_:)`, `cardHTML(_:)`).
     let renderedPapers: LazyValues<RenderedPaper>
     let cards: LazyValues<String>
+    let bibtexEntries: LazyValues<String>
     let markdown: MarkdownRenderer
     let markdownSettings: UInt64
     /// Each record's hash (with a cache: the key of what is made from it).
@@ -84,6 +84,7 @@ struct SiteRenderer: Sendable {
         markdownSettings = Fingerprint.of { $0.add("\(config.markdown)") }
         renderedPapers = LazyValues(count: papers.count)
         cards = LazyValues(count: papers.count)
+        bibtexEntries = LazyValues(count: papers.count)
         let markdown = self.markdown
         pagesHTML = index.pages.map { markdown.render($0.body).html }
         pagesHaveMath = index.pages.map { MathMarkup.containsMath($0.body) }
@@ -97,9 +98,8 @@ struct SiteRenderer: Sendable {
     func rendered(_ i: Int) -> RenderedPaper {
         renderedPapers.value(i) {
             let paper = index.papers[i]
-            let pageURL = urls.absolute(SiteURLs.paper(paper.slug))
             let key = cache == nil ? 0 : Fingerprint.of { f in
-                f.add("paper"); f.add(markdownSettings); f.add(paperHashes[i]); f.add(index.citationKeys[i]); f.add(pageURL)
+                f.add("paper"); f.add(markdownSettings); f.add(paperHashes[i])
             }
             if let cache, let cached = cache.get(key, RenderedPaper.decode) { return cached }
             let abstract = markdown.render(paper.abstract)
@@ -110,11 +110,38 @@ struct SiteRenderer: Sendable {
                 abstractHTML: abstract.html, abstractText: abstractText, notesHTML: notes,
                 summary: Summary.firstSentences(of: abstract.plainText),
                 titleHTML: MathMarkup.wrap(plainText: paper.title), hasMath: hasMath,
-                bibtex: BibTeX.entry(for: paper, key: index.citationKeys[i], pageURL: pageURL),
                 authorNames: paper.authors.map(AuthorName.display))
             cache?.put(key) { rendered.encode(to: &$0) }
             return rendered
         }
+    }
+
+    /// Paper `i`'s BibTeX entry (its citation key and page URL in it), made once.
+    func bibtex(_ i: Int) -> String {
+        bibtexEntries.value(i) {
+            let key = cache == nil ? 0 : bibtexKey(i)
+            if let cache, let cached = cache.get(key, { r in r.string() }) { return cached }
+            let paper = index.papers[i]
+            let entry = BibTeX.entry(for: paper, key: index.citationKeys[i], pageURL: urls.absolute(SiteURLs.paper(paper.slug)))
+            cache?.put(key) { $0.string(entry) }
+            return entry
+        }
+    }
+
+    private func bibtexKey(_ i: Int) -> UInt64 {
+        Fingerprint.of { f in
+            f.add("bibtex"); f.add(paperHashes[i]); f.add(index.citationKeys[i]); f.add(urls.absolute(SiteURLs.paper(index.papers[i].slug)))
+        }
+    }
+
+    /// The hash of paper `i`'s BibTeX entry as stored in the cache (an
+    /// abstract edit leaves it as it was, and the bibliography with it).
+    func bibtexHash(_ i: Int) -> UInt64 {
+        guard let cache else { return 0 }
+        let key = bibtexKey(i)
+        if let hash = cache.storedHash(key) { return hash }
+        _ = bibtex(i)
+        return cache.storedHash(key) ?? 0
     }
 
     /// `partials/card` for paper `i`, made once (a paper is on the home
@@ -203,7 +230,7 @@ struct SiteRenderer: Sendable {
         case .yearIndex: renderYearIndex()
         case .standalone(let i): renderStandalone(i)
         case .notFound: renderNotFound()
-        case .paperBibTeX(let i): rendered(i).bibtex
+        case .paperBibTeX(let i): bibtex(i)
         case .siteBibTeX: renderBibliography()
         case .sitemap: renderSitemap()
         case .robots: "User-agent: *\nAllow: /\n\nSitemap: \(urls.absolute(SiteURLs.sitemap))\n"
@@ -394,7 +421,7 @@ struct SiteRenderer: Sendable {
             hasMath: typesetsMath && rendered(i).hasMath)
         let view = PaperPageView(
             site: site, meta: meta, title: paper.title, titleHTML: rendered(i).titleHTML,
-            bibtex: rendered(i).bibtex, citeURL: urls.path(SiteURLs.paperBibTeX(paper.slug)), citationKey: index.citationKeys[i],
+            bibtex: bibtex(i), citeURL: urls.path(SiteURLs.paperBibTeX(paper.slug)), citationKey: index.citationKeys[i],
             authors: authorViews(i, affiliations: paper.affiliations, linked: true),
             dateISO: paper.published.iso, date: paper.published.long,
             updatedISO: paper.updated?.iso, updated: paper.updated?.long, venue: paper.venue, comment: paper.comment,
@@ -527,7 +554,7 @@ extension SiteRenderer {
     func renderBibliography() -> String {
         var text = "% \(config.title): \(index.papers.count) entr\(index.papers.count == 1 ? "y" : "ies"), from \(urls.absolute(""))\n"
         for i in index.papers.indices {
-            text += "\n" + rendered(i).bibtex
+            text += "\n" + bibtex(i)
         }
         return text
     }
