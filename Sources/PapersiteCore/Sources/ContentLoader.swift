@@ -228,11 +228,14 @@ enum DuplicateMerger {
         var resultPosition: [Int] = []       // each kept record's first position in `papers`
         // Markdown records first, then by place: sorted as indices (records are large values).
         let isMarkdown = papers.map { $0.source.file.hasSuffix(".md") }
-        let ordered = papers.indices.sorted { a, b in
+        func before(_ a: Int, _ b: Int) -> Bool {
             if isMarkdown[a] != isMarkdown[b] { return isMarkdown[a] }
             if papers[a].source != papers[b].source { return papers[a].source < papers[b].source }
             return a < b
         }
+        // Records come in path order, so usually this order already holds.
+        let inOrder = papers.indices.dropFirst().allSatisfy { before($0 - 1, $0) }
+        let ordered = inOrder ? Array(papers.indices) : papers.indices.sorted(by: before)
         for i in ordered {
             let paper = papers[i]
             let ids = [identity(paper), paper.arxiv.map { "arXiv:\($0)" }, paper.doi.map { "doi:\($0.lowercased())" }].compactMap { $0 }
@@ -248,6 +251,7 @@ enum DuplicateMerger {
             }
         }
         // Keep the original (path) order for everything else.
+        if resultPosition.indices.dropFirst().allSatisfy({ resultPosition[$0 - 1] < resultPosition[$0] }) { return result }
         return result.indices.sorted { resultPosition[$0] < resultPosition[$1] }.map { result[$0] }
     }
 
