@@ -84,30 +84,40 @@ struct UnsafeSendableBuffer<Element>: @unchecked Sendable {
 
 /// Values made on first use, from any thread, each at most once: `value(i)`
 /// makes slot `i` with `make` if it is empty. Slots are guarded by a few
-/// striped locks, so threads making different values rarely wait.
+/// striped locks, so threads making different values rarely wait. With
+/// `retains: false` a made value is not kept: it is stored elsewhere (the
+/// build cache) by `make`, and later uses read it back with `load`, so
+/// that a large site's rendered text is not all in memory at once.
 final class LazyValues<Value>: @unchecked Sendable {
     private let slots: UnsafeMutablePointer<Value?>
+    private let made: UnsafeMutablePointer<Bool>
     let count: Int
+    let retains: Bool
     private let locks = (0..<64).map { _ in NSLock() }
 
-    init(count: Int) {
+    init(count: Int, retains: Bool = true) {
         self.count = count
+        self.retains = retains
         slots = .allocate(capacity: max(1, count))
         slots.initialize(repeating: nil, count: count)
+        made = .allocate(capacity: max(1, count))
+        made.initialize(repeating: false, count: count)
     }
 
     deinit {
         slots.deinitialize(count: count)
         slots.deallocate()
+        made.deallocate()
     }
 
-    func value(_ i: Int, make: () -> Value) -> Value {
+    func value(_ i: Int, load: () -> Value? = { nil }, make: () -> Value) -> Value {
         let lock = locks[i & 63]
         lock.lock()
         defer { lock.unlock() }
         if let value = slots[i] { return value }
+        if made[i], let value = load() { return value }
         let value = make()
-        slots[i] = value
+        if retains { slots[i] = value } else { made[i] = true }
         return value
     }
 }

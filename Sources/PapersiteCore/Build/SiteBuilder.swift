@@ -109,7 +109,7 @@ public struct SiteBuilder: Sendable {
         clock.lap("related papers")
         options.progress?("Rendering Markdown", 0, 0)
         var renderer = SiteRenderer(config: config, index: index, theme: theme, parallelism: options.parallelism, search: false,
-                                    cache: cache)                                 // 5. Markdown
+                                    cache: cache, retainsPapers: incremental)     // 5. Markdown
         if !incremental { renderer.renderAllPapers(parallelism: options.parallelism) }
         clock.lap("render Markdown")
         options.progress?("Indexing for search", 0, 0)
@@ -267,6 +267,7 @@ public struct SiteBuilder: Sendable {
                    }) {
                     search.storeShards(in: cache, parallelism: parallelism)
                     cache.put(stateKey, SearchIndex.State(docKeys: docKeys, index: search).encode())
+                    search.unloadStored()
                     renderer.search = search
                     return
                 }
@@ -275,6 +276,7 @@ public struct SiteBuilder: Sendable {
         var search = SearchIndex(count: n, parallelism: parallelism, terms: terms)
         search.storeShards(in: cache, parallelism: parallelism)
         cache.put(stateKey, SearchIndex.State(docKeys: docKeys, index: search).encode())
+        if cache.isWriting { search.unloadStored() }   // read back shard by shard as the files are written
         renderer.search = search
     }
 
@@ -302,12 +304,15 @@ public struct SiteBuilder: Sendable {
             return (fileKey, fingerprint, kept)
         }
         let todo = plan.indices.filter { !decided[$0].kept }
-        // 2. The search shards to write that are in the cache only.
-        if renderer.search?.isShapeOnly == true {
+        // 2. The search shards to write that are in the cache only: each is
+        //    read back as its file is written; if one is missing, the index
+        //    is made again in memory.
+        if let search = renderer.search, search.isShapeOnly {
             let needed = todo.compactMap { i -> Int? in if case .searchTerms(let k) = plan[i].job { k } else { nil } }
-            if let cache, renderer.search?.loadShards(needed, from: cache) == true {
-                // loaded
-            } else if !needed.isEmpty {
+            let available = cache.map { cache in
+                needed.allSatisfy { search.shards[$0].loaded || cache.storedHash(SearchIndex.shardCacheKey(search.shards[$0].hash)) != nil }
+            } ?? false
+            if !available {
                 renderer.search = nil
                 renderer.addSearchIndex(parallelism: options.parallelism)
             }
@@ -318,7 +323,18 @@ public struct SiteBuilder: Sendable {
         progress?("Rendering and writing", 0, total)
         options.parallelism.forEach(todo.count) { [renderer] k in
             let i = todo[k]
-            do throws(BuildFailure) { try session.put(plan[i].file, renderer.render(plan[i].job)) } catch { failures.add(error) }
+            do throws(BuildFailure) {
+                let text: String
+                if case .searchTerms(let shard) = plan[i].job {
+                    guard let json = renderer.searchShardJSON(shard) else {
+                        throw BuildFailure([.error("the build cache is damaged (a search shard cannot be read back); build again with --clean", at: nil)])
+                    }
+                    text = json
+                } else {
+                    text = renderer.render(plan[i].job)
+                }
+                try session.put(plan[i].file, text)
+            } catch { failures.add(error) }
             if let progress {
                 let n = done.increment() + 1
                 if n % 64 == 0 || n == total { progress("Rendering and writing", n, total) }

@@ -106,6 +106,9 @@ final class CacheStore: @unchecked Sendable {
         }
     }
 
+    /// Whether values put now can be read back (the store file is open and writes succeed).
+    var isWriting: Bool { lock.withLock { fd >= 0 && !appendFailed } }
+
     /// Keeps the values under `keys` for the next build without reading them.
     func retain(_ keys: [UInt64]) {
         lock.withLock {

@@ -427,6 +427,15 @@ extension SearchIndex {
         for (k, i) in pending.enumerated() { shards[i].hash = hashes[k] }
     }
 
+    /// Drops the terms of the shards stored in the cache (they are read
+    /// back one at a time when their files are written).
+    mutating func unloadStored() {
+        for i in shards.indices where shards[i].hash != 0 {
+            shards[i].terms = []
+            shards[i].loaded = false
+        }
+    }
+
     /// Loads the terms of the shards known only by hash (false if one is missing from the cache).
     mutating func loadShards(_ which: [Int], from cache: CacheStore) -> Bool {
         for i in which where !shards[i].loaded {

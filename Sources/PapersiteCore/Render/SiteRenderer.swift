@@ -55,8 +55,10 @@ struct SiteRenderer: Sendable {
     /// `search: false` leaves the search index for `addSearchIndex` (timed
     /// apart). With a `cache`, each paper's Markdown and card come from the
     /// last build when their inputs are the same, and new ones are stored.
+    /// `retainsPapers: false` (with a cache) keeps each paper's Markdown,
+    /// card and BibTeX in the cache only, not in memory.
     init(config: SiteConfig, index: SiteIndex, theme: Theme, parallelism: Parallelism = .allCores, search: Bool = true,
-         cache: CacheStore? = nil) {
+         cache: CacheStore? = nil, retainsPapers: Bool = true) {
         self.config = config
         self.index = index
         self.theme = theme
@@ -82,9 +84,10 @@ struct SiteRenderer: Sendable {
         self.cache = cache
         paperHashes = cache == nil ? [] : parallelism.map(papers.count) { RecordCodec.hash(papers[$0]) }
         markdownSettings = Fingerprint.of { $0.add("\(config.markdown)") }
-        renderedPapers = LazyValues(count: papers.count)
-        cards = LazyValues(count: papers.count)
-        bibtexEntries = LazyValues(count: papers.count)
+        let retains = retainsPapers || cache == nil
+        renderedPapers = LazyValues(count: papers.count, retains: retains)
+        cards = LazyValues(count: papers.count, retains: retains)
+        bibtexEntries = LazyValues(count: papers.count, retains: retains)
         let markdown = self.markdown
         pagesHTML = index.pages.map { markdown.render($0.body).html }
         pagesHaveMath = index.pages.map { MathMarkup.containsMath($0.body) }
@@ -96,11 +99,11 @@ struct SiteRenderer: Sendable {
 
     /// Paper `i`'s Markdown and BibTeX, made (or taken from the cache) when first asked for.
     func rendered(_ i: Int) -> RenderedPaper {
-        renderedPapers.value(i) {
+        let key = cache == nil ? 0 : Fingerprint.of { f in
+            f.add("paper"); f.add(markdownSettings); f.add(paperHashes[i])
+        }
+        return renderedPapers.value(i, load: { cache?.get(key, RenderedPaper.decode) }) {
             let paper = index.papers[i]
-            let key = cache == nil ? 0 : Fingerprint.of { f in
-                f.add("paper"); f.add(markdownSettings); f.add(paperHashes[i])
-            }
             if let cache, let cached = cache.get(key, RenderedPaper.decode) { return cached }
             let abstract = markdown.render(paper.abstract)
             let notes = paper.notes.isEmpty ? "" : markdown.render(paper.notes).html
@@ -118,8 +121,8 @@ struct SiteRenderer: Sendable {
 
     /// Paper `i`'s BibTeX entry (its citation key and page URL in it), made once.
     func bibtex(_ i: Int) -> String {
-        bibtexEntries.value(i) {
-            let key = cache == nil ? 0 : bibtexKey(i)
+        let key = cache == nil ? 0 : bibtexKey(i)
+        return bibtexEntries.value(i, load: { cache?.get(key, { r in r.string() }) }) {
             if let cache, let cached = cache.get(key, { r in r.string() }) { return cached }
             let paper = index.papers[i]
             let entry = BibTeX.entry(for: paper, key: index.citationKeys[i], pageURL: urls.absolute(SiteURLs.paper(paper.slug)))
@@ -148,14 +151,24 @@ struct SiteRenderer: Sendable {
     /// pages and its tags', authors' and year's lists), without its last
     /// newline (`{{{card}}}` sits on a line of its own).
     func cardHTML(_ i: Int) -> String {
-        cards.value(i) {
-            let key = fingerprints.map { fp in Fingerprint.of { f in f.add("card"); f.add(fp.cards[i]) } } ?? 0
+        let key = fingerprints.map { fp in Fingerprint.of { f in f.add("card"); f.add(fp.cards[i]) } } ?? 0
+        return cards.value(i, load: { cache?.get(key, { r in r.string() }) }) {
             if let cache, let cached = cache.get(key, { r in r.string() }) { return cached }
             let html = theme.render(card(i), template: "partials/card")
             let result = html.hasSuffix("\n") ? String(html.dropLast()) : html
             cache?.put(key) { $0.string(result) }
             return result
         }
+    }
+
+    /// Search shard `i` as JSON, its terms read from the cache if they are
+    /// not in memory (nil if they cannot be).
+    func searchShardJSON(_ i: Int) -> String? {
+        guard var search else { return nil }
+        if !search.shards[i].loaded {
+            guard let cache, search.loadShards([i], from: cache) else { return nil }
+        }
+        return search.shardJSON(i)
     }
 
     /// Makes every paper's Markdown and card now, on all cores (a full
@@ -236,7 +249,7 @@ struct SiteRenderer: Sendable {
         case .robots: "User-agent: *\nAllow: /\n\nSitemap: \(urls.absolute(SiteURLs.sitemap))\n"
         case .searchPage: renderSearchPage()
         case .searchManifest: renderSearchManifest()
-        case .searchTerms(let i): search!.shardJSON(i)
+        case .searchTerms(let i): searchShardJSON(i) ?? ""    // checked before rendering: see `SiteBuilder`
         case .searchDocs(let n): renderSearchDocs(n)
         case .searchTag(let slug): SearchIndex.idsJSON(index.papers(tagged: slug))
         case .searchYear(let year): SearchIndex.idsJSON(index.papers(in: year))
