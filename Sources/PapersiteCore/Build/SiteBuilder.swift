@@ -304,6 +304,7 @@ public struct SiteBuilder: Sendable {
             return (fileKey, fingerprint, kept)
         }
         let todo = plan.indices.filter { !decided[$0].kept }
+        session.countKept(plan.count - todo.count)
         // 2. The search shards to write that are in the cache only: each is
         //    read back as its file is written; if one is missing, the index
         //    is made again in memory.

@@ -41,6 +41,9 @@ public final class OutputSession: @unchecked Sendable {
         self.claimed = claimed
         self.live = live
         self.liveKnown = liveKnown
+        // The staging tree's manifest as it stands; files made, copied or
+        // removed by this build change their entries.
+        result = claimed
         liveFolder = open(writer.output.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         stagingFolder = open(staging.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     }
@@ -71,7 +74,6 @@ public final class OutputSession: @unchecked Sendable {
         if let entry = claimed.entries[file], entry.hash == hash, entry.size == size,
            let info = stagingStat(file), info.size == entry.size, info.mtime == entry.mtime, info.inode == entry.inode {
             lock.withLock {
-                result.entries[file] = entry
                 if sameAsLive { same += 1 } else { changed += 1 }
             }
             return
@@ -94,14 +96,19 @@ public final class OutputSession: @unchecked Sendable {
     /// at (a stat per file cost more than the rest of a no-change build of
     /// a large site): a file changed by hand in the output folder is put
     /// right by a build with `--clean`, or when its page changes.
+    /// (Kept files are counted with `countKept`, once, by the caller.)
     public func keep(_ file: String) -> Bool {
         guard liveKnown, let entry = live.entries[file] else { return false }
         if let staged = claimed.entries[file], staged.hash == entry.hash, staged.size == entry.size {
-            lock.withLock { result.entries[file] = staged; same += 1 }
-        } else {
-            lock.withLock { fromLive.append(file); same += 1 }
+            return true                                   // the staging tree has it: its entry stands
         }
+        lock.withLock { fromLive.append(file) }
         return true
+    }
+
+    /// Counts `n` files kept with `keep` as unchanged.
+    public func countKept(_ n: Int) {
+        lock.withLock { same += n }
     }
 
     /// Completes the staging tree and swaps it in, unless the live output
@@ -130,7 +137,8 @@ public final class OutputSession: @unchecked Sendable {
         }
         // Files of the staging tree that this build does not make.
         var folders = Set<String>()
-        for file in claimed.entries.keys where result.entries[file] == nil {
+        for file in claimed.entries.keys where !planned.contains(file) {
+            result.entries[file] = nil
             unlink(staging.path + "/" + file)
             var dir = (file as NSString).deletingLastPathComponent
             while !dir.isEmpty && folders.insert(dir).inserted { dir = (dir as NSString).deletingLastPathComponent }
