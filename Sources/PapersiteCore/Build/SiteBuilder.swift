@@ -148,7 +148,8 @@ public struct SiteBuilder: Sendable {
                 try session.put(asset.file, try OutputWriter.contents(of: asset.source))
             }
             written = try session.finish(planned: Set(plan.map(\.file) + assets.map(\.file)))  // 8. swap in
-            if let cache, let tree = FileStat.inode(of: writer.output.path) { cache.commit(outputs: made.fingerprints, tree: tree) }
+            // The fingerprints describe the tree this build swapped in (or left in place).
+            if let cache, let tree = written.tree { cache.commit(outputs: made.fingerprints, tree: tree) }
             clock.lap("copy assets and swap")
         } catch {
             session.abandon()

@@ -8,6 +8,8 @@ public struct WriteSummary: Sendable {
     public var unchanged: Int
     /// Files of the previous output that the build no longer makes.
     public var removed: Int
+    /// The inode of the tree that is now the output (as this build left it).
+    public var tree: UInt64? = nil
 }
 
 /// One build's writing into the staging tree. `put` may be called from
@@ -118,11 +120,12 @@ public final class OutputSession: @unchecked Sendable {
         let fm = FileManager.default
         if liveKnown && changed == 0 && stale.isEmpty {
             // Nothing to do. The staging tree goes back as the spare, untouched, its manifest still true.
+            let tree = FileStat.inode(of: writer.output.path)
             if rename(staging.path, writer.spareTree.path) == 0 {
-                return WriteSummary(written: 0, unchanged: same, removed: 0)
+                return WriteSummary(written: 0, unchanged: same, removed: 0, tree: tree)
             }
             try? fm.removeItem(at: staging)
-            return WriteSummary(written: 0, unchanged: same, removed: 0)
+            return WriteSummary(written: 0, unchanged: same, removed: 0, tree: tree)
         }
         // Files the live output already has, copied with their time.
         for file in fromLive.sorted() {
@@ -154,7 +157,7 @@ public final class OutputSession: @unchecked Sendable {
             throw BuildFailure([.error("cannot write in \(writer.treesFolder.path): \(error.localizedDescription)", at: nil)])
         }
         try swapIn()
-        return WriteSummary(written: changed, unchanged: same, removed: stale.count)
+        return WriteSummary(written: changed, unchanged: same, removed: stale.count, tree: stagingInode)
     }
 
     /// Puts the staging tree in the output's place (atomically where the
