@@ -55,7 +55,9 @@ final class CacheStore: @unchecked Sendable {
         self.identity = identity
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         if !clean { loadIndex() }
-        fd = Glibc.open(storeFile.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        // A clean build starts the store afresh: nothing in the old one would be used.
+        if clean { try? FileManager.default.removeItem(at: indexFile) }
+        fd = Glibc.open(storeFile.path, O_RDWR | O_CREAT | O_CLOEXEC | (clean ? O_TRUNC : 0), 0o644)
         guard fd >= 0 else { old = [:]; return }
         var info = stat()
         if !old.isEmpty, fstat(fd, &info) == 0, info.st_size > 0 {
