@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+@testable import PapersiteCore
+
+/// The build cache's store: values survive a reopen, only a committed
+/// index counts, damaged values are not found, and compaction keeps exactly
+/// the values the last build used.
+@Suite struct CacheStoreTests {
+    func folder() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("papersite-cache-test-\(UUID().uuidString)")
+    }
+
+    func value(_ k: Int, size: Int = 100_000) -> [UInt8] {
+        (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ k &* 7) }
+    }
+
+    func read(_ store: CacheStore, _ key: UInt64) -> [UInt8]? {
+        store.get(key) { r -> [UInt8]? in r.bytes(r.buffer.count).map { Array($0) } }
+    }
+
+    @Test func valuesSurviveAReopenAndCompactionKeepsWhatWasUsed() throws {
+        let dir = folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
+        for k in 0..<200 { store.put(UInt64(k + 1), value(k)) }
+        #expect(read(store, 5) == value(4), "a value put in this build reads back")
+        store.commit(outputs: [9: 99], tree: 42)
+
+        // Another build uses ten of them: the rest is garbage, and the store shrinks.
+        store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
+        #expect(store.outputs == [9: 99] && store.outputTree == 42)
+        for k in 0..<10 { #expect(read(store, UInt64(k + 1)) == value(k)) }
+        let before = try FileManager.default.attributesOfItem(atPath: store.storeFile.path)[.size] as! Int
+        store.commit(outputs: [:], tree: 43)
+        let after = try FileManager.default.attributesOfItem(atPath: store.storeFile.path)[.size] as! Int
+        #expect(before >= 200 * 100_000 && after == 10 * 100_000, "compacted from \(before) to \(after) bytes")
+
+        store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
+        for k in 0..<10 { #expect(read(store, UInt64(k + 1)) == value(k), "value \(k) after compaction") }
+        #expect(read(store, 50) == nil, "a value the last build did not use is gone")
+    }
+
+    @Test func uncommittedBuildsAnotherProgramAndDamageAreNotTrusted() throws {
+        let dir = folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
+        store.put(1, value(1, size: 1000))
+        store.commit(outputs: [:], tree: 1)
+        // A build that fails puts values but never commits: they are not found.
+        store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
+        store.put(2, value(2, size: 1000))
+        store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
+        #expect(read(store, 1) == value(1, size: 1000))
+        #expect(read(store, 2) == nil)
+        // Another papersite's cache is ignored.
+        #expect(read(CacheStore(folder: dir, output: "public", identity: 2, clean: false), 1) == nil)
+        // A damaged value is not found.
+        let url = store.storeFile
+        var bytes = [UInt8](try Data(contentsOf: url))
+        bytes[10] ^= 0xFF
+        try Data(bytes).write(to: url)
+        #expect(read(CacheStore(folder: dir, output: "public", identity: 1, clean: false), 1) == nil)
+        // A clean build ignores the cache, and starts it afresh.
+        store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
+        store.put(3, value(3, size: 1000))
+        store.commit(outputs: [:], tree: 1)
+        #expect(read(CacheStore(folder: dir, output: "public", identity: 1, clean: true), 3) == nil)
+        #expect(read(CacheStore(folder: dir, output: "public", identity: 1, clean: false), 3) == nil)
+    }
+}
+
+/// Records read back from the cache are the records the readers made.
+@Suite struct RecordCodecTests {
+    @Test func everyFormatsRecordsRoundTrip() throws {
+        var papers: [Paper] = []
+        for root in [repositoryRoot, fixturesRoot.appendingPathComponent("basic-site"), fixturesRoot.appendingPathComponent("sources")] {
+            let content = ContentLoader(siteRoot: root, includeDrafts: true).load()
+            papers += content.papers
+        }
+        let formats = Set(papers.map { ($0.source.file as NSString).pathExtension })
+        #expect(formats.isSuperset(of: ["md", "txt", "bib", "xml", "jsonl"]), "\(formats)")
+        var diagnostics = [Diagnostic.warning("a warning", at: SourceLocation(file: "content/papers/x.md", line: 4, column: 7)),
+                           Diagnostic.error("an error without a place", at: nil)]
+        diagnostics.append(.error("ünïcode ✓", at: SourceLocation(file: "content/papers/y.bib")))
+        var w = ByteWriter()
+        RecordCodec.encode(papers: papers, diagnostics: diagnostics, to: &w)
+        let decoded = w.bytes.withUnsafeBytes { raw -> (papers: [Paper], diagnostics: [Diagnostic])? in
+            var r = ByteReader(raw)
+            return RecordCodec.decode(&r)
+        }
+        let result = try #require(decoded)
+        #expect(result.papers.count == papers.count)
+        for (a, b) in zip(result.papers, papers) where a != b { Issue.record("\(b.source): \(a) != \(b)") }
+        #expect(result.diagnostics == diagnostics)
+        // A truncated value is refused, not misread.
+        let truncated = Array(w.bytes.prefix(w.bytes.count / 2))
+        let partial = truncated.withUnsafeBytes { raw -> (papers: [Paper], diagnostics: [Diagnostic])? in
+            var r = ByteReader(raw)
+            return RecordCodec.decode(&r)
+        }
+        #expect(partial == nil)
+    }
+}
