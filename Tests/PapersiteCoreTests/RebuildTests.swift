@@ -20,18 +20,6 @@ import Testing
         return result
     }
 
-    /// The output must equal a build of the same sources into an empty folder.
-    func expectSameAsCleanBuild(_ site: TestSite, _ step: String) throws {
-        let clean = FileManager.default.temporaryDirectory.appendingPathComponent("papersite-clean-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: clean) }
-        try site.build(output: clean.appendingPathComponent("public"))
-        let rebuilt = try tree(site.output), fresh = try tree(clean.appendingPathComponent("public"))
-        #expect(rebuilt.keys.sorted() == fresh.keys.sorted(), "after \(step): the same files")
-        for (path, data) in fresh where rebuilt[path] != data {
-            Issue.record("after \(step): \(path) differs from a clean build")
-        }
-    }
-
     func paper(_ title: String, tags: [String], date: String = "2024-05-01", body: String = "An abstract.\n") -> String {
         paperFile("title: \(title)\nauthors: [Ada Lovelace]\ndate: \(date)\ntags: [\(tags.joined(separator: ", "))]", body: body)
     }

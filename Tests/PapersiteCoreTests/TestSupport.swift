@@ -90,3 +90,17 @@ func tree(_ folder: URL) throws -> [String: Data] {
 func paperFile(_ front: String, body: String = "An abstract.\n") -> String {
     "---\n\(front)\n---\n\(body)"
 }
+
+/// Compares the output with a build of the same sources, with no cache, into an empty folder.
+func expectSameAsCleanBuild(_ site: TestSite, _ step: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+    let clean = FileManager.default.temporaryDirectory.appendingPathComponent("papersite-clean-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: clean) }
+    var options = BuildOptions(siteRoot: site.root, output: clean.appendingPathComponent("public"))
+    options.useCache = false
+    try SiteBuilder(options: options).build()
+    let rebuilt = try tree(site.output), fresh = try tree(clean.appendingPathComponent("public"))
+    #expect(rebuilt.keys.sorted() == fresh.keys.sorted(), "after \(step): the same files", sourceLocation: sourceLocation)
+    var differing: [String] = []
+    for (path, data) in fresh where rebuilt[path] != data { differing.append(path) }
+    #expect(differing.isEmpty, "after \(step): \(differing.sorted().prefix(8)) differ from a clean build", sourceLocation: sourceLocation)
+}

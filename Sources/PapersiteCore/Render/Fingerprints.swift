@@ -133,7 +133,7 @@ extension SiteRenderer {
             f.add(count)
             let perPage = config.papersPerPage
             for k in min(count, (page - 1) * perPage)..<min(count, page * perPage) { f.add(fp.cards[all?[k] ?? k]) }
-            collection(c); group(c)
+            group(c)
             if c == .all { f.add(fp.allTags); f.add(fp.years) }
             if case .year(let year) = c { for month in monthCollections(year) { collection(month); group(month) } }
             if case .month(let year, _) = c { group(.year(year)) }
@@ -144,7 +144,7 @@ extension SiteRenderer {
             case .json: f.add("json")
             }
             collection(c)
-            collection(c); group(c)
+            group(c)
             for i in members(c).prefix(config.feed.limit) { f.add(fp.papers[i]); f.add(fp.tags[i]) }
         case .paper(let i):
             template("paper")
