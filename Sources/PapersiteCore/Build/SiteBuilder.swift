@@ -79,6 +79,8 @@ public struct SiteBuilder: Sendable {
         let plan: [(job: OutputJob, file: String)]
         let assets: [(source: URL, file: String)]
         let warnings: [Diagnostic]
+        /// Every file the build makes (pages and assets).
+        let files: Set<String>
     }
 
     /// Stages 1 to 6: reads and checks everything, writes nothing. With
@@ -116,9 +118,10 @@ public struct SiteBuilder: Sendable {
         addSearchIndex(to: &renderer, cache: cache)
         clock.lap("search index")
         let plan = renderer.plan()                                               // 6. the list of files
-        let assets = try staticAssets(theme: theme, planned: Set(plan.map(\.file))) + (try mathAssets(config))
+        let planned = Set(plan.map(\.file))
+        let assets = try staticAssets(theme: theme, planned: planned) + (try mathAssets(config))
         return PreparedSite(config: config, theme: theme, content: content, index: index, renderer: renderer,
-                            plan: plan, assets: assets, warnings: warnings)
+                            plan: plan, assets: assets, warnings: warnings, files: planned.union(assets.map(\.file)))
     }
 
     public func build() throws(BuildFailure) -> BuildSummary {
@@ -147,7 +150,7 @@ public struct SiteBuilder: Sendable {
             for asset in assets {
                 try session.put(asset.file, try OutputWriter.contents(of: asset.source))
             }
-            written = try session.finish(planned: Set(plan.map(\.file) + assets.map(\.file)))  // 8. swap in
+            written = try session.finish(planned: site.files)                    // 8. swap in
             // The fingerprints describe the tree this build swapped in (or left in place).
             if let cache, let tree = written.tree { cache.commit(outputs: made.fingerprints, tree: tree) }
             clock.lap("copy assets and swap")
