@@ -241,8 +241,7 @@ public struct SiteBuilder: Sendable {
         }
         func terms(_ i: Int) -> [SearchIndex.Term] {
             if let cached = cache.get(docKeys[i], SearchIndex.decodeTerms) { return cached }
-            let made = SearchIndex.terms(title: index.papers[i].title, authors: r.rendered(i).authorNames,
-                                         tags: index.paperTags[i].map(\.name), abstract: r.rendered(i).abstractText)
+            let made = r.searchTerms(i)
             cache.put(docKeys[i], SearchIndex.encode(made))
             return made
         }

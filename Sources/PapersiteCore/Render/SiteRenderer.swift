@@ -180,10 +180,14 @@ struct SiteRenderer: Sendable {
     mutating func addSearchIndex(parallelism: Parallelism) {
         guard site.searchURL != nil, search == nil else { return }
         let renderer = self
-        search = SearchIndex(count: index.papers.count, parallelism: parallelism) { i in
-            SearchIndex.terms(title: renderer.index.papers[i].title, authors: renderer.rendered(i).authorNames,
-                              tags: renderer.index.paperTags[i].map(\.name), abstract: renderer.rendered(i).abstractText)
-        }
+        search = SearchIndex(count: index.papers.count, parallelism: parallelism) { renderer.searchTerms($0) }
+    }
+
+    /// Paper `i`'s words for the search index, with their weights.
+    func searchTerms(_ i: Int) -> [SearchIndex.Term] {
+        let paper = rendered(i)     // once: without a cache in memory it is decoded on each call
+        return SearchIndex.terms(title: index.papers[i].title, authors: paper.authorNames,
+                                 tags: index.paperTags[i].map(\.name), abstract: paper.abstractText)
     }
 
     /// The list of everything the site contains, in a fixed order.
@@ -326,8 +330,8 @@ struct SiteRenderer: Sendable {
     }
 
     /// The authors of paper `i` as views (links to their pages when `linked`).
-    private func authorViews(_ i: Int, affiliations: [String] = [], linked: Bool = false) -> [AuthorView] {
-        let names = rendered(i).authorNames
+    /// (`names`: the paper's display names, from `rendered(i)`, which the caller has at hand.)
+    private func authorViews(_ i: Int, names: [String], affiliations: [String] = [], linked: Bool = false) -> [AuthorView] {
         let slugs = linked ? index.paperAuthorSlugs[i] : []
         return names.enumerated().map { k, name in
             let affiliation = k < affiliations.count && !affiliations[k].isEmpty ? affiliations[k] : nil
@@ -337,19 +341,20 @@ struct SiteRenderer: Sendable {
     }
 
     /// "A, B, C et al." for more than four authors; nil without authors.
-    func authorsShort(_ i: Int) -> String? {
-        let names = rendered(i).authorNames
+    static func authorsShort(_ names: [String]) -> String? {
         guard !names.isEmpty else { return nil }
         return names.count > 4 ? names.prefix(3).joined(separator: ", ") + " et al." : names.joined(separator: ", ")
     }
 
     func card(_ i: Int) -> PaperCardView {
         let paper = index.papers[i]
-        let short = authorsShort(i)
+        // `rendered(i)` once per view: in a full build it is read back from the cache on each call.
+        let made = rendered(i)
+        let short = Self.authorsShort(made.authorNames)
         return PaperCardView(
-            title: paper.title, titleHTML: rendered(i).titleHTML, url: urls.path(SiteURLs.paper(paper.slug)), authors: authorViews(i),
+            title: paper.title, titleHTML: made.titleHTML, url: urls.path(SiteURLs.paper(paper.slug)), authors: authorViews(i, names: made.authorNames),
             authorsShort: short, dateISO: paper.published.iso, date: paper.published.long,
-            tags: tagViews(index.paperTags[i]), summary: rendered(i).summary.isEmpty ? nil : rendered(i).summary)
+            tags: tagViews(index.paperTags[i]), summary: made.summary.isEmpty ? nil : made.summary)
     }
 
     private func renderList(_ collection: PaperCollection, page: Int) -> String {
@@ -423,23 +428,24 @@ struct SiteRenderer: Sendable {
         if let url = paper.links.url { links.append(LinkView(label: "Website", url: url, kind: "url")) }
         if let listing = paper.links.listing { links.append(LinkView(label: "Listing", url: listing, kind: "listing")) }
         let pageURL = urls.absolute(SiteURLs.paper(paper.slug))
+        let made = rendered(i)
         let scholarly = ScholarlyMetadata.Input(
-            paper: paper, tags: index.paperTags[i], pageURL: pageURL, summary: rendered(i).summary,
-            abstractText: rendered(i).abstractText, siteTitle: config.title, siteURL: urls.baseURL, language: config.language)
+            paper: paper, tags: index.paperTags[i], pageURL: pageURL, summary: made.summary,
+            abstractText: made.abstractText, siteTitle: config.title, siteURL: urls.baseURL, language: config.language)
         let meta = PageMeta(
-            title: "\(paper.title) · \(config.title)", description: rendered(i).summary,
+            title: "\(paper.title) · \(config.title)", description: made.summary,
             canonicalURL: pageURL, kind: "paper",
             metaTags: ScholarlyMetadata.highwire(scholarly) + ScholarlyMetadata.openGraph(scholarly),
             jsonLD: ScholarlyMetadata.jsonLD(scholarly),
-            hasMath: typesetsMath && rendered(i).hasMath)
+            hasMath: typesetsMath && made.hasMath)
         let view = PaperPageView(
-            site: site, meta: meta, title: paper.title, titleHTML: rendered(i).titleHTML,
+            site: site, meta: meta, title: paper.title, titleHTML: made.titleHTML,
             bibtex: bibtex(i), citeURL: urls.path(SiteURLs.paperBibTeX(paper.slug)), citationKey: index.citationKeys[i],
-            authors: authorViews(i, affiliations: paper.affiliations, linked: true),
+            authors: authorViews(i, names: made.authorNames, affiliations: paper.affiliations, linked: true),
             dateISO: paper.published.iso, date: paper.published.long,
             updatedISO: paper.updated?.iso, updated: paper.updated?.long, venue: paper.venue, comment: paper.comment,
             arxiv: paper.arxiv, doi: paper.doi, tags: tagViews(index.paperTags[i]), links: links,
-            abstractHTML: rendered(i).abstractHTML, notesHTML: rendered(i).notesHTML,
+            abstractHTML: made.abstractHTML, notesHTML: made.notesHTML,
             related: index.related.isEmpty ? [] : index.related[i].map(card))
         return theme.render(view, template: "paper")
     }
@@ -491,16 +497,17 @@ struct SiteRenderer: Sendable {
             let paper = index.papers[i]
             let url = urls.absolute(SiteURLs.paper(paper.slug))
             let id = FeedIdentity.id(for: paper, pageURL: url)
+            let made = rendered(i)
             var content = ""
             if config.feed.content == .full {
-                content = rendered(i).abstractHTML + rendered(i).notesHTML
+                content = made.abstractHTML + made.notesHTML
             }
             return FeedEntryView(
                 title: paper.title, url: url, id: id, idIsPermalink: id == url,
                 publishedRFC3339: paper.published.rfc3339, publishedRFC822: paper.published.rfc822,
                 updatedRFC3339: (paper.updated ?? paper.published).rfc3339,
-                authors: authorViews(i), categories: tagViews(index.paperTags[i]),
-                contentHTML: content, summary: rendered(i).summary)
+                authors: authorViews(i, names: made.authorNames), categories: tagViews(index.paperTags[i]),
+                contentHTML: content, summary: made.summary)
         }
         let newest = chosen.map { index.papers[$0].updated ?? index.papers[$0].published }.max()
             ?? Day(year: 1970, month: 1, day: 1)!
@@ -547,10 +554,11 @@ extension SiteRenderer {
         let items = members(collection).prefix(config.feed.limit).map { i -> JSONFeed.Item in
             let paper = index.papers[i]
             let url = urls.absolute(SiteURLs.paper(paper.slug))
+            let made = rendered(i)
             return JSONFeed.Item(
                 id: FeedIdentity.id(for: paper, pageURL: url), url: url, title: paper.title,
-                contentHTML: config.feed.content == .full ? rendered(i).abstractHTML + rendered(i).notesHTML : nil,
-                summary: rendered(i).summary, published: paper.published, modified: paper.updated,
+                contentHTML: config.feed.content == .full ? made.abstractHTML + made.notesHTML : nil,
+                summary: made.summary, published: paper.published, modified: paper.updated,
                 authors: paper.authors, tags: index.paperTags[i].map(\.name),
                 externalURL: paper.arxiv.map { "https://arxiv.org/abs/\($0)" } ?? paper.doi.map(FeedIdentity.doiURL) ?? paper.links.url)
         }
@@ -606,9 +614,9 @@ extension SiteRenderer {
         let start = n * SearchIndex.docsPerShard
         let end = min(index.papers.count, start + SearchIndex.docsPerShard)
         let docs: [Any] = (start..<end).map { i -> [Any] in
-            let paper = index.papers[i]
-            return [paper.title, urls.path(SiteURLs.paper(paper.slug)), authorsShort(i) ?? "", paper.published.long,
-                    paper.published.iso, index.paperTags[i].map(\.slug), rendered(i).summary]
+            let paper = index.papers[i], made = rendered(i)
+            return [paper.title, urls.path(SiteURLs.paper(paper.slug)), Self.authorsShort(made.authorNames) ?? "", paper.published.long,
+                    paper.published.iso, index.paperTags[i].map(\.slug), made.summary]
         }
         return JSONText.encode(docs) + "\n"
     }
