@@ -15,14 +15,6 @@ import Testing
         return site
     }
 
-    func edit(_ site: TestSite, _ path: String, _ change: (String) -> String) throws {
-        let url = site.root.appendingPathComponent(path)
-        let text = try String(contentsOf: url, encoding: .utf8)
-        let changed = change(text)
-        #expect(changed != text, "the edit of \(path) changes it")
-        try changed.write(to: url, atomically: false, encoding: .utf8)
-    }
-
     @Test func editsRenderLittleAndGiveTheCleanBuild() throws {
         let site = try exampleSite()
         defer { site.remove() }
@@ -37,36 +29,32 @@ import Testing
         #expect(summary.rendered < full.files / 20, "\(summary.rendered) of \(full.files) rendered")
 
         // A word of one abstract: its page, the lists and feeds it is on, a search shard or two.
-        try edit(site, listing) { $0.replacingOccurrences(of: "We propose focal modulation networks", with: "We propose focal modulation nets") }
+        try site.edit(listing) { $0.replacingOccurrences(of: "We propose focal modulation networks", with: "We propose focal modulation nets") }
         summary = try site.build()
         #expect(summary.written > 0)
         #expect(summary.rendered < full.files / 4, "\(summary.rendered) of \(full.files) rendered")
         try expectSameAsCleanBuild(site, "changing an abstract")
 
         // A title: the paper's card changes on every page that shows it, related papers included.
-        try edit(site, listing) { $0.replacingOccurrences(of: "DepthCrafter", with: "DepthSmith") }
+        try site.edit(listing) { $0.replacingOccurrences(of: "DepthCrafter", with: "DepthSmith") }
         try site.build()
         try expectSameAsCleanBuild(site, "changing a title")
 
         // The card partial only: every list page, no paper page without related papers.
-        let card = site.root.appendingPathComponent("Themes/default/templates/partials/card.mustache")
-        try (try String(contentsOf: card, encoding: .utf8)).replacingOccurrences(of: "<article>", with: "<article class=\"paper\">")
-            .write(to: card, atomically: true, encoding: .utf8)
+        try site.edit("Themes/default/templates/partials/card.mustache") { $0.replacingOccurrences(of: "<article>", with: "<article class=\"paper\">") }
         summary = try site.build()
         #expect(summary.written > 0)
         try expectSameAsCleanBuild(site, "changing the card template")
 
         // The paper template: paper pages only.
-        let paper = site.root.appendingPathComponent("Themes/default/templates/paper.mustache")
-        try (try String(contentsOf: paper, encoding: .utf8)).replacingOccurrences(of: "Related papers", with: "Papers like this one")
-            .write(to: paper, atomically: true, encoding: .utf8)
+        try site.edit("Themes/default/templates/paper.mustache") { $0.replacingOccurrences(of: "Related papers", with: "Papers like this one") }
         summary = try site.build()
         #expect(try site.read("papers/depthsmith-generating-consistent-long-depth-sequences-for-open-world-videos/index.html").contains("Papers like this one")
                 || summary.written >= 97)
         try expectSameAsCleanBuild(site, "changing the paper template")
 
         // A setting that every page shows.
-        try edit(site, "content/site.yml") { $0.replacingOccurrences(of: "title:", with: "title: New") }
+        try site.edit("content/site.yml") { $0.replacingOccurrences(of: "title:", with: "title: New") }
         try site.build()
         try expectSameAsCleanBuild(site, "changing the title setting")
 
@@ -87,7 +75,7 @@ import Testing
             for k in stride(from: 100, to: bytes.count, by: 997) { bytes[k] ^= 0x5A }
             try Data(bytes).write(to: url)
         }
-        try edit(site, listing) { $0.replacingOccurrences(of: "We propose focal modulation nets", with: "We propose focal modulation networks") }
+        try site.edit(listing) { $0.replacingOccurrences(of: "We propose focal modulation nets", with: "We propose focal modulation networks") }
         try site.build()
         try expectSameAsCleanBuild(site, "damaging the cache")
 

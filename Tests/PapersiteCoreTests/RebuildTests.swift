@@ -74,9 +74,7 @@ import Testing
         try expectSameAsCleanBuild(site, "building twice after retagging")
 
         // A template and a setting.
-        let footer = site.root.appendingPathComponent("Themes/default/templates/base.mustache")
-        try (try String(contentsOf: footer, encoding: .utf8)).replacingOccurrences(of: "Made with papersite", with: "Made with care")
-            .write(to: footer, atomically: true, encoding: .utf8)
+        try site.edit("Themes/default/templates/base.mustache") { $0.replacingOccurrences(of: "Made with papersite", with: "Made with care") }
         summary = try site.build()
         #expect(summary.written >= summary.pages)
         #expect(try site.read("index.html").contains("Made with care"))

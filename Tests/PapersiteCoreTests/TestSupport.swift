@@ -43,6 +43,15 @@ struct TestSite {
 
     var output: URL { root.appendingPathComponent("public") }
 
+    /// Changes a file of the site with `change`, which must change it.
+    func edit(_ path: String, sourceLocation: Testing.SourceLocation = #_sourceLocation, _ change: (String) -> String) throws {
+        let url = root.appendingPathComponent(path)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let changed = change(text)
+        #expect(changed != text, "the edit of \(path) changes it", sourceLocation: sourceLocation)
+        try changed.write(to: url, atomically: false, encoding: .utf8)
+    }
+
     @discardableResult
     func build(baseURL: String? = nil, drafts: Bool = false, output: URL? = nil, clean: Bool = false) throws(BuildFailure) -> BuildSummary {
         var options = BuildOptions(siteRoot: root, output: output ?? self.output, baseURL: baseURL, includeDrafts: drafts)
