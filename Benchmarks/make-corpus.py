@@ -4,9 +4,8 @@ for Hugo over the very same Markdown files.
 
 Usage: make-corpus.py N OUT
 
-OUT/papersite/content/{site.yml,papers/*.md} and OUT/hugo/{hugo.toml,
-content/papers/*.md, layouts/} (the layouts are copied from
-Benchmarks/hugo-layouts). Titles and abstracts are drawn from the sample
+OUT/papersite/content/{site.yml,papers/*.md} and OUT/hugo/content/papers/*.md
+(Benchmarks/run adds the Hugo site's settings and layouts). Titles and abstracts are drawn from the sample
 listing (content/papers/hf-daily-2025-03-14.txt): each paper gets a method
 name and a title and abstract made from the listing's, so texts are real
 English with realistic vocabulary. Authors come from a pool of 60,000
@@ -103,16 +102,6 @@ for sub in ["papersite", "hugo"]:
 with open(os.path.join(out, "papersite/content/site.yml"), "w", encoding="utf-8") as f:
     f.write("title: Benchmark Papers\nbase_url: https://bench.example.org/\npapers_per_page: 20\nfeed:\n  limit: 20\n")
 shutil.copytree(os.path.join(repo, "Themes"), os.path.join(out, "papersite/Themes"))
-# hugo.toml makes the pages papersite makes by default: papers, home and
-# tag pages paginated by 20, the tag index, author pages (a taxonomy) and
-# feeds for the site, each tag and each author, and the sitemap.
-# hugo-tags-only.toml leaves the authors out, for comparison.
-base = ('baseURL = "https://bench.example.org/"\ntitle = "Benchmark Papers"\n'
-        '[pagination]\n  pagerSize = 20\n[services.rss]\n  limit = 20\n'
-        '[outputs]\n  home = ["html", "rss"]\n  section = ["html"]\n  taxonomy = ["html"]\n  term = ["html", "rss"]\n  page = ["html"]\n')
-with open(os.path.join(out, "hugo/hugo.toml"), "w", encoding="utf-8") as f:
-    f.write(base + '[taxonomies]\n  tag = "tags"\n  author = "authors"\n')
-with open(os.path.join(out, "hugo/hugo-tags-only.toml"), "w", encoding="utf-8") as f:
-    f.write(base + '[taxonomies]\n  tag = "tags"\n')
-shutil.copytree(os.path.join(here, "hugo-layouts"), os.path.join(out, "hugo/layouts"))
+# Benchmarks/run copies the Hugo site's settings (hugo-config) and layouts
+# (hugo-layouts) in before each run, as it does papersite's theme.
 print(f"{n} papers in {out}/papersite and {out}/hugo")
