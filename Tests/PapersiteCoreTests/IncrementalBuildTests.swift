@@ -79,6 +79,33 @@ import Testing
         try site.build()
         try expectSameAsCleanBuild(site, "damaging the cache")
 
+        // So are damaged manifests of the output trees: files are written again where needed.
+        let trees = folder.appendingPathComponent("trees")
+        for name in try FileManager.default.contentsOfDirectory(atPath: trees.path) where name.hasSuffix(".manifest") {
+            let url = trees.appendingPathComponent(name)
+            var bytes = [UInt8](try Data(contentsOf: url))
+            bytes[bytes.count / 2] ^= 0x5A
+            try Data(bytes).write(to: url)
+        }
+        try site.edit(listing) { $0.replacingOccurrences(of: "DepthSmith", with: "DepthCrafter") }
+        try site.build()
+        try expectSameAsCleanBuild(site, "damaging the manifests")
+
+        // New authors get pages; an author written another way ("Last, First") is the same author.
+        let extra = "content/papers/extra2.md"
+        try site.write(extra, paperFile("title: Depth from Focal Stacks\nauthors: [Grace Hopper, \"Lovelace, Ada\"]\ndate: 2025-03-13",
+                                        body: "We estimate depth from focal stacks.\n"))
+        try site.build()
+        try expectSameAsCleanBuild(site, "adding authors")
+        #expect(site.exists("authors/grace-hopper/index.html") && site.exists("authors/ada-lovelace/index.html"))
+        try site.edit(extra) { $0.replacingOccurrences(of: "Grace Hopper", with: "\"Hopper, Grace\"") }
+        try site.build()
+        try expectSameAsCleanBuild(site, "writing an author another way")
+        #expect(site.exists("authors/grace-hopper/index.html") && !site.exists("authors/hopper/index.html"))
+        try FileManager.default.removeItem(at: site.root.appendingPathComponent(extra))
+        try site.build()
+        try expectSameAsCleanBuild(site, "removing them")
+
         // --clean renders everything.
         summary = try site.build(clean: true)
         #expect(summary.rendered == full.rendered && summary.written == 0)

@@ -26,29 +26,38 @@ public struct Parallelism: Sendable, Hashable {
             for i in 0..<count { body(i) }
             return
         }
-        // Workers take the next index from a shared counter, so uneven
-        // items (a huge abstract) do not leave a thread idle.
+        // Workers take the next few indices from a shared counter, so uneven
+        // items (a huge abstract) do not leave a thread idle; a few at a
+        // time, so that tens of thousands of small items (a fingerprint
+        // each) do not wait on the counter's lock.
         let next = AtomicCounter()
+        let step = max(1, min(32, count / (workers * 64)))
         withoutActuallyEscaping(body) { body in
             let box = UnsafeSendableClosure(body)
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 while true {
-                    let i = next.increment()
-                    if i >= count { break }
-                    box.body(i)
+                    let start = next.add(step)
+                    if start >= count { break }
+                    for i in start..<min(start + step, count) { box.body(i) }
                 }
             }
         }
     }
 
-    /// `(0..<count).map(transform)`, computed in parallel, in order.
+    /// Runs independent pieces of work at the same time (each may use all
+    /// cores itself), and returns when all are done.
+    func concurrently(_ work: () -> Void...) {
+        forEach(work.count) { work[$0]() }
+    }
+
+    /// `(0..<count).map(transform)`, computed in parallel, in order. Each
+    /// value goes straight into its place in the array.
     func map<T>(_ count: Int, _ transform: (Int) -> T) -> [T] {
-        var results = [T?](repeating: nil, count: count)
-        results.withUnsafeMutableBufferPointer { buffer in
+        Array(unsafeUninitializedCapacity: count) { buffer, initialized in
             let slots = UnsafeSendableBuffer(buffer)
-            forEach(count) { i in slots[i] = transform(i) }
+            forEach(count) { i in (slots.buffer.baseAddress! + i).initialize(to: transform(i)) }
+            initialized = count
         }
-        return results.map { $0! }
     }
 }
 
@@ -57,9 +66,12 @@ final class AtomicCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0
 
-    func increment() -> Int {
+    func increment() -> Int { add(1) }
+
+    /// Adds `n`; returns the value before.
+    func add(_ n: Int) -> Int {
         lock.withLock {
-            defer { value += 1 }
+            defer { value += n }
             return value
         }
     }

@@ -79,8 +79,8 @@ public struct SiteBuilder: Sendable {
         let plan: [(job: OutputJob, file: String)]
         let assets: [(source: URL, file: String)]
         let warnings: [Diagnostic]
-        /// Every file the build makes (pages and assets).
-        let files: Set<String>
+        /// The `OutputManifest.key` of every asset (pages' keys come with their fingerprints).
+        var assetKeys: [UInt64] { assets.map { OutputManifest.key($0.file) } }
     }
 
     /// Stages 1 to 6: reads and checks everything, writes nothing. With
@@ -104,7 +104,9 @@ public struct SiteBuilder: Sendable {
         }
         let indexer = SiteIndexer(config: config, parallelism: options.parallelism)
         options.progress?("Indexing", 0, 0)
-        var index = indexer.index(content, relatedPapers: false)                 // 4. order, tags, authors
+        let names = NameMemo.load(from: cache)
+        var index = indexer.index(content, relatedPapers: false, memo: names)   // 4. order, tags, authors
+        names.store(in: cache, papers: index.papers)
         clock.lap("index")
         options.progress?("Finding related papers", 0, 0)
         addRelatedPapers(to: &index, indexer: indexer, cache: cache)
@@ -117,11 +119,10 @@ public struct SiteBuilder: Sendable {
         options.progress?("Indexing for search", 0, 0)
         addSearchIndex(to: &renderer, cache: cache)
         clock.lap("search index")
-        let plan = renderer.plan()                                               // 6. the list of files
-        let planned = Set(plan.map(\.file))
-        let assets = try staticAssets(theme: theme, planned: planned) + (try mathAssets(config))
+        let plan = renderer.plan(parallelism: options.parallelism)                // 6. the list of files
+        let assets = try staticAssets(theme: theme, plan: plan) + (try mathAssets(config))
         return PreparedSite(config: config, theme: theme, content: content, index: index, renderer: renderer,
-                            plan: plan, assets: assets, warnings: warnings, files: planned.union(assets.map(\.file)))
+                            plan: plan, assets: assets, warnings: warnings)
     }
 
     public func build() throws(BuildFailure) -> BuildSummary {
@@ -136,9 +137,11 @@ public struct SiteBuilder: Sendable {
         // down; an incremental build frees little, and the trim costs more.
         let incremental = cache.map { !$0.outputs.isEmpty && $0.outputTree == FileStat.inode(of: writer.output.path) } ?? false
         clock.releasesMemory = !incremental
+        // The output trees' manifests are read while the records are.
+        let manifests = incremental ? writer.prefetchManifests() : nil
         var site = try prepare(clock: &clock, cache: cache, incremental: incremental)   // 1-6. read, index, plan
         let plan = site.plan, assets = site.assets
-        let session = try writer.begin()                                         // 7. render and write
+        let session = try writer.begin(prefetched: manifests)                    // 7. render and write
         let written: WriteSummary
         var rendered = 0
         do {
@@ -150,7 +153,7 @@ public struct SiteBuilder: Sendable {
             for asset in assets {
                 try session.put(asset.file, try OutputWriter.contents(of: asset.source))
             }
-            written = try session.finish(planned: site.files)                    // 8. swap in
+            written = try session.finish(planned: Set(made.fileKeys + site.assetKeys))   // 8. swap in
             // The fingerprints describe the tree this build swapped in (or left in place).
             if let cache, let tree = written.tree { cache.commit(outputs: made.fingerprints, tree: tree) }
             clock.lap("copy assets and swap")
@@ -298,16 +301,16 @@ public struct SiteBuilder: Sendable {
     /// and which the output still holds as written, is kept without being
     /// rendered. Returns the number rendered and every file's fingerprint.
     private func renderAndWrite(_ plan: [(job: OutputJob, file: String)], with renderer: inout SiteRenderer, into session: OutputSession,
-                                previous: [UInt64: UInt64], cache: CacheStore?) throws(BuildFailure) -> (rendered: Int, fingerprints: [UInt64: UInt64]) {
+                                previous: [UInt64: UInt64], cache: CacheStore?) throws(BuildFailure) -> (rendered: Int, fingerprints: [UInt64: UInt64], fileKeys: [UInt64]) {
         // 1. What can be kept.
-        let decided: [(fileKey: UInt64, fingerprint: UInt64?, kept: Bool)] = options.parallelism.map(plan.count) { [renderer] i in
-            let fileKey = Fingerprint.of { $0.add(plan[i].file) }
+        let decided: [(fileKey: UInt64, fingerprint: UInt64?, kept: Bool, inStaging: Bool)] = options.parallelism.map(plan.count) { [renderer] i in
+            let fileKey = OutputManifest.key(plan[i].file)
             let fingerprint = renderer.fingerprint(plan[i].job)
-            let kept = fingerprint != nil && previous[fileKey] == fingerprint && session.keep(plan[i].file)
-            return (fileKey, fingerprint, kept)
+            let kept = fingerprint != nil && previous[fileKey] == fingerprint ? session.keep(plan[i].file, key: fileKey) : (kept: false, inStaging: false)
+            return (fileKey, fingerprint, kept.kept, kept.inStaging)
         }
         let todo = plan.indices.filter { !decided[$0].kept }
-        session.countKept(plan.count - todo.count)
+        session.countKept(plan.count - todo.count, inStaging: decided.reduce(0) { $0 + ($1.inStaging ? 1 : 0) })
         // 2. The search shards to write that are in the cache only: each is
         //    read back as its file is written; if one is missing, the index
         //    is made again in memory.
@@ -348,7 +351,7 @@ public struct SiteBuilder: Sendable {
         var fingerprints: [UInt64: UInt64] = [:]
         fingerprints.reserveCapacity(plan.count)
         for entry in decided { if let fingerprint = entry.fingerprint { fingerprints[entry.fileKey] = fingerprint } }
-        return (todo.count, fingerprints)
+        return (todo.count, fingerprints, decided.map(\.fileKey))
     }
 
     /// KaTeX's script, style sheet and fonts, copied under `katex/` when the
@@ -368,12 +371,17 @@ public struct SiteBuilder: Sendable {
     }
 
     /// Theme static files, then `content/static` (which overrides the theme's).
-    private func staticAssets(theme: Theme, planned: Set<String>) throws(BuildFailure) -> [(source: URL, file: String)] {
+    private func staticAssets(theme: Theme, plan: [(job: OutputJob, file: String)]) throws(BuildFailure) -> [(source: URL, file: String)] {
         var chosen: [String: URL] = [:]
         for file in theme.staticFiles { chosen[file] = options.siteRoot.appendingPathComponent("\(theme.folder)/static/\(file)") }
         for file in ContentLoader.files(under: "content/static", in: options.siteRoot) {
             chosen[String(file.dropFirst("content/static/".count))] = options.siteRoot.appendingPathComponent(file)
         }
+        // The pages that share a static file's path. Paths are compared only
+        // where the lengths match: hashing every page's path costs more.
+        let lengths = Set(chosen.keys.map(\.utf8.count))
+        var planned = Set<String>()
+        for entry in plan where lengths.contains(entry.file.utf8.count) && chosen[entry.file] != nil { planned.insert(entry.file) }
         var log = DiagnosticLog()
         for file in chosen.keys.sorted() where planned.contains(file) || file == OutputWriter.marker {
             log.error("this static file would overwrite a page the site makes (\(file))", at: SourceLocation(file: chosen[file]!.path.replacingOccurrences(of: options.siteRoot.standardizedFileURL.path + "/", with: "")))

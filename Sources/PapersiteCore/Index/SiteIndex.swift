@@ -59,7 +59,12 @@ public struct SiteIndexer: Sendable {
     }
 
     /// `relatedPapers: false` leaves `related` empty, for `addRelatedPapers` to fill (timed apart).
+    /// `memo`: names derived by the last build (see `NameMemo`).
     public func index(_ content: LoadedContent, relatedPapers: Bool = true) -> SiteIndex {
+        index(content, relatedPapers: relatedPapers, memo: NameMemo())
+    }
+
+    func index(_ content: LoadedContent, relatedPapers: Bool = true, memo: NameMemo) -> SiteIndex {
         // Sorted as indices (a record is a large value: moving indices is cheaper).
         let loaded = content.papers
         let papers = loaded.indices.sorted { a, b in
@@ -67,9 +72,37 @@ public struct SiteIndexer: Sendable {
             if loaded[a].source != loaded[b].source { return loaded[a].source < loaded[b].source }
             return a < b
         }.map { loaded[$0] }
+        // Tags, authors, and citation keys with dates: independent, so made at the same time.
+        var tags: TagIndex?, authors: AuthorIndex?, keys: [String]?, dates: (byYear: [Int: [Int]], byMonth: [Int: [Int]])?
+        let config = self.config, parallelism = self.parallelism
+        Parallelism.allCores.concurrently(
+            { tags = Self.tagIndex(papers, rules: config.tagRules, parallelism: parallelism) },
+            { authors = Self.authorIndex(papers, memo: memo, parallelism: parallelism) },
+            {
+                keys = CitationKeys.assign(papers, parallelism: parallelism, memo: memo)
+                dates = Self.dateIndex(papers)
+            })
+        let pages = content.pages.sorted { ($0.weight, $0.title, $0.slug) < ($1.weight, $1.title, $1.slug) }
+        var index = SiteIndex(papers: papers, paperTags: tags!.paperTags, tags: tags!.tags, papersByTag: tags!.byTag, pages: pages,
+                              citationKeys: keys!,
+                              authors: authors!.authors, tagNames: tags!.names, authorNames: authors!.names,
+                              papersByAuthor: authors!.byAuthor, paperAuthorSlugs: authors!.paperSlugs,
+                              years: dates!.byYear.keys.sorted(by: >), papersByYear: dates!.byYear)
+        index.papersByMonth = dates!.byMonth
+        if relatedPapers { addRelatedPapers(to: &index) }
+        return index
+    }
 
-        let matcher = TagMatcher(rules: config.tagRules)
-        let ruleTags: [[String]] = config.tagRules.isEmpty
+    private struct TagIndex {
+        var paperTags: [[Tag]]
+        var tags: [Tag]
+        var byTag: [String: [Int]]
+        var names: [String: String]
+    }
+
+    private static func tagIndex(_ papers: [Paper], rules: [TagRule], parallelism: Parallelism) -> TagIndex {
+        let matcher = TagMatcher(rules: rules)
+        let ruleTags: [[String]] = rules.isEmpty
             ? Array(repeating: [], count: papers.count)
             : parallelism.map(papers.count) { matcher.tags(for: papers[$0].title + "\n" + papers[$0].abstract) }
 
@@ -83,38 +116,48 @@ public struct SiteIndexer: Sendable {
             return s
         }
         var names: [String: String] = [:]
-        for rule in config.tagRules { names[slug(rule.tag)] = rule.tag }
+        for rule in rules { names[slug(rule.tag)] = rule.tag }
         for paper in papers {
             for name in paper.tags where names[slug(name)] == nil { names[slug(name)] = name }
         }
 
         var paperTags: [[Tag]] = []
+        paperTags.reserveCapacity(papers.count)
         var byTag: [String: [Int]] = [:]
         for (i, paper) in papers.enumerated() {
-            var seen = Set<String>()
             var tags: [Tag] = []
+            tags.reserveCapacity(paper.tags.count + ruleTags[i].count)
             for name in paper.tags + ruleTags[i] {
                 let tagSlug = slug(name)
-                guard seen.insert(tagSlug).inserted else { continue }
+                guard !tags.contains(where: { $0.slug == tagSlug }) else { continue }   // a handful per paper
                 tags.append(Tag(name: names[tagSlug] ?? name, slug: tagSlug))
                 byTag[tagSlug, default: []].append(i)
             }
             paperTags.append(tags)
         }
         let tags = byTag.keys.map { Tag(name: names[$0] ?? $0, slug: $0) }.sorted()
-        let pages = content.pages.sorted { ($0.weight, $0.title, $0.slug) < ($1.weight, $1.title, $1.slug) }
+        return TagIndex(paperTags: paperTags, tags: tags, byTag: byTag, names: names)
+    }
 
-        // Authors: one per normalised name, shown as first spelled, with a unique slug.
+    private struct AuthorIndex {
+        var authors: [SiteIndex.Author]
+        var names: [String: String]
+        var byAuthor: [String: [Int]]
+        var paperSlugs: [[String]]
+    }
+
+    /// One author per normalised name, shown as first spelled, with a unique slug.
+    private static func authorIndex(_ papers: [Paper], memo: NameMemo, parallelism: Parallelism) -> AuthorIndex {
         // Each name's display form and key, on all cores.
         let authorSpellings = parallelism.map(papers.count) { i in
-            papers[i].authors.map { name -> (display: String, key: String) in
-                let display = AuthorName.display(name)
-                return (display, display.lowercased())
+            papers[i].authors.map { name -> (display: String, key: String, slugBase: String) in
+                let forms = memo.author(name)
+                return (forms.display, forms.display.lowercased(), forms.slugBase)
             }
         }
         // Ids in order of first appearance.
         var idByKey: [String: Int] = [:]
-        var distinct: [(display: String, key: String)] = []
+        var distinct: [(display: String, key: String, slugBase: String)] = []
         var paperAuthorIDs: [[Int]] = []
         paperAuthorIDs.reserveCapacity(papers.count)
         var papersOf: [[Int]] = []
@@ -136,13 +179,12 @@ public struct SiteIndexer: Sendable {
             }
             paperAuthorIDs.append(ids)
         }
-        // Slugs: made on all cores, made unique in order of first appearance.
-        let bases = parallelism.map(distinct.count) { Slug.makeDistinct(distinct[$0].display, prefix: "author") }
+        // Slugs made unique in order of first appearance.
         var takenSlugs = Set<String>()
         takenSlugs.reserveCapacity(distinct.count)
         var slugOfID: [String] = []
         slugOfID.reserveCapacity(distinct.count)
-        for base in bases {
+        for base in distinct.map(\.slugBase) {
             var candidate = base, n = 2
             while takenSlugs.contains(candidate) { candidate = "\(base)-\(n)"; n += 1 }
             takenSlugs.insert(candidate)
@@ -159,22 +201,17 @@ public struct SiteIndexer: Sendable {
         let paperAuthorSlugs = paperAuthorIDs.map { $0.map { slugOfID[$0] } }
         let authors = distinct.indices.sorted { (distinct[$0].key, slugOfID[$0]) < (distinct[$1].key, slugOfID[$1]) }
             .map { SiteIndex.Author(name: distinct[$0].display, slug: slugOfID[$0]) }
+        return AuthorIndex(authors: authors, names: authorNames, byAuthor: byAuthor, paperSlugs: paperAuthorSlugs)
+    }
 
+    private static func dateIndex(_ papers: [Paper]) -> (byYear: [Int: [Int]], byMonth: [Int: [Int]]) {
         var byYear: [Int: [Int]] = [:]
         var byMonth: [Int: [Int]] = [:]
         for (i, paper) in papers.enumerated() {
             byYear[paper.published.year, default: []].append(i)
             byMonth[paper.published.year * 100 + paper.published.month, default: []].append(i)
         }
-
-        var index = SiteIndex(papers: papers, paperTags: paperTags, tags: tags, papersByTag: byTag, pages: pages,
-                         citationKeys: CitationKeys.assign(papers, parallelism: parallelism),
-                         authors: authors, tagNames: names, authorNames: authorNames,
-                         papersByAuthor: byAuthor, paperAuthorSlugs: paperAuthorSlugs,
-                         years: byYear.keys.sorted(by: >), papersByYear: byYear)
-        index.papersByMonth = byMonth
-        if relatedPapers { addRelatedPapers(to: &index) }
-        return index
+        return (byYear, byMonth)
     }
 
     public func addRelatedPapers(to index: inout SiteIndex) {

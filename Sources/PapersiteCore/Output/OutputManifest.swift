@@ -5,97 +5,77 @@ import Foundation
 /// build can tell without reading it whether a file already has the bytes
 /// it is about to write. A file whose size, time or inode differ from the
 /// entry (edited by hand, say) is simply written again.
+///
+/// Entries are found by a 64-bit hash of the file's path (`key(_:)`, the
+/// same one the build cache names output files by): a build looks up every
+/// file of the site in two manifests, and hashing an integer is cheaper
+/// than hashing a path. The path is kept in the entry and compared too.
 struct OutputManifest: Sendable {
     struct Entry: Sendable, Hashable {
+        var path: String
         var hash: UInt64
         var size: Int
         var mtime: Int64
         var inode: UInt64
     }
 
-    var entries: [String: Entry] = [:]
+    private(set) var entries: [UInt64: Entry] = [:]
 
-    static let header = "papersite-output-manifest 1"
+    static let header = "papersite-output-manifest 3"
+
+    static func key(_ path: String) -> UInt64 { Fingerprint.of { $0.add(path) } }
+
+    subscript(path: String, key: UInt64) -> Entry? {
+        get {
+            guard let entry = entries[key], entry.path == path else { return nil }
+            return entry
+        }
+        set { entries[key] = newValue }
+    }
+
+    subscript(path: String) -> Entry? {
+        get { self[path, Self.key(path)] }
+        set { self[path, Self.key(path)] = newValue }
+    }
+
+    var count: Int { entries.count }
+    var paths: [String] { entries.values.map(\.path) }
 
     /// The manifest of the tree whose root folder is `root`, or nil (no
-    /// manifest, or one for another tree).
+    /// manifest, one for another tree, or a damaged one).
+    ///
+    /// In the cache's byte format, with a hash of the whole at the end: a
+    /// large site's manifest has an entry for each of tens of thousands of
+    /// files and is read and written on every build (as text, formatting
+    /// and parsing the numbers took longer than the rest).
     static func load(from file: URL) -> OutputManifest? {
-        guard let data = try? Data(contentsOf: file) else { return nil }
-        // Parsed on the bytes: a large site's manifest has a line for each of
-        // tens of thousands of files, and it is read on every build.
+        guard let data = try? Data(contentsOf: file), data.count > 8 else { return nil }
         return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> OutputManifest? in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            let headerBytes = Array(header.utf8) + [0x0A]
-            guard bytes.count >= headerBytes.count, bytes.prefix(headerBytes.count).elementsEqual(headerBytes) else { return nil }
+            let body = UnsafeRawBufferPointer(rebasing: raw[0..<raw.count - 8])
+            guard ContentHash.of(body) == raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self).littleEndian else { return nil }
+            var r = ByteReader(body)
+            guard r.string() == header else { return nil }
+            let count = Int(clamping: r.uint())
+            guard count <= body.count / 12 else { return nil }
             var manifest = OutputManifest()
-            manifest.entries.reserveCapacity(bytes.count / 80)
-            var i = headerBytes.count
-            let n = bytes.count
-            func number(radix: UInt64) -> UInt64? {
-                var value: UInt64 = 0
-                let start = i
-                while i < n, bytes[i] != 0x20 {
-                    let b = bytes[i]
-                    let digit: UInt64
-                    switch b {
-                    case 0x30...0x39: digit = UInt64(b - 0x30)
-                    case 0x61...0x66 where radix == 16: digit = UInt64(b - 0x61 + 10)
-                    case 0x2D where radix == 10 && i == start: i += 1; continue
-                    default: return nil
-                    }
-                    value = value &* radix &+ digit
-                    i += 1
-                }
-                guard i < n, i > start else { return nil }
-                let negative = bytes[start] == 0x2D
-                i += 1                                    // the space
-                return negative ? UInt64(bitPattern: -Int64(bitPattern: value)) : value
+            manifest.entries.reserveCapacity(count)
+            for _ in 0..<count {
+                let key = r.fixed(), hash = r.fixed(), size = r.int(), mtime = Int64(r.int()), inode = r.uint()
+                manifest.entries[key] = Entry(path: r.string(), hash: hash, size: size, mtime: mtime, inode: inode)
             }
-            while i < n {
-                guard let hash = number(radix: 16), let size = number(radix: 10), let mtime = number(radix: 10),
-                      let inode = number(radix: 10) else { return nil }
-                let start = i
-                while i < n, bytes[i] != 0x0A { i += 1 }
-                guard i < n else { return nil }
-                let path = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-                i += 1
-                manifest.entries[path] = Entry(hash: hash, size: Int(size), mtime: Int64(bitPattern: mtime), inode: inode)
-            }
-            return manifest
+            return r.failed || !r.atEnd ? nil : manifest
         }
     }
 
     func save(to file: URL) throws {
-        // In no particular order (the reader does not care), written as bytes:
-        // sorting and interpolating tens of thousands of lines was a tenth of a second.
-        var bytes: [UInt8] = Array((Self.header + "\n").utf8)
-        bytes.reserveCapacity(entries.count * 90)
-        func number(_ value: UInt64, radix: UInt64) {
-            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                         UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-            var count = 0
-            var v = value
-            withUnsafeMutableBytes(of: &digits) { buffer in
-                repeat {
-                    let d = UInt8(v % radix)
-                    buffer[count] = d < 10 ? 0x30 + d : 0x61 + d - 10
-                    count += 1
-                    v /= radix
-                } while v > 0
-                for k in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[k]) }
-            }
-            bytes.append(0x20)
+        var w = ByteWriter(capacity: 64 + entries.count * 80)
+        w.string(Self.header)
+        w.uint(UInt64(entries.count))
+        for (key, e) in entries {      // in no particular order: the reader does not care
+            w.fixed(key); w.fixed(e.hash); w.int(e.size); w.int(Int(e.mtime)); w.uint(e.inode); w.string(e.path)
         }
-        for (path, e) in entries {
-            number(e.hash, radix: 16)
-            number(UInt64(e.size), radix: 10)
-            if e.mtime < 0 { bytes.append(0x2D) }
-            number(e.mtime.magnitude, radix: 10)
-            number(e.inode, radix: 10)
-            bytes.append(contentsOf: path.utf8)
-            bytes.append(0x0A)
-        }
-        try Data(bytes).write(to: file, options: .atomic)
+        w.fixed(w.bytes.withUnsafeBytes { ContentHash.of($0) })
+        try Data(w.bytes).write(to: file, options: .atomic)
     }
 }
 

@@ -32,6 +32,11 @@ public final class OutputSession: @unchecked Sendable {
     private var fromLive: [String] = []
     private var changed = 0
     private var same = 0
+    /// How many of the files this build makes the live and staging trees'
+    /// manifests list: when every listed file is one of them, `finish` need
+    /// not look for files to remove (a set lookup per file of a large site).
+    private var inLive = 0
+    private var inStaging = 0
 
     /// The live output and the staging tree, open, for stat(2) relative to them.
     private let liveFolder: Int32
@@ -64,30 +69,35 @@ public final class OutputSession: @unchecked Sendable {
     }
 
     public func put(_ file: String, _ bytes: UnsafeRawBufferPointer) throws(BuildFailure) {
+        let key = OutputManifest.key(file)
         let hash = ContentHash.of(bytes)
         let size = bytes.count
         let stagingPath = staging.path + "/" + file
         var sameAsLive = false
-        if let entry = live.entries[file], entry.hash == hash, entry.size == size,
+        let liveEntry = live[file, key], stagedEntry = claimed[file, key]
+        if let entry = liveEntry, entry.hash == hash, entry.size == size,
            let info = liveStat(file),
            info.size == entry.size, info.mtime == entry.mtime, info.inode == entry.inode {
             sameAsLive = true
         }
-        if let entry = claimed.entries[file], entry.hash == hash, entry.size == size,
+        let listed = (live: liveEntry == nil ? 0 : 1, staging: stagedEntry == nil ? 0 : 1)
+        if let entry = stagedEntry, entry.hash == hash, entry.size == size,
            let info = stagingStat(file), info.size == entry.size, info.mtime == entry.mtime, info.inode == entry.inode {
             lock.withLock {
                 if sameAsLive { same += 1 } else { changed += 1 }
+                inLive += listed.live; inStaging += listed.staging
             }
             return
         }
         if sameAsLive {
-            lock.withLock { fromLive.append(file); same += 1 }
+            lock.withLock { fromLive.append(file); same += 1; inLive += listed.live; inStaging += listed.staging }
             return
         }
         let info = try Self.write(bytes, to: stagingPath, name: file, mtime: nil)
         lock.withLock {
-            result.entries[file] = OutputManifest.Entry(hash: hash, size: size, mtime: info.mtime, inode: info.inode)
+            result[file, key] = OutputManifest.Entry(path: file, hash: hash, size: size, mtime: info.mtime, inode: info.inode)
             changed += 1
+            inLive += listed.live; inStaging += listed.staging
         }
     }
 
@@ -99,24 +109,39 @@ public final class OutputSession: @unchecked Sendable {
     /// a large site): a file changed by hand in the output folder is put
     /// right by a build with `--clean`, or when its page changes.
     /// (Kept files are counted with `countKept`, once, by the caller.)
-    public func keep(_ file: String) -> Bool {
-        guard liveKnown, let entry = live.entries[file] else { return false }
-        if let staged = claimed.entries[file], staged.hash == entry.hash, staged.size == entry.size {
-            return true                                   // the staging tree has it: its entry stands
+    /// Returns whether the file was kept and, if so, whether the staging
+    /// tree's manifest lists it (for `countKept`).
+    /// `key`: `OutputManifest.key(file)`.
+    func keep(_ file: String, key: UInt64) -> (kept: Bool, inStaging: Bool) {
+        guard liveKnown, let entry = live[file, key] else { return (false, false) }
+        guard let staged = claimed[file, key] else {
+            lock.withLock { fromLive.append(file) }
+            return (true, false)
+        }
+        if staged.hash == entry.hash, staged.size == entry.size {
+            return (true, true)                           // the staging tree has it: its entry stands
         }
         lock.withLock { fromLive.append(file) }
-        return true
+        return (true, true)
     }
 
-    /// Counts `n` files kept with `keep` as unchanged.
-    public func countKept(_ n: Int) {
-        lock.withLock { same += n }
+    /// Counts `n` files kept with `keep` as unchanged, `inStaging` of them
+    /// listed by the staging tree's manifest.
+    public func countKept(_ n: Int, inStaging listed: Int) {
+        lock.withLock { same += n; inLive += n; inStaging += listed }
     }
 
     /// Completes the staging tree and swaps it in, unless the live output
     /// already is exactly what this build makes: then nothing is touched.
-    public func finish(planned: Set<String>) throws(BuildFailure) -> WriteSummary {
-        let stale = live.entries.keys.filter { !planned.contains($0) }
+    /// `planned`: the `OutputManifest.key` of every file put or kept (each
+    /// once); needed only when the trees hold files this build did not make.
+    public func finish(planned plannedKeys: @autoclosure () -> Set<UInt64>) throws(BuildFailure) -> WriteSummary {
+        var known: Set<UInt64>? = nil
+        func isPlanned(_ key: UInt64) -> Bool {
+            if known == nil { known = plannedKeys() }
+            return known!.contains(key)
+        }
+        let stale = inLive == live.count ? [] : live.entries.filter { !isPlanned($0.key) }.map(\.value.path)
         let fm = FileManager.default
         if liveKnown && changed == 0 && stale.isEmpty {
             // Nothing to do. The staging tree goes back as the spare, untouched, its manifest still true.
@@ -130,18 +155,19 @@ public final class OutputSession: @unchecked Sendable {
         // Files the live output already has, copied with their time.
         for file in fromLive.sorted() {
             let source = writer.output.path + "/" + file
-            guard let data = fm.contents(atPath: source), let entry = live.entries[file] else {
+            guard let data = fm.contents(atPath: source), let entry = live[file] else {
                 throw BuildFailure([.error("cannot read \(source)", at: nil)])
             }
             let info = try Self.unwrap(data.withUnsafeBytes { raw in
                 Result { () throws(BuildFailure) in try Self.write(raw, to: staging.path + "/" + file, name: file, mtime: entry.mtime) }
             })
-            result.entries[file] = OutputManifest.Entry(hash: entry.hash, size: entry.size, mtime: info.mtime, inode: info.inode)
+            result[file] = OutputManifest.Entry(path: file, hash: entry.hash, size: entry.size, mtime: info.mtime, inode: info.inode)
         }
         // Files of the staging tree that this build does not make.
         var folders = Set<String>()
-        for file in claimed.entries.keys where !planned.contains(file) {
-            result.entries[file] = nil
+        for (key, entry) in claimed.entries where inStaging != claimed.count && !isPlanned(key) {
+            let file = entry.path
+            result[file, key] = nil
             unlink(staging.path + "/" + file)
             var dir = (file as NSString).deletingLastPathComponent
             while !dir.isEmpty && folders.insert(dir).inserted { dir = (dir as NSString).deletingLastPathComponent }

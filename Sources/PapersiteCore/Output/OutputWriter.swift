@@ -64,7 +64,40 @@ public struct OutputWriter: Sendable {
     /// Starts writing a build: claims the spare tree (the output of the
     /// build before last) as the staging tree, or makes a new one. Leftovers
     /// of interrupted builds are removed first.
+    /// The manifests of the spare and live trees, read on another thread
+    /// while the build reads records (`begin` takes them).
+    final class ManifestPrefetch: @unchecked Sendable {
+        let trees: [UInt64?]
+        private var loaded: [OutputManifest?] = [nil, nil]
+        private let done = DispatchGroup()
+
+        init(writer: OutputWriter) {
+            trees = [FileStat.inode(of: writer.spareTree.path), FileStat.inode(of: writer.output.path)]
+            let files = trees.map { $0.map(writer.manifestFile(forTree:)) }
+            for k in 0..<2 {
+                DispatchQueue.global().async(group: done) { [self] in
+                    self.store(files[k].flatMap(OutputManifest.load(from:)), at: k)
+                }
+            }
+        }
+
+        private let lock = NSLock()
+        private func store(_ manifest: OutputManifest?, at k: Int) { lock.withLock { loaded[k] = manifest } }
+
+        /// The manifests, once read (waits for them).
+        var manifests: [OutputManifest?] {
+            done.wait()
+            return lock.withLock { loaded }
+        }
+    }
+
+    func prefetchManifests() -> ManifestPrefetch { ManifestPrefetch(writer: self) }
+
     public func begin() throws(BuildFailure) -> OutputSession {
+        try begin(prefetched: nil)
+    }
+
+    func begin(prefetched: ManifestPrefetch?) throws(BuildFailure) -> OutputSession {
         let fm = FileManager.default
         let prefix = "\(output.lastPathComponent).tmp-"
         do {
@@ -78,11 +111,16 @@ public struct OutputWriter: Sendable {
         let staging = cacheFolder.appendingPathComponent(prefix + String(ProcessInfo.processInfo.processIdentifier), isDirectory: true)
         // The two manifests (spare and live), read at the same time: each is
         // a line per file of the site.
-        let manifestFiles = [FileStat.inode(of: spareTree.path), FileStat.inode(of: output.path)].map { $0.map(manifestFile(forTree:)) }
+        let trees = [FileStat.inode(of: spareTree.path), FileStat.inode(of: output.path)]
         var loaded = [OutputManifest?](repeating: nil, count: 2)
-        loaded.withUnsafeMutableBufferPointer { buffer in
-            let slots = UnsafeSendableBuffer(buffer)
-            Parallelism.allCores.forEach(2) { k in slots[k] = manifestFiles[k].flatMap(OutputManifest.load(from:)) }
+        if let prefetched, prefetched.trees == trees {
+            loaded = prefetched.manifests
+        } else {
+            let manifestFiles = trees.map { $0.map(manifestFile(forTree:)) }
+            loaded.withUnsafeMutableBufferPointer { buffer in
+                let slots = UnsafeSendableBuffer(buffer)
+                Parallelism.allCores.forEach(2) { k in slots[k] = manifestFiles[k].flatMap(OutputManifest.load(from:)) }
+            }
         }
         var claimed = OutputManifest()
         if let manifest = loaded[0], rename(spareTree.path, staging.path) == 0 {

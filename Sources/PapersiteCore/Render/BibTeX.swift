@@ -185,8 +185,8 @@ enum Venue {
 enum CitationKeys {
     static let stopWords: Set<String> = ["a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "from", "by", "at", "is", "are", "why", "how", "what", "do", "does", "can", "towards", "toward"]
 
-    static func assign(_ papers: [Paper], parallelism: Parallelism = .serial) -> [String] {
-        let bases = parallelism.map(papers.count) { base(papers[$0]) }
+    static func assign(_ papers: [Paper], parallelism: Parallelism = .serial, memo: NameMemo? = nil) -> [String] {
+        let bases = parallelism.map(papers.count) { memo?.citationBase(papers[$0]) ?? base(papers[$0]) }
         var groups: [String: [Int]] = [:]
         for (i, b) in bases.enumerated() { groups[b, default: []].append(i) }
         var keys = bases

@@ -191,7 +191,7 @@ struct SiteRenderer: Sendable {
     }
 
     /// The list of everything the site contains, in a fixed order.
-    func plan() -> [(job: OutputJob, file: String)] {
+    func plan(parallelism: Parallelism = .serial) -> [(job: OutputJob, file: String)] {
         var jobs: [OutputJob] = []
         func listPages(_ collection: PaperCollection) {
             let pages = max(1, (members(collection).count + config.papersPerPage - 1) / config.papersPerPage)
@@ -222,7 +222,7 @@ struct SiteRenderer: Sendable {
             jobs += index.tags.map { .searchTag($0.slug) }
             jobs += index.years.map { .searchYear($0) }
         }
-        return jobs.map { ($0, SiteURLs.file(for: location(of: $0))) }
+        return parallelism.map(jobs.count) { (jobs[$0], SiteURLs.file(for: location(of: jobs[$0]))) }
     }
 
     func location(of job: OutputJob) -> String {

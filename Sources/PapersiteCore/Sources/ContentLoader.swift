@@ -42,7 +42,11 @@ public struct ContentLoader: Sendable {
             log.warning("ignored: symbolic links are not followed", at: SourceLocation(file: link))
         }
 
-        let results = parallelism.map(paperFiles.count) { readPaperFile(paperFiles[$0]) }
+        // The site folder, open: each file's stat(2) walks only its path in the site.
+        let rootPath = siteRoot.path
+        let rootFolder = open(rootPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer { if rootFolder >= 0 { close(rootFolder) } }
+        let results = parallelism.map(paperFiles.count) { readPaperFile(paperFiles[$0], root: rootFolder) }
         var papers: [Paper] = []
         for r in results {
             papers.append(contentsOf: r.papers)
@@ -84,7 +88,10 @@ public struct ContentLoader: Sendable {
     /// is an error. The same paper listed twice is merged, not an error.
     static func checkBibTeXKeys(_ papers: [Paper], log: inout DiagnosticLog) {
         var first: [String: Paper] = [:]
-        for paper in papers.filter({ $0.bibKey != nil }).sorted(by: { $0.source < $1.source }) {
+        // As indices: records are large values, and most have no BibTeX key.
+        let withKeys = papers.indices.filter { papers[$0].bibKey != nil }.sorted { papers[$0].source < papers[$1].source }
+        for i in withKeys {
+            let paper = papers[i]
             guard let key = paper.bibKey else { continue }
             let folded = key.lowercased()
             if let earlier = first[folded] {
@@ -98,12 +105,11 @@ public struct ContentLoader: Sendable {
         }
     }
 
-    private func readPaperFile(_ file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
-        guard let cache else { return readPaperFileNow(file) }
+    private func readPaperFile(_ file: String, root: Int32) -> (papers: [Paper], diagnostics: [Diagnostic]) {
+        guard let cache, root >= 0 else { return readPaperFileNow(file) }
         let key = Fingerprint.of { $0.add("source"); $0.add(file) }
-        let path = siteRoot.path + "/" + file
         var info = stat()
-        guard stat(path, &info) == 0 else { return readPaperFileNow(file) }
+        guard fstatat(root, file, &info, 0) == 0 else { return readPaperFileNow(file) }
         // What identifies this version of the file: size, times (to the nanosecond) and inode.
         let stamp = [UInt64(info.st_size), UInt64(bitPattern: Int64(info.st_mtim.tv_sec)), UInt64(info.st_mtim.tv_nsec),
                      UInt64(bitPattern: Int64(info.st_ctim.tv_sec)), UInt64(info.st_ctim.tv_nsec), UInt64(info.st_ino)]
@@ -219,9 +225,32 @@ enum SlugAssigner {
 /// merge is reported with both places.
 enum DuplicateMerger {
     static func merge(_ papers: [Paper], log: inout DiagnosticLog) -> [Paper] {
-        func identity(_ p: Paper) -> String? {
-            p.key.hasPrefix("arXiv:") || p.key.hasPrefix("doi:") ? p.key : nil
+        // Most sites list each paper once: checked first on the identities
+        // alone, without moving records.
+        var seen = Set<String>()
+        seen.reserveCapacity(papers.count * 2)
+        let distinct = papers.allSatisfy { paper in
+            identities(paper).allSatisfy { seen.insert($0).inserted }
         }
+        return distinct ? papers : mergeDuplicates(papers, log: &log)
+    }
+
+    /// The names a record goes by: its key if that is an arXiv id or DOI, its arXiv id, its DOI.
+    private static func identities(_ paper: Paper) -> [String] {
+        var ids: [String] = []
+        if paper.key.hasPrefix("arXiv:") || paper.key.hasPrefix("doi:") { ids.append(paper.key) }
+        if let arxiv = paper.arxiv {
+            let id = "arXiv:" + arxiv
+            if !ids.contains(id) { ids.append(id) }
+        }
+        if let doi = paper.doi {
+            let id = "doi:" + doi.lowercased()
+            if !ids.contains(id) { ids.append(id) }
+        }
+        return ids
+    }
+
+    private static func mergeDuplicates(_ papers: [Paper], log: inout DiagnosticLog) -> [Paper] {
         // DOIs and arXiv ids name the same paper: link records that share either.
         var groups: [String: Int] = [:]      // identity → index of the kept record in `result`
         var result: [Paper] = []
@@ -238,7 +267,7 @@ enum DuplicateMerger {
         let ordered = inOrder ? Array(papers.indices) : papers.indices.sorted(by: before)
         for i in ordered {
             let paper = papers[i]
-            let ids = [identity(paper), paper.arxiv.map { "arXiv:\($0)" }, paper.doi.map { "doi:\($0.lowercased())" }].compactMap { $0 }
+            let ids = identities(paper)
             if let target = ids.lazy.compactMap({ groups[$0] }).first {
                 let kept = result[target]
                 log.warning("the paper \(kept.key) also comes from \(kept.source); the records are merged (fields from \(kept.source.file) come first)", at: paper.source)
