@@ -10,4 +10,14 @@ int papersite_exchange_paths(const char *a, const char *b);
 /// elsewhere.
 void papersite_release_free_memory(void);
 
+#include <stddef.h>
+#include <stdint.h>
+
+/// Sets flags[i] to 1, atomically (relaxed): many threads mark the build
+/// cache's values as used without a lock.
+static inline void papersite_mark(uint8_t *flags, size_t i) { __atomic_store_n(&flags[i], 1, __ATOMIC_RELAXED); }
+
+/// Reads flags[i] (atomically, relaxed).
+static inline uint8_t papersite_marked(const uint8_t *flags, size_t i) { return __atomic_load_n(&flags[i], __ATOMIC_RELAXED); }
+
 #endif

@@ -1,4 +1,5 @@
 import Foundation
+import CSystemShims
 
 /// The build cache on disk, in `.papersite-cache/` beside the output: what
 /// the last build read and made, so that the next one redoes only what
@@ -26,6 +27,8 @@ final class CacheStore: @unchecked Sendable {
         var offset: Int
         var length: Int
         var hash: UInt64
+        /// Its place among the last build's values (for `used`), or -1 for a value of this build.
+        var slot = -1
     }
 
     let storeFile: URL
@@ -40,7 +43,14 @@ final class CacheStore: @unchecked Sendable {
     /// The inode of the output tree `outputs` describes.
     private(set) var outputTree: UInt64 = 0
 
+    /// For each of the last build's values (by `slot`): whether this build
+    /// used it. Set from many threads without a lock (one byte each, stored
+    /// atomically): a lock and a table insert per value read cost more than
+    /// reading most values.
+    private var used = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+
     private let lock = NSLock()
+    /// The values this build stored.
     private var live: [UInt64: Location] = [:]
     private var fd: Int32 = -1
     private var end = 0
@@ -55,6 +65,9 @@ final class CacheStore: @unchecked Sendable {
         self.identity = identity
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         if !clean { loadIndex() }
+        used.deallocate()
+        used = .allocate(capacity: max(1, old.count))
+        used.initialize(repeating: 0, count: max(1, old.count))
         // A clean build starts the store afresh: nothing in the old one would be used.
         if clean { try? FileManager.default.removeItem(at: indexFile) }
         fd = Glibc.open(storeFile.path, O_RDWR | O_CREAT | O_CLOEXEC | (clean ? O_TRUNC : 0), 0o644)
@@ -73,6 +86,7 @@ final class CacheStore: @unchecked Sendable {
     }
 
     deinit {
+        used.deallocate()
         if let map { munmap(UnsafeMutableRawPointer(mutating: map.baseAddress), mappedLength) }
         if fd >= 0 { close(fd) }
     }
@@ -84,7 +98,7 @@ final class CacheStore: @unchecked Sendable {
               location.offset + location.length <= map.count else { return nil }
         let bytes = UnsafeRawBufferPointer(rebasing: map[location.offset..<location.offset + location.length])
         guard ContentHash.of(bytes) == location.hash else { return nil }
-        lock.withLock { if live[key] == nil { live[key] = location } }
+        papersite_mark(used, location.slot)
         return bytes
     }
 
@@ -113,10 +127,8 @@ final class CacheStore: @unchecked Sendable {
 
     /// Keeps the values under `keys` for the next build without reading them.
     func retain(_ keys: [UInt64]) {
-        lock.withLock {
-            for key in keys where live[key] == nil {
-                if let location = old[key] { live[key] = location }
-            }
+        for key in keys {
+            if let location = old[key] { papersite_mark(used, location.slot) }
         }
     }
 
@@ -124,7 +136,7 @@ final class CacheStore: @unchecked Sendable {
     /// (a cheap stand-in for the value in other fingerprints).
     func storedHash(_ key: UInt64) -> UInt64? {
         if let location = old[key] {
-            lock.withLock { if live[key] == nil { live[key] = location } }
+            papersite_mark(used, location.slot)
             return location.hash
         }
         return lock.withLock { live[key]?.hash }
@@ -170,8 +182,14 @@ final class CacheStore: @unchecked Sendable {
         defer { lock.unlock() }
         guard fd >= 0, !appendFailed else { try? FileManager.default.removeItem(at: indexFile); return }
         // A build that used exactly what the last one left needs no new index.
-        if puts == 0 && live.count == old.count && tree == outputTree && outputs == self.outputs { return }
+        // What this build stored, and what it used of the last build's (unless stored again).
         var entries = live
+        var usedCount = 0
+        for (key, location) in old where papersite_marked(used, location.slot) != 0 {
+            usedCount += 1
+            if entries[key] == nil { entries[key] = location }
+        }
+        if puts == 0 && usedCount == old.count && tree == outputTree && outputs == self.outputs { return }
         let liveBytes = entries.values.reduce(0) { $0 + $1.length }
         if end > 2 * liveBytes + (8 << 20), let compacted = compact(entries) {
             entries = compacted
@@ -241,9 +259,9 @@ final class CacheStore: @unchecked Sendable {
             guard count <= body.count / 4 else { return }
             var entries: [UInt64: Location] = [:]
             entries.reserveCapacity(count)
-            for _ in 0..<count {
+            for slot in 0..<count {
                 let key = r.fixed(), offset = Int(clamping: r.uint()), length = Int(clamping: r.uint()), hash = r.fixed()
-                entries[key] = Location(offset: offset, length: length, hash: hash)
+                entries[key] = Location(offset: offset, length: length, hash: hash, slot: slot)
             }
             let outputCount = Int(clamping: r.uint())
             guard outputCount <= body.count / 16 else { return }

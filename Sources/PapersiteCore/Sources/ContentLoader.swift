@@ -42,12 +42,23 @@ public struct ContentLoader: Sendable {
             log.warning("ignored: symbolic links are not followed", at: SourceLocation(file: link))
         }
 
-        // The site folder, open: each file's stat(2) walks only its path in the site.
+        // Each folder of records, open: a file's stat(2) then looks up its
+        // name alone, not every folder from the root of the file system.
+        var folders: [Substring: Int32] = [:]
         let rootPath = siteRoot.path
-        let rootFolder = open(rootPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        defer { if rootFolder >= 0 { close(rootFolder) } }
-        let results = parallelism.map(paperFiles.count) { readPaperFile(paperFiles[$0], root: rootFolder) }
+        for file in paperFiles {
+            let folder = file[..<(file.lastIndex(of: "/") ?? file.startIndex)]
+            if folders[folder] == nil { folders[folder] = open(rootPath + "/" + folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        }
+        defer { for fd in folders.values where fd >= 0 { close(fd) } }
+        let results = parallelism.map(paperFiles.count) { i -> (papers: [Paper], diagnostics: [Diagnostic]) in
+            let file = paperFiles[i]
+            let slash = file.lastIndex(of: "/") ?? file.startIndex
+            let name = file[file.index(after: slash)...]
+            return readPaperFile(file, folder: folders[file[..<slash]] ?? -1, name: String(name))
+        }
         var papers: [Paper] = []
+        papers.reserveCapacity(results.reduce(0) { $0 + $1.papers.count })
         for r in results {
             papers.append(contentsOf: r.papers)
             log.append(contentsOf: r.diagnostics)
@@ -105,11 +116,12 @@ public struct ContentLoader: Sendable {
         }
     }
 
-    private func readPaperFile(_ file: String, root: Int32) -> (papers: [Paper], diagnostics: [Diagnostic]) {
-        guard let cache, root >= 0 else { return readPaperFileNow(file) }
+    /// `folder`: the file's folder, open; `name`: its name in it.
+    private func readPaperFile(_ file: String, folder: Int32, name: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
+        guard let cache, folder >= 0 else { return readPaperFileNow(file) }
         let key = Fingerprint.of { $0.add("source"); $0.add(file) }
         var info = stat()
-        guard fstatat(root, file, &info, 0) == 0 else { return readPaperFileNow(file) }
+        guard fstatat(folder, name, &info, 0) == 0 else { return readPaperFileNow(file) }
         // What identifies this version of the file: size, times (to the nanosecond) and inode.
         let stamp = [UInt64(info.st_size), UInt64(bitPattern: Int64(info.st_mtim.tv_sec)), UInt64(info.st_mtim.tv_nsec),
                      UInt64(bitPattern: Int64(info.st_ctim.tv_sec)), UInt64(info.st_ctim.tv_nsec), UInt64(info.st_ino)]
@@ -227,10 +239,22 @@ enum DuplicateMerger {
     static func merge(_ papers: [Paper], log: inout DiagnosticLog) -> [Paper] {
         // Most sites list each paper once: checked first on the identities
         // alone, without moving records.
-        var seen = Set<String>()
-        seen.reserveCapacity(papers.count * 2)
+        var arxivIDs = Set<Substring>(), dois = Set<String>()
+        arxivIDs.reserveCapacity(papers.count)
         let distinct = papers.allSatisfy { paper in
-            identities(paper).allSatisfy { seen.insert($0).inserted }
+            // The same names as `identities`, without making strings.
+            var arxiv = paper.arxiv.map { Substring($0) }
+            var doi = paper.doi.map { $0.lowercased() }
+            if paper.key.hasPrefix("arXiv:") {
+                let id = paper.key.dropFirst(6)
+                if arxiv != id { guard arxivIDs.insert(id).inserted else { return false } }
+            } else if paper.key.hasPrefix("doi:") {
+                let id = String(paper.key.dropFirst(4))
+                if doi != id { guard dois.insert(id).inserted else { return false } }
+            }
+            if let id = arxiv.take() { guard arxivIDs.insert(id).inserted else { return false } }
+            if let id = doi.take() { guard dois.insert(id).inserted else { return false } }
+            return true
         }
         return distinct ? papers : mergeDuplicates(papers, log: &log)
     }
