@@ -59,11 +59,11 @@ public struct SiteIndexer: Sendable {
     }
 
     /// `relatedPapers: false` leaves `related` empty, for `addRelatedPapers` to fill (timed apart).
-    /// `memo`: names derived by the last build (see `NameMemo`).
     public func index(_ content: LoadedContent, relatedPapers: Bool = true) -> SiteIndex {
         index(content, relatedPapers: relatedPapers, memo: NameMemo())
     }
 
+    /// `memo`: names derived by the last build (see `NameMemo`).
     func index(_ content: LoadedContent, relatedPapers: Bool = true, memo: NameMemo) -> SiteIndex {
         // Sorted as indices (a record is a large value: moving indices is cheaper).
         let loaded = content.papers
@@ -75,7 +75,7 @@ public struct SiteIndexer: Sendable {
         // Tags, authors, and citation keys with dates: independent, so made at the same time.
         var tags: TagIndex?, authors: AuthorIndex?, keys: [String]?, dates: (byYear: [Int: [Int]], byMonth: [Int: [Int]])?
         let config = self.config, parallelism = self.parallelism
-        Parallelism.allCores.concurrently(
+        parallelism.concurrently(
             { tags = Self.tagIndex(papers, rules: config.tagRules, parallelism: parallelism) },
             { authors = Self.authorIndex(papers, memo: memo, parallelism: parallelism) },
             {

@@ -61,9 +61,6 @@ public struct OutputWriter: Sendable {
 
     func manifestFile(forTree inode: UInt64) -> URL { treesFolder.appendingPathComponent("\(inode).manifest") }
 
-    /// Starts writing a build: claims the spare tree (the output of the
-    /// build before last) as the staging tree, or makes a new one. Leftovers
-    /// of interrupted builds are removed first.
     /// The manifests of the spare and live trees, read on another thread
     /// while the build reads records (`begin` takes them).
     final class ManifestPrefetch: @unchecked Sendable {
@@ -93,10 +90,14 @@ public struct OutputWriter: Sendable {
 
     func prefetchManifests() -> ManifestPrefetch { ManifestPrefetch(writer: self) }
 
+    /// Starts writing a build: claims the spare tree (the output of the
+    /// build before last) as the staging tree, or makes a new one. Leftovers
+    /// of interrupted builds are removed first.
     public func begin() throws(BuildFailure) -> OutputSession {
         try begin(prefetched: nil)
     }
 
+    /// `begin`, with the manifests read ahead (used if they are of the trees still there).
     func begin(prefetched: ManifestPrefetch?) throws(BuildFailure) -> OutputSession {
         let fm = FileManager.default
         let prefix = "\(output.lastPathComponent).tmp-"
@@ -109,8 +110,8 @@ public struct OutputWriter: Sendable {
             throw BuildFailure([.error("cannot create \(cacheFolder.path): \(error.localizedDescription)", at: nil)])
         }
         let staging = cacheFolder.appendingPathComponent(prefix + String(ProcessInfo.processInfo.processIdentifier), isDirectory: true)
-        // The two manifests (spare and live), read at the same time: each is
-        // a line per file of the site.
+        // The two manifests (spare and live), read at the same time: each has
+        // an entry per file of the site.
         let trees = [FileStat.inode(of: spareTree.path), FileStat.inode(of: output.path)]
         var loaded = [OutputManifest?](repeating: nil, count: 2)
         if let prefetched, prefetched.trees == trees {

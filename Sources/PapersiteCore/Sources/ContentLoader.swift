@@ -53,9 +53,9 @@ public struct ContentLoader: Sendable {
         defer { for fd in folders.values where fd >= 0 { close(fd) } }
         let results = parallelism.map(paperFiles.count) { i -> (papers: [Paper], diagnostics: [Diagnostic]) in
             let file = paperFiles[i]
-            let slash = file.lastIndex(of: "/") ?? file.startIndex
-            let name = file[file.index(after: slash)...]
-            return readPaperFile(file, folder: folders[file[..<slash]] ?? -1, name: String(name))
+            // (Listed files are always in a folder: `content/papers/...`.)
+            guard let slash = file.lastIndex(of: "/") else { return readPaperFile(file, folder: -1, name: file) }
+            return readPaperFile(file, folder: folders[file[..<slash]] ?? -1, name: String(file[file.index(after: slash)...]))
         }
         var papers: [Paper] = []
         papers.reserveCapacity(results.reduce(0) { $0 + $1.papers.count })
