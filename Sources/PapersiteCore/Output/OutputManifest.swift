@@ -20,8 +20,15 @@ struct OutputManifest: Sendable {
     }
 
     private(set) var entries: [UInt64: Entry] = [:]
+    /// The file this manifest was read from, how many segments it had, and
+    /// the entries set or removed since: `save` appends just those to that
+    /// file when it saves to it again (see `save`).
+    private var source: URL? = nil
+    private var segments = 0
+    private var changed = Set<UInt64>()
 
-    static let header = "papersite-output-manifest 3"
+    static let header = "papersite-output-manifest 4"
+    static let deltaHeader = "papersite-output-manifest changes"
 
     static func key(_ path: String) -> UInt64 { Fingerprint.of { $0.add(path) } }
 
@@ -30,7 +37,10 @@ struct OutputManifest: Sendable {
             guard let entry = entries[key], entry.path == path else { return nil }
             return entry
         }
-        set { entries[key] = newValue }
+        set {
+            entries[key] = newValue
+            changed.insert(key)
+        }
     }
 
     subscript(path: String) -> Entry? {
@@ -39,43 +49,83 @@ struct OutputManifest: Sendable {
     }
 
     var count: Int { entries.count }
-    var paths: [String] { entries.values.map(\.path) }
 
     /// The manifest of the tree whose root folder is `root`, or nil (no
     /// manifest, one for another tree, or a damaged one).
     ///
-    /// In the cache's byte format, with a hash of the whole at the end: a
-    /// large site's manifest has an entry for each of tens of thousands of
-    /// files and is read and written on every build (as text, formatting
-    /// and parsing the numbers took longer than the rest).
+    /// In the cache's byte format: a large site's manifest has an entry for
+    /// each of tens of thousands of files and is read on every build (as
+    /// text, formatting and parsing the numbers took longer than the rest).
+    /// A file is one or more segments, each its length, its bytes and their
+    /// hash: all the entries, then the entries changed by later builds
+    /// (a removed file has size -1). Any damaged segment makes the whole
+    /// manifest unusable: the build then writes files rather than trust it.
     static func load(from file: URL) -> OutputManifest? {
-        guard let data = try? Data(contentsOf: file), data.count > 8 else { return nil }
+        guard let data = try? Data(contentsOf: file), data.count > 16 else { return nil }
         return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> OutputManifest? in
-            let body = UnsafeRawBufferPointer(rebasing: raw[0..<raw.count - 8])
-            guard ContentHash.of(body) == raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self).littleEndian else { return nil }
-            var r = ByteReader(body)
-            guard r.string() == header else { return nil }
-            let count = Int(clamping: r.uint())
-            guard count <= body.count / 12 else { return nil }
             var manifest = OutputManifest()
-            manifest.entries.reserveCapacity(count)
-            for _ in 0..<count {
-                let key = r.fixed(), hash = r.fixed(), size = r.int(), mtime = Int64(r.int()), inode = r.uint()
-                manifest.entries[key] = Entry(path: r.string(), hash: hash, size: size, mtime: mtime, inode: inode)
+            var offset = 0
+            while offset < raw.count {
+                guard raw.count - offset >= 16 else { return nil }
+                let length = Int(clamping: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self).littleEndian)
+                guard length <= raw.count - offset - 16 else { return nil }
+                let body = UnsafeRawBufferPointer(rebasing: raw[offset + 8..<offset + 8 + length])
+                guard ContentHash.of(body) == raw.loadUnaligned(fromByteOffset: offset + 8 + length, as: UInt64.self).littleEndian else { return nil }
+                var r = ByteReader(body)
+                guard r.string() == (manifest.segments == 0 ? header : deltaHeader) else { return nil }
+                let count = Int(clamping: r.uint())
+                guard count <= body.count / 12 else { return nil }
+                if manifest.segments == 0 { manifest.entries.reserveCapacity(count) }
+                for _ in 0..<count {
+                    let key = r.fixed(), hash = r.fixed(), size = r.int(), mtime = Int64(r.int()), inode = r.uint()
+                    let path = r.string()
+                    manifest.entries[key] = size < 0 ? nil : Entry(path: path, hash: hash, size: size, mtime: mtime, inode: inode)
+                }
+                guard !r.failed, r.atEnd else { return nil }
+                manifest.segments += 1
+                offset += 16 + length
             }
-            return r.failed || !r.atEnd ? nil : manifest
+            manifest.source = file
+            return manifest
         }
     }
 
+    /// Writes the manifest to `file`. If it was read from that very file
+    /// (the staging tree is the spare tree renamed: the same inode, so the
+    /// same file name) and few entries changed, the changes are appended as
+    /// a segment (a one-paper edit changes a few dozen of tens of thousands
+    /// of entries); otherwise the file is replaced whole, atomically.
     func save(to file: URL) throws {
-        var w = ByteWriter(capacity: 64 + entries.count * 80)
-        w.string(Self.header)
-        w.uint(UInt64(entries.count))
-        for (key, e) in entries {      // in no particular order: the reader does not care
-            w.fixed(key); w.fixed(e.hash); w.int(e.size); w.int(Int(e.mtime)); w.uint(e.inode); w.string(e.path)
+        func segment(_ header: String, _ keys: [UInt64]) -> [UInt8] {
+            var w = ByteWriter(capacity: 64 + keys.count * 80)
+            w.fixed(0)                           // the length, set below
+            w.string(header)
+            w.uint(UInt64(keys.count))
+            for key in keys {
+                if let e = entries[key] {
+                    w.fixed(key); w.fixed(e.hash); w.int(e.size); w.int(Int(e.mtime)); w.uint(e.inode); w.string(e.path)
+                } else {
+                    w.fixed(key); w.fixed(0); w.int(-1); w.int(0); w.uint(0); w.string("")
+                }
+            }
+            let length = UInt64(w.bytes.count - 8).littleEndian
+            withUnsafeBytes(of: length) { w.bytes.replaceSubrange(0..<8, with: $0) }
+            w.fixed(w.bytes.withUnsafeBytes { ContentHash.of(UnsafeRawBufferPointer(rebasing: $0[8...])) })
+            return w.bytes
         }
-        w.fixed(w.bytes.withUnsafeBytes { ContentHash.of($0) })
-        try Data(w.bytes).write(to: file, options: .atomic)
+        if source == file, segments > 0, segments < 16, changed.count <= max(64, entries.count / 8) {
+            if changed.isEmpty { return }
+            let bytes = segment(Self.deltaHeader, Array(changed))
+            let fd = open(file.path, O_WRONLY | O_APPEND | O_CLOEXEC)
+            if fd >= 0 {
+                defer { close(fd) }
+                let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+                if written == bytes.count { return }
+            }
+            // Could not append: the file is written whole below.
+        }
+        // In no particular order: the reader does not care.
+        try Data(segment(Self.header, Array(entries.keys))).write(to: file, options: .atomic)
     }
 }
 
