@@ -113,16 +113,8 @@ public struct OutputWriter: Sendable {
         // The two manifests (spare and live), read at the same time: each has
         // an entry per file of the site.
         let trees = [FileStat.inode(of: spareTree.path), FileStat.inode(of: output.path)]
-        var loaded = [OutputManifest?](repeating: nil, count: 2)
-        if let prefetched, prefetched.trees == trees {
-            loaded = prefetched.manifests
-        } else {
-            let manifestFiles = trees.map { $0.map(manifestFile(forTree:)) }
-            loaded.withUnsafeMutableBufferPointer { buffer in
-                let slots = UnsafeSendableBuffer(buffer)
-                Parallelism.allCores.forEach(2) { k in slots[k] = manifestFiles[k].flatMap(OutputManifest.load(from:)) }
-            }
-        }
+        let read = prefetched.flatMap { $0.trees == trees ? $0 : nil } ?? ManifestPrefetch(writer: self)
+        let loaded = read.manifests
         var claimed = OutputManifest()
         if let manifest = loaded[0], rename(spareTree.path, staging.path) == 0 {
             claimed = manifest
