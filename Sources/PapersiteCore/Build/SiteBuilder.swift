@@ -184,22 +184,11 @@ public struct SiteBuilder: Sendable {
         let papers = index.papers, tags = index.paperTags.map { $0.map(\.slug) }
         let n = papers.count
         let keys = options.parallelism.map(n) { i in
-            Fingerprint.of { f in f.add("related terms"); f.add(papers[i].title); f.add(papers[i].abstract); f.add(tags[i]) }
-        }
-        func encode(_ terms: [TextTerms.Count]) -> [UInt8] {
-            var w = ByteWriter(capacity: terms.count * 10)
-            w.uint(UInt64(terms.count))
-            for term in terms { w.fixed(term.hash); w.uint(UInt64(term.count)) }
-            return w.bytes
-        }
-        func decode(_ r: inout ByteReader) -> [TextTerms.Count]? {
-            let count = Int(clamping: r.uint())
-            guard count <= r.buffer.count else { return nil }
-            return (0..<count).map { _ in TextTerms.Count(hash: r.fixed(), count: Float(r.uint())) }
+            Fingerprint.of { f in f.add("related terms (packed)"); f.add(papers[i].title); f.add(papers[i].abstract); f.add(tags[i]) }
         }
         // Each paper's terms stored (split now only where the text is new).
         let termHashes = options.parallelism.map(n) { i in
-            cache.storedHash(keys[i]) ?? cache.put(keys[i], encode(related.terms(title: papers[i].title, text: papers[i].abstract, tags: tags[i])))
+            cache.storedHash(keys[i]) ?? cache.put(keys[i], related.packedTerms(title: papers[i].title, text: papers[i].abstract, tags: tags[i]))
         }
         let key = Fingerprint.of { f in
             f.add("related papers"); f.add(indexer.config.relatedPapers)
@@ -212,8 +201,9 @@ public struct SiteBuilder: Sendable {
             index.related = lists
             return
         }
-        index.related = related.compute(count: n, parallelism: options.parallelism) { i in
-            cache.get(keys[i], decode) ?? related.terms(title: papers[i].title, text: papers[i].abstract, tags: tags[i])
+        index.related = related.compute(count: n, parallelism: options.parallelism) { i, body in
+            if cache.withBytes(keys[i], { body(RelatedPapers.PackedTerms($0)) }) != nil { return }
+            related.packedTerms(title: papers[i].title, text: papers[i].abstract, tags: tags[i]).withUnsafeBytes { body(RelatedPapers.PackedTerms($0)) }
         }
         let lists = index.related
         cache.put(key) { w in

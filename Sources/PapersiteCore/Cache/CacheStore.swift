@@ -122,6 +122,17 @@ final class CacheStore: @unchecked Sendable {
         }
     }
 
+    /// Calls `body` with the bytes stored under `key` (nil when absent or
+    /// damaged), in place where an earlier build stored them.
+    func withBytes<T>(_ key: UInt64, _ body: (UnsafeRawBufferPointer) -> T) -> T? {
+        if let bytes = mapped(key) { return body(bytes) }
+        guard let location = lock.withLock({ live[key] }) else { return nil }
+        var buffer = [UInt8](repeating: 0, count: location.length)
+        let got = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, location.length, off_t(location.offset)) }
+        guard got == location.length else { return nil }
+        return buffer.withUnsafeBytes { bytes -> T? in ContentHash.of(bytes) == location.hash ? body(bytes) : nil }
+    }
+
     /// Whether values put now can be read back (the store file is open and writes succeed).
     var isWriting: Bool { lock.withLock { fd >= 0 && !appendFailed } }
 

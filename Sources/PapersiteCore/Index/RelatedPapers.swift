@@ -43,65 +43,116 @@ struct RelatedPapers {
         return TextTerms.counted(list)
     }
 
+    /// The same, packed as the cache keeps them (`PackedTerms`).
+    func packedTerms(title: String, text: String, tags: [String]) -> [UInt8] {
+        PackedTerms.encode(terms(title: title, text: text, tags: tags))
+    }
+
     /// For each paper (in the given order), the indices of its related papers.
     func compute(titles: [String], texts: [String], tags: [[String]] = [], parallelism: Parallelism) -> [[Int]] {
-        compute(count: titles.count, parallelism: parallelism) { i in
-            terms(title: titles[i], text: texts[i], tags: i < tags.count ? tags[i] : [])
+        compute(count: titles.count, parallelism: parallelism) { i, body in
+            packedTerms(title: titles[i], text: texts[i], tags: i < tags.count ? tags[i] : []).withUnsafeBytes { body(PackedTerms($0)) }
         }
     }
 
-    /// The same, from each paper's terms as `terms(_:)` gives them (called
-    /// twice per paper, from any thread: it may read them from a cache).
-    func compute(count n: Int, parallelism: Parallelism, terms: (Int) -> [TextTerms.Count]) -> [[Int]] {
+    /// The same, from each paper's terms as `packedTerms` makes them:
+    /// `withTerms(i, body)` calls `body` with paper i's terms (twice per
+    /// paper, from any thread: they may be read in place from a cache).
+    func compute(count n: Int, parallelism: Parallelism, withTerms: (Int, (PackedTerms) -> Void) -> Void) -> [[Int]] {
         guard count > 0, n > 1 else { return Array(repeating: [], count: n) }
 
         // 1. Document frequencies, in a fixed number of shards by hash (so
-        //    the ids never depend on the number of threads).
+        //    the ids never depend on the number of threads), and every
+        //    paper's terms as ids and counts (from `first[i]`, grouped by
+        //    shard), so that step 2 looks nothing up.
         var vocabulary = Vocabulary()
+        var first = [Int](repeating: 0, count: n + 1)
+        var ids: [Int32] = [], counts: [Float] = [], shardStarts: [Int32] = []
+        shardStarts.reserveCapacity(n * (Vocabulary.shards + 1))
         for start in stride(from: 0, to: n, by: chunk) {
             let end = min(n, start + chunk)
-            let counted = parallelism.map(end - start) { Vocabulary.byShard(terms(start + $0)) }
-            vocabulary.count(counted, parallelism: parallelism)
+            let grouped = parallelism.map(end - start) { k in
+                var paper = Vocabulary.Grouped()
+                withTerms(start + k) { paper = Vocabulary.byShard($0) }
+                return paper
+            }
+            let base = ids.count
+            for (k, paper) in grouped.enumerated() {
+                first[start + k + 1] = first[start + k] + paper.hashes.count
+                counts += paper.counts
+                shardStarts += paper.starts
+            }
+            ids += repeatElement(0, count: first[end] - base)
+            ids.withUnsafeMutableBufferPointer { buffer in
+                vocabulary.count(grouped, offsets: first[start..<end], into: UnsafeSendableBuffer(buffer), parallelism: parallelism)
+            }
         }
         vocabulary.assignIDs()
-        let counts = vocabulary   // read-only from here, on every thread
-
-        // 2. Each paper's weights, normalised to length 1: the heaviest
-        //    terms to search with and to be found under. (The texts are
-        //    split into terms again rather than kept from step 1: keeping
-        //    them would hold every paper's terms in memory at once.)
-        let logN = log(Float(n))
-        let vectors: [(query: [Weighted], indexed: [Weighted])] = parallelism.map(n) { i in
-            var entries: [(hash: UInt64, entry: Weighted)] = []
-            for term in terms(i) {
-                let (id, df) = counts.lookup(term.hash)
-                guard df > 1 else { continue }               // a word only this paper has links it to nothing
-                let weight = (1 + log(term.count)) * (logN - log(Float(df)))
-                if weight > 0 { entries.append((term.hash, Weighted(id: id, weight: weight))) }
+        ids.withUnsafeMutableBufferPointer { buffer in
+            let slots = UnsafeSendableBuffer(buffer)
+            let bases = vocabulary.shardBases, width = Vocabulary.shards + 1
+            parallelism.forEach(n) { i in
+                for s in 0..<Vocabulary.shards {
+                    let range = Int(shardStarts[i * width + s])..<Int(shardStarts[i * width + s + 1])
+                    for k in range { slots[first[i] + k] += bases[s] }
+                }
             }
-            let norm = entries.reduce(0) { $0 + $1.entry.weight * $1.entry.weight }.squareRoot()
-            guard norm > 0 else { return ([], []) }
-            entries.sort { $0.entry.weight != $1.entry.weight ? $0.entry.weight > $1.entry.weight : $0.hash < $1.hash }
-            let normalised = entries.prefix(max(queryTerms, indexedTerms)).map { Weighted(id: $0.entry.id, weight: $0.entry.weight / norm) }
-            return (Array(normalised.prefix(queryTerms)), Array(normalised.prefix(indexedTerms)))
         }
+        shardStarts = []
+        // Each term's inverse document frequency, by id (zero for a word
+        // only one paper has: it links that paper to nothing).
+        let logN = log(Float(n))
+        let idf = vocabulary.frequencies(parallelism: parallelism) { df in df > 1 ? logN - log(Float(df)) : 0 }
+        let termCount = vocabulary.total
+        vocabulary = Vocabulary()
+
+        // 2. Each paper's weights, normalised to length 1, heaviest first:
+        //    the first `queryTerms` to search with, the first `indexedTerms`
+        //    to be found under. Weights are positive, so their bit patterns
+        //    sort as they do; sorting (weight, position) sorts ties by the
+        //    order of step 1.
+        let keep = max(queryTerms, indexedTerms)
+        let countLogs = (0..<64).map { 1 + log(Float($0)) }
+        let vectors: [[Weighted]] = parallelism.mapWithScratch(n, makeScratch: { (ids: [Int32](), weights: [Float](), order: [UInt64]()) }) { i, scratch in
+            scratch.ids.removeAll(keepingCapacity: true)
+            scratch.weights.removeAll(keepingCapacity: true)
+            scratch.order.removeAll(keepingCapacity: true)
+            for k in first[i]..<first[i + 1] {
+                let id = ids[k]
+                let inverse = idf[Int(id)]
+                guard inverse > 0 else { continue }
+                let count = counts[k]
+                let weight = (count < 64 && count == count.rounded() ? countLogs[Int(count)] : 1 + log(count)) * inverse
+                if weight > 0 { scratch.ids.append(id); scratch.weights.append(weight) }
+            }
+            let norm = scratch.weights.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            guard norm > 0 else { return [] }
+            for (k, weight) in scratch.weights.enumerated() { scratch.order.append(UInt64(~weight.bitPattern) << 32 | UInt64(k)) }
+            scratch.order.sort()
+            return scratch.order.prefix(keep).map { key in
+                let k = Int(key & 0xFFFF_FFFF)
+                return Weighted(id: scratch.ids[k], weight: scratch.weights[k] / norm)
+            }
+        }
+        ids = []; counts = []
 
         // 3. The inverted index, as one flat array (term by term, papers in
         //    order), each term's list cut to its heaviest papers.
-        let terms = counts.total
+        let terms = termCount
+        let indexed = indexedTerms
         var starts = [Int](repeating: 0, count: terms + 1)
-        for vector in vectors { for entry in vector.indexed { starts[Int(entry.id) + 1] += 1 } }
+        for vector in vectors { for entry in vector.prefix(indexed) { starts[Int(entry.id) + 1] += 1 } }
         for t in 0..<terms { starts[t + 1] += starts[t] }
         var postings = [Posting](repeating: Posting(paper: 0, weight: 0), count: starts[terms])
         var fill = starts
         for (i, vector) in vectors.enumerated() {
-            for entry in vector.indexed {
+            for entry in vector.prefix(indexed) {
                 postings[fill[Int(entry.id)]] = Posting(paper: Int32(i), weight: entry.weight)
                 fill[Int(entry.id)] += 1
             }
         }
         let limit = postingsPerTerm
-        var lengths = [Int](repeating: 0, count: terms)
+        var lengths = [Int32](repeating: 0, count: terms)
         postings.withUnsafeMutableBufferPointer { all in
             let flat = UnsafeSendableBuffer(all)
             lengths.withUnsafeMutableBufferPointer { lengthBuffer in
@@ -112,36 +163,80 @@ struct RelatedPapers {
                         var slice = UnsafeMutableBufferPointer(rebasing: flat.buffer[range])
                         slice.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.paper < $1.paper }
                     }
-                    lengthSlots[t] = min(range.count, limit)
+                    lengthSlots[t] = Int32(min(range.count, limit))
                 }
             }
         }
 
-        // 4. Scores by accumulation, one paper at a time.
-        let k = count, threshold = minimumScore
-        return parallelism.mapWithScratch(n, makeScratch: { [Float](repeating: 0, count: n) }) { i, scores in
-            var touched: [Int32] = []
-            for entry in vectors[i].query {
-                let start = starts[Int(entry.id)]
-                for post in postings[start..<start + lengths[Int(entry.id)]] where Int(post.paper) != i {
-                    if scores[Int(post.paper)] == 0 { touched.append(post.paper) }
-                    scores[Int(post.paper)] += entry.weight * post.weight
+        // 4. Scores by accumulation, one paper at a time (through raw
+        //    pointers: the inner loop runs tens of millions of times).
+        let k = count, threshold = minimumScore, query = queryTerms
+        return postings.withUnsafeBufferPointer { postings in
+            starts.withUnsafeBufferPointer { starts in
+                lengths.withUnsafeBufferPointer { lengths in
+                    let makeScratch = { () -> (scores: UnsafeMutablePointer<Float>, touched: UnsafeMutablePointer<Int32>) in
+                        let scores = UnsafeMutablePointer<Float>.allocate(capacity: n)
+                        scores.initialize(repeating: 0, count: n)
+                        return (scores, .allocate(capacity: n))
+                    }
+                    return parallelism.mapWithScratch(n, makeScratch: makeScratch, release: { $0.scores.deallocate(); $0.touched.deallocate() }) { i, scratch in
+                        let scores = scratch.scores, touched = scratch.touched
+                        var found = 0
+                        let me = Int32(i)
+                        for entry in vectors[i].prefix(query) {
+                            let weight = entry.weight
+                            let start = starts[Int(entry.id)], end = start + Int(lengths[Int(entry.id)])
+                            for j in start..<end {
+                                let post = postings[j]
+                                guard post.paper != me else { continue }
+                                let p = Int(post.paper)
+                                if scores[p] == 0 { touched[found] = post.paper; found += 1 }
+                                scores[p] += weight * post.weight
+                            }
+                        }
+                        var best: [(paper: Int32, score: Float)] = []
+                        for t in 0..<found {
+                            let p = Int(touched[t])
+                            let s = scores[p]
+                            scores[p] = 0
+                            if s >= threshold { best.append((Int32(p), s)) }
+                        }
+                        // Papers are newest first, so a lower index is the newer paper.
+                        best.sort { $0.score != $1.score ? $0.score > $1.score : $0.paper < $1.paper }
+                        return best.prefix(k).map { Int($0.paper) }
+                    }
                 }
             }
-            var best: [(paper: Int32, score: Float)] = []
-            for p in touched {
-                let s = scores[Int(p)]
-                scores[Int(p)] = 0
-                if s >= threshold { best.append((p, s)) }
-            }
-            // Papers are newest first, so a lower index is the newer paper.
-            best.sort { $0.score != $1.score ? $0.score > $1.score : $0.paper < $1.paper }
-            return best.prefix(k).map { Int($0.paper) }
         }
     }
 
     struct Weighted { var id: Int32; var weight: Float }
     struct Posting { var paper: Int32; var weight: Float }
+
+    /// A paper's terms as the cache keeps them and `compute` reads them:
+    /// per term its 64-bit hash and its count (a 32-bit float), 12 bytes,
+    /// little-endian, in hash order. Read in place (no decoding).
+    struct PackedTerms {
+        static let stride = 12
+        let bytes: UnsafeRawBufferPointer
+        init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+        var count: Int { bytes.count / Self.stride }
+        func hash(_ k: Int) -> UInt64 { UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: k * Self.stride, as: UInt64.self)) }
+        func count(_ k: Int) -> Float {
+            Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: k * Self.stride + 8, as: UInt32.self)))
+        }
+
+        static func encode(_ terms: [TextTerms.Count]) -> [UInt8] {
+            var bytes = [UInt8](repeating: 0, count: terms.count * stride)
+            bytes.withUnsafeMutableBytes { raw in
+                for (k, term) in terms.enumerated() {
+                    raw.storeBytes(of: term.hash.littleEndian, toByteOffset: k * stride, as: UInt64.self)
+                    raw.storeBytes(of: term.count.bitPattern.littleEndian, toByteOffset: k * stride + 8, as: UInt32.self)
+                }
+            }
+            return bytes
+        }
+    }
 
     /// Term hashes → dense ids and document frequencies, split into shards
     /// that parallel workers fill independently.
@@ -155,32 +250,46 @@ struct RelatedPapers {
         private var bases = [Int32](repeating: 0, count: shards)
         private(set) var total = 0
 
-        /// A paper's term hashes grouped by shard, with where each shard's group starts.
-        static func byShard(_ terms: [TextTerms.Count]) -> (hashes: [UInt64], starts: [Int32]) {
+        /// A paper's terms grouped by shard (in hash order within each),
+        /// with where each shard's group starts.
+        struct Grouped {
+            var hashes: [UInt64] = []
+            var counts: [Float] = []
+            var starts: [Int32] = []
+        }
+
+        static func byShard(_ terms: PackedTerms) -> Grouped {
             var starts = [Int32](repeating: 0, count: shards + 1)
-            for term in terms { starts[Int(term.hash % UInt64(shards)) + 1] += 1 }
+            for k in 0..<terms.count { starts[Int(terms.hash(k) % UInt64(shards)) + 1] += 1 }
             for s in 0..<shards { starts[s + 1] += starts[s] }
             var fill = starts
             var hashes = [UInt64](repeating: 0, count: terms.count)
-            for term in terms {
-                let s = Int(term.hash % UInt64(shards))
-                hashes[Int(fill[s])] = term.hash
+            var counts = [Float](repeating: 0, count: terms.count)
+            for k in 0..<terms.count {
+                let hash = terms.hash(k)
+                let s = Int(hash % UInt64(shards))
+                hashes[Int(fill[s])] = hash
+                counts[Int(fill[s])] = terms.count(k)
                 fill[s] += 1
             }
-            return (hashes, starts)
+            return Grouped(hashes: hashes, counts: counts, starts: starts)
         }
 
-        /// Counts these papers' terms, each shard on its own worker.
-        mutating func count(_ papers: [(hashes: [UInt64], starts: [Int32])], parallelism: Parallelism) {
+        /// Counts these papers' terms, each shard on its own worker, and
+        /// writes each term's id within its shard to `ids` (paper p's
+        /// terms from `offsets[p]`).
+        mutating func count(_ papers: [Grouped], offsets: ArraySlice<Int>, into ids: UnsafeSendableBuffer<Int32>, parallelism: Parallelism) {
             parts.withUnsafeMutableBufferPointer { buffer in
                 let slots = UnsafeSendableBuffer(buffer)
                 parallelism.forEach(Self.shards) { s in
                     var part = slots[s]
                     slots[s] = Shard()                       // keep `part` uniquely referenced
-                    for paper in papers {
+                    for (p, paper) in papers.enumerated() {
+                        let offset = offsets[offsets.startIndex + p]
                         for k in Int(paper.starts[s])..<Int(paper.starts[s + 1]) {
                             let id = part.ids.insert(paper.hashes[k], value: Int32(part.frequencies.count))
                             if Int(id) == part.frequencies.count { part.frequencies.append(1) } else { part.frequencies[Int(id)] += 1 }
+                            ids[offset + k] = id
                         }
                     }
                     slots[s] = part
@@ -188,10 +297,24 @@ struct RelatedPapers {
             }
         }
 
+        var shardBases: [Int32] { bases }
+
         mutating func assignIDs() {
             var base: Int32 = 0
             for s in 0..<Self.shards { bases[s] = base; base += Int32(parts[s].frequencies.count) }
             total = Int(base)
+        }
+
+        /// `transform` of each term's document frequency, by id.
+        func frequencies(parallelism: Parallelism, _ transform: (Int32) -> Float) -> [Float] {
+            var result = [Float](repeating: 0, count: total)
+            result.withUnsafeMutableBufferPointer { buffer in
+                let slots = UnsafeSendableBuffer(buffer)
+                parallelism.forEach(Self.shards) { s in
+                    for (local, df) in parts[s].frequencies.enumerated() { slots[Int(bases[s]) + local] = transform(df) }
+                }
+            }
+            return result
         }
 
         func lookup(_ hash: UInt64) -> (id: Int32, df: Int32) {
@@ -338,7 +461,7 @@ enum TextTerms {
 
 extension Parallelism {
     /// `map` with a scratch value per worker thread (a reusable buffer).
-    func mapWithScratch<T, S>(_ count: Int, makeScratch: () -> S, _ transform: (Int, inout S) -> T) -> [T] {
+    func mapWithScratch<T, S>(_ count: Int, makeScratch: () -> S, release: (S) -> Void = { _ in }, _ transform: (Int, inout S) -> T) -> [T] {
         let workers = Swift.max(1, Swift.min(effectiveThreads, count))
         var results = [T?](repeating: nil, count: count)
         results.withUnsafeMutableBufferPointer { buffer in
@@ -346,10 +469,11 @@ extension Parallelism {
             // Contiguous chunks per worker: each owns its scratch.
             let chunk = (count + workers - 1) / workers
             forEach(workers) { w in
-                var scratch = makeScratch()
                 let start = w * chunk, end = Swift.min(count, start + chunk)
                 guard start < end else { return }
+                var scratch = makeScratch()
                 for i in start..<end { slots[i] = transform(i, &scratch) }
+                release(scratch)
             }
         }
         return results.map { $0! }
