@@ -171,45 +171,24 @@ public struct SiteBuilder: Sendable {
     }
 
     /// Related papers. With a cache, each paper's terms are kept by the
-    /// text they come from (title, abstract, tags), and the result by the
-    /// terms of all papers: an edit that changes no term (a stop word, a
-    /// typo in punctuation) reuses the last result, and any other edit
-    /// recomputes it from the kept terms without splitting texts again.
+    /// text they come from (title, abstract, tags), and the computation's
+    /// state by `RelatedState`: an edit that changes no term reuses the
+    /// last result, and an edit to a few papers recomputes what it can
+    /// change (see `RelatedPapers.cached`).
     private func addRelatedPapers(to index: inout SiteIndex, indexer: SiteIndexer, cache: CacheStore?) {
         guard let cache, indexer.config.relatedPapers > 0, index.papers.count > 1 else {
             indexer.addRelatedPapers(to: &index)
             return
         }
-        let related = RelatedPapers(count: indexer.config.relatedPapers)
         let papers = index.papers, tags = index.paperTags.map { $0.map(\.slug) }
-        let n = papers.count
-        let keys = options.parallelism.map(n) { i in
-            Fingerprint.of { f in f.add("related terms (packed)"); f.add(papers[i].title); f.add(papers[i].abstract); f.add(tags[i]) }
+        // A paper is known by where its record is.
+        let identities = options.parallelism.map(papers.count) { i in
+            Fingerprint.of { f in let at = papers[i].source; f.add(at.file); f.add(at.line); f.add(at.column) }
         }
-        // Each paper's terms stored (split now only where the text is new).
-        let termHashes = options.parallelism.map(n) { i in
-            cache.storedHash(keys[i]) ?? cache.put(keys[i], related.packedTerms(title: papers[i].title, text: papers[i].abstract, tags: tags[i]))
-        }
-        let key = Fingerprint.of { f in
-            f.add("related papers"); f.add(indexer.config.relatedPapers)
-            for hash in termHashes { f.add(hash) }
-        }
-        if let lists = cache.get(key, { r -> [[Int]]? in
-            guard Int(r.uint()) == n else { return nil }
-            return (0..<n).map { _ in (0..<Int(min(r.uint(), 64))).map { _ in Int(r.uint()) }.filter { $0 < n } }
-        }) {
-            index.related = lists
-            return
-        }
-        index.related = related.compute(count: n, parallelism: options.parallelism) { i, body in
-            if cache.withBytes(keys[i], { body(RelatedPapers.PackedTerms($0)) }) != nil { return }
-            related.packedTerms(title: papers[i].title, text: papers[i].abstract, tags: tags[i]).withUnsafeBytes { body(RelatedPapers.PackedTerms($0)) }
-        }
-        let lists = index.related
-        cache.put(key) { w in
-            w.uint(UInt64(n))
-            for list in lists { w.uint(UInt64(list.count)); for j in list { w.uint(UInt64(j)) } }
-        }
+        index.related = RelatedPapers(count: indexer.config.relatedPapers)
+            .cached(count: papers.count, identities: identities, cache: cache, parallelism: options.parallelism) { i in
+                (papers[i].title, papers[i].abstract, tags[i])
+            }
     }
 
     /// The search index. With a cache, from the last build's index when

@@ -49,6 +49,14 @@ struct ByteWriter {
     }
 
     mutating func raw(_ other: [UInt8]) { bytes.append(contentsOf: other) }
+
+    /// An array of plain values, as its count and its bytes in memory
+    /// order (little-endian on the machines Swift runs here; the cache is
+    /// never moved between machines).
+    mutating func array<T: BitwiseCopyable>(_ values: [T]) {
+        uint(UInt64(values.count))
+        values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+    }
 }
 
 /// Reads what `ByteWriter` wrote. Any malformed input (a truncated or
@@ -96,6 +104,16 @@ struct ByteReader {
         guard count >= 0, offset + count <= buffer.count else { failed = true; return nil }
         defer { offset += count }
         return UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + count])
+    }
+
+    /// An array written by `ByteWriter.array` (empty, with `failed`, when cut short).
+    mutating func array<T: BitwiseCopyable>(of type: T.Type) -> [T] {
+        let count = Int(clamping: uint())
+        guard count <= (buffer.count - offset) / max(1, MemoryLayout<T>.stride), let raw = bytes(count * MemoryLayout<T>.stride) else { failed = true; return [] }
+        return [T](unsafeUninitializedCapacity: count) { out, initialized in
+            if count > 0 { UnsafeMutableRawBufferPointer(out).copyMemory(from: raw) }
+            initialized = count
+        }
     }
 
     mutating func string() -> String {

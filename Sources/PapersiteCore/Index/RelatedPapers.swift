@@ -59,7 +59,13 @@ struct RelatedPapers {
     /// `withTerms(i, body)` calls `body` with paper i's terms (twice per
     /// paper, from any thread: they may be read in place from a cache).
     func compute(count n: Int, parallelism: Parallelism, withTerms: (Int, (PackedTerms) -> Void) -> Void) -> [[Int]] {
-        guard count > 0, n > 1 else { return Array(repeating: [], count: n) }
+        compute(count: n, parallelism: parallelism, keepState: false, withTerms: withTerms).lists
+    }
+
+    /// The same, with (`keepState`) what `RelatedState.update` needs to
+    /// follow an edit without computing everything again.
+    func compute(count n: Int, parallelism: Parallelism, keepState: Bool, withTerms: (Int, (PackedTerms) -> Void) -> Void) -> (lists: [[Int]], state: RelatedState.Full?) {
+        guard count > 0, n > 1 else { return (Array(repeating: [], count: n), nil) }
 
         // 1. Document frequencies, in a fixed number of shards by hash (so
         //    the ids never depend on the number of threads), and every
@@ -102,8 +108,10 @@ struct RelatedPapers {
         // Each term's inverse document frequency, by id (zero for a word
         // only one paper has: it links that paper to nothing).
         let logN = log(Float(n))
-        let idf = vocabulary.frequencies(parallelism: parallelism) { df in df > 1 ? logN - log(Float(df)) : 0 }
+        let idf = vocabulary.frequencies(parallelism: parallelism) { df in Self.idf(df: df, logN: logN) }
         let termCount = vocabulary.total
+        let hashOf = keepState ? vocabulary.hashesByID(parallelism: parallelism) : []
+        let dfShards = keepState ? vocabulary.dfShards(parallelism: parallelism) : []
         vocabulary = Vocabulary()
 
         // 2. Each paper's weights, normalised to length 1, heaviest first:
@@ -111,28 +119,10 @@ struct RelatedPapers {
         //    to be found under. Weights are positive, so their bit patterns
         //    sort as they do; sorting (weight, position) sorts ties by the
         //    order of step 1.
-        let keep = max(queryTerms, indexedTerms)
-        let countLogs = (0..<64).map { 1 + log(Float($0)) }
-        let vectors: [[Weighted]] = parallelism.mapWithScratch(n, makeScratch: { (ids: [Int32](), weights: [Float](), order: [UInt64]()) }) { i, scratch in
-            scratch.ids.removeAll(keepingCapacity: true)
-            scratch.weights.removeAll(keepingCapacity: true)
-            scratch.order.removeAll(keepingCapacity: true)
-            for k in first[i]..<first[i + 1] {
-                let id = ids[k]
-                let inverse = idf[Int(id)]
-                guard inverse > 0 else { continue }
-                let count = counts[k]
-                let weight = (count < 64 && count == count.rounded() ? countLogs[Int(count)] : 1 + log(count)) * inverse
-                if weight > 0 { scratch.ids.append(id); scratch.weights.append(weight) }
-            }
-            let norm = scratch.weights.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            guard norm > 0 else { return [] }
-            for (k, weight) in scratch.weights.enumerated() { scratch.order.append(UInt64(~weight.bitPattern) << 32 | UInt64(k)) }
-            scratch.order.sort()
-            return scratch.order.prefix(keep).map { key in
-                let k = Int(key & 0xFFFF_FFFF)
-                return Weighted(id: scratch.ids[k], weight: scratch.weights[k] / norm)
-            }
+        let vectors: [[Weighted]] = parallelism.mapWithScratch(n, makeScratch: { VectorScratch<Int32>() }) { i, scratch in
+            let range = first[i]..<first[i + 1]
+            return vector(range.count, term: { ids[range.lowerBound + $0] }, count: { counts[range.lowerBound + $0] },
+                          idf: { idf[Int(ids[range.lowerBound + $0])] }, scratch: &scratch).map { Weighted(id: $0.term, weight: $0.weight) }
         }
         ids = []; counts = []
 
@@ -159,7 +149,7 @@ struct RelatedPapers {
                 let lengthSlots = UnsafeSendableBuffer(lengthBuffer)
                 parallelism.forEach(terms) { t in
                     let range = starts[t]..<starts[t + 1]
-                    if range.count > limit {
+                    if range.count > limit || (keepState && range.count > 1) {
                         var slice = UnsafeMutableBufferPointer(rebasing: flat.buffer[range])
                         slice.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.paper < $1.paper }
                     }
@@ -170,43 +160,109 @@ struct RelatedPapers {
 
         // 4. Scores by accumulation, one paper at a time (through raw
         //    pointers: the inner loop runs tens of millions of times).
-        let k = count, threshold = minimumScore, query = queryTerms
-        return postings.withUnsafeBufferPointer { postings in
-            starts.withUnsafeBufferPointer { starts in
-                lengths.withUnsafeBufferPointer { lengths in
-                    let makeScratch = { () -> (scores: UnsafeMutablePointer<Float>, touched: UnsafeMutablePointer<Int32>) in
-                        let scores = UnsafeMutablePointer<Float>.allocate(capacity: n)
-                        scores.initialize(repeating: 0, count: n)
-                        return (scores, .allocate(capacity: n))
-                    }
-                    return parallelism.mapWithScratch(n, makeScratch: makeScratch, release: { $0.scores.deallocate(); $0.touched.deallocate() }) { i, scratch in
-                        let scores = scratch.scores, touched = scratch.touched
-                        var found = 0
-                        let me = Int32(i)
-                        for entry in vectors[i].prefix(query) {
-                            let weight = entry.weight
-                            let start = starts[Int(entry.id)], end = start + Int(lengths[Int(entry.id)])
-                            for j in start..<end {
-                                let post = postings[j]
-                                guard post.paper != me else { continue }
-                                let p = Int(post.paper)
-                                if scores[p] == 0 { touched[found] = post.paper; found += 1 }
-                                scores[p] += weight * post.weight
-                            }
-                        }
-                        var best: [(paper: Int32, score: Float)] = []
-                        for t in 0..<found {
-                            let p = Int(touched[t])
-                            let s = scores[p]
-                            scores[p] = 0
-                            if s >= threshold { best.append((Int32(p), s)) }
-                        }
-                        // Papers are newest first, so a lower index is the newer paper.
-                        best.sort { $0.score != $1.score ? $0.score > $1.score : $0.paper < $1.paper }
-                        return best.prefix(k).map { Int($0.paper) }
-                    }
+        let query = queryTerms
+        let lists = postings.withUnsafeBufferPointer { postings in
+            parallelism.mapWithScratch(n, makeScratch: { Scores(count: n) }, release: { $0.release() }) { i, scores in
+                for entry in vectors[i].prefix(query) {
+                    let start = starts[Int(entry.id)]
+                    scores.add(entry.weight, UnsafeBufferPointer(rebasing: postings[start..<start + Int(lengths[Int(entry.id)])]), skipping: Int32(i))
                 }
+                return scores.best(count, threshold: minimumScore)
             }
+        }
+        guard keepState else { return (lists, nil) }
+        let full = RelatedState.Full(vectors: vectors, hashOf: hashOf, starts: starts, postings: postings, dfShards: dfShards)
+        return (lists, full)
+    }
+
+    /// The inverse document frequency of a term `df` of the `n` papers
+    /// have (`logN` = log n): log(n / df), with a df above 16 first rounded
+    /// down to a power of 2^(1/4), so that a common word's weight stays the
+    /// same when one paper more or fewer has it (see `RelatedState`), and
+    /// 0 for a word only one paper has (it links that paper to nothing).
+    static func idf(df: Int32, logN: Float) -> Float {
+        guard df > 1 else { return 0 }
+        return logN - (df <= 16 ? log(Float(df)) : Float(frequencyBucket(df) - 1000) * 0.25 * log(Float(2)))
+    }
+
+    /// Equal for two document frequencies exactly when their `idf` is.
+    static func frequencyBucket(_ df: Int32) -> Int32 {
+        df <= 1 ? 0 : df <= 16 ? df : 1000 + Int32((4 * log2(Float(df))).rounded(.down))
+    }
+
+    /// Scratch buffers of `vector`, reused across papers.
+    struct VectorScratch<Term> {
+        var terms: [Term] = []
+        var weights: [Float] = []
+        var order: [UInt64] = []
+    }
+
+    /// One paper's vector: its terms' weights, tf-idf, normalised to
+    /// length 1, heaviest first, at most max(`queryTerms`, `indexedTerms`).
+    /// The terms come in step 1's order (by shard, then hash); weights are
+    /// positive, so their bit patterns sort as they do, and sorting
+    /// (weight, position) sorts ties by that order. Shared by the full
+    /// computation and `RelatedState.update`, which must agree to the bit.
+    func vector<Term>(_ n: Int, term: (Int) -> Term, count: (Int) -> Float, idf: (Int) -> Float, scratch: inout VectorScratch<Term>) -> [(term: Term, weight: Float)] {
+        scratch.terms.removeAll(keepingCapacity: true)
+        scratch.weights.removeAll(keepingCapacity: true)
+        scratch.order.removeAll(keepingCapacity: true)
+        for k in 0..<n {
+            let inverse = idf(k)
+            guard inverse > 0 else { continue }
+            let c = count(k)
+            let weight = (c < 64 && c == c.rounded() ? Self.countLogs[Int(c)] : 1 + log(c)) * inverse
+            if weight > 0 { scratch.terms.append(term(k)); scratch.weights.append(weight) }
+        }
+        let norm = scratch.weights.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        guard norm > 0 else { return [] }
+        for (k, weight) in scratch.weights.enumerated() { scratch.order.append(UInt64(~weight.bitPattern) << 32 | UInt64(k)) }
+        scratch.order.sort()
+        return scratch.order.prefix(max(queryTerms, indexedTerms)).map { key in
+            let k = Int(key & 0xFFFF_FFFF)
+            return (scratch.terms[k], scratch.weights[k] / norm)
+        }
+    }
+
+    static let countLogs = (0..<64).map { 1 + log(Float($0)) }
+
+    /// One worker's score table: a score per paper and the papers touched.
+    struct Scores {
+        let scores: UnsafeMutablePointer<Float>
+        let touched: UnsafeMutablePointer<Int32>
+        var found = 0
+
+        init(count: Int) {
+            scores = .allocate(capacity: count)
+            scores.initialize(repeating: 0, count: count)
+            touched = .allocate(capacity: count)
+        }
+
+        func release() { scores.deallocate(); touched.deallocate() }
+
+        /// Adds `weight` times each posting's weight to its paper's score.
+        @inline(__always)
+        mutating func add(_ weight: Float, _ postings: UnsafeBufferPointer<Posting>, skipping me: Int32) {
+            for post in postings where post.paper != me {
+                let p = Int(post.paper)
+                if scores[p] == 0 { touched[found] = post.paper; found += 1 }
+                scores[p] += weight * post.weight
+            }
+        }
+
+        /// The `count` best papers scoring at least `threshold`; clears the table.
+        mutating func best(_ count: Int, threshold: Float) -> [Int] {
+            var best: [(paper: Int32, score: Float)] = []
+            for t in 0..<found {
+                let p = Int(touched[t])
+                let s = scores[p]
+                scores[p] = 0
+                if s >= threshold { best.append((Int32(p), s)) }
+            }
+            found = 0
+            // Papers are newest first, so a lower index is the newer paper.
+            best.sort { $0.score != $1.score ? $0.score > $1.score : $0.paper < $1.paper }
+            return best.prefix(count).map { Int($0.paper) }
         }
     }
 
@@ -299,6 +355,34 @@ struct RelatedPapers {
 
         var shardBases: [Int32] { bases }
 
+        /// Each term's hash, by id.
+        func hashesByID(parallelism: Parallelism) -> [UInt64] {
+            var result = [UInt64](repeating: 0, count: total)
+            result.withUnsafeMutableBufferPointer { buffer in
+                let slots = UnsafeSendableBuffer(buffer)
+                parallelism.forEach(Self.shards) { s in
+                    parts[s].ids.forEach { hash, local in slots[Int(bases[s] + local)] = hash }
+                }
+            }
+            return result
+        }
+
+        /// Every term's hash and document frequency, in `RelatedState.dfShardCount`
+        /// shards by the hash's top byte, each sorted by hash.
+        func dfShards(parallelism: Parallelism) -> [(hashes: [UInt64], frequencies: [Int32])] {
+            // Each vocabulary shard split by the top byte, then the pieces joined and sorted.
+            let pieces = parallelism.map(Self.shards) { s -> [[(UInt64, Int32)]] in
+                var split = [[(UInt64, Int32)]](repeating: [], count: RelatedState.dfShardCount)
+                parts[s].ids.forEach { hash, local in split[Int(hash >> 56)].append((hash, parts[s].frequencies[Int(local)])) }
+                return split
+            }
+            return parallelism.map(RelatedState.dfShardCount) { d in
+                var all = pieces.flatMap { $0[d] }
+                all.sort { $0.0 < $1.0 }
+                return (all.map(\.0), all.map(\.1))
+            }
+        }
+
         mutating func assignIDs() {
             var base: Int32 = 0
             for s in 0..<Self.shards { bases[s] = base; base += Int32(parts[s].frequencies.count) }
@@ -345,6 +429,11 @@ struct HashTable: Sendable {
             if found == 0 { keys[slot] = k; values[slot] = value; count += 1; return value }
             slot = (slot + 1) & mask
         }
+    }
+
+    /// Every key with its value, in no particular order.
+    func forEach(_ body: (UInt64, Int32) -> Void) {
+        for (slot, key) in keys.enumerated() where key != 0 { body(key, values[slot]) }
     }
 
     func find(_ key: UInt64) -> Int32? {

@@ -1,0 +1,509 @@
+import Foundation
+
+/// What the last build's related papers were computed from, kept in the
+/// build cache so that an edit to a few papers recomputes only what it can
+/// change, with the same result to the bit as computing everything again.
+///
+/// An edit changes the document frequency of the terms it adds or removes.
+/// Above 16, frequencies are rounded to powers of 2^(1/4) before they weigh
+/// anything (`RelatedPapers.idf`), so one paper more or fewer rarely moves
+/// a common word's weight; what it does move is found here:
+/// 1. the papers whose vectors can change: the edited ones, and the others
+///    that have a term whose rounded frequency changed;
+/// 2. their vectors made again; those that really changed change the
+///    posting lists of their old and new terms;
+/// 3. every paper that searches with a term whose kept postings changed is
+///    scored again, with the same arithmetic in the same order as the full
+///    computation.
+/// When papers are added, removed or reordered, when the cache lacks a
+/// piece, or when an edit reaches too many papers, the caller computes
+/// everything (and keeps a new state).
+///
+/// Kept as three kinds of values: a small head (read by every build), a
+/// body with every paper's vector and every posting list (read when terms
+/// changed), and the document frequencies of all terms in 256 shards by
+/// the hash's top byte (an edit rewrites only the shards its terms are in).
+struct RelatedState {
+    static let dfShardCount = 256
+
+    /// What `RelatedPapers.compute` leaves for a state, by term id.
+    struct Full {
+        var vectors: [[RelatedPapers.Weighted]]
+        var hashOf: [UInt64]
+        /// Posting lists by term id (from `starts[id]`), each sorted whole.
+        var starts: [Int]
+        var postings: [RelatedPapers.Posting]
+        var dfShards: [(hashes: [UInt64], frequencies: [Int32])]
+    }
+
+    // The head.
+    /// Each paper's identity (where its record is), in the site's order.
+    var identities: [UInt64]
+    /// Each paper's terms: the cache key they are stored under, and the hash of their bytes.
+    var termsKeys: [UInt64]
+    var termsHashes: [UInt64]
+    var lists: [[Int]]
+    var dfShardKeys: [UInt64]
+    var bodyKey: UInt64 = 0
+
+    // The body.
+    /// Each paper's vector (from `vectorStart[i]`): term hashes and weights, heaviest first.
+    var vectorStart: [UInt32] = []
+    var vectorTerms: [UInt64] = []
+    var vectorWeights: [Float] = []
+    /// Every indexed term (sorted) with its whole posting list (from `termStart[t]`).
+    var termHashes: [UInt64] = []
+    var termStart: [UInt32] = []
+    var postings: [RelatedPapers.Posting] = []
+
+    /// The changed document-frequency shards to store (the others keep their keys).
+    var changedShards: [Int: [UInt8]] = [:]
+
+    init(identities: [UInt64], termsKeys: [UInt64], termsHashes: [UInt64], lists: [[Int]], full: Full) {
+        self.identities = identities
+        self.termsKeys = termsKeys
+        self.termsHashes = termsHashes
+        self.lists = lists
+        dfShardKeys = []
+        vectorStart = [0]
+        vectorStart.reserveCapacity(full.vectors.count + 1)
+        for vector in full.vectors {
+            for entry in vector { vectorTerms.append(full.hashOf[Int(entry.id)]); vectorWeights.append(entry.weight) }
+            vectorStart.append(UInt32(vectorTerms.count))
+        }
+        let indexed = (0..<full.hashOf.count).filter { full.starts[$0 + 1] > full.starts[$0] }.sorted { full.hashOf[$0] < full.hashOf[$1] }
+        termHashes = indexed.map { full.hashOf[$0] }
+        termStart = [0]
+        termStart.reserveCapacity(indexed.count + 1)
+        postings.reserveCapacity(full.postings.count)
+        for id in indexed {
+            postings += full.postings[full.starts[id]..<full.starts[id + 1]]
+            termStart.append(UInt32(postings.count))
+        }
+        for (d, shard) in full.dfShards.enumerated() { changedShards[d] = Self.encodeShard(shard.hashes, shard.frequencies) }
+        dfShardKeys = [UInt64](repeating: 0, count: Self.dfShardCount)
+    }
+
+    // MARK: Coding
+
+    func encodeHead() -> [UInt8] {
+        var w = ByteWriter(capacity: identities.count * 32)
+        w.array(identities); w.array(termsKeys); w.array(termsHashes)
+        w.array(lists.map { UInt32($0.count) }); w.array(lists.flatMap { $0.map { Int32($0) } })
+        w.array(dfShardKeys); w.fixed(bodyKey)
+        return w.bytes
+    }
+
+    static func decodeHead(_ r: inout ByteReader) -> RelatedState? {
+        let identities = r.array(of: UInt64.self), termsKeys = r.array(of: UInt64.self), termsHashes = r.array(of: UInt64.self)
+        let lengths = r.array(of: UInt32.self), entries = r.array(of: Int32.self)
+        let shardKeys = r.array(of: UInt64.self), body = r.fixed()
+        let n = identities.count
+        guard !r.failed, termsKeys.count == n, termsHashes.count == n, lengths.count == n, shardKeys.count == dfShardCount,
+              lengths.reduce(0, { $0 + Int($1) }) == entries.count, entries.allSatisfy({ $0 >= 0 && Int($0) < n }) else { return nil }
+        var lists: [[Int]] = []
+        lists.reserveCapacity(n)
+        var at = 0
+        for length in lengths {
+            lists.append(entries[at..<at + Int(length)].map { Int($0) })
+            at += Int(length)
+        }
+        var state = RelatedState(identities: identities, termsKeys: termsKeys, termsHashes: termsHashes, lists: lists)
+        state.dfShardKeys = shardKeys
+        state.bodyKey = body
+        return state
+    }
+
+    private init(identities: [UInt64], termsKeys: [UInt64], termsHashes: [UInt64], lists: [[Int]]) {
+        self.identities = identities
+        self.termsKeys = termsKeys
+        self.termsHashes = termsHashes
+        self.lists = lists
+        dfShardKeys = []
+    }
+
+    func encodeBody() -> [UInt8] {
+        var w = ByteWriter(capacity: vectorTerms.count * 12 + postings.count * 8 + termHashes.count * 12 + 64)
+        w.array(vectorStart); w.array(vectorTerms); w.array(vectorWeights)
+        w.array(termHashes); w.array(termStart); w.array(postings)
+        return w.bytes
+    }
+
+    /// Reads the body into this head; false if it does not fit.
+    mutating func readBody(_ r: inout ByteReader) -> Bool {
+        vectorStart = r.array(of: UInt32.self); vectorTerms = r.array(of: UInt64.self); vectorWeights = r.array(of: Float.self)
+        termHashes = r.array(of: UInt64.self); termStart = r.array(of: UInt32.self); postings = r.array(of: RelatedPapers.Posting.self)
+        let n = identities.count
+        return !r.failed && vectorStart.count == n + 1 && vectorStart.first == 0 && Int(vectorStart[n]) == vectorTerms.count
+            && vectorWeights.count == vectorTerms.count && zip(vectorStart, vectorStart.dropFirst()).allSatisfy { $0 <= $1 }
+            && termStart.count == termHashes.count + 1 && termStart.first == 0 && Int(termStart.last!) == postings.count
+            && zip(termStart, termStart.dropFirst()).allSatisfy { $0 <= $1 } && zip(termHashes, termHashes.dropFirst()).allSatisfy { $0 < $1 }
+            && postings.allSatisfy { $0.paper >= 0 && Int($0.paper) < n }
+    }
+
+    static func encodeShard(_ hashes: [UInt64], _ frequencies: [Int32]) -> [UInt8] {
+        var w = ByteWriter(capacity: hashes.count * 12 + 16)
+        w.array(hashes); w.array(frequencies)
+        return w.bytes
+    }
+
+    static func decodeShard(_ r: inout ByteReader) -> (hashes: [UInt64], frequencies: [Int32])? {
+        let hashes = r.array(of: UInt64.self), frequencies = r.array(of: Int32.self)
+        return !r.failed && hashes.count == frequencies.count ? (hashes, frequencies) : nil
+    }
+
+    static func dfShard(of hash: UInt64) -> Int { Int(hash >> 56) }
+
+    /// Stores the changed shards and, if `bodyChanged`, the body, with the
+    /// head; keeps the rest in the cache. Values are named by the papers'
+    /// terms they were made from (`termsHashes`): the state is a function
+    /// of them.
+    mutating func store(in cache: CacheStore, headKey: UInt64, bodyChanged: Bool) {
+        let corpus = Fingerprint.of { f in for hash in termsHashes { f.add(hash) } }
+        for (d, bytes) in changedShards {
+            let key = Fingerprint.of { f in f.add("related df shard"); f.add(d); f.add(corpus) }
+            cache.put(key, bytes)
+            dfShardKeys[d] = key
+        }
+        changedShards = [:]
+        if bodyChanged {
+            bodyKey = Fingerprint.of { f in f.add("related body"); f.add(corpus) }
+            cache.put(bodyKey, encodeBody())
+        } else {
+            cache.retain([bodyKey])
+        }
+        cache.retain(dfShardKeys)
+        cache.put(headKey, encodeHead())
+    }
+
+    // MARK: Lookups
+
+    /// The document frequency of each of `hashes` (0 for a term no paper
+    /// has), from the stored shards; nil if a shard is missing.
+    func frequencies(of hashes: [UInt64], cache: CacheStore, parallelism: Parallelism) -> [UInt64: Int32]? {
+        var byShard = [[UInt64]](repeating: [], count: Self.dfShardCount)
+        for hash in hashes { byShard[Self.dfShard(of: hash)].append(hash) }
+        let shards = (0..<Self.dfShardCount).filter { !byShard[$0].isEmpty }
+        let found = parallelism.map(shards.count) { k -> [(UInt64, Int32)]? in
+            let d = shards[k]
+            return cache.withBytes(dfShardKeys[d]) { raw -> [(UInt64, Int32)]? in
+                var r = ByteReader(raw)
+                let count = Int(clamping: r.uint())
+                // The hashes, then the frequencies' count and the frequencies.
+                let start = r.offset, frequencies = raw.count - count * 4
+                guard count >= 0, count <= raw.count / 12, start + count * 8 < frequencies else { return nil }
+                func hash(_ j: Int) -> UInt64 { raw.loadUnaligned(fromByteOffset: start + j * 8, as: UInt64.self) }
+                return byShard[d].map { wanted in
+                    var low = 0, high = count
+                    while low < high {
+                        let mid = (low + high) / 2
+                        if hash(mid) < wanted { low = mid + 1 } else { high = mid }
+                    }
+                    guard low < count, hash(low) == wanted else { return (wanted, 0) }
+                    return (wanted, raw.loadUnaligned(fromByteOffset: frequencies + low * 4, as: Int32.self))
+                }
+            } ?? nil
+        }
+        var result: [UInt64: Int32] = [:]
+        for list in found {
+            guard let list else { return nil }
+            for (hash, df) in list { result[hash] = df }
+        }
+        return result
+    }
+
+    /// The whole posting list of a term (empty if no paper indexes it).
+    func postings(of term: UInt64) -> ArraySlice<RelatedPapers.Posting> {
+        guard let t = termIndex(term) else { return [] }
+        return postings[Int(termStart[t])..<Int(termStart[t + 1])]
+    }
+
+    func termIndex(_ term: UInt64) -> Int? {
+        var low = 0, high = termHashes.count
+        while low < high {
+            let mid = (low + high) / 2
+            if termHashes[mid] < term { low = mid + 1 } else { high = mid }
+        }
+        return low < termHashes.count && termHashes[low] == term ? low : nil
+    }
+
+    func vector(_ i: Int) -> [(term: UInt64, weight: Float)] {
+        (Int(vectorStart[i])..<Int(vectorStart[i + 1])).map { (vectorTerms[$0], vectorWeights[$0]) }
+    }
+}
+
+extension RelatedPapers {
+    /// Related papers through the build cache: each paper's terms are kept
+    /// by the text they come from (`text(i)`: title, abstract, tag slugs),
+    /// so a text is split into terms once; the result and what it was
+    /// computed from by `RelatedState`, so an edit that changes no term
+    /// reuses the last result and an edit to a few papers recomputes only
+    /// what it can change. The same lists as `compute` in every case.
+    /// `identities`: each paper's identity (where its record is).
+    /// How `cached` came by its lists (for tests).
+    enum Path: Equatable { case reused, updated, computed }
+
+    func cached(count n: Int, identities: [UInt64], cache: CacheStore, parallelism: Parallelism,
+                text: @escaping (Int) -> (title: String, abstract: String, tags: [String])) -> [[Int]] {
+        var path = Path.computed
+        return cached(count: n, identities: identities, cache: cache, parallelism: parallelism, path: &path, text: text)
+    }
+
+    func cached(count n: Int, identities: [UInt64], cache: CacheStore, parallelism: Parallelism, path: inout Path,
+                text: @escaping (Int) -> (title: String, abstract: String, tags: [String])) -> [[Int]] {
+        let keys = parallelism.map(n) { i in
+            let (title, abstract, tags) = text(i)
+            return Fingerprint.of { f in f.add("related terms (packed)"); f.add(title); f.add(abstract); f.add(tags) }
+        }
+        func made(_ i: Int) -> [UInt8] {
+            let (title, abstract, tags) = text(i)
+            return packedTerms(title: title, text: abstract, tags: tags)
+        }
+        // Each paper's terms stored (split now only where the text is new).
+        let hashes = parallelism.map(n) { i in cache.storedHash(keys[i]) ?? cache.put(keys[i], made(i)) }
+        let withTerms: (Int, (PackedTerms) -> Void) -> Void = { i, body in
+            if cache.withBytes(keys[i], { body(PackedTerms($0)) }) != nil { return }
+            made(i).withUnsafeBytes { body(PackedTerms($0)) }
+        }
+        let headKey = Fingerprint.of { f in
+            f.add("related state"); f.add(count); f.add(UInt64(minimumScore.bitPattern)); f.add(queryTerms)
+            f.add(indexedTerms); f.add(postingsPerTerm); f.add(UInt64(tagWeight.bitPattern))
+        }
+        if var state = cache.get(headKey, RelatedState.decodeHead), state.identities == identities {
+            if state.termsHashes == hashes {
+                // No paper's terms changed: the last lists stand.
+                if state.termsKeys == keys {
+                    cache.retain([state.bodyKey] + state.dfShardKeys)
+                } else {
+                    state.termsKeys = keys
+                    state.store(in: cache, headKey: headKey, bodyChanged: false)
+                }
+                path = .reused
+                return state.lists
+            }
+            if cache.get(state.bodyKey, { r in state.readBody(&r) ? true : nil }) != nil,
+               let (next0, bodyChanged) = update(state, keys: keys, hashes: hashes, cache: cache, parallelism: parallelism, withTerms: withTerms) {
+                var next = next0
+                next.store(in: cache, headKey: headKey, bodyChanged: bodyChanged)
+                path = .updated
+                return next.lists
+            }
+        }
+        path = .computed
+        let computed = compute(count: n, parallelism: parallelism, keepState: true, withTerms: withTerms)
+        if let full = computed.state {
+            var state = RelatedState(identities: identities, termsKeys: keys, termsHashes: hashes, lists: computed.lists, full: full)
+            state.store(in: cache, headKey: headKey, bodyChanged: true)
+        }
+        return computed.lists
+    }
+
+    /// Follows an edit from `state` (whose body is read): the papers are
+    /// the same ones in the same order, and their terms are now stored
+    /// under `keys` with the bytes' hashes `hashes`. Returns the new state,
+    /// with `lists`, and whether its body changed; nil where only a full
+    /// computation will do (see `RelatedState`).
+    func update(_ state: RelatedState, keys: [UInt64], hashes: [UInt64], cache: CacheStore, parallelism: Parallelism,
+                withTerms: (Int, (PackedTerms) -> Void) -> Void) -> (state: RelatedState, bodyChanged: Bool)? {
+        let n = keys.count
+        guard n == state.identities.count, n > 1, count > 0 else { return nil }
+        var next = state
+        next.termsKeys = keys
+        next.termsHashes = hashes
+        let edited = (0..<n).filter { state.termsHashes[$0] != hashes[$0] }
+        if edited.isEmpty { return (next, false) }
+        guard edited.count <= max(16, n / 50) else { return nil }
+
+        // 1. The edited papers' terms before and after; the frequencies that changed.
+        func hashList(_ terms: PackedTerms) -> [UInt64] { (0..<terms.count).map { terms.hash($0) } }
+        var delta: [UInt64: Int32] = [:]
+        var editedNow: [UInt64: Int32] = [:]      // how many edited papers have each term now
+        for e in edited {
+            guard let old = cache.withBytes(state.termsKeys[e], { hashList(PackedTerms($0)) }) else { return nil }
+            var new: [UInt64] = []
+            withTerms(e) { new = hashList($0) }
+            for h in old { delta[h, default: 0] -= 1 }
+            for h in new { delta[h, default: 0] += 1; editedNow[h, default: 0] += 1 }
+        }
+        delta = delta.filter { $0.value != 0 }
+        guard let before = state.frequencies(of: Array(delta.keys), cache: cache, parallelism: parallelism) else { return nil }
+        var df: [UInt64: Int32] = [:]
+        for (h, d) in delta {
+            let now = before[h, default: 0] + d
+            guard now >= 0 else { return nil }
+            df[h] = now
+        }
+        // Terms whose weight changed, which papers other than the edited ones have.
+        let crossing = delta.keys.filter { Self.frequencyBucket(before[$0, default: 0]) != Self.frequencyBucket(df[$0]!) && df[$0]! - editedNow[$0, default: 0] > 0 }.sorted()
+        var affected = Set(edited)
+        if !crossing.isEmpty {
+            let editedSet = Set(edited)
+            let hits = parallelism.map(n) { i -> Bool in
+                guard !editedSet.contains(i) else { return false }
+                var hit = false
+                withTerms(i) { terms in hit = crossing.contains { terms.contains($0) } }
+                return hit
+            }
+            for i in 0..<n where hits[i] { affected.insert(i) }
+            guard affected.count <= max(64, n / 3) else { return nil }
+        }
+
+        // 2. Their vectors again; those that changed.
+        let papers = affected.sorted()
+        let grouped = papers.map { i in
+            var g = Vocabulary.Grouped()
+            withTerms(i) { g = Vocabulary.byShard($0) }
+            return g
+        }
+        let needed = Set(grouped.flatMap { $0.hashes }).subtracting(df.keys)
+        guard let more = state.frequencies(of: Array(needed), cache: cache, parallelism: parallelism) else { return nil }
+        for (h, f) in more {
+            guard f > 0 else { return nil }       // a paper's term that no paper has: the shards are not this state's
+            df[h] = f
+        }
+        let logN = log(Float(n))
+        var scratch = VectorScratch<UInt64>()
+        var newVectors: [Int: [(term: UInt64, weight: Float)]] = [:]
+        for (k, i) in papers.enumerated() {
+            let g = grouped[k]
+            let made = vector(g.hashes.count, term: { g.hashes[$0] }, count: { g.counts[$0] },
+                              idf: { Self.idf(df: df[g.hashes[$0]]!, logN: logN) }, scratch: &scratch)
+            let old = state.vector(i)
+            if made.count != old.count || zip(made, old).contains(where: { $0.term != $1.term || $0.weight.bitPattern != $1.weight.bitPattern }) {
+                newVectors[i] = made
+            }
+        }
+        next.changedShards = patchedShards(state, delta: delta, df: df, cache: cache)
+        guard next.changedShards.count == Set(delta.keys.map(RelatedState.dfShard)).count else { return nil }
+        if newVectors.isEmpty { return (next, false) }
+
+        // 3. The posting lists of their old and new terms.
+        let indexed = indexedTerms, limit = postingsPerTerm
+        var terms = Set<UInt64>()
+        for (i, vector) in newVectors {
+            for entry in vector.prefix(indexed) { terms.insert(entry.term) }
+            for entry in state.vector(i).prefix(indexed) { terms.insert(entry.term) }
+        }
+        var changedLists: [UInt64: [Posting]] = [:]
+        var cutChanged = Set<UInt64>()            // terms whose kept postings changed
+        for term in terms {
+            var list = state.postings(of: term).filter { newVectors[Int($0.paper)] == nil }
+            for (i, vector) in newVectors {
+                if let entry = vector.prefix(indexed).first(where: { $0.term == term }) { list.append(Posting(paper: Int32(i), weight: entry.weight)) }
+            }
+            list.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.paper < $1.paper }
+            let old = state.postings(of: term)
+            if !list.prefix(limit).elementsEqual(old.prefix(limit), by: { $0.paper == $1.paper && $0.weight.bitPattern == $1.weight.bitPattern }) {
+                cutChanged.insert(term)
+            }
+            changedLists[term] = list
+        }
+        // The new vectors and posting lists, in place of the old (copied
+        // in runs between the changed ones).
+        next.vectorStart = [0]; next.vectorTerms = []; next.vectorWeights = []
+        next.vectorStart.reserveCapacity(n + 1)
+        next.vectorTerms.reserveCapacity(state.vectorTerms.count + 100 * newVectors.count)
+        next.vectorWeights.reserveCapacity(state.vectorTerms.count + 100 * newVectors.count)
+        var from = 0
+        for i in newVectors.keys.sorted() + [n] {
+            let run = Int(state.vectorStart[from])..<Int(state.vectorStart[i])
+            let shift = Int64(next.vectorTerms.count) - Int64(run.lowerBound)
+            next.vectorTerms += state.vectorTerms[run]; next.vectorWeights += state.vectorWeights[run]
+            next.vectorStart += state.vectorStart[(from + 1)..<(i + 1)].map { UInt32(Int64($0) + shift) }
+            guard i < n else { break }
+            for entry in newVectors[i]! { next.vectorTerms.append(entry.term); next.vectorWeights.append(entry.weight) }
+            next.vectorStart.append(UInt32(next.vectorTerms.count))
+            from = i + 1
+        }
+        next.termHashes = []; next.termStart = [0]; next.postings = []
+        next.termHashes.reserveCapacity(state.termHashes.count + 100)
+        next.termStart.reserveCapacity(state.termHashes.count + 100)
+        next.postings.reserveCapacity(state.postings.count + 100 * newVectors.count)
+        // The changed terms in order, each at its place among the old ones.
+        let changedTerms = changedLists.keys.sorted()
+        var t = 0
+        // Copies the old terms before `term` (all that are left: nil).
+        func copyOld(before term: UInt64?) {
+            var end = t
+            while end < state.termHashes.count && (term.map { state.termHashes[end] < $0 } ?? true) { end += 1 }
+            guard end > t else { return }
+            let run = Int(state.termStart[t])..<Int(state.termStart[end])
+            let shift = Int64(next.postings.count) - Int64(run.lowerBound)
+            next.termHashes += state.termHashes[t..<end]
+            next.postings += state.postings[run]
+            next.termStart += state.termStart[(t + 1)...end].map { UInt32(Int64($0) + shift) }
+            t = end
+        }
+        for term in changedTerms {
+            copyOld(before: term)
+            if t < state.termHashes.count && state.termHashes[t] == term { t += 1 }   // replaced
+            if let list = changedLists[term], !list.isEmpty {
+                next.termHashes.append(term); next.postings += list; next.termStart.append(UInt32(next.postings.count))
+            }
+        }
+        copyOld(before: nil)
+
+        // 4. The papers to score again: the changed ones, and those that
+        //    search with a term whose kept postings changed.
+        let query = queryTerms
+        var rescore = Set(newVectors.keys)
+        if !cutChanged.isEmpty {
+            let found = parallelism.map(n) { i in
+                next.vectorTerms[Int(next.vectorStart[i])..<Int(next.vectorStart[i + 1])].prefix(query).contains { cutChanged.contains($0) }
+            }
+            for i in 0..<n where found[i] { rescore.insert(i) }
+        }
+        let order = rescore.sorted()
+        let made = next.postings.withUnsafeBufferPointer { postings in
+            parallelism.mapWithScratch(order.count, makeScratch: { Scores(count: n) }, release: { $0.release() }) { k, scores in
+                let i = order[k]
+                for v in Int(next.vectorStart[i])..<Int(next.vectorStart[i + 1]) where v - Int(next.vectorStart[i]) < query {
+                    guard let t = next.termIndex(next.vectorTerms[v]) else { continue }
+                    let start = Int(next.termStart[t]), length = min(Int(next.termStart[t + 1]) - start, limit)
+                    scores.add(next.vectorWeights[v], UnsafeBufferPointer(rebasing: postings[start..<start + length]), skipping: Int32(i))
+                }
+                return scores.best(count, threshold: minimumScore)
+            }
+        }
+        for (k, i) in order.enumerated() { next.lists[i] = made[k] }
+        return (next, true)
+    }
+
+    /// The shards holding the terms in `delta`, with their new frequencies
+    /// (`df`; a term no paper has any more is dropped). Missing shards are left out.
+    private func patchedShards(_ state: RelatedState, delta: [UInt64: Int32], df: [UInt64: Int32], cache: CacheStore) -> [Int: [UInt8]] {
+        var byShard: [Int: [UInt64]] = [:]
+        for h in delta.keys { byShard[RelatedState.dfShard(of: h), default: []].append(h) }
+        var result: [Int: [UInt8]] = [:]
+        for (d, terms) in byShard {
+            guard var shard = cache.get(state.dfShardKeys[d], RelatedState.decodeShard) else { continue }
+            for h in terms.sorted() {
+                var low = 0, high = shard.hashes.count
+                while low < high {
+                    let mid = (low + high) / 2
+                    if shard.hashes[mid] < h { low = mid + 1 } else { high = mid }
+                }
+                let present = low < shard.hashes.count && shard.hashes[low] == h
+                let now = df[h]!
+                if present && now == 0 { shard.hashes.remove(at: low); shard.frequencies.remove(at: low) }
+                else if present { shard.frequencies[low] = now }
+                else if now > 0 { shard.hashes.insert(h, at: low); shard.frequencies.insert(now, at: low) }
+            }
+            result[d] = RelatedState.encodeShard(shard.hashes, shard.frequencies)
+        }
+        return result
+    }
+}
+
+extension RelatedPapers.PackedTerms {
+    /// Whether the terms hold `hash` (they are sorted by hash).
+    func contains(_ hash: UInt64) -> Bool {
+        var low = 0, high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if self.hash(mid) < hash { low = mid + 1 } else { high = mid }
+        }
+        return low < count && self.hash(low) == hash
+    }
+}
+

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+@testable import PapersiteCore
+
+/// Related papers followed through edits with the build cache
+/// (`RelatedPapers.cached` and `RelatedState.update`) give the lists a
+/// computation from scratch gives, to the last paper.
+@Suite struct RelatedStateTests {
+    /// A deterministic random corpus: words drawn with a skewed
+    /// distribution, so that some are in most papers (their document
+    /// frequencies are rounded) and some in a few.
+    struct Corpus {
+        var titles: [String] = [], abstracts: [String] = [], tags: [[String]] = []
+        var seed: UInt64
+
+        init(papers: Int, seed: UInt64) {
+            self.seed = seed
+            for _ in 0..<papers {
+                titles.append(sentence(4 + next(5)))
+                abstracts.append(sentence(20 + next(40)))
+                tags.append(tagList())
+            }
+        }
+
+        mutating func next(_ bound: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+
+        mutating func word() -> String {
+            // Skewed: the square of a uniform draw favours low numbers.
+            let r = next(3000)
+            return "word\(r * r / 3000)x"
+        }
+
+        mutating func sentence(_ count: Int) -> String {
+            var words: [String] = []
+            for _ in 0..<count { words.append(word()) }
+            return words.joined(separator: " ")
+        }
+
+        mutating func tagList() -> [String] {
+            var list: [String] = []
+            for _ in 0..<next(3) { list.append("tag\(next(8))") }
+            return list
+        }
+
+        mutating func edit() {
+            let i = next(titles.count)
+            switch next(4) {
+            case 0: titles[i] = sentence(4 + next(5))
+            case 1: abstracts[i] += " " + sentence(1 + next(4))
+            case 2: abstracts[i] = sentence(20 + next(40))
+            default: tags[i] = tagList()
+            }
+        }
+    }
+
+    @Test func editsGiveTheListsOfAFullComputation() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("related-state-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var corpus = Corpus(papers: 400, seed: 7)
+        let related = RelatedPapers(count: 5)
+        let identities = (0..<400).map { UInt64($0) &* 0x9E37_79B9_7F4A_7C15 }
+        var paths: [RelatedPapers.Path] = []
+        for step in 0..<40 {
+            if step > 0 {
+                for _ in 0..<(1 + corpus.next(3)) { corpus.edit() }
+            }
+            let cache = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
+            let snapshot = corpus
+            var path = RelatedPapers.Path.computed
+            let lists = related.cached(count: 400, identities: identities, cache: cache, parallelism: step % 2 == 0 ? .allCores : .serial,
+                                       path: &path) { i in (snapshot.titles[i], snapshot.abstracts[i], snapshot.tags[i]) }
+            cache.commit(outputs: [:], tree: 0)
+            let expected = related.compute(titles: corpus.titles, texts: corpus.abstracts, tags: corpus.tags, parallelism: .serial)
+            let differing = (0..<400).filter { lists[$0] != expected[$0] }
+            #expect(differing.isEmpty, "step \(step) (\(path)): \(differing.count) papers differ, such as \(differing.prefix(3).map { "\($0): \(lists[$0]) not \(expected[$0])" })")
+            paths.append(path)
+        }
+        // The first computes; most later edits are followed, not recomputed
+        // (in so small a corpus, a common word's rounded frequency often
+        // changes, and then a third of the papers or more need new vectors).
+        #expect(paths.first == .computed)
+        #expect(paths.filter { $0 == .updated }.count >= 20, "\(paths.map { "\($0)" }.joined(separator: " "))")
+        #expect(expectedNonEmpty(related, corpus))
+    }
+
+    /// The corpus has related papers at all (else the comparison says little).
+    func expectedNonEmpty(_ related: RelatedPapers, _ corpus: Corpus) -> Bool {
+        related.compute(titles: corpus.titles, texts: corpus.abstracts, tags: corpus.tags, parallelism: .serial).filter { !$0.isEmpty }.count > 200
+    }
+}
