@@ -48,9 +48,6 @@ final class NameMemo: @unchecked Sendable {
         "\(paper.published.year)\u{1}\(paper.authors.first ?? "")\u{1}\(paper.title)"
     }
 
-    /// Whether this build met names the last one did not.
-    var grew: Bool { lock.withLock { !newAuthors.isEmpty || !newCitations.isEmpty } }
-
     // MARK: The cache
 
     static let cacheKey = Fingerprint.of { $0.add("name memo") }
@@ -81,9 +78,13 @@ final class NameMemo: @unchecked Sendable {
     }
 
     /// Stores the names of `papers` for the next build when this one met
-    /// new ones (so names of removed papers go with the next change).
+    /// more than a few new ones (so names of removed papers go with the
+    /// next such change). A few new names (an edited title, an added
+    /// author) are cheaper to derive again in each build than to store the
+    /// whole memo again for.
     func store(in cache: CacheStore?, papers: [Paper]) {
-        guard let cache, grew else { return }
+        let newCount = lock.withLock { newAuthors.count + newCitations.count }
+        guard let cache, newCount > 0, newCount > 16 || newCount * 100 > knownAuthors.count + knownCitations.count else { return }
         let all = lock.withLock { knownAuthors.merging(newAuthors) { a, _ in a } }
         let allCitations = lock.withLock { knownCitations.merging(newCitations) { a, _ in a } }
         var written = Set<String>()

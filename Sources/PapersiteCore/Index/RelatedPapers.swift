@@ -64,7 +64,10 @@ struct RelatedPapers {
 
     /// The same, with (`keepState`) what `RelatedState.update` needs to
     /// follow an edit without computing everything again.
-    func compute(count n: Int, parallelism: Parallelism, keepState: Bool, withTerms: (Int, (PackedTerms) -> Void) -> Void) -> (lists: [[Int]], state: RelatedState.Full?) {
+    /// `dfShard` is handed each shard of the document frequencies as it is
+    /// made (from any thread), so that they are never all in memory.
+    func compute(count n: Int, parallelism: Parallelism, keepState: Bool, dfShard: ((Int, [UInt8]) -> Void)? = nil,
+                 withTerms: (Int, (PackedTerms) -> Void) -> Void) -> (lists: [[Int]], state: RelatedState.Full?) {
         guard count > 0, n > 1 else { return (Array(repeating: [], count: n), nil) }
 
         // 1. Document frequencies, in a fixed number of shards by hash (so
@@ -111,7 +114,7 @@ struct RelatedPapers {
         let idf = vocabulary.frequencies(parallelism: parallelism) { df in Self.idf(df: df, logN: logN) }
         let termCount = vocabulary.total
         let hashOf = keepState ? vocabulary.hashesByID(parallelism: parallelism) : []
-        let dfShards = keepState ? vocabulary.dfShards(parallelism: parallelism) : []
+        if keepState, let dfShard { vocabulary.forEachDFShard(parallelism: parallelism, dfShard) }
         vocabulary = Vocabulary()
 
         // 2. Each paper's weights, normalised to length 1, heaviest first:
@@ -171,7 +174,7 @@ struct RelatedPapers {
             }
         }
         guard keepState else { return (lists, nil) }
-        let full = RelatedState.Full(vectors: vectors, hashOf: hashOf, starts: starts, postings: postings, dfShards: dfShards)
+        let full = RelatedState.Full(vectors: vectors, hashOf: hashOf, starts: starts, postings: postings)
         return (lists, full)
     }
 
@@ -367,19 +370,17 @@ struct RelatedPapers {
             return result
         }
 
-        /// Every term's hash and document frequency, in `RelatedState.dfShardCount`
-        /// shards by the hash's top byte, each sorted by hash.
-        func dfShards(parallelism: Parallelism) -> [(hashes: [UInt64], frequencies: [Int32])] {
-            // Each vocabulary shard split by the top byte, then the pieces joined and sorted.
-            let pieces = parallelism.map(Self.shards) { s -> [[(UInt64, Int32)]] in
-                var split = [[(UInt64, Int32)]](repeating: [], count: RelatedState.dfShardCount)
-                parts[s].ids.forEach { hash, local in split[Int(hash >> 56)].append((hash, parts[s].frequencies[Int(local)])) }
-                return split
-            }
-            return parallelism.map(RelatedState.dfShardCount) { d in
-                var all = pieces.flatMap { $0[d] }
-                all.sort { $0.0 < $1.0 }
-                return (all.map(\.0), all.map(\.1))
+        /// Every term's hash and document frequency, in the shards of
+        /// `RelatedState.dfShard(of:)` (sixteen per vocabulary shard), each
+        /// sorted by hash and encoded, handed to `body` one by one.
+        func forEachDFShard(parallelism: Parallelism, _ body: (Int, [UInt8]) -> Void) {
+            parallelism.forEach(Self.shards) { s in
+                var split = [[(hash: UInt64, df: Int32)]](repeating: [], count: 16)
+                parts[s].ids.forEach { hash, local in split[Int(hash >> 60)].append((hash, parts[s].frequencies[Int(local)])) }
+                for (g, var entries) in split.enumerated() {
+                    entries.sort { $0.hash < $1.hash }
+                    body(s * 16 + g, RelatedState.encodeShard(entries.map(\.hash), entries.map(\.df)))
+                }
             }
         }
 

@@ -33,7 +33,6 @@ struct RelatedState {
         /// Posting lists by term id (from `starts[id]`), each sorted whole.
         var starts: [Int]
         var postings: [RelatedPapers.Posting]
-        var dfShards: [(hashes: [UInt64], frequencies: [Int32])]
     }
 
     // The head.
@@ -80,7 +79,6 @@ struct RelatedState {
             postings += full.postings[full.starts[id]..<full.starts[id + 1]]
             termStart.append(UInt32(postings.count))
         }
-        for (d, shard) in full.dfShards.enumerated() { changedShards[d] = Self.encodeShard(shard.hashes, shard.frequencies) }
         dfShardKeys = [UInt64](repeating: 0, count: Self.dfShardCount)
     }
 
@@ -152,16 +150,27 @@ struct RelatedState {
         return !r.failed && hashes.count == frequencies.count ? (hashes, frequencies) : nil
     }
 
-    static func dfShard(of hash: UInt64) -> Int { Int(hash >> 56) }
+    /// A term's document-frequency shard: by the vocabulary's shard (the
+    /// hash modulo 16), then by the hash's top four bits.
+    static func dfShard(of hash: UInt64) -> Int { Int(hash % 16) * 16 + Int(hash >> 60) }
+
+    /// The cache key of shard `d` of the frequencies of the papers whose terms are `corpus`.
+    static func dfShardKey(_ d: Int, corpus: UInt64) -> UInt64 {
+        Fingerprint.of { f in f.add("related df shard"); f.add(d); f.add(corpus) }
+    }
+
+    static func corpusKey(_ termsHashes: [UInt64]) -> UInt64 {
+        Fingerprint.of { f in for hash in termsHashes { f.add(hash) } }
+    }
 
     /// Stores the changed shards and, if `bodyChanged`, the body, with the
     /// head; keeps the rest in the cache. Values are named by the papers'
     /// terms they were made from (`termsHashes`): the state is a function
     /// of them.
     mutating func store(in cache: CacheStore, headKey: UInt64, bodyChanged: Bool) {
-        let corpus = Fingerprint.of { f in for hash in termsHashes { f.add(hash) } }
+        let corpus = Self.corpusKey(termsHashes)
         for (d, bytes) in changedShards {
-            let key = Fingerprint.of { f in f.add("related df shard"); f.add(d); f.add(corpus) }
+            let key = Self.dfShardKey(d, corpus: corpus)
             cache.put(key, bytes)
             dfShardKeys[d] = key
         }
@@ -290,12 +299,17 @@ extension RelatedPapers {
             }
         }
         path = .computed
-        let computed = compute(count: n, parallelism: parallelism, keepState: true, withTerms: withTerms)
-        if let full = computed.state {
-            var state = RelatedState(identities: identities, termsKeys: keys, termsHashes: hashes, lists: computed.lists, full: full)
+        let corpus = RelatedState.corpusKey(hashes)
+        var (lists, full) = compute(count: n, parallelism: parallelism, keepState: true, dfShard: { d, bytes in
+            cache.put(RelatedState.dfShardKey(d, corpus: corpus), bytes)
+        }, withTerms: withTerms)
+        if full != nil {
+            var state = RelatedState(identities: identities, termsKeys: keys, termsHashes: hashes, lists: lists, full: full!)
+            full = nil      // freed before the state is encoded (a large site's peak memory)
+            state.dfShardKeys = (0..<RelatedState.dfShardCount).map { RelatedState.dfShardKey($0, corpus: corpus) }
             state.store(in: cache, headKey: headKey, bodyChanged: true)
         }
-        return computed.lists
+        return lists
     }
 
     /// Follows an edit from `state` (whose body is read): the papers are
