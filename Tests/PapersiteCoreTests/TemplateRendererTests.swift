@@ -91,4 +91,26 @@ import Testing
         #expect(fast.contains("<li>A &amp; B, <b> <b></li>"))
         #expect(fast.contains("overridden body with T &lt;&quot;&#39;&gt;"))
     }
+
+    /// The default sitemap, written without the template engine, is the
+    /// bytes the template makes, with values that need escaping and
+    /// entries without a date.
+    @Test func defaultSitemapIsTheTemplatesBytes() throws {
+        var theme = try ThemeLoader(siteRoot: repositoryRoot).load(named: "default")
+        #expect(theme.hasDefaultSitemap)
+        let view = SitemapView(entries: [
+            .init(url: "https://example.org/a&b/<c>/\"d\"/'e'/", lastmod: "2024-01-02"),
+            .init(url: "https://example.org/x/", lastmod: nil),
+            .init(url: "https://example.org/é/", lastmod: "2024-03-04"),
+        ])
+        let direct = theme.render(view, template: "sitemap")
+        theme.hasDefaultSitemap = false
+        let compiled = theme.render(view, template: "sitemap")
+        theme.rendersWithSwiftMustache = true
+        let reference = theme.render(view, template: "sitemap")
+        #expect(direct == compiled)
+        #expect(direct == reference)
+        #expect(direct.contains("<url><loc>https://example.org/a&amp;b/&lt;c&gt;/&quot;d&quot;/&#39;e&#39;/</loc><lastmod>2024-01-02</lastmod></url>"))
+        #expect(SitemapView(entries: []).defaultXML() == theme.render(SitemapView(entries: []), template: "sitemap"))
+    }
 }

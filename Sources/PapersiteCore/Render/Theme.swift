@@ -26,11 +26,19 @@ public struct Theme: Sendable {
     /// Render with swift-mustache instead (the tests compare the two).
     var rendersWithSwiftMustache = false
 
+    /// Whether the theme's sitemap template is the default theme's, which
+    /// `SitemapView.defaultXML` writes without the template engine (a large
+    /// site's sitemap has hundreds of thousands of entries).
+    var hasDefaultSitemap = false
+
     /// Optional templates (`search`) are used when the theme has them.
     func has(template name: String) -> Bool { compiled.templates[name] != nil }
 
     /// Renders `view` with the template `name`, which was checked to exist.
     func render(_ view: any TemplateObject, template name: String) -> String {
+        if name == "sitemap", hasDefaultSitemap, !rendersWithSwiftMustache, let sitemap = view as? SitemapView {
+            return sitemap.defaultXML()
+        }
         if rendersWithSwiftMustache {
             return library.render(MustacheBridge(object: view), withTemplate: name) ?? ""
         }
@@ -94,11 +102,14 @@ public struct ThemeLoader: Sendable {
         let staticFiles = ContentLoader.files(under: folder + "/static", in: siteRoot).map { String($0.dropFirst(folder.count + "/static/".count)) }
         var theme = Theme(name: name, folder: folder, library: library, compiled: TemplateLibrary(templates: compiled), staticFiles: staticFiles)
         theme.fingerprints = Self.fingerprints(of: sources.map { ($0.name, $0.text) })
+        theme.hasDefaultSitemap = sources.first { $0.name == "sitemap" }?.text == Self.defaultSitemapTemplate
         return theme
     }
 
     /// Each template's fingerprint over the templates it reaches through
     /// `{{> partial}}` and `{{< parent}}`.
+    static let defaultSitemapTemplate = DefaultTheme.files.first { $0.path == "templates/sitemap.mustache" }?.text
+
     static func fingerprints(of sources: [(name: String, text: String)]) -> [String: UInt64] {
         let texts = Dictionary(sources, uniquingKeysWith: { a, _ in a })
         let references = texts.mapValues { Set(partialReferences(in: $0).map(\.name)) }

@@ -454,6 +454,20 @@ struct SitemapView: TemplateObject, Sendable {
     func value(named name: String) -> TemplateValue {
         name == "entries" ? .init(entries) : .none
     }
+
+    /// What the default theme's `sitemap.mustache` makes of this view, the
+    /// same bytes (a test holds the two together), written directly.
+    func defaultXML() -> String {
+        var out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        out.reserveCapacity(entries.count * 96 + 128)
+        for entry in entries {
+            out += "<url><loc>"; out += FastEscaping.escape(entry.url); out += "</loc>"
+            if let lastmod = entry.lastmod { out += "<lastmod>"; out += FastEscaping.escape(lastmod); out += "</lastmod>" }
+            out += "</url>\n"
+        }
+        out += "</urlset>\n"
+        return out
+    }
 }
 
 /// search.mustache: the search page; results are made in the browser by
