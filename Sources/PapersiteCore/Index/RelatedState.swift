@@ -127,6 +127,12 @@ struct RelatedState {
         return w.bytes
     }
 
+    /// Frees the body's tables (the head stays).
+    mutating func dropBody() {
+        vectorStart = []; vectorTerms = []; vectorWeights = []
+        termHashes = []; termStart = []; postings = []
+    }
+
     /// Reads the body into this head; false if it does not fit.
     mutating func readBody(_ r: inout ByteReader) -> Bool {
         vectorStart = r.array(of: UInt32.self); vectorTerms = r.array(of: UInt64.self); vectorWeights = r.array(of: Float.self)
@@ -293,6 +299,7 @@ extension RelatedPapers {
             if cache.get(state.bodyKey, { r in state.readBody(&r) ? true : nil }) != nil,
                let (next0, bodyChanged) = update(state, keys: keys, hashes: hashes, cache: cache, parallelism: parallelism, withTerms: withTerms) {
                 var next = next0
+                state.dropBody()     // the old tables go before the new are encoded (a large site's peak memory)
                 next.store(in: cache, headKey: headKey, bodyChanged: bodyChanged)
                 path = .updated
                 return next.lists
