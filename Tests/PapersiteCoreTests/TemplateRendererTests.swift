@@ -114,3 +114,38 @@ import Testing
         #expect(SitemapView(entries: []).defaultXML() == theme.render(SitemapView(entries: []), template: "sitemap"))
     }
 }
+
+/// A site with more URLs than one sitemap may list gets a sitemap index
+/// and parts that together list every URL once, in order.
+@Suite struct LargeSitemapTests {
+    func locations(_ xml: String) -> [String] {
+        xml.components(separatedBy: "<loc>").dropFirst().map { $0.components(separatedBy: "</loc>")[0] }
+    }
+
+    @Test func largeSitesGetASitemapIndex() throws {
+        let config = try ConfigLoader(siteRoot: repositoryRoot).load()
+        let theme = try ThemeLoader(siteRoot: repositoryRoot).load(named: config.theme)
+        let index = SiteIndexer(config: config).index(ContentLoader(siteRoot: repositoryRoot, includeDrafts: false).load())
+        let whole = SiteRenderer(config: config, index: index, theme: theme)
+        var split = whole
+        split.sitemapLimit = 7
+        let all = locations(whole.render(.sitemap))
+        #expect(all.count == whole.sitemapEntryCount() && all.count > 20)
+        #expect(!whole.plan().contains { if case .sitemapPart = $0.job { true } else { false } })
+
+        let parts = (all.count + 6) / 7
+        let files = split.plan().filter { if case .sitemapPart = $0.job { true } else { false } }.map(\.file)
+        #expect(files == (1...parts).map { "sitemaps/\($0).xml" })
+        let indexXML = split.render(.sitemap)
+        #expect(indexXML.contains("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"))
+        #expect(locations(indexXML) == (1...parts).map { whole.urls.absolute("sitemaps/\($0).xml") })
+        var listed: [String] = []
+        for n in 1...parts {
+            let part = split.render(.sitemapPart(n))
+            #expect(part.contains("<urlset"))
+            #expect(locations(part).count <= 7)
+            listed += locations(part)
+        }
+        #expect(listed == all)
+    }
+}

@@ -168,6 +168,8 @@ extension SiteRenderer {
             f.add("papers.bib"); f.add(fp.bibliography)
         case .sitemap:
             template("sitemap"); f.add(fp.sitemap)
+        case .sitemapPart(let n):
+            template("sitemap"); f.add(fp.sitemap); f.add(n)
         case .robots:
             f.add("robots")
         case .searchPage:

@@ -69,7 +69,10 @@ enum OutputJob: Sendable, Hashable {
     case notFound
     /// `papers.bib`: every paper
     case siteBibTeX
+    /// `sitemap.xml`: the sitemap, or for a large site the index of its parts
     case sitemap
+    /// `sitemaps/<n>.xml`: part n (from 1) of a large site's sitemap
+    case sitemapPart(Int)
     case robots
     /// `search/`: the search page
     case searchPage
@@ -93,6 +96,7 @@ enum OutputJob: Sendable, Hashable {
         case .notFound: "404.html"
         case .siteBibTeX: SiteURLs.bibliography
         case .sitemap: SiteURLs.sitemap
+        case .sitemapPart(let n): SiteURLs.sitemapPart(n)
         case .robots: "robots.txt"
         case .searchPage: SiteURLs.search
         case .searchManifest: SearchIndex.manifestFile
@@ -105,7 +109,7 @@ enum OutputJob: Sendable, Hashable {
 
     var isHTML: Bool {
         switch self {
-        case .feed, .paperBibTeX, .siteBibTeX, .sitemap, .robots,
+        case .feed, .paperBibTeX, .siteBibTeX, .sitemap, .sitemapPart, .robots,
              .searchManifest, .searchTerms, .searchDocs, .searchTag, .searchYear: false
         default: true
         }

@@ -49,6 +49,9 @@ struct SiteRenderer: Sendable {
     var search: SearchIndex? = nil
     /// What each output depends on, for incremental builds (with a cache).
     var fingerprints: RenderFingerprints? = nil
+    /// The most URLs one sitemap file may list (the sitemap protocol's
+    /// limit); a larger site's `sitemap.xml` is an index of parts.
+    var sitemapLimit = 50_000
 
     static let generator = "papersite \(PapersiteVersion.current)"
 
@@ -215,6 +218,10 @@ struct SiteRenderer: Sendable {
         jobs.append(.notFound)
         feeds(.all)
         jobs += [.siteBibTeX, .sitemap, .robots]
+        let sitemapURLs = sitemapEntryCount()
+        if sitemapURLs > sitemapLimit {
+            jobs += (1...(sitemapURLs + sitemapLimit - 1) / sitemapLimit).map { OutputJob.sitemapPart($0) }
+        }
         if let search {
             jobs += [.searchPage, .searchManifest]
             jobs += search.shards.indices.map { OutputJob.searchTerms($0) }
@@ -249,7 +256,8 @@ struct SiteRenderer: Sendable {
         case .notFound: renderNotFound()
         case .paperBibTeX(let i): bibtex(i)
         case .siteBibTeX: renderBibliography()
-        case .sitemap: renderSitemap()
+        case .sitemap: renderSitemap(part: nil)
+        case .sitemapPart(let n): renderSitemap(part: n)
         case .robots: "User-agent: *\nAllow: /\n\nSitemap: \(urls.absolute(SiteURLs.sitemap))\n"
         case .searchPage: renderSearchPage()
         case .searchManifest: renderSearchManifest()
@@ -522,29 +530,59 @@ struct SiteRenderer: Sendable {
             updatedRFC3339: newest.rfc3339, updatedRFC822: newest.rfc822, entries: entries)
     }
 
-    private func renderSitemap() -> String {
-        var entries: [SitemapView.Entry] = []
+    /// Every URL of the site for the sitemap, with its last change where
+    /// one is known, in a fixed order. The values are made only when used
+    /// (counting them builds no string).
+    private func forEachSitemapEntry(_ visit: (_ location: () -> String, _ lastmod: () -> String?) -> Void) {
         let newest = index.papers.first.map { ($0.updated ?? $0.published).iso }
         let perPage = config.papersPerPage
-        let homePages = max(1, (index.papers.count + perPage - 1) / perPage)
-        for n in 1...homePages { entries.append(.init(url: urls.absolute(SiteURLs.home(page: n)), lastmod: n == 1 ? newest : nil)) }
-        for paper in index.papers {
-            entries.append(.init(url: urls.absolute(SiteURLs.paper(paper.slug)), lastmod: (paper.updated ?? paper.published).iso))
+        func pages(_ count: Int) -> Int { max(1, (count + perPage - 1) / perPage) }
+        for n in 1...pages(index.papers.count) { visit({ SiteURLs.home(page: n) }, { n == 1 ? newest : nil }) }
+        for paper in index.papers.indices {
+            visit({ SiteURLs.paper(index.papers[paper].slug) }, { (index.papers[paper].updated ?? index.papers[paper].published).iso })
         }
-        entries.append(.init(url: urls.absolute(SiteURLs.tagIndex), lastmod: newest))
+        visit({ SiteURLs.tagIndex }, { newest })
         for tag in index.tags {
             let members = index.papers(tagged: tag.slug)
-            let pages = max(1, (members.count + perPage - 1) / perPage)
-            let lastmod = members.first.map { (index.papers[$0].updated ?? index.papers[$0].published).iso }
-            for n in 1...pages { entries.append(.init(url: urls.absolute(SiteURLs.tag(tag.slug, page: n)), lastmod: n == 1 ? lastmod : nil)) }
+            for n in 1...pages(members.count) {
+                visit({ SiteURLs.tag(tag.slug, page: n) }, { n == 1 ? members.first.map { (index.papers[$0].updated ?? index.papers[$0].published).iso } : nil })
+            }
         }
         for collection in index.authors.map({ PaperCollection.author($0.slug) }) + index.years.flatMap({ [PaperCollection.year($0)] + monthCollections($0) }) {
             let members = members(collection)
-            let pages = max(1, (members.count + perPage - 1) / perPage)
-            let lastmod = members.first.map { (index.papers[$0].updated ?? index.papers[$0].published).iso }
-            for n in 1...pages { entries.append(.init(url: urls.absolute(collection.location(page: n)), lastmod: n == 1 ? lastmod : nil)) }
+            for n in 1...pages(members.count) {
+                visit({ collection.location(page: n) }, { n == 1 ? members.first.map { (index.papers[$0].updated ?? index.papers[$0].published).iso } : nil })
+            }
         }
-        for page in index.pages { entries.append(.init(url: urls.absolute(SiteURLs.standalone(page.slug)), lastmod: nil)) }
+        for page in index.pages { visit({ SiteURLs.standalone(page.slug) }, { nil }) }
+    }
+
+    func sitemapEntryCount() -> Int {
+        var count = 0
+        forEachSitemapEntry { _, _ in count += 1 }
+        return count
+    }
+
+    /// The sitemap (`part` nil): every URL, or for a site of more than
+    /// `sitemapLimit` URLs an index of the parts (written here: the theme's
+    /// `sitemap` template makes the parts). Part n: the n-th `sitemapLimit` URLs.
+    private func renderSitemap(part: Int?) -> String {
+        let count = sitemapEntryCount()
+        if part == nil && count > sitemapLimit {
+            var out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+            for n in 1...(count + sitemapLimit - 1) / sitemapLimit {
+                out += "<sitemap><loc>" + FastEscaping.escape(urls.absolute(SiteURLs.sitemapPart(n))) + "</loc></sitemap>\n"
+            }
+            return out + "</sitemapindex>\n"
+        }
+        let range = part.map { ($0 - 1) * sitemapLimit..<$0 * sitemapLimit } ?? 0..<count
+        var entries: [SitemapView.Entry] = []
+        entries.reserveCapacity(min(range.count, count))
+        var k = 0
+        forEachSitemapEntry { location, lastmod in
+            if range.contains(k) { entries.append(.init(url: urls.absolute(location()), lastmod: lastmod())) }
+            k += 1
+        }
         return theme.render(SitemapView(entries: entries), template: "sitemap")
     }
 }

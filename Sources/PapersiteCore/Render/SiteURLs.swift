@@ -35,6 +35,8 @@ public struct SiteURLs: Sendable {
     static let rss = "feed.xml"
     static let atom = "atom.xml"
     static let sitemap = "sitemap.xml"
+    /// One of the sitemaps of a site too large for one (see `SiteRenderer.sitemapLimit`).
+    static func sitemapPart(_ n: Int) -> String { "sitemaps/\(n).xml" }
     static let search = "search/"
 
     /// The file a relative location is written to: `papers/x/` → `papers/x/index.html`.
