@@ -56,7 +56,7 @@ struct RelatedPapers {
     }
 
     /// The same, from each paper's terms as `packedTerms` makes them:
-    /// `withTerms(i, body)` calls `body` with paper i's terms (twice per
+    /// `withTerms(i, body)` calls `body` with paper i's terms (once per
     /// paper, from any thread: they may be read in place from a cache).
     func compute(count n: Int, parallelism: Parallelism, withTerms: (Int, (PackedTerms) -> Void) -> Void) -> [[Int]] {
         compute(count: n, parallelism: parallelism, keepState: false, withTerms: withTerms).lists

@@ -22,7 +22,7 @@ import Foundation
 /// Kept as three kinds of values: a small head (read by every build), a
 /// body with every paper's vector and every posting list (read when terms
 /// changed), and the document frequencies of all terms in 256 shards by
-/// the hash's top byte (an edit rewrites only the shards its terms are in).
+/// the hash (`dfShard(of:)`; an edit rewrites only the shards its terms are in).
 struct RelatedState {
     static let dfShardCount = 256
 
