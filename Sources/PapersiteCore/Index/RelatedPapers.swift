@@ -401,12 +401,6 @@ struct RelatedPapers {
             }
             return result
         }
-
-        func lookup(_ hash: UInt64) -> (id: Int32, df: Int32) {
-            let s = Int(hash % UInt64(Self.shards))
-            guard let local = parts[s].ids.find(hash) else { return (0, 0) }
-            return (bases[s] + local, parts[s].frequencies[Int(local)])
-        }
     }
 }
 
@@ -435,18 +429,6 @@ struct HashTable: Sendable {
     /// Every key with its value, in no particular order.
     func forEach(_ body: (UInt64, Int32) -> Void) {
         for (slot, key) in keys.enumerated() where key != 0 { body(key, values[slot]) }
-    }
-
-    func find(_ key: UInt64) -> Int32? {
-        guard !keys.isEmpty else { return nil }
-        let k = key == 0 ? 1 : key
-        var slot = Int(truncatingIfNeeded: k >> 7) & mask
-        while true {
-            let found = keys[slot]
-            if found == k { return values[slot] }
-            if found == 0 { return nil }
-            slot = (slot + 1) & mask
-        }
     }
 
     private mutating func grow() {

@@ -209,11 +209,7 @@ struct RelatedState {
                 guard count >= 0, count <= raw.count / 12, start + count * 8 < frequencies else { return nil }
                 func hash(_ j: Int) -> UInt64 { raw.loadUnaligned(fromByteOffset: start + j * 8, as: UInt64.self) }
                 return byShard[d].map { wanted in
-                    var low = 0, high = count
-                    while low < high {
-                        let mid = (low + high) / 2
-                        if hash(mid) < wanted { low = mid + 1 } else { high = mid }
-                    }
+                    let low = firstIndex(notBelow: wanted, count: count, hash)
                     guard low < count, hash(low) == wanted else { return (wanted, 0) }
                     return (wanted, raw.loadUnaligned(fromByteOffset: frequencies + low * 4, as: Int32.self))
                 }
@@ -234,11 +230,7 @@ struct RelatedState {
     }
 
     func termIndex(_ term: UInt64) -> Int? {
-        var low = 0, high = termHashes.count
-        while low < high {
-            let mid = (low + high) / 2
-            if termHashes[mid] < term { low = mid + 1 } else { high = mid }
-        }
+        let low = firstIndex(notBelow: term, count: termHashes.count) { termHashes[$0] }
         return low < termHashes.count && termHashes[low] == term ? low : nil
     }
 
@@ -400,25 +392,25 @@ extension RelatedPapers {
 
         // 3. The posting lists of their old and new terms.
         let indexed = indexedTerms, limit = postingsPerTerm
-        var terms = Set<UInt64>()
+        // Each touched term with the changed papers' new postings under it
+        // (one pass over their vectors, not one per term).
+        var added: [UInt64: [Posting]] = [:]
         for (i, vector) in newVectors {
-            for entry in vector.prefix(indexed) { terms.insert(entry.term) }
-            for entry in state.vector(i).prefix(indexed) { terms.insert(entry.term) }
+            for entry in vector.prefix(indexed) { added[entry.term, default: []].append(Posting(paper: Int32(i), weight: entry.weight)) }
+            for entry in state.vector(i).prefix(indexed) where added[entry.term] == nil { added[entry.term] = [] }
         }
         var changedLists: [UInt64: [Posting]] = [:]
         var cutChanged = Set<UInt64>()            // terms whose kept postings changed
-        for term in terms {
-            var list = state.postings(of: term).filter { newVectors[Int($0.paper)] == nil }
-            for (i, vector) in newVectors {
-                if let entry = vector.prefix(indexed).first(where: { $0.term == term }) { list.append(Posting(paper: Int32(i), weight: entry.weight)) }
-            }
-            list.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.paper < $1.paper }
+        for (term, postings) in added {
             let old = state.postings(of: term)
+            var list = old.filter { newVectors[Int($0.paper)] == nil } + postings
+            list.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.paper < $1.paper }
             if !list.prefix(limit).elementsEqual(old.prefix(limit), by: { $0.paper == $1.paper && $0.weight.bitPattern == $1.weight.bitPattern }) {
                 cutChanged.insert(term)
             }
             changedLists[term] = list
         }
+
         // The new vectors and posting lists, in place of the old (copied
         // in runs between the changed ones).
         next.vectorStart = [0]; next.vectorTerms = []; next.vectorWeights = []
@@ -499,11 +491,7 @@ extension RelatedPapers {
         for (d, terms) in byShard {
             guard var shard = cache.get(state.dfShardKeys[d], RelatedState.decodeShard) else { continue }
             for h in terms.sorted() {
-                var low = 0, high = shard.hashes.count
-                while low < high {
-                    let mid = (low + high) / 2
-                    if shard.hashes[mid] < h { low = mid + 1 } else { high = mid }
-                }
+                let low = firstIndex(notBelow: h, count: shard.hashes.count) { shard.hashes[$0] }
                 let present = low < shard.hashes.count && shard.hashes[low] == h
                 let now = df[h]!
                 if present && now == 0 { shard.hashes.remove(at: low); shard.frequencies.remove(at: low) }
@@ -519,12 +507,20 @@ extension RelatedPapers {
 extension RelatedPapers.PackedTerms {
     /// Whether the terms hold `hash` (they are sorted by hash).
     func contains(_ hash: UInt64) -> Bool {
-        var low = 0, high = count
-        while low < high {
-            let mid = (low + high) / 2
-            if self.hash(mid) < hash { low = mid + 1 } else { high = mid }
-        }
+        let low = firstIndex(notBelow: hash, count: count, self.hash)
         return low < count && self.hash(low) == hash
     }
 }
 
+
+/// The first of `count` ascending keys (`key(i)`) that is not below
+/// `wanted` (`count` if none): a binary search over sorted term hashes,
+/// wherever they are laid out.
+func firstIndex(notBelow wanted: UInt64, count: Int, _ key: (Int) -> UInt64) -> Int {
+    var low = 0, high = count
+    while low < high {
+        let mid = (low + high) / 2
+        if key(mid) < wanted { low = mid + 1 } else { high = mid }
+    }
+    return low
+}
