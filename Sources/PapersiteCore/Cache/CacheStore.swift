@@ -105,21 +105,11 @@ final class CacheStore: @unchecked Sendable {
     /// Decodes the value under `key` with `decode` (nil when absent or
     /// undecodable): a value of an earlier build, or one this build stored.
     func get<T>(_ key: UInt64, _ decode: (inout ByteReader) -> T?) -> T? {
-        if let bytes = mapped(key) {
+        withBytes(key) { bytes -> T? in
             var reader = ByteReader(bytes)
             guard let value = decode(&reader), !reader.failed else { return nil }
             return value
-        }
-        guard let location = lock.withLock({ live[key] }) else { return nil }
-        var buffer = [UInt8](repeating: 0, count: location.length)
-        let got = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, location.length, off_t(location.offset)) }
-        guard got == location.length else { return nil }
-        return buffer.withUnsafeBytes { bytes -> T? in
-            guard ContentHash.of(bytes) == location.hash else { return nil }
-            var reader = ByteReader(bytes)
-            guard let value = decode(&reader), !reader.failed else { return nil }
-            return value
-        }
+        } ?? nil
     }
 
     /// Calls `body` with the bytes stored under `key` (nil when absent or
