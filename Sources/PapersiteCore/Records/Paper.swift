@@ -1,37 +1,141 @@
 /// One paper record, whatever source it came from.
+///
+/// A record has some twenty fields, most of them strings and arrays; as a
+/// plain struct every copy (into an array, a loop variable, a closure)
+/// retains each of them. The fields live in one shared box instead, copied
+/// only when a shared record is changed (copy on write, as the standard
+/// library's collections do), so a copy costs one retain.
 public struct Paper: Sendable, Hashable {
+    struct Fields: Sendable, Hashable {
+        var key: String
+        var slug: String
+        var title: String
+        var authors: [String]
+        var affiliations: [String] = []
+        var comment: String?
+        var bibKey: String?
+        var published: Day
+        var updated: Day?
+        var tags: [String]
+        var arxiv: String?
+        var arxivVersion: Int?
+        var doi: String?
+        var links: Links
+        var venue: String?
+        var abstract: String
+        var notes: String
+        var draft: Bool
+        var source: SourceLocation
+        var slugIsExplicit: Bool
+    }
+
+    private final class Storage: @unchecked Sendable {
+        // Changed only through `makeUnique`, when this box is the record's alone.
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var storage: Storage
+
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+    }
+
+    public static func == (a: Paper, b: Paper) -> Bool { a.storage === b.storage || a.storage.fields == b.storage.fields }
+    public func hash(into hasher: inout Hasher) { storage.fields.hash(into: &hasher) }
+
     /// Stable identity: arXiv id without version, else DOI, else slug.
-    public var key: String
+    public var key: String {
+        get { storage.fields.key }
+        _modify { makeUnique(); yield &storage.fields.key }
+    }
     /// URL segment of the paper's page; unique in a site.
-    public var slug: String
-    public var title: String
+    public var slug: String {
+        get { storage.fields.slug }
+        _modify { makeUnique(); yield &storage.fields.slug }
+    }
+    public var title: String {
+        get { storage.fields.title }
+        _modify { makeUnique(); yield &storage.fields.title }
+    }
     /// In order, as printed on the paper.
-    public var authors: [String]
+    public var authors: [String] {
+        get { storage.fields.authors }
+        _modify { makeUnique(); yield &storage.fields.authors }
+    }
     /// Each author's affiliation, where the source gives it (same order as `authors`; "" when unknown).
-    public var affiliations: [String] = []
+    public var affiliations: [String] {
+        get { storage.fields.affiliations }
+        _modify { makeUnique(); yield &storage.fields.affiliations }
+    }
     /// A source's note on the paper, such as arXiv's comment ("12 pages, accepted at ICML").
-    public var comment: String?
+    public var comment: String? {
+        get { storage.fields.comment }
+        _modify { makeUnique(); yield &storage.fields.comment }
+    }
     /// The BibTeX entry key, for records read from a `.bib` file.
-    public var bibKey: String?
-    public var published: Day
-    public var updated: Day?
+    public var bibKey: String? {
+        get { storage.fields.bibKey }
+        _modify { makeUnique(); yield &storage.fields.bibKey }
+    }
+    public var published: Day {
+        get { storage.fields.published }
+        _modify { makeUnique(); yield &storage.fields.published }
+    }
+    public var updated: Day? {
+        get { storage.fields.updated }
+        _modify { makeUnique(); yield &storage.fields.updated }
+    }
     /// Tag names as the record gives them (rules add more in the index).
-    public var tags: [String]
+    public var tags: [String] {
+        get { storage.fields.tags }
+        _modify { makeUnique(); yield &storage.fields.tags }
+    }
     /// arXiv identifier without version (`2403.01234`, `hep-th/9711200`).
-    public var arxiv: String?
-    public var arxivVersion: Int?
-    public var doi: String?
-    public var links: Links
-    public var venue: String?
+    public var arxiv: String? {
+        get { storage.fields.arxiv }
+        _modify { makeUnique(); yield &storage.fields.arxiv }
+    }
+    public var arxivVersion: Int? {
+        get { storage.fields.arxivVersion }
+        _modify { makeUnique(); yield &storage.fields.arxivVersion }
+    }
+    public var doi: String? {
+        get { storage.fields.doi }
+        _modify { makeUnique(); yield &storage.fields.doi }
+    }
+    public var links: Links {
+        get { storage.fields.links }
+        _modify { makeUnique(); yield &storage.fields.links }
+    }
+    public var venue: String? {
+        get { storage.fields.venue }
+        _modify { makeUnique(); yield &storage.fields.venue }
+    }
     /// Markdown.
-    public var abstract: String
+    public var abstract: String {
+        get { storage.fields.abstract }
+        _modify { makeUnique(); yield &storage.fields.abstract }
+    }
     /// Markdown.
-    public var notes: String
-    public var draft: Bool
+    public var notes: String {
+        get { storage.fields.notes }
+        _modify { makeUnique(); yield &storage.fields.notes }
+    }
+    public var draft: Bool {
+        get { storage.fields.draft }
+        _modify { makeUnique(); yield &storage.fields.draft }
+    }
     /// Where the record starts, for messages.
-    public var source: SourceLocation
+    public var source: SourceLocation {
+        get { storage.fields.source }
+        _modify { makeUnique(); yield &storage.fields.source }
+    }
     /// Whether `slug` was given by the record (and so must not be changed).
-    public var slugIsExplicit: Bool
+    public var slugIsExplicit: Bool {
+        get { storage.fields.slugIsExplicit }
+        _modify { makeUnique(); yield &storage.fields.slugIsExplicit }
+    }
 
     public struct Links: Sendable, Hashable {
         /// The paper's landing page (publisher or project page).
@@ -55,24 +159,12 @@ public struct Paper: Sendable, Hashable {
         links: Links = Links(), venue: String? = nil, abstract: String = "", notes: String = "",
         draft: Bool = false, slug: String? = nil, source: SourceLocation
     ) {
-        self.title = title
-        self.authors = authors
-        self.published = published
-        self.updated = updated
-        self.tags = tags
-        self.arxiv = arxiv
-        self.arxivVersion = arxivVersion
-        self.doi = doi
-        self.links = links
-        self.venue = venue
-        self.abstract = abstract
-        self.notes = notes
-        self.draft = draft
-        self.source = source
-        self.slugIsExplicit = slug != nil
         let s = slug ?? Slug.make(title)
-        self.slug = s
-        self.key = arxiv.map { "arXiv:\($0)" } ?? doi.map { "doi:\($0.lowercased())" } ?? s
+        storage = Storage(Fields(
+            key: arxiv.map { "arXiv:\($0)" } ?? doi.map { "doi:\($0.lowercased())" } ?? s, slug: s, title: title,
+            authors: authors, published: published, updated: updated, tags: tags, arxiv: arxiv,
+            arxivVersion: arxivVersion, doi: doi, links: links, venue: venue, abstract: abstract, notes: notes, draft: draft,
+            source: source, slugIsExplicit: slug != nil))
     }
 }
 
