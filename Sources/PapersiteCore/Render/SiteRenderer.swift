@@ -533,28 +533,29 @@ struct SiteRenderer: Sendable {
     /// Every URL of the site for the sitemap, with its last change where
     /// one is known, in a fixed order. The values are made only when used
     /// (counting them builds no string).
-    private func forEachSitemapEntry(_ visit: (_ location: () -> String, _ lastmod: () -> String?) -> Void) {
-        let newest = index.papers.first.map { ($0.updated ?? $0.published).iso }
+    private func forEachSitemapEntry(_ visit: (_ location: () -> String, _ lastmod: Day?) -> Void) {
+        func date(_ i: Int) -> Day { index.papers[i].updated ?? index.papers[i].published }
+        let newest = index.papers.isEmpty ? nil : date(0)
         let perPage = config.papersPerPage
         func pages(_ count: Int) -> Int { max(1, (count + perPage - 1) / perPage) }
-        for n in 1...pages(index.papers.count) { visit({ SiteURLs.home(page: n) }, { n == 1 ? newest : nil }) }
+        for n in 1...pages(index.papers.count) { visit({ SiteURLs.home(page: n) }, n == 1 ? newest : nil) }
         for paper in index.papers.indices {
-            visit({ SiteURLs.paper(index.papers[paper].slug) }, { (index.papers[paper].updated ?? index.papers[paper].published).iso })
+            visit({ SiteURLs.paper(index.papers[paper].slug) }, date(paper))
         }
-        visit({ SiteURLs.tagIndex }, { newest })
+        visit({ SiteURLs.tagIndex }, newest)
         for tag in index.tags {
             let members = index.papers(tagged: tag.slug)
             for n in 1...pages(members.count) {
-                visit({ SiteURLs.tag(tag.slug, page: n) }, { n == 1 ? members.first.map { (index.papers[$0].updated ?? index.papers[$0].published).iso } : nil })
+                visit({ SiteURLs.tag(tag.slug, page: n) }, n == 1 ? members.first.map(date) : nil)
             }
         }
         for collection in index.authors.map({ PaperCollection.author($0.slug) }) + index.years.flatMap({ [PaperCollection.year($0)] + monthCollections($0) }) {
             let members = members(collection)
             for n in 1...pages(members.count) {
-                visit({ collection.location(page: n) }, { n == 1 ? members.first.map { (index.papers[$0].updated ?? index.papers[$0].published).iso } : nil })
+                visit({ collection.location(page: n) }, n == 1 ? members.first.map(date) : nil)
             }
         }
-        for page in index.pages { visit({ SiteURLs.standalone(page.slug) }, { nil }) }
+        for page in index.pages { visit({ SiteURLs.standalone(page.slug) }, nil) }
     }
 
     func sitemapEntryCount() -> Int {
@@ -576,11 +577,19 @@ struct SiteRenderer: Sendable {
             return out + "</sitemapindex>\n"
         }
         let range = part.map { ($0 - 1) * sitemapLimit..<$0 * sitemapLimit } ?? 0..<count
+        var k = 0
+        if theme.writesDefaultSitemap {
+            var writer = SitemapWriter(expectedEntries: min(range.count, count))
+            forEachSitemapEntry { location, lastmod in
+                if range.contains(k) { writer.add(base: urls.baseURL, location: location(), lastmod: lastmod) }
+                k += 1
+            }
+            return writer.finish()
+        }
         var entries: [SitemapView.Entry] = []
         entries.reserveCapacity(min(range.count, count))
-        var k = 0
         forEachSitemapEntry { location, lastmod in
-            if range.contains(k) { entries.append(.init(url: urls.absolute(location()), lastmod: lastmod())) }
+            if range.contains(k) { entries.append(.init(url: urls.absolute(location()), lastmod: lastmod?.iso)) }
             k += 1
         }
         return theme.render(SitemapView(entries: entries), template: "sitemap")

@@ -30,13 +30,14 @@ public struct Theme: Sendable {
     /// `SitemapView.defaultXML` writes without the template engine (a large
     /// site's sitemap has hundreds of thousands of entries).
     var hasDefaultSitemap = false
+    var writesDefaultSitemap: Bool { hasDefaultSitemap && !rendersWithSwiftMustache }
 
     /// Optional templates (`search`) are used when the theme has them.
     func has(template name: String) -> Bool { compiled.templates[name] != nil }
 
     /// Renders `view` with the template `name`, which was checked to exist.
     func render(_ view: any TemplateObject, template name: String) -> String {
-        if name == "sitemap", hasDefaultSitemap, !rendersWithSwiftMustache, let sitemap = view as? SitemapView {
+        if name == "sitemap", writesDefaultSitemap, let sitemap = view as? SitemapView {
             return sitemap.defaultXML()
         }
         if rendersWithSwiftMustache {
@@ -189,16 +190,31 @@ enum FastEscaping {
         guard needs else { return text }
         var out = [UInt8]()
         out.reserveCapacity(utf8.count + 32)
-        for byte in utf8 {
-            switch byte {
-            case 0x26: out += [0x26, 0x61, 0x6D, 0x70, 0x3B]                 // &amp;
-            case 0x3C: out += [0x26, 0x6C, 0x74, 0x3B]                       // &lt;
-            case 0x3E: out += [0x26, 0x67, 0x74, 0x3B]                       // &gt;
-            case 0x22: out += [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B]           // &quot;
-            case 0x27: out += [0x26, 0x23, 0x33, 0x39, 0x3B]                 // &#39;
-            default: out.append(byte)
-            }
-        }
+        escape(text, into: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `escape(text)`'s bytes, appended to `out`.
+    /// (The runs between special bytes are copied whole.)
+    static func escape(_ text: String, into out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            var run = 0
+            for i in bytes.indices {
+                let replacement: [UInt8]
+                switch bytes[i] {
+                case 0x26: replacement = [0x26, 0x61, 0x6D, 0x70, 0x3B]                 // &amp;
+                case 0x3C: replacement = [0x26, 0x6C, 0x74, 0x3B]                       // &lt;
+                case 0x3E: replacement = [0x26, 0x67, 0x74, 0x3B]                       // &gt;
+                case 0x22: replacement = [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B]           // &quot;
+                case 0x27: replacement = [0x26, 0x23, 0x33, 0x39, 0x3B]                 // &#39;
+                default: continue
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+                out.append(contentsOf: replacement)
+                run = i + 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
+        }
     }
 }

@@ -458,15 +458,52 @@ struct SitemapView: TemplateObject, Sendable {
     /// What the default theme's `sitemap.mustache` makes of this view, the
     /// same bytes (a test holds the two together), written directly.
     func defaultXML() -> String {
-        var out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
-        out.reserveCapacity(entries.count * 96 + 128)
-        for entry in entries {
-            out += "<url><loc>"; out += FastEscaping.escape(entry.url); out += "</loc>"
-            if let lastmod = entry.lastmod { out += "<lastmod>"; out += FastEscaping.escape(lastmod); out += "</lastmod>" }
-            out += "</url>\n"
+        var writer = SitemapWriter(expectedEntries: entries.count)
+        for entry in entries { writer.add(url: entry.url, lastmod: entry.lastmod) }
+        return writer.finish()
+    }
+}
+
+/// Writes the default theme's sitemap as bytes: a large site's sitemap has
+/// tens of thousands of entries, and a title edit rewrites it whole.
+struct SitemapWriter {
+    private var out: [UInt8] = []
+
+    init(expectedEntries: Int) {
+        out.reserveCapacity(expectedEntries * 96 + 128)
+        out += #"<?xml version="1.0" encoding="utf-8"?>"#.utf8
+        out += "\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n".utf8
+    }
+
+    /// An entry for `base + location` (escaping the parts escapes the whole).
+    mutating func add(base: String, location: String, lastmod: Day?) {
+        out += "<url><loc>".utf8
+        FastEscaping.escape(base, into: &out)
+        FastEscaping.escape(location, into: &out)
+        out += "</loc>".utf8
+        if let lastmod {
+            out += "<lastmod>".utf8
+            lastmod.appendISO { out.append($0) }
+            out += "</lastmod>".utf8
         }
-        out += "</urlset>\n"
-        return out
+        out += "</url>\n".utf8
+    }
+
+    mutating func add(url: String, lastmod: String?) {
+        out += "<url><loc>".utf8
+        FastEscaping.escape(url, into: &out)
+        out += "</loc>".utf8
+        if let lastmod {
+            out += "<lastmod>".utf8
+            FastEscaping.escape(lastmod, into: &out)
+            out += "</lastmod>".utf8
+        }
+        out += "</url>\n".utf8
+    }
+
+    mutating func finish() -> String {
+        out += "</urlset>\n".utf8
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
