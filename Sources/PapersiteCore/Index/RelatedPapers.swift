@@ -27,6 +27,8 @@ struct RelatedPapers {
     var tagWeight: Float = 3
     /// Papers tokenised at a time (bounds the memory of the counting pass).
     var chunk = 4096
+    /// The largest delta kept beside a body of `postings` entries (see `RelatedState`).
+    var deltaLimit: (_ postings: Int) -> Int = { max(4096, $0 / 8) }
 
     /// One paper's terms with their counts, sorted by hash: a title word
     /// counts twice, a tag `tagWeight` times.

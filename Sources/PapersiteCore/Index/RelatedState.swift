@@ -19,10 +19,13 @@ import Foundation
 /// piece, or when an edit reaches too many papers, the caller computes
 /// everything (and keeps a new state).
 ///
-/// Kept as three kinds of values: a small head (read by every build), a
+/// Kept as four kinds of values: a small head (read by every build), a
 /// body with every paper's vector and every posting list (read when terms
-/// changed), and the document frequencies of all terms in 256 shards by
-/// the hash (`dfShard(of:)`; an edit rewrites only the shards its terms are in).
+/// changed), the vectors and posting lists changed since the body was
+/// written (a delta: an edit writes what it changed, not the whole body,
+/// until the delta grows to an eighth of the body), and the document
+/// frequencies of all terms in 256 shards by the hash (`dfShard(of:)`; an
+/// edit rewrites only the shards its terms are in).
 struct RelatedState {
     static let dfShardCount = 256
 
@@ -44,6 +47,8 @@ struct RelatedState {
     var lists: [[Int]]
     var dfShardKeys: [UInt64]
     var bodyKey: UInt64 = 0
+    /// The delta's key (0: none).
+    var deltaKey: UInt64 = 0
 
     // The body.
     /// Each paper's vector (from `vectorStart[i]`): term hashes and weights, heaviest first.
@@ -54,6 +59,10 @@ struct RelatedState {
     var termHashes: [UInt64] = []
     var termStart: [UInt32] = []
     var postings: [RelatedPapers.Posting] = []
+
+    // The delta: what replaces the body's vectors and posting lists (an empty list: the term is gone).
+    var newerVectors: [Int: [(term: UInt64, weight: Float)]] = [:]
+    var newerPostings: [UInt64: [RelatedPapers.Posting]] = [:]
 
     /// The changed document-frequency shards to store (the others keep their keys).
     var changedShards: [Int: [UInt8]] = [:]
@@ -88,14 +97,14 @@ struct RelatedState {
         var w = ByteWriter(capacity: identities.count * 32)
         w.array(identities); w.array(termsKeys); w.array(termsHashes)
         w.array(lists.map { UInt32($0.count) }); w.array(lists.flatMap { $0.map { Int32($0) } })
-        w.array(dfShardKeys); w.fixed(bodyKey)
+        w.array(dfShardKeys); w.fixed(bodyKey); w.fixed(deltaKey)
         return w.bytes
     }
 
     static func decodeHead(_ r: inout ByteReader) -> RelatedState? {
         let identities = r.array(of: UInt64.self), termsKeys = r.array(of: UInt64.self), termsHashes = r.array(of: UInt64.self)
         let lengths = r.array(of: UInt32.self), entries = r.array(of: Int32.self)
-        let shardKeys = r.array(of: UInt64.self), body = r.fixed()
+        let shardKeys = r.array(of: UInt64.self), body = r.fixed(), delta = r.fixed()
         let n = identities.count
         guard !r.failed, termsKeys.count == n, termsHashes.count == n, lengths.count == n, shardKeys.count == dfShardCount,
               lengths.reduce(0, { $0 + Int($1) }) == entries.count, entries.allSatisfy({ $0 >= 0 && Int($0) < n }) else { return nil }
@@ -109,6 +118,7 @@ struct RelatedState {
         var state = RelatedState(identities: identities, termsKeys: termsKeys, termsHashes: termsHashes, lists: lists)
         state.dfShardKeys = shardKeys
         state.bodyKey = body
+        state.deltaKey = delta
         return state
     }
 
@@ -131,6 +141,102 @@ struct RelatedState {
     mutating func dropBody() {
         vectorStart = []; vectorTerms = []; vectorWeights = []
         termHashes = []; termStart = []; postings = []
+        newerVectors = [:]; newerPostings = [:]
+    }
+
+    /// The delta's size, in entries (a body's size is about `postings.count`).
+    var deltaSize: Int {
+        newerVectors.values.reduce(0) { $0 + $1.count } + newerPostings.values.reduce(0) { $0 + $1.count }
+    }
+
+    func encodeDelta() -> [UInt8] {
+        var w = ByteWriter(capacity: deltaSize * 12 + 64)
+        let papers = newerVectors.keys.sorted()
+        var starts: [UInt32] = [0], terms: [UInt64] = [], weights: [Float] = []
+        for i in papers {
+            for entry in newerVectors[i]! { terms.append(entry.term); weights.append(entry.weight) }
+            starts.append(UInt32(terms.count))
+        }
+        w.array(papers.map { UInt32($0) }); w.array(starts); w.array(terms); w.array(weights)
+        let listed = newerPostings.keys.sorted()
+        var listStarts: [UInt32] = [0], all: [RelatedPapers.Posting] = []
+        for term in listed {
+            all += newerPostings[term]!
+            listStarts.append(UInt32(all.count))
+        }
+        w.array(listed); w.array(listStarts); w.array(all)
+        return w.bytes
+    }
+
+    /// Reads a delta onto the body; false if it does not fit.
+    mutating func readDelta(_ r: inout ByteReader) -> Bool {
+        let papers = r.array(of: UInt32.self), starts = r.array(of: UInt32.self)
+        let terms = r.array(of: UInt64.self), weights = r.array(of: Float.self)
+        let listed = r.array(of: UInt64.self), listStarts = r.array(of: UInt32.self), all = r.array(of: RelatedPapers.Posting.self)
+        let n = identities.count
+        func fits(_ starts: [UInt32], _ count: Int, _ total: Int) -> Bool {
+            starts.count == count + 1 && starts.first == 0 && Int(starts.last!) == total && zip(starts, starts.dropFirst()).allSatisfy { $0 <= $1 }
+        }
+        guard !r.failed, fits(starts, papers.count, terms.count), weights.count == terms.count, papers.allSatisfy({ Int($0) < n }),
+              fits(listStarts, listed.count, all.count), all.allSatisfy({ $0.paper >= 0 && Int($0.paper) < n }) else { return false }
+        for (k, i) in papers.enumerated() {
+            newerVectors[Int(i)] = (Int(starts[k])..<Int(starts[k + 1])).map { (terms[$0], weights[$0]) }
+        }
+        for (k, term) in listed.enumerated() {
+            newerPostings[term] = Array(all[Int(listStarts[k])..<Int(listStarts[k + 1])])
+        }
+        return true
+    }
+
+    /// Writes the delta into the body's tables (copied in runs between
+    /// the changed vectors and lists), leaving no delta.
+    mutating func mergeDelta() {
+        guard !newerVectors.isEmpty || !newerPostings.isEmpty else { return }
+        let n = identities.count
+        var vectorStart: [UInt32] = [0], vectorTerms: [UInt64] = [], vectorWeights: [Float] = []
+        vectorStart.reserveCapacity(n + 1)
+        vectorTerms.reserveCapacity(self.vectorTerms.count + 100 * newerVectors.count)
+        vectorWeights.reserveCapacity(self.vectorTerms.count + 100 * newerVectors.count)
+        var from = 0
+        for i in newerVectors.keys.sorted() + [n] {
+            let run = Int(self.vectorStart[from])..<Int(self.vectorStart[i])
+            let shift = Int64(vectorTerms.count) - Int64(run.lowerBound)
+            vectorTerms += self.vectorTerms[run]; vectorWeights += self.vectorWeights[run]
+            vectorStart += self.vectorStart[(from + 1)..<(i + 1)].map { UInt32(Int64($0) + shift) }
+            guard i < n else { break }
+            for entry in newerVectors[i]! { vectorTerms.append(entry.term); vectorWeights.append(entry.weight) }
+            vectorStart.append(UInt32(vectorTerms.count))
+            from = i + 1
+        }
+        var termHashes: [UInt64] = [], termStart: [UInt32] = [0], postings: [RelatedPapers.Posting] = []
+        termHashes.reserveCapacity(self.termHashes.count + 100)
+        termStart.reserveCapacity(self.termHashes.count + 100)
+        postings.reserveCapacity(self.postings.count + 100 * newerVectors.count)
+        // The changed terms in order, each at its place among the old ones.
+        var t = 0
+        // Copies the old terms before `term` (all that are left: nil).
+        func copyOld(before term: UInt64?) {
+            var end = t
+            while end < self.termHashes.count && (term.map { self.termHashes[end] < $0 } ?? true) { end += 1 }
+            guard end > t else { return }
+            let run = Int(self.termStart[t])..<Int(self.termStart[end])
+            let shift = Int64(postings.count) - Int64(run.lowerBound)
+            termHashes += self.termHashes[t..<end]
+            postings += self.postings[run]
+            termStart += self.termStart[(t + 1)...end].map { UInt32(Int64($0) + shift) }
+            t = end
+        }
+        for term in newerPostings.keys.sorted() {
+            copyOld(before: term)
+            if t < self.termHashes.count && self.termHashes[t] == term { t += 1 }   // replaced
+            if let list = newerPostings[term], !list.isEmpty {
+                termHashes.append(term); postings += list; termStart.append(UInt32(postings.count))
+            }
+        }
+        copyOld(before: nil)
+        self.vectorStart = vectorStart; self.vectorTerms = vectorTerms; self.vectorWeights = vectorWeights
+        self.termHashes = termHashes; self.termStart = termStart; self.postings = postings
+        newerVectors = [:]; newerPostings = [:]
     }
 
     /// Reads the body into this head; false if it does not fit.
@@ -173,7 +279,7 @@ struct RelatedState {
     /// head; keeps the rest in the cache. Values are named by the papers'
     /// terms they were made from (`termsHashes`): the state is a function
     /// of them.
-    mutating func store(in cache: CacheStore, headKey: UInt64, bodyChanged: Bool) {
+    mutating func store(in cache: CacheStore, headKey: UInt64, bodyChanged: Bool, deltaLimit: (Int) -> Int = { _ in 0 }) {
         let corpus = Self.corpusKey(termsHashes)
         for (d, bytes) in changedShards {
             let key = Self.dfShardKey(d, corpus: corpus)
@@ -181,11 +287,18 @@ struct RelatedState {
             dfShardKeys[d] = key
         }
         changedShards = [:]
-        if bodyChanged {
+        if bodyChanged && (bodyKey == 0 || deltaSize > deltaLimit(postings.count)) {
+            mergeDelta()
             bodyKey = Fingerprint.of { f in f.add("related body"); f.add(corpus) }
+            deltaKey = 0
             cache.put(bodyKey, encodeBody())
-        } else {
+        } else if bodyChanged {
+            // (The delta's key names the body it applies to.)
+            deltaKey = Fingerprint.of { f in f.add("related delta"); f.add(corpus); f.add(bodyKey) }
+            cache.put(deltaKey, encodeDelta())
             cache.retain([bodyKey])
+        } else {
+            cache.retain([bodyKey, deltaKey])
         }
         cache.retain(dfShardKeys)
         cache.put(headKey, encodeHead())
@@ -225,6 +338,7 @@ struct RelatedState {
 
     /// The whole posting list of a term (empty if no paper indexes it).
     func postings(of term: UInt64) -> ArraySlice<RelatedPapers.Posting> {
+        if let list = newerPostings[term] { return list[...] }
         guard let t = termIndex(term) else { return [] }
         return postings[Int(termStart[t])..<Int(termStart[t + 1])]
     }
@@ -235,7 +349,14 @@ struct RelatedState {
     }
 
     func vector(_ i: Int) -> [(term: UInt64, weight: Float)] {
-        (Int(vectorStart[i])..<Int(vectorStart[i + 1])).map { (vectorTerms[$0], vectorWeights[$0]) }
+        if let vector = newerVectors[i] { return vector }
+        return (Int(vectorStart[i])..<Int(vectorStart[i + 1])).map { (vectorTerms[$0], vectorWeights[$0]) }
+    }
+
+    /// Whether paper `i` searches with one of `terms` (its first `query` terms).
+    func searches(_ i: Int, query: Int, withAnyOf terms: Set<UInt64>) -> Bool {
+        if let vector = newerVectors[i] { return vector.prefix(query).contains { terms.contains($0.term) } }
+        return vectorTerms[Int(vectorStart[i])..<Int(vectorStart[i + 1])].prefix(query).contains { terms.contains($0) }
     }
 }
 
@@ -248,7 +369,8 @@ extension RelatedPapers {
     /// what it can change. The same lists as `compute` in every case.
     /// `identities`: each paper's identity (where its record is).
     /// How `cached` came by its lists (for tests).
-    enum Path: Equatable { case reused, updated, computed }
+    /// (`updatedInDelta`: updated, and what changed stored as a delta.)
+    enum Path: Equatable { case reused, updated, updatedInDelta, computed }
 
     func cached(count n: Int, identities: [UInt64], cache: CacheStore, parallelism: Parallelism,
                 text: @escaping (Int) -> (title: String, abstract: String, tags: [String])) -> [[Int]] {
@@ -280,7 +402,7 @@ extension RelatedPapers {
             if state.termsHashes == hashes {
                 // No paper's terms changed: the last lists stand.
                 if state.termsKeys == keys {
-                    cache.retain([state.bodyKey] + state.dfShardKeys)
+                    cache.retain([state.bodyKey, state.deltaKey] + state.dfShardKeys)
                 } else {
                     state.termsKeys = keys
                     state.store(in: cache, headKey: headKey, bodyChanged: false)
@@ -289,11 +411,12 @@ extension RelatedPapers {
                 return state.lists
             }
             if cache.get(state.bodyKey, { r in state.readBody(&r) ? true : nil }) != nil,
+               state.deltaKey == 0 || cache.get(state.deltaKey, { r in state.readDelta(&r) ? true : nil }) != nil,
                let (next0, bodyChanged) = update(state, keys: keys, hashes: hashes, cache: cache, parallelism: parallelism, withTerms: withTerms) {
                 var next = next0
                 state.dropBody()     // the old tables go before the new are encoded (a large site's peak memory)
-                next.store(in: cache, headKey: headKey, bodyChanged: bodyChanged)
-                path = .updated
+                next.store(in: cache, headKey: headKey, bodyChanged: bodyChanged, deltaLimit: deltaLimit)
+                path = next.deltaKey == 0 ? .updated : .updatedInDelta
                 return next.lists
             }
         }
@@ -411,72 +534,24 @@ extension RelatedPapers {
             changedLists[term] = list
         }
 
-        // The new vectors and posting lists, in place of the old (copied
-        // in runs between the changed ones).
-        next.vectorStart = [0]; next.vectorTerms = []; next.vectorWeights = []
-        next.vectorStart.reserveCapacity(n + 1)
-        next.vectorTerms.reserveCapacity(state.vectorTerms.count + 100 * newVectors.count)
-        next.vectorWeights.reserveCapacity(state.vectorTerms.count + 100 * newVectors.count)
-        var from = 0
-        for i in newVectors.keys.sorted() + [n] {
-            let run = Int(state.vectorStart[from])..<Int(state.vectorStart[i])
-            let shift = Int64(next.vectorTerms.count) - Int64(run.lowerBound)
-            next.vectorTerms += state.vectorTerms[run]; next.vectorWeights += state.vectorWeights[run]
-            next.vectorStart += state.vectorStart[(from + 1)..<(i + 1)].map { UInt32(Int64($0) + shift) }
-            guard i < n else { break }
-            for entry in newVectors[i]! { next.vectorTerms.append(entry.term); next.vectorWeights.append(entry.weight) }
-            next.vectorStart.append(UInt32(next.vectorTerms.count))
-            from = i + 1
-        }
-        next.termHashes = []; next.termStart = [0]; next.postings = []
-        next.termHashes.reserveCapacity(state.termHashes.count + 100)
-        next.termStart.reserveCapacity(state.termHashes.count + 100)
-        next.postings.reserveCapacity(state.postings.count + 100 * newVectors.count)
-        // The changed terms in order, each at its place among the old ones.
-        let changedTerms = changedLists.keys.sorted()
-        var t = 0
-        // Copies the old terms before `term` (all that are left: nil).
-        func copyOld(before term: UInt64?) {
-            var end = t
-            while end < state.termHashes.count && (term.map { state.termHashes[end] < $0 } ?? true) { end += 1 }
-            guard end > t else { return }
-            let run = Int(state.termStart[t])..<Int(state.termStart[end])
-            let shift = Int64(next.postings.count) - Int64(run.lowerBound)
-            next.termHashes += state.termHashes[t..<end]
-            next.postings += state.postings[run]
-            next.termStart += state.termStart[(t + 1)...end].map { UInt32(Int64($0) + shift) }
-            t = end
-        }
-        for term in changedTerms {
-            copyOld(before: term)
-            if t < state.termHashes.count && state.termHashes[t] == term { t += 1 }   // replaced
-            if let list = changedLists[term], !list.isEmpty {
-                next.termHashes.append(term); next.postings += list; next.termStart.append(UInt32(next.postings.count))
-            }
-        }
-        copyOld(before: nil)
-
+        // The new vectors and posting lists, over the old (the delta).
+        for (i, vector) in newVectors { next.newerVectors[i] = vector }
+        for (term, list) in changedLists { next.newerPostings[term] = list }
         // 4. The papers to score again: the changed ones, and those that
         //    search with a term whose kept postings changed.
         let query = queryTerms
         var rescore = Set(newVectors.keys)
         if !cutChanged.isEmpty {
-            let found = parallelism.map(n) { i in
-                next.vectorTerms[Int(next.vectorStart[i])..<Int(next.vectorStart[i + 1])].prefix(query).contains { cutChanged.contains($0) }
-            }
+            let found = parallelism.map(n) { i in next.searches(i, query: query, withAnyOf: cutChanged) }
             for i in 0..<n where found[i] { rescore.insert(i) }
         }
         let order = rescore.sorted()
-        let made = next.postings.withUnsafeBufferPointer { postings in
-            parallelism.mapWithScratch(order.count, makeScratch: { Scores(count: n) }, release: { $0.release() }) { k, scores in
-                let i = order[k]
-                for v in Int(next.vectorStart[i])..<Int(next.vectorStart[i + 1]) where v - Int(next.vectorStart[i]) < query {
-                    guard let t = next.termIndex(next.vectorTerms[v]) else { continue }
-                    let start = Int(next.termStart[t]), length = min(Int(next.termStart[t + 1]) - start, limit)
-                    scores.add(next.vectorWeights[v], UnsafeBufferPointer(rebasing: postings[start..<start + length]), skipping: Int32(i))
-                }
-                return scores.best(count, threshold: minimumScore)
+        let made = parallelism.mapWithScratch(order.count, makeScratch: { Scores(count: n) }, release: { $0.release() }) { k, scores in
+            let i = order[k]
+            for (term, weight) in next.vector(i).prefix(query) {
+                next.postings(of: term).prefix(limit).withUnsafeBufferPointer { scores.add(weight, $0, skipping: Int32(i)) }
             }
+            return scores.best(count, threshold: minimumScore)
         }
         for (k, i) in order.enumerated() { next.lists[i] = made[k] }
         return (next, true)
