@@ -105,7 +105,7 @@ public struct SiteBuilder: Sendable {
         let indexer = SiteIndexer(config: config, parallelism: options.parallelism)
         options.progress?("Indexing", 0, 0)
         let names = NameMemo.load(from: cache)
-        var index = indexer.index(content, relatedPapers: false, memo: names)   // 4. order, tags, authors
+        var index = indexer.index(content, relatedPapers: false, memo: names, cache: cache)   // 4. order, tags, authors
         names.store(in: cache, papers: index.papers)
         clock.lap("index")
         options.progress?("Finding related papers", 0, 0)

@@ -63,21 +63,16 @@ public struct SiteIndexer: Sendable {
         index(content, relatedPapers: relatedPapers, memo: NameMemo())
     }
 
-    /// `memo`: names derived by the last build (see `NameMemo`).
-    func index(_ content: LoadedContent, relatedPapers: Bool = true, memo: NameMemo) -> SiteIndex {
-        // Sorted as indices (a record is a large value: moving indices is cheaper).
-        let loaded = content.papers
-        let papers = loaded.indices.sorted { a, b in
-            if loaded[a].published != loaded[b].published { return loaded[a].published > loaded[b].published }
-            if loaded[a].source != loaded[b].source { return loaded[a].source < loaded[b].source }
-            return a < b
-        }.map { loaded[$0] }
+    /// `memo`: names derived by the last build (see `NameMemo`); `cache`:
+    /// where the author index of the last build is kept.
+    func index(_ content: LoadedContent, relatedPapers: Bool = true, memo: NameMemo, cache: CacheStore? = nil) -> SiteIndex {
+        let papers = Self.newestFirst(content.papers)
         // Tags, authors, and citation keys with dates: independent, so made at the same time.
         var tags: TagIndex?, authors: AuthorIndex?, keys: [String]?, dates: (byYear: [Int: [Int]], byMonth: [Int: [Int]])?
         let config = self.config, parallelism = self.parallelism
         parallelism.concurrently(
             { tags = Self.tagIndex(papers, rules: config.tagRules, parallelism: parallelism) },
-            { authors = Self.authorIndex(papers, memo: memo, parallelism: parallelism) },
+            { authors = Self.authorIndex(papers, memo: memo, parallelism: parallelism, cache: cache) },
             {
                 keys = CitationKeys.assign(papers, parallelism: parallelism, memo: memo)
                 dates = Self.dateIndex(papers)
@@ -91,6 +86,19 @@ public struct SiteIndexer: Sendable {
         index.papersByMonth = dates!.byMonth
         if relatedPapers { addRelatedPapers(to: &index) }
         return index
+    }
+
+    /// Newest first; the same day in source order. Sorted by keys made
+    /// once (comparing through the records' fields is slow at this size).
+    static func newestFirst(_ loaded: [Paper]) -> [Paper] {
+        let days = loaded.map { $0.published.daysSinceEpoch }
+        // Records come in source order from `ContentLoader`; if not, their ranks in it.
+        var rank = Array(loaded.indices)
+        if zip(loaded, loaded.dropFirst()).contains(where: { $1.source < $0.source }) {
+            let bySource = loaded.indices.sorted { loaded[$0].source != loaded[$1].source ? loaded[$0].source < loaded[$1].source : $0 < $1 }
+            for (position, i) in bySource.enumerated() { rank[i] = position }
+        }
+        return loaded.indices.sorted { a, b in days[a] != days[b] ? days[a] > days[b] : rank[a] < rank[b] }.map { loaded[$0] }
     }
 
     private struct TagIndex {
@@ -144,6 +152,65 @@ public struct SiteIndexer: Sendable {
         var names: [String: String]
         var byAuthor: [String: [Int]]
         var paperSlugs: [[String]]
+
+        /// As the cache keeps it: each author (sorted) with their papers;
+        /// each paper's authors as positions in that list.
+        func encode(to w: inout ByteWriter) {
+            var position: [String: Int] = [:]
+            position.reserveCapacity(authors.count)
+            w.uint(UInt64(authors.count))
+            for (k, author) in authors.enumerated() {
+                position[author.slug] = k
+                w.string(author.name); w.string(author.slug)
+            }
+            w.array(authors.map { UInt32(byAuthor[$0.slug]?.count ?? 0) })
+            w.array(authors.flatMap { (byAuthor[$0.slug] ?? []).map { UInt32($0) } })
+            w.array(paperSlugs.map { UInt32($0.count) })
+            w.array(paperSlugs.flatMap { $0.map { UInt32(position[$0]!) } })
+        }
+
+        static func decode(_ r: inout ByteReader) -> AuthorIndex? {
+            let count = Int(clamping: r.uint())
+            guard count <= r.buffer.count else { return nil }
+            var authors: [SiteIndex.Author] = []
+            authors.reserveCapacity(count)
+            for _ in 0..<count { authors.append(SiteIndex.Author(name: r.string(), slug: r.string())) }
+            let paperCounts = r.array(of: UInt32.self), papers = r.array(of: UInt32.self)
+            let authorCounts = r.array(of: UInt32.self), positions = r.array(of: UInt32.self)
+            guard !r.failed, paperCounts.count == count, paperCounts.reduce(0, { $0 + Int($1) }) == papers.count,
+                  authorCounts.reduce(0, { $0 + Int($1) }) == positions.count,
+                  papers.allSatisfy({ Int($0) < authorCounts.count }), positions.allSatisfy({ Int($0) < count }) else { return nil }
+            var names: [String: String] = [:], byAuthor: [String: [Int]] = [:]
+            names.reserveCapacity(count); byAuthor.reserveCapacity(count)
+            var at = 0
+            for (k, author) in authors.enumerated() {
+                names[author.slug] = author.name
+                byAuthor[author.slug] = papers[at..<at + Int(paperCounts[k])].map { Int($0) }
+                at += Int(paperCounts[k])
+            }
+            var paperSlugs: [[String]] = []
+            paperSlugs.reserveCapacity(authorCounts.count)
+            at = 0
+            for n in authorCounts {
+                paperSlugs.append(positions[at..<at + Int(n)].map { authors[Int($0)].slug })
+                at += Int(n)
+            }
+            return AuthorIndex(authors: authors, names: names, byAuthor: byAuthor, paperSlugs: paperSlugs)
+        }
+    }
+
+    /// The author index, from the cache when the papers' author lists
+    /// (in order) are the last build's: it follows from them alone.
+    private static func authorIndex(_ papers: [Paper], memo: NameMemo, parallelism: Parallelism, cache: CacheStore?) -> AuthorIndex {
+        guard let cache else { return authorIndex(papers, memo: memo, parallelism: parallelism) }
+        let key = Fingerprint.of { f in
+            f.add("author index"); f.add(papers.count)
+            for paper in papers { f.add(paper.authors) }
+        }
+        if let kept = cache.get(key, AuthorIndex.decode) { return kept }
+        let made = authorIndex(papers, memo: memo, parallelism: parallelism)
+        cache.put(key) { made.encode(to: &$0) }
+        return made
     }
 
     /// One author per normalised name, shown as first spelled, with a unique slug.
