@@ -92,6 +92,17 @@ import Testing
         #expect(result.papers.count == papers.count)
         for (a, b) in zip(result.papers, papers) where a != b { Issue.record("\(b.source): \(a) != \(b)") }
         #expect(result.diagnostics == diagnostics)
+        // A decoded record knows its hash, the one made from its fields; a change forgets it.
+        for (a, b) in zip(result.papers, papers) {
+            #expect(a.recordHash != nil && b.recordHash == nil)
+            #expect(RecordCodec.hash(a) == RecordCodec.hash(b), "\(b.source)")
+            var changed = a
+            changed.slug += "-2"
+            #expect(changed.recordHash == nil && a.recordHash != nil)
+            #expect(RecordCodec.hash(changed) != RecordCodec.hash(a))
+            changed.tags.append("x")
+            #expect(changed.recordHash == nil)
+        }
         // A truncated value is refused, not misread.
         let truncated = Array(w.bytes.prefix(w.bytes.count / 2))
         let partial = truncated.withUnsafeBytes { raw -> (papers: [Paper], diagnostics: [Diagnostic])? in

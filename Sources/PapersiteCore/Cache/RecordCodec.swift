@@ -32,6 +32,7 @@ enum RecordCodec {
     }
 
     static func readPaper(_ r: inout ByteReader) -> Paper? {
+        let start = r.offset
         let key = r.string(), slug = r.string(), title = r.string()
         let authors = r.strings(), affiliations = r.strings()
         let comment = r.optionalString(), bibKey = r.optionalString()
@@ -54,6 +55,8 @@ enum RecordCodec {
         paper.comment = comment
         paper.bibKey = bibKey
         paper.slugIsExplicit = slugIsExplicit
+        // The bytes read are what `write` makes of the record: their hash is `hash(paper)`.
+        paper.setRecordHash(ContentHash.of(UnsafeRawBufferPointer(rebasing: r.buffer[start..<r.offset])))
         return paper
     }
 
@@ -114,6 +117,7 @@ enum RecordCodec {
 
     /// A record's content as one number: equal records, equal hashes.
     static func hash(_ p: Paper) -> UInt64 {
+        if let known = p.recordHash { return known }
         var w = ByteWriter(capacity: 1024 + p.abstract.utf8.count + p.notes.utf8.count)
         write(p, to: &w)
         return w.bytes.withUnsafeBytes { ContentHash.of($0) }

@@ -32,7 +32,18 @@ public struct Paper: Sendable, Hashable {
     private final class Storage: @unchecked Sendable {
         // Changed only through `makeUnique`, when this box is the record's alone.
         var fields: Fields
+        /// `RecordCodec.hash` of the fields, when known (set as a record is
+        /// decoded from the cache, dropped by any change).
+        var recordHash: UInt64?
         init(_ fields: Fields) { self.fields = fields }
+    }
+
+    var recordHash: UInt64? { storage.recordHash }
+
+    /// Records the hash of a record just made (its box is its own).
+    mutating func setRecordHash(_ hash: UInt64) {
+        makeUnique()
+        storage.recordHash = hash
     }
 
     private var storage: Storage
@@ -47,94 +58,94 @@ public struct Paper: Sendable, Hashable {
     /// Stable identity: arXiv id without version, else DOI, else slug.
     public var key: String {
         get { storage.fields.key }
-        _modify { makeUnique(); yield &storage.fields.key }
+        _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.key }
     }
     /// URL segment of the paper's page; unique in a site.
     public var slug: String {
         get { storage.fields.slug }
-        _modify { makeUnique(); yield &storage.fields.slug }
+        _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.slug }
     }
     public var title: String {
         get { storage.fields.title }
-        _modify { makeUnique(); yield &storage.fields.title }
+        _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.title }
     }
     /// In order, as printed on the paper.
     public var authors: [String] {
         get { storage.fields.authors }
-        _modify { makeUnique(); yield &storage.fields.authors }
+        _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.authors }
     }
     /// Each author's affiliation, where the source gives it (same order as `authors`; "" when unknown).
     public var affiliations: [String] {
         get { storage.fields.affiliations }
-        _modify { makeUnique(); yield &storage.fields.affiliations }
+        _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.affiliations }
     }
     /// A source's note on the paper, such as arXiv's comment ("12 pages, accepted at ICML").
     public var comment: String? {
         get { storage.fields.comment }
-        _modify { makeUnique(); yield &storage.fields.comment }
+        _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.comment }
     }
     /// The BibTeX entry key, for records read from a `.bib` file.
     public var bibKey: String? {
         get { storage.fields.bibKey }
-        _modify { makeUnique(); yield &storage.fields.bibKey }
+        _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.bibKey }
     }
     public var published: Day {
         get { storage.fields.published }
-        _modify { makeUnique(); yield &storage.fields.published }
+        _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.published }
     }
     public var updated: Day? {
         get { storage.fields.updated }
-        _modify { makeUnique(); yield &storage.fields.updated }
+        _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.updated }
     }
     /// Tag names as the record gives them (rules add more in the index).
     public var tags: [String] {
         get { storage.fields.tags }
-        _modify { makeUnique(); yield &storage.fields.tags }
+        _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.tags }
     }
     /// arXiv identifier without version (`2403.01234`, `hep-th/9711200`).
     public var arxiv: String? {
         get { storage.fields.arxiv }
-        _modify { makeUnique(); yield &storage.fields.arxiv }
+        _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.arxiv }
     }
     public var arxivVersion: Int? {
         get { storage.fields.arxivVersion }
-        _modify { makeUnique(); yield &storage.fields.arxivVersion }
+        _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.arxivVersion }
     }
     public var doi: String? {
         get { storage.fields.doi }
-        _modify { makeUnique(); yield &storage.fields.doi }
+        _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.doi }
     }
     public var links: Links {
         get { storage.fields.links }
-        _modify { makeUnique(); yield &storage.fields.links }
+        _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.links }
     }
     public var venue: String? {
         get { storage.fields.venue }
-        _modify { makeUnique(); yield &storage.fields.venue }
+        _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.venue }
     }
     /// Markdown.
     public var abstract: String {
         get { storage.fields.abstract }
-        _modify { makeUnique(); yield &storage.fields.abstract }
+        _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.abstract }
     }
     /// Markdown.
     public var notes: String {
         get { storage.fields.notes }
-        _modify { makeUnique(); yield &storage.fields.notes }
+        _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.notes }
     }
     public var draft: Bool {
         get { storage.fields.draft }
-        _modify { makeUnique(); yield &storage.fields.draft }
+        _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.draft }
     }
     /// Where the record starts, for messages.
     public var source: SourceLocation {
         get { storage.fields.source }
-        _modify { makeUnique(); yield &storage.fields.source }
+        _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.source }
     }
     /// Whether `slug` was given by the record (and so must not be changed).
     public var slugIsExplicit: Bool {
         get { storage.fields.slugIsExplicit }
-        _modify { makeUnique(); yield &storage.fields.slugIsExplicit }
+        _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.slugIsExplicit }
     }
 
     public struct Links: Sendable, Hashable {

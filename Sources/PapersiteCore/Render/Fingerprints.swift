@@ -48,16 +48,26 @@ struct RenderFingerprints: Sendable {
         }
         papers = paperHashes
         let counts = index.papersByTag.mapValues(\.count)
-        tags = index.paperTags.map { tags in
-            Fingerprint.of { f in
-                f.add(tags.count)
-                for tag in tags { f.add(tag.slug); f.add(tag.name); f.add(counts[tag.slug] ?? 0) }
+        let site = site, card = templates["partials/card"] ?? 0
+        // Each paper's part of every fingerprint, on all cores; the
+        // site-wide ones fold these in order.
+        let parts = parallelism.map(paperHashes.count) { i -> (tags: UInt64, card: UInt64, index: UInt64, sitemap: UInt64, search: UInt64, bibtex: UInt64) in
+            let paperTags = index.paperTags[i], authorSlugs = index.paperAuthorSlugs[i], paper = index.papers[i]
+            let tags = Fingerprint.of { f in
+                f.add(paperTags.count)
+                for tag in paperTags { f.add(tag.slug); f.add(tag.name); f.add(counts[tag.slug] ?? 0) }
             }
+            return (tags: tags,
+                    card: Fingerprint.of { f in f.add(site); f.add(card); f.add(paperHashes[i]); f.add(tags) },
+                    index: Fingerprint.of { f in f.add(paperHashes[i]); f.add(tags); f.add(authorSlugs); f.add(index.citationKeys[i]) },
+                    sitemap: Fingerprint.of { f in
+                        f.add(paper.slug); f.add(paper.published.iso); f.add(paper.updated?.iso); f.add(tags); f.add(authorSlugs)
+                    },
+                    search: Fingerprint.of { f in f.add(paperHashes[i]); f.add(paperTags.count); for tag in paperTags { f.add(tag.name) } },
+                    bibtex: r.bibtexHash(i))
         }
-        let site = site, tags = tags, card = templates["partials/card"] ?? 0
-        cards = (0..<paperHashes.count).map { i in
-            Fingerprint.of { f in f.add(site); f.add(card); f.add(paperHashes[i]); f.add(tags[i]) }
-        }
+        tags = parts.map(\.tags)
+        cards = parts.map(\.card)
         allTags = Fingerprint.of { f in
             for tag in index.tags { f.add(tag.slug); f.add(tag.name); f.add(counts[tag.slug] ?? 0) }
         }
@@ -71,27 +81,19 @@ struct RenderFingerprints: Sendable {
             for author in index.authors { f.add(author.slug); f.add(author.name); f.add(index.papers(by: author.slug).count) }
         }
         self.index = Fingerprint.of { f in
-            for i in paperHashes.indices {
-                f.add(paperHashes[i]); f.add(tags[i]); f.add(index.paperAuthorSlugs[i]); f.add(index.citationKeys[i])
-            }
+            for part in parts { f.add(part.index) }
             for page in index.pages { f.add("\(page)") }
         }
-        bibtex = parallelism.map(paperHashes.count) { r.bibtexHash($0) }
+        bibtex = parts.map(\.bibtex)
         let entries = bibtex
         bibliography = Fingerprint.of { f in for hash in entries { f.add(hash) } }
         sitemap = Fingerprint.of { f in
-            for (i, paper) in index.papers.enumerated() {
-                f.add(paper.slug); f.add(paper.published.iso); f.add(paper.updated?.iso)
-                f.add(tags[i]); f.add(index.paperAuthorSlugs[i])
-            }
+            for part in parts { f.add(part.sitemap) }
             for page in index.pages { f.add(page.slug) }
         }
         search = Fingerprint.of { f in
             f.add(site)
-            for i in paperHashes.indices {
-                f.add(paperHashes[i])
-                f.add(index.paperTags[i].map(\.name))
-            }
+            for part in parts { f.add(part.search) }
         }
     }
 }
