@@ -9,17 +9,59 @@ import Foundation
 /// Entries are found by a 64-bit hash of the file's path (`key(_:)`, the
 /// same one the build cache names output files by): a build looks up every
 /// file of the site in two manifests, and hashing an integer is cheaper
-/// than hashing a path. The path is kept in the entry and compared too.
+/// than hashing a path. The path is kept with the entry and compared too:
+/// for entries read from a file, as where it is in the file's bytes (a
+/// string for each of tens of thousands of paths, made on every build,
+/// cost more than the rest of reading the manifest).
 struct OutputManifest: Sendable {
-    struct Entry: Sendable, Hashable {
-        var path: String
+    struct Entry: Sendable {
+        /// The path, when the entry was made by this build; else nil, and
+        /// the path is at `stored` in the manifest's bytes (see `path(of:)`).
+        fileprivate var given: String?
+        fileprivate var stored: (offset: Int32, length: Int32) = (0, 0)
         var hash: UInt64
         var size: Int
         var mtime: Int64
         var inode: UInt64
+
+        init(path: String, hash: UInt64, size: Int, mtime: Int64, inode: UInt64) {
+            given = path
+            self.hash = hash
+            self.size = size
+            self.mtime = mtime
+            self.inode = inode
+        }
+
+        fileprivate init(stored: (offset: Int32, length: Int32), hash: UInt64, size: Int, mtime: Int64, inode: UInt64) {
+            self.stored = stored
+            self.hash = hash
+            self.size = size
+            self.mtime = mtime
+            self.inode = inode
+        }
     }
 
     private(set) var entries: [UInt64: Entry] = [:]
+    /// The bytes of the file the manifest was read from (where stored paths are).
+    private var bytes = Data()
+
+    /// The path of an entry of this manifest.
+    func path(of entry: Entry) -> String {
+        if let given = entry.given { return given }
+        return bytes.withUnsafeBytes { raw in
+            String(decoding: UnsafeRawBufferPointer(rebasing: raw[Int(entry.stored.offset)..<Int(entry.stored.offset) + Int(entry.stored.length)]), as: UTF8.self)
+        }
+    }
+
+    private func entry(_ entry: Entry, isAt path: String) -> Bool {
+        if let given = entry.given { return given == path }
+        var path = path
+        return path.withUTF8 { wanted in
+            wanted.count == Int(entry.stored.length) && bytes.withUnsafeBytes { raw in
+                wanted.isEmpty || memcmp(wanted.baseAddress!, raw.baseAddress! + Int(entry.stored.offset), wanted.count) == 0
+            }
+        }
+    }
     /// The file this manifest was read from, how many segments it had, and
     /// the entries set or removed since: `save` appends just those to that
     /// file when it saves to it again (see `save`).
@@ -34,7 +76,7 @@ struct OutputManifest: Sendable {
 
     subscript(path: String, key: UInt64) -> Entry? {
         get {
-            guard let entry = entries[key], entry.path == path else { return nil }
+            guard let entry = entries[key], self.entry(entry, isAt: path) else { return nil }
             return entry
         }
         set {
@@ -78,14 +120,16 @@ struct OutputManifest: Sendable {
                 if manifest.segments == 0 { manifest.entries.reserveCapacity(count) }
                 for _ in 0..<count {
                     let key = r.fixed(), hash = r.fixed(), size = r.int(), mtime = Int64(r.int()), inode = r.uint()
-                    let path = r.string()
-                    manifest.entries[key] = size < 0 ? nil : Entry(path: path, hash: hash, size: size, mtime: mtime, inode: inode)
+                    let length = Int(clamping: r.uint()), start = offset + 8 + r.offset
+                    guard r.bytes(length) != nil, start + length <= Int(Int32.max) else { return nil }
+                    manifest.entries[key] = size < 0 ? nil : Entry(stored: (Int32(start), Int32(length)), hash: hash, size: size, mtime: mtime, inode: inode)
                 }
                 guard !r.failed, r.atEnd else { return nil }
                 manifest.segments += 1
                 offset += 16 + length
             }
             manifest.source = file
+            manifest.bytes = data
             return manifest
         }
     }
@@ -103,7 +147,7 @@ struct OutputManifest: Sendable {
             w.uint(UInt64(keys.count))
             for key in keys {
                 if let e = entries[key] {
-                    w.fixed(key); w.fixed(e.hash); w.int(e.size); w.int(Int(e.mtime)); w.uint(e.inode); w.string(e.path)
+                    w.fixed(key); w.fixed(e.hash); w.int(e.size); w.int(Int(e.mtime)); w.uint(e.inode); w.string(path(of: e))
                 } else {
                     w.fixed(key); w.fixed(0); w.int(-1); w.int(0); w.uint(0); w.string("")
                 }

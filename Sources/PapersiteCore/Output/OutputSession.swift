@@ -141,7 +141,7 @@ public final class OutputSession: @unchecked Sendable {
             if known == nil { known = plannedKeys() }
             return known!.contains(key)
         }
-        let stale = inLive == live.count ? [] : live.entries.filter { !isPlanned($0.key) }.map(\.value.path)
+        let stale = inLive == live.count ? [] : live.entries.filter { !isPlanned($0.key) }.map { live.path(of: $0.value) }
         let fm = FileManager.default
         if liveKnown && changed == 0 && stale.isEmpty {
             // Nothing to do. The staging tree goes back as the spare, untouched, its manifest still true.
@@ -166,7 +166,7 @@ public final class OutputSession: @unchecked Sendable {
         // Files of the staging tree that this build does not make.
         var folders = Set<String>()
         for (key, entry) in claimed.entries where inStaging != claimed.count && !isPlanned(key) {
-            let file = entry.path
+            let file = claimed.path(of: entry)
             result[file, key] = nil
             unlink(staging.path + "/" + file)
             var dir = (file as NSString).deletingLastPathComponent
