@@ -353,10 +353,14 @@ struct RelatedState {
         return (Int(vectorStart[i])..<Int(vectorStart[i + 1])).map { (vectorTerms[$0], vectorWeights[$0]) }
     }
 
-    /// Whether paper `i` searches with one of `terms` (its first `query` terms).
-    func searches(_ i: Int, query: Int, withAnyOf terms: Set<UInt64>) -> Bool {
-        if let vector = newerVectors[i] { return vector.prefix(query).contains { terms.contains($0.term) } }
-        return vectorTerms[Int(vectorStart[i])..<Int(vectorStart[i + 1])].prefix(query).contains { terms.contains($0) }
+    /// Whether paper `i` searches with one of `terms` (sorted; its first `query` terms).
+    func searches(_ i: Int, query: Int, withAnyOf terms: [UInt64]) -> Bool {
+        func has(_ term: UInt64) -> Bool {
+            let k = firstIndex(notBelow: term, count: terms.count) { terms[$0] }
+            return k < terms.count && terms[k] == term
+        }
+        if let vector = newerVectors[i] { return vector.prefix(query).contains { has($0.term) } }
+        return vectorTerms[Int(vectorStart[i])..<Int(vectorStart[i + 1])].prefix(query).contains(where: has)
     }
 }
 
@@ -541,15 +545,18 @@ extension RelatedPapers {
         //    search with a term whose kept postings changed.
         let query = queryTerms
         var rescore = Set(newVectors.keys)
+        // (A constant for the closures below: a captured variable is copied, arrays and all, on every use.)
+        let state = next
         if !cutChanged.isEmpty {
-            let found = parallelism.map(n) { i in next.searches(i, query: query, withAnyOf: cutChanged) }
+            let cut = cutChanged.sorted()
+            let found = parallelism.map(n) { i in state.searches(i, query: query, withAnyOf: cut) }
             for i in 0..<n where found[i] { rescore.insert(i) }
         }
         let order = rescore.sorted()
         let made = parallelism.mapWithScratch(order.count, makeScratch: { Scores(count: n) }, release: { $0.release() }) { k, scores in
             let i = order[k]
-            for (term, weight) in next.vector(i).prefix(query) {
-                next.postings(of: term).prefix(limit).withUnsafeBufferPointer { scores.add(weight, $0, skipping: Int32(i)) }
+            for (term, weight) in state.vector(i).prefix(query) {
+                state.postings(of: term).prefix(limit).withUnsafeBufferPointer { scores.add(weight, $0, skipping: Int32(i)) }
             }
             return scores.best(count, threshold: minimumScore)
         }

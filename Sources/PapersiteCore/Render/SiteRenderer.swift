@@ -229,7 +229,9 @@ struct SiteRenderer: Sendable {
             jobs += index.tags.map { .searchTag($0.slug) }
             jobs += index.years.map { .searchYear($0) }
         }
-        return parallelism.map(jobs.count) { (jobs[$0], SiteURLs.file(for: location(of: jobs[$0]))) }
+        // (A constant: a captured variable would be read, and retained, from both threads at every step.)
+        let all = jobs
+        return parallelism.map(all.count) { (all[$0], SiteURLs.file(for: location(of: all[$0]))) }
     }
 
     func location(of job: OutputJob) -> String {

@@ -47,15 +47,16 @@ public struct ContentLoader: Sendable {
         var folders: [Substring: Int32] = [:]
         let rootPath = siteRoot.path
         for file in paperFiles {
-            let folder = file[..<(file.lastIndex(of: "/") ?? file.startIndex)]
+            let folder = file[..<(file.utf8.lastIndex(of: UInt8(ascii: "/")) ?? file.startIndex)]
             if folders[folder] == nil { folders[folder] = open(rootPath + "/" + folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         }
         defer { for fd in folders.values where fd >= 0 { close(fd) } }
+        let open = folders      // (a constant: read from all threads)
         let results = parallelism.map(paperFiles.count) { i -> (papers: [Paper], diagnostics: [Diagnostic]) in
             let file = paperFiles[i]
             // (Listed files are always in a folder: `content/papers/...`.)
-            guard let slash = file.lastIndex(of: "/") else { return readPaperFile(file, folder: -1, name: file) }
-            return readPaperFile(file, folder: folders[file[..<slash]] ?? -1, name: String(file[file.index(after: slash)...]))
+            guard let slash = file.utf8.lastIndex(of: UInt8(ascii: "/")) else { return readPaperFile(file, folder: -1, name: file) }
+            return readPaperFile(file, folder: open[file[..<slash]] ?? -1, name: String(file[file.utf8.index(after: slash)...]))
         }
         var papers: [Paper] = []
         papers.reserveCapacity(results.reduce(0) { $0 + $1.papers.count })
