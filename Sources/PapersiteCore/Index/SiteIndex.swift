@@ -23,6 +23,8 @@ public struct SiteIndex: Sendable {
     public var authorNames: [String: String]
     /// For each author slug, the indices of their papers, newest first.
     public var papersByAuthor: [String: [Int]]
+    /// The same lists in the order of `authors` (for walks over all authors, without a lookup each).
+    public var authorPapers: [[Int]] = []
     /// The author slug of each author of each paper (same order as `papers` and their `authors`).
     public var paperAuthorSlugs: [[String]]
     /// Years with papers, newest first, and each year's papers, newest first.
@@ -84,6 +86,7 @@ public struct SiteIndexer: Sendable {
                               papersByAuthor: authors!.byAuthor, paperAuthorSlugs: authors!.paperSlugs,
                               years: dates!.byYear.keys.sorted(by: >), papersByYear: dates!.byYear)
         index.papersByMonth = dates!.byMonth
+        index.authorPapers = authors!.papers
         if relatedPapers { addRelatedPapers(to: &index) }
         return index
     }
@@ -152,6 +155,8 @@ public struct SiteIndexer: Sendable {
         var names: [String: String]
         var byAuthor: [String: [Int]]
         var paperSlugs: [[String]]
+        /// Each author's papers, in the order of `authors`.
+        var papers: [[Int]]
 
         /// As the cache keeps it: each author (sorted) with their papers;
         /// each paper's authors as positions in that list.
@@ -180,12 +185,14 @@ public struct SiteIndexer: Sendable {
             guard !r.failed, paperCounts.count == count, paperCounts.reduce(0, { $0 + Int($1) }) == papers.count,
                   authorCounts.reduce(0, { $0 + Int($1) }) == positions.count,
                   papers.allSatisfy({ Int($0) < authorCounts.count }), positions.allSatisfy({ Int($0) < count }) else { return nil }
-            var names: [String: String] = [:], byAuthor: [String: [Int]] = [:]
-            names.reserveCapacity(count); byAuthor.reserveCapacity(count)
+            var names: [String: String] = [:], byAuthor: [String: [Int]] = [:], lists: [[Int]] = []
+            names.reserveCapacity(count); byAuthor.reserveCapacity(count); lists.reserveCapacity(count)
             var at = 0
             for (k, author) in authors.enumerated() {
                 names[author.slug] = author.name
-                byAuthor[author.slug] = papers[at..<at + Int(paperCounts[k])].map { Int($0) }
+                let list = papers[at..<at + Int(paperCounts[k])].map { Int($0) }
+                byAuthor[author.slug] = list
+                lists.append(list)
                 at += Int(paperCounts[k])
             }
             var paperSlugs: [[String]] = []
@@ -195,7 +202,7 @@ public struct SiteIndexer: Sendable {
                 paperSlugs.append(positions[at..<at + Int(n)].map { authors[Int($0)].slug })
                 at += Int(n)
             }
-            return AuthorIndex(authors: authors, names: names, byAuthor: byAuthor, paperSlugs: paperSlugs)
+            return AuthorIndex(authors: authors, names: names, byAuthor: byAuthor, paperSlugs: paperSlugs, papers: lists)
         }
     }
 
@@ -266,9 +273,9 @@ public struct SiteIndexer: Sendable {
             byAuthor[slugOfID[id]] = papersOf[id]
         }
         let paperAuthorSlugs = paperAuthorIDs.map { $0.map { slugOfID[$0] } }
-        let authors = distinct.indices.sorted { (distinct[$0].key, slugOfID[$0]) < (distinct[$1].key, slugOfID[$1]) }
-            .map { SiteIndex.Author(name: distinct[$0].display, slug: slugOfID[$0]) }
-        return AuthorIndex(authors: authors, names: authorNames, byAuthor: byAuthor, paperSlugs: paperAuthorSlugs)
+        let order = distinct.indices.sorted { (distinct[$0].key, slugOfID[$0]) < (distinct[$1].key, slugOfID[$1]) }
+        let authors = order.map { SiteIndex.Author(name: distinct[$0].display, slug: slugOfID[$0]) }
+        return AuthorIndex(authors: authors, names: authorNames, byAuthor: byAuthor, paperSlugs: paperAuthorSlugs, papers: order.map { papersOf[$0] })
     }
 
     private static func dateIndex(_ papers: [Paper]) -> (byYear: [Int: [Int]], byMonth: [Int: [Int]]) {

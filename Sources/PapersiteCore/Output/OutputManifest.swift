@@ -9,10 +9,13 @@ import Foundation
 /// Entries are found by a 64-bit hash of the file's path (`key(_:)`, the
 /// same one the build cache names output files by): a build looks up every
 /// file of the site in two manifests, and hashing an integer is cheaper
-/// than hashing a path. The path is kept with the entry and compared too:
-/// for entries read from a file, as where it is in the file's bytes (a
-/// string for each of tens of thousands of paths, made on every build,
-/// cost more than the rest of reading the manifest).
+/// than hashing a path. The path is kept with the entry: for entries read
+/// from a file, as where it is in the file's bytes (a string for each of
+/// tens of thousands of paths, made on every build, cost more than the
+/// rest of reading the manifest). A lookup checks a stored path by its
+/// length, not byte by byte (reaching each path's bytes in a large
+/// manifest cost a cache miss per file): a different path of the same
+/// length would also need the same 64-bit hash.
 struct OutputManifest: Sendable {
     struct Entry: Sendable {
         /// The path, when the entry was made by this build; else nil, and
@@ -55,12 +58,7 @@ struct OutputManifest: Sendable {
 
     private func entry(_ entry: Entry, isAt path: String) -> Bool {
         if let given = entry.given { return given == path }
-        var path = path
-        return path.withUTF8 { wanted in
-            wanted.count == Int(entry.stored.length) && bytes.withUnsafeBytes { raw in
-                wanted.isEmpty || memcmp(wanted.baseAddress!, raw.baseAddress! + Int(entry.stored.offset), wanted.count) == 0
-            }
-        }
+        return path.utf8.count == Int(entry.stored.length)
     }
     /// The file this manifest was read from, how many segments it had, and
     /// the entries set or removed since: `save` appends just those to that

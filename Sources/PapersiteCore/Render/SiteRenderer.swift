@@ -551,7 +551,12 @@ struct SiteRenderer: Sendable {
                 visit({ SiteURLs.tag(tag.slug, page: n) }, n == 1 ? members.first.map(date) : nil)
             }
         }
-        for collection in index.authors.map({ PaperCollection.author($0.slug) }) + index.years.flatMap({ [PaperCollection.year($0)] + monthCollections($0) }) {
+        for (author, members) in zip(index.authors, index.authorPapers) {
+            for n in 1...pages(members.count) {
+                visit({ PaperCollection.author(author.slug).location(page: n) }, n == 1 ? members.first.map(date) : nil)
+            }
+        }
+        for collection in index.years.flatMap({ [PaperCollection.year($0)] + monthCollections($0) }) {
             let members = members(collection)
             for n in 1...pages(members.count) {
                 visit({ collection.location(page: n) }, n == 1 ? members.first.map(date) : nil)
@@ -581,9 +586,9 @@ struct SiteRenderer: Sendable {
         let range = part.map { ($0 - 1) * sitemapLimit..<$0 * sitemapLimit } ?? 0..<count
         var k = 0
         if theme.writesDefaultSitemap {
-            var writer = SitemapWriter(expectedEntries: min(range.count, count))
+            var writer = SitemapWriter(expectedEntries: min(range.count, count), base: urls.baseURL)
             forEachSitemapEntry { location, lastmod in
-                if range.contains(k) { writer.add(base: urls.baseURL, location: location(), lastmod: lastmod) }
+                if range.contains(k) { writer.add(location: location(), lastmod: lastmod) }
                 k += 1
             }
             return writer.finish()
@@ -622,11 +627,24 @@ extension SiteRenderer {
 
     /// Every paper's entry, newest first, in one file.
     func renderBibliography() -> String {
-        var text = "% \(config.title): \(index.papers.count) entr\(index.papers.count == 1 ? "y" : "ies"), from \(urls.absolute(""))\n"
+        var out: [UInt8] = []
+        out.reserveCapacity(index.papers.count * 1024)
+        out += "% \(config.title): \(index.papers.count) entr\(index.papers.count == 1 ? "y" : "ies"), from \(urls.absolute(""))\n".utf8
         for i in index.papers.indices {
-            text += "\n" + bibtex(i)
+            out.append(UInt8(ascii: "\n"))
+            // An entry the cache holds is copied as bytes (no string for each of thousands).
+            let copied = cache.flatMap { cache in
+                cache.withBytes(bibtexKey(i)) { raw -> Bool in
+                    var r = ByteReader(raw)
+                    let count = Int(clamping: r.uint())
+                    guard let bytes = r.bytes(count), r.atEnd else { return false }
+                    out += bytes
+                    return true
+                }
+            } ?? false
+            if !copied { out += bibtex(i).utf8 }
         }
-        return text
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -468,17 +468,20 @@ struct SitemapView: TemplateObject, Sendable {
 /// tens of thousands of entries, and a title edit rewrites it whole.
 struct SitemapWriter {
     private var out: [UInt8] = []
+    /// The base URL of `add(location:lastmod:)`, escaped once.
+    private var base: [UInt8] = []
 
-    init(expectedEntries: Int) {
+    init(expectedEntries: Int, base: String = "") {
+        FastEscaping.escape(base, into: &self.base)
         out.reserveCapacity(expectedEntries * 96 + 128)
         out += #"<?xml version="1.0" encoding="utf-8"?>"#.utf8
         out += "\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n".utf8
     }
 
-    /// An entry for `base + location` (escaping the parts escapes the whole).
-    mutating func add(base: String, location: String, lastmod: Day?) {
+    /// An entry for the base URL + `location` (escaping the parts escapes the whole).
+    mutating func add(location: String, lastmod: Day?) {
         out += "<url><loc>".utf8
-        FastEscaping.escape(base, into: &out)
+        out += base
         FastEscaping.escape(location, into: &out)
         out += "</loc>".utf8
         if let lastmod {
