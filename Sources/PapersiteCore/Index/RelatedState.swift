@@ -353,14 +353,30 @@ struct RelatedState {
         return (Int(vectorStart[i])..<Int(vectorStart[i + 1])).map { (vectorTerms[$0], vectorWeights[$0]) }
     }
 
-    /// Whether paper `i` searches with one of `terms` (sorted; its first `query` terms).
-    func searches(_ i: Int, query: Int, withAnyOf terms: [UInt64]) -> Bool {
-        func has(_ term: UInt64) -> Bool {
-            let k = firstIndex(notBelow: term, count: terms.count) { terms[$0] }
-            return k < terms.count && terms[k] == term
+    /// Whether paper `i` searches with one of `terms` (its first `query` terms).
+    func searches(_ i: Int, query: Int, withAnyOf terms: TermSet) -> Bool {
+        if !newerVectors.isEmpty, let vector = newerVectors[i] { return vector.prefix(query).contains { terms.contains($0.term) } }
+        let start = Int(vectorStart[i]), end = min(Int(vectorStart[i + 1]), start + query)
+        for v in start..<end where terms.contains(vectorTerms[v]) { return true }
+        return false
+    }
+
+    /// Term hashes to test many terms against (every paper's query, say):
+    /// a bitmap of their low bits turns most away, a binary search settles the rest.
+    struct TermSet {
+        private let sorted: [UInt64]
+        private var bits = [UInt64](repeating: 0, count: 64)
+
+        init(_ terms: some Sequence<UInt64>) {
+            sorted = terms.sorted()
+            for term in sorted { bits[Int(term & 4095) >> 6] |= 1 << (term & 63) }
         }
-        if let vector = newerVectors[i] { return vector.prefix(query).contains { has($0.term) } }
-        return vectorTerms[Int(vectorStart[i])..<Int(vectorStart[i + 1])].prefix(query).contains(where: has)
+
+        func contains(_ term: UInt64) -> Bool {
+            guard bits[Int(term & 4095) >> 6] & (1 << (term & 63)) != 0 else { return false }
+            let k = firstIndex(notBelow: term, count: sorted.count) { sorted[$0] }
+            return k < sorted.count && sorted[k] == term
+        }
     }
 }
 
@@ -548,7 +564,7 @@ extension RelatedPapers {
         // (A constant for the closures below: a captured variable is copied, arrays and all, on every use.)
         let state = next
         if !cutChanged.isEmpty {
-            let cut = cutChanged.sorted()
+            let cut = RelatedState.TermSet(cutChanged)
             let found = parallelism.map(n) { i in state.searches(i, query: query, withAnyOf: cut) }
             for i in 0..<n where found[i] { rescore.insert(i) }
         }

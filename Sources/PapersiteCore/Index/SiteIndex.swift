@@ -118,33 +118,54 @@ public struct SiteIndexer: Sendable {
             : parallelism.map(papers.count) { matcher.tags(for: papers[$0].title + "\n" + papers[$0].abstract) }
 
         // One display name per slug: a rule's name, else the first spelling met.
-        // Each spelling's slug, computed once.
-        var slugOf: [String: String] = [:]
-        func slug(_ name: String) -> String {
-            if let known = slugOf[name] { return known }
-            let s = Tag(name: name).slug
-            slugOf[name] = s
-            return s
+        // Each spelling gets a number once, and each slug a number: the
+        // loop over the papers then looks up a spelling once per tag.
+        var spellingID: [String: Int] = [:]
+        var slugOfSpelling: [Int] = []           // spelling number → slug number
+        var slugs: [String] = [], slugID: [String: Int] = [:]
+        var displayOfSlug: [String?] = []
+        func id(_ name: String) -> Int {
+            if let known = spellingID[name] { return known }
+            let slug = Tag(name: name).slug
+            let s: Int
+            if let known = slugID[slug] { s = known } else {
+                s = slugs.count
+                slugID[slug] = s
+                slugs.append(slug)
+                displayOfSlug.append(nil)
+            }
+            spellingID[name] = slugOfSpelling.count
+            slugOfSpelling.append(s)
+            return slugOfSpelling.count - 1
         }
-        var names: [String: String] = [:]
-        for rule in rules { names[slug(rule.tag)] = rule.tag }
-        for paper in papers {
-            for name in paper.tags where names[slug(name)] == nil { names[slug(name)] = name }
+        for rule in rules { displayOfSlug[slugOfSpelling[id(rule.tag)]] = rule.tag }
+        let paperSpellings = papers.map { $0.tags.map(id) }
+        for (i, paper) in papers.enumerated() {
+            for (k, name) in paper.tags.enumerated() where displayOfSlug[slugOfSpelling[paperSpellings[i][k]]] == nil {
+                displayOfSlug[slugOfSpelling[paperSpellings[i][k]]] = name
+            }
         }
-
         var paperTags: [[Tag]] = []
         paperTags.reserveCapacity(papers.count)
-        var byTag: [String: [Int]] = [:]
-        for (i, paper) in papers.enumerated() {
-            var tags: [Tag] = []
-            tags.reserveCapacity(paper.tags.count + ruleTags[i].count)
-            for name in paper.tags + ruleTags[i] {
-                let tagSlug = slug(name)
-                guard !tags.contains(where: { $0.slug == tagSlug }) else { continue }   // a handful per paper
-                tags.append(Tag(name: names[tagSlug] ?? name, slug: tagSlug))
-                byTag[tagSlug, default: []].append(i)
+        var members: [[Int]] = []
+        for (i, spellings) in paperSpellings.enumerated() {
+            var tags: [Tag] = [], seen: [Int] = []
+            tags.reserveCapacity(spellings.count + ruleTags[i].count)
+            for (k, spelling) in (spellings + ruleTags[i].map(id)).enumerated() {
+                let s = slugOfSpelling[spelling]
+                guard !seen.contains(s) else { continue }   // a handful per paper
+                seen.append(s)
+                let name = displayOfSlug[s] ?? (k < spellings.count ? papers[i].tags[k] : ruleTags[i][k - spellings.count])
+                tags.append(Tag(name: name, slug: slugs[s]))
+                while members.count <= s { members.append([]) }
+                members[s].append(i)
             }
             paperTags.append(tags)
+        }
+        var byTag: [String: [Int]] = [:], names: [String: String] = [:]
+        for (s, slug) in slugs.enumerated() {
+            if let name = displayOfSlug[s] { names[slug] = name }
+            if s < members.count, !members[s].isEmpty { byTag[slug] = members[s] }
         }
         let tags = byTag.keys.map { Tag(name: names[$0] ?? $0, slug: $0) }.sorted()
         return TagIndex(paperTags: paperTags, tags: tags, byTag: byTag, names: names)
