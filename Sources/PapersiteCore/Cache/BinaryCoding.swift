@@ -72,6 +72,11 @@ struct ByteReader {
     var atEnd: Bool { offset >= buffer.count }
 
     mutating func uint() -> UInt64 {
+        // Most values are below 128: one byte.
+        if offset < buffer.count, buffer[offset] < 0x80 {
+            offset += 1
+            return UInt64(buffer[offset - 1])
+        }
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while offset < buffer.count, shift < 64 {

@@ -359,8 +359,10 @@ extension SearchIndex {
         w.uint(UInt64(shard.terms.count))
         for entry in shard.terms {
             w.string(entry.term)
-            w.uint(UInt64(entry.postings.count))
-            for posting in entry.postings { w.uint(UInt64(posting.doc)); w.uint(UInt64(posting.weight)) }
+            // In bulk (a shard is read and written whole when one of its
+            // terms changes), as two arrays: a tuple's padding bytes would
+            // make equal shards differ.
+            w.array(entry.postings.map(\.doc)); w.array(entry.postings.map(\.weight))
         }
         return w.bytes
     }
@@ -373,9 +375,9 @@ extension SearchIndex {
         terms.reserveCapacity(count)
         for _ in 0..<count {
             let term = r.string()
-            let postings = Int(clamping: r.uint())
-            guard postings <= r.buffer.count else { return nil }
-            terms.append((term, (0..<postings).map { _ in (Int32(truncatingIfNeeded: r.uint()), UInt8(truncatingIfNeeded: r.uint())) }))
+            let docs = r.array(of: Int32.self), weights = r.array(of: UInt8.self)
+            guard docs.count == weights.count else { return nil }
+            terms.append((term, (0..<docs.count).map { (docs[$0], weights[$0]) }))
         }
         return Shard(key: key, terms: terms)
     }
