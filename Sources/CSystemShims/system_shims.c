@@ -23,6 +23,14 @@ int papersite_exchange_paths(const char *a, const char *b) {
 #if defined(__GLIBC__)
 #include <malloc.h>
 void papersite_release_free_memory(void) { malloc_trim(0); }
+// A thread's heap grows by mprotect(2) as it needs room; by default a
+// little at a time, and it gives its top back as soon as that is free, so
+// a build's allocations made some ten thousand such calls, each taking
+// the process's memory-map lock that page faults on the other threads
+// wait for. Growing (and keeping) 64 MiB at a time makes it a few dozen.
+// Pages are only counted as used when touched. Set as the program loads:
+// a heap made before (the first threads' are) would still grow by pages.
+__attribute__((constructor)) static void papersite_grow_heaps_in_large_steps(void) { mallopt(M_TOP_PAD, 64 << 20); }
 #else
 void papersite_release_free_memory(void) {}
 #endif

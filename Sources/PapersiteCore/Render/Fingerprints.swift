@@ -107,11 +107,12 @@ extension SiteRenderer {
         func template(_ name: String) { f.add(name); f.add(fp.templates[name] ?? 0) }
         // What `group(_:)` shows of a collection (its URL follows from the
         // collection and the site), without building the view.
-        func group(_ c: PaperCollection) {
+        // (`count`: the collection's size, when known, which saves a lookup.)
+        func group(_ c: PaperCollection, count: Int? = nil) {
             switch c {
             case .all: f.add(false)
-            case .tag(let slug): f.add(index.tagNames[slug] ?? slug); f.add(index.papers(tagged: slug).count)
-            case .author(let slug): f.add(index.authorNames[slug] ?? slug); f.add(index.papers(by: slug).count)
+            case .tag(let slug): f.add(index.tagNames[slug] ?? slug); f.add(count ?? index.papers(tagged: slug).count)
+            case .author(let slug): f.add(index.authorNames[slug] ?? slug); f.add(count ?? index.papers(by: slug).count)
             case .year(let year): f.add(year); f.add(index.papers(in: year).count)
             case .month(let year, let month): f.add(year); f.add(month); f.add(index.papers(in: year, month: month).count)
             }
@@ -135,7 +136,7 @@ extension SiteRenderer {
             f.add(count)
             let perPage = config.papersPerPage
             for k in min(count, (page - 1) * perPage)..<min(count, page * perPage) { f.add(fp.cards[all?[k] ?? k]) }
-            group(c)
+            group(c, count: all?.count)
             if c == .all { f.add(fp.allTags); f.add(fp.years) }
             if case .year(let year) = c { for month in monthCollections(year) { collection(month); group(month) } }
             if case .month(let year, _) = c { group(.year(year)) }
@@ -146,8 +147,9 @@ extension SiteRenderer {
             case .json: f.add("json")
             }
             collection(c)
-            group(c)
-            for i in members(c).prefix(config.feed.limit) { f.add(fp.papers[i]); f.add(fp.tags[i]) }
+            let all = members(c)
+            group(c, count: c == .all ? nil : all.count)
+            for i in all.prefix(config.feed.limit) { f.add(fp.papers[i]); f.add(fp.tags[i]) }
         case .paper(let i):
             template("paper")
             f.add(fp.papers[i]); f.add(fp.tags[i]); f.add(index.paperAuthorSlugs[i]); f.add(index.citationKeys[i])

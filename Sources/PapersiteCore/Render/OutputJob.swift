@@ -25,17 +25,22 @@ enum PaperCollection: Sendable, Hashable {
     /// have an Atom feed only (a site has thousands of authors, and every
     /// feed reader reads Atom).
     func feed(_ kind: FeedKind) -> String? {
+        guard hasFeed(kind) else { return nil }
         let file: String
         switch kind {
         case .rss: file = "feed.xml"
         case .atom: file = "atom.xml"
         case .json: file = "feed.json"
         }
+        return self == .all ? file : location() + file
+    }
+
+    /// Whether the collection has a feed of `kind` (see `feed(_:)`).
+    func hasFeed(_ kind: FeedKind) -> Bool {
         switch self {
-        case .all: return file
-        case .tag: return location() + file
-        case .author: return kind == .atom ? location() + file : nil
-        case .year, .month: return nil
+        case .all, .tag: true
+        case .author: kind == .atom
+        case .year, .month: false
         }
     }
 

@@ -196,19 +196,22 @@ struct SiteRenderer: Sendable {
     /// The list of everything the site contains, in a fixed order.
     func plan(parallelism: Parallelism = .serial) -> [(job: OutputJob, file: String)] {
         var jobs: [OutputJob] = []
-        func listPages(_ collection: PaperCollection) {
-            let pages = max(1, (members(collection).count + config.papersPerPage - 1) / config.papersPerPage)
-            jobs += (1...pages).map { OutputJob.list(collection, page: $0) }
+        func listPages(_ collection: PaperCollection, count: Int? = nil) {
+            let pages = max(1, ((count ?? members(collection).count) + config.papersPerPage - 1) / config.papersPerPage)
+            for page in 1...pages { jobs.append(.list(collection, page: page)) }
         }
         func feeds(_ collection: PaperCollection) {
-            jobs += FeedKind.allCases.filter { collection.feed($0) != nil }.map { .feed(collection, $0) }
+            for kind in FeedKind.allCases where collection.hasFeed(kind) { jobs.append(.feed(collection, kind)) }
         }
         listPages(.all)
         jobs += index.papers.indices.flatMap { [OutputJob.paper($0), .paperBibTeX($0)] }
         jobs.append(.tagIndex)
         for tag in index.tags { listPages(.tag(tag.slug)); feeds(.tag(tag.slug)) }
         if !index.authors.isEmpty { jobs.append(.authorIndex) }
-        for author in index.authors { listPages(.author(author.slug)); feeds(.author(author.slug)) }
+        for (author, papers) in zip(index.authors, index.authorPapers) {
+            listPages(.author(author.slug), count: papers.count)
+            feeds(.author(author.slug))
+        }
         jobs.append(.yearIndex)
         for year in index.years {
             listPages(.year(year))

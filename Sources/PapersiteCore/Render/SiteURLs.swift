@@ -41,6 +41,6 @@ public struct SiteURLs: Sendable {
 
     /// The file a relative location is written to: `papers/x/` → `papers/x/index.html`.
     static func file(for relative: String) -> String {
-        relative.isEmpty || relative.hasSuffix("/") ? relative + "index.html" : relative
+        relative.isEmpty || relative.utf8.last == UInt8(ascii: "/") ? relative + "index.html" : relative
     }
 }
