@@ -185,6 +185,7 @@ final class CacheStore: @unchecked Sendable {
         // A build that used exactly what the last one left needs no new index.
         // What this build stored, and what it used of the last build's (unless stored again).
         var entries = live
+        entries.reserveCapacity(live.count + old.count)
         var usedCount = 0
         for (key, location) in old where papersite_marked(used, location.slot) != 0 {
             usedCount += 1

@@ -204,28 +204,30 @@ public struct ContentLoader: Sendable {
 /// slugs that collide get `-2`, `-3`, ... in source order, with a warning.
 enum SlugAssigner {
     static func assign(_ papers: [Paper], log: inout DiagnosticLog) -> [Paper] {
-        var taken: [String: SourceLocation] = [:]
+        // Each slug with the paper that has it (its index: its place is looked up only for a message).
+        var taken: [String: Int] = [:]
+        taken.reserveCapacity(papers.count)
         var result = papers
         for i in result.indices where result[i].slugIsExplicit {
             if let first = taken[result[i].slug] {
-                log.error("the slug '\(result[i].slug)' is already used by the paper at \(first)", at: result[i].source)
+                log.error("the slug '\(result[i].slug)' is already used by the paper at \(result[first].source)", at: result[i].source)
             } else {
-                taken[result[i].slug] = result[i].source
+                taken[result[i].slug] = i
             }
         }
         for i in result.indices where !result[i].slugIsExplicit {
             let base = result[i].slug
             guard let first = taken[base] else {
-                taken[base] = result[i].source
+                taken[base] = i
                 continue
             }
             var n = 2
             while taken["\(base)-\(n)"] != nil { n += 1 }
             let slug = "\(base)-\(n)"
-            log.warning("the slug '\(base)' is already used by the paper at \(first); this paper gets '\(slug)' (set 'slug' to choose)", at: result[i].source)
+            log.warning("the slug '\(base)' is already used by the paper at \(result[first].source); this paper gets '\(slug)' (set 'slug' to choose)", at: result[i].source)
             result[i].slug = slug
             if result[i].key == base { result[i].key = slug }
-            taken[slug] = result[i].source
+            taken[slug] = i
         }
         return result
     }
@@ -242,6 +244,7 @@ enum DuplicateMerger {
         // alone, without moving records.
         var arxivIDs = Set<Substring>(), dois = Set<String>()
         arxivIDs.reserveCapacity(papers.count)
+        dois.reserveCapacity(papers.count)
         let distinct = papers.allSatisfy { paper in
             // The same names as `identities`, without making strings.
             var arxiv = paper.arxiv.map { Substring($0) }
