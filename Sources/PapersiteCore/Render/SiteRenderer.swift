@@ -538,34 +538,34 @@ struct SiteRenderer: Sendable {
     /// Every URL of the site for the sitemap, with its last change where
     /// one is known, in a fixed order. The values are made only when used
     /// (counting them builds no string).
-    private func forEachSitemapEntry(_ visit: (_ location: () -> String, _ lastmod: Day?) -> Void) {
+    private func forEachSitemapEntry(_ visit: (_ location: SitemapLocation, _ lastmod: Day?) -> Void) {
         func date(_ i: Int) -> Day { index.papers[i].updated ?? index.papers[i].published }
         let newest = index.papers.isEmpty ? nil : date(0)
         let perPage = config.papersPerPage
         func pages(_ count: Int) -> Int { max(1, (count + perPage - 1) / perPage) }
-        for n in 1...pages(index.papers.count) { visit({ SiteURLs.home(page: n) }, n == 1 ? newest : nil) }
+        for n in 1...pages(index.papers.count) { visit(.text(SiteURLs.home(page: n)), n == 1 ? newest : nil) }
         for paper in index.papers.indices {
-            visit({ SiteURLs.paper(index.papers[paper].slug) }, date(paper))
+            visit(.slug(prefix: "papers/", slug: index.papers[paper].slug, page: 1), date(paper))
         }
-        visit({ SiteURLs.tagIndex }, newest)
+        visit(.text(SiteURLs.tagIndex), newest)
         for tag in index.tags {
             let members = index.papers(tagged: tag.slug)
             for n in 1...pages(members.count) {
-                visit({ SiteURLs.tag(tag.slug, page: n) }, n == 1 ? members.first.map(date) : nil)
+                visit(.slug(prefix: "tags/", slug: tag.slug, page: n), n == 1 ? members.first.map(date) : nil)
             }
         }
         for (author, members) in zip(index.authors, index.authorPapers) {
             for n in 1...pages(members.count) {
-                visit({ PaperCollection.author(author.slug).location(page: n) }, n == 1 ? members.first.map(date) : nil)
+                visit(.slug(prefix: "authors/", slug: author.slug, page: n), n == 1 ? members.first.map(date) : nil)
             }
         }
         for collection in index.years.flatMap({ [PaperCollection.year($0)] + monthCollections($0) }) {
             let members = members(collection)
             for n in 1...pages(members.count) {
-                visit({ collection.location(page: n) }, n == 1 ? members.first.map(date) : nil)
+                visit(.text(collection.location(page: n)), n == 1 ? members.first.map(date) : nil)
             }
         }
-        for page in index.pages { visit({ SiteURLs.standalone(page.slug) }, nil) }
+        for page in index.pages { visit(.slug(prefix: "", slug: page.slug, page: 1), nil) }
     }
 
     func sitemapEntryCount() -> Int {
@@ -591,7 +591,7 @@ struct SiteRenderer: Sendable {
         if theme.writesDefaultSitemap {
             var writer = SitemapWriter(expectedEntries: min(range.count, count), base: urls.baseURL)
             forEachSitemapEntry { location, lastmod in
-                if range.contains(k) { writer.add(location: location(), lastmod: lastmod) }
+                if range.contains(k) { writer.add(location, lastmod: lastmod) }
                 k += 1
             }
             return writer.finish()
@@ -599,7 +599,7 @@ struct SiteRenderer: Sendable {
         var entries: [SitemapView.Entry] = []
         entries.reserveCapacity(min(range.count, count))
         forEachSitemapEntry { location, lastmod in
-            if range.contains(k) { entries.append(.init(url: urls.absolute(location()), lastmod: lastmod?.iso)) }
+            if range.contains(k) { entries.append(.init(url: urls.absolute(location.string), lastmod: lastmod?.iso)) }
             k += 1
         }
         return theme.render(SitemapView(entries: entries), template: "sitemap")

@@ -464,11 +464,27 @@ struct SitemapView: TemplateObject, Sendable {
     }
 }
 
+/// Where a sitemap entry points, relative to the base URL. Most entries are
+/// a folder named by a slug (`papers/<slug>/`, `authors/<slug>/page/2/`),
+/// which `SitemapWriter` writes as bytes without making a string.
+enum SitemapLocation {
+    case text(String)
+    /// `prefix` + `slug` + `/`, and `page/<page>/` after page 1.
+    case slug(prefix: String, slug: String, page: Int)
+
+    var string: String {
+        switch self {
+        case .text(let text): text
+        case .slug(let prefix, let slug, let page): prefix + slug + (page <= 1 ? "/" : "/page/\(page)/")
+        }
+    }
+}
+
 /// Writes the default theme's sitemap as bytes: a large site's sitemap has
 /// tens of thousands of entries, and a title edit rewrites it whole.
 struct SitemapWriter {
     private var out: [UInt8] = []
-    /// The base URL of `add(location:lastmod:)`, escaped once.
+    /// The base URL of `add(_:lastmod:)`, escaped once.
     private var base: [UInt8] = []
 
     init(expectedEntries: Int, base: String = "") {
@@ -479,10 +495,18 @@ struct SitemapWriter {
     }
 
     /// An entry for the base URL + `location` (escaping the parts escapes the whole).
-    mutating func add(location: String, lastmod: Day?) {
+    mutating func add(_ location: SitemapLocation, lastmod: Day?) {
         out += "<url><loc>".utf8
         out += base
-        FastEscaping.escape(location, into: &out)
+        switch location {
+        case .text(let text):
+            FastEscaping.escape(text, into: &out)
+        case .slug(let prefix, let slug, let page):
+            FastEscaping.escape(prefix, into: &out)
+            FastEscaping.escape(slug, into: &out)
+            out.append(UInt8(ascii: "/"))
+            if page > 1 { out += "page/\(page)/".utf8 }
+        }
         out += "</loc>".utf8
         if let lastmod {
             out += "<lastmod>".utf8
