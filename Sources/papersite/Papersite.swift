@@ -38,7 +38,7 @@ struct Build: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Threads to use (default: one per core). The output is the same for any number.", valueName: "n"))
     var jobs: Int?
 
-    @Flag(name: .long, help: "Print how long each stage of the build took.")
+    @Flag(name: .long, help: "Print how long each stage of the build took (wall and processor time).")
     var timings = false
 
     @Flag(name: .long, help: "Ignore what the last build left in .papersite-cache/: read and render everything.")
@@ -61,8 +61,9 @@ struct Build: ParsableCommand {
             options.parallelism = Parallelism(threads: jobs)
         }
         if timings {
-            options.stageTimer = { stage, seconds in
-                Terminal.printError(String(format: "%8.3f s  %@", seconds, stage) + (Terminal.peakMemory.map { "  (peak memory so far \($0) MiB)" } ?? ""))
+            options.stageTimer = { stage, seconds, cpu in
+                Terminal.printError(String(format: "%8.3f s  %@  (processor %.3f s", seconds, stage, cpu)
+                                    + (Terminal.peakMemory.map { "; peak memory so far \($0) MiB)" } ?? ")"))
             }
         }
         if let katex = Terminal.katexDirectory { options.katexDirectory = katex }

@@ -12,7 +12,8 @@ public struct BuildOptions: Sendable {
     /// Threads for the parallel stages (the output is the same for any number).
     public var parallelism: Parallelism = .allCores
     /// Called with each stage's name and duration in seconds (`--timings`).
-    public var stageTimer: (@Sendable (String, Double) -> Void)?
+    /// Called after each stage with its name, wall time and processor time (seconds).
+    public var stageTimer: (@Sendable (String, Double, Double) -> Void)?
     /// Called as a stage starts with `(name, 0, 0)`, and while pages are
     /// rendered and written with `(name, done, total)`, from any thread
     /// (for a progress bar on a terminal).
@@ -88,11 +89,13 @@ public struct SiteBuilder: Sendable {
     /// warnings and the site is planned from the records that could be read.
     /// `incremental`: the last build's output is there to keep files from,
     /// so Markdown and cards are made only for the pages rendered.
-    func prepare(clock: inout StageClock, keepGoing: Bool = false, cache: CacheStore? = nil, incremental: Bool = false) throws(BuildFailure) -> PreparedSite {
+    /// `settings`: the settings and theme, if read already (`loadSettings`).
+    func prepare(clock: inout StageClock, keepGoing: Bool = false, cache: CacheStore? = nil, incremental: Bool = false,
+                 settings: (config: SiteConfig, theme: Theme)? = nil) throws(BuildFailure) -> PreparedSite {
         let root = options.siteRoot
-        var config = try ConfigLoader(siteRoot: root).load()                     // 1. settings
-        try applyOverrides(&config)
-        let theme = try ThemeLoader(siteRoot: root).load(named: config.theme)    // 2. theme, checked whole
+        let loaded: (config: SiteConfig, theme: Theme)
+        if let settings { loaded = settings } else { loaded = try loadSettings() }
+        let (config, theme) = loaded
         clock.lap("settings and theme")
         options.progress?("Reading records", 0, 0)
         let content = ContentLoader(siteRoot: root, includeDrafts: options.includeDrafts, parallelism: options.parallelism, cache: cache).load()  // 3. records
@@ -125,21 +128,31 @@ public struct SiteBuilder: Sendable {
                             plan: plan, assets: assets, warnings: warnings)
     }
 
+    /// Stages 1 and 2: the settings (with the command line's overrides) and the theme, checked whole.
+    func loadSettings() throws(BuildFailure) -> (config: SiteConfig, theme: Theme) {
+        var config = try ConfigLoader(siteRoot: options.siteRoot).load()
+        try applyOverrides(&config)
+        return (config, try ThemeLoader(siteRoot: options.siteRoot).load(named: config.theme))
+    }
+
     public func build() throws(BuildFailure) -> BuildSummary {
         let writer = OutputWriter(output: options.output, siteRoot: options.siteRoot)
         var clock = StageClock(report: options.stageTimer)
         try writer.checkSafe()                                                   // 0. refuse a dangerous output
-        let cache = options.useCache
-            ? CacheStore(folder: writer.cacheFolder, output: writer.output.lastPathComponent,
-                         identity: CacheStore.programIdentity(), clean: options.clean)
-            : nil
+        // The cache's index is read while the settings and theme are.
+        let opening = options.useCache ? Background { [options] in
+            CacheStore(folder: writer.cacheFolder, output: writer.output.lastPathComponent,
+                       identity: CacheStore.programIdentity(), clean: options.clean)
+        } : nil
+        let settings = try loadSettings()
+        let cache = opening?.value
         // Giving freed memory back between stages keeps a full build's peak
         // down; an incremental build frees little, and the trim costs more.
         let incremental = cache.map { !$0.outputs.isEmpty && $0.outputTree == FileStat.inode(of: writer.output.path) } ?? false
         clock.releasesMemory = !incremental
         // The output trees' manifests are read while the records are.
         let manifests = incremental ? writer.prefetchManifests() : nil
-        var site = try prepare(clock: &clock, cache: cache, incremental: incremental)   // 1-6. read, index, plan
+        var site = try prepare(clock: &clock, cache: cache, incremental: incremental, settings: settings)   // 1-6. read, index, plan
         let plan = site.plan, assets = site.assets
         let session = try writer.begin(prefetched: manifests)                    // 7. render and write
         let written: WriteSummary
@@ -381,12 +394,32 @@ final class FailureBox: @unchecked Sendable {
 }
 
 /// Measures the stages of a build for `--timings`.
+/// A value made on another thread, waited for when first needed.
+final class Background<Value>: @unchecked Sendable {
+    private var result: Value?
+    private let done = DispatchGroup()
+
+    init(_ work: @escaping @Sendable () -> Value) {
+        done.enter()
+        DispatchQueue.global().async {
+            self.result = work()          // (read only after `done`)
+            self.done.leave()
+        }
+    }
+
+    var value: Value {
+        done.wait()
+        return result!
+    }
+}
+
 struct StageClock {
-    let report: (@Sendable (String, Double) -> Void)?
+    let report: (@Sendable (String, Double, Double) -> Void)?
     private var last = DispatchTime.now().uptimeNanoseconds
+    private var lastCPU = 0.0
     var releasesMemory = true
 
-    init(report: (@Sendable (String, Double) -> Void)?) {
+    init(report: (@Sendable (String, Double, Double) -> Void)?) {
         self.report = report
     }
 
@@ -397,7 +430,12 @@ struct StageClock {
         if releasesMemory { papersite_release_free_memory() }
         guard let report else { return }
         let now = DispatchTime.now().uptimeNanoseconds
-        report(stage, Double(now - last) / 1e9)
+        // The process's processor time (all threads, user and system): more than the wall time where a stage uses several cores.
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        report(stage, Double(now - last) / 1e9, cpu - lastCPU)
+        lastCPU = cpu
         last = now
     }
 }
