@@ -148,11 +148,16 @@ struct SearchIndex: Sendable {
         var counts = prefixCounts
         var touched: [String: [(doc: Int32, term: String, weight: UInt8?)]] = [:]   // shard key → removals (nil) and additions
         for edit in edits {
-            for term in edit.old {
+            // Only the terms whose weight changed (or that came or went):
+            // a shard is read and written again whole for any change in it.
+            let before = Dictionary(edit.old.map { ($0.term, $0.weight) }, uniquingKeysWith: { a, _ in a })
+            let after = Dictionary(edit.new.map { ($0.term, $0.weight) }, uniquingKeysWith: { a, _ in a })
+            let distinct = before.count == edit.old.count && after.count == edit.new.count
+            for term in edit.old where !distinct || after[term.term] != term.weight {
                 counts[SearchText.prefix(term.term, 2), default: 0] -= 1
                 touched[shardKey(of: term.term), default: []].append((edit.doc, term.term, nil))
             }
-            for term in edit.new {
+            for term in edit.new where !distinct || before[term.term] != term.weight {
                 counts[SearchText.prefix(term.term, 2), default: 0] += 1
                 touched[shardKey(of: term.term), default: []].append((edit.doc, term.term, term.weight))
             }
