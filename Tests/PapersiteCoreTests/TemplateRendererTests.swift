@@ -95,6 +95,15 @@ import Testing
     /// The default sitemap, written without the template engine, is the
     /// bytes the template makes, with values that need escaping and
     /// entries without a date.
+    /// The sitemap names pages by slug (`SitemapLocation`): the same addresses as the site's own.
+    @Test func sitemapLocationsAreTheSitesAddresses() {
+        #expect(SitemapLocation.slug(prefix: "papers/", slug: "a-b", page: 1).string == SiteURLs.paper("a-b"))
+        #expect(SitemapLocation.slug(prefix: "tags/", slug: "nlp", page: 1).string == SiteURLs.tag("nlp"))
+        #expect(SitemapLocation.slug(prefix: "tags/", slug: "nlp", page: 3).string == SiteURLs.tag("nlp", page: 3))
+        #expect(SitemapLocation.slug(prefix: "authors/", slug: "ada", page: 2).string == PaperCollection.author("ada").location(page: 2))
+        #expect(SitemapLocation.slug(prefix: "", slug: "about", page: 1).string == SiteURLs.standalone("about"))
+    }
+
     @Test func defaultSitemapIsTheTemplatesBytes() throws {
         var theme = try ThemeLoader(siteRoot: repositoryRoot).load(named: "default")
         #expect(theme.hasDefaultSitemap)

@@ -63,29 +63,18 @@ public struct OutputWriter: Sendable {
 
     /// The manifests of the spare and live trees, read on another thread
     /// while the build reads records (`begin` takes them).
-    final class ManifestPrefetch: @unchecked Sendable {
+    final class ManifestPrefetch: Sendable {
         let trees: [UInt64?]
-        private var loaded: [OutputManifest?] = [nil, nil]
-        private let done = DispatchGroup()
+        private let loading: [Background<OutputManifest?>]
 
         init(writer: OutputWriter) {
             trees = [FileStat.inode(of: writer.spareTree.path), FileStat.inode(of: writer.output.path)]
             let files = trees.map { $0.map(writer.manifestFile(forTree:)) }
-            for k in 0..<2 {
-                DispatchQueue.global().async(group: done) { [self] in
-                    self.store(files[k].flatMap(OutputManifest.load(from:)), at: k)
-                }
-            }
+            loading = files.map { file in Background { file.flatMap(OutputManifest.load(from:)) } }
         }
-
-        private let lock = NSLock()
-        private func store(_ manifest: OutputManifest?, at k: Int) { lock.withLock { loaded[k] = manifest } }
 
         /// The manifests, once read (waits for them).
-        var manifests: [OutputManifest?] {
-            done.wait()
-            return lock.withLock { loaded }
-        }
+        var manifests: [OutputManifest?] { loading.map(\.value) }
     }
 
     func prefetchManifests() -> ManifestPrefetch { ManifestPrefetch(writer: self) }
