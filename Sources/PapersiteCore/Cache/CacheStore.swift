@@ -150,7 +150,9 @@ final class CacheStore: @unchecked Sendable {
         let hash = bytes.withUnsafeBytes { ContentHash.of($0) }
         lock.withLock { () -> Void in
             guard fd >= 0, !appendFailed else { return }
-            let offset = end
+            // Each value starts at a multiple of 8 (the gap reads as zeros),
+            // so that its tables can be read in place (`ByteReader.table`).
+            let offset = (end + 7) & ~7
             let ok = bytes.withUnsafeBytes { raw -> Bool in
                 var done = 0
                 while done < raw.count {
@@ -161,7 +163,7 @@ final class CacheStore: @unchecked Sendable {
                 return true
             }
             guard ok else { appendFailed = true; return }
-            end += bytes.count
+            end = offset + bytes.count
             puts += 1
             live[key] = Location(offset: offset, length: bytes.count, hash: hash)
         }
@@ -224,19 +226,22 @@ final class CacheStore: @unchecked Sendable {
         var k = 0
         var buffer = [UInt8]()
         while k < ordered.count {
-            // A run: values that follow each other in the old file, up to 8 MB.
+            // A run: values that follow each other in the old file (but for
+            // the gaps that align them), up to 8 MB. A run starts at a
+            // multiple of 8, so its values keep their alignment.
             let start = ordered[k].value.offset
             var end = start + ordered[k].value.length
             var last = k
-            while last + 1 < ordered.count, ordered[last + 1].value.offset == end, end - start < (8 << 20) {
+            written = (written + 7) & ~7
+            while last + 1 < ordered.count, ordered[last + 1].value.offset >= end, ordered[last + 1].value.offset - end < 8, end - start < (8 << 20) {
                 last += 1
-                end += ordered[last].value.length
+                end = ordered[last].value.offset + ordered[last].value.length
             }
             let length = end - start
             if buffer.count < length { buffer = [UInt8](repeating: 0, count: length) }
             let got = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, length, off_t(start)) }
             guard got == length else { return nil }
-            let put = buffer.withUnsafeBytes { Glibc.write(out, $0.baseAddress, length) }
+            let put = buffer.withUnsafeBytes { pwrite(out, $0.baseAddress, length, off_t(written)) }
             guard put == length else { return nil }
             for j in k...last {
                 let location = ordered[j].value

@@ -50,19 +50,19 @@ struct RelatedState {
     /// The delta's key (0: none).
     var deltaKey: UInt64 = 0
 
-    // The body.
+    // The body (read in place from the cache: an edit uses a few of its vectors and lists).
     /// Each paper's vector (from `vectorStart[i]`): term hashes and weights, heaviest first.
-    var vectorStart: [UInt32] = []
-    var vectorTerms: [UInt64] = []
-    var vectorWeights: [Float] = []
+    var vectorStart = PlainTable<UInt32>()
+    var vectorTerms = PlainTable<UInt64>()
+    var vectorWeights = PlainTable<Float>()
     /// Every indexed term (sorted) with its whole posting list (from `termStart[t]`).
-    var termHashes: [UInt64] = []
-    var termStart: [UInt32] = []
-    var postings: [RelatedPapers.Posting] = []
+    var termHashes = PlainTable<UInt64>()
+    var termStart = PlainTable<UInt32>()
+    var postings = PlainTable<RelatedPapers.Posting>()
 
     // The delta: what replaces the body's vectors and posting lists (an empty list: the term is gone).
     var newerVectors: [Int: [(term: UInt64, weight: Float)]] = [:]
-    var newerPostings: [UInt64: [RelatedPapers.Posting]] = [:]
+    var newerPostings: [UInt64: PlainTable<RelatedPapers.Posting>] = [:]
 
     /// The changed document-frequency shards to store (the others keep their keys).
     var changedShards: [Int: [UInt8]] = [:]
@@ -73,20 +73,31 @@ struct RelatedState {
         self.termsHashes = termsHashes
         self.lists = lists
         dfShardKeys = []
-        vectorStart = [0]
-        vectorStart.reserveCapacity(full.vectors.count + 1)
-        for vector in full.vectors {
-            for entry in vector { vectorTerms.append(full.hashOf[Int(entry.id)]); vectorWeights.append(entry.weight) }
-            vectorStart.append(UInt32(vectorTerms.count))
+        let vectors = full.vectors
+        var starts: [UInt32] = [0]
+        starts.reserveCapacity(vectors.count + 1)
+        for vector in vectors { starts.append(starts.last! + UInt32(vector.count)) }
+        vectorStart = PlainTable(starts)
+        let total = Int(starts.last!)
+        vectorTerms = PlainTable(count: total) { out in
+            var k = 0
+            for vector in vectors { for entry in vector { out[k] = full.hashOf[Int(entry.id)]; k += 1 } }
+        }
+        vectorWeights = PlainTable(count: total) { out in
+            var k = 0
+            for vector in vectors { for entry in vector { out[k] = entry.weight; k += 1 } }
         }
         let indexed = (0..<full.hashOf.count).filter { full.starts[$0 + 1] > full.starts[$0] }.sorted { full.hashOf[$0] < full.hashOf[$1] }
-        termHashes = indexed.map { full.hashOf[$0] }
-        termStart = [0]
-        termStart.reserveCapacity(indexed.count + 1)
-        postings.reserveCapacity(full.postings.count)
-        for id in indexed {
-            postings += full.postings[full.starts[id]..<full.starts[id + 1]]
-            termStart.append(UInt32(postings.count))
+        termHashes = PlainTable(indexed.lazy.map { full.hashOf[$0] })
+        var termStarts: [UInt32] = [0]
+        termStarts.reserveCapacity(indexed.count + 1)
+        for id in indexed { termStarts.append(termStarts.last! + UInt32(full.starts[id + 1] - full.starts[id])) }
+        termStart = PlainTable(termStarts)
+        postings = PlainTable(count: Int(termStarts.last!)) { out in
+            var k = 0
+            for id in indexed {
+                for p in full.postings[full.starts[id]..<full.starts[id + 1]] { out[k] = p; k += 1 }
+            }
         }
         dfShardKeys = [UInt64](repeating: 0, count: Self.dfShardCount)
     }
@@ -131,16 +142,16 @@ struct RelatedState {
     }
 
     func encodeBody() -> [UInt8] {
-        var w = ByteWriter(capacity: vectorTerms.count * 12 + postings.count * 8 + termHashes.count * 12 + 64)
-        w.array(vectorStart); w.array(vectorTerms); w.array(vectorWeights)
-        w.array(termHashes); w.array(termStart); w.array(postings)
+        var w = ByteWriter(capacity: vectorStart.count * 4 + vectorTerms.count * 12 + postings.count * 8 + termHashes.count * 12 + 64)
+        w.table(vectorStart); w.table(vectorTerms); w.table(vectorWeights)
+        w.table(termHashes); w.table(termStart); w.table(postings)
         return w.bytes
     }
 
     /// Frees the body's tables (the head stays).
     mutating func dropBody() {
-        vectorStart = []; vectorTerms = []; vectorWeights = []
-        termHashes = []; termStart = []; postings = []
+        vectorStart = PlainTable(); vectorTerms = PlainTable(); vectorWeights = PlainTable()
+        termHashes = PlainTable(); termStart = PlainTable(); postings = PlainTable()
         newerVectors = [:]; newerPostings = [:]
     }
 
@@ -161,7 +172,7 @@ struct RelatedState {
         let listed = newerPostings.keys.sorted()
         var listStarts: [UInt32] = [0], all: [RelatedPapers.Posting] = []
         for term in listed {
-            all += newerPostings[term]!
+            all += newerPostings[term]!.elements
             listStarts.append(UInt32(all.count))
         }
         w.array(listed); w.array(listStarts); w.array(all)
@@ -183,7 +194,7 @@ struct RelatedState {
             newerVectors[Int(i)] = (Int(starts[k])..<Int(starts[k + 1])).map { (terms[$0], weights[$0]) }
         }
         for (k, term) in listed.enumerated() {
-            newerPostings[term] = Array(all[Int(listStarts[k])..<Int(listStarts[k + 1])])
+            newerPostings[term] = PlainTable(all[Int(listStarts[k])..<Int(listStarts[k + 1])])
         }
         return true
     }
@@ -202,7 +213,7 @@ struct RelatedState {
             let run = Int(self.vectorStart[from])..<Int(self.vectorStart[i])
             let shift = Int64(vectorTerms.count) - Int64(run.lowerBound)
             vectorTerms += self.vectorTerms[run]; vectorWeights += self.vectorWeights[run]
-            vectorStart += self.vectorStart[(from + 1)..<(i + 1)].map { UInt32(Int64($0) + shift) }
+            vectorStart += self.vectorStart[(from + 1)..<(i + 1)].lazy.map { UInt32(Int64($0) + shift) }
             guard i < n else { break }
             for entry in newerVectors[i]! { vectorTerms.append(entry.term); vectorWeights.append(entry.weight) }
             vectorStart.append(UInt32(vectorTerms.count))
@@ -223,32 +234,37 @@ struct RelatedState {
             let shift = Int64(postings.count) - Int64(run.lowerBound)
             termHashes += self.termHashes[t..<end]
             postings += self.postings[run]
-            termStart += self.termStart[(t + 1)...end].map { UInt32(Int64($0) + shift) }
+            termStart += self.termStart[(t + 1)..<(end + 1)].lazy.map { UInt32(Int64($0) + shift) }
             t = end
         }
         for term in newerPostings.keys.sorted() {
             copyOld(before: term)
             if t < self.termHashes.count && self.termHashes[t] == term { t += 1 }   // replaced
             if let list = newerPostings[term], !list.isEmpty {
-                termHashes.append(term); postings += list; termStart.append(UInt32(postings.count))
+                termHashes.append(term); postings += list.elements; termStart.append(UInt32(postings.count))
             }
         }
         copyOld(before: nil)
-        self.vectorStart = vectorStart; self.vectorTerms = vectorTerms; self.vectorWeights = vectorWeights
-        self.termHashes = termHashes; self.termStart = termStart; self.postings = postings
+        self.vectorStart = PlainTable(vectorStart); self.vectorTerms = PlainTable(vectorTerms); self.vectorWeights = PlainTable(vectorWeights)
+        self.termHashes = PlainTable(termHashes); self.termStart = PlainTable(termStart); self.postings = PlainTable(postings)
         newerVectors = [:]; newerPostings = [:]
     }
 
-    /// Reads the body into this head; false if it does not fit.
+    /// Reads the body into this head (in place where the cache's bytes
+    /// allow: the body must then not outlive `cache`); false if it does not
+    /// fit. The tables' shapes are checked here; a posting's paper, where
+    /// the list is used (`postings(of:)`).
     mutating func readBody(_ r: inout ByteReader) -> Bool {
-        vectorStart = r.array(of: UInt32.self); vectorTerms = r.array(of: UInt64.self); vectorWeights = r.array(of: Float.self)
-        termHashes = r.array(of: UInt64.self); termStart = r.array(of: UInt32.self); postings = r.array(of: RelatedPapers.Posting.self)
+        vectorStart = r.table(of: UInt32.self); vectorTerms = r.table(of: UInt64.self); vectorWeights = r.table(of: Float.self)
+        termHashes = r.table(of: UInt64.self); termStart = r.table(of: UInt32.self); postings = r.table(of: RelatedPapers.Posting.self)
         let n = identities.count
-        return !r.failed && vectorStart.count == n + 1 && vectorStart.first == 0 && Int(vectorStart[n]) == vectorTerms.count
-            && vectorWeights.count == vectorTerms.count && zip(vectorStart, vectorStart.dropFirst()).allSatisfy { $0 <= $1 }
-            && termStart.count == termHashes.count + 1 && termStart.first == 0 && Int(termStart.last!) == postings.count
-            && zip(termStart, termStart.dropFirst()).allSatisfy { $0 <= $1 } && zip(termHashes, termHashes.dropFirst()).allSatisfy { $0 < $1 }
-            && postings.allSatisfy { $0.paper >= 0 && Int($0.paper) < n }
+        func ascending<T: Comparable>(_ t: PlainTable<T>, strictly: Bool) -> Bool {
+            t.count < 2 || (1..<t.count).allSatisfy { strictly ? t[$0 - 1] < t[$0] : t[$0 - 1] <= t[$0] }
+        }
+        return !r.failed && vectorStart.count == n + 1 && vectorStart[0] == 0 && Int(vectorStart[n]) == vectorTerms.count
+            && vectorWeights.count == vectorTerms.count && ascending(vectorStart, strictly: false)
+            && termStart.count == termHashes.count + 1 && termStart[0] == 0 && Int(termStart[termHashes.count]) == postings.count
+            && ascending(termStart, strictly: false) && ascending(termHashes, strictly: true)
     }
 
     static func encodeShard(_ hashes: [UInt64], _ frequencies: [Int32]) -> [UInt8] {
@@ -336,16 +352,26 @@ struct RelatedState {
         return result
     }
 
-    /// The whole posting list of a term (empty if no paper indexes it).
-    func postings(of term: UInt64) -> ArraySlice<RelatedPapers.Posting> {
-        if let list = newerPostings[term] { return list[...] }
-        guard let t = termIndex(term) else { return [] }
-        return postings[Int(termStart[t])..<Int(termStart[t + 1])]
+    /// The first `limit` postings of a term (empty if no paper indexes
+    /// it), in place; nil if one names no paper (a damaged body).
+    func postings(of term: UInt64, limit: Int = .max) -> UnsafeBufferPointer<RelatedPapers.Posting>? {
+        let list: UnsafeBufferPointer<RelatedPapers.Posting>
+        if let newer = newerPostings[term] {
+            list = newer.elements
+        } else if let t = termIndex(term) {
+            list = postings[Int(termStart[t])..<Int(termStart[t + 1])]
+        } else {
+            return UnsafeBufferPointer(start: nil, count: 0)
+        }
+        let used = UnsafeBufferPointer(rebasing: list.prefix(limit))
+        let n = Int32(identities.count)
+        return used.allSatisfy({ $0.paper >= 0 && $0.paper < n }) ? used : nil
     }
 
     func termIndex(_ term: UInt64) -> Int? {
-        let low = firstIndex(notBelow: term, count: termHashes.count) { termHashes[$0] }
-        return low < termHashes.count && termHashes[low] == term ? low : nil
+        let hashes = termHashes.elements
+        let low = firstIndex(notBelow: term, count: hashes.count) { hashes[$0] }
+        return low < hashes.count && hashes[low] == term ? low : nil
     }
 
     func vector(_ i: Int) -> [(term: UInt64, weight: Float)] {
@@ -545,7 +571,7 @@ extension RelatedPapers {
         var changedLists: [UInt64: [Posting]] = [:]
         var cutChanged = Set<UInt64>()            // terms whose kept postings changed
         for (term, postings) in added {
-            let old = state.postings(of: term)
+            guard let old = state.postings(of: term) else { return nil }
             var list = old.filter { newVectors[Int($0.paper)] == nil } + postings
             list.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.paper < $1.paper }
             if !list.prefix(limit).elementsEqual(old.prefix(limit), by: { $0.paper == $1.paper && $0.weight.bitPattern == $1.weight.bitPattern }) {
@@ -556,7 +582,7 @@ extension RelatedPapers {
 
         // The new vectors and posting lists, over the old (the delta).
         for (i, vector) in newVectors { next.newerVectors[i] = vector }
-        for (term, list) in changedLists { next.newerPostings[term] = list }
+        for (term, list) in changedLists { next.newerPostings[term] = PlainTable(list) }
         // 4. The papers to score again: the changed ones, and those that
         //    search with a term whose kept postings changed.
         let query = queryTerms
@@ -569,14 +595,18 @@ extension RelatedPapers {
             for i in 0..<n where found[i] { rescore.insert(i) }
         }
         let order = rescore.sorted()
-        let made = parallelism.mapWithScratch(order.count, makeScratch: { Scores(count: n) }, release: { $0.release() }) { k, scores in
+        let made = parallelism.mapWithScratch(order.count, makeScratch: { Scores(count: n) }, release: { $0.release() }) { k, scores -> [Int]? in
             let i = order[k]
             for (term, weight) in state.vector(i).prefix(query) {
-                state.postings(of: term).prefix(limit).withUnsafeBufferPointer { scores.add(weight, $0, skipping: Int32(i)) }
+                guard let list = state.postings(of: term, limit: limit) else { _ = scores.best(count, threshold: minimumScore); return nil }
+                scores.add(weight, list, skipping: Int32(i))
             }
             return scores.best(count, threshold: minimumScore)
         }
-        for (k, i) in order.enumerated() { next.lists[i] = made[k] }
+        for (k, i) in order.enumerated() {
+            guard let list = made[k] else { return nil }
+            next.lists[i] = list
+        }
         return (next, true)
     }
 
