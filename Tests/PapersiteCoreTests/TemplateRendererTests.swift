@@ -140,6 +140,10 @@ import Testing
         split.sitemapLimit = 7
         let all = locations(whole.render(.sitemap))
         #expect(all.count == whole.sitemapEntryCount() && all.count > 20)
+        // The bytes the build writes are the text rendered.
+        #expect(whole.renderBytes(.sitemap).map { String(decoding: $0, as: UTF8.self) } == whole.render(.sitemap))
+        #expect(split.renderBytes(.sitemap) == nil)
+        #expect(split.renderBytes(.sitemapPart(2)).map { String(decoding: $0, as: UTF8.self) } == split.render(.sitemapPart(2)))
         #expect(!whole.plan().contains { if case .sitemapPart = $0.job { true } else { false } })
 
         let parts = (all.count + 6) / 7

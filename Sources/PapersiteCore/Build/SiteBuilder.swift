@@ -313,16 +313,16 @@ public struct SiteBuilder: Sendable {
         options.parallelism.forEach(todo.count) { [renderer] k in
             let i = todo[k]
             do throws(BuildFailure) {
-                let text: String
-                if case .searchTerms(let shard) = plan[i].job {
+                if let bytes = renderer.renderBytes(plan[i].job) {
+                    try session.put(plan[i].file, bytes)
+                } else if case .searchTerms(let shard) = plan[i].job {
                     guard let json = renderer.searchShardJSON(shard) else {
                         throw BuildFailure([.error("the build cache is damaged (a search shard cannot be read back); build again with --clean", at: nil)])
                     }
-                    text = json
+                    try session.put(plan[i].file, json)
                 } else {
-                    text = renderer.render(plan[i].job)
+                    try session.put(plan[i].file, renderer.render(plan[i].job))
                 }
-                try session.put(plan[i].file, text)
             } catch { failures.add(error) }
             if let progress {
                 let n = done.increment() + 1

@@ -235,6 +235,13 @@ public final class OutputSession: @unchecked Sendable {
         })
     }
 
+    /// Writes a file made as bytes.
+    public func put(_ file: String, _ bytes: [UInt8]) throws(BuildFailure) {
+        try Self.unwrap(bytes.withUnsafeBytes { raw in
+            Result { () throws(BuildFailure) in try put(file, raw) }
+        })
+    }
+
     /// Writes a copied file.
     public func put(_ file: String, _ data: Data) throws(BuildFailure) {
         try Self.unwrap(data.withUnsafeBytes { raw in

@@ -568,10 +568,39 @@ struct SiteRenderer: Sendable {
         for page in index.pages { visit(.slug(prefix: "", slug: page.slug, page: 1), nil) }
     }
 
+    /// How many entries `forEachSitemapEntry` visits, counted without making them.
     func sitemapEntryCount() -> Int {
-        var count = 0
-        forEachSitemapEntry { _, _ in count += 1 }
+        let perPage = config.papersPerPage
+        func pages(_ count: Int) -> Int { max(1, (count + perPage - 1) / perPage) }
+        var count = pages(index.papers.count) + index.papers.count + 1 + index.pages.count
+        for tag in index.tags { count += pages(index.papers(tagged: tag.slug).count) }
+        for members in index.authorPapers { count += pages(members.count) }
+        for collection in index.years.flatMap({ [PaperCollection.year($0)] + monthCollections($0) }) { count += pages(members(collection).count) }
         return count
+    }
+
+    /// A file's bytes where they are made without a `String` (the default
+    /// sitemap: several megabytes that need no UTF-8 check); else nil.
+    func renderBytes(_ job: OutputJob) -> [UInt8]? {
+        guard theme.writesDefaultSitemap else { return nil }
+        switch job {
+        case .sitemap where sitemapEntryCount() <= sitemapLimit: return defaultSitemap(part: nil)
+        case .sitemapPart(let n): return defaultSitemap(part: n)
+        default: return nil
+        }
+    }
+
+    /// The default sitemap's bytes: every URL, or part n (the n-th `sitemapLimit` URLs).
+    private func defaultSitemap(part: Int?) -> [UInt8] {
+        let count = sitemapEntryCount()
+        let range = part.map { ($0 - 1) * sitemapLimit..<$0 * sitemapLimit } ?? 0..<count
+        var k = 0
+        var writer = SitemapWriter(expectedEntries: min(range.count, count), base: urls.baseURL)
+        forEachSitemapEntry { location, lastmod in
+            if range.contains(k) { writer.add(location, lastmod: lastmod) }
+            k += 1
+        }
+        return writer.finishBytes()
     }
 
     /// The sitemap (`part` nil): every URL, or for a site of more than
@@ -586,16 +615,9 @@ struct SiteRenderer: Sendable {
             }
             return out + "</sitemapindex>\n"
         }
+        if theme.writesDefaultSitemap { return String(decoding: defaultSitemap(part: part), as: UTF8.self) }
         let range = part.map { ($0 - 1) * sitemapLimit..<$0 * sitemapLimit } ?? 0..<count
         var k = 0
-        if theme.writesDefaultSitemap {
-            var writer = SitemapWriter(expectedEntries: min(range.count, count), base: urls.baseURL)
-            forEachSitemapEntry { location, lastmod in
-                if range.contains(k) { writer.add(location, lastmod: lastmod) }
-                k += 1
-            }
-            return writer.finish()
-        }
         var entries: [SitemapView.Entry] = []
         entries.reserveCapacity(min(range.count, count))
         forEachSitemapEntry { location, lastmod in

@@ -528,9 +528,11 @@ struct SitemapWriter {
         out += "</url>\n".utf8
     }
 
-    mutating func finish() -> String {
+    mutating func finish() -> String { String(decoding: finishBytes(), as: UTF8.self) }
+
+    mutating func finishBytes() -> [UInt8] {
         out += "</urlset>\n".utf8
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 }
 
