@@ -112,3 +112,51 @@ import Testing
         #expect(partial == nil)
     }
 }
+
+/// Tables read in place from the cache's memory map.
+@Suite struct CacheTableTests {
+    @Test func tablesAreReadInPlaceFromAlignedValues() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("papersite-cache-test-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let numbers: [UInt64] = (0..<1000).map { UInt64($0) &* 0x9E37_79B9_7F4A_7C15 }
+        func tableValue(_ k: Int) -> [UInt8] {
+            var w = ByteWriter()
+            w.uint(UInt64(k)); w.string(String(repeating: "x", count: k))     // an odd length before the table
+            w.table(numbers)
+            w.bool(true)                // and after it: the value's length is odd
+            return w.bytes
+        }
+        var store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
+        for k in 1...20 {
+            store.put(UInt64(100 + k), [UInt8](repeating: UInt8(k), count: 500_001 + k * 2))     // values of odd lengths between
+            store.put(UInt64(k), tableValue(k))
+        }
+        store.commit(outputs: [:], tree: 1)
+        let size = { (try? FileManager.default.attributesOfItem(atPath: store.storeFile.path)[.size] as? Int) ?? 0 }
+        #expect(size() > 10_000_000)
+        for round in 0..<2 {
+            // The second time, after a compaction (only the tables were used).
+            store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
+            for k in 1...20 {
+                let read = store.get(UInt64(k)) { r -> PlainTable<UInt64>? in
+                    _ = r.uint(); _ = r.string()
+                    return r.table(of: UInt64.self)
+                }
+                let table = try #require(read)
+                #expect(table.isInPlace, "round \(round), value \(k)")
+                #expect(Array(table.elements) == numbers)
+            }
+            store.commit(outputs: [:], tree: 1)
+            #expect(size() < 1_000_000, "compacted")
+        }
+        // Bytes that are not aligned are copied, with the same values.
+        let bytes = tableValue(3)
+        let shifted = [0] + bytes
+        let copied = shifted.withUnsafeBytes { raw -> PlainTable<UInt64> in
+            var r = ByteReader(UnsafeRawBufferPointer(rebasing: raw[1...]))
+            _ = r.uint(); _ = r.string()
+            return r.table(of: UInt64.self)
+        }
+        #expect(!copied.isInPlace && Array(copied.elements) == numbers)
+    }
+}

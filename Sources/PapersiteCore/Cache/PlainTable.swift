@@ -41,6 +41,8 @@ struct PlainTable<Element: BitwiseCopyable>: @unchecked Sendable {
         self.init(owner: nil, elements: bytes.count == 0 ? UnsafeBufferPointer(start: nil, count: 0) : bytes.assumingMemoryBound(to: Element.self))
     }
 
+    /// Whether the values are read in place (not copied).
+    var isInPlace: Bool { owner == nil && !elements.isEmpty }
     var count: Int { elements.count }
     var isEmpty: Bool { elements.isEmpty }
     subscript(i: Int) -> Element { elements[i] }
