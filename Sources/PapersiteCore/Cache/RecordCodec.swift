@@ -31,8 +31,8 @@ enum RecordCodec {
         w.bool(p.slugIsExplicit)
     }
 
+    /// A record as `write` wrote it (its hash is not set: see `decode`).
     static func readPaper(_ r: inout ByteReader) -> Paper? {
-        let start = r.offset
         let key = r.string(), slug = r.string(), title = r.string()
         let authors = r.strings(), affiliations = r.strings()
         let comment = r.optionalString(), bibKey = r.optionalString()
@@ -55,8 +55,6 @@ enum RecordCodec {
         paper.comment = comment
         paper.bibKey = bibKey
         paper.slugIsExplicit = slugIsExplicit
-        // The bytes read are what `write` makes of the record: their hash is `hash(paper)`.
-        paper.setRecordHash(ContentHash.of(UnsafeRawBufferPointer(rebasing: r.buffer[start..<r.offset])))
         return paper
     }
 
@@ -91,10 +89,17 @@ enum RecordCodec {
         return Diagnostic(severity, message, at: location)
     }
 
-    /// One source file's reading: its papers and the problems found.
+    /// One source file's reading: its papers and the problems found. Each
+    /// record is followed by its hash (`hash(_:)`: of the bytes `write`
+    /// makes), so that reading records back does not hash them again.
     static func encode(papers: [Paper], diagnostics: [Diagnostic], to w: inout ByteWriter) {
         w.uint(UInt64(papers.count))
-        for p in papers { write(p, to: &w) }
+        for p in papers {
+            let start = w.bytes.count
+            write(p, to: &w)
+            let hash = w.bytes.withUnsafeBytes { ContentHash.of(UnsafeRawBufferPointer(rebasing: $0[start...])) }
+            w.fixed(hash)
+        }
         w.uint(UInt64(diagnostics.count))
         for d in diagnostics { write(d, to: &w) }
     }
@@ -105,7 +110,9 @@ enum RecordCodec {
         var papers: [Paper] = []
         papers.reserveCapacity(count)
         for _ in 0..<count {
-            guard let paper = readPaper(&r) else { return nil }
+            guard var paper = readPaper(&r) else { return nil }
+            // (The value's bytes were checked whole as the cache read them.)
+            paper.setRecordHash(r.fixed())
             papers.append(paper)
         }
         let problems = Int(clamping: r.uint())

@@ -44,19 +44,29 @@ public struct ContentLoader: Sendable {
 
         // Each folder of records, open: a file's stat(2) then looks up its
         // name alone, not every folder from the root of the file system.
-        var folders: [Substring: Int32] = [:]
+        // Files come sorted, so a folder's files follow each other.
+        var folderFDs: [Int32] = []
+        var places: [(folder: Int32, name: String)] = []
+        places.reserveCapacity(paperFiles.count)
+        var lastFolder: [UInt8] = []
         let rootPath = siteRoot.path
         for file in paperFiles {
-            let folder = file[..<(file.utf8.lastIndex(of: UInt8(ascii: "/")) ?? file.startIndex)]
-            if folders[folder] == nil { folders[folder] = open(rootPath + "/" + folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+            var path = file
+            path.withUTF8 { bytes in
+                // (Listed files are always in a folder: `content/papers/...`.)
+                let slash = bytes.lastIndex(of: UInt8(ascii: "/")) ?? -1
+                let folder = UnsafeBufferPointer(rebasing: bytes[..<max(slash, 0)])
+                if folderFDs.isEmpty || !folder.elementsEqual(lastFolder) {
+                    lastFolder = Array(folder)
+                    folderFDs.append(slash < 0 ? -1 : open(rootPath + "/" + String(decoding: folder, as: UTF8.self), O_RDONLY | O_DIRECTORY | O_CLOEXEC))
+                }
+                places.append((folderFDs.last!, String(decoding: UnsafeBufferPointer(rebasing: bytes[(slash + 1)...]), as: UTF8.self)))
+            }
         }
-        defer { for fd in folders.values where fd >= 0 { close(fd) } }
-        let open = folders      // (a constant: read from all threads)
+        defer { for fd in folderFDs where fd >= 0 { close(fd) } }
+        let at = places      // (a constant: read from all threads)
         let results = parallelism.map(paperFiles.count) { i -> (papers: [Paper], diagnostics: [Diagnostic]) in
-            let file = paperFiles[i]
-            // (Listed files are always in a folder: `content/papers/...`.)
-            guard let slash = file.utf8.lastIndex(of: UInt8(ascii: "/")) else { return readPaperFile(file, folder: -1, name: file) }
-            return readPaperFile(file, folder: open[file[..<slash]] ?? -1, name: String(file[file.utf8.index(after: slash)...]))
+            readPaperFile(paperFiles[i], folder: at[i].folder, name: at[i].name)
         }
         var papers: [Paper] = []
         papers.reserveCapacity(results.reduce(0) { $0 + $1.papers.count })
