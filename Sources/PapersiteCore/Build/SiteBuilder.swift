@@ -198,8 +198,12 @@ public struct SiteBuilder: Sendable {
         let identities = options.parallelism.map(papers.count) { i in
             Fingerprint.of { f in let at = papers[i].source; f.add(at.file); f.add(at.line); f.add(at.column) }
         }
+        // A paper's text is known by its record's hash (which the cache
+        // keeps) and its tags (rules add some): hashing every abstract
+        // again on each build cost more than the rest of this stage.
+        let textKey: (Int) -> UInt64 = { i in Fingerprint.of { f in f.add(RecordCodec.hash(papers[i])); f.add(tags[i]) } }
         index.related = RelatedPapers(count: indexer.config.relatedPapers)
-            .cached(count: papers.count, identities: identities, cache: cache, parallelism: options.parallelism) { i in
+            .cached(count: papers.count, identities: identities, cache: cache, parallelism: options.parallelism, textKey: textKey) { i in
                 (papers[i].title, papers[i].abstract, tags[i])
             }
     }

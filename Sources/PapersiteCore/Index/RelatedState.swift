@@ -418,15 +418,21 @@ extension RelatedPapers {
     /// (`updatedInDelta`: updated, and what changed stored as a delta.)
     enum Path: Equatable { case reused, updated, updatedInDelta, computed }
 
+    /// `textKey`: a number for paper `i`'s text that changes whenever the
+    /// text does (a hash of its whole record, say), if one is known; else
+    /// the text is hashed.
     func cached(count n: Int, identities: [UInt64], cache: CacheStore, parallelism: Parallelism,
+                textKey: ((Int) -> UInt64)? = nil,
                 text: @escaping (Int) -> (title: String, abstract: String, tags: [String])) -> [[Int]] {
         var path = Path.computed
-        return cached(count: n, identities: identities, cache: cache, parallelism: parallelism, path: &path, text: text)
+        return cached(count: n, identities: identities, cache: cache, parallelism: parallelism, path: &path, textKey: textKey, text: text)
     }
 
     func cached(count n: Int, identities: [UInt64], cache: CacheStore, parallelism: Parallelism, path: inout Path,
+                textKey: ((Int) -> UInt64)? = nil,
                 text: @escaping (Int) -> (title: String, abstract: String, tags: [String])) -> [[Int]] {
         let keys = parallelism.map(n) { i in
+            if let textKey { return Fingerprint.of { f in f.add("related terms (packed, by text key)"); f.add(textKey(i)) } }
             let (title, abstract, tags) = text(i)
             return Fingerprint.of { f in f.add("related terms (packed)"); f.add(title); f.add(abstract); f.add(tags) }
         }

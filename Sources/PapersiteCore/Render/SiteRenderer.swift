@@ -136,7 +136,8 @@ struct SiteRenderer: Sendable {
 
     private func bibtexKey(_ i: Int) -> UInt64 {
         Fingerprint.of { f in
-            f.add("bibtex"); f.add(paperHashes[i]); f.add(index.citationKeys[i]); f.add(urls.absolute(SiteURLs.paper(index.papers[i].slug)))
+            // (The entry's URL is the base URL and the paper's slug: hashed as those, with no string made.)
+            f.add("bibtex"); f.add(paperHashes[i]); f.add(index.citationKeys[i]); f.add(urls.baseURL); f.add(index.papers[i].slug)
         }
     }
 
