@@ -24,14 +24,14 @@ import Testing
         var store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
         for k in 0..<200 { store.put(UInt64(k + 1), value(k)) }
         #expect(read(store, 5) == value(4), "a value put in this build reads back")
-        store.commit(outputs: [9: 99], tree: 42)
+        store.commit(outputs: [(9, 99)], tree: 42)
 
         // Another build uses ten of them: the rest is garbage, and the store shrinks.
         store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
         #expect(store.outputs == [9: 99] && store.outputTree == 42)
         for k in 0..<10 { #expect(read(store, UInt64(k + 1)) == value(k)) }
         let before = try FileManager.default.attributesOfItem(atPath: store.storeFile.path)[.size] as! Int
-        store.commit(outputs: [:], tree: 43)
+        store.commit(outputs: [], tree: 43)
         let after = try FileManager.default.attributesOfItem(atPath: store.storeFile.path)[.size] as! Int
         #expect(before >= 200 * 100_000 && after == 10 * 100_000, "compacted from \(before) to \(after) bytes")
 
@@ -45,7 +45,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         var store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
         store.put(1, value(1, size: 1000))
-        store.commit(outputs: [:], tree: 1)
+        store.commit(outputs: [], tree: 1)
         // A build that fails puts values but never commits: they are not found.
         store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
         store.put(2, value(2, size: 1000))
@@ -63,7 +63,7 @@ import Testing
         // A clean build ignores the cache, and starts it afresh.
         store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
         store.put(3, value(3, size: 1000))
-        store.commit(outputs: [:], tree: 1)
+        store.commit(outputs: [], tree: 1)
         #expect(read(CacheStore(folder: dir, output: "public", identity: 1, clean: true), 3) == nil)
         #expect(read(CacheStore(folder: dir, output: "public", identity: 1, clean: false), 3) == nil)
     }
@@ -131,7 +131,7 @@ import Testing
             store.put(UInt64(100 + k), [UInt8](repeating: UInt8(k), count: 500_001 + k * 2))     // values of odd lengths between
             store.put(UInt64(k), tableValue(k))
         }
-        store.commit(outputs: [:], tree: 1)
+        store.commit(outputs: [], tree: 1)
         let size = { (try? FileManager.default.attributesOfItem(atPath: store.storeFile.path)[.size] as? Int) ?? 0 }
         #expect(size() > 10_000_000)
         for round in 0..<2 {
@@ -146,7 +146,7 @@ import Testing
                 #expect(table.isInPlace, "round \(round), value \(k)")
                 #expect(Array(table.elements) == numbers)
             }
-            store.commit(outputs: [:], tree: 1)
+            store.commit(outputs: [], tree: 1)
             #expect(size() < 1_000_000, "compacted")
         }
         // Bytes that are not aligned are copied, with the same values.

@@ -74,7 +74,7 @@ import Testing
             var path = RelatedPapers.Path.computed
             let lists = related.cached(count: 400, identities: identities, cache: cache, parallelism: step % 2 == 0 ? .allCores : .serial,
                                        path: &path) { i in (snapshot.titles[i], snapshot.abstracts[i], snapshot.tags[i]) }
-            cache.commit(outputs: [:], tree: 0)
+            cache.commit(outputs: [], tree: 0)
             let expected = related.compute(titles: corpus.titles, texts: corpus.abstracts, tags: corpus.tags, parallelism: .serial)
             let differing = (0..<400).filter { lists[$0] != expected[$0] }
             #expect(differing.isEmpty, "step \(step) (\(path)): \(differing.count) papers differ, such as \(differing.prefix(3).map { "\($0): \(lists[$0]) not \(expected[$0])" })")

@@ -287,7 +287,7 @@ public struct SiteBuilder: Sendable {
     /// and which the output still holds as written, is kept without being
     /// rendered. Returns the number rendered and every file's fingerprint.
     private func renderAndWrite(_ plan: [(job: OutputJob, file: String)], with renderer: inout SiteRenderer, into session: OutputSession,
-                                previous: [UInt64: UInt64], cache: CacheStore?) throws(BuildFailure) -> (rendered: Int, fingerprints: [UInt64: UInt64], fileKeys: [UInt64]) {
+                                previous: [UInt64: UInt64], cache: CacheStore?) throws(BuildFailure) -> (rendered: Int, fingerprints: [(key: UInt64, fingerprint: UInt64)], fileKeys: [UInt64]) {
         // 1. What can be kept.
         let decided: [(fileKey: UInt64, fingerprint: UInt64?, kept: Bool, inStaging: Bool)] = options.parallelism.map(plan.count) { [renderer] i in
             let fileKey = OutputManifest.key(plan[i].file)
@@ -334,9 +334,7 @@ public struct SiteBuilder: Sendable {
             }
         }
         if let first = failures.sorted.first { throw first }
-        var fingerprints: [UInt64: UInt64] = [:]
-        fingerprints.reserveCapacity(plan.count)
-        for entry in decided { if let fingerprint = entry.fingerprint { fingerprints[entry.fileKey] = fingerprint } }
+        let fingerprints = decided.compactMap { entry in entry.fingerprint.map { (key: entry.fileKey, fingerprint: $0) } }
         return (todo.count, fingerprints, decided.map(\.fileKey))
     }
 

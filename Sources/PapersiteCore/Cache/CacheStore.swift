@@ -40,6 +40,8 @@ final class CacheStore: @unchecked Sendable {
     private var old: [UInt64: Location] = [:]
     /// The fingerprint of each output file of the last build (by the hash of its path).
     private(set) var outputs: [UInt64: UInt64] = [:]
+    /// `digest(outputs)`, made as they are read.
+    private var outputsDigest: UInt64 = 0
     /// The inode of the output tree `outputs` describes.
     private(set) var outputTree: UInt64 = 0
 
@@ -180,7 +182,8 @@ final class CacheStore: @unchecked Sendable {
     /// Saves the index of the values this build used or made, with the
     /// output fingerprints, after a successful build. The store is
     /// compacted when most of it is values no longer used.
-    func commit(outputs: [UInt64: UInt64], tree: UInt64) {
+    /// `outputs`: each output file's key with its fingerprint (each file once).
+    func commit(outputs: [(key: UInt64, fingerprint: UInt64)], tree: UInt64) {
         lock.lock()
         defer { lock.unlock() }
         guard fd >= 0, !appendFailed else { try? FileManager.default.removeItem(at: indexFile); return }
@@ -193,7 +196,9 @@ final class CacheStore: @unchecked Sendable {
             usedCount += 1
             if entries[key] == nil { entries[key] = location }
         }
-        if puts == 0 && usedCount == old.count && tree == outputTree && outputs == self.outputs { return }
+        // (The outputs compared by a digest: a table of each would cost a lookup per file.)
+        if puts == 0 && usedCount == old.count && tree == outputTree && outputs.count == self.outputs.count
+            && Self.digest(outputs) == outputsDigest { return }
         let liveBytes = entries.values.reduce(0) { $0 + $1.length }
         if end > 2 * liveBytes + (8 << 20), let compacted = compact(entries) {
             entries = compacted
@@ -274,12 +279,24 @@ final class CacheStore: @unchecked Sendable {
             guard outputCount <= body.count / 16 else { return }
             var outputs: [UInt64: UInt64] = [:]
             outputs.reserveCapacity(outputCount)
-            for _ in 0..<outputCount { outputs[r.fixed()] = r.fixed() }
+            var pairs: [(key: UInt64, fingerprint: UInt64)] = []
+            pairs.reserveCapacity(outputCount)
+            for _ in 0..<outputCount {
+                let pair = (key: r.fixed(), fingerprint: r.fixed())
+                outputs[pair.key] = pair.fingerprint
+                pairs.append(pair)
+            }
             guard !r.failed, r.atEnd else { return }
             self.old = entries
             self.outputs = outputs
+            self.outputsDigest = Self.digest(pairs)
             self.outputTree = tree
         }
+    }
+
+    /// One number for a set of (file, fingerprint) pairs, whatever their order.
+    static func digest(_ pairs: [(key: UInt64, fingerprint: UInt64)]) -> UInt64 {
+        pairs.reduce(0) { sum, pair in sum &+ Fingerprint.of { f in f.add(pair.key); f.add(pair.fingerprint) } }
     }
 
     /// What makes caches comparable: the format, papersite's version and the
