@@ -98,6 +98,8 @@ public struct SiteBuilder: Sendable {
         let (config, theme) = loaded
         clock.lap("settings and theme")
         options.progress?("Reading records", 0, 0)
+        // The names memo is decoded while the records are read.
+        let memo = Background { NameMemo.load(from: cache) }
         let content = ContentLoader(siteRoot: root, includeDrafts: options.includeDrafts, parallelism: options.parallelism, cache: cache).load()  // 3. records
         clock.lap("read records")
         if !keepGoing && content.diagnostics.contains(where: { $0.severity == .error }) { throw BuildFailure(content.diagnostics) }
@@ -107,7 +109,7 @@ public struct SiteBuilder: Sendable {
         }
         let indexer = SiteIndexer(config: config, parallelism: options.parallelism)
         options.progress?("Indexing", 0, 0)
-        let names = NameMemo.load(from: cache)
+        let names = memo.value
         var index = indexer.index(content, relatedPapers: false, memo: names, cache: cache)   // 4. order, tags, authors
         names.store(in: cache, papers: index.papers)
         clock.lap("index")
@@ -166,7 +168,7 @@ public struct SiteBuilder: Sendable {
             for asset in assets {
                 try session.put(asset.file, try OutputWriter.contents(of: asset.source))
             }
-            written = try session.finish(planned: Set(made.fileKeys + site.assetKeys))   // 8. swap in
+            written = try session.finish(planned: made.fileKeys + site.assetKeys)   // 8. swap in
             // The fingerprints describe the tree this build swapped in (or left in place).
             if let cache, let tree = written.tree { cache.commit(outputs: made.fingerprints, tree: tree) }
             clock.lap("copy assets and swap")

@@ -188,18 +188,21 @@ final class CacheStore: @unchecked Sendable {
         defer { lock.unlock() }
         guard fd >= 0, !appendFailed else { try? FileManager.default.removeItem(at: indexFile); return }
         // A build that used exactly what the last one left needs no new index.
-        // What this build stored, and what it used of the last build's (unless stored again).
-        var entries = live
+        // What this build stored, and what it used of the last build's
+        // (unless stored again): a list, written in turn (a table of them
+        // cost a hash and a cache miss per value).
+        var entries: [(key: UInt64, value: Location)] = []
         entries.reserveCapacity(live.count + old.count)
+        for (key, location) in live { entries.append((key, location)) }
         var usedCount = 0
         for (key, location) in old where papersite_marked(used, location.slot) != 0 {
             usedCount += 1
-            if entries[key] == nil { entries[key] = location }
+            if live[key] == nil { entries.append((key, location)) }
         }
         // (The outputs compared by a digest: a table of each would cost a lookup per file.)
         if puts == 0 && usedCount == old.count && tree == outputTree && outputs.count == self.outputs.count
             && Self.digest(outputs) == outputsDigest { return }
-        let liveBytes = entries.values.reduce(0) { $0 + $1.length }
+        let liveBytes = entries.reduce(0) { $0 + $1.value.length }
         if end > 2 * liveBytes + (8 << 20), let compacted = compact(entries) {
             entries = compacted
         }
@@ -219,13 +222,13 @@ final class CacheStore: @unchecked Sendable {
 
     /// Copies the live values into a new store file and puts it in place,
     /// in runs of adjacent values (a value at a time was a system call each).
-    private func compact(_ entries: [UInt64: Location]) -> [UInt64: Location]? {
+    private func compact(_ entries: [(key: UInt64, value: Location)]) -> [(key: UInt64, value: Location)]? {
         let temporary = storeFile.appendingPathExtension("new")
         let out = Glibc.open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard out >= 0 else { return nil }
         defer { close(out) }
         let ordered = entries.sorted { $0.value.offset < $1.value.offset }
-        var moved: [UInt64: Location] = [:]
+        var moved: [(key: UInt64, value: Location)] = []
         moved.reserveCapacity(ordered.count)
         var written = 0
         var k = 0
@@ -250,7 +253,7 @@ final class CacheStore: @unchecked Sendable {
             guard put == length else { return nil }
             for j in k...last {
                 let location = ordered[j].value
-                moved[ordered[j].key] = Location(offset: written + location.offset - start, length: location.length, hash: location.hash)
+                moved.append((ordered[j].key, Location(offset: written + location.offset - start, length: location.length, hash: location.hash)))
             }
             written += length
             k = last + 1

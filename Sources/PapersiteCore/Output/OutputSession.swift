@@ -135,13 +135,19 @@ public final class OutputSession: @unchecked Sendable {
     /// already is exactly what this build makes: then nothing is touched.
     /// `planned`: the `OutputManifest.key` of every file put or kept (each
     /// once); needed only when the trees hold files this build did not make.
-    public func finish(planned plannedKeys: @autoclosure () -> Set<UInt64>) throws(BuildFailure) -> WriteSummary {
-        var known: Set<UInt64>? = nil
+    public func finish(planned plannedKeys: @autoclosure () -> [UInt64]) throws(BuildFailure) -> WriteSummary {
+        // The planned keys sorted, searched by halves: a set of them cost a
+        // hash and a cache miss per file (tens of milliseconds, on one core).
+        var known: [UInt64]? = nil
         func isPlanned(_ key: UInt64) -> Bool {
-            if known == nil { known = plannedKeys() }
-            return known!.contains(key)
+            if known == nil { known = plannedKeys().sorted() }
+            let k = firstIndex(notBelow: key, count: known!.count) { known![$0] }
+            return k < known!.count && known![k] == key
         }
-        let stale = inLive == live.count ? [] : live.entries.filter { !isPlanned($0.key) }.map { live.path(of: $0.value) }
+        var stale: [String] = []
+        if inLive != live.count {
+            for (key, entry) in live.entries where !isPlanned(key) { stale.append(live.path(of: entry)) }
+        }
         let fm = FileManager.default
         if liveKnown && changed == 0 && stale.isEmpty {
             // Nothing to do. The staging tree goes back as the spare, untouched, its manifest still true.
