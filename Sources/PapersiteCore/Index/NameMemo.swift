@@ -15,12 +15,12 @@ final class NameMemo: @unchecked Sendable {
     }
 
     private let knownAuthors: [String: AuthorForms]
-    private let knownCitations: [String: String]
+    private let knownCitations: [UInt64: String]
     private let lock = NSLock()
     private var newAuthors: [String: AuthorForms] = [:]
-    private var newCitations: [String: String] = [:]
+    private var newCitations: [UInt64: String] = [:]
 
-    init(authors: [String: AuthorForms] = [:], citations: [String: String] = [:]) {
+    init(authors: [String: AuthorForms] = [:], citations: [UInt64: String] = [:]) {
         knownAuthors = authors
         knownCitations = citations
     }
@@ -43,14 +43,14 @@ final class NameMemo: @unchecked Sendable {
         return base
     }
 
-    /// Everything `CitationKeys.base` reads.
-    private static func citationInput(_ paper: Paper) -> String {
-        "\(paper.published.year)\u{1}\(paper.authors.first ?? "")\u{1}\(paper.title)"
+    /// Everything `CitationKeys.base` reads, as one number (no string made).
+    private static func citationInput(_ paper: Paper) -> UInt64 {
+        Fingerprint.of { f in f.add(paper.published.year); f.add(paper.authors.first); f.add(paper.title) }
     }
 
     // MARK: The cache
 
-    static let cacheKey = Fingerprint.of { $0.add("name memo") }
+    static let cacheKey = Fingerprint.of { $0.add("name memo (citations by hash)") }
 
     /// The memo the last build left, or an empty one.
     static func load(from cache: CacheStore?) -> NameMemo {
@@ -67,10 +67,10 @@ final class NameMemo: @unchecked Sendable {
             }
             let citationCount = Int(clamping: r.uint())
             guard citationCount <= r.buffer.count else { return nil }
-            var citations: [String: String] = [:]
+            var citations: [UInt64: String] = [:]
             citations.reserveCapacity(citationCount)
             for _ in 0..<citationCount {
-                let input = r.string()
+                let input = r.fixed()
                 citations[input] = r.string()
             }
             return r.failed ? nil : NameMemo(authors: authors, citations: citations)
@@ -102,13 +102,13 @@ final class NameMemo: @unchecked Sendable {
             if forms.display != spelling { w.string(forms.display) }
             w.string(forms.slugBase)
         }
-        var citationEntries: [(String, String)] = []
+        var citationEntries: [(UInt64, String)] = []
         for paper in papers {
             let input = Self.citationInput(paper)
             if let base = allCitations[input] { citationEntries.append((input, base)) }
         }
         w.uint(UInt64(citationEntries.count))
-        for (input, base) in citationEntries { w.string(input); w.string(base) }
+        for (input, base) in citationEntries { w.fixed(input); w.string(base) }
         _ = cache.put(Self.cacheKey, w.bytes)
     }
 }
