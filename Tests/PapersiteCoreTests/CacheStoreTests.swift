@@ -115,6 +115,19 @@ import Testing
 
 /// Tables read in place from the cache's memory map.
 @Suite struct CacheTableTests {
+    @Test func keySetHoldsExactlyItsKeys() {
+        var generator = SystemRandomNumberGenerator()
+        for count in [0, 1, 7, 1000, 20_000] {
+            // Random keys, with 0 (which marks an empty slot) among them.
+            let keys = (0..<count).map { _ in UInt64.random(in: 0...UInt64.max, using: &generator) } + (count > 0 ? [0] : [])
+            let set = KeySet(keys), reference = Set(keys)
+            #expect(keys.allSatisfy(set.contains), "\(count) keys")
+            let others = (0..<5000).map { _ in UInt64.random(in: 1...UInt64.max, using: &generator) }.filter { !reference.contains($0) }
+            #expect(!others.contains(where: set.contains), "\(count) keys")
+        }
+        #expect(!KeySet([]).contains(0) && !KeySet([5]).contains(0) && KeySet([0]).contains(0))
+    }
+
     @Test func tablesAreReadInPlaceFromAlignedValues() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("papersite-cache-test-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
