@@ -103,6 +103,18 @@ import Testing
             changed.tags.append("x")
             #expect(changed.recordHash == nil)
         }
+        // Records read from their files and stored in the cache know their hash, the one made from their fields.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("papersite-cache-test-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
+        let loaded = ContentLoader(siteRoot: repositoryRoot, includeDrafts: true, parallelism: .allCores, cache: store).load().papers
+        #expect(loaded.filter { $0.recordHash != nil }.count > loaded.count / 2)
+        for paper in loaded {
+            guard let known = paper.recordHash else { continue }
+            var w = ByteWriter()
+            RecordCodec.write(paper, to: &w)
+            #expect(known == w.bytes.withUnsafeBytes { ContentHash.of($0) }, "\(paper.source)")
+        }
         // A truncated value is refused, not misread.
         let truncated = Array(w.bytes.prefix(w.bytes.count / 2))
         let partial = truncated.withUnsafeBytes { raw -> (papers: [Paper], diagnostics: [Diagnostic])? in

@@ -92,16 +92,22 @@ enum RecordCodec {
     /// One source file's reading: its papers and the problems found. Each
     /// record is followed by its hash (`hash(_:)`: of the bytes `write`
     /// makes), so that reading records back does not hash them again.
-    static func encode(papers: [Paper], diagnostics: [Diagnostic], to w: inout ByteWriter) {
+    /// Returns the records' hashes.
+    @discardableResult
+    static func encode(papers: [Paper], diagnostics: [Diagnostic], to w: inout ByteWriter) -> [UInt64] {
         w.uint(UInt64(papers.count))
+        var hashes: [UInt64] = []
+        hashes.reserveCapacity(papers.count)
         for p in papers {
             let start = w.bytes.count
             write(p, to: &w)
             let hash = w.bytes.withUnsafeBytes { ContentHash.of(UnsafeRawBufferPointer(rebasing: $0[start...])) }
             w.fixed(hash)
+            hashes.append(hash)
         }
         w.uint(UInt64(diagnostics.count))
         for d in diagnostics { write(d, to: &w) }
+        return hashes
     }
 
     static func decode(_ r: inout ByteReader) -> (papers: [Paper], diagnostics: [Diagnostic])? {

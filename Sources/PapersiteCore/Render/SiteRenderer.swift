@@ -585,15 +585,17 @@ struct SiteRenderer: Sendable {
     func renderBytes(_ job: OutputJob) -> [UInt8]? {
         guard theme.writesDefaultSitemap else { return nil }
         switch job {
-        case .sitemap where sitemapEntryCount() <= sitemapLimit: return defaultSitemap(part: nil)
-        case .sitemapPart(let n): return defaultSitemap(part: n)
+        case .sitemap:
+            let count = sitemapEntryCount()
+            return count <= sitemapLimit ? defaultSitemap(part: nil, count: count) : nil
+        case .sitemapPart(let n): return defaultSitemap(part: n, count: sitemapEntryCount())
         default: return nil
         }
     }
 
-    /// The default sitemap's bytes: every URL, or part n (the n-th `sitemapLimit` URLs).
-    private func defaultSitemap(part: Int?) -> [UInt8] {
-        let count = sitemapEntryCount()
+    /// The default sitemap's bytes: every URL, or part n (the n-th
+    /// `sitemapLimit` URLs); `count`: `sitemapEntryCount()`.
+    private func defaultSitemap(part: Int?, count: Int) -> [UInt8] {
         let range = part.map { ($0 - 1) * sitemapLimit..<$0 * sitemapLimit } ?? 0..<count
         var k = 0
         var writer = SitemapWriter(expectedEntries: min(range.count, count), base: urls.baseURL)
@@ -616,7 +618,7 @@ struct SiteRenderer: Sendable {
             }
             return out + "</sitemapindex>\n"
         }
-        if theme.writesDefaultSitemap { return String(decoding: defaultSitemap(part: part), as: UTF8.self) }
+        if theme.writesDefaultSitemap { return String(decoding: defaultSitemap(part: part, count: count), as: UTF8.self) }
         let range = part.map { ($0 - 1) * sitemapLimit..<$0 * sitemapLimit } ?? 0..<count
         var k = 0
         var entries: [SitemapView.Entry] = []

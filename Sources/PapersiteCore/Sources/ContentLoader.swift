@@ -44,8 +44,11 @@ public struct ContentLoader: Sendable {
 
         // Each folder of records, open: a file's stat(2) then looks up its
         // name alone, not every folder from the root of the file system.
-        // Files come sorted, so a folder's files follow each other.
+        // Files come sorted, so a folder's files mostly follow each other
+        // (a subfolder's can come between): a folder is looked up by name
+        // only when it differs from the last file's.
         var folderFDs: [Int32] = []
+        var opened: [String: Int32] = [:]
         var places: [(folder: Int32, name: String)] = []
         places.reserveCapacity(paperFiles.count)
         var lastFolder: [UInt8] = []
@@ -58,12 +61,19 @@ public struct ContentLoader: Sendable {
                 let folder = UnsafeBufferPointer(rebasing: bytes[..<max(slash, 0)])
                 if folderFDs.isEmpty || !folder.elementsEqual(lastFolder) {
                     lastFolder = Array(folder)
-                    folderFDs.append(slash < 0 ? -1 : open(rootPath + "/" + String(decoding: folder, as: UTF8.self), O_RDONLY | O_DIRECTORY | O_CLOEXEC))
+                    let name = String(decoding: folder, as: UTF8.self)
+                    if let fd = opened[name] {
+                        folderFDs.append(fd)
+                    } else {
+                        let fd = slash < 0 ? -1 : open(rootPath + "/" + name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                        opened[name] = fd
+                        folderFDs.append(fd)
+                    }
                 }
                 places.append((folderFDs.last!, String(decoding: UnsafeBufferPointer(rebasing: bytes[(slash + 1)...]), as: UTF8.self)))
             }
         }
-        defer { for fd in folderFDs where fd >= 0 { close(fd) } }
+        defer { for fd in opened.values where fd >= 0 { close(fd) } }
         let at = places      // (a constant: read from all threads)
         let results = parallelism.map(paperFiles.count) { i -> (papers: [Paper], diagnostics: [Diagnostic]) in
             readPaperFile(paperFiles[i], folder: at[i].folder, name: at[i].name)
@@ -148,11 +158,16 @@ public struct ContentLoader: Sendable {
         // next time rather than trusted (like git's "racily clean" entries).
         let now = Int64(time(nil))
         guard now - Int64(info.st_mtim.tv_sec) > 2, now - Int64(info.st_ctim.tv_sec) > 2 else { return result }
+        var hashes: [UInt64] = []
         cache.put(key) { w in
             for value in stamp { w.fixed(value) }
-            RecordCodec.encode(papers: result.papers, diagnostics: result.diagnostics, to: &w)
+            hashes = RecordCodec.encode(papers: result.papers, diagnostics: result.diagnostics, to: &w)
         }
-        return result
+        // The records know their hashes, made as they were encoded (later
+        // stages would otherwise encode each again to hash it).
+        var papers = result.papers
+        for k in papers.indices where k < hashes.count { papers[k].setRecordHash(hashes[k]) }
+        return (papers, result.diagnostics)
     }
 
     private func readPaperFileNow(_ file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
