@@ -122,7 +122,7 @@ public final class DevServer: @unchecked Sendable {
         do {
             let summary = try SiteBuilder(options: build).build()
             let ms = Int(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-            options.log("Built \(summary.papers) papers, \(summary.pages) pages in \(ms) ms")
+            options.log("Built \(summary.papers) paper\(summary.papers == 1 ? "" : "s"), \(summary.pages) page\(summary.pages == 1 ? "" : "s") in \(ms) ms")
             live.built()
         } catch {
             let messages = error.diagnostics.filter { $0.severity == .error }.map(\.description)

@@ -47,6 +47,9 @@ struct Build: ParsableCommand {
     @Flag(name: .long, help: "Print every warning (by default the first \(Terminal.warningLimit)).")
     var verbose = false
 
+    @Flag(name: .long, help: "Treat warnings as errors: a record that would be repaired or skipped fails the build (for CI).")
+    var strict = false
+
     func run() throws {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
         let siteRoot = Terminal.folder(site)
@@ -55,6 +58,7 @@ struct Build: ParsableCommand {
         let start = DispatchTime.now()
         var options = BuildOptions(siteRoot: siteRoot, output: outputURL.standardizedFileURL, baseURL: baseURL, includeDrafts: drafts)
         options.clean = clean
+        options.strict = strict
         options.keepMemoryUntilExit = true
         if let jobs {
             guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
@@ -79,7 +83,7 @@ struct Build: ParsableCommand {
             var changes = "\(summary.written) written, \(summary.unchanged) unchanged"
             if summary.removed > 0 { changes += ", \(summary.removed) removed" }
             if summary.rendered < summary.files { changes += "; \(summary.rendered) rendered" }
-            print("Built \(Terminal.plural(summary.papers, "paper")), \(Terminal.plural(summary.tags, "tag")), \(Terminal.plural(summary.pages, "page")) (files: \(changes)) in \(String(format: "%.1f", seconds)) s")
+            print("Built \(Terminal.plural(summary.papers, "paper"))\(Terminal.tally(summary.warnings)), \(Terminal.plural(summary.tags, "tag")), \(Terminal.plural(summary.pages, "page")) (files: \(changes)) in \(String(format: "%.1f", seconds)) s")
         } catch {
             progress.finish()
             for diagnostic in error.diagnostics { Terminal.printError(diagnostic.description) }
@@ -196,6 +200,9 @@ struct Check: ParsableCommand {
     @Flag(name: .long, help: "Print every warning (by default the first \(Terminal.warningLimit)).")
     var verbose = false
 
+    @Flag(name: .long, help: "Treat warnings as errors (exit 1 if there is any).")
+    var strict = false
+
     func validate() throws {
         guard format == "text" || format == "json" else { throw ValidationError("--format must be text or json") }
     }
@@ -204,14 +211,16 @@ struct Check: ParsableCommand {
         let siteRoot = Terminal.folder(site)
         var options = BuildOptions(siteRoot: siteRoot, output: siteRoot.appendingPathComponent("public", isDirectory: true), baseURL: baseURL, includeDrafts: drafts)
         if let katex = Terminal.katexDirectory { options.katexDirectory = katex }
+        options.strict = strict
         let report = SiteBuilder(options: options).check()
         if format == "json" {
             print(report.json)
         } else {
             let errors = report.diagnostics.filter { $0.severity == .error }
             for error in errors { Terminal.printError(error.description) }
-            Terminal.printWarnings(report.diagnostics.filter { $0.severity == .warning }, all: verbose)
-            print("Checked \(Terminal.plural(report.pages, "page")) and \(Terminal.plural(report.links, "internal link")): \(Terminal.plural(report.errors, "error")), \(Terminal.plural(report.warnings, "warning"))")
+            Terminal.printWarnings(report.diagnostics.filter { $0.severity != .error }, all: verbose)
+            let records = RecordTally(report.diagnostics)
+            print("Checked \(Terminal.plural(report.papers, "paper")) (\(records.skipped) skipped, \(records.repaired) repaired), \(Terminal.plural(report.pages, "page")) and \(Terminal.plural(report.links, "internal link")): \(Terminal.plural(report.errors, "error")), \(Terminal.plural(report.warnings, "warning"))")
         }
         if report.errors > 0 { throw ExitCode.failure }
     }
@@ -294,8 +303,27 @@ enum Terminal {
         ProcessInfo.processInfo.environment["PAPERSITE_KATEX_DIR"].map { URL(fileURLWithPath: $0, isDirectory: true) }
     }
 
-    /// "1 paper", "3 papers".
-    static func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+    /// "1 paper", "3 papers", "4,840 papers".
+    static func plural(_ n: Int, _ word: String) -> String { "\(grouped(n)) \(word)\(n == 1 ? "" : "s")" }
+
+    /// 4840 → "4,840".
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (k, c) in digits.enumerated() {
+            if k > 0 && (digits.count - k) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
+    /// " (6 skipped, 12 repaired: see warnings)" when records from other
+    /// tools were skipped or repaired, else nothing.
+    static func tally(_ diagnostics: [Diagnostic]) -> String {
+        let records = RecordTally(diagnostics)
+        guard records.skipped + records.repaired > 0 else { return "" }
+        return " (\(grouped(records.skipped)) skipped, \(grouped(records.repaired)) repaired: see warnings)"
+    }
 
     static let warningLimit = 20
 

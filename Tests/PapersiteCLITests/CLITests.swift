@@ -175,7 +175,7 @@ func files(under folder: URL) throws -> [String: Data] {
         try "x".write(to: site.appendingPathComponent("content/papers/readme.rtf"), atomically: true, encoding: .utf8)
         let result = try CLI.run(["build", "--site", site.path, "--base-url", "https://other.example/"], in: site.deletingLastPathComponent())
         #expect(result.status == 0)
-        #expect(result.stderr == "content/papers/readme.rtf: warning: ignored: not a paper format papersite reads (.md, .txt, .bib, .xml, .jsonl)\n")
+        #expect(result.stderr == "content/papers/readme.rtf: warning: ignored: not a paper format papersite reads (.md, .txt, .bib, .xml, .jsonl, .json, .ris)\n")
         let feed = try String(contentsOf: site.appendingPathComponent("public/feed.xml"), encoding: .utf8)
         #expect(feed.contains("<link>https://other.example/</link>"))
     }
@@ -257,16 +257,23 @@ func files(under folder: URL) throws -> [String: Data] {
         let text = try CLI.run(["check", "--site", root.path])
         #expect(text.status == 1)
         #expect(text.stderr.contains("content/papers/good.md:13:24: error: the link '/lab/papers/no-such-paper/' leads to no page of the site"))
-        #expect(text.stderr.contains("content/papers/refs.bib:10:1: error: the BibTeX key 'smith2024' is already used"))
-        #expect(text.stdout.contains("7 errors, 2 warnings"))
+        #expect(text.stderr.contains("content/papers/refs.bib:10:1: warning: the BibTeX key 'smith2024' is already used by the entry at content/papers/refs.bib:1:1; this entry is skipped"))
+        #expect(text.stdout.contains("(1 skipped, 0 repaired)"))
+        #expect(text.stdout.contains("6 errors, 2 warnings"))
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("public").path))
 
         let json = try CLI.run(["check", "--site", root.path, "--format", "json"])
         #expect(json.status == 1)
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
-        #expect(object?["errors"] as? Int == 7)
+        #expect(object?["errors"] as? Int == 6)
         let diagnostics = object?["diagnostics"] as? [[String: Any]] ?? []
-        #expect(diagnostics.contains { $0["file"] as? String == "content/papers/refs.bib" && $0["line"] as? Int == 10 && $0["severity"] as? String == "error" })
+        #expect(diagnostics.contains { $0["file"] as? String == "content/papers/refs.bib" && $0["line"] as? Int == 10 && $0["severity"] as? String == "warning" })
+
+        // --strict: every warning is an error.
+        let strict = try CLI.run(["check", "--site", root.path, "--strict"])
+        #expect(strict.status == 1)
+        #expect(strict.stdout.contains("8 errors, 0 warnings"))
+        #expect(strict.stderr.contains("content/papers/refs.bib:10:1: error: the BibTeX key 'smith2024' is already used"))
     }
 
     @Test func exampleSitePasses() throws {

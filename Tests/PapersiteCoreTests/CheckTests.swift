@@ -22,7 +22,7 @@ import Testing
             return
         }
         #expect(text == (try String(contentsOf: expectedURL, encoding: .utf8)))
-        #expect(report.errors == 7)
+        #expect(report.errors == 6)
         #expect(!FileManager.default.fileExists(atPath: site.output.path))
     }
 

@@ -64,18 +64,29 @@ import Testing
         #expect(try String(contentsOf: site.root.appendingPathComponent("content/papers/2001.00001.md"), encoding: .utf8).contains("title: \"Second Title\""))
     }
 
-    @Test func badSourcesWriteNothing() throws {
+    @Test func anUnreadableSourceWritesNothing() throws {
         let site = try TestSite([:])
         defer { site.remove() }
-        let bad = site.root.appendingPathComponent("bad.bib")
-        try "@misc{ok, title={OK}, year=2020}\n@article{broken,\n  title = {Never closed\n".write(to: bad, atomically: true, encoding: .utf8)
+        let bad = site.root.appendingPathComponent("bad.json")
+        try "[{\"title\": \"never closed\"".write(to: bad, atomically: true, encoding: .utf8)
         do {
             _ = try importer(into: site, sources: sources + [bad]).run()
             Issue.record("expected a failure")
         } catch {
-            #expect(error.diagnostics.map(\.description) == ["bad.bib:2:1: error: the entry is never closed (it opens here)"])
+            #expect(error.diagnostics.map(\.description).count == 1)
+            #expect(error.diagnostics.first?.description.hasPrefix("bad.json: error: the file is not JSON") == true)
         }
         #expect(!FileManager.default.fileExists(atPath: site.root.appendingPathComponent("content/papers").path))
+    }
+
+    @Test func aBadEntryIsSkippedWithAWarningAndTheRestImported() throws {
+        let site = try TestSite([:])
+        defer { site.remove() }
+        let bib = site.root.appendingPathComponent("some.bib")
+        try "@misc{ok, title={OK}, year=2020}\n@article{broken,\n  title = {Never closed\n".write(to: bib, atomically: true, encoding: .utf8)
+        let summary = try importer(into: site, sources: [bib]).run()
+        #expect(summary.new == 1)
+        #expect(summary.warnings.map(\.description) == ["some.bib:2:1: warning: the entry is never closed (it opens here); the entry is skipped"])
     }
 
     @Test func recordsSurviveHostileText() throws {

@@ -48,10 +48,37 @@ import Testing
         #expect(papers.map(\.title) == ["Title A"])
     }
 
-    @Test func aDateWithoutAYearIsAnError() {
-        let (papers, diagnostics) = read("Mar 14\n\nTitle A\n\n\(abstractA)\n")
-        #expect(papers.isEmpty)
-        #expect(diagnostics == ["content/papers/l.txt:1:1: error: the date 'Mar 14' has no year; give the listing's date in front matter ('date: YYYY-MM-DD' between '---' lines at the top)"])
+    @Test func aDateWithoutAYearIsTheLatestSuchDayNotAfterToday() {
+        let today = Day(year: 2026, month: 3, day: 10)!
+        let (papers, diagnostics) = ListingReader(today: today).read("Mar 14\n\nTitle A\n\n\(abstractA)\n", file: "content/papers/l.txt")
+        #expect(papers.map(\.published.iso) == ["2025-03-14"])
+        #expect(diagnostics.map(\.description) == ["content/papers/l.txt:1:1: warning: the date 'Mar 14' has no year; read as 2025-03-14, the latest such day not after today (2026-03-10). To pin it, add front matter at the top: '---', 'date: 2025-03-14', '---'"])
+        // On the day itself, and a leap day.
+        #expect(ListingReader(today: Day(year: 2026, month: 3, day: 14)!).read("Mar 14\n\nTitle A\n\n\(abstractA)\n", file: "l.txt").papers.map(\.published.iso) == ["2026-03-14"])
+        #expect(ListingReader(today: today).read("Feb 29\n\nTitle A\n\n\(abstractA)\n", file: "l.txt").papers.map(\.published.iso) == ["2024-02-29"])
+    }
+
+    @Test func todayComesFromSourceDateEpochWhenSet() {
+        #expect(Day.today(environment: ["SOURCE_DATE_EPOCH": "1742000000"]).iso == "2025-03-15")
+        #expect(Day.today(environment: ["SOURCE_DATE_EPOCH": "0"]).iso == "1970-01-01")
+    }
+
+    @Test func readsTheOtherShapeTitleAndAbstractInOneBlock() throws {
+        // As the sample, copied the other way: the chrome and the day run together, then one block per paper.
+        let sample = try String(contentsOf: repositoryRoot.appendingPathComponent("content/papers/hf-daily-2025-03-14.txt"), encoding: .utf8)
+        let body = sample.components(separatedBy: "---\n")[2]
+        var blocks = body.components(separatedBy: "\n\n").filter { !$0.isEmpty }
+        let day = try #require(blocks.firstIndex(of: "Mar 14"))
+        var text = blocks[...day].joined(separator: "\n") + "\n\n"
+        blocks = Array(blocks[(day + 1)...])
+        for k in stride(from: 0, to: blocks.count - 1, by: 2) { text += blocks[k] + "\n" + blocks[k + 1] + "\n\n" }
+        let oneBlock = ListingReader(today: Day(year: 2025, month: 6, day: 1)!).read(text, file: "content/papers/l.txt")
+        let (papers, _) = read(sample)
+        #expect(oneBlock.papers.count == 97)
+        #expect(oneBlock.papers.map(\.title) == papers.map(\.title))
+        #expect(oneBlock.papers.map(\.abstract) == papers.map(\.abstract))
+        #expect(Set(oneBlock.papers.map(\.published.iso)) == ["2025-03-14"])
+        #expect(oneBlock.diagnostics.map(\.message).allSatisfy { $0.hasPrefix("the date 'Mar 14' has no year") })
     }
 
     @Test func strayTextIsReportedNotSilentlyDropped() {

@@ -184,7 +184,7 @@ import Testing
         let site = try TestSite(["content/papers/p.md": paper, "content/papers/notes.docx": "x", "content/papers/.DS_Store": "x"])
         defer { site.remove() }
         #expect(try site.build().warnings.map(\.description).filter { !$0.contains("base_url") } == [
-            "content/papers/notes.docx: warning: ignored: not a paper format papersite reads (.md, .txt, .bib, .xml, .jsonl)",
+            "content/papers/notes.docx: warning: ignored: not a paper format papersite reads (.md, .txt, .bib, .xml, .jsonl, .json, .ris)",
         ])
     }
 }

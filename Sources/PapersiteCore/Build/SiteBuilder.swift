@@ -28,6 +28,12 @@ public struct BuildOptions: Sendable {
     /// site's hundreds of thousands of strings one by one takes longer than
     /// a small incremental build.
     public var keepMemoryUntilExit = false
+    /// The day of the build (`Day.today()`: today, or `SOURCE_DATE_EPOCH`'s
+    /// day): listings that give no year are dated against it.
+    public var today: Day = .today()
+    /// Make every warning an error (`--strict`, for CI): a record that
+    /// would be repaired or skipped fails the build instead.
+    public var strict = false
 
     public static let defaultKaTeXDirectory = URL(fileURLWithPath: "/usr/share/javascript/katex")
 
@@ -78,7 +84,7 @@ public struct SiteBuilder: Sendable {
         let index: SiteIndex
         var renderer: SiteRenderer
         let plan: [(job: OutputJob, file: String)]
-        let assets: [(source: URL, file: String)]
+        let assets: [(source: AssetSource, file: String)]
         let warnings: [Diagnostic]
         /// The `OutputManifest.key` of every asset (pages' keys come with their fingerprints).
         var assetKeys: [UInt64] { assets.map { OutputManifest.key($0.file) } }
@@ -100,13 +106,18 @@ public struct SiteBuilder: Sendable {
         options.progress?("Reading records", 0, 0)
         // The names memo is decoded while the records are read.
         let memo = Background { NameMemo.load(from: cache) }
-        let content = ContentLoader(siteRoot: root, includeDrafts: options.includeDrafts, parallelism: options.parallelism, cache: cache).load()  // 3. records
+        let content = ContentLoader(siteRoot: root, includeDrafts: options.includeDrafts, parallelism: options.parallelism, today: options.today, cache: cache).load()  // 3. records
         clock.lap("read records")
-        if !keepGoing && content.diagnostics.contains(where: { $0.severity == .error }) { throw BuildFailure(content.diagnostics) }
-        var warnings = content.diagnostics
+        var records = content.diagnostics
+        var siteWarnings = theme.notes
         if !config.baseURLWasSet && options.baseURL == nil {
-            warnings.append(.warning("'base_url' is not set; feeds and the sitemap use \(config.baseURL)", at: SourceLocation(file: ConfigLoader.file)))
+            siteWarnings.append(.warning("'base_url' is not set; feeds and the sitemap use \(config.baseURL)", at: SourceLocation(file: ConfigLoader.file)))
         }
+        if options.strict { (records, siteWarnings) = (records.strict(), siteWarnings.strict()) }
+        if !keepGoing && (records + siteWarnings).contains(where: { $0.severity == .error }) {
+            throw BuildFailure(records + siteWarnings.filter { $0.severity == .error })
+        }
+        let warnings = records + siteWarnings
         let indexer = SiteIndexer(config: config, parallelism: options.parallelism)
         options.progress?("Indexing", 0, 0)
         let names = memo.value
@@ -166,7 +177,7 @@ public struct SiteBuilder: Sendable {
             rendered = made.rendered
             clock.lap("render and write pages")
             for asset in assets {
-                try session.put(asset.file, try OutputWriter.contents(of: asset.source))
+                try session.put(asset.file, try asset.source.contents())
             }
             written = try session.finish(planned: made.fileKeys + site.assetKeys)   // 8. swap in
             // The fingerprints describe the tree this build swapped in (or left in place).
@@ -342,7 +353,7 @@ public struct SiteBuilder: Sendable {
 
     /// KaTeX's script, style sheet and fonts, copied under `katex/` when the
     /// site typesets math, so that no page needs another host.
-    private func mathAssets(_ config: SiteConfig) throws(BuildFailure) -> [(source: URL, file: String)] {
+    private func mathAssets(_ config: SiteConfig) throws(BuildFailure) -> [(source: AssetSource, file: String)] {
         guard config.math == .katex else { return [] }
         let dir = options.katexDirectory
         let fm = FileManager.default
@@ -352,16 +363,19 @@ public struct SiteBuilder: Sendable {
               let fontFiles = try? fm.contentsOfDirectory(atPath: fonts.path), !fontFiles.isEmpty else {
             throw BuildFailure([.error("'math: katex' needs KaTeX's files in \(dir.path) (on Debian: apt-get install libjs-katex)", at: config.mathLocation)])
         }
-        return [(script, "katex/katex.min.js"), (style, "katex/katex.min.css")]
-            + fontFiles.sorted().map { (fonts.appendingPathComponent($0), "katex/fonts/\($0)") }
+        return [(.file(script), "katex/katex.min.js"), (.file(style), "katex/katex.min.css")]
+            + fontFiles.sorted().map { (.file(fonts.appendingPathComponent($0)), "katex/fonts/\($0)") }
     }
 
     /// Theme static files, then `content/static` (which overrides the theme's).
-    private func staticAssets(theme: Theme, plan: [(job: OutputJob, file: String)]) throws(BuildFailure) -> [(source: URL, file: String)] {
-        var chosen: [String: URL] = [:]
-        for file in theme.staticFiles { chosen[file] = options.siteRoot.appendingPathComponent("\(theme.folder)/static/\(file)") }
+    private func staticAssets(theme: Theme, plan: [(job: OutputJob, file: String)]) throws(BuildFailure) -> [(source: AssetSource, file: String)] {
+        var chosen: [String: AssetSource] = [:]
+        for file in theme.staticFiles {
+            chosen[file] = theme.embeddedStatic[file].map { .bytes(Data($0.utf8)) }
+                ?? .file(options.siteRoot.appendingPathComponent("\(theme.folder)/static/\(file)"))
+        }
         for file in ContentLoader.files(under: "content/static", in: options.siteRoot) {
-            chosen[String(file.dropFirst("content/static/".count))] = options.siteRoot.appendingPathComponent(file)
+            chosen[String(file.dropFirst("content/static/".count))] = .file(options.siteRoot.appendingPathComponent(file))
         }
         // The pages that share a static file's path. Paths are compared only
         // where the lengths match: hashing every page's path costs more.
@@ -370,10 +384,29 @@ public struct SiteBuilder: Sendable {
         for entry in plan where lengths.contains(entry.file.utf8.count) && chosen[entry.file] != nil { planned.insert(entry.file) }
         var log = DiagnosticLog()
         for file in chosen.keys.sorted() where planned.contains(file) || file == OutputWriter.marker {
-            log.error("this static file would overwrite a page the site makes (\(file))", at: SourceLocation(file: chosen[file]!.path.replacingOccurrences(of: options.siteRoot.standardizedFileURL.path + "/", with: "")))
+            let path: String
+            switch chosen[file]! {
+            case .file(let url): path = url.path.replacingOccurrences(of: options.siteRoot.standardizedFileURL.path + "/", with: "")
+            case .bytes: path = "\(theme.folder)/static/\(file)"
+            }
+            log.error("this static file would overwrite a page the site makes (\(file))", at: SourceLocation(file: path))
         }
         if log.hasErrors { throw BuildFailure(log.sorted) }
         return chosen.keys.sorted().map { (chosen[$0]!, $0) }
+    }
+}
+
+/// Where a copied file's bytes come from: a file, or the binary itself
+/// (the default theme, when the site has no `Themes/` of its own).
+enum AssetSource: Sendable {
+    case file(URL)
+    case bytes(Data)
+
+    func contents() throws(BuildFailure) -> Data {
+        switch self {
+        case .file(let url): return try OutputWriter.contents(of: url)
+        case .bytes(let data): return data
+        }
     }
 }
 

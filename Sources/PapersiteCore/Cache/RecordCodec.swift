@@ -76,17 +76,31 @@ enum RecordCodec {
     }
 
     static func write(_ d: Diagnostic, to w: inout ByteWriter) {
-        w.bool(d.severity == .error)
+        w.int(d.severity == .error ? 1 : d.severity == .note ? 2 : 0)
         w.string(d.message)
         w.bool(d.location != nil)
         if let location = d.location { write(location, to: &w) }
+        switch d.outcome {
+        case nil: w.int(0)
+        case .repaired(let record)?: w.int(1); write(record, to: &w)
+        case .skipped(let record)?: w.int(2); write(record, to: &w)
+        case .skippedMore(let count)?: w.int(3); w.int(count)
+        }
     }
 
     static func readDiagnostic(_ r: inout ByteReader) -> Diagnostic {
-        let severity: Diagnostic.Severity = r.bool() ? .error : .warning
+        let code = r.int()
+        let severity: Diagnostic.Severity = code == 1 ? .error : code == 2 ? .note : .warning
         let message = r.string()
         let location = r.bool() ? readLocation(&r) : nil
-        return Diagnostic(severity, message, at: location)
+        let outcome: Diagnostic.Outcome?
+        switch r.int() {
+        case 1: outcome = .repaired(record: readLocation(&r))
+        case 2: outcome = .skipped(record: readLocation(&r))
+        case 3: outcome = .skippedMore(count: r.int())
+        default: outcome = nil
+        }
+        return Diagnostic(severity, message, at: location, outcome: outcome)
     }
 
     /// One source file's reading: its papers and the problems found. Each

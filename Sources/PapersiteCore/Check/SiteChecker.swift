@@ -7,9 +7,11 @@ public struct CheckReport: Sendable {
     public var pages: Int
     /// Internal links followed.
     public var links: Int
+    /// Papers the site has.
+    public var papers: Int = 0
 
     public var errors: Int { diagnostics.filter { $0.severity == .error }.count }
-    public var warnings: Int { diagnostics.count - errors }
+    public var warnings: Int { diagnostics.filter { $0.severity == .warning }.count }
 
     /// `{"diagnostics": [...], "errors": n, "links": n, "pages": n, "warnings": n}`, for tools.
     public var json: String {
@@ -49,7 +51,8 @@ extension SiteBuilder {
         checkRecords(site, log: &log)
         let (pages, links) = checkLinks(site, log: &log)
         clock.lap("check links")
-        return CheckReport(diagnostics: log.sorted, pages: pages, links: links)
+        let diagnostics = options.strict ? log.sorted.strict() : log.sorted
+        return CheckReport(diagnostics: diagnostics, pages: pages, links: links, papers: site.index.papers.count)
     }
 
     private func checkRecords(_ site: PreparedSite, log: inout DiagnosticLog) {

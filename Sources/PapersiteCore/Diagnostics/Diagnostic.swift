@@ -31,16 +31,32 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
     public enum Severity: String, Sendable, Hashable {
         case error
         case warning
+        /// Said once for the reader's information; never fails a build, even with `--strict`.
+        case note
+    }
+
+    /// What became of the record a problem is about. Records from other
+    /// tools (BibTeX, listings, arXiv, CSL-JSON, RIS) are repaired when the
+    /// intent is clear, else skipped: the build goes on and its summary
+    /// counts them. `record` is where the record starts, so that several
+    /// repairs to one record count it once.
+    public enum Outcome: Sendable, Hashable {
+        case repaired(record: SourceLocation)
+        case skipped(record: SourceLocation)
+        /// Further records skipped for the same reason, summed up in one message.
+        case skippedMore(count: Int)
     }
 
     public var severity: Severity
     public var location: SourceLocation?
     public var message: String
+    public var outcome: Outcome?
 
-    public init(_ severity: Severity, _ message: String, at location: SourceLocation?) {
+    public init(_ severity: Severity, _ message: String, at location: SourceLocation?, outcome: Outcome? = nil) {
         self.severity = severity
         self.message = message
         self.location = location
+        self.outcome = outcome
     }
 
     public static func error(_ message: String, at location: SourceLocation?) -> Diagnostic {
@@ -49,6 +65,10 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
 
     public static func warning(_ message: String, at location: SourceLocation?) -> Diagnostic {
         Diagnostic(.warning, message, at: location)
+    }
+
+    public static func note(_ message: String, at location: SourceLocation?) -> Diagnostic {
+        Diagnostic(.note, message, at: location)
     }
 
     public var description: String {
@@ -84,6 +104,15 @@ public struct DiagnosticLog: Sendable {
     public mutating func append(contentsOf ds: [Diagnostic]) { items.append(contentsOf: ds) }
     public mutating func error(_ message: String, at location: SourceLocation?) { items.append(.error(message, at: location)) }
     public mutating func warning(_ message: String, at location: SourceLocation?) { items.append(.warning(message, at: location)) }
+    public mutating func note(_ message: String, at location: SourceLocation?) { items.append(.note(message, at: location)) }
+    /// A record from another tool was mended (`location`: where the problem is; `record`: where the record starts).
+    public mutating func repaired(_ message: String, at location: SourceLocation, record: SourceLocation) {
+        items.append(Diagnostic(.warning, message, at: location, outcome: .repaired(record: record)))
+    }
+    /// A record from another tool could not be used; the rest of its file is read on.
+    public mutating func skipped(_ message: String, at location: SourceLocation, record: SourceLocation? = nil) {
+        items.append(Diagnostic(.warning, message, at: location, outcome: .skipped(record: record ?? location)))
+    }
 
     public var hasErrors: Bool { items.contains { $0.severity == .error } }
 
@@ -93,6 +122,45 @@ public struct DiagnosticLog: Sendable {
             let la = a.location ?? SourceLocation(file: ""), lb = b.location ?? SourceLocation(file: "")
             if la != lb { return la < lb }
             return a.message < b.message
+        }
+    }
+}
+
+/// How many records were skipped and how many repaired, as a build's
+/// summary line and `check` give them.
+public struct RecordTally: Sendable, Equatable {
+    public var skipped: Int
+    public var repaired: Int
+
+    public init(skipped: Int = 0, repaired: Int = 0) {
+        self.skipped = skipped
+        self.repaired = repaired
+    }
+
+    /// Counts records, not messages: a record repaired twice counts once,
+    /// and a record that was repaired and then skipped counts as skipped.
+    public init(_ diagnostics: [Diagnostic]) {
+        var skipped = Set<SourceLocation>(), repaired = Set<SourceLocation>(), more = 0
+        for d in diagnostics {
+            switch d.outcome {
+            case .skipped(let record)?: skipped.insert(record)
+            case .repaired(let record)?: repaired.insert(record)
+            case .skippedMore(let count)?: more += count
+            case nil: continue
+            }
+        }
+        self.skipped = skipped.count + more
+        self.repaired = repaired.subtracting(skipped).count
+    }
+}
+
+extension Array where Element == Diagnostic {
+    /// The same problems with every warning made an error (`--strict`, for CI).
+    public func strict() -> [Diagnostic] {
+        map { d in
+            var d = d
+            if d.severity == .warning { d.severity = .error }
+            return d
         }
     }
 }

@@ -40,6 +40,39 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
         self.init(year: y, month: m, day: d)
     }
 
+    /// The day `daysSinceEpoch` days after 1970-01-01 (Howard Hinnant's civil_from_days).
+    public init?(daysSinceEpoch: Int) {
+        let z = daysSinceEpoch + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        self.init(year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d)
+    }
+
+    /// Today in UTC, or the day of `SOURCE_DATE_EPOCH` when it is set (the
+    /// reproducible-builds convention: the same input builds the same site).
+    public static func today(environment: [String: String] = ProcessInfo.processInfo.environment) -> Day {
+        let seconds = environment["SOURCE_DATE_EPOCH"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            ?? Int(Date().timeIntervalSince1970)
+        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
+        return Day(daysSinceEpoch: days) ?? Day(year: 1970, month: 1, day: 1)!
+    }
+
+    /// The latest day with this month and day that is not after `today`
+    /// (for a date written without its year, as listings write them).
+    public static func latest(month: Int, day: Int, notAfter today: Day) -> Day? {
+        guard (1...12).contains(month), (1...31).contains(day) else { return nil }
+        // Eight years reach back past any leap day.
+        for year in stride(from: today.year, through: max(1, today.year - 8), by: -1) {
+            if let d = Day(year: year, month: month, day: day), d <= today { return d }
+        }
+        return nil
+    }
+
     public static func isLeap(_ year: Int) -> Bool {
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     }

@@ -23,6 +23,14 @@ enum Identifiers {
     private static let legacyPattern = try! NSRegularExpression(pattern: #"^([a-z][a-z-]*(\.[A-Z]{2})?/\d{7})(v(\d+))?$"#)
 
     /// `https://doi.org/10.1000/XYZ` → `10.1000/XYZ`; nil if it is not a DOI.
+    /// An arXiv id mentioned in free text: `arXiv:2403.01234v2`,
+    /// `arxiv.org/abs/hep-th/9711200`, `arXiv preprint arXiv:1706.03762`.
+    static func arxivMention(in text: String) -> (id: String, version: Int?)? {
+        guard let range = text.range(of: #"(?i)arxiv(\.org)?[:/ ]*(abs/|pdf/)?(\d{4}\.\d{4,5}(v\d+)?|[a-z-]+(\.[A-Z]{2})?/\d{7}(v\d+)?)"#, options: .regularExpression) else { return nil }
+        let id = String(text[range]).replacingOccurrences(of: #"(?i)^arxiv(\.org)?[:/ ]*(abs/|pdf/)?"#, with: "", options: .regularExpression)
+        return arxiv(id)
+    }
+
     static func doi(_ text: String) -> String? {
         var t = text.trimmingCharacters(in: .whitespaces)
         for prefix in ["https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"] where t.lowercased().hasPrefix(prefix) {

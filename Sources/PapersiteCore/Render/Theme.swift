@@ -19,6 +19,10 @@ public struct Theme: Sendable {
     let compiled: TemplateLibrary
     /// Files under `static/`, relative to it, sorted.
     public let staticFiles: [String]
+    /// The static files' text when the theme comes from the binary (no `Themes/<name>/` in the site).
+    var embeddedStatic: [String: String] = [:]
+    /// Said once per build (that the theme comes from the binary).
+    var notes: [Diagnostic] = []
     /// For each template, a hash of its text and of every partial and
     /// parent it uses (transitively): what its output depends on in the theme.
     var fingerprints: [String: UInt64] = [:]
@@ -61,17 +65,25 @@ public struct ThemeLoader: Sendable {
         let folder = "Themes/\(name)"
         let templatesFolder = folder + "/templates"
         var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: siteRoot.appendingPathComponent(templatesFolder).path, isDirectory: &isDir), isDir.boolValue else {
+        let themeFolder = siteRoot.appendingPathComponent(folder).path
+        // A site without the theme's folder uses the copy papersite carries
+        // (`papersite new` writes that copy out, to be changed).
+        let embedded = name == DefaultTheme.name && !FileManager.default.fileExists(atPath: themeFolder)
+        guard embedded || FileManager.default.fileExists(atPath: siteRoot.appendingPathComponent(templatesFolder).path, isDirectory: &isDir), embedded || isDir.boolValue else {
             throw BuildFailure([.error("the theme '\(name)' has no templates folder (expected \(templatesFolder)/)", at: SourceLocation(file: ConfigLoader.file))])
         }
         var log = DiagnosticLog()
         var library = MustacheLibrary()
         var sources: [(name: String, file: String, text: String)] = []
         var compiled: [String: CompiledTemplate] = [:]
-        for file in ContentLoader.files(under: templatesFolder, in: siteRoot) where file.hasSuffix(".mustache") {
+        let templateFiles = embedded
+            ? DefaultTheme.files.filter { $0.path.hasPrefix("templates/") && $0.path.hasSuffix(".mustache") }.map { folder + "/" + $0.path }
+            : ContentLoader.files(under: templatesFolder, in: siteRoot).filter { $0.hasSuffix(".mustache") }
+        let embeddedText = embedded ? Dictionary(DefaultTheme.files.map { (folder + "/" + $0.path, $0.text) }, uniquingKeysWith: { a, _ in a }) : [:]
+        for file in templateFiles {
             let templateName = String(file.dropFirst(templatesFolder.count + 1).dropLast(".mustache".count))
             do {
-                let text = try SourceText.load(siteRoot.appendingPathComponent(file), as: file)
+                let text = try embeddedText[file] ?? SourceText.load(siteRoot.appendingPathComponent(file), as: file)
                 let template = try MustacheTemplate(string: FastEscaping.pragma + text)
                 library.register(template, named: templateName)
                 sources.append((templateName, file, text))
@@ -100,8 +112,14 @@ public struct ThemeLoader: Sendable {
             }
         }
         if log.hasErrors { throw BuildFailure(log.sorted) }
-        let staticFiles = ContentLoader.files(under: folder + "/static", in: siteRoot).map { String($0.dropFirst(folder.count + "/static/".count)) }
+        let staticFiles = embedded
+            ? DefaultTheme.files.filter { $0.path.hasPrefix("static/") }.map { String($0.path.dropFirst("static/".count)) }.sorted()
+            : ContentLoader.files(under: folder + "/static", in: siteRoot).map { String($0.dropFirst(folder.count + "/static/".count)) }
         var theme = Theme(name: name, folder: folder, library: library, compiled: TemplateLibrary(templates: compiled), staticFiles: staticFiles)
+        if embedded {
+            theme.embeddedStatic = Dictionary(DefaultTheme.files.filter { $0.path.hasPrefix("static/") }.map { (String($0.path.dropFirst("static/".count)), $0.text) }, uniquingKeysWith: { a, _ in a })
+            theme.notes = [.note("the site has no \(folder)/, so the default theme comes from papersite itself ('papersite new' writes a copy to change)", at: SourceLocation(file: ConfigLoader.file))]
+        }
         theme.fingerprints = Self.fingerprints(of: sources.map { ($0.name, $0.text) })
         theme.hasDefaultSitemap = sources.first { $0.name == "sitemap" }?.text == Self.defaultSitemapTemplate
         return theme

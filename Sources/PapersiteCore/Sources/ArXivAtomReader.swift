@@ -39,15 +39,15 @@ struct ArXivAtomReader {
                 continue
             }
             guard let arxiv = Identifiers.arxiv(id) else {
-                log.error("the entry's id is not an arXiv identifier: \(id)", at: location)
+                log.skipped("the entry's id is not an arXiv identifier: \(id); the entry is skipped", at: location)
                 continue
             }
             guard !title.isEmpty else {
-                log.error("the entry \(arxiv.id) has no title", at: location)
+                log.skipped("the entry \(arxiv.id) has no title; it is skipped", at: location)
                 continue
             }
             guard let published = entry.text["published"].flatMap({ Day(iso: TextCleaning.line($0)) }) else {
-                log.error("the entry \(arxiv.id) has no valid <published> date", at: location)
+                log.skipped("the entry \(arxiv.id) has no valid <published> date; it is skipped", at: location)
                 continue
             }
             var tags: [String] = []
@@ -69,7 +69,10 @@ struct ArXivAtomReader {
             paper.comment = entry.text["comment"].map(TextCleaning.line).flatMap { $0.isEmpty ? nil : $0 }
             var limits = DiagnosticLog()
             RecordLimits.check(title: title, authors: paper.authors, tags: tags, at: { _ in location }, log: &limits)
-            if limits.hasErrors { log.append(contentsOf: limits.items); continue }
+            if limits.hasErrors {
+                for problem in limits.items where problem.severity == .error { log.skipped("\(problem.message); the entry \(arxiv.id) is skipped", at: location) }
+                continue
+            }
             papers.append(paper)
         }
         return (papers, log.sorted)

@@ -7,7 +7,7 @@ import PaperMarkdown
 /// `journal-ref`, `comments` ... The file is streamed a block at a time,
 /// so its size does not matter; only the records are kept.
 struct ArXivSnapshotReader {
-    /// Errors reported one by one before the rest are summed up.
+    /// Bad lines reported one by one before the rest are summed up.
     static let errorLimit = 20
     /// Lines parsed together (a few megabytes): memory stays constant.
     static let batchSize = 2_000
@@ -42,8 +42,12 @@ struct ArXivSnapshotReader {
             for result in results {
                 switch result {
                 case .success(let paper): body(paper)
-                case .failure(let diagnostic):
+                case .failure(var diagnostic):
+                    // One bad line is one record skipped; the file reads on.
                     errors += 1
+                    diagnostic.severity = .warning
+                    diagnostic.message += "; the line is skipped"
+                    diagnostic.outcome = .skipped(record: diagnostic.location ?? SourceLocation(file: file))
                     if errors <= Self.errorLimit { log.append(diagnostic) }
                 }
             }
@@ -59,7 +63,8 @@ struct ArXivSnapshotReader {
             log.error("reading stopped: \(failure)", at: SourceLocation(file: file, line: reader.lineNumber))
         }
         if errors > Self.errorLimit {
-            log.error("\(errors - Self.errorLimit) more bad lines (only the first \(Self.errorLimit) are listed)", at: SourceLocation(file: file))
+            log.append(Diagnostic(.warning, "\(errors - Self.errorLimit) more bad lines are skipped (only the first \(Self.errorLimit) are listed)",
+                                  at: SourceLocation(file: file), outcome: .skippedMore(count: errors - Self.errorLimit)))
         }
         return log.sorted
     }

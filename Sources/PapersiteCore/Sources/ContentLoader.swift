@@ -16,18 +16,21 @@ public struct ContentLoader: Sendable {
     public let siteRoot: URL
     public let includeDrafts: Bool
     public let parallelism: Parallelism
+    /// The day of the build: listings that give no year are read against it.
+    public let today: Day
     /// Where the records of files read by an earlier build are kept: a file
     /// whose size, times and inode are unchanged is not read again.
     let cache: CacheStore?
 
-    public init(siteRoot: URL, includeDrafts: Bool, parallelism: Parallelism = .allCores) {
-        self.init(siteRoot: siteRoot, includeDrafts: includeDrafts, parallelism: parallelism, cache: nil)
+    public init(siteRoot: URL, includeDrafts: Bool, parallelism: Parallelism = .allCores, today: Day = .today()) {
+        self.init(siteRoot: siteRoot, includeDrafts: includeDrafts, parallelism: parallelism, today: today, cache: nil)
     }
 
-    init(siteRoot: URL, includeDrafts: Bool, parallelism: Parallelism, cache: CacheStore?) {
+    init(siteRoot: URL, includeDrafts: Bool, parallelism: Parallelism, today: Day = .today(), cache: CacheStore?) {
         self.siteRoot = siteRoot
         self.includeDrafts = includeDrafts
         self.parallelism = parallelism
+        self.today = today
         self.cache = cache
     }
 
@@ -101,7 +104,7 @@ public struct ContentLoader: Sendable {
             }
         }
 
-        Self.checkBibTeXKeys(papers, log: &log)
+        Self.checkBibTeXKeys(&papers, log: &log)
         if !includeDrafts { papers.removeAll { $0.draft } }
         papers = DuplicateMerger.merge(papers, log: &log)
         papers = SlugAssigner.assign(papers, log: &log)
@@ -115,32 +118,40 @@ public struct ContentLoader: Sendable {
         return LoadedContent(papers: papers, pages: pages, diagnostics: log.sorted)
     }
 
-    /// A BibTeX key names one entry: like BibTeX's "Repeated entry", a key
-    /// used again for another paper (across all .bib files, case ignored)
-    /// is an error. The same paper listed twice is merged, not an error.
-    static func checkBibTeXKeys(_ papers: [Paper], log: inout DiagnosticLog) {
-        var first: [String: Paper] = [:]
+    /// A BibTeX key names one entry: a key used again for another paper
+    /// (across all .bib files, case ignored) is biber's "duplicate entry":
+    /// the later entry is skipped with a warning. The same paper listed
+    /// twice is merged, not skipped.
+    static func checkBibTeXKeys(_ papers: inout [Paper], log: inout DiagnosticLog) {
+        var first: [String: Int] = [:]
         // As indices: records are large values, and most have no BibTeX key.
         let withKeys = papers.indices.filter { papers[$0].bibKey != nil }.sorted { papers[$0].source < papers[$1].source }
+        var duplicates: [Int] = []
         for i in withKeys {
-            let paper = papers[i]
-            guard let key = paper.bibKey else { continue }
+            guard let key = papers[i].bibKey else { continue }
             let folded = key.lowercased()
-            if let earlier = first[folded] {
+            if let e = first[folded] {
+                let earlier = papers[e], paper = papers[i]
                 let samePaper = earlier.key == paper.key && (earlier.arxiv != nil || earlier.doi != nil)
                 if !samePaper {
-                    log.error("the BibTeX key '\(key)' is already used by the entry at \(earlier.source)", at: paper.source)
+                    log.skipped("the BibTeX key '\(key)' is already used by the entry at \(earlier.source); this entry is skipped", at: paper.source)
+                    duplicates.append(i)
                 }
             } else {
-                first[folded] = paper
+                first[folded] = i
             }
         }
+        for i in duplicates.sorted(by: >) { papers.remove(at: i) }
     }
 
     /// `folder`: the file's folder, open; `name`: its name in it.
     private func readPaperFile(_ file: String, folder: Int32, name: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
         guard let cache, folder >= 0 else { return readPaperFileNow(file) }
-        let key = Fingerprint.of { $0.add("source"); $0.add(file) }
+        // A listing's records depend on the day too (dates without a year).
+        let key = Fingerprint.of { f in
+            f.add("source"); f.add(file)
+            if file.hasSuffix(".txt") { f.add(today.daysSinceEpoch) }
+        }
         var info = stat()
         guard fstatat(folder, name, &info, 0) == 0 else { return readPaperFileNow(file) }
         // What identifies this version of the file: size, times (to the nanosecond) and inode.
@@ -172,9 +183,9 @@ public struct ContentLoader: Sendable {
 
     private func readPaperFileNow(_ file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
         guard let format = RecordFormat(fileExtension: (file as NSString).pathExtension) else {
-            return ([], [.warning("ignored: not a paper format papersite reads (.md, .txt, .bib, .xml, .jsonl)", at: SourceLocation(file: file))])
+            return ([], [.warning("ignored: not a paper format papersite reads (.md, .txt, .bib, .xml, .jsonl, .json, .ris)", at: SourceLocation(file: file))])
         }
-        return format.read(siteRoot.appendingPathComponent(file), file: file)
+        return format.read(siteRoot.appendingPathComponent(file), file: file, today: today)
     }
 
     /// Regular files under `folder` (relative to the site), sorted, hidden files skipped.
@@ -283,12 +294,24 @@ enum DuplicateMerger {
             }
             if let id = arxiv.take() { guard arxivIDs.insert(id).inserted else { return false } }
             if let id = doi.take() { guard dois.insert(id).inserted else { return false } }
+            if let listed = listedIdentity(paper) { guard dois.insert(listed).inserted else { return false } }
             return true
         }
         return distinct ? papers : mergeDuplicates(papers, log: &log)
     }
 
-    /// The names a record goes by: its key if that is an arXiv id or DOI, its arXiv id, its DOI.
+    /// A paper of a pasted listing has no identifier: it is known by its
+    /// title and day, and so is a paper of the same site's JSON (or of a
+    /// CSL-JSON file), so that the two make one record.
+    private static func listedIdentity(_ paper: Paper) -> String? {
+        let file = paper.source.file
+        guard file.hasSuffix(".txt") || file.hasSuffix(".json") else { return nil }
+        let words = paper.title.lowercased().split { !$0.isLetter && !$0.isNumber }
+        return "listed:" + words.joined(separator: " ") + "|" + paper.published.iso
+    }
+
+    /// The names a record goes by: its key if that is an arXiv id or DOI, its arXiv id, its DOI,
+    /// and for listed papers their title and day.
     private static func identities(_ paper: Paper) -> [String] {
         var ids: [String] = []
         if paper.key.hasPrefix("arXiv:") || paper.key.hasPrefix("doi:") { ids.append(paper.key) }
@@ -300,6 +323,7 @@ enum DuplicateMerger {
             let id = "doi:" + doi.lowercased()
             if !ids.contains(id) { ids.append(id) }
         }
+        if let listed = listedIdentity(paper) { ids.append(listed) }
         return ids
     }
 
@@ -321,15 +345,27 @@ enum DuplicateMerger {
         for i in ordered {
             let paper = papers[i]
             let ids = identities(paper)
-            if let target = ids.lazy.compactMap({ groups[$0] }).first {
+            // Title and day alone name one paper only between a pasted listing
+            // and another source (two "Errata" of one issue are two papers).
+            // (A listing that lists a title twice keeps both.)
+            let fromListing = paper.source.file.hasSuffix(".txt")
+            let matches = ids.lazy.compactMap { id in groups[id].map { (id, $0) } }.filter { id, target in
+                !id.hasPrefix("listed:") || fromListing != result[target].source.file.hasSuffix(".txt")
+            }
+            if let (_, target) = matches.first {
                 let kept = result[target]
-                log.warning("the paper \(kept.key) also comes from \(kept.source); the records are merged (fields from \(kept.source.file) come first)", at: paper.source)
+                if let listed = listedIdentity(paper), groups[listed] == target, !identities(kept).contains(where: { !$0.hasPrefix("listed:") && ids.contains($0) }) {
+                    // A pasted listing and its site's JSON: one paper, as expected.
+                    log.note("the paper '\(kept.title)' of \(kept.published.iso) is also at \(kept.source); the records are merged (fields from \(kept.source.file) come first)", at: paper.source)
+                } else {
+                    log.warning("the paper \(kept.key) also comes from \(kept.source); the records are merged (fields from \(kept.source.file) come first)", at: paper.source)
+                }
                 result[target] = fill(kept, from: paper)
                 for id in ids { groups[id] = target }
             } else {
                 result.append(paper)
                 resultPosition.append(firstPosition(of: paper.source, in: papers, at: i))
-                for id in ids { groups[id] = result.count - 1 }
+                for id in ids where groups[id] == nil || !id.hasPrefix("listed:") { groups[id] = result.count - 1 }
             }
         }
         // Keep the original (path) order for everything else.

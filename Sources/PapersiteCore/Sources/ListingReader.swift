@@ -4,16 +4,28 @@ import PaperMarkdown
 /// Reads the listing format: a page of papers copied from a site such as
 /// Hugging Face's daily papers. The text is blocks separated by blank lines:
 /// first some page chrome ("Subscribe", ...), then a date line such as
-/// `Mar 14`, then for each paper a title line and an abstract paragraph.
-/// Further date lines start a new day.
+/// `Mar 14`, then the papers, each in one of the two shapes that copying
+/// such a page gives:
 ///
-/// The chrome is recognised rather than counted: papers start at the first
-/// date line, or (with no date line) at the first title followed by an
-/// abstract-like paragraph. An optional YAML front matter gives the
-/// listing's `date` (with the year that `Mar 14` lacks), its `source` URL
-/// and `tags` for all its papers.
+/// - a title block, then an abstract paragraph (the sample's shape);
+/// - one block: the title line, then the abstract's lines.
+///
+/// Further date lines start a new day. The chrome is recognised rather
+/// than counted: papers start at the first date line (which may end a
+/// block of chrome), or with no date line at the first paper-shaped text.
+/// An optional YAML front matter gives the listing's `date` (with the year
+/// that `Mar 14` lacks), its `source` URL and `tags` for all its papers.
+/// Without either, a date without a year is the latest such day not after
+/// `today`, with a warning that says how to pin it.
 struct ListingReader {
     static let keys = ["date", "source", "tags"]
+
+    /// The day the site is built (`Day.today()`): dates without a year are read against it.
+    var today: Day
+
+    init(today: Day = .today()) {
+        self.today = today
+    }
 
     struct Block {
         var lines: [Substring]
@@ -49,54 +61,101 @@ struct ListingReader {
         }
         if log.hasErrors { return ([], log.sorted) }
 
-        let blocks = Self.blocks(body, firstLine: bodyFirstLine)
-        // Where the papers start: the first date line, else the first title + abstract pair.
-        var index = blocks.firstIndex { Self.dateLine($0) != nil }
-            ?? blocks.indices.first { i in i + 1 < blocks.count && Self.isTitle(blocks[i]) && Self.isAbstract(blocks[i + 1]) }
-        guard var i = index else {
+        let blocks = Self.splittingDates(Self.blocks(body, firstLine: bodyFirstLine))
+        // Where the papers start: the first date line, else the first paper.
+        let start = blocks.firstIndex { Self.dateLine($0) != nil }
+            ?? blocks.indices.first { Self.paper(at: $0, in: blocks) != nil }
+        guard var i = start else {
             log.error("found no papers: a listing needs a title line followed by an abstract paragraph", at: SourceLocation(file: file, line: bodyFirstLine, column: 1))
             return ([], log.sorted)
         }
-        index = nil
         var currentDate = listingDate
+        var badDate: String?
         var papers: [Paper] = []
         while i < blocks.count {
             let block = blocks[i]
             let location = SourceLocation(file: file, line: block.firstLine, column: 1)
             if let (month, day, year) = Self.dateLine(block) {
-                guard let y = year ?? listingDate?.year else {
-                    log.error("the date '\(block.text)' has no year; give the listing's date in front matter ('date: YYYY-MM-DD' between '---' lines at the top)", at: location)
-                    return ([], log.sorted)
+                badDate = nil
+                if let y = year ?? listingDate?.year {
+                    currentDate = Day(year: y, month: month, day: day)
+                    if currentDate == nil { badDate = block.text }
+                } else if let chosen = Day.latest(month: month, day: day, notAfter: today) {
+                    currentDate = chosen
+                    log.warning("the date '\(block.text)' has no year; read as \(chosen.iso), the latest such day not after today (\(today.iso)). To pin it, add front matter at the top: '---', 'date: \(chosen.iso)', '---'", at: location)
+                } else {
+                    currentDate = nil
+                    badDate = block.text
                 }
-                guard let d = Day(year: y, month: month, day: day) else {
-                    log.error("'\(block.text)' is not a real day", at: location)
-                    return ([], log.sorted)
-                }
-                currentDate = d
+                if let bad = badDate { log.warning("'\(bad)' is not a real day; the papers under it are skipped", at: location) }
                 i += 1
                 continue
             }
-            if Self.isTitle(block), i + 1 < blocks.count, Self.isAbstract(blocks[i + 1]) {
+            if let (title, abstract, width) = Self.paper(at: i, in: blocks) {
+                defer { i += width }
                 guard let date = currentDate else {
+                    if let bad = badDate {
+                        log.skipped("the paper '\(Self.preview(title))' is under '\(bad)', which is not a real day; it is skipped", at: location)
+                        continue
+                    }
                     log.error("the listing has no date: add a date line such as 'Mar 14' before the papers, or 'date: YYYY-MM-DD' in front matter", at: location)
                     return ([], log.sorted)
                 }
-                let title = TextCleaning.line(block.text)
-                let abstract = PlainText.markdown(from: TextCleaning.line(blocks[i + 1].text))
                 papers.append(Paper(
-                    title: title, published: date, tags: tags,
-                    links: Paper.Links(listing: source), abstract: abstract, source: location))
-                i += 2
+                    title: TextCleaning.line(title), published: date, tags: tags,
+                    links: Paper.Links(listing: source), abstract: PlainText.markdown(from: TextCleaning.line(abstract)), source: location))
                 continue
             }
-            let preview = block.text.count > 60 ? String(block.text.prefix(57)) + "..." : block.text
-            log.warning("skipped text that is neither a date nor a title followed by an abstract: '\(preview)'", at: location)
+            log.warning("skipped text that is neither a date nor a title followed by an abstract: '\(Self.preview(block.text))'", at: location)
             i += 1
         }
-        if papers.isEmpty {
+        if papers.isEmpty && !log.items.contains(where: { $0.outcome != nil }) {
             log.error("found no papers: a listing needs a title line followed by an abstract paragraph", at: SourceLocation(file: file, line: bodyFirstLine, column: 1))
         }
         return (papers, log.sorted)
+    }
+
+    private static func preview(_ text: String) -> String {
+        text.count > 60 ? String(text.prefix(57)) + "..." : text
+    }
+
+    /// The paper that starts at block `i`, in either shape, and how many blocks it takes.
+    static func paper(at i: Int, in blocks: [Block]) -> (title: String, abstract: String, blocks: Int)? {
+        let block = blocks[i]
+        if isTitle(block), i + 1 < blocks.count, isAbstract(blocks[i + 1]) {
+            return (block.text, blocks[i + 1].text, 2)
+        }
+        // One block: a title line, then the abstract's lines.
+        if block.lines.count >= 2 {
+            let title = Block(lines: [block.lines[0]], firstLine: block.firstLine)
+            let rest = Block(lines: Array(block.lines.dropFirst()), firstLine: block.firstLine + 1)
+            if isTitle(title), isAbstract(rest) { return (title.text, rest.text, 1) }
+        }
+        return nil
+    }
+
+    /// Blocks with each date line made a block of its own: a copied page can
+    /// run its chrome and the day together (`Subscribe` / `Mar 14`).
+    static func splittingDates(_ blocks: [Block]) -> [Block] {
+        var result: [Block] = []
+        for block in blocks {
+            guard block.lines.count > 1 else { result.append(block); continue }
+            var current: Block?
+            for (k, line) in block.lines.enumerated() {
+                let single = Block(lines: [line], firstLine: block.firstLine + k)
+                if dateLine(single) != nil {
+                    if let c = current { result.append(c) }
+                    result.append(single)
+                    current = nil
+                } else if current == nil {
+                    current = single
+                } else {
+                    current!.lines.append(line)
+                }
+            }
+            if let c = current { result.append(c) }
+        }
+        return result
     }
 
     static func blocks(_ text: String, firstLine: Int) -> [Block] {

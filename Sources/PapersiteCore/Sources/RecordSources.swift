@@ -7,6 +7,9 @@ public enum RecordFormat: String, Sendable, CaseIterable {
     case bibtex = "bib"
     case arxivAPI = "xml"
     case arxivSnapshot = "jsonl"
+    /// CSL-JSON, or a day of the trending-papers site as its JSON (told apart by shape).
+    case json = "json"
+    case ris = "ris"
 
     /// The format a file's extension names, if any.
     public init?(fileExtension: String) {
@@ -16,21 +19,24 @@ public enum RecordFormat: String, Sendable, CaseIterable {
         case "bib": self = .bibtex
         case "xml": self = .arxivAPI
         case "jsonl": self = .arxivSnapshot
+        case "json": self = .json
+        case "ris": self = .ris
         default: return nil
         }
     }
 
     /// Hands each paper of one file to `body`: the snapshot is streamed,
     /// the other formats (at most 16 MB a file) are read whole.
-    func forEach(_ url: URL, file: String, _ body: (Paper) -> Void) -> [Diagnostic] {
+    func forEach(_ url: URL, file: String, today: Day = .today(), _ body: (Paper) -> Void) -> [Diagnostic] {
         if self == .arxivSnapshot { return ArXivSnapshotReader().forEach(url, file: file, body) }
-        let (papers, diagnostics) = read(url, file: file)
+        let (papers, diagnostics) = read(url, file: file, today: today)
         papers.forEach(body)
         return diagnostics
     }
 
-    /// Reads one file. `file` is the name used in messages.
-    func read(_ url: URL, file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
+    /// Reads one file. `file` is the name used in messages; `today` dates
+    /// listings that give no year.
+    func read(_ url: URL, file: String, today: Day = .today()) -> (papers: [Paper], diagnostics: [Diagnostic]) {
         let location = SourceLocation(file: file)
         switch self {
         case .arxivSnapshot:
@@ -43,16 +49,57 @@ public enum RecordFormat: String, Sendable, CaseIterable {
                 return ([], [.error("the file is larger than \(SourceText.maximumBytes >> 20) MB", at: location)])
             }
             return ArXivAtomReader().read(data, file: file)
-        case .markdown, .listing, .bibtex:
+        case .json:
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                return ([], [.error("cannot read the file", at: location)])
+            }
+            guard data.count <= SourceText.maximumBytes else {
+                return ([], [.error("the file is larger than \(SourceText.maximumBytes >> 20) MB", at: location)])
+            }
+            return Self.readJSON(data, file: file)
+        case .markdown:
             let text: String
             do { text = try SourceText.load(url, as: file) } catch { return ([], [error]) }
-            switch self {
-            case .listing: return ListingReader().read(text, file: file)
-            case .bibtex: return BibTeXReader().read(text, file: file)
-            default:
-                let (paper, diagnostics) = MarkdownPaperReader().read(text, file: file)
-                return (paper.map { [$0] } ?? [], diagnostics)
-            }
+            let (paper, diagnostics) = MarkdownPaperReader().read(text, file: file)
+            return (paper.map { [$0] } ?? [], diagnostics)
+        case .listing, .bibtex, .ris:
+            let loaded: (text: String, warning: Diagnostic?)
+            do { loaded = try SourceText.loadExported(url, as: file) } catch { return ([], [error]) }
+            var (papers, diagnostics) = self == .listing ? ListingReader(today: today).read(loaded.text, file: file)
+                : self == .bibtex ? BibTeXReader().read(loaded.text, file: file)
+                : RISReader().read(loaded.text, file: file)
+            if let warning = loaded.warning { diagnostics.insert(warning, at: 0) }
+            return (papers, diagnostics)
         }
+    }
+}
+
+extension RecordFormat {
+    /// A `.json` file: CSL-JSON (an array of items, or `{"items": [...]}`)
+    /// or a trending-papers day (items with a `paper` object).
+    static func readJSON(_ data: Data, file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
+        let location = SourceLocation(file: file)
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        let document: Any
+        do {
+            document = try JSONSerialization.jsonObject(with: Data(bytes))
+        } catch {
+            let detail = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "invalid JSON"
+            return ([], [.error("the file is not JSON: \(detail)", at: location)])
+        }
+        let items: [Any]
+        if let array = document as? [Any] {
+            items = array
+        } else if let object = document as? [String: Any], let array = object["items"] as? [Any] {
+            items = array
+        } else {
+            return ([], [.error("not a list of papers: papersite reads CSL-JSON (an array of items, or {\"items\": [...]}) and trending-papers days (items with a 'paper')", at: location)])
+        }
+        let starts = JSONItemLocator.itemStarts(in: bytes)
+        if DailyPapersReader.recognises(items) {
+            return DailyPapersReader().read(items: items, starts: starts, file: file)
+        }
+        return CSLJSONReader().read(items: items, starts: starts, file: file)
     }
 }

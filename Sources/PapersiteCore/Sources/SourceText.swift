@@ -16,6 +16,47 @@ enum SourceText {
         return try decode(data, as: file)
     }
 
+    /// As `load`, for files other tools wrote: text that is not UTF-8 is
+    /// read as Windows-1252 (which Latin-1 files also read correctly as),
+    /// with a warning, as BibTeX and most reference managers accept it.
+    static func loadExported(_ url: URL, as file: String) throws(Diagnostic) -> (text: String, warning: Diagnostic?) {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw Diagnostic.error("cannot read the file: \(error.localizedDescription)", at: SourceLocation(file: file))
+        }
+        return try decodeExported(data, as: file)
+    }
+
+    static func decodeExported(_ data: Data, as file: String) throws(Diagnostic) -> (text: String, warning: Diagnostic?) {
+        do {
+            return (try decode(data, as: file), nil)
+        } catch where error.message == notUTF8 {
+            var bytes = [UInt8](data)
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+            var scalars = String.UnicodeScalarView()
+            scalars.reserveCapacity(bytes.count)
+            for b in bytes {
+                if b >= 0x80 && b < 0xA0 { scalars.append(windows1252[Int(b - 0x80)]) } else { scalars.append(Unicode.Scalar(b)) }
+            }
+            var text = String(scalars)
+            if text.contains("\r") { text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") }
+            let warning = Diagnostic.warning("the file is not UTF-8 (\(error.location.map { "first at line \($0.line)" } ?? "")); it is read as Latin-1 (Windows-1252): save it as UTF-8 to be sure", at: SourceLocation(file: file))
+            return (text, warning)
+        }
+    }
+
+    private static let notUTF8 = "the file is not valid UTF-8"
+
+    /// Windows-1252's characters for 0x80...0x9F (where Latin-1 has control codes); the five unassigned bytes stay as they are.
+    private static let windows1252: [Unicode.Scalar] = [
+        "\u{20AC}", "\u{81}", "\u{201A}", "\u{192}", "\u{201E}", "\u{2026}", "\u{2020}", "\u{2021}",
+        "\u{2C6}", "\u{2030}", "\u{160}", "\u{2039}", "\u{152}", "\u{8D}", "\u{17D}", "\u{8F}",
+        "\u{90}", "\u{2018}", "\u{2019}", "\u{201C}", "\u{201D}", "\u{2022}", "\u{2013}", "\u{2014}",
+        "\u{2DC}", "\u{2122}", "\u{161}", "\u{203A}", "\u{153}", "\u{9D}", "\u{17E}", "\u{178}",
+    ]
+
     static func decode(_ data: Data, as file: String) throws(Diagnostic) -> String {
         if data.count > maximumBytes {
             throw Diagnostic.error("the file is larger than \(maximumBytes >> 20) MB", at: SourceLocation(file: file))
@@ -30,7 +71,7 @@ enum SourceText {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             let bad = firstInvalidUTF8(bytes)
             let (line, column) = position(of: bad, in: bytes)
-            throw Diagnostic.error("the file is not valid UTF-8", at: SourceLocation(file: file, line: line, column: column))
+            throw Diagnostic.error(notUTF8, at: SourceLocation(file: file, line: line, column: column))
         }
         if !hasCR { return text }
         return text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")

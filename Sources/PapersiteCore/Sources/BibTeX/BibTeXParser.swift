@@ -2,7 +2,13 @@
 /// braces or parentheses, case-insensitive types and field names, values in
 /// braces, quotes or bare numbers, `@string` macros and `#` concatenation,
 /// the month macros, `@preamble` and `@comment`, and any text between
-/// entries (which BibTeX ignores).
+/// entries (which BibTeX ignores; a line starting with `%` there is a
+/// comment, as biber, JabRef and Zotero read it, even when it holds `@`).
+///
+/// Tolerant as BibTeX and biber are: an undefined macro is empty and a
+/// repeated field keeps its first value (each a `Problem` of the entry),
+/// and an entry that cannot be read is a `Failure`, after which reading
+/// goes on at the next line that starts with `@`.
 ///
 /// Hand-written: no Swift BibTeX parser is available here. Values are
 /// kept as raw LaTeX; `LaTeXText` turns them into Unicode.
@@ -13,10 +19,14 @@ struct BibTeXParser {
         /// Lowercased field names, values with macros expanded, in file order.
         var fields: [(name: String, value: String)]
         var line: Int
+        var column: Int = 1
+        /// What was mended while reading the entry.
+        var problems: [Failure] = []
 
         func field(_ name: String) -> String? { fields.first { $0.name == name }?.value }
     }
 
+    /// A problem at a place in the file.
     struct Failure: Error {
         var message: String
         var line: Int
@@ -31,24 +41,34 @@ struct BibTeXParser {
     private var line = 1
     private var lineStart = 0
     private var macros: [String: String] = BibTeXParser.monthMacros
+    /// Problems of the entry being read.
+    private var problems: [Failure] = []
 
     init(_ text: String) {
         chars = Array(text.utf8)
     }
 
-    /// All entries, or the first syntax problem (BibTeX's own recovery
-    /// would silently drop data, so papersite stops and says where).
+    /// Every entry that could be read, and a failure for each that could
+    /// not (named by the place where it went wrong).
     mutating func parse() -> (entries: [Entry], failures: [Failure]) {
         var entries: [Entry] = []
         var failures: [Failure] = []
         while let at = nextAt() {
+            let start = (i: at, line: line, lineStart: lineStart)
             i = at + 1
             let entryLine = line, entryColumn = at - lineStart + 1
+            problems = []
             do {
-                if let entry = try parseEntry(openedAt: (entryLine, entryColumn)) { entries.append(entry) }
+                if var entry = try parseEntry(openedAt: (entryLine, entryColumn)) {
+                    entry.column = entryColumn
+                    entry.problems = problems
+                    entries.append(entry)
+                }
             } catch let failure as Failure {
                 failures.append(failure)
-                if failure.message.hasPrefix("the entry is never closed") { break }
+                // Read on from the line after the entry's start: an entry
+                // left open would otherwise swallow every entry after it.
+                (i, line, lineStart) = (start.i, start.line, start.lineStart)
                 skipToNextLineStartingWithAt()
             } catch {}
         }
@@ -62,13 +82,30 @@ struct BibTeXParser {
         i += 1
     }
 
-    /// The next `@` that starts an entry; text between entries is skipped.
+    /// The next `@` that starts an entry; text between entries is skipped,
+    /// and so is a line whose first non-blank character is `%`.
     private mutating func nextAt() -> Int? {
+        var atLineStart = i == lineStart
         while i < chars.count {
-            if chars[i] == UInt8(ascii: "@") { return i }
+            let c = chars[i]
+            if c == UInt8(ascii: "@") { return i }
+            if c == UInt8(ascii: "%") && atLineStart {
+                while i < chars.count && chars[i] != UInt8(ascii: "\n") { advance() }
+                continue
+            }
+            if c == UInt8(ascii: "\n") { atLineStart = true } else if c != UInt8(ascii: " ") && c != UInt8(ascii: "\t") && c != UInt8(ascii: "\r") { atLineStart = false }
             advance()
         }
         return nil
+    }
+
+    /// Whether a line that starts at `j` opens an entry (`@type{` or `@type(`):
+    /// a value that runs into one was never closed.
+    private func opensEntry(at j: Int) -> Bool {
+        guard j < chars.count, chars[j] == UInt8(ascii: "@") else { return false }
+        var k = j + 1
+        while k < chars.count && ((chars[k] | 0x20) >= UInt8(ascii: "a") && (chars[k] | 0x20) <= UInt8(ascii: "z")) { k += 1 }
+        return k > j + 1 && k < chars.count && (chars[k] == UInt8(ascii: "{") || chars[k] == UInt8(ascii: "("))
     }
 
     private mutating func skipToNextLineStartingWithAt() {
@@ -168,6 +205,14 @@ struct BibTeXParser {
                 advance()
                 continue
             }
+            if chars[i] == UInt8(ascii: "%") {
+                // A commented-out field.
+                while i < chars.count && chars[i] != UInt8(ascii: "\n") { advance() }
+                continue
+            }
+            if opensEntry(at: i) {
+                throw Failure(message: "the entry is never closed (it opens here)", line: openedAt.line, column: openedAt.column)
+            }
             let fieldLine = line, fieldColumn = i - lineStart + 1
             let field = name().lowercased()
             guard !field.isEmpty else { throw failure("expected a field name, found '\(String(decoding: [chars[i]], as: UTF8.self))'") }
@@ -180,9 +225,11 @@ struct BibTeXParser {
             skipSpace()
             let v = try value(openedAt: openedAt)
             if fields.contains(where: { $0.0 == field }) {
-                throw Failure(message: "the field '\(field)' appears twice in '\(key)'", line: fieldLine, column: fieldColumn)
+                // BibTeX keeps the first value ("Repeated field"), and so does papersite.
+                problems.append(Failure(message: "the field '\(field)' appears again in '\(key)'; the first value is kept", line: fieldLine, column: fieldColumn))
+            } else {
+                fields.append((field, v))
             }
-            fields.append((field, v))
         }
         return Entry(type: type, key: key, fields: fields, line: openedAt.line)
     }
@@ -211,10 +258,12 @@ struct BibTeXParser {
             } else if Self.isNameByte(c) {
                 let macroLine = line, macroColumn = i - lineStart + 1
                 let macro = name()
-                guard let expansion = macros[macro.lowercased()] else {
-                    throw Failure(message: "unknown @string macro '\(macro)'", line: macroLine, column: macroColumn)
+                if let expansion = macros[macro.lowercased()] {
+                    result += expansion
+                } else {
+                    // BibTeX: "Warning--string name ... is undefined", and the macro is empty.
+                    problems.append(Failure(message: "the @string macro '\(macro)' is not defined; it is read as empty", line: macroLine, column: macroColumn))
                 }
-                result += expansion
             } else {
                 throw failure("expected a value in braces, quotes, a number or a macro name")
             }
@@ -237,6 +286,7 @@ struct BibTeXParser {
         while i < chars.count {
             let c = chars[i]
             if c == UInt8(ascii: "\\") && i + 1 < chars.count { advance(); advance(); continue }
+            if c == UInt8(ascii: "\n") && opensEntry(at: i + 1) { break }
             if c == open { depth += 1 } else if c == close {
                 depth -= 1
                 if depth == 0 {
@@ -258,6 +308,7 @@ struct BibTeXParser {
         while i < chars.count {
             let c = chars[i]
             if c == UInt8(ascii: "\\") && i + 1 < chars.count { advance(); advance(); continue }
+            if c == UInt8(ascii: "\n") && opensEntry(at: i + 1) { break }
             if c == UInt8(ascii: "{") { depth += 1 } else if c == UInt8(ascii: "}") { depth -= 1 } else if c == UInt8(ascii: "\"") && depth == 0 {
                 let inside = String(decoding: chars[start..<i], as: UTF8.self)
                 advance()

@@ -5,56 +5,72 @@ import PaperMarkdown
 ///
 /// - `title`, `author` (with `and`, "Last, First" or "First Last", `and
 ///   others`), `year` + `month` (+ `day`) or biblatex `date`;
+/// - fields inherited through `crossref` and biblatex `xdata`;
 /// - arXiv: `eprint` with `archivePrefix = arXiv` (or `eprinttype`), an
 ///   `arxiv` field, or "arXiv:2403.01234" in `journal`; `primaryClass` and
 ///   `keywords` become tags;
 /// - links: `url`, `pdf`, `code`, `html`, `doi`; `abstract`;
 /// - venue: `journal` or `booktitle` (not when it only says "arXiv preprint").
+///
+/// A problem with one entry never stops the file: the entry is repaired
+/// when the intent is clear (a repeated field, a season for a month) and
+/// skipped otherwise, each with a warning that names it.
 struct BibTeXReader {
     func read(_ text: String, file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
         var parser = BibTeXParser(text)
-        let (entries, failures) = parser.parse()
+        let (parsed, failures) = parser.parse()
         var log = DiagnosticLog()
         for failure in failures {
-            log.error(failure.message, at: SourceLocation(file: file, line: failure.line, column: failure.column))
+            let at = SourceLocation(file: file, line: failure.line, column: failure.column)
+            log.skipped("\(failure.message); the entry is skipped", at: at)
         }
+        let entries = BibTeXInheritance.resolve(parsed, file: file, log: &log)
         var papers: [Paper] = []
         for entry in entries {
-            if let paper = paper(from: entry, file: file, log: &log) { papers.append(paper) }
+            let record = SourceLocation(file: file, line: entry.line, column: entry.column)
+            for problem in entry.problems {
+                log.repaired(problem.message, at: SourceLocation(file: file, line: problem.line, column: problem.column), record: record)
+            }
+            switch entry.type {
+            case "xdata":
+                continue        // data for other entries, not a paper
+            case "set":
+                log.note("the @set '\(entry.key)' groups entries that have pages of their own; it gets none", at: record)
+                continue
+            default:
+                if let paper = paper(from: entry, at: record, log: &log) { papers.append(paper) }
+            }
         }
-        if entries.isEmpty && failures.isEmpty {
+        if parsed.isEmpty && failures.isEmpty {
             log.warning("no BibTeX entries in this file", at: SourceLocation(file: file))
         }
         return (papers, log.sorted)
     }
 
-    private func paper(from entry: BibTeXParser.Entry, file: String, log: inout DiagnosticLog) -> Paper? {
-        let location = SourceLocation(file: file, line: entry.line, column: 1)
+    private func paper(from entry: BibTeXParser.Entry, at location: SourceLocation, log: inout DiagnosticLog) -> Paper? {
         func text(_ name: String) -> String? {
             entry.field(name).map(LaTeXText.toUnicode).flatMap { $0.isEmpty ? nil : $0 }
         }
         guard let title = text("title") else {
-            log.error("the entry '\(entry.key)' has no title", at: location)
+            log.skipped("the entry '\(entry.key)' has no title; it is skipped", at: location)
             return nil
         }
-        guard let published = date(of: entry, key: entry.key, at: location, log: &log) else { return nil }
+        guard let published = date(of: entry, at: location, log: &log) else { return nil }
 
         var authors: [String] = []
         if let raw = entry.field("author") ?? entry.field("editor") {
             authors = Self.authors(raw)
         }
 
-        // arXiv: eprint + archivePrefix, an arxiv field, or an arXiv id in journal/note.
+        // arXiv: eprint + archivePrefix/eprinttype, an arxiv field, or an arXiv id in journal/note.
         var arxiv: (id: String, version: Int?)?
         let prefix = (entry.field("archiveprefix") ?? entry.field("eprinttype") ?? "").lowercased()
         if let eprint = entry.field("eprint"), prefix == "arxiv" || prefix.isEmpty {
             arxiv = Identifiers.arxiv(eprint)
         }
         if arxiv == nil, let a = entry.field("arxiv") { arxiv = Identifiers.arxiv(a) }
-        for name in ["journal", "note", "howpublished", "url"] where arxiv == nil {
-            if let value = entry.field(name), let range = value.range(of: #"(?i)arxiv[:/ ]*(abs/)?(\d{4}\.\d{4,5}(v\d+)?|[a-z-]+(\.[A-Z]{2})?/\d{7})"#, options: .regularExpression) {
-                arxiv = Identifiers.arxiv(String(value[range]).replacingOccurrences(of: #"(?i)^arxiv[:/ ]*(abs/)?"#, with: "", options: .regularExpression))
-            }
+        for name in ["journal", "journaltitle", "note", "howpublished", "url"] where arxiv == nil {
+            if let value = entry.field(name) { arxiv = Identifiers.arxivMention(in: value) }
         }
 
         var tags: [String] = []
@@ -69,28 +85,36 @@ struct BibTeXReader {
         var doi: String?
         if let d = entry.field("doi") {
             doi = Identifiers.doi(d)
-            if doi == nil { log.warning("'doi' in '\(entry.key)' is not a DOI and is left out: \(d)", at: location) }
+            if doi == nil { log.repaired("'doi' in '\(entry.key)' is not a DOI and is left out: \(d)", at: location, record: location) }
         }
 
         var links = Paper.Links()
         for (field, keyPath) in [("url", \Paper.Links.url), ("html", \Paper.Links.url), ("pdf", \Paper.Links.pdf), ("code", \Paper.Links.code)] {
-            guard let value = entry.field(field)?.trimmingCharacters(in: .whitespaces), !value.isEmpty, links[keyPath: keyPath] == nil else { continue }
+            guard var value = entry.field(field)?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty, links[keyPath: keyPath] == nil else { continue }
+            // Some bibliographies list several addresses in one field (Beebe's do): the first is the entry's own.
+            let addresses = value.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+            if addresses.count > 1, addresses.allSatisfy({ Identifiers.isWebURL(String($0)) }) { value = String(addresses[0]) }
             if Identifiers.isWebURL(value) {
                 links[keyPath: keyPath] = value
             } else {
-                log.warning("'\(field)' in '\(entry.key)' is not an absolute http(s) URL and is left out: \(value)", at: location)
+                log.repaired("'\(field)' in '\(entry.key)' is not an absolute http(s) URL and is left out: \(value)", at: location, record: location)
             }
         }
         // A url that is just the arXiv or DOI page adds nothing.
         if let url = links.url, url.contains("arxiv.org/abs/") || url.contains("doi.org/") { links.url = nil }
 
-        var venue = text("journal") ?? text("booktitle")
+        var venue = text("journal") ?? text("journaltitle") ?? text("booktitle")
         if let v = venue, v.lowercased().hasPrefix("arxiv") || v.lowercased().contains("preprint") && v.lowercased().contains("arxiv") { venue = nil }
 
         let abstract = text("abstract").map(PlainText.markdown(from:)) ?? ""
         var limits = DiagnosticLog()
         RecordLimits.check(title: title, authors: authors, tags: tags, at: { _ in location }, log: &limits)
-        if limits.hasErrors { log.append(contentsOf: limits.items); return nil }
+        if limits.hasErrors {
+            for problem in limits.items where problem.severity == .error {
+                log.skipped("\(problem.message); the entry '\(entry.key)' is skipped", at: location)
+            }
+            return nil
+        }
 
         var paper = Paper(
             title: title, authors: authors, published: published, tags: tags,
@@ -100,34 +124,53 @@ struct BibTeXReader {
         return paper
     }
 
-    private func date(of entry: BibTeXParser.Entry, key: String, at location: SourceLocation, log: inout DiagnosticLog) -> Day? {
+    /// The entry's date: biblatex `date`, else `year` with `month` and `day`,
+    /// read as BibTeX users mean them (see `LenientDate`). Without a year the
+    /// entry cannot be placed on the site, and is skipped.
+    private func date(of entry: BibTeXParser.Entry, at location: SourceLocation, log: inout DiagnosticLog) -> Day? {
+        let key = entry.key
         if let date = entry.field("date") {
-            let parts = date.trimmingCharacters(in: .whitespaces).split(separator: "-").compactMap { Int($0) }
-            if let y = parts.first, let d = Day(year: y, month: parts.count > 1 ? parts[1] : 1, day: parts.count > 2 ? parts[2] : 1) { return d }
-            log.error("'date' in '\(key)' is not a date (YYYY, YYYY-MM or YYYY-MM-DD): \(date)", at: location)
-            return nil
-        }
-        guard let yearText = entry.field("year") else {
-            log.error("the entry '\(key)' has no year", at: location)
-            return nil
-        }
-        guard let year = Int(yearText.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "{}"))) else {
-            log.error("'year' in '\(key)' is not a year: \(yearText)", at: location)
-            return nil
-        }
-        var month = 1
-        if let m = entry.field("month")?.trimmingCharacters(in: .whitespaces) {
-            if let n = Int(m), (1...12).contains(n) { month = n } else if let n = Day.month(named: m) { month = n } else {
-                log.error("'month' in '\(key)' is not a month: \(m)", at: location)
+            if let (day, note) = LenientDate.isoStart(LaTeXText.toUnicode(date)) {
+                if let note { log.repaired("'date' in '\(key)' is \(date): \(note), \(day.iso)", at: location, record: location) }
+                return day
+            }
+            if entry.field("year") == nil {
+                log.skipped("'date' in '\(key)' is not a date (YYYY, YYYY-MM, YYYY-MM-DD or a range of these): \(date); the entry is skipped", at: location)
                 return nil
             }
+            log.repaired("'date' in '\(key)' is not a date: \(date); 'year' is used instead", at: location, record: location)
         }
-        let day = entry.field("day").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 1
-        guard let d = Day(year: year, month: month, day: day) else {
-            log.error("the date of '\(key)' is not a real day", at: location)
+        guard let yearText = entry.field("year"), !yearText.trimmingCharacters(in: .whitespaces).isEmpty else {
+            log.skipped("the entry '\(key)' has no year (nor 'date'); it is skipped", at: location)
             return nil
         }
-        return d
+        guard let year = LenientDate.year(yearText) else {
+            log.skipped("'year' in '\(key)' is not a year: \(yearText); the entry is skipped", at: location)
+            return nil
+        }
+        if let note = year.note { log.repaired("'year' in '\(key)' is \(yearText): \(note)", at: location, record: location) }
+        var month = 1
+        if let m = entry.field("month"), !m.trimmingCharacters(in: .whitespaces).isEmpty {
+            if let read = LenientDate.month(LaTeXText.toUnicode(m)) {
+                month = read.value
+                if !read.exact { log.repaired("'month' in '\(key)' is \(m): read as \(Day.monthNames[month - 1])", at: location, record: location) }
+            } else {
+                log.repaired("'month' in '\(key)' is not a month: \(m); the year alone is used", at: location, record: location)
+            }
+        }
+        var day = 1
+        if let d = entry.field("day"), !d.trimmingCharacters(in: .whitespaces).isEmpty {
+            if let n = Int(d.trimmingCharacters(in: .whitespaces)), (1...Day.daysIn(month: month, year: year.value)).contains(n) {
+                day = n
+            } else {
+                log.repaired("'day' in '\(key)' is not a day of \(Day.monthNames[month - 1]): \(d); it is left out", at: location, record: location)
+            }
+        }
+        guard let result = Day(year: year.value, month: month, day: day) else {
+            log.skipped("the date of '\(key)' is not a real day; the entry is skipped", at: location)
+            return nil
+        }
+        return result
     }
 
     /// Splits `A and B and others` at `and` outside braces; turns

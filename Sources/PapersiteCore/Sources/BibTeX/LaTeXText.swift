@@ -32,10 +32,13 @@ enum LaTeXText {
         "textasciitilde": "~", "textasciicircum": "^", "textbackslash": "\\", "textbar": "|",
         "textless": "<", "textgreater": ">", "textregistered": "®", "texttrademark": "™", "copyright": "©",
         "textdegree": "°", "textperiodcentered": "·", "S": "§", "P": "¶", "pounds": "£", "euro": "€",
-        "LaTeX": "LaTeX", "TeX": "TeX", "BibTeX": "BibTeX", "LaTeXe": "LaTeX2e", "relax": "", "noopsort": "",
+        "LaTeX": "LaTeX", "TeX": "TeX", "BibTeX": "BibTeX", "LaTeXe": "LaTeX2e", "relax": "", "slash": "/",
         "&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}", ",": " ", " ": " ", ";": " ",
         "!": "", "/": "", "-": "", "\\": " ", "@": "",
     ]
+
+    /// Commands whose argument only sorts the entry (defined in the files' `@preamble`).
+    static let sortHints: Set<String> = ["noopsort", "SortNoop", "sortnoop", "nosort"]
 
     /// Commands whose argument is the text (`\emph{x}` → x).
     static let passThrough: Set<String> = [
@@ -144,6 +147,11 @@ enum LaTeXText {
             if name.unicodeScalars.first?.properties.isAlphabetic == true {
                 if i < s.count && s[i] == " " { i += 1 }
                 if i + 1 < s.count && s[i] == "{" && s[i + 1] == "}" { i += 2 }
+            }
+            if LaTeXText.sortHints.contains(name) {
+                // `{\noopsort{1992a}}1992`: the argument sorts, and is never printed.
+                _ = argument()
+                return
             }
             if let symbol = LaTeXText.symbols[name] {
                 out.append(contentsOf: symbol.unicodeScalars)

@@ -1,0 +1,149 @@
+import Foundation
+import PaperMarkdown
+
+/// Reads CSL-JSON (`content/papers/*.json`), the format that Zotero,
+/// Mendeley, Pandoc and Better BibTeX export: an array of items, or
+/// `{"items": [...]}`. Each item gives:
+///
+/// - `title`; `author` (else `editor`) as name parts (`given`, `family`,
+///   particles, `suffix`) or `literal`;
+/// - `issued` as `date-parts` (a range gives its start; `season` 1–4
+///   gives a month), else `raw` or `literal` text;
+/// - `DOI`, `URL`, `abstract`, `container-title` (the venue), `keyword`,
+///   `id` (its citation key), and an arXiv id in `number`, `URL`, `note`
+///   or `archive_location`.
+///
+/// One bad item is a warning and is skipped; the rest are read.
+struct CSLJSONReader {
+    func read(items: [Any], starts: [(line: Int, column: Int)], file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
+        var log = DiagnosticLog()
+        var papers: [Paper] = []
+        for (k, value) in items.enumerated() {
+            let location = k < starts.count ? SourceLocation(file: file, line: starts[k].line, column: starts[k].column) : SourceLocation(file: file)
+            guard let item = value as? [String: Any] else {
+                log.skipped("item \(k + 1) is not a JSON object; it is skipped", at: location)
+                continue
+            }
+            if let paper = paper(from: item, number: k + 1, at: location, log: &log) { papers.append(paper) }
+        }
+        return (papers, log.sorted)
+    }
+
+    private func paper(from item: [String: Any], number: Int, at location: SourceLocation, log: inout DiagnosticLog) -> Paper? {
+        let id = Self.text(item["id"]) ?? Self.text(item["citation-key"])
+        let name = id.map { "'\($0)'" } ?? "item \(number)"
+        guard let title = Self.text(item["title"]).map(TextCleaning.line), !title.isEmpty else {
+            log.skipped("the item \(name) has no title; it is skipped", at: location)
+            return nil
+        }
+        guard let published = date(item["issued"], of: name, at: location, log: &log) else { return nil }
+
+        let people = (item["author"] as? [Any]).flatMap { $0.isEmpty ? nil : $0 } ?? (item["editor"] as? [Any]) ?? []
+        let authors = people.compactMap(Self.name)
+
+        let urlText = Self.text(item["URL"])
+        var arxiv: (id: String, version: Int?)?
+        for field in ["number", "archive_location", "URL", "note", "container-title"] where arxiv == nil {
+            if let value = Self.text(item[field]) { arxiv = Identifiers.arxivMention(in: value) }
+        }
+        var doi: String?
+        if let d = Self.text(item["DOI"]) {
+            doi = Identifiers.doi(d)
+            if doi == nil { log.repaired("'DOI' of \(name) is not a DOI and is left out: \(d)", at: location, record: location) }
+        }
+        var links = Paper.Links()
+        if let url = urlText?.trimmingCharacters(in: .whitespaces), !url.isEmpty {
+            if Identifiers.isWebURL(url) {
+                if !url.contains("arxiv.org/abs/") && !url.contains("doi.org/") { links.url = url }
+            } else {
+                log.repaired("'URL' of \(name) is not an absolute http(s) URL and is left out: \(url)", at: location, record: location)
+            }
+        }
+        var tags: [String] = []
+        if let keywords = Self.text(item["keyword"]) {
+            for tag in keywords.split(whereSeparator: { $0 == "," || $0 == ";" }).map({ TextCleaning.line(String($0)) }) where !tag.isEmpty && !tags.contains(tag) {
+                tags.append(tag)
+            }
+        }
+        var venue = Self.text(item["container-title"]).map(TextCleaning.line).flatMap { $0.isEmpty ? nil : $0 }
+        if let v = venue?.lowercased(), v.hasPrefix("arxiv") { venue = nil }
+        let abstract = Self.text(item["abstract"]).map { PlainText.markdown(from: TextCleaning.line($0)) } ?? ""
+
+        var limits = DiagnosticLog()
+        RecordLimits.check(title: title, authors: authors, tags: tags, at: { _ in location }, log: &limits)
+        if limits.hasErrors {
+            for problem in limits.items where problem.severity == .error { log.skipped("\(problem.message); the item \(name) is skipped", at: location) }
+            return nil
+        }
+        // (`id` is not kept as a BibTeX key: exporters number items, and the site makes its own keys.)
+        return Paper(title: title, authors: authors, published: published, tags: tags, arxiv: arxiv?.id, arxivVersion: arxiv?.version,
+                     doi: doi, links: links, venue: venue, abstract: abstract, source: location)
+    }
+
+    /// `issued`: `date-parts` (the first date of a range), `season`, else `raw` or `literal`.
+    private func date(_ value: Any?, of name: String, at location: SourceLocation, log: inout DiagnosticLog) -> Day? {
+        guard let issued = value as? [String: Any] else {
+            log.skipped("the item \(name) has no date ('issued'); it is skipped", at: location)
+            return nil
+        }
+        if let parts = issued["date-parts"] as? [Any], let first = parts.first as? [Any], !first.isEmpty {
+            let numbers = first.map { Self.number($0) }
+            if let year = numbers[0], year > 0 {
+                var month = numbers.count > 1 ? numbers[1] ?? 1 : 1
+                var day = numbers.count > 2 ? numbers[2] ?? 1 : 1
+                var notes: [String] = []
+                if parts.count > 1 { notes.append("a range: its start is used") }
+                if let season = Self.number(issued["season"] as Any), (1...4).contains(season), numbers.count == 1 {
+                    month = [3, 6, 9, 1][season - 1]
+                    notes.append("season \(season): its first month is used")
+                }
+                if !(1...12).contains(month) { month = 1; day = 1; notes.append("the month is not a month; the year alone is used") }
+                if day < 1 || day > Day.daysIn(month: month, year: year) { day = 1; notes.append("the day is not a day of the month; it is left out") }
+                if !notes.isEmpty { log.repaired("the date of \(name): \(notes.joined(separator: "; "))", at: location, record: location) }
+                if let result = Day(year: year, month: month, day: day) { return result }
+            }
+        }
+        for field in ["raw", "literal"] {
+            guard let text = Self.text(issued[field]) else { continue }
+            if let (day, note) = LenientDate.isoStart(text) {
+                if let note { log.repaired("the date of \(name) is '\(text)': \(note)", at: location, record: location) }
+                return day
+            }
+            if let year = LenientDate.year(text) {
+                let month = LenientDate.month(text)?.value ?? 1
+                log.repaired("the date of \(name) is '\(text)': read as \(Day.monthNames[month - 1]) \(year.value)", at: location, record: location)
+                return Day(year: year.value, month: month, day: 1)
+            }
+        }
+        log.skipped("the item \(name) has no date that can be read ('issued'); it is skipped", at: location)
+        return nil
+    }
+
+    /// A CSL name: `literal`, or `given`, particles, `family`, `suffix`.
+    static func name(_ value: Any) -> String? {
+        guard let person = value as? [String: Any] else { return nil }
+        if let literal = text(person["literal"]) { return TextCleaning.line(literal) }
+        let parts = [person["given"], person["dropping-particle"], person["non-dropping-particle"], person["family"]].compactMap { text($0) }
+        var name = TextCleaning.line(parts.joined(separator: " "))
+        if let suffix = text(person["suffix"]) { name += ", " + TextCleaning.line(suffix) }
+        return name.isEmpty ? nil : name
+    }
+
+    /// A string or a number as text; nil when empty or absent.
+    static func text(_ value: Any?) -> String? {
+        switch value {
+        case let s as String: return s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : s
+        case let n as NSNumber: return n.stringValue
+        default: return nil
+        }
+    }
+
+    /// An integer from a number or a string of digits (CSL allows both in `date-parts`).
+    static func number(_ value: Any) -> Int? {
+        switch value {
+        case let n as NSNumber: return n.intValue
+        case let s as String: return Int(s.trimmingCharacters(in: .whitespaces))
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import PaperMarkdown
+
+/// Reads RIS (`content/papers/*.ris`), the format of EndNote, Scopus, Web
+/// of Science, PubMed and Zotero: records from `TY  - ` to `ER  - `, one
+/// tag per line (`XX  - value`), lines without a tag continuing the one
+/// before, tags repeated for lists. Read:
+///
+/// - `TI`/`T1` (else `CT`, `BT`) the title; `AU`/`A1` (else `A2`/`ED`) the authors;
+/// - `PY`/`Y1` (`2020`, `2020/05/01/`) or `DA` the date;
+/// - `AB`/`N2` the abstract; `DO` the DOI; `UR` (else `L2`) the link, `L1` the PDF;
+/// - `KW` keywords as tags; `JO`/`JF`/`JA`/`T2` the venue;
+/// - an arXiv id in `UR`, `N1`, `M3`, `AN` or the DOI (`10.48550/arXiv.…`).
+///
+/// Hand-written: RIS is a line format with no library here. As reference
+/// managers do, a record with a problem is repaired or skipped with a
+/// warning, and the file reads on.
+struct RISReader {
+    struct Record {
+        var fields: [(tag: String, value: String)] = []
+        var line: Int
+        func all(_ tags: String...) -> [String] {
+            tags.flatMap { tag in fields.filter { $0.tag == tag }.map(\.value) }.filter { !$0.isEmpty }
+        }
+        func first(_ tags: String...) -> String? {
+            for tag in tags { if let v = fields.first(where: { $0.tag == tag && !$0.value.isEmpty }) { return v.value } }
+            return nil
+        }
+    }
+
+    func read(_ text: String, file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
+        var log = DiagnosticLog()
+        var records: [Record] = []
+        var current: Record?
+        var strayLine: Int?
+        // (Split on any line break: "\r\n" is one Character to Swift. A byte-order mark is no text.)
+        let body = text.hasPrefix("\u{FEFF}") ? Substring(text.dropFirst()) : Substring(text)
+        for (offset, rawLine) in body.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            let lineNumber = offset + 1
+            let line = String(rawLine)
+            if let (tag, value) = Self.tagged(line) {
+                if tag == "TY" {
+                    if let open = current {
+                        log.repaired("the record has no 'ER' before the next 'TY'; it ends there", at: SourceLocation(file: file, line: lineNumber, column: 1),
+                                     record: SourceLocation(file: file, line: open.line, column: 1))
+                        records.append(open)
+                    }
+                    current = Record(fields: [(tag, value)], line: lineNumber)
+                } else if tag == "ER" {
+                    if let open = current { records.append(open) }
+                    current = nil
+                } else if current != nil {
+                    current!.fields.append((tag, value))
+                } else if strayLine == nil {
+                    strayLine = lineNumber
+                }
+            } else if !line.trimmingCharacters(in: .whitespaces).isEmpty {
+                // A line without a tag continues the value before it (wrapped abstracts).
+                if let last = current?.fields.indices.last {
+                    current!.fields[last].value += " " + line.trimmingCharacters(in: .whitespaces)
+                } else if strayLine == nil {
+                    strayLine = lineNumber
+                }
+            }
+        }
+        if let open = current {
+            log.repaired("the file ends inside a record (no 'ER  - '); the record ends there", at: SourceLocation(file: file, line: open.line, column: 1),
+                         record: SourceLocation(file: file, line: open.line, column: 1))
+            records.append(open)
+        }
+        if let stray = strayLine {
+            log.warning("text outside a record (before 'TY  - ' or after 'ER  - ') is ignored", at: SourceLocation(file: file, line: stray, column: 1))
+        }
+        if records.isEmpty && strayLine == nil {
+            log.warning("no RIS records in this file ('TY  - ' starts one)", at: SourceLocation(file: file))
+        }
+        var papers: [Paper] = []
+        for record in records {
+            if let paper = paper(from: record, file: file, log: &log) { papers.append(paper) }
+        }
+        return (papers, log.sorted)
+    }
+
+    /// `XX  - value`: two capitals or a capital and a digit, two spaces, a
+    /// hyphen. (Exporters differ in the spaces after the hyphen, and `ER  -`
+    /// often has none.)
+    static func tagged(_ line: String) -> (String, String)? {
+        let u = Array(line.utf8)
+        guard u.count >= 5, (65...90).contains(u[0]), (65...90).contains(u[1]) || (48...57).contains(u[1]),
+              u[2] == 0x20, u[3] == 0x20, u[4] == UInt8(ascii: "-") else { return nil }
+        let value = u.count > 5 ? String(decoding: u[5...], as: UTF8.self).trimmingCharacters(in: .whitespaces) : ""
+        return (String(decoding: u[0..<2], as: UTF8.self), value)
+    }
+
+    private func paper(from record: Record, file: String, log: inout DiagnosticLog) -> Paper? {
+        let location = SourceLocation(file: file, line: record.line, column: 1)
+        let id = record.first("ID", "AN")
+        let name = id.map { "'\($0)'" } ?? "at line \(record.line)"
+        guard let title = record.first("TI", "T1", "CT", "BT").map(TextCleaning.line), !title.isEmpty else {
+            log.skipped("the record \(name) has no title ('TI'); it is skipped", at: location)
+            return nil
+        }
+        guard let published = date(of: record, name: name, at: location, log: &log) else { return nil }
+        var authors = record.all("AU", "A1").map(Self.name).filter { !$0.isEmpty }
+        if authors.isEmpty { authors = record.all("A2", "ED").map(Self.name).filter { !$0.isEmpty } }
+
+        var doi: String?
+        if let d = record.first("DO") {
+            doi = Identifiers.doi(d)
+            if doi == nil { log.repaired("'DO' of the record \(name) is not a DOI and is left out: \(d)", at: location, record: location) }
+        }
+        var arxiv: (id: String, version: Int?)?
+        for value in record.all("UR", "N1", "M3", "AN", "L2") + [doi.map { "arXiv:" + $0.replacingOccurrences(of: #"(?i)^10\.48550/arxiv\."#, with: "", options: .regularExpression) }].compactMap({ $0 }) where arxiv == nil {
+            arxiv = Identifiers.arxivMention(in: value)
+        }
+        if let d = doi, d.lowercased().hasPrefix("10.48550/arxiv.") { doi = nil }   // arXiv's own DOI: the arXiv id says it
+
+        var links = Paper.Links()
+        for url in record.all("UR", "L2") where links.url == nil {
+            if Identifiers.isWebURL(url) {
+                if !url.contains("arxiv.org/abs/") && !url.contains("doi.org/") { links.url = url }
+            } else if !url.hasPrefix("internal-pdf:") && !url.hasPrefix("file:") {
+                log.repaired("'UR' of the record \(name) is not an absolute http(s) URL and is left out: \(url)", at: location, record: location)
+            }
+        }
+        links.pdf = record.all("L1").first(where: Identifiers.isWebURL)
+
+        var tags: [String] = []
+        for keyword in record.all("KW").flatMap({ $0.split(separator: ";").map { TextCleaning.line(String($0)) } }) where !keyword.isEmpty && !tags.contains(keyword) {
+            tags.append(keyword)
+        }
+        let venue = record.first("JF", "T2", "JO", "JA", "J2").map(TextCleaning.line).flatMap { $0.isEmpty || $0.lowercased().hasPrefix("arxiv") ? nil : $0 }
+        let abstract = record.first("AB", "N2").map { PlainText.markdown(from: TextCleaning.line($0)) } ?? ""
+
+        var limits = DiagnosticLog()
+        RecordLimits.check(title: title, authors: authors, tags: tags, at: { _ in location }, log: &limits)
+        if limits.hasErrors {
+            for problem in limits.items where problem.severity == .error { log.skipped("\(problem.message); the record \(name) is skipped", at: location) }
+            return nil
+        }
+        return Paper(title: title, authors: authors, published: published, tags: tags, arxiv: arxiv?.id, arxivVersion: arxiv?.version,
+                     doi: doi, links: links, venue: venue, abstract: abstract, source: location)
+    }
+
+    /// `PY`/`Y1` (`2020`, `2020/05/01/`, `2020///Spring`), else `DA`.
+    private func date(of record: Record, name: String, at location: SourceLocation, log: inout DiagnosticLog) -> Day? {
+        let candidates = record.all("PY", "Y1", "DA", "Y2")
+        for text in candidates {
+            if let (day, note) = LenientDate.isoStart(text) {
+                // `2020///Spring`: the fourth part names a season or other text.
+                let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+                if parts.count >= 4, day.month == 1, let season = LenientDate.month(String(parts[3]))?.value {
+                    log.repaired("the date of the record \(name) is '\(text)': read as \(Day.monthNames[season - 1]) \(day.year)", at: location, record: location)
+                    return Day(year: day.year, month: season, day: 1)
+                }
+                if let note { log.repaired("the date of the record \(name) is '\(text)': \(note)", at: location, record: location) }
+                return day
+            }
+            if let year = LenientDate.year(text) {
+                log.repaired("the date of the record \(name) is '\(text)': read as \(year.value)", at: location, record: location)
+                return Day(year: year.value, month: LenientDate.month(text)?.value ?? 1, day: 1)
+            }
+        }
+        log.skipped("the record \(name) has no date ('PY', 'Y1' or 'DA')\(candidates.first.map { " that can be read: \($0)" } ?? ""); it is skipped", at: location)
+        return nil
+    }
+
+    /// `Last, First` → `First Last`; `Last, First, Jr.` → `First Last, Jr.`.
+    static func name(_ raw: String) -> String {
+        let parts = raw.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        switch parts.count {
+        case 2: return TextCleaning.line("\(parts[1]) \(parts[0])")
+        case 3: return TextCleaning.line("\(parts[1]) \(parts[0]), \(parts[2])")
+        default: return TextCleaning.line(raw)
+        }
+    }
+}
