@@ -49,6 +49,11 @@ import Testing
         ])
     }
 
+    @Test func cslRichTextTagsAreMarkupNotWords() {
+        let r = json(#"[{"id": "a", "title": "On <i>E. coli</i> and <span class=\"nocase\">mRNA</span> x<sup>2</sup> <script>", "issued": {"date-parts": [[2001]]}}]"#)
+        #expect(r.papers.map(\.title) == ["On E. coli and mRNA x2 <script>"])
+    }
+
     @Test func cslJSONWrappedInItems() {
         let r = json(#"{"items": [{"id": "a", "title": "A", "issued": {"date-parts": [["2001", "3"]]}}]}"#)
         #expect(r.papers.map(\.published.iso) == ["2001-03-01"])

@@ -6,7 +6,7 @@ import PaperMarkdown
 /// a crash, a hang or a broken invariant is a bug.
 public enum FuzzTargets {
     public static let names = ["front-matter", "paper", "listing", "settings", "markdown", "plain-text", "yaml-guard",
-                               "bibtex", "latex", "arxiv-xml", "snapshot-line"]
+                               "bibtex", "latex", "arxiv-xml", "snapshot-line", "csl-json", "daily-json", "ris"]
 
     /// Runs one target on one input.
     public static func run(_ target: String, _ data: Data) {
@@ -14,6 +14,13 @@ public enum FuzzTargets {
         switch target {
         case "arxiv-xml":
             _ = ArXivAtomReader().read(data, file: "content/papers/fuzz.xml")
+            return
+        case "csl-json", "daily-json":
+            // One entry point reads both shapes; the daily target wraps the input as a day's item.
+            let input = target == "daily-json" ? Data("[{\"paper\": ".utf8) + data + Data("}]".utf8) : data
+            let (papers, diagnostics) = RecordFormat.readJSON(input, file: "content/papers/fuzz.json")
+            for paper in papers { precondition(!paper.title.isEmpty, "a JSON paper without a title") }
+            precondition(diagnostics.allSatisfy { $0.severity != .error } || papers.isEmpty, "an error, yet papers")
             return
         case "snapshot-line":
             if let paper = try? ArXivSnapshotReader().paper(from: data, at: SourceLocation(file: "content/papers/fuzz.jsonl", line: 1)) {
@@ -28,6 +35,9 @@ public enum FuzzTargets {
         case "bibtex":
             let (papers, _) = BibTeXReader().read(text, file: "content/papers/fuzz.bib")
             for paper in papers { precondition(!paper.title.isEmpty, "a BibTeX paper without a title") }
+        case "ris":
+            let (papers, _) = RISReader().read(text, file: "content/papers/fuzz.ris")
+            for paper in papers { precondition(!paper.title.isEmpty, "a RIS paper without a title") }
         case "latex":
             _ = LaTeXText.toUnicode(text)
             _ = BibTeXReader.authors(text)
@@ -42,8 +52,8 @@ public enum FuzzTargets {
                 precondition(!paper.title.isEmpty && Slug.isValid(paper.slug), "a paper without title or with a bad slug")
             }
         case "listing":
-            let (papers, diagnostics) = ListingReader().read(text, file: "content/papers/fuzz.txt")
-            precondition(!papers.isEmpty || diagnostics.contains { $0.severity == .error }, "no papers and no error")
+            let (papers, diagnostics) = ListingReader(today: Day(year: 2025, month: 6, day: 1)!).read(text, file: "content/papers/fuzz.txt")
+            precondition(!papers.isEmpty || diagnostics.contains { $0.severity == .error || $0.outcome != nil }, "no papers and nothing said")
         case "settings":
             _ = try? ConfigLoader.parse(text, file: "content/site.yml")
         case "markdown":

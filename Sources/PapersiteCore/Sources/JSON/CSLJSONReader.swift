@@ -32,7 +32,7 @@ struct CSLJSONReader {
     private func paper(from item: [String: Any], number: Int, at location: SourceLocation, log: inout DiagnosticLog) -> Paper? {
         let id = Self.text(item["id"]) ?? Self.text(item["citation-key"])
         let name = id.map { "'\($0)'" } ?? "item \(number)"
-        guard let title = Self.text(item["title"]).map(TextCleaning.line), !title.isEmpty else {
+        guard let title = Self.text(item["title"]).map(Self.plain), !title.isEmpty else {
             log.skipped("the item \(name) has no title; it is skipped", at: location)
             return nil
         }
@@ -65,7 +65,7 @@ struct CSLJSONReader {
                 tags.append(tag)
             }
         }
-        var venue = Self.text(item["container-title"]).map(TextCleaning.line).flatMap { $0.isEmpty ? nil : $0 }
+        var venue = Self.text(item["container-title"]).map(Self.plain).flatMap { $0.isEmpty ? nil : $0 }
         if let v = venue?.lowercased(), v.hasPrefix("arxiv") { venue = nil }
         let abstract = Self.text(item["abstract"]).map { PlainText.markdown(from: TextCleaning.line($0)) } ?? ""
 
@@ -127,6 +127,14 @@ struct CSLJSONReader {
         var name = TextCleaning.line(parts.joined(separator: " "))
         if let suffix = text(person["suffix"]) { name += ", " + TextCleaning.line(suffix) }
         return name.isEmpty ? nil : name
+    }
+
+    /// CSL's rich text as plain text: its few tags (`<i>`, `<b>`, `<sup>`,
+    /// `<sub>`, `<span class="nocase">`, small caps) are markup, not words.
+    static func plain(_ text: String) -> String {
+        guard text.contains("<") else { return TextCleaning.line(text) }
+        let stripped = text.replacingOccurrences(of: #"</?(i|b|sup|sub)>|<span\s+(class="nocase"|style="font-variant:\s*small-caps;?")\s*>|</span>"#, with: "", options: .regularExpression)
+        return TextCleaning.line(stripped)
     }
 
     /// A string or a number as text; nil when empty or absent.
