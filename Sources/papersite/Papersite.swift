@@ -230,8 +230,8 @@ struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Turn records from any source into Markdown files, one per paper.",
         discussion: """
-            Reads BibTeX (.bib), arXiv API responses (.xml), arXiv metadata snapshots \
-            (.jsonl), listings (.txt) or Markdown records, and writes one Markdown file \
+            Reads BibTeX (.bib), CSL-JSON (.json), RIS (.ris), arXiv API responses (.xml), \
+            arXiv metadata snapshots (.jsonl), listings (.txt) or Markdown records, and writes one Markdown file \
             per paper, named by its arXiv id, else its DOI, else its slug. Importing \
             again updates the files it wrote; a file edited by hand is left alone \
             unless --force is given.
@@ -244,7 +244,7 @@ struct Import: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Where to write the records.", valueName: "dir"))
     var into: String = "content/papers"
 
-    @Option(name: .long, help: ArgumentHelp("auto (from each file's extension), md, txt, bib, xml or jsonl.", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("auto (from each file's extension), md, txt, bib, xml, jsonl, json or ris.", valueName: "format"))
     var format: String = "auto"
 
     @Flag(name: .long, help: "Overwrite records that were edited by hand.")
@@ -252,7 +252,7 @@ struct Import: ParsableCommand {
 
     func validate() throws {
         if format != "auto" && RecordFormat(rawValue: format) == nil {
-            throw ValidationError("--format must be auto, md, txt, bib, xml or jsonl")
+            throw ValidationError("--format must be auto, md, txt, bib, xml, jsonl, json or ris")
         }
     }
 
