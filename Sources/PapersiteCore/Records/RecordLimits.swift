@@ -25,4 +25,14 @@ enum RecordLimits {
             log.error("a tag is \(long.count) characters long; the limit is \(tagCharacters)", at: location("tags"))
         }
     }
+
+    /// For records from other tools: whether the record is within the
+    /// limits; if not, it is skipped with a warning per limit it passes
+    /// (`what`: how the record is named, such as "the entry 'key'").
+    static func admits(title: String, authors: [String], tags: [String], what: String, at location: SourceLocation, log: inout DiagnosticLog) -> Bool {
+        var limits = DiagnosticLog()
+        check(title: title, authors: authors, tags: tags, at: { _ in location }, log: &limits)
+        for problem in limits.items where problem.severity == .error { log.skipped("\(problem.message); \(what) is skipped", at: location) }
+        return !limits.hasErrors
+    }
 }

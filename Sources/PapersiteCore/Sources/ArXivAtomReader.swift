@@ -67,12 +67,7 @@ struct ArXivAtomReader {
                 abstract: PlainText.markdown(from: TextCleaning.line(entry.text["summary"] ?? "")), source: location)
             if entry.authors.contains(where: { !$0.affiliation.isEmpty }) { paper.affiliations = entry.authors.map(\.affiliation) }
             paper.comment = entry.text["comment"].map(TextCleaning.line).flatMap { $0.isEmpty ? nil : $0 }
-            var limits = DiagnosticLog()
-            RecordLimits.check(title: title, authors: paper.authors, tags: tags, at: { _ in location }, log: &limits)
-            if limits.hasErrors {
-                for problem in limits.items where problem.severity == .error { log.skipped("\(problem.message); the entry \(arxiv.id) is skipped", at: location) }
-                continue
-            }
+            guard RecordLimits.admits(title: title, authors: paper.authors, tags: tags, what: "the entry \(arxiv.id)", at: location, log: &log) else { continue }
             papers.append(paper)
         }
         return (papers, log.sorted)

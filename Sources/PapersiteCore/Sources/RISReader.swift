@@ -132,12 +132,7 @@ struct RISReader {
         let venue = record.first("JF", "T2", "JO", "JA", "J2").map(TextCleaning.line).flatMap { $0.isEmpty || $0.lowercased().hasPrefix("arxiv") ? nil : $0 }
         let abstract = record.first("AB", "N2").map { PlainText.markdown(from: TextCleaning.line($0)) } ?? ""
 
-        var limits = DiagnosticLog()
-        RecordLimits.check(title: title, authors: authors, tags: tags, at: { _ in location }, log: &limits)
-        if limits.hasErrors {
-            for problem in limits.items where problem.severity == .error { log.skipped("\(problem.message); the record \(name) is skipped", at: location) }
-            return nil
-        }
+        guard RecordLimits.admits(title: title, authors: authors, tags: tags, what: "the record \(name)", at: location, log: &log) else { return nil }
         return Paper(title: title, authors: authors, published: published, tags: tags, arxiv: arxiv?.id, arxivVersion: arxiv?.version,
                      doi: doi, links: links, venue: venue, abstract: abstract, source: location)
     }

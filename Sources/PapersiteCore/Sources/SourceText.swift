@@ -7,26 +7,22 @@ enum SourceText {
     static let maximumBytes = 16 << 20
 
     static func load(_ url: URL, as file: String) throws(Diagnostic) -> String {
-        let data: Data
+        try decode(bytes(of: url, as: file), as: file)
+    }
+
+    private static func bytes(of url: URL, as file: String) throws(Diagnostic) -> Data {
         do {
-            data = try Data(contentsOf: url)
+            return try Data(contentsOf: url)
         } catch {
             throw Diagnostic.error("cannot read the file: \(error.localizedDescription)", at: SourceLocation(file: file))
         }
-        return try decode(data, as: file)
     }
 
     /// As `load`, for files other tools wrote: text that is not UTF-8 is
     /// read as Windows-1252 (which Latin-1 files also read correctly as),
     /// with a warning, as BibTeX and most reference managers accept it.
     static func loadExported(_ url: URL, as file: String) throws(Diagnostic) -> (text: String, warning: Diagnostic?) {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw Diagnostic.error("cannot read the file: \(error.localizedDescription)", at: SourceLocation(file: file))
-        }
-        return try decodeExported(data, as: file)
+        try decodeExported(bytes(of: url, as: file), as: file)
     }
 
     static func decodeExported(_ data: Data, as file: String) throws(Diagnostic) -> (text: String, warning: Diagnostic?) {

@@ -107,14 +107,7 @@ struct BibTeXReader {
         if let v = venue, v.lowercased().hasPrefix("arxiv") || v.lowercased().contains("preprint") && v.lowercased().contains("arxiv") { venue = nil }
 
         let abstract = text("abstract").map(PlainText.markdown(from:)) ?? ""
-        var limits = DiagnosticLog()
-        RecordLimits.check(title: title, authors: authors, tags: tags, at: { _ in location }, log: &limits)
-        if limits.hasErrors {
-            for problem in limits.items where problem.severity == .error {
-                log.skipped("\(problem.message); the entry '\(entry.key)' is skipped", at: location)
-            }
-            return nil
-        }
+        guard RecordLimits.admits(title: title, authors: authors, tags: tags, what: "the entry '\(entry.key)'", at: location, log: &log) else { return nil }
 
         var paper = Paper(
             title: title, authors: authors, published: published, tags: tags,

@@ -69,12 +69,7 @@ struct CSLJSONReader {
         if let v = venue?.lowercased(), v.hasPrefix("arxiv") { venue = nil }
         let abstract = Self.text(item["abstract"]).map { PlainText.markdown(from: TextCleaning.line($0)) } ?? ""
 
-        var limits = DiagnosticLog()
-        RecordLimits.check(title: title, authors: authors, tags: tags, at: { _ in location }, log: &limits)
-        if limits.hasErrors {
-            for problem in limits.items where problem.severity == .error { log.skipped("\(problem.message); the item \(name) is skipped", at: location) }
-            return nil
-        }
+        guard RecordLimits.admits(title: title, authors: authors, tags: tags, what: "the item \(name)", at: location, log: &log) else { return nil }
         // (`id` is not kept as a BibTeX key: exporters number items, and the site makes its own keys.)
         return Paper(title: title, authors: authors, published: published, tags: tags, arxiv: arxiv?.id, arxivVersion: arxiv?.version,
                      doi: doi, links: links, venue: venue, abstract: abstract, source: location)

@@ -54,12 +54,7 @@ struct DailyPapersReader {
                 tags.append(keyword)
             }
             let abstract = CSLJSONReader.text(paper["summary"]).map { PlainText.markdown(from: TextCleaning.line($0)) } ?? ""
-            var limits = DiagnosticLog()
-            RecordLimits.check(title: title, authors: authors, tags: tags, at: { _ in location }, log: &limits)
-            if limits.hasErrors {
-                for problem in limits.items where problem.severity == .error { log.skipped("\(problem.message); the paper \(name) is skipped", at: location) }
-                continue
-            }
+            guard RecordLimits.admits(title: title, authors: authors, tags: tags, what: "the paper \(name)", at: location, log: &log) else { continue }
             papers.append(Paper(title: title, authors: authors, published: published, tags: tags, arxiv: arxiv?.id, arxivVersion: arxiv?.version,
                                 links: links, abstract: abstract, source: location))
         }
