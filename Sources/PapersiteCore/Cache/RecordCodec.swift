@@ -12,7 +12,8 @@ enum RecordCodec {
         w.strings(p.affiliations)
         w.optional(p.comment)
         w.optional(p.bibKey)
-        write(p.published, to: &w)
+        w.bool(p.published != nil)
+        if let published = p.published { write(published, to: &w) }
         w.bool(p.updated != nil)
         if let updated = p.updated { write(updated, to: &w) }
         w.strings(p.tags)
@@ -36,7 +37,7 @@ enum RecordCodec {
         let key = r.string(), slug = r.string(), title = r.string()
         let authors = r.strings(), affiliations = r.strings()
         let comment = r.optionalString(), bibKey = r.optionalString()
-        guard let published = readDay(&r) else { return nil }
+        let published = r.bool() ? readDay(&r) : nil
         let updated = r.bool() ? readDay(&r) : nil
         let tags = r.strings()
         let arxiv = r.optionalString(), arxivVersion = r.optionalInt(), doi = r.optionalString()

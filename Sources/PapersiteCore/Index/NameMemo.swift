@@ -45,7 +45,7 @@ final class NameMemo: @unchecked Sendable {
 
     /// Everything `CitationKeys.base` reads, as one number (no string made).
     private static func citationInput(_ paper: Paper) -> UInt64 {
-        Fingerprint.of { f in f.add(paper.published.year); f.add(paper.authors.first); f.add(paper.title) }
+        Fingerprint.of { f in f.add(paper.published?.year ?? Int.min); f.add(paper.authors.first); f.add(paper.title) }
     }
 
     // MARK: The cache

@@ -91,10 +91,10 @@ public struct SiteIndexer: Sendable {
         return index
     }
 
-    /// Newest first; the same day in source order. Sorted by keys made
+    /// Newest first, undated papers last; the same day in source order. Sorted by keys made
     /// once (comparing through the records' fields is slow at this size).
     static func newestFirst(_ loaded: [Paper]) -> [Paper] {
-        let days = loaded.map { $0.published.daysSinceEpoch }
+        let days = loaded.map { $0.published?.daysSinceEpoch ?? Int.min }
         // Records come in source order from `ContentLoader`; if not, their ranks in it.
         var rank = Array(loaded.indices)
         if zip(loaded, loaded.dropFirst()).contains(where: { $1.source < $0.source }) {
@@ -303,8 +303,9 @@ public struct SiteIndexer: Sendable {
         var byYear: [Int: [Int]] = [:]
         var byMonth: [Int: [Int]] = [:]
         for (i, paper) in papers.enumerated() {
-            byYear[paper.published.year, default: []].append(i)
-            byMonth[paper.published.year * 100 + paper.published.month, default: []].append(i)
+            guard let day = paper.published else { continue }  // an undated paper is in no year's list
+            byYear[day.year, default: []].append(i)
+            byMonth[day.year * 100 + day.month, default: []].append(i)
         }
         return (byYear, byMonth)
     }

@@ -14,7 +14,7 @@ public struct Paper: Sendable, Hashable {
         var affiliations: [String] = []
         var comment: String?
         var bibKey: String?
-        var published: Day
+        var published: Day?
         var updated: Day?
         var tags: [String]
         var arxiv: String?
@@ -89,7 +89,9 @@ public struct Paper: Sendable, Hashable {
         get { storage.fields.bibKey }
         _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.bibKey }
     }
-    public var published: Day {
+    /// The day of publication; nil for a record whose source gives no
+    /// date (a bibliography entry without a year), listed as undated.
+    public var published: Day? {
         get { storage.fields.published }
         _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.published }
     }
@@ -165,7 +167,7 @@ public struct Paper: Sendable, Hashable {
     }
 
     public init(
-        title: String, authors: [String] = [], published: Day, updated: Day? = nil,
+        title: String, authors: [String] = [], published: Day?, updated: Day? = nil,
         tags: [String] = [], arxiv: String? = nil, arxivVersion: Int? = nil, doi: String? = nil,
         links: Links = Links(), venue: String? = nil, abstract: String = "", notes: String = "",
         draft: Bool = false, slug: String? = nil, source: SourceLocation

@@ -29,7 +29,17 @@ enum RecordLimits {
     /// For records from other tools: whether the record is within the
     /// limits; if not, it is skipped with a warning per limit it passes
     /// (`what`: how the record is named, such as "the entry 'key'").
-    static func admits(title: String, authors: [String], tags: [String], what: String, at location: SourceLocation, log: inout DiagnosticLog) -> Bool {
+    /// Tags past the limits are repaired instead: a keyword list that a
+    /// tool ran together is not worth the paper.
+    static func admits(title: String, authors: [String], tags: inout [String], what: String, at location: SourceLocation, log: inout DiagnosticLog) -> Bool {
+        if let long = tags.first(where: { $0.count > tagCharacters }) {
+            tags.removeAll { $0.count > tagCharacters }
+            log.repaired("a tag of \(what) is \(long.count) characters long; the limit is \(tagCharacters); it is left out", at: location, record: location)
+        }
+        if tags.count > Self.tags {
+            log.repaired("\(what) has \(tags.count) tags; the limit is \(Self.tags); the first \(Self.tags) are kept", at: location, record: location)
+            tags.removeLast(tags.count - Self.tags)
+        }
         var limits = DiagnosticLog()
         check(title: title, authors: authors, tags: tags, at: { _ in location }, log: &limits)
         for problem in limits.items where problem.severity == .error { log.skipped("\(problem.message); \(what) is skipped", at: location) }

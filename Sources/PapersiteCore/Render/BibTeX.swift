@@ -15,7 +15,7 @@ enum BibTeX {
         if !paper.authors.isEmpty {
             fields.append(("author", paper.authors.map(authorName).joined(separator: " and ")))
         }
-        fields.append(("year", String(paper.published.year)))
+        if let published = paper.published { fields.append(("year", String(published.year))) }
         let type: String
         if let venue = paper.venue {
             if Venue.isConference(venue) {
@@ -38,7 +38,7 @@ enum BibTeX {
 
         var text = "@\(type){\(key),\n"
         for (i, (name, value)) in fields.enumerated() {
-            let month = name == "year" ? ",\n  month = \(monthMacros[paper.published.month - 1])" : ""
+            let month = name == "year" ? paper.published.map { ",\n  month = \(monthMacros[$0.month - 1])" } ?? "" : ""
             text += "  \(name) = {\(value)}\(month)\(i == fields.count - 1 ? "" : ",")\n"
         }
         return text + "}\n"
@@ -191,7 +191,7 @@ enum CitationKeys {
         for (i, b) in bases.enumerated() { groups[b, default: []].append(i) }
         var keys = bases
         for (base, members) in groups where members.count > 1 {
-            let ordered = members.sorted { (papers[$0].published, papers[$0].key, $0) < (papers[$1].published, papers[$1].key, $1) }
+            let ordered = members.sorted { (papers[$0].published?.daysSinceEpoch ?? Int.min, papers[$0].key, $0) < (papers[$1].published?.daysSinceEpoch ?? Int.min, papers[$1].key, $1) }
             for (n, i) in ordered.enumerated() where n > 0 {
                 keys[i] = base + suffix(n)
             }
@@ -214,7 +214,7 @@ enum CitationKeys {
         let titleWords = words(paper.title)
         let significant = titleWords.filter { !stopWords.contains($0) }
         let firstWord = significant.first ?? titleWords.first ?? "paper"
-        let year = String(paper.published.year)
+        let year = paper.published.map { String($0.year) } ?? ""
         if let first = paper.authors.first {
             let family = ascii(familyName(first))
             return (family.isEmpty ? "anonymous" : family) + year + firstWord

@@ -61,7 +61,7 @@ struct RenderFingerprints: Sendable {
                     card: Fingerprint.of { f in f.add(site); f.add(card); f.add(paperHashes[i]); f.add(tags) },
                     index: Fingerprint.of { f in f.add(paperHashes[i]); f.add(tags); f.add(authorSlugs); f.add(index.citationKeys[i]) },
                     sitemap: Fingerprint.of { f in
-                        f.add(paper.slug); f.add(paper.published.daysSinceEpoch); f.add(paper.updated?.daysSinceEpoch ?? Int.min)
+                        f.add(paper.slug); f.add(paper.published?.daysSinceEpoch ?? Int.min); f.add(paper.updated?.daysSinceEpoch ?? Int.min)
                         f.add(tags); f.add(authorSlugs)
                     },
                     search: Fingerprint.of { f in f.add(paperHashes[i]); f.add(paperTags.count); for tag in paperTags { f.add(tag.name) } },

@@ -22,9 +22,11 @@ enum ScholarlyMetadata {
         let p = input.paper
         var tags = [MetaTagView(name: "citation_title", content: p.title)]
         tags += p.authors.map { MetaTagView(name: "citation_author", content: $0) }
-        let date = "\(p.published.year)/\(pad(p.published.month))/\(pad(p.published.day))"
-        tags.append(MetaTagView(name: "citation_publication_date", content: date))
-        tags.append(MetaTagView(name: "citation_online_date", content: date))
+        if let day = p.published {
+            let date = "\(day.year)/\(pad(day.month))/\(pad(day.day))"
+            tags.append(MetaTagView(name: "citation_publication_date", content: date))
+            tags.append(MetaTagView(name: "citation_online_date", content: date))
+        }
         if let venue = p.venue {
             tags.append(MetaTagView(name: Venue.isConference(venue) ? "citation_conference_title" : "citation_journal_title", content: venue))
         }
@@ -51,7 +53,7 @@ enum ScholarlyMetadata {
             MetaTagView(property: "og:site_name", content: input.siteTitle),
         ]
         if !input.summary.isEmpty { tags.append(MetaTagView(property: "og:description", content: input.summary)) }
-        tags.append(MetaTagView(property: "article:published_time", content: p.published.iso))
+        if let published = p.published { tags.append(MetaTagView(property: "article:published_time", content: published.iso)) }
         if let updated = p.updated { tags.append(MetaTagView(property: "article:modified_time", content: updated.iso)) }
         tags += p.authors.map { MetaTagView(property: "article:author", content: $0) }
         tags += input.tags.map { MetaTagView(property: "article:tag", content: $0.name) }
@@ -82,12 +84,12 @@ enum ScholarlyMetadata {
             "@type": "ScholarlyArticle",
             "name": p.title,
             "headline": p.title.count > 110 ? String(p.title.prefix(109)) + "…" : p.title,
-            "datePublished": p.published.iso,
             "url": input.pageURL,
             "mainEntityOfPage": input.pageURL,
             "inLanguage": input.language,
             "isPartOf": ["@type": "WebSite", "name": input.siteTitle, "url": input.siteURL],
         ]
+        if let published = p.published { article["datePublished"] = published.iso }
         if let updated = p.updated { article["dateModified"] = updated.iso }
         if !p.authors.isEmpty { article["author"] = p.authors.map { ["@type": "Person", "name": $0] } }
         if !input.abstractText.isEmpty { article["abstract"] = input.abstractText }

@@ -367,7 +367,7 @@ struct SiteRenderer: Sendable {
         let short = Self.authorsShort(made.authorNames)
         return PaperCardView(
             title: paper.title, titleHTML: made.titleHTML, url: urls.path(SiteURLs.paper(paper.slug)), authors: authorViews(i, names: made.authorNames),
-            authorsShort: short, dateISO: paper.published.iso, date: paper.published.long,
+            authorsShort: short, dateISO: paper.published?.iso, date: paper.published?.long,
             tags: tagViews(index.paperTags[i]), summary: made.summary.isEmpty ? nil : made.summary)
     }
 
@@ -456,7 +456,7 @@ struct SiteRenderer: Sendable {
             site: site, meta: meta, title: paper.title, titleHTML: made.titleHTML,
             bibtex: bibtex(i), citeURL: urls.path(SiteURLs.paperBibTeX(paper.slug)), citationKey: index.citationKeys[i],
             authors: authorViews(i, names: made.authorNames, affiliations: paper.affiliations, linked: true),
-            dateISO: paper.published.iso, date: paper.published.long,
+            dateISO: paper.published?.iso, date: paper.published?.long,
             updatedISO: paper.updated?.iso, updated: paper.updated?.long, venue: paper.venue, comment: paper.comment,
             arxiv: paper.arxiv, doi: paper.doi, tags: tagViews(index.paperTags[i]), links: links,
             abstractHTML: made.abstractHTML, notesHTML: made.notesHTML,
@@ -507,8 +507,10 @@ struct SiteRenderer: Sendable {
 
     private func feedView(_ collection: PaperCollection, format: FeedFormat) -> FeedView {
         let chosen = members(collection).prefix(config.feed.limit)
-        let entries = chosen.map { i -> FeedEntryView in
+        // A feed entry needs a date: undated papers (which sort last) are left out.
+        let entries = chosen.compactMap { i -> FeedEntryView? in
             let paper = index.papers[i]
+            guard let published = paper.published else { return nil }
             let url = urls.absolute(SiteURLs.paper(paper.slug))
             let id = FeedIdentity.id(for: paper, pageURL: url)
             let made = rendered(i)
@@ -518,12 +520,12 @@ struct SiteRenderer: Sendable {
             }
             return FeedEntryView(
                 title: paper.title, url: url, id: id, idIsPermalink: id == url,
-                publishedRFC3339: paper.published.rfc3339, publishedRFC822: paper.published.rfc822,
-                updatedRFC3339: (paper.updated ?? paper.published).rfc3339,
+                publishedRFC3339: published.rfc3339, publishedRFC822: published.rfc822,
+                updatedRFC3339: (paper.updated ?? published).rfc3339,
                 authors: authorViews(i, names: made.authorNames), categories: tagViews(index.paperTags[i]),
                 contentHTML: content, summary: made.summary)
         }
-        let newest = chosen.map { index.papers[$0].updated ?? index.papers[$0].published }.max()
+        let newest = chosen.compactMap { index.papers[$0].updated ?? index.papers[$0].published }.max()
             ?? Day(year: 1970, month: 1, day: 1)!
         let group = group(collection)
         let selfLocation = collection.feed(format == .rss ? .rss : .atom) ?? ""
@@ -540,7 +542,7 @@ struct SiteRenderer: Sendable {
     /// one is known, in a fixed order. The values are made only when used
     /// (counting them builds no string).
     private func forEachSitemapEntry(_ visit: (_ location: SitemapLocation, _ lastmod: Day?) -> Void) {
-        func date(_ i: Int) -> Day { index.papers[i].updated ?? index.papers[i].published }
+        func date(_ i: Int) -> Day? { index.papers[i].updated ?? index.papers[i].published }
         let newest = index.papers.isEmpty ? nil : date(0)
         let perPage = config.papersPerPage
         func pages(_ count: Int) -> Int { max(1, (count + perPage - 1) / perPage) }
@@ -552,18 +554,18 @@ struct SiteRenderer: Sendable {
         for tag in index.tags {
             let members = index.papers(tagged: tag.slug)
             for n in 1...pages(members.count) {
-                visit(.slug(prefix: "tags/", slug: tag.slug, page: n), n == 1 ? members.first.map(date) : nil)
+                visit(.slug(prefix: "tags/", slug: tag.slug, page: n), n == 1 ? members.first.flatMap(date) : nil)
             }
         }
         for (author, members) in zip(index.authors, index.authorPapers) {
             for n in 1...pages(members.count) {
-                visit(.slug(prefix: "authors/", slug: author.slug, page: n), n == 1 ? members.first.map(date) : nil)
+                visit(.slug(prefix: "authors/", slug: author.slug, page: n), n == 1 ? members.first.flatMap(date) : nil)
             }
         }
         for collection in index.years.flatMap({ [PaperCollection.year($0)] + monthCollections($0) }) {
             let members = members(collection)
             for n in 1...pages(members.count) {
-                visit(.text(collection.location(page: n)), n == 1 ? members.first.map(date) : nil)
+                visit(.text(collection.location(page: n)), n == 1 ? members.first.flatMap(date) : nil)
             }
         }
         for page in index.pages { visit(.slug(prefix: "", slug: page.slug, page: 1), nil) }
@@ -633,14 +635,15 @@ struct SiteRenderer: Sendable {
 
 extension SiteRenderer {
     func renderJSONFeed(_ collection: PaperCollection) -> String {
-        let items = members(collection).prefix(config.feed.limit).map { i -> JSONFeed.Item in
+        let items = members(collection).prefix(config.feed.limit).compactMap { i -> JSONFeed.Item? in
             let paper = index.papers[i]
+            guard let published = paper.published else { return nil }
             let url = urls.absolute(SiteURLs.paper(paper.slug))
             let made = rendered(i)
             return JSONFeed.Item(
                 id: FeedIdentity.id(for: paper, pageURL: url), url: url, title: paper.title,
                 contentHTML: config.feed.content == .full ? made.abstractHTML + made.notesHTML : nil,
-                summary: made.summary, published: paper.published, modified: paper.updated,
+                summary: made.summary, published: published, modified: paper.updated,
                 authors: paper.authors, tags: index.paperTags[i].map(\.name),
                 externalURL: paper.arxiv.map { "https://arxiv.org/abs/\($0)" } ?? paper.doi.map(FeedIdentity.doiURL) ?? paper.links.url)
         }
@@ -710,8 +713,8 @@ extension SiteRenderer {
         let end = min(index.papers.count, start + SearchIndex.docsPerShard)
         let docs: [Any] = (start..<end).map { i -> [Any] in
             let paper = index.papers[i], made = rendered(i)
-            return [paper.title, urls.path(SiteURLs.paper(paper.slug)), Self.authorsShort(made.authorNames) ?? "", paper.published.long,
-                    paper.published.iso, index.paperTags[i].map(\.slug), made.summary]
+            return [paper.title, urls.path(SiteURLs.paper(paper.slug)), Self.authorsShort(made.authorNames) ?? "", paper.published?.long ?? "",
+                    paper.published?.iso ?? "", index.paperTags[i].map(\.slug), made.summary]
         }
         return JSONText.encode(docs) + "\n"
     }

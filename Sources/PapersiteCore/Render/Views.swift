@@ -108,8 +108,9 @@ struct PaperCardView: TemplateObject, Sendable {
     var authors: [AuthorView]
     /// "A, B, C et al." for lists.
     var authorsShort: String?
-    var dateISO: String
-    var date: String
+    /// Nil for an undated paper, as is `date`.
+    var dateISO: String?
+    var date: String?
     var tags: [TagView]
     var summary: String?
 
@@ -291,8 +292,9 @@ struct PaperPageView: TemplateObject, Sendable {
     var citeURL: String
     var citationKey: String
     var authors: [AuthorView]
-    var dateISO: String
-    var date: String
+    /// Nil for an undated paper, as is `date`.
+    var dateISO: String?
+    var date: String?
     var updatedISO: String?
     var updated: String?
     var venue: String?

@@ -488,7 +488,7 @@ document.addEventListener('keydown', function (event) {
     return node;
   }
 
-  // [title, url, authors, date, ISO date, [tag slugs], summary]
+  // [title, url, authors, date, ISO date, [tag slugs], summary]; the dates are empty for an undated paper
   function result(doc) {
     var item = element('li', 'search-result');
     var link = marked(element('a', 'result-title'), doc[0]);
@@ -499,10 +499,14 @@ document.addEventListener('keydown', function (event) {
       meta.appendChild(marked(element('span', 'authors'), doc[2]));
       meta.appendChild(document.createTextNode(' · '));
     }
-    var time = element('time');
-    time.dateTime = doc[4];
-    time.textContent = doc[3];
-    meta.appendChild(time);
+    if (doc[4]) {
+      var time = element('time');
+      time.dateTime = doc[4];
+      time.textContent = doc[3];
+      meta.appendChild(time);
+    } else {
+      meta.appendChild(document.createTextNode('undated'));
+    }
     item.appendChild(meta);
     if (doc[6]) item.appendChild(marked(element('p', 'summary'), doc[6]));
     if (doc[5].length) {
@@ -779,7 +783,7 @@ document.addEventListener('keydown', function (event) {
 {{#has_authors}}
 <p class="authors">{{#authors}}<span class="author"><a href="{{url}}">{{name}}</a>{{#affiliation}} <span class="affiliation">({{affiliation}})</span>{{/affiliation}}</span>{{^last}}, {{/last}}{{/authors}}</p>
 {{/has_authors}}
-<p class="meta"><time datetime="{{date_iso}}">{{date}}</time>{{#updated}}<span class="sep" aria-hidden="true"> · </span>updated <time datetime="{{updated_iso}}">{{updated}}</time>{{/updated}}{{#venue}}<span class="sep" aria-hidden="true"> · </span><span class="venue">{{venue}}</span>{{/venue}}{{#arxiv}}<span class="sep" aria-hidden="true"> · </span><span class="arxiv-id">arXiv:{{arxiv}}</span>{{/arxiv}}</p>
+<p class="meta">{{#date}}<time datetime="{{date_iso}}">{{date}}</time>{{/date}}{{^date}}undated{{/date}}{{#updated}}<span class="sep" aria-hidden="true"> · </span>updated <time datetime="{{updated_iso}}">{{updated}}</time>{{/updated}}{{#venue}}<span class="sep" aria-hidden="true"> · </span><span class="venue">{{venue}}</span>{{/venue}}{{#arxiv}}<span class="sep" aria-hidden="true"> · </span><span class="arxiv-id">arXiv:{{arxiv}}</span>{{/arxiv}}</p>
 {{#has_tags}}
 <ul class="tags" aria-label="Tags">
 {{#tags}}
@@ -814,7 +818,7 @@ document.addEventListener('keydown', function (event) {
 <h2 id="related-heading">Related papers</h2>
 <ol class="related-list">
 {{#related}}
-<li><a href="{{url}}">{{{title_html}}}</a><span class="meta">{{#authors_short}} · {{authors_short}}{{/authors_short}} · <time datetime="{{date_iso}}">{{date}}</time></span></li>
+<li><a href="{{url}}">{{{title_html}}}</a><span class="meta">{{#authors_short}} · {{authors_short}}{{/authors_short}} · {{#date}}<time datetime="{{date_iso}}">{{date}}</time>{{/date}}{{^date}}undated{{/date}}</span></li>
 {{/related}}
 </ol>
 </section>
@@ -833,7 +837,7 @@ document.addEventListener('keydown', function (event) {
 <li class="card">
 <article>
 <h2 class="card-title"><a href="{{url}}">{{{title_html}}}</a></h2>
-<p class="meta">{{#authors_short}}<span class="authors">{{authors_short}}</span><span class="sep" aria-hidden="true"> · </span>{{/authors_short}}<time datetime="{{date_iso}}">{{date}}</time></p>
+<p class="meta">{{#authors_short}}<span class="authors">{{authors_short}}</span><span class="sep" aria-hidden="true"> · </span>{{/authors_short}}{{#date}}<time datetime="{{date_iso}}">{{date}}</time>{{/date}}{{^date}}undated{{/date}}</p>
 {{#summary}}
 <p class="summary">{{summary}}</p>
 {{/summary}}

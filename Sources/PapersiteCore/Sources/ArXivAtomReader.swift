@@ -67,7 +67,8 @@ struct ArXivAtomReader {
                 abstract: PlainText.markdown(from: TextCleaning.line(entry.text["summary"] ?? "")), source: location)
             if entry.authors.contains(where: { !$0.affiliation.isEmpty }) { paper.affiliations = entry.authors.map(\.affiliation) }
             paper.comment = entry.text["comment"].map(TextCleaning.line).flatMap { $0.isEmpty ? nil : $0 }
-            guard RecordLimits.admits(title: title, authors: paper.authors, tags: tags, what: "the entry \(arxiv.id)", at: location, log: &log) else { continue }
+            guard RecordLimits.admits(title: title, authors: paper.authors, tags: &tags, what: "the entry \(arxiv.id)", at: location, log: &log) else { continue }
+            paper.tags = tags
             papers.append(paper)
         }
         return (papers, log.sorted)

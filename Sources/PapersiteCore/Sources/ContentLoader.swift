@@ -305,9 +305,9 @@ enum DuplicateMerger {
     /// CSL-JSON file), so that the two make one record.
     private static func listedIdentity(_ paper: Paper) -> String? {
         let file = paper.source.file
-        guard file.hasSuffix(".txt") || file.hasSuffix(".json") else { return nil }
+        guard file.hasSuffix(".txt") || file.hasSuffix(".json"), let day = paper.published else { return nil }
         let words = paper.title.lowercased().split { !$0.isLetter && !$0.isNumber }
-        return "listed:" + words.joined(separator: " ") + "|" + paper.published.iso
+        return "listed:" + words.joined(separator: " ") + "|" + day.iso
     }
 
     /// The names a record goes by: its key if that is an arXiv id or DOI, its arXiv id, its DOI,
@@ -356,7 +356,7 @@ enum DuplicateMerger {
                 let kept = result[target]
                 if let listed = listedIdentity(paper), groups[listed] == target, !identities(kept).contains(where: { !$0.hasPrefix("listed:") && ids.contains($0) }) {
                     // A pasted listing and its site's JSON: one paper, as expected.
-                    log.note("the paper '\(kept.title)' of \(kept.published.iso) is also at \(kept.source); the records are merged (fields from \(kept.source.file) come first)", at: paper.source)
+                    log.note("the paper '\(kept.title)' of \(kept.published?.iso ?? "no date") is also at \(kept.source); the records are merged (fields from \(kept.source.file) come first)", at: paper.source)
                 } else {
                     log.warning("the paper \(kept.key) also comes from \(kept.source); the records are merged (fields from \(kept.source.file) come first)", at: paper.source)
                 }

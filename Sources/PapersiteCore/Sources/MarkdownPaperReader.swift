@@ -35,10 +35,8 @@ struct MarkdownPaperReader {
         if title.isEmpty && !log.hasErrors {
             log.error(fields.node("title") == nil && !fields.keys.contains("title") ? "the paper has no 'title'" : "'title' is empty", at: fields.node("title").map { reader.location($0) } ?? start)
         }
+        // No `date` is an undated paper (an ancient text, a manual), as in a bibliography.
         let date = fields.day("date", log: &log)
-        if date == nil && fields.node("date") == nil {
-            log.error("the paper has no 'date' (YYYY-MM-DD)", at: start)
-        }
         let updated = fields.day("updated", log: &log)
         let authors = (fields.stringList("authors", log: &log) ?? []).map(TextCleaning.line).filter { !$0.isEmpty }
         let tags = (fields.stringList("tags", log: &log) ?? []).map(TextCleaning.line).filter { !$0.isEmpty }
@@ -96,7 +94,7 @@ struct MarkdownPaperReader {
         notes = TextCleaning.trimmed(notes)
 
         var paper = Paper(
-            title: title, authors: authors, published: date!, updated: updated, tags: tags,
+            title: title, authors: authors, published: date, updated: updated, tags: tags,
             arxiv: arxiv?.id, arxivVersion: arxiv?.version, doi: doi, links: links, venue: venue,
             abstract: abstract, notes: notes, draft: draft,
             slug: slug, source: start)

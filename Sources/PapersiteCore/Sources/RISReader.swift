@@ -100,7 +100,7 @@ struct RISReader {
             log.skipped("the record \(name) has no title ('TI'); it is skipped", at: location)
             return nil
         }
-        guard let published = date(of: record, name: name, at: location, log: &log) else { return nil }
+        let published = date(of: record, name: name, at: location, log: &log)
         var authors = record.all("AU", "A1").map(Self.name).filter { !$0.isEmpty }
         if authors.isEmpty { authors = record.all("A2", "ED").map(Self.name).filter { !$0.isEmpty } }
 
@@ -132,12 +132,12 @@ struct RISReader {
         let venue = record.first("JF", "T2", "JO", "JA", "J2").map(TextCleaning.line).flatMap { $0.isEmpty || $0.lowercased().hasPrefix("arxiv") ? nil : $0 }
         let abstract = record.first("AB", "N2").map { PlainText.markdown(from: TextCleaning.line($0)) } ?? ""
 
-        guard RecordLimits.admits(title: title, authors: authors, tags: tags, what: "the record \(name)", at: location, log: &log) else { return nil }
+        guard RecordLimits.admits(title: title, authors: authors, tags: &tags, what: "the record \(name)", at: location, log: &log) else { return nil }
         return Paper(title: title, authors: authors, published: published, tags: tags, arxiv: arxiv?.id, arxivVersion: arxiv?.version,
                      doi: doi, links: links, venue: venue, abstract: abstract, source: location)
     }
 
-    /// `PY`/`Y1` (`2020`, `2020/05/01/`, `2020///Spring`), else `DA`.
+    /// `PY`/`Y1` (`2020`, `2020/05/01/`, `2020///Spring`), else `DA`; nil: undated.
     private func date(of record: Record, name: String, at location: SourceLocation, log: inout DiagnosticLog) -> Day? {
         let candidates = record.all("PY", "Y1", "DA", "Y2")
         for text in candidates {
@@ -156,7 +156,11 @@ struct RISReader {
                 return Day(year: year.value, month: LenientDate.month(text)?.value ?? 1, day: 1)
             }
         }
-        log.skipped("the record \(name) has no date ('PY', 'Y1' or 'DA')\(candidates.first.map { " that can be read: \($0)" } ?? ""); it is skipped", at: location)
+        if let text = candidates.first {
+            log.repaired("the record \(name) has no date that can be read ('PY', 'Y1' or 'DA'): \(text); the paper is listed as undated", at: location, record: location)
+        } else {
+            log.warning("the record \(name) has no date ('PY', 'Y1' or 'DA'); the paper is listed as undated", at: location)
+        }
         return nil
     }
 

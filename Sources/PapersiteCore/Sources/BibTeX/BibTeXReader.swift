@@ -55,7 +55,7 @@ struct BibTeXReader {
             log.skipped("the entry '\(entry.key)' has no title; it is skipped", at: location)
             return nil
         }
-        guard let published = date(of: entry, at: location, log: &log) else { return nil }
+        let published = date(of: entry, at: location, log: &log)
 
         var authors: [String] = []
         if let raw = entry.field("author") ?? entry.field("editor") {
@@ -107,7 +107,7 @@ struct BibTeXReader {
         if let v = venue, v.lowercased().hasPrefix("arxiv") || v.lowercased().contains("preprint") && v.lowercased().contains("arxiv") { venue = nil }
 
         let abstract = text("abstract").map(PlainText.markdown(from:)) ?? ""
-        guard RecordLimits.admits(title: title, authors: authors, tags: tags, what: "the entry '\(entry.key)'", at: location, log: &log) else { return nil }
+        guard RecordLimits.admits(title: title, authors: authors, tags: &tags, what: "the entry '\(entry.key)'", at: location, log: &log) else { return nil }
 
         var paper = Paper(
             title: title, authors: authors, published: published, tags: tags,
@@ -118,8 +118,8 @@ struct BibTeXReader {
     }
 
     /// The entry's date: biblatex `date`, else `year` with `month` and `day`,
-    /// read as BibTeX users mean them (see `LenientDate`). Without a year the
-    /// entry cannot be placed on the site, and is skipped.
+    /// read as BibTeX users mean them (see `LenientDate`). Without a year that
+    /// can be read, the paper is listed as undated, as BibTeX styles print it.
     private func date(of entry: BibTeXParser.Entry, at location: SourceLocation, log: inout DiagnosticLog) -> Day? {
         let key = entry.key
         if let date = entry.field("date") {
@@ -128,17 +128,17 @@ struct BibTeXReader {
                 return day
             }
             if entry.field("year") == nil {
-                log.skipped("'date' in '\(key)' is not a date (YYYY, YYYY-MM, YYYY-MM-DD or a range of these): \(date); the entry is skipped", at: location)
+                log.repaired("'date' in '\(key)' is not a date (YYYY, YYYY-MM, YYYY-MM-DD or a range of these): \(date); the paper is listed as undated", at: location, record: location)
                 return nil
             }
             log.repaired("'date' in '\(key)' is not a date: \(date); 'year' is used instead", at: location, record: location)
         }
         guard let yearText = entry.field("year"), !yearText.trimmingCharacters(in: .whitespaces).isEmpty else {
-            log.skipped("the entry '\(key)' has no year (nor 'date'); it is skipped", at: location)
+            log.warning("the entry '\(key)' has no year (nor 'date'); the paper is listed as undated", at: location)
             return nil
         }
         guard let year = LenientDate.year(yearText) else {
-            log.skipped("'year' in '\(key)' is not a year: \(yearText); the entry is skipped", at: location)
+            log.repaired("'year' in '\(key)' is not a year: \(yearText); the paper is listed as undated", at: location, record: location)
             return nil
         }
         if let note = year.note { log.repaired("'year' in '\(key)' is \(yearText): \(note)", at: location, record: location) }

@@ -36,7 +36,7 @@ struct CSLJSONReader {
             log.skipped("the item \(name) has no title; it is skipped", at: location)
             return nil
         }
-        guard let published = date(item["issued"], of: name, at: location, log: &log) else { return nil }
+        let published = date(item["issued"], of: name, at: location, log: &log)
 
         let people = (item["author"] as? [Any]).flatMap { $0.isEmpty ? nil : $0 } ?? (item["editor"] as? [Any]) ?? []
         let authors = people.compactMap(Self.name)
@@ -69,16 +69,16 @@ struct CSLJSONReader {
         if let v = venue?.lowercased(), v.hasPrefix("arxiv") { venue = nil }
         let abstract = Self.text(item["abstract"]).map { PlainText.markdown(from: TextCleaning.line($0)) } ?? ""
 
-        guard RecordLimits.admits(title: title, authors: authors, tags: tags, what: "the item \(name)", at: location, log: &log) else { return nil }
+        guard RecordLimits.admits(title: title, authors: authors, tags: &tags, what: "the item \(name)", at: location, log: &log) else { return nil }
         // (`id` is not kept as a BibTeX key: exporters number items, and the site makes its own keys.)
         return Paper(title: title, authors: authors, published: published, tags: tags, arxiv: arxiv?.id, arxivVersion: arxiv?.version,
                      doi: doi, links: links, venue: venue, abstract: abstract, source: location)
     }
 
-    /// `issued`: `date-parts` (the first date of a range), `season`, else `raw` or `literal`.
+    /// `issued`: `date-parts` (the first date of a range), `season`, else `raw` or `literal`; nil: undated.
     private func date(_ value: Any?, of name: String, at location: SourceLocation, log: inout DiagnosticLog) -> Day? {
         guard let issued = value as? [String: Any] else {
-            log.skipped("the item \(name) has no date ('issued'); it is skipped", at: location)
+            log.warning("the item \(name) has no date ('issued'); the paper is listed as undated", at: location)
             return nil
         }
         if let parts = issued["date-parts"] as? [Any], let first = parts.first as? [Any], !first.isEmpty {
@@ -110,7 +110,7 @@ struct CSLJSONReader {
                 return Day(year: year.value, month: month, day: 1)
             }
         }
-        log.skipped("the item \(name) has no date that can be read ('issued'); it is skipped", at: location)
+        log.repaired("the item \(name) has no date that can be read ('issued'); the paper is listed as undated", at: location, record: location)
         return nil
     }
 

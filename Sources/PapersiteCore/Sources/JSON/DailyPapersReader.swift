@@ -54,7 +54,7 @@ struct DailyPapersReader {
                 tags.append(keyword)
             }
             let abstract = CSLJSONReader.text(paper["summary"]).map { PlainText.markdown(from: TextCleaning.line($0)) } ?? ""
-            guard RecordLimits.admits(title: title, authors: authors, tags: tags, what: "the paper \(name)", at: location, log: &log) else { continue }
+            guard RecordLimits.admits(title: title, authors: authors, tags: &tags, what: "the paper \(name)", at: location, log: &log) else { continue }
             papers.append(Paper(title: title, authors: authors, published: published, tags: tags, arxiv: arxiv?.id, arxivVersion: arxiv?.version,
                                 links: links, abstract: abstract, source: location))
         }

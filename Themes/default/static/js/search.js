@@ -206,7 +206,7 @@
     return node;
   }
 
-  // [title, url, authors, date, ISO date, [tag slugs], summary]
+  // [title, url, authors, date, ISO date, [tag slugs], summary]; the dates are empty for an undated paper
   function result(doc) {
     var item = element('li', 'search-result');
     var link = marked(element('a', 'result-title'), doc[0]);
@@ -217,10 +217,14 @@
       meta.appendChild(marked(element('span', 'authors'), doc[2]));
       meta.appendChild(document.createTextNode(' · '));
     }
-    var time = element('time');
-    time.dateTime = doc[4];
-    time.textContent = doc[3];
-    meta.appendChild(time);
+    if (doc[4]) {
+      var time = element('time');
+      time.dateTime = doc[4];
+      time.textContent = doc[3];
+      meta.appendChild(time);
+    } else {
+      meta.appendChild(document.createTextNode('undated'));
+    }
     item.appendChild(meta);
     if (doc[6]) item.appendChild(marked(element('p', 'summary'), doc[6]));
     if (doc[5].length) {

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+@testable import PapersiteCore
+
+/// A bibliography entry without a year (an ancient text, a manual, a
+/// journal's own record) is a paper of the site, listed as undated.
+@Suite struct UndatedPapersTests {
+    static let bibliography = """
+        @book{poetics, author = {Aristotle}, title = {Poetics}}
+        @article{dated, author = {Ada Lovelace}, title = {Notes on the Analytical Engine}, year = {1843}, month = oct}
+        @manual{gnu, title = {{GNU} Make}, year = {n.d.}}
+        """
+
+    @Test func undatedPapersGetPagesAndSortLast() throws {
+        let site = try TestSite([
+            "content/site.yml": "title: T\nbase_url: https://example.org/\n",
+            "content/papers/refs.bib": Self.bibliography,
+        ])
+        defer { site.remove() }
+        let summary = try site.build()
+        #expect(summary.papers == 3)
+        #expect(summary.warnings.map(\.description) == [
+            "content/papers/refs.bib:1:1: warning: the entry 'poetics' has no year (nor 'date'); the paper is listed as undated",
+            "content/papers/refs.bib:3:1: warning: 'year' in 'gnu' is not a year: n.d.; the paper is listed as undated",
+        ])
+
+        // Newest first, the undated last in source order, marked "undated" and with no <time>.
+        let home = try site.read("index.html")
+        let order = ["Notes on the Analytical Engine", "Poetics", "GNU Make"].map { home.range(of: $0)?.lowerBound }
+        #expect(order.allSatisfy { $0 != nil } && order == order.sorted { $0! < $1! })
+        #expect(home.components(separatedBy: "<time ").count == 2)
+        #expect(home.components(separatedBy: "undated</p>").count == 3)
+
+        let page = try site.read("papers/poetics/index.html")
+        #expect(page.contains("<p class=\"meta\">undated</p>"))
+        #expect(!page.contains("citation_publication_date"))
+        #expect(!page.contains("datePublished"))
+        #expect(!page.contains("article:published_time"))
+
+        // In no year's list; out of the feeds, which need a date per entry.
+        let years = try site.read("years/index.html")
+        #expect(Set(years.matches(of: /href="\/years\/(\d+)\/"/).map { String($0.1) }) == ["1843"])
+        #expect(try site.read("years/1843/index.html").components(separatedBy: "class=\"card\"").count == 2)
+        for feed in ["feed.xml", "atom.xml", "feed.json"] {
+            let text = try site.read(feed)
+            #expect(text.contains("Analytical Engine"), "\(feed)")
+            #expect(!text.contains("Poetics"), "\(feed)")
+        }
+
+        // BibTeX: no year field, a key without one.
+        let bib = try site.read("papers/poetics/cite.bib")
+        #expect(bib.contains("title = {Poetics}"))
+        #expect(!bib.contains("year"))
+
+        // Search results carry empty dates for them, which the page shows as "undated".
+        let docs = try site.read("search/docs/0.json")
+        #expect(docs.contains(#"["Poetics","/papers/poetics/","Aristotle","","",[],"#))
+
+        let sitemap = try site.read("sitemap.xml")
+        let entry = sitemap.components(separatedBy: "<url>").first { $0.contains("papers/poetics/") } ?? ""
+        #expect(!entry.isEmpty && !entry.contains("<lastmod>"))
+        try expectSameAsCleanBuild(site, "a build with undated papers")
+    }
+
+    @Test func aRecordGivenADateLaterMovesIntoItsYear() throws {
+        let site = try TestSite([
+            "content/site.yml": "title: T\nbase_url: https://example.org/\n",
+            "content/papers/refs.bib": Self.bibliography,
+        ])
+        defer { site.remove() }
+        try site.build()
+        #expect(!site.exists("years/1984/index.html"))
+        try site.edit("content/papers/refs.bib") { $0.replacingOccurrences(of: "title = {Poetics}}", with: "title = {Poetics}, year = {1984}}") }
+        try site.build()
+        #expect(try site.read("years/1984/index.html").contains("Poetics"))
+        #expect(try site.read("feed.xml").contains("Poetics"))
+        try expectSameAsCleanBuild(site, "dating a paper")
+    }
+
+    @Test func strictRefusesAnUndatedEntry() throws {
+        let site = try TestSite([
+            "content/site.yml": "title: T\nbase_url: https://example.org/\n",
+            "content/papers/refs.bib": Self.bibliography,
+        ])
+        defer { site.remove() }
+        var options = BuildOptions(siteRoot: site.root, output: site.output)
+        options.strict = true
+        #expect(throws: BuildFailure.self) { try SiteBuilder(options: options).build() }
+        #expect(!FileManager.default.fileExists(atPath: site.output.path))
+    }
+}
