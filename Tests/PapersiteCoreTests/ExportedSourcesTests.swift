@@ -50,6 +50,19 @@ import Testing
         ])
     }
 
+    /// pandoc and bibutils carry over a BibTeX field that lists several addresses.
+    @Test func severalAddressesInOneFieldGiveTheFirst() {
+        let csl = json(#"[{"id": "k", "title": "T", "issued": {"date-parts": [[2000]]}, "URL": "https://a.example/x; https://b.example/y"}]"#)
+        #expect(csl.papers.first?.links.url == "https://a.example/x")
+        #expect(csl.messages == [])
+        let r = ris("TY  - GEN\nTI  - T\nPY  - 2000\nUR  - https://a.example/x; https://b.example/y\nER  - \n")
+        #expect(r.papers.first?.links.url == "https://a.example/x")
+        #expect(r.messages == [])
+        let odd = ris("TY  - GEN\nTI  - T\nPY  - 2000\nUR  - see https://a.example/x\nER  - \n")
+        #expect(odd.papers.first?.links.url == nil)
+        #expect(odd.messages == ["x.ris:1:1: warning: 'UR' of the record at line 1 is not an absolute http(s) URL and is left out: see https://a.example/x"])
+    }
+
     @Test func cslRichTextTagsAreMarkupNotWords() {
         let r = json(#"[{"id": "a", "title": "On <i>E. coli</i> and <span class=\"nocase\">mRNA</span> x<sup>2</sup> <script>", "issued": {"date-parts": [[2001]]}}]"#)
         #expect(r.papers.map(\.title) == ["On E. coli and mRNA x2 <script>"])

@@ -112,12 +112,24 @@ import Testing
     @Test func titleIsRequiredAndNotEmpty() {
         #expect(read(paperFile("date: 2025-01-01")).1 == ["content/papers/x.md:1:1: error: the paper has no 'title'"])
         #expect(read(paperFile("title: \"  \"\ndate: 2025-01-01")).1 == ["content/papers/x.md:2:8: error: 'title' is empty"])
+        // An empty value is reported where the author left it empty.
+        #expect(read(paperFile("date: 2025-01-01\ntitle:")).1 == ["content/papers/x.md:3:7: error: 'title' is empty"])
+    }
+
+    @Test func theBodyReachesMarkdownAsWritten() throws {
+        let paper = try #require(read(paperFile("title: X\ndate: 2025-01-01", body: "\n    let x = 1\n\nText.\n\n## Notes\n\n    code again\n")).0)
+        #expect(paper.abstract == "    let x = 1\n\nText.")
+        #expect(paper.notes == "## Notes\n\n    code again")
     }
 
     @Test func duplicateKeysAreErrors() {
-        let d = read(paperFile("title: A\ntitle: B\ndate: 2025-01-01")).1
-        #expect(d.count == 1)
-        #expect(d[0] == "content/papers/x.md:2:1: error: the key 'title' appears more than once in the same mapping (first here)")
+        // Reported at the second, the line the author probably just typed.
+        let d = read(paperFile("title: A\ndate: 2025-01-01\ntitle: B")).1
+        #expect(d == ["content/papers/x.md:4:1: error: the key 'title' is given again; a key is given once (the first is at line 2, column 1)"])
+        let nested = read(paperFile("title: A\ndate: 2025-01-01\nlinks:\n  code: https://a.example/\n  \"code\" : https://b.example/")).1
+        #expect(nested == ["content/papers/x.md:6:3: error: the key 'code' is given again; a key is given once (the first is at line 5, column 3)"])
+        let flow = read(paperFile("title: A\ndate: 2025-01-01\nlinks: {code: https://a.example/, code: https://b.example/}")).1
+        #expect(flow == ["content/papers/x.md:4:9: error: the key 'code' appears more than once in the same mapping (first here)"])
     }
 
     @Test func linksMustBeWebURLs() {

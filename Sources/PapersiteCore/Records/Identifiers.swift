@@ -48,6 +48,17 @@ enum Identifiers {
               scheme == "http" || scheme == "https", let host = c.host, !host.isEmpty else { return false }
         return true
     }
+
+    /// A field's web address: the field itself, or the first of several
+    /// addresses listed in it, apart by spaces or `; ` (Beebe's
+    /// bibliographies do so, and pandoc and bibutils carry the list over);
+    /// nil when it holds anything else.
+    static func webURL(in field: String) -> String? {
+        let text = field.trimmingCharacters(in: .whitespacesAndNewlines)
+        if isWebURL(text) { return text }
+        let addresses = text.split(whereSeparator: { $0.isWhitespace }).map { String($0.hasSuffix(";") ? $0.dropLast() : $0[...]) }
+        return addresses.count > 1 && addresses.allSatisfy(isWebURL) ? addresses[0] : nil
+    }
 }
 
 /// Text cleaning shared by the readers.
@@ -124,6 +135,17 @@ enum TextCleaning {
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
               let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         return String(scalars[first...last])
+    }
+
+    /// Markdown as written, without the blank lines before and the
+    /// whitespace after it. Unlike `trimmed`, the first line keeps its
+    /// indentation: four spaces there start a code block.
+    static func trimmedMarkdown(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let firstText = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let lineStart = scalars[..<firstText].lastIndex(of: "\n").map { scalars.index(after: $0) } ?? scalars.startIndex
+        return String(scalars[lineStart...last])
     }
 
     static func isInvisibleControl(_ s: Unicode.Scalar) -> Bool {

@@ -33,7 +33,7 @@ struct MarkdownPaperReader {
 
         let title = fields.string("title", log: &log).map(TextCleaning.line) ?? ""
         if title.isEmpty && !log.hasErrors {
-            log.error(fields.node("title") == nil && !fields.keys.contains("title") ? "the paper has no 'title'" : "'title' is empty", at: fields.node("title").map { reader.location($0) } ?? start)
+            log.error(fields.keys.contains("title") ? "'title' is empty" : "the paper has no 'title'", at: fields.keys.contains("title") ? fields.location(of: "title") : start)
         }
         // No `date` is an undated paper (an ancient text, a manual), as in a bibliography.
         let date = fields.day("date", log: &log)
@@ -90,8 +90,9 @@ struct MarkdownPaperReader {
         } else {
             (abstract, notes) = Self.splitBody(body)
         }
-        abstract = TextCleaning.trimmed(abstract)
-        notes = TextCleaning.trimmed(notes)
+        // The body reaches cmark-gfm as written (an indented first line is code).
+        abstract = TextCleaning.trimmedMarkdown(abstract)
+        notes = TextCleaning.trimmedMarkdown(notes)
 
         var paper = Paper(
             title: title, authors: authors, published: date, updated: updated, tags: tags,

@@ -18,7 +18,9 @@ struct PageReader {
             let fields = try reader.mapping(try reader.parse(front.yaml), what: "the front matter")
             fields.checkKeys(Self.keys, in: "the page's front matter", log: &log)
             let title = fields.string("title", log: &log).map(TextCleaning.line) ?? ""
-            if title.isEmpty { log.error("the page has no 'title'", at: start) }
+            if title.isEmpty && !log.hasErrors {
+                log.error(fields.keys.contains("title") ? "'title' is empty" : "the page has no 'title'", at: fields.keys.contains("title") ? fields.location(of: "title") : start)
+            }
             let fileSlug = Slug.make((file as NSString).lastPathComponent.replacingOccurrences(of: ".md", with: ""))
             var slug = fileSlug
             if let s = fields.string("slug", log: &log) {

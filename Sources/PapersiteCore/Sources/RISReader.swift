@@ -116,11 +116,11 @@ struct RISReader {
         if let d = doi, d.lowercased().hasPrefix("10.48550/arxiv.") { doi = nil }   // arXiv's own DOI: the arXiv id says it
 
         var links = Paper.Links()
-        for url in record.all("UR", "L2") where links.url == nil {
-            if Identifiers.isWebURL(url) {
+        for text in record.all("UR", "L2") where links.url == nil {
+            if let url = Identifiers.webURL(in: text) {
                 if !url.contains("arxiv.org/abs/") && !url.contains("doi.org/") { links.url = url }
-            } else if !url.hasPrefix("internal-pdf:") && !url.hasPrefix("file:") {
-                log.repaired("'UR' of the record \(name) is not an absolute http(s) URL and is left out: \(url)", at: location, record: location)
+            } else if !text.hasPrefix("internal-pdf:") && !text.hasPrefix("file:") {
+                log.repaired("'UR' of the record \(name) is not an absolute http(s) URL and is left out: \(text)", at: location, record: location)
             }
         }
         links.pdf = record.all("L1").first(where: Identifiers.isWebURL)

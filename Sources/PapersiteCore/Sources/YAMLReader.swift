@@ -39,13 +39,37 @@ struct YAMLReader {
             let found = location(mark)
             return .error("YAML syntax error: \(problem) (\(context.text) that starts here; the problem shows at line \(found.line), column \(found.column))", at: location(context.mark))
         case let .duplicatedKeysInMapping(duplicates, context):
+            // The author most likely just typed the second one: point there, and name the first.
+            let first = location(context.mark)
+            if duplicates.count == 1, let again = Self.repeatedKey(duplicates[0], after: context.mark, in: yaml) {
+                return .error("the key '\(duplicates[0])' is given again; a key is given once (the first is at line \(first.line), column \(first.column))",
+                              at: SourceLocation(file: file, line: firstLine + again.line - 1, column: again.column))
+            }
             let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
-            return .error("the key \(keys) appears more than once in the same mapping (first here)", at: location(context.mark))
+            return .error("the key \(keys) appears more than once in the same mapping (first here)", at: first)
         case let .reader(problem, _, _, _):
             return .error("YAML: \(problem)", at: location(nil))
         default:
             return .error("YAML: \(error)", at: location(nil))
         }
+    }
+
+    /// Where a block mapping's key that Yams found at `first` is given
+    /// again: the next line at the same indentation that starts with the key.
+    /// (Yams names only the first occurrence of a repeated key.) Nil when
+    /// the key is not found so, as in a flow mapping `{a: 1, a: 2}`.
+    static func repeatedKey(_ key: String, after first: Mark, in yaml: String) -> (line: Int, column: Int)? {
+        let indent = String(repeating: " ", count: first.column - 1)
+        let forms = [key, "\"\(key)\"", "'\(key)'"]
+        for (index, line) in yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where index + 1 > first.line {
+            guard line.hasPrefix(indent) else { continue }
+            let rest = line.dropFirst(indent.count)
+            for form in forms where rest.hasPrefix(form) {
+                let after = rest.dropFirst(form.count).drop { $0 == " " || $0 == "\t" }
+                if after.hasPrefix(":") && (after.count == 1 || after.dropFirst().first!.isWhitespace) { return (index + 1, first.column) }
+            }
+        }
+        return nil
     }
 
     /// The root as a mapping of string keys; an empty document is an empty mapping.

@@ -90,12 +90,9 @@ struct BibTeXReader {
 
         var links = Paper.Links()
         for (field, keyPath) in [("url", \Paper.Links.url), ("html", \Paper.Links.url), ("pdf", \Paper.Links.pdf), ("code", \Paper.Links.code)] {
-            guard var value = entry.field(field)?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty, links[keyPath: keyPath] == nil else { continue }
-            // Some bibliographies list several addresses in one field (Beebe's do): the first is the entry's own.
-            let addresses = value.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
-            if addresses.count > 1, addresses.allSatisfy({ Identifiers.isWebURL(String($0)) }) { value = String(addresses[0]) }
-            if Identifiers.isWebURL(value) {
-                links[keyPath: keyPath] = value
+            guard let value = entry.field(field)?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty, links[keyPath: keyPath] == nil else { continue }
+            if let url = Identifiers.webURL(in: value) {
+                links[keyPath: keyPath] = url
             } else {
                 log.repaired("'\(field)' in '\(entry.key)' is not an absolute http(s) URL and is left out: \(value)", at: location, record: location)
             }

@@ -52,11 +52,11 @@ struct CSLJSONReader {
             if doi == nil { log.repaired("'DOI' of \(name) is not a DOI and is left out: \(d)", at: location, record: location) }
         }
         var links = Paper.Links()
-        if let url = urlText?.trimmingCharacters(in: .whitespaces), !url.isEmpty {
-            if Identifiers.isWebURL(url) {
+        if let text = urlText?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            if let url = Identifiers.webURL(in: text) {
                 if !url.contains("arxiv.org/abs/") && !url.contains("doi.org/") { links.url = url }
             } else {
-                log.repaired("'URL' of \(name) is not an absolute http(s) URL and is left out: \(url)", at: location, record: location)
+                log.repaired("'URL' of \(name) is not an absolute http(s) URL and is left out: \(text)", at: location, record: location)
             }
         }
         var tags: [String] = []
