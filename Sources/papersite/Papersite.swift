@@ -250,6 +250,9 @@ struct Import: ParsableCommand {
     @Flag(name: .long, help: "Overwrite records that were edited by hand.")
     var force = false
 
+    @Flag(name: .long, help: "Treat warnings about the sources as errors, and write nothing.")
+    var strict = false
+
     func validate() throws {
         if format != "auto" && RecordFormat(rawValue: format) == nil {
             throw ValidationError("--format must be auto, md, txt, bib, xml, jsonl, json or ris")
@@ -258,10 +261,11 @@ struct Import: ParsableCommand {
 
     func run() throws {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
-        let options = Importer.Options(
+        var options = Importer.Options(
             sources: files.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL },
             folder: URL(fileURLWithPath: into, isDirectory: true, relativeTo: cwd).standardizedFileURL,
             format: format == "auto" ? nil : RecordFormat(rawValue: format), force: force, displayRoot: cwd)
+        options.strict = strict
         let progress = Terminal.Progress()
         do {
             let summary = try Importer(options: options).run { progress.update("Writing records", $0, $1) }

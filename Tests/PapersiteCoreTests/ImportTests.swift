@@ -87,6 +87,31 @@ import Testing
         let summary = try importer(into: site, sources: [bib]).run()
         #expect(summary.new == 1)
         #expect(summary.warnings.map(\.description) == ["some.bib:2:1: warning: the entry is never closed (it opens here); the entry is skipped"])
+
+        // --strict: the warning is an error, and nothing is written.
+        try FileManager.default.removeItem(at: site.root.appendingPathComponent("content/papers"))
+        var options = importer(into: site, sources: [bib]).options
+        options.strict = true
+        #expect(throws: BuildFailure.self) { try Importer(options: options).run() }
+        do { _ = try Importer(options: options).run() } catch {
+            #expect(error.diagnostics.map(\.description) == ["some.bib:2:1: error: the entry is never closed (it opens here); the entry is skipped"])
+        }
+        #expect(!FileManager.default.fileExists(atPath: site.root.appendingPathComponent("content/papers").path))
+    }
+
+    /// An undated entry imports as a record without 'date', which builds as undated.
+    @Test func anUndatedEntryImportsAndBuilds() throws {
+        let site = try TestSite(["content/site.yml": "title: T\nbase_url: https://example.org/\n"])
+        defer { site.remove() }
+        let bib = site.root.appendingPathComponent("some.bib")
+        try "@book{poetics, author={Aristotle}, title={Poetics}}\n".write(to: bib, atomically: true, encoding: .utf8)
+        let summary = try importer(into: site, sources: [bib]).run()
+        #expect(summary.new == 1)
+        let record = try String(contentsOf: site.root.appendingPathComponent("content/papers/poetics.md"), encoding: .utf8)
+        #expect(!record.contains("date:"))
+        let built = try site.build()
+        #expect(built.papers == 1 && built.warnings.isEmpty)
+        #expect(try site.read("papers/poetics/index.html").contains("<p class=\"meta\">undated</p>"))
     }
 
     @Test func recordsSurviveHostileText() throws {

@@ -116,24 +116,4 @@ import Testing
         // Hand-written files stay strict.
         #expect(throws: Diagnostic.self) { try SourceText.decode(Data(bytes), as: "x.md") }
     }
-
-    @Test func aBibliographyTheSizeOfARealOneBuildsInSeconds() throws {
-        // 5,000 entries, about 3.8 MB, with a quirk in every tenth.
-        var text = "@string{j = {Journal of Tests}}\n"
-        let abstract = String(repeating: "A sentence of an abstract about {\\\"o}ptimal things -- and more. ", count: 10)
-        for k in 0..<5_000 {
-            text += "@article{key\(k),\n  author = {Last\(k), First and Other, Ann},\n  title = {Paper number \(k) on {\\\"U}ber-things},\n"
-            text += "  journal = j,\n  year = \(k % 10 == 0 ? "\"1999--2000\"" : "2001"),\n  month = \(k % 7 == 0 ? "\"Winter\"" : "mar"),\n"
-            text += "  abstract = {\(abstract)},\n  doi = {10.1000/x\(k)},\n}\n\n"
-        }
-        #expect(text.utf8.count > 3_500_000)
-        let site = try TestSite(["content/site.yml": "title: Big\nbase_url: https://example.org/\n", "content/papers/big.bib": text])
-        defer { site.remove() }
-        let start = Date()
-        let summary = try site.build()
-        #expect(summary.papers == 5_000)
-        #expect(RecordTally(summary.warnings).repaired > 0)
-        // Generous: a debug build on a slow machine; the point is seconds, not minutes.
-        #expect(Date().timeIntervalSince(start) < 60)
-    }
 }

@@ -16,6 +16,8 @@ public struct Importer: Sendable {
         /// nil: from each file's extension.
         public var format: RecordFormat?
         public var force: Bool
+        /// Warnings about the sources are errors, and nothing is written (`--strict`).
+        public var strict = false
         /// For messages: paths are shown relative to this folder.
         public var displayRoot: URL
 
@@ -80,6 +82,7 @@ public struct Importer: Sendable {
             })
         }
         if log.hasErrors { throw BuildFailure(log.sorted) }
+        if options.strict && log.items.contains(where: { $0.severity == .warning }) { throw BuildFailure(log.sorted.strict()) }
 
         do {
             try FileManager.default.createDirectory(at: options.folder, withIntermediateDirectories: true)
