@@ -47,6 +47,12 @@ import Testing
             #expect(!text.contains("Poetics"), "\(feed)")
         }
 
+        // An author with only undated papers has no feed, and the page links to none.
+        #expect(!site.exists("authors/aristotle/atom.xml"))
+        #expect(!(try site.read("authors/aristotle/index.html")).contains("authors/aristotle/atom.xml"))
+        #expect(try site.read("authors/ada-lovelace/index.html").contains("authors/ada-lovelace/atom.xml"))
+        #expect(site.exists("authors/ada-lovelace/atom.xml"))
+
         // BibTeX: no year field, a key without one.
         let bib = try site.read("papers/poetics/cite.bib")
         #expect(bib.contains("title = {Poetics}"))
@@ -74,6 +80,7 @@ import Testing
         try site.build()
         #expect(try site.read("years/1984/index.html").contains("Poetics"))
         #expect(try site.read("feed.xml").contains("Poetics"))
+        #expect(site.exists("authors/aristotle/atom.xml"))
         try expectSameAsCleanBuild(site, "dating a paper")
     }
 

@@ -138,6 +138,7 @@ extension SiteRenderer {
             let perPage = config.papersPerPage
             for k in min(count, (page - 1) * perPage)..<min(count, page * perPage) { f.add(fp.cards[all?[k] ?? k]) }
             group(c, count: all?.count)
+            f.add(feed(of: c, .atom) != nil)
             if c == .all { f.add(fp.allTags); f.add(fp.years) }
             if case .year(let year) = c { for month in monthCollections(year) { collection(month); group(month) } }
             if case .month(let year, _) = c { group(.year(year)) }

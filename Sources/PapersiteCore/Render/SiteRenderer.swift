@@ -202,7 +202,7 @@ struct SiteRenderer: Sendable {
             for page in 1...pages { jobs.append(.list(collection, page: page)) }
         }
         func feeds(_ collection: PaperCollection) {
-            for kind in FeedKind.allCases where collection.hasFeed(kind) { jobs.append(.feed(collection, kind)) }
+            for kind in FeedKind.allCases where feed(of: collection, kind) != nil { jobs.append(.feed(collection, kind)) }
         }
         listPages(.all)
         jobs += index.papers.indices.flatMap { [OutputJob.paper($0), .paperBibTeX($0)] }
@@ -295,6 +295,16 @@ struct SiteRenderer: Sendable {
     }
 
     /// The papers of a collection, newest first.
+    /// Where the collection's feed of `kind` is, if it has one. Feed entries
+    /// need a date, so a tag or an author whose papers are all undated has
+    /// no feed (undated papers sort last: the first paper tells).
+    func feed(of collection: PaperCollection, _ kind: FeedKind) -> String? {
+        guard let location = collection.feed(kind) else { return nil }
+        if collection == .all { return location }
+        guard let newest = members(collection).first, index.papers[newest].published != nil else { return nil }
+        return location
+    }
+
     func members(_ collection: PaperCollection) -> [Int] {
         switch collection {
         case .all: Array(index.papers.indices)
@@ -394,9 +404,9 @@ struct SiteRenderer: Sendable {
         let meta = PageMeta(
             title: title, description: description, canonicalURL: urls.absolute(collection.location(page: page)),
             kind: collection.template,
-            rssURL: collection == .all ? nil : collection.feed(.rss).map(urls.absolute),
-            atomURL: collection == .all ? nil : collection.feed(.atom).map(urls.absolute),
-            jsonFeedURL: collection == .all ? nil : collection.feed(.json).map(urls.absolute),
+            rssURL: collection == .all ? nil : feed(of: collection, .rss).map(urls.absolute),
+            atomURL: collection == .all ? nil : feed(of: collection, .atom).map(urls.absolute),
+            jsonFeedURL: collection == .all ? nil : feed(of: collection, .json).map(urls.absolute),
             metaTags: ScholarlyMetadata.openGraph(title: heading, description: description, url: urls.absolute(collection.location(page: page)), siteTitle: config.title),
             hasMath: typesetsMath && slice.contains { rendered($0).hasMath })
         let topTags = collection == .all ? Array(tagViews(index.tags).sorted { ($1.count, $0.name) < ($0.count, $1.name) }.prefix(12)) : []

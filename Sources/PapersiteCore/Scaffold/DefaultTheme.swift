@@ -611,7 +611,7 @@ document.addEventListener('keydown', function (event) {
 <section class="intro">
 <p class="breadcrumb"><a href="{{site.base}}authors/">Authors</a></p>
 <h1>{{heading}}</h1>
-<p class="lede">{{group.count}} paper{{#group.plural}}s{{/group.plural}} · <a href="{{feed_atom_url}}">Atom feed</a></p>
+<p class="lede">{{group.count}} paper{{#group.plural}}s{{/group.plural}}{{#feed_atom_url}} · <a href="{{feed_atom_url}}">Atom feed</a>{{/feed_atom_url}}</p>
 </section>
 <ol class="paper-list">
 {{#papers}}
@@ -972,7 +972,7 @@ document.addEventListener('keydown', function (event) {
 <section class="intro">
 <p class="breadcrumb"><a href="{{site.base}}tags/">Tags</a></p>
 <h1>{{heading}}</h1>
-<p class="lede">{{tag.count}} paper{{#tag.plural}}s{{/tag.plural}} · <a href="{{feed_atom_url}}">Atom feed</a> · <a href="{{feed_rss_url}}">RSS feed</a></p>
+<p class="lede">{{tag.count}} paper{{#tag.plural}}s{{/tag.plural}}{{#feed_atom_url}} · <a href="{{feed_atom_url}}">Atom feed</a>{{/feed_atom_url}}{{#feed_rss_url}} · <a href="{{feed_rss_url}}">RSS feed</a>{{/feed_rss_url}}</p>
 </section>
 <ol class="paper-list">
 {{#papers}}
