@@ -1,6 +1,6 @@
 // Fuzzing harness for papersite's readers and renderers.
 //
-// Fuzz with libFuzzer (see the README):
+// Fuzz with libFuzzer (see CONTRIBUTING.md, "Fuzzing"):
 //   swift build --product papersite-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING --scratch-path .build-fuzz
 //   PAPERSITE_FUZZ_TARGET=paper .build-fuzz/debug/papersite-fuzz -max_total_time=60 corpus-dir/
 // Without -DFUZZING it is a replayer: `papersite-fuzz TARGET FILE...`

@@ -1,7 +1,7 @@
 
 // Template models. Each is a plain struct the templates read by name
 // through `TemplateObject` (typed values: no reflection, no casts). The names below are the theme API,
-// documented in the README.
+// documented in docs/themes.md.
 
 /// Site-wide values, available to every template as `site`.
 struct SiteView: TemplateObject, Sendable {

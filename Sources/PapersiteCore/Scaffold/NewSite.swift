@@ -55,7 +55,7 @@ public enum NewSite {
 
     static let settings = """
 # Settings of this papersite site. Every key is optional; an unknown key
-# is an error (with a "did you mean"). Full reference: papersite's README.
+# is an error (with a "did you mean"). Full reference: docs/configuration.md in papersite's repository.
 
 # Shown in the header, the page titles and the feeds.
 title: My Paper Collection

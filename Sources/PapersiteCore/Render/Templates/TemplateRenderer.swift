@@ -5,10 +5,14 @@ struct TemplateLibrary: Sendable {
     let templates: [String: CompiledTemplate]
 
     func render(_ view: any TemplateObject, template name: String) -> String {
+        render(value: .object(view), template: name)
+    }
+
+    func render(value: TemplateValue, template name: String) -> String {
         guard let template = templates[name] else { return "" }
         var out = ""
         out.reserveCapacity(16_384)
-        var context = Context(stack: [.object(view)], indentation: nil, inherited: nil, escape: true)
+        var context = Context(stack: [value], indentation: nil, inherited: nil, escape: true)
         render(template, context: &context, into: &out)
         return out
     }
@@ -94,7 +98,7 @@ struct TemplateLibrary: Sendable {
         case .list(let list):
             for i in 0..<list.count {
                 var inner = context
-                inner.stack.append(.object(list.element(at: i)))
+                inner.stack.append(list.element(at: i))
                 render(template, context: &inner, into: &out)
             }
         case .text, .number, .object:

@@ -12,11 +12,11 @@ protocol TemplateObject {
 /// A list a template iterates (`{{#papers}}...{{/papers}}`).
 protocol TemplateList {
     var count: Int { get }
-    func element(at index: Int) -> any TemplateObject
+    func element(at index: Int) -> TemplateValue
 }
 
 extension Array: TemplateList where Element: TemplateObject {
-    func element(at index: Int) -> any TemplateObject { self[index] }
+    func element(at index: Int) -> TemplateValue { .object(self[index]) }
 }
 
 /// What a name stands for. The meanings follow swift-mustache, the
@@ -61,7 +61,7 @@ struct MustacheBridge: MustacheParent {
         case .text(let s): s
         case .number(let n): n
         case .object(let o): MustacheBridge(object: o)
-        case .list(let l): (0..<l.count).map { MustacheBridge(object: l.element(at: $0)) }
+        case .list(let l): (0..<l.count).map { any(l.element(at: $0)) }
         }
     }
 }
