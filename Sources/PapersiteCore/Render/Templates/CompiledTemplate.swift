@@ -31,6 +31,8 @@ final class CompiledTemplate: @unchecked Sendable {
         case variable(Name, escaped: Bool)
         case section(Name, CompiledTemplate, inverted: Bool)
         case partial(String, indentation: String?, inherits: [String: CompiledTemplate]?)
+        /// `{{>*name}}`: the partial named by the value of `name`.
+        case dynamicPartial(Name, indentation: String?)
         case blockExpansion(String, CompiledTemplate, indentation: String)
         case blockDefinition(String, CompiledTemplate)
         /// `{{% CONTENT_TYPE: TEXT }}` turns escaping off; HTML types turn it on.
@@ -190,15 +192,12 @@ struct TemplateParser {
             case UInt8(ascii: ">"):
                 position += 1
                 _ = read(while: Self.isWhitespace)
-                if current == UInt8(ascii: "*") { throw unsupported("dynamic partials ({{>*name}}) are not supported") }
-                let name = try parsePartialName(state)
+                let dynamic = read([UInt8(ascii: "*")])
+                let name = dynamic ? try parseName(state) : try parsePartialName(state)
                 if !whiteSpaceBefore.isEmpty { tokens.append(.text(Self.string(whiteSpaceBefore))) }
-                if isStandalone(state) {
-                    setNewLine = true
-                    tokens.append(.partial(name, indentation: Self.string(whiteSpaceBefore), inherits: nil))
-                } else {
-                    tokens.append(.partial(name, indentation: nil, inherits: nil))
-                }
+                let indentation = isStandalone(state) ? Self.string(whiteSpaceBefore) : nil
+                setNewLine = indentation != nil
+                tokens.append(dynamic ? .dynamicPartial(.init(name), indentation: indentation) : .partial(name, indentation: indentation, inherits: nil))
                 whiteSpaceBefore = []
             case UInt8(ascii: "<"):
                 position += 1
@@ -228,8 +227,22 @@ struct TemplateParser {
                 } else {
                     if !whiteSpaceBefore.isEmpty { tokens.append(.text(Self.string(whiteSpaceBefore))) }
                     if isStandalone(state) { setNewLine = true }
-                    let section = try parse(state: state.withSectionName(name, newLine: setNewLine))
-                    tokens.append(.blockExpansion(name, section, indentation: Self.string(whiteSpaceBefore)))
+                    var inner = state.withSectionName(name, newLine: setNewLine)
+                    var indentation = Self.string(whiteSpaceBefore)
+                    // A standalone block tag that is not indented takes its
+                    // indentation from its default content (the spec's
+                    // "intrinsic indentation"): the content is dedented by
+                    // it, and what replaces the block is indented by it.
+                    let outer = state.isPartialDefinition && !state.isPartialDefinitionTopLevel ? state.partialDefinitionIndent ?? [] : []
+                    let lineIndent = bytes[position...].prefix(while: Self.isSpaceOrTab)
+                    if setNewLine && whiteSpaceBefore.isEmpty && lineIndent.count > outer.count {
+                        inner.isPartialDefinition = true
+                        inner.partialDefinitionIndent = lineIndent
+                        indentation = Self.string(lineIndent.dropFirst(outer.count))
+                        tokens.append(.text(indentation))
+                    }
+                    let section = try parse(state: inner)
+                    tokens.append(.blockExpansion(name, section, indentation: indentation))
                     whiteSpaceBefore = []
                 }
             case UInt8(ascii: "="):
@@ -333,6 +346,7 @@ struct TemplateParser {
         var p = position
         while p < bytes.count, Self.isSpaceOrTab(bytes[p]) { p += 1 }
         if p < bytes.count, bytes[p] == 0x0A { return p + 1 }
+        if p + 1 < bytes.count, bytes[p] == 0x0D, bytes[p + 1] == 0x0A { return p + 2 }
         return nil
     }
 

@@ -76,6 +76,9 @@ struct TemplateLibrary: Sendable {
             }
             inner.escape = true
             render(template, context: &inner, into: &out)
+        case .dynamicPartial(let name, let indentation):
+            guard case .text(let partial) = lookup(name, in: context) else { return }
+            renderToken(.partial(partial, indentation: indentation, inherits: nil), context: &context, into: &out)
         case .blockExpansion(let name, let fallback, let indentation):
             var inner = context
             inner.indentation = (context.indentation ?? "") + indentation
