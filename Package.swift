@@ -10,7 +10,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
@@ -31,7 +30,6 @@ let package = Package(
                 "PaperMarkdown",
                 "CSystemShims",
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
         // `papersite serve`: the preview server with live reload (FlyingFox).
@@ -48,7 +46,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Fuzzing harness (libFuzzer with -DFUZZING, else a replayer); see the README.
+        // Fuzzing harness (libFuzzer with -DFUZZING, else a replayer); see CONTRIBUTING.md.
         .executableTarget(name: "papersite-fuzz", dependencies: ["PapersiteCore"]),
         .testTarget(name: "PaperMarkdownTests", dependencies: ["PaperMarkdown"]),
         .testTarget(name: "PapersiteCoreTests", dependencies: ["PapersiteCore"], exclude: ["Fixtures"]),

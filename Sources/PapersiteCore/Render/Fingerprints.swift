@@ -173,9 +173,9 @@ extension SiteRenderer {
         case .siteBibTeX:
             f.add("papers.bib"); f.add(fp.bibliography)
         case .sitemap:
-            template("sitemap"); f.add(fp.sitemap)
+            f.add("sitemap"); f.add(fp.sitemap)
         case .sitemapPart(let n):
-            template("sitemap"); f.add(fp.sitemap); f.add(n)
+            f.add("sitemap"); f.add(fp.sitemap); f.add(n)
         case .robots:
             f.add("robots")
         case .searchPage:

@@ -262,8 +262,8 @@ struct SiteRenderer: Sendable {
         case .notFound: renderNotFound()
         case .paperBibTeX(let i): bibtex(i)
         case .siteBibTeX: renderBibliography()
-        case .sitemap: renderSitemap(part: nil)
-        case .sitemapPart(let n): renderSitemap(part: n)
+        case .sitemap: String(decoding: sitemap(part: nil), as: UTF8.self)
+        case .sitemapPart(let n): String(decoding: sitemap(part: n), as: UTF8.self)
         case .robots: "User-agent: *\nAllow: /\n\nSitemap: \(urls.absolute(SiteURLs.sitemap))\n"
         case .searchPage: renderSearchPage()
         case .searchManifest: renderSearchManifest()
@@ -592,22 +592,30 @@ struct SiteRenderer: Sendable {
         return count
     }
 
-    /// A file's bytes where they are made without a `String` (the default
-    /// sitemap: several megabytes that need no UTF-8 check); else nil.
+    /// A file's bytes where they are made without a `String` (the sitemap:
+    /// several megabytes that need no UTF-8 check); else nil.
     func renderBytes(_ job: OutputJob) -> [UInt8]? {
-        guard theme.writesDefaultSitemap else { return nil }
         switch job {
-        case .sitemap:
-            let count = sitemapEntryCount()
-            return count <= sitemapLimit ? defaultSitemap(part: nil, count: count) : nil
-        case .sitemapPart(let n): return defaultSitemap(part: n, count: sitemapEntryCount())
-        default: return nil
+        case .sitemap: sitemap(part: nil)
+        case .sitemapPart(let n): sitemap(part: n)
+        default: nil
         }
     }
 
-    /// The default sitemap's bytes: every URL, or part n (the n-th
-    /// `sitemapLimit` URLs); `count`: `sitemapEntryCount()`.
-    private func defaultSitemap(part: Int?, count: Int) -> [UInt8] {
+    /// The sitemap (`part` nil): every URL, or for a site of more than
+    /// `sitemapLimit` URLs an index of the parts; part n: the n-th
+    /// `sitemapLimit` URLs. Written by code, not by a template: the format
+    /// is fixed by the sitemap protocol, and a large site's sitemap has
+    /// hundreds of thousands of entries.
+    private func sitemap(part: Int?) -> [UInt8] {
+        let count = sitemapEntryCount()
+        if part == nil && count > sitemapLimit {
+            var out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+            for n in 1...(count + sitemapLimit - 1) / sitemapLimit {
+                out += "<sitemap><loc>" + FastEscaping.escape(urls.absolute(SiteURLs.sitemapPart(n))) + "</loc></sitemap>\n"
+            }
+            return Array((out + "</sitemapindex>\n").utf8)
+        }
         let range = part.map { ($0 - 1) * sitemapLimit..<$0 * sitemapLimit } ?? 0..<count
         var k = 0
         var writer = SitemapWriter(expectedEntries: min(range.count, count), base: urls.baseURL)
@@ -616,30 +624,6 @@ struct SiteRenderer: Sendable {
             k += 1
         }
         return writer.finishBytes()
-    }
-
-    /// The sitemap (`part` nil): every URL, or for a site of more than
-    /// `sitemapLimit` URLs an index of the parts (written here: the theme's
-    /// `sitemap` template makes the parts). Part n: the n-th `sitemapLimit` URLs.
-    private func renderSitemap(part: Int?) -> String {
-        let count = sitemapEntryCount()
-        if part == nil && count > sitemapLimit {
-            var out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
-            for n in 1...(count + sitemapLimit - 1) / sitemapLimit {
-                out += "<sitemap><loc>" + FastEscaping.escape(urls.absolute(SiteURLs.sitemapPart(n))) + "</loc></sitemap>\n"
-            }
-            return out + "</sitemapindex>\n"
-        }
-        if theme.writesDefaultSitemap { return String(decoding: defaultSitemap(part: part, count: count), as: UTF8.self) }
-        let range = part.map { ($0 - 1) * sitemapLimit..<$0 * sitemapLimit } ?? 0..<count
-        var k = 0
-        var entries: [SitemapView.Entry] = []
-        entries.reserveCapacity(min(range.count, count))
-        forEachSitemapEntry { location, lastmod in
-            if range.contains(k) { entries.append(.init(url: urls.absolute(location.string), lastmod: lastmod?.iso)) }
-            k += 1
-        }
-        return theme.render(SitemapView(entries: entries), template: "sitemap")
     }
 }
 

@@ -438,34 +438,6 @@ struct FeedEntryView: TemplateObject, Sendable {
 }
 
 /// sitemap.mustache.
-struct SitemapView: TemplateObject, Sendable {
-    struct Entry: TemplateObject, Sendable {
-        var url: String
-        var lastmod: String?
-        func value(named name: String) -> TemplateValue {
-            switch name {
-            case "url": .init(url)
-            case "lastmod": .init(lastmod)
-            default: .none
-            }
-        }
-    }
-
-    var entries: [Entry]
-
-    func value(named name: String) -> TemplateValue {
-        name == "entries" ? .init(entries) : .none
-    }
-
-    /// What the default theme's `sitemap.mustache` makes of this view, the
-    /// same bytes (a test holds the two together), written directly.
-    func defaultXML() -> String {
-        var writer = SitemapWriter(expectedEntries: entries.count)
-        for entry in entries { writer.add(url: entry.url, lastmod: entry.lastmod) }
-        return writer.finish()
-    }
-}
-
 /// Where a sitemap entry points, relative to the base URL. Most entries are
 /// a folder named by a slug (`papers/<slug>/`, `authors/<slug>/page/2/`),
 /// which `SitemapWriter` writes as bytes without making a string.

@@ -957,15 +957,6 @@ document.addEventListener('keydown', function (event) {
 {{/base}}
 
 """#),
-        ("templates/sitemap.mustache", #"""
-<?xml version="1.0" encoding="utf-8"?>
-<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-{{#entries}}
-<url><loc>{{url}}</loc>{{#lastmod}}<lastmod>{{lastmod}}</lastmod>{{/lastmod}}</url>
-{{/entries}}
-</urlset>
-
-"""#),
         ("templates/tag.mustache", #"""
 {{<base}}
 {{$main}}

@@ -1,12 +1,12 @@
-/// A theme template compiled for papersite's renderer.
+/// A theme template, compiled: papersite's one template engine, a Mustache
+/// parser (here) and renderer (`TemplateLibrary`) over typed views.
 ///
-/// Written by hand because swift-mustache, which checks every theme
-/// template first (and whose errors, lines and columns users see), renders
-/// through `Any` and dynamic casts, and that was most of the build time.
-/// This is a port of swift-mustache 2.1's parser, kept token for token the
-/// same (standalone lines, indentation of partials, parents and blocks),
-/// so that both renderers give the same bytes: a test compares them on
-/// every template of the default theme and the fixture sites.
+/// Written by hand because the Swift Mustache library, swift-mustache,
+/// renders through `Any` and dynamic casts: even with typed contexts
+/// (`MustacheParent`) a full build took far longer with it (the figures are
+/// in docs/themes.md). The parser began as a port of swift-mustache 2.1's
+/// and passes the whole Mustache specification, inheritance and dynamic
+/// names included (`MustacheSpecTests`).
 final class CompiledTemplate: @unchecked Sendable {
     var tokens: [Token]
 
@@ -39,11 +39,22 @@ final class CompiledTemplate: @unchecked Sendable {
         case escaping(Bool)
     }
 
-    struct Unsupported: Error, CustomStringConvertible {
+    /// A template the parser cannot read, with the byte offset in its text
+    /// where the problem is (a section that is never closed: its opening tag).
+    struct SyntaxError: Error, CustomStringConvertible {
         var description: String
+        var offset: Int
+
+        /// The 1-based line and column of `offset` in `text`.
+        func place(in text: String) -> (line: Int, column: Int) {
+            let before = text.utf8.prefix(offset)
+            let line = before.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            let lineStart = before.lastIndex(of: 0x0A).map { before.index(after: $0) } ?? before.startIndex
+            return (line, String(decoding: before[lineStart...], as: UTF8.self).count + 1)
+        }
     }
 
-    static func compile(_ text: String) throws(Unsupported) -> CompiledTemplate {
+    static func compile(_ text: String) throws(SyntaxError) -> CompiledTemplate {
         var parser = TemplateParser(Array(text.utf8))
         return try parser.parse(state: .init())
     }
@@ -59,6 +70,8 @@ struct TemplateParser {
 
     struct State {
         var sectionName: String?
+        /// Where the open section's tag starts (for "never closed").
+        var sectionOffset = 0
         var newLine = true
         var isPartialDefinition = false
         var isPartialDefinitionTopLevel = false
@@ -66,17 +79,19 @@ struct TemplateParser {
         var end: [UInt8] = Array("}}".utf8)
         var partialDefinitionIndent: ArraySlice<UInt8>?
 
-        func withSectionName(_ name: String, newLine: Bool) -> State {
+        func withSectionName(_ name: String, newLine: Bool, at offset: Int) -> State {
             var s = self
             s.sectionName = name
+            s.sectionOffset = offset
             s.isPartialDefinitionTopLevel = false
             if !newLine { s.newLine = false }
             return s
         }
 
-        func withInheritancePartial(_ name: String) -> State {
+        func withInheritancePartial(_ name: String, at offset: Int) -> State {
             var s = self
             s.sectionName = name
+            s.sectionOffset = offset
             s.newLine = true
             s.isPartialDefinition = true
             s.isPartialDefinitionTopLevel = true
@@ -109,11 +124,11 @@ struct TemplateParser {
 
     static func string(_ slice: ArraySlice<UInt8>) -> String { String(decoding: slice, as: UTF8.self) }
 
-    func unsupported(_ what: String) -> CompiledTemplate.Unsupported {
-        .init(description: what)
+    func unsupported(_ what: String, at offset: Int? = nil) -> CompiledTemplate.SyntaxError {
+        .init(description: what, offset: offset ?? position)
     }
 
-    mutating func parse(state initial: State) throws(CompiledTemplate.Unsupported) -> CompiledTemplate {
+    mutating func parse(state initial: State) throws(CompiledTemplate.SyntaxError) -> CompiledTemplate {
         var tokens: [Token] = []
         var state = initial
         var whiteSpaceBefore: ArraySlice<UInt8> = []
@@ -143,6 +158,7 @@ struct TemplateParser {
                 state.newLine = false
             }
             if reachedEnd { break }
+            let tagOffset = position - state.start.count
             var setNewLine = false
             switch current {
             case UInt8(ascii: "#"), UInt8(ascii: "^"):
@@ -155,7 +171,7 @@ struct TemplateParser {
                     tokens.append(.text(Self.string(whiteSpaceBefore)))
                     whiteSpaceBefore = []
                 }
-                let section = try parse(state: state.withSectionName(name, newLine: setNewLine))
+                let section = try parse(state: state.withSectionName(name, newLine: setNewLine, at: tagOffset))
                 tokens.append(.section(.init(name), section, inverted: inverted))
             case UInt8(ascii: "/"):
                 position += 1
@@ -206,7 +222,7 @@ struct TemplateParser {
                 if name.first == "*" { throw unsupported("dynamic parents ({{<*name}}) are not supported") }
                 if !whiteSpaceBefore.isEmpty { tokens.append(.text(Self.string(whiteSpaceBefore))) }
                 if isStandalone(state) { setNewLine = true }
-                let section = try parse(state: state.withInheritancePartial(name))
+                let section = try parse(state: state.withInheritancePartial(name, at: tagOffset))
                 var inherit: [String: CompiledTemplate] = [:]
                 for token in section.tokens {
                     switch token {
@@ -222,24 +238,27 @@ struct TemplateParser {
                 let name = try parseName(state)
                 if state.isPartialDefinitionTopLevel {
                     if isStandalone(state) { setNewLine = true }
-                    let section = try parse(state: state.withSectionName(name, newLine: setNewLine))
+                    let section = try parse(state: state.withSectionName(name, newLine: setNewLine, at: tagOffset))
                     tokens.append(.blockDefinition(name, section))
                 } else {
                     if !whiteSpaceBefore.isEmpty { tokens.append(.text(Self.string(whiteSpaceBefore))) }
                     if isStandalone(state) { setNewLine = true }
-                    var inner = state.withSectionName(name, newLine: setNewLine)
+                    var inner = state.withSectionName(name, newLine: setNewLine, at: tagOffset)
                     var indentation = Self.string(whiteSpaceBefore)
-                    // A standalone block tag that is not indented takes its
-                    // indentation from its default content (the spec's
-                    // "intrinsic indentation"): the content is dedented by
-                    // it, and what replaces the block is indented by it.
+                    // A standalone block's default content is dedented by
+                    // its own indentation, as an override is where it is
+                    // defined; what fills the block is indented as the tag
+                    // is, or, for a tag that is not, as the default content
+                    // was (the spec's "intrinsic indentation").
                     let outer = state.isPartialDefinition && !state.isPartialDefinitionTopLevel ? state.partialDefinitionIndent ?? [] : []
                     let lineIndent = bytes[position...].prefix(while: Self.isSpaceOrTab)
-                    if setNewLine && whiteSpaceBefore.isEmpty && lineIndent.count > outer.count {
+                    if setNewLine && lineIndent.count > outer.count {
                         inner.isPartialDefinition = true
                         inner.partialDefinitionIndent = lineIndent
-                        indentation = Self.string(lineIndent.dropFirst(outer.count))
-                        tokens.append(.text(indentation))
+                        if whiteSpaceBefore.isEmpty {
+                            indentation = Self.string(lineIndent.dropFirst(outer.count))
+                            tokens.append(.text(indentation))
+                        }
                     }
                     let section = try parse(state: inner)
                     tokens.append(.blockExpansion(name, section, indentation: indentation))
@@ -263,7 +282,7 @@ struct TemplateParser {
             }
             state.newLine = setNewLine
         }
-        guard state.sectionName == nil else { throw unsupported("the section '\(state.sectionName!)' is not closed") }
+        guard state.sectionName == nil else { throw unsupported("the section '\(state.sectionName!)' is never closed (missing '{{/\(state.sectionName!)}}')", at: state.sectionOffset) }
         return CompiledTemplate(tokens)
     }
 
@@ -286,7 +305,7 @@ struct TemplateParser {
         return Self.string(bytes[start..<position])
     }
 
-    mutating func parseName(_ state: State) throws(CompiledTemplate.Unsupported) -> String {
+    mutating func parseName(_ state: State) throws(CompiledTemplate.SyntaxError) -> String {
         _ = read(while: Self.isWhitespace)
         let text = Self.string(read(while: Self.isNameChar))
         _ = read(while: Self.isWhitespace)
@@ -295,7 +314,7 @@ struct TemplateParser {
         return text
     }
 
-    mutating func parsePartialName(_ state: State) throws(CompiledTemplate.Unsupported) -> String {
+    mutating func parsePartialName(_ state: State) throws(CompiledTemplate.SyntaxError) -> String {
         _ = read(while: Self.isWhitespace)
         let text = Self.string(read(while: Self.isPartialNameChar))
         _ = read(while: Self.isWhitespace)
@@ -303,7 +322,7 @@ struct TemplateParser {
         return text
     }
 
-    mutating func skipComment(_ state: State) throws(CompiledTemplate.Unsupported) {
+    mutating func skipComment(_ state: State) throws(CompiledTemplate.SyntaxError) {
         while position < bytes.count {
             if read(state.end) { return }
             position += 1
@@ -311,7 +330,7 @@ struct TemplateParser {
         throw unsupported("a comment is not closed")
     }
 
-    mutating func setDelimiters(_ state: inout State) throws(CompiledTemplate.Unsupported) {
+    mutating func setDelimiters(_ state: inout State) throws(CompiledTemplate.SyntaxError) {
         _ = read(while: Self.isWhitespace)
         let start = read(while: { !Self.isWhitespace($0) })
         _ = read(while: Self.isWhitespace)
@@ -325,7 +344,7 @@ struct TemplateParser {
         state.isPartialDefinitionTopLevel = false
     }
 
-    mutating func readConfigVariable(_ state: State) throws(CompiledTemplate.Unsupported) -> Token {
+    mutating func readConfigVariable(_ state: State) throws(CompiledTemplate.SyntaxError) -> Token {
         _ = read(while: Self.isWhitespace)
         let variable = Self.string(read(while: { Self.isNameChar($0) && $0 != 0x28 && $0 != 0x29 }))
         _ = read(while: Self.isWhitespace)
@@ -336,7 +355,7 @@ struct TemplateParser {
         guard read(state.end), variable == "CONTENT_TYPE" else { throw unsupported("the only pragma is {{% CONTENT_TYPE: HTML }} (or TEXT)") }
         switch value {
         case "TEXT": return .escaping(false)
-        case "HTML", FastEscaping.name: return .escaping(true)
+        case "HTML": return .escaping(true)
         default: throw unsupported("unknown content type '\(value)' (HTML or TEXT)")
         }
     }

@@ -1,6 +1,6 @@
-/// Renders compiled templates with typed views (see `CompiledTemplate`);
-/// the same meanings as swift-mustache 2.1, name lookup, sections,
-/// partials, parents and blocks, indentation included.
+/// Renders compiled templates with typed views (see `CompiledTemplate`),
+/// as the Mustache specification says: name lookup, sections, partials,
+/// parents and blocks, indentation included.
 struct TemplateLibrary: Sendable {
     let templates: [String: CompiledTemplate]
 
@@ -25,37 +25,30 @@ struct TemplateLibrary: Sendable {
     }
 
     private func render(_ template: CompiledTemplate, context: inout Context, into out: inout String) {
-        guard let indentation = context.indentation, !indentation.isEmpty else {
-            for token in template.tokens { renderToken(token, context: &context, into: &out) }
-            return
-        }
-        // swift-mustache indents a token's output when this template's own
-        // output so far ends a line.
-        var own = ""
-        for token in template.tokens {
-            var piece = ""
-            renderToken(token, context: &context, into: &piece)
-            if !piece.isEmpty, own.utf8.last == 0x0A { own += indentation }
-            own += piece
-        }
-        out += own
+        for token in template.tokens { renderToken(token, context: &context, into: &out) }
+    }
+
+    /// Inside an indented partial or block, each line of the template
+    /// starts with the indentation (not the lines of a value shown in it).
+    private func indent(_ out: inout String, before text: String, _ context: Context) {
+        if let indentation = context.indentation, !indentation.isEmpty, !text.isEmpty, out.utf8.last == 0x0A { out += indentation }
     }
 
     private func renderToken(_ token: CompiledTemplate.Token, context: inout Context, into out: inout String) {
         switch token {
         case .text(let text):
+            indent(&out, before: text, context)
             out += text
         case .variable(let name, let escaped):
+            let text: String
             switch lookup(name, in: context) {
-            case .text(let s):
-                if escaped && context.escape { Self.appendEscaped(s, to: &out) } else { out += s }
-            case .number(let n):
-                out += String(n)
-            case .bool(let b):
-                out += b ? "true" : "false"
-            case .none, .object, .list:
-                break
+            case .text(let s): text = s
+            case .number(let n): text = String(n)
+            case .bool(let b): text = b ? "true" : "false"
+            case .none, .object, .list: return
             }
+            indent(&out, before: text, context)
+            if escaped && context.escape { Self.appendEscaped(text, to: &out) } else { out += text }
         case .section(let name, let template, let inverted):
             let value = lookup(name, in: context)
             if inverted {

@@ -1,10 +1,7 @@
-import Mustache
-
 /// A view a template reads by name (`{{title}}`, `{{#authors}}`).
 ///
 /// Views answer with a `TemplateValue`, so rendering needs no dynamic
-/// casts: with swift-mustache, every name looked up went through several
-/// `as?` casts of `Any`, which was most of a build's time.
+/// casts of `Any`.
 protocol TemplateObject {
     func value(named name: String) -> TemplateValue
 }
@@ -19,11 +16,11 @@ extension Array: TemplateList where Element: TemplateObject {
     func element(at index: Int) -> TemplateValue { .object(self[index]) }
 }
 
-/// What a name stands for. The meanings follow swift-mustache, the
-/// reference renderer: text and numbers are shown (escaped unless in
-/// `{{{...}}}`), and open a section once (even empty text; views give
-/// `.none` for "nothing"); a Bool opens it when true; an object opens it
-/// once with the object on top of the context; a list once per element.
+/// What a name stands for, as the Mustache specification has it: text and
+/// numbers are shown (escaped unless in `{{{...}}}`), and open a section
+/// once (even empty text; views give `.none` for "nothing"); a Bool opens
+/// it when true; an object opens it once with the object on top of the
+/// context; a list once per element.
 enum TemplateValue {
     case none
     case bool(Bool)
@@ -42,26 +39,4 @@ enum TemplateValue {
     init<T: TemplateObject>(_ value: [T]) { self = .list(value) }
     init<T: TemplateObject>(_ value: [T]?) { self = value.map { .list($0) } ?? .none }
     init(_ value: TemplateValue) { self = value }
-}
-
-/// A view seen through swift-mustache's `MustacheParent`, so that the
-/// reference renderer can render exactly what papersite's renderer does
-/// (the tests compare the two on every template).
-struct MustacheBridge: MustacheParent {
-    let object: any TemplateObject
-
-    func child(named name: String) -> Any? {
-        Self.any(object.value(named: name))
-    }
-
-    static func any(_ value: TemplateValue) -> Any? {
-        switch value {
-        case .none: nil
-        case .bool(let b): b
-        case .text(let s): s
-        case .number(let n): n
-        case .object(let o): MustacheBridge(object: o)
-        case .list(let l): (0..<l.count).map { any(l.element(at: $0)) }
-        }
-    }
 }
