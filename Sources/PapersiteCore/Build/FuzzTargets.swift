@@ -6,7 +6,7 @@ import PaperMarkdown
 /// a crash, a hang or a broken invariant is a bug.
 public enum FuzzTargets {
     public static let names = ["front-matter", "paper", "listing", "settings", "markdown", "plain-text", "yaml-guard",
-                               "bibtex", "latex", "arxiv-xml", "snapshot-line", "csl-json", "daily-json", "ris"]
+                               "bibtex", "latex", "arxiv-xml", "snapshot-line", "csl-json", "daily-json", "ris", "template"]
 
     /// Runs one target on one input.
     public static func run(_ target: String, _ data: Data) {
@@ -69,8 +69,31 @@ public enum FuzzTargets {
             if YAMLGuard.firstAnchorOrAlias(in: text) == nil {
                 _ = try? YAMLReader(file: file, firstLine: 1).parse(text)
             }
+        case "template":
+            // A theme's template, parsed and rendered over a view of every kind of value.
+            if let template = try? CompiledTemplate.compile(text) {
+                let library = TemplateLibrary(templates: ["t": template, "partials/card": template])
+                let view = FuzzView(depth: 0)
+                _ = library.render(view, template: "t")
+            }
         default:
             preconditionFailure("unknown fuzz target \(target)")
+        }
+    }
+}
+
+/// A view that answers every name, with text that needs escaping, a list
+/// and a nested view, three levels deep (so recursion in a template ends).
+private struct FuzzView: TemplateObject {
+    var depth: Int
+    func value(named name: String) -> TemplateValue {
+        guard depth < 3 else { return .none }
+        switch name.count % 5 {
+        case 0: return .text("<b>\(name) & 'x'</b>")
+        case 1: return .bool(depth % 2 == 0)
+        case 2: return .list([FuzzView(depth: depth + 1), FuzzView(depth: depth + 2)])
+        case 3: return .object(FuzzView(depth: depth + 1))
+        default: return .number(name.count)
         }
     }
 }
