@@ -431,25 +431,6 @@ final class FailureBox: @unchecked Sendable {
 }
 
 /// Measures the stages of a build for `--timings`.
-/// A value made on another thread, waited for when first needed.
-final class Background<Value>: @unchecked Sendable {
-    private var result: Value?
-    private let done = DispatchGroup()
-
-    init(_ work: @escaping @Sendable () -> Value) {
-        done.enter()
-        DispatchQueue.global().async {
-            self.result = work()          // (read only after `done`)
-            self.done.leave()
-        }
-    }
-
-    var value: Value {
-        done.wait()
-        return result!
-    }
-}
-
 struct StageClock {
     let report: (@Sendable (String, Double, Double) -> Void)?
     private var last = DispatchTime.now().uptimeNanoseconds
