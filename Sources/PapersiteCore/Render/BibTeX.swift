@@ -176,3 +176,27 @@ enum Venue {
         return words.contains { conferenceWords.contains($0) }
     }
 }
+
+extension SiteRenderer {
+    /// Every paper's entry, newest first, in one file.
+    func renderBibliography() -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(index.papers.count * 1024)
+        out += "% \(config.title): \(index.papers.count) entr\(index.papers.count == 1 ? "y" : "ies"), from \(urls.absolute(""))\n".utf8
+        for i in index.papers.indices {
+            out.append(UInt8(ascii: "\n"))
+            // An entry the cache holds is copied as bytes (no string for each of thousands).
+            let copied = cache.flatMap { cache in
+                cache.withBytes(bibtexKey(i)) { raw -> Bool in
+                    var r = ByteReader(raw)
+                    let count = Int(clamping: r.uint())
+                    guard let bytes = r.bytes(count), r.atEnd else { return false }
+                    out += bytes
+                    return true
+                }
+            } ?? false
+            if !copied { out += bibtex(i).utf8 }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// The search page and the files its script reads.
+extension SiteRenderer {
+    func renderSearchPage() -> String {
+        let description = "Search the \(index.papers.count) papers of \(config.title) by title, author, tag and abstract."
+        let meta = PageMeta(title: "Search · \(config.title)", description: description,
+                            canonicalURL: urls.absolute(SiteURLs.search), kind: "search",
+                            metaTags: ScholarlyMetadata.openGraph(title: "Search", description: description, url: urls.absolute(SiteURLs.search), siteTitle: config.title))
+        let tags = tagViews(index.tags).sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
+        return theme.render(SearchPageView(site: site, meta: meta, indexURL: urls.path("search/"), tags: tags,
+                                           years: yearLinks(), count: index.papers.count), template: "search")
+    }
+
+    /// `search/index.json`: what `search.js` needs before the first query.
+    func renderSearchManifest() -> String {
+        guard let search else { return "" }
+        let manifest: [String: Any] = [
+            "version": 1,
+            "count": index.papers.count,
+            "docs_per_shard": SearchIndex.docsPerShard,
+            "shards": search.shards.map { SearchText.fileName($0.key) },
+            "split": search.splitPrefixes.map(SearchText.fileName),
+            "stop_words": SearchText.stopWords,
+            "tags": index.tags.map { [$0.slug, $0.name] },
+            "years": index.years,
+        ]
+        return JSONText.encode(manifest) + "\n"
+    }
+
+    /// `search/docs/<n>.json`: for each paper of the shard, what a result
+    /// shows: `[title, url, authors, date, ISO date, [tag slugs], summary]`.
+    func renderSearchDocs(_ n: Int) -> String {
+        let start = n * SearchIndex.docsPerShard
+        let end = min(index.papers.count, start + SearchIndex.docsPerShard)
+        let docs: [Any] = (start..<end).map { i -> [Any] in
+            let paper = index.papers[i], made = rendered(i)
+            return [paper.title, urls.path(SiteURLs.paper(paper.slug)), Self.authorsShort(made.authorNames) ?? "", paper.published?.long ?? "",
+                    paper.published?.iso ?? "", index.paperTags[i].map(\.slug), made.summary]
+        }
+        return JSONText.encode(docs) + "\n"
+    }
+}
