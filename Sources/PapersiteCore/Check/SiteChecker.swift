@@ -39,10 +39,10 @@ extension SiteBuilder {
     /// that feeds or citation metadata cannot describe well, and tags only one
     /// paper uses, are warnings. A stage that fails gives its errors as the report.
     public func check() -> CheckReport {
-        var clock = StageClock(report: options.stageTimer)
+        var stages = StageBoundary(report: options.stageTimer)
         let site: PreparedSite
         do throws(BuildFailure) {
-            site = try prepare(clock: &clock, keepGoing: true)
+            site = try prepare(stages: &stages, keepGoing: true)
         } catch {
             return CheckReport(diagnostics: error.diagnostics, pages: 0, links: 0)
         }
@@ -50,7 +50,7 @@ extension SiteBuilder {
         log.append(contentsOf: site.warnings)
         checkRecords(site, log: &log)
         let (pages, links) = checkLinks(site, log: &log)
-        clock.lap("check links")
+        stages.ended("check links")
         let diagnostics = options.strict ? log.sorted.strict() : log.sorted
         return CheckReport(diagnostics: diagnostics, pages: pages, links: links, papers: site.index.papers.count)
     }

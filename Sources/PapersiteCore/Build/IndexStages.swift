@@ -1,0 +1,97 @@
+import Foundation
+
+/// The stages that make the site's indexes from its records, each reusing
+/// what the last build stored in the cache where its inputs are the same.
+extension SiteBuilder {
+    /// Related papers. With a cache, each paper's terms are kept by the
+    /// text they come from (title, abstract, tags), and the computation's
+    /// state by `RelatedState`: an edit that changes no term reuses the
+    /// last result, and an edit to a few papers recomputes what it can
+    /// change (see `RelatedPapers.cached`).
+    func addRelatedPapers(to index: inout SiteIndex, config: SiteConfig, cache: CacheStore?) {
+        options.progress?("Finding related papers", 0, 0)
+        let indexer = SiteIndexer(config: config, parallelism: options.parallelism)
+        guard let cache, indexer.config.relatedPapers > 0, index.papers.count > 1 else {
+            indexer.addRelatedPapers(to: &index)
+            return
+        }
+        let papers = index.papers, tags = index.paperTags.map { $0.map(\.slug) }
+        // A paper is known by where its record is.
+        let identities = options.parallelism.map(papers.count) { i in
+            Fingerprint.of { f in let at = papers[i].source; f.add(at.file); f.add(at.line); f.add(at.column) }
+        }
+        // A paper's text is known by its record's hash (which the cache
+        // keeps) and its tags (rules add some): hashing every abstract
+        // again on each build cost more than the rest of this stage.
+        let textKey: (Int) -> UInt64 = { i in Fingerprint.of { f in f.add(RecordCodec.hash(papers[i])); f.add(tags[i]) } }
+        index.related = RelatedPapers(count: indexer.config.relatedPapers)
+            .cached(count: papers.count, identities: identities, cache: cache, parallelism: options.parallelism, textKey: textKey) { i in
+                (papers[i].title, papers[i].abstract, tags[i])
+            }
+    }
+
+    /// The search index. With a cache, from the last build's index when
+    /// the papers are the same ones in the same order: untouched if no
+    /// paper's terms changed, else with only the shards their old and new
+    /// terms fall in made again. Otherwise made whole, from each paper's
+    /// terms as the cache keeps them where the text is unchanged.
+    func addSearchIndex(to renderer: inout SiteRenderer, cache: CacheStore?) {
+        options.progress?("Indexing for search", 0, 0)
+        guard let cache, renderer.fingerprints != nil, renderer.site.searchURL != nil else {
+            renderer.addSearchIndex(parallelism: options.parallelism)
+            return
+        }
+        let parallelism = options.parallelism
+        let r = renderer, index = renderer.index
+        let n = index.papers.count
+        // A paper's terms follow from its record (title, authors, abstract
+        // as Markdown makes it) and its tags' names.
+        let docKeys = parallelism.map(n) { i in
+            Fingerprint.of { f in
+                f.add("search terms"); f.add(r.markdownSettings); f.add(r.paperHashes[i]); f.add(index.paperTags[i].map(\.name))
+            }
+        }
+        func terms(_ i: Int) -> [SearchIndex.Term] {
+            if let cached = cache.get(docKeys[i], SearchIndex.decodeTerms) { return cached }
+            let made = r.searchTerms(i)
+            cache.put(docKeys[i], SearchIndex.encode(made))
+            return made
+        }
+        let stateKey = Fingerprint.of { $0.add("search state"); $0.add(SearchIndex.defaultSplitAbove) }
+        if let state = cache.get(stateKey, SearchIndex.State.decode), state.docKeys.count == n {
+            let changed = (0..<n).filter { state.docKeys[$0] != docKeys[$0] }
+            // What the next build may start from stays in the cache.
+            cache.retain(docKeys + state.index.shards.map { SearchIndex.shardCacheKey($0.hash) })
+            if changed.isEmpty {
+                renderer.search = state.index
+                return
+            }
+            if changed.count <= max(64, n / 20) {
+                var search = state.index
+                let edits = changed.compactMap { i -> (doc: Int32, old: [SearchIndex.Term], new: [SearchIndex.Term])? in
+                    guard let old = cache.get(state.docKeys[i], SearchIndex.decodeTerms) else { return nil }
+                    return (Int32(i), old, terms(i))
+                }
+                if edits.count == changed.count,
+                   search.update(edits, load: { shard in
+                       cache.get(SearchIndex.shardCacheKey(shard.hash), SearchIndex.decodeShard).map { full in
+                           var loaded = full
+                           loaded.hash = shard.hash
+                           return loaded
+                       }
+                   }) {
+                    search.storeShards(in: cache, parallelism: parallelism)
+                    cache.put(stateKey, SearchIndex.State(docKeys: docKeys, index: search).encode())
+                    search.unloadStored()
+                    renderer.search = search
+                    return
+                }
+            }
+        }
+        var search = SearchIndex(count: n, parallelism: parallelism, terms: terms)
+        search.storeShards(in: cache, parallelism: parallelism)
+        cache.put(stateKey, SearchIndex.State(docKeys: docKeys, index: search).encode())
+        if cache.isWriting { search.unloadStored() }   // read back shard by shard as the files are written
+        renderer.search = search
+    }
+}

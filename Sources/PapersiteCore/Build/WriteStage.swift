@@ -1,0 +1,172 @@
+import Foundation
+
+/// The last stages: render what changed and write it, with the assets,
+/// into the staging folder that is then swapped in.
+extension SiteBuilder {
+    /// What the last stage did: the output's files, and how many were rendered.
+    struct Written {
+        var summary: WriteSummary
+        var rendered: Int
+        /// The output session, kept for `keepMemoryUntilExit`.
+        var session: OutputSession
+    }
+
+    /// Renders and writes the planned files, copies the assets, and swaps
+    /// the new tree in; the cache then records what each file was made from.
+    func write(_ site: inout PreparedSite, with writer: OutputWriter, manifests: OutputWriter.ManifestPrefetch?,
+               cache: CacheStore?, stages: inout StageBoundary) throws(BuildFailure) -> Written {
+        let session = try writer.begin(prefetched: manifests)
+        do {
+            // The last build's fingerprints hold only for the tree they describe.
+            let previous = cache.flatMap { $0.outputTree == FileStat.inode(of: writer.output.path) ? $0.outputs : nil } ?? [:]
+            let made = try renderAndWrite(site.plan, with: &site.renderer, into: session, previous: previous, cache: cache)
+            stages.ended("render and write pages")
+            for asset in site.assets {
+                try session.put(asset.file, try asset.source.contents())
+            }
+            let summary = try session.finish(planned: made.fileKeys + site.assetKeys)
+            // The fingerprints describe the tree this build swapped in (or left in place).
+            if let cache, let tree = summary.tree { cache.commit(outputs: made.fingerprints, tree: tree) }
+            stages.ended("copy assets and swap")
+            return Written(summary: summary, rendered: made.rendered, session: session)
+        } catch {
+            session.abandon()
+            throw error
+        }
+    }
+
+    /// Renders the planned files on all cores and hands each to the output
+    /// as soon as it is made (nothing holds the whole site in memory). A
+    /// file whose fingerprint is the one the last build recorded for it,
+    /// and which the output still holds as written, is kept without being
+    /// rendered. Returns the number rendered and every file's fingerprint.
+    func renderAndWrite(_ plan: [(job: OutputJob, file: String)], with renderer: inout SiteRenderer, into session: OutputSession,
+                                previous: [UInt64: UInt64], cache: CacheStore?) throws(BuildFailure) -> (rendered: Int, fingerprints: [(key: UInt64, fingerprint: UInt64)], fileKeys: [UInt64]) {
+        // 1. What can be kept.
+        let decided: [(fileKey: UInt64, fingerprint: UInt64?, kept: Bool, inStaging: Bool)] = options.parallelism.map(plan.count) { [renderer] i in
+            let fileKey = OutputManifest.key(plan[i].file)
+            let fingerprint = renderer.fingerprint(plan[i].job)
+            let kept = fingerprint != nil && previous[fileKey] == fingerprint ? session.keep(plan[i].file, key: fileKey) : (kept: false, inStaging: false)
+            return (fileKey, fingerprint, kept.kept, kept.inStaging)
+        }
+        let todo = plan.indices.filter { !decided[$0].kept }
+        session.countKept(plan.count - todo.count, inStaging: decided.reduce(0) { $0 + ($1.inStaging ? 1 : 0) })
+        // 2. The search shards to write that are in the cache only: each is
+        //    read back as its file is written; if one is missing, the index
+        //    is made again in memory.
+        if let search = renderer.search, search.isShapeOnly {
+            let needed = todo.compactMap { i -> Int? in if case .searchTerms(let k) = plan[i].job { k } else { nil } }
+            let available = cache.map { cache in
+                needed.allSatisfy { search.shards[$0].loaded || cache.storedHash(SearchIndex.shardCacheKey(search.shards[$0].hash)) != nil }
+            } ?? false
+            if !available {
+                renderer.search = nil
+                renderer.addSearchIndex(parallelism: options.parallelism)
+            }
+        }
+        // 3. The rest.
+        let failures = FailureBox()
+        let done = AtomicCounter(), progress = options.progress, total = todo.count
+        progress?("Rendering and writing", 0, total)
+        options.parallelism.forEach(todo.count) { [renderer] k in
+            let i = todo[k]
+            do throws(BuildFailure) {
+                if let bytes = renderer.renderBytes(plan[i].job) {
+                    try session.put(plan[i].file, bytes)
+                } else if case .searchTerms(let shard) = plan[i].job {
+                    guard let json = renderer.searchShardJSON(shard) else {
+                        throw BuildFailure([.error("the build cache is damaged (a search shard cannot be read back); build again with --clean", at: nil)])
+                    }
+                    try session.put(plan[i].file, json)
+                } else {
+                    try session.put(plan[i].file, renderer.render(plan[i].job))
+                }
+            } catch { failures.add(error) }
+            if let progress {
+                let n = done.increment() + 1
+                if n % 64 == 0 || n == total { progress("Rendering and writing", n, total) }
+            }
+        }
+        if let first = failures.sorted.first { throw first }
+        let fingerprints = decided.compactMap { entry in entry.fingerprint.map { (key: entry.fileKey, fingerprint: $0) } }
+        return (todo.count, fingerprints, decided.map(\.fileKey))
+    }
+
+    /// KaTeX's script, style sheet and fonts, copied under `katex/` when the
+    /// site typesets math, so that no page needs another host.
+    func mathAssets(_ config: SiteConfig) throws(BuildFailure) -> [(source: AssetSource, file: String)] {
+        guard config.math == .katex else { return [] }
+        let dir = options.katexDirectory
+        let fm = FileManager.default
+        let script = dir.appendingPathComponent("katex.min.js"), style = dir.appendingPathComponent("katex.min.css")
+        let fonts = dir.appendingPathComponent("fonts").resolvingSymlinksInPath()
+        guard fm.fileExists(atPath: script.path), fm.fileExists(atPath: style.path),
+              let fontFiles = try? fm.contentsOfDirectory(atPath: fonts.path), !fontFiles.isEmpty else {
+            throw BuildFailure([.error("'math: katex' needs KaTeX's files in \(dir.path) (on Debian: apt-get install libjs-katex)", at: config.mathLocation)])
+        }
+        return [(.file(script), "katex/katex.min.js"), (.file(style), "katex/katex.min.css")]
+            + fontFiles.sorted().map { (.file(fonts.appendingPathComponent($0)), "katex/fonts/\($0)") }
+    }
+
+    /// Theme static files, then `content/static` (which overrides the theme's).
+    func staticAssets(theme: Theme, plan: [(job: OutputJob, file: String)]) throws(BuildFailure) -> [(source: AssetSource, file: String)] {
+        var chosen: [String: AssetSource] = [:]
+        for file in theme.staticFiles {
+            chosen[file] = theme.embeddedStatic[file].map { .bytes(Data($0.utf8)) }
+                ?? .file(options.siteRoot.appendingPathComponent("\(theme.folder)/static/\(file)"))
+        }
+        for file in ContentLoader.files(under: "content/static", in: options.siteRoot) {
+            chosen[String(file.dropFirst("content/static/".count))] = .file(options.siteRoot.appendingPathComponent(file))
+        }
+        // The pages that share a static file's path. Paths are compared only
+        // where the lengths match: hashing every page's path costs more.
+        let lengths = Set(chosen.keys.map(\.utf8.count))
+        var planned = Set<String>()
+        for entry in plan where lengths.contains(entry.file.utf8.count) && chosen[entry.file] != nil { planned.insert(entry.file) }
+        var log = DiagnosticLog()
+        for file in chosen.keys.sorted() where planned.contains(file) || file == OutputWriter.marker {
+            let path: String
+            switch chosen[file]! {
+            case .file(let url): path = url.path.replacingOccurrences(of: options.siteRoot.standardizedFileURL.path + "/", with: "")
+            case .bytes: path = "\(theme.folder)/static/\(file)"
+            }
+            log.error("this static file would overwrite a page the site makes (\(file))", at: SourceLocation(file: path))
+        }
+        if log.hasErrors { throw BuildFailure(log.sorted) }
+        return chosen.keys.sorted().map { (chosen[$0]!, $0) }
+    }
+}
+
+/// Where a copied file's bytes come from: a file, or the binary itself
+/// (the default theme, when the site has no `Themes/` of its own).
+enum AssetSource: Sendable {
+    case file(URL)
+    case bytes(Data)
+
+    func contents() throws(BuildFailure) -> Data {
+        switch self {
+        case .file(let url): return try OutputWriter.contents(of: url)
+        case .bytes(let data): return data
+        }
+    }
+}
+
+/// Values kept alive until the process exits (see `keepMemoryUntilExit`).
+final class ProcessLeftovers: @unchecked Sendable {
+    static let shared = ProcessLeftovers()
+    private let lock = NSLock()
+    private var values: [Any] = []
+    func keep(_ more: [Any]) { lock.withLock { values += more } }
+}
+
+/// Collects errors from parallel workers.
+final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var failures: [BuildFailure] = []
+
+    func add(_ failure: BuildFailure) { lock.withLock { failures.append(failure) } }
+
+    var sorted: [BuildFailure] {
+        lock.withLock { failures.sorted { $0.description < $1.description } }
+    }
+}
