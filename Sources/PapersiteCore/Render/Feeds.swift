@@ -21,7 +21,7 @@ extension SiteRenderer {
                 title: paper.title, url: url, id: id, idIsPermalink: id == url,
                 publishedRFC3339: published.rfc3339, publishedRFC822: published.rfc822,
                 updatedRFC3339: (paper.updated ?? published).rfc3339,
-                authors: authorViews(i, names: made.authorNames), categories: tagViews(index.paperTags[i]),
+                authors: authorViews(i, names: made.authorNames), categories: collectionViews(index.paperTags[i]),
                 contentHTML: content, summary: made.summary)
         }
         let newest = chosen.compactMap { index.papers[$0].updated ?? index.papers[$0].published }.max()

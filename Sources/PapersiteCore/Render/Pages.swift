@@ -3,15 +3,15 @@ import Foundation
 /// The HTML pages: lists (with their cards), papers, the indexes, pages
 /// from `content/pages`, and the 404 page.
 extension SiteRenderer {
-    func card(_ i: Int) -> PaperCardView {
+    func cardFields(_ i: Int) -> CardFields {
         let paper = index.papers[i]
         // `rendered(i)` once per view: in a full build it is read back from the cache on each call.
         let made = rendered(i)
         let short = Self.authorsShort(made.authorNames)
-        return PaperCardView(
+        return CardFields(
             title: paper.title, titleHTML: made.titleHTML, url: urls.path(SiteURLs.paper(paper.slug)), authors: authorViews(i, names: made.authorNames),
             authorsShort: short, dateISO: paper.published?.iso, date: paper.published?.long,
-            tags: tagViews(index.paperTags[i]), summary: made.summary.isEmpty ? nil : made.summary)
+            tags: collectionViews(index.paperTags[i]), summary: made.summary.isEmpty ? nil : made.summary)
     }
 
     func renderList(_ collection: PaperCollection, page: Int) -> String {
@@ -42,8 +42,8 @@ extension SiteRenderer {
             jsonFeedURL: collection == .all ? nil : feed(of: collection, .json).map(urls.absolute),
             metaTags: ScholarlyMetadata.openGraph(title: heading, description: description, url: urls.absolute(collection.location(page: page)), siteTitle: config.title),
             hasMath: typesetsMath && slice.contains { rendered($0).hasMath })
-        let topTags = collection == .all ? Array(tagViews(index.tags).sorted { ($1.count, $0.name) < ($0.count, $1.name) }.prefix(12)) : []
-        var view = ListPageView(site: site, meta: meta, heading: heading, papers: { let cards = ListCards(renderer: self); return slice.map { ListCard(list: cards, index: $0) } }(), pagination: pagination, tag: group, tags: topTags)
+        let topTags = collection == .all ? Array(collectionViews(index.tags).sorted { ($1.count, $0.name) < ($0.count, $1.name) }.prefix(12)) : []
+        var view = ListPageView(site: site, meta: meta, heading: heading, papers: { let cards = Cards(renderer: self); return slice.map { Card(list: cards, index: $0) } }(), pagination: pagination, group: group, tags: topTags)
         if collection == .all { view.years = yearLinks() }
         if case .year(let year) = collection {
             view.months = monthCollections(year).map { self.group($0)! }
@@ -52,7 +52,7 @@ extension SiteRenderer {
         return theme.render(view, template: collection.template)
     }
 
-    func yearLinks() -> [TagView] {
+    func yearLinks() -> [CollectionView] {
         index.years.map { group(.year($0))! }
     }
 
@@ -101,9 +101,9 @@ extension SiteRenderer {
             authors: authorViews(i, names: made.authorNames, affiliations: paper.affiliations, linked: true),
             dateISO: paper.published?.iso, date: paper.published?.long,
             updatedISO: paper.updated?.iso, updated: paper.updated?.long, venue: paper.venue, comment: paper.comment,
-            arxiv: paper.arxiv, doi: paper.doi, tags: tagViews(index.paperTags[i]), links: links,
+            arxiv: paper.arxiv, doi: paper.doi, tags: collectionViews(index.paperTags[i]), links: links,
             abstractHTML: made.abstractHTML, notesHTML: made.notesHTML,
-            related: index.related.isEmpty ? [] : index.related[i].map(card))
+            related: index.related.isEmpty ? [] : index.related[i].map(cardFields))
         return theme.render(view, template: "paper")
     }
 
@@ -112,7 +112,7 @@ extension SiteRenderer {
         let meta = PageMeta(title: "Tags · \(config.title)", description: description,
                             canonicalURL: urls.absolute(SiteURLs.tagIndex), kind: "tags",
                             metaTags: ScholarlyMetadata.openGraph(title: "Tags", description: description, url: urls.absolute(SiteURLs.tagIndex), siteTitle: config.title))
-        return theme.render(TagIndexView(site: site, meta: meta, tags: tagViews(index.tags)), template: "tags")
+        return theme.render(TagIndexView(site: site, meta: meta, tags: collectionViews(index.tags)), template: "tags")
     }
 
     func renderAuthorIndex() -> String {

@@ -4,7 +4,7 @@ import Foundation
 /// an author, a year or a month.
 extension SiteRenderer {
     /// "Papers tagged Diffusion on Lab Papers." (no count: feeds outlive it)
-    func feedDescription(_ collection: PaperCollection, _ group: TagView) -> String {
+    func feedDescription(_ collection: PaperCollection, _ group: CollectionView) -> String {
         switch collection {
         case .all: config.description
         case .tag: "Papers tagged \(group.name) on \(config.title)."
@@ -43,23 +43,23 @@ extension SiteRenderer {
     }
 
     /// The collection as a named group (nil for the whole site).
-    func group(_ collection: PaperCollection) -> TagView? {
+    func group(_ collection: PaperCollection) -> CollectionView? {
         switch collection {
         case .all: nil
-        case .tag(let slug): tagView(slug)
+        case .tag(let slug): collectionView(slug)
         case .author(let slug):
-            TagView(name: index.authorNames[slug] ?? slug, slug: slug,
+            CollectionView(name: index.authorNames[slug] ?? slug, slug: slug,
                     url: urls.path(collection.location()), count: index.papers(by: slug).count)
         case .year(let year):
-            TagView(name: String(year), slug: String(year), url: urls.path(collection.location()), count: index.papers(in: year).count)
+            CollectionView(name: String(year), slug: String(year), url: urls.path(collection.location()), count: index.papers(in: year).count)
         case .month(let year, let month):
-            TagView(name: "\(Day.monthNames[month - 1]) \(year)", slug: String(format: "%d-%02d", year, month),
+            CollectionView(name: "\(Day.monthNames[month - 1]) \(year)", slug: String(format: "%d-%02d", year, month),
                     url: urls.path(collection.location()), count: index.papers(in: year, month: month).count)
         }
     }
 
     /// "3 papers tagged Diffusion.", "3 papers by Ada Lovelace.", "3 papers from 2024."
-    func describe(_ collection: PaperCollection, _ group: TagView) -> String {
+    func describe(_ collection: PaperCollection, _ group: CollectionView) -> String {
         let papers = "\(group.count) paper\(group.count == 1 ? "" : "s")"
         switch collection {
         case .all: return config.description
@@ -71,13 +71,13 @@ extension SiteRenderer {
 
     // MARK: Views
 
-    func tagView(_ slug: String) -> TagView {
+    func collectionView(_ slug: String) -> CollectionView {
         let name = index.tagNames[slug] ?? slug
-        return TagView(name: name, slug: slug, url: urls.path(SiteURLs.tag(slug)), count: index.papers(tagged: slug).count)
+        return CollectionView(name: name, slug: slug, url: urls.path(SiteURLs.tag(slug)), count: index.papers(tagged: slug).count)
     }
 
-    func tagViews(_ tags: [Tag]) -> [TagView] {
-        tags.map { TagView(name: $0.name, slug: $0.slug, url: urls.path(SiteURLs.tag($0.slug)), count: index.papers(tagged: $0.slug).count) }
+    func collectionViews(_ tags: [Tag]) -> [CollectionView] {
+        tags.map { CollectionView(name: $0.name, slug: $0.slug, url: urls.path(SiteURLs.tag($0.slug)), count: index.papers(tagged: $0.slug).count) }
     }
 
     /// The authors of paper `i` as views (links to their pages when `linked`).

@@ -7,7 +7,7 @@ extension SiteRenderer {
         let meta = PageMeta(title: "Search · \(config.title)", description: description,
                             canonicalURL: urls.absolute(SiteURLs.search), kind: "search",
                             metaTags: ScholarlyMetadata.openGraph(title: "Search", description: description, url: urls.absolute(SiteURLs.search), siteTitle: config.title))
-        let tags = tagViews(index.tags).sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
+        let tags = collectionViews(index.tags).sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
         return theme.render(SearchPageView(site: site, meta: meta, indexURL: urls.path("search/"), tags: tags,
                                            years: yearLinks(), count: index.papers.count), template: "search")
     }

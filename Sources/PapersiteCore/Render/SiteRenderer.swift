@@ -36,7 +36,7 @@ struct SiteRenderer: Sendable {
     let theme: Theme
     let urls: SiteURLs
     let site: SiteView
-    /// Each paper's Markdown and card, made when first needed (`rendered(_:)`, `cardHTML(_:)`).
+    /// Each paper's Markdown and card, made when first needed (`rendered(_:)`, `renderedCard(_:)`).
     let renderedPapers: LazyValues<RenderedPaper>
     let cards: LazyValues<String>
     let bibtexEntries: LazyValues<String>
@@ -157,11 +157,11 @@ struct SiteRenderer: Sendable {
     /// `partials/card` for paper `i`, made once (a paper is on the home
     /// pages and its tags', authors' and year's lists), without its last
     /// newline (`{{{card}}}` sits on a line of its own).
-    func cardHTML(_ i: Int) -> String {
+    func renderedCard(_ i: Int) -> String {
         let key = fingerprints.map { fp in Fingerprint.of { f in f.add("card"); f.add(fp.cards[i]) } } ?? 0
         return cards.value(i, load: { cache?.get(key, { r in r.string() }) }) {
             if let cache, let cached = cache.get(key, { r in r.string() }) { return cached }
-            let html = theme.render(card(i), template: "partials/card")
+            let html = theme.render(cardFields(i), template: "partials/card")
             let result = html.hasSuffix("\n") ? String(html.dropLast()) : html
             cache?.put(key) { $0.string(result) }
             return result
@@ -181,7 +181,7 @@ struct SiteRenderer: Sendable {
     /// Makes every paper's Markdown and card now, on all cores (a full
     /// build needs them all; an incremental one makes only those it shows).
     func renderAllPapers(parallelism: Parallelism) {
-        parallelism.forEach(index.papers.count) { i in _ = rendered(i); _ = cardHTML(i) }
+        parallelism.forEach(index.papers.count) { i in _ = rendered(i); _ = renderedCard(i) }
     }
 
     mutating func addSearchIndex(parallelism: Parallelism) {

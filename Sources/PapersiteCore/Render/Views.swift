@@ -63,7 +63,10 @@ struct LinkView: TemplateObject, Sendable {
     }
 }
 
-struct TagView: TemplateObject, Sendable {
+/// A list of papers as templates see it, whatever holds it together: a
+/// tag, an author, a year or a month (its `name`, `slug`, `url` and the
+/// number of papers). Tag chips on papers are these too.
+struct CollectionView: TemplateObject, Sendable {
     var name: String
     var slug: String
     var url: String
@@ -99,8 +102,9 @@ struct AuthorView: TemplateObject, Sendable {
     }
 }
 
-/// A paper in a list (home, tag pages): a compact card.
-struct PaperCardView: TemplateObject, Sendable {
+/// A paper's card, field by field: what `partials/card` shows (title,
+/// authors, date, summary, tags), and what related papers list.
+struct CardFields: TemplateObject, Sendable {
     var title: String
     /// The title escaped for HTML, with its math marked up.
     var titleHTML: String
@@ -111,7 +115,7 @@ struct PaperCardView: TemplateObject, Sendable {
     /// Nil for an undated paper, as is `date`.
     var dateISO: String?
     var date: String?
-    var tags: [TagView]
+    var tags: [CollectionView]
     var summary: String?
 
     func value(named name: String) -> TemplateValue {
@@ -131,31 +135,31 @@ struct PaperCardView: TemplateObject, Sendable {
     }
 }
 
-/// A paper in a list. `card` is `partials/card` already rendered for it
-/// (each paper's card is rendered once per build, however many lists it
-/// is on); the card's fields are there too, for themes that lay lists out
+/// A paper's card in a list. `card` is `partials/card` already rendered
+/// for it (`renderedCard`: once per build, however many lists it is on);
+/// the card's fields are there too, for themes that lay lists out
 /// differently, made when first asked for.
-struct ListCard: TemplateObject {
-    let list: ListCards
+struct Card: TemplateObject {
+    let list: Cards
     let index: Int
 
     func value(named name: String) -> TemplateValue {
-        if name == "card" { return .text(list.renderer.cardHTML(index)) }
+        if name == "card" { return .text(list.renderer.renderedCard(index)) }
         return list.view(index).value(named: name)
     }
 }
 
-/// The papers of one list page: one reference to the renderer for all of
-/// them, and card views made only if the theme asks for their fields.
-final class ListCards {
+/// The cards of one list page: one reference to the renderer for all of
+/// them, and their fields made only if the theme asks for them.
+final class Cards {
     let renderer: SiteRenderer
-    private var views: [Int: PaperCardView] = [:]
+    private var views: [Int: CardFields] = [:]
 
     init(renderer: SiteRenderer) { self.renderer = renderer }
 
-    func view(_ i: Int) -> PaperCardView {
+    func view(_ i: Int) -> CardFields {
         if let view = views[i] { return view }
-        let view = renderer.card(i)
+        let view = renderer.cardFields(i)
         views[i] = view
         return view
     }
@@ -250,15 +254,17 @@ struct ListPageView: TemplateObject {
     var site: SiteView
     var meta: PageMeta
     var heading: String
-    var papers: [ListCard]
+    var papers: [Card]
     var pagination: PaginationView
-    var tag: TagView?
-    var tags: [TagView]
+    /// The list's tag, author, year or month (nil for the home pages);
+    /// templates see it as `group`, and as `tag` on tag pages.
+    var group: CollectionView?
+    var tags: [CollectionView]
     /// Home pages: one link per year with papers.
-    var years: [TagView] = []
+    var years: [CollectionView] = []
     /// On a large year's pages: its months. On a month's pages: the year.
-    var months: [TagView] = []
-    var parent: TagView?
+    var months: [CollectionView] = []
+    var parent: CollectionView?
 
     func value(named name: String) -> TemplateValue {
         switch name {
@@ -268,15 +274,15 @@ struct ListPageView: TemplateObject {
         case "months": .init(months.isEmpty ? nil : months)
         case "has_months": .init(!months.isEmpty)
         case "parent": .init(parent)
-        case "group": .init(tag)
+        case "group": .init(group)
         case "heading": .init(heading)
         case "papers": .init(papers.isEmpty ? nil : papers)
         case "has_papers": .init(!papers.isEmpty)
         case "pagination": .init(pagination)
-        case "tag": .init(tag)
+        case "tag": .init(group)
         case "tags": .init(tags.isEmpty ? nil : tags)
         case "has_tags": .init(!tags.isEmpty)
-        case "count": .init(tag?.count)
+        case "count": .init(group?.count)
         default: meta.value(named: name)
         }
     }
@@ -301,13 +307,13 @@ struct PaperPageView: TemplateObject, Sendable {
     var comment: String?
     var arxiv: String?
     var doi: String?
-    var tags: [TagView]
+    var tags: [CollectionView]
     var links: [LinkView]
     var abstractHTML: String
     var notesHTML: String
 
     /// Papers like this one, by their text.
-    var related: [PaperCardView] = []
+    var related: [CardFields] = []
 
     func value(named name: String) -> TemplateValue {
         switch name {
@@ -344,7 +350,7 @@ struct PaperPageView: TemplateObject, Sendable {
 struct TagIndexView: TemplateObject, Sendable {
     var site: SiteView
     var meta: PageMeta
-    var tags: [TagView]
+    var tags: [CollectionView]
 
     func value(named name: String) -> TemplateValue {
         switch name {
@@ -414,7 +420,7 @@ struct FeedEntryView: TemplateObject, Sendable {
     var publishedRFC822: String
     var updatedRFC3339: String
     var authors: [AuthorView]
-    var categories: [TagView]
+    var categories: [CollectionView]
     /// HTML (escaped by the template into the XML).
     var contentHTML: String
     var summary: String
@@ -517,8 +523,8 @@ struct SearchPageView: TemplateObject, Sendable {
     var meta: PageMeta
     /// Folder of the search index (root-relative, ending in `/`).
     var indexURL: String
-    var tags: [TagView]
-    var years: [TagView]
+    var tags: [CollectionView]
+    var years: [CollectionView]
     var count: Int
 
     func value(named name: String) -> TemplateValue {
