@@ -80,3 +80,75 @@ extension SiteRenderer {
         return writer.finishBytes()
     }
 }
+
+/// Where a sitemap entry points, relative to the base URL. Most entries are
+/// a folder named by a slug (`papers/<slug>/`, `authors/<slug>/page/2/`),
+/// which `SitemapWriter` writes as bytes without making a string.
+enum SitemapLocation {
+    case text(String)
+    /// `prefix` + `slug` + `/`, and `page/<page>/` after page 1.
+    case slug(prefix: String, slug: String, page: Int)
+
+    var string: String {
+        switch self {
+        case .text(let text): text
+        case .slug(let prefix, let slug, let page): prefix + slug + (page <= 1 ? "/" : "/page/\(page)/")
+        }
+    }
+}
+
+/// Writes the sitemap as bytes: a large site's sitemap has
+/// tens of thousands of entries, and a title edit rewrites it whole.
+struct SitemapWriter {
+    private var out: [UInt8] = []
+    /// The base URL of `add(_:lastmod:)`, escaped once.
+    private var base: [UInt8] = []
+
+    init(expectedEntries: Int, base: String = "") {
+        FastEscaping.escape(base, into: &self.base)
+        out.reserveCapacity(expectedEntries * 96 + 128)
+        out += #"<?xml version="1.0" encoding="utf-8"?>"#.utf8
+        out += "\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n".utf8
+    }
+
+    /// An entry for the base URL + `location` (escaping the parts escapes the whole).
+    mutating func add(_ location: SitemapLocation, lastmod: Day?) {
+        out += "<url><loc>".utf8
+        out += base
+        switch location {
+        case .text(let text):
+            FastEscaping.escape(text, into: &out)
+        case .slug(let prefix, let slug, let page):
+            FastEscaping.escape(prefix, into: &out)
+            FastEscaping.escape(slug, into: &out)
+            out.append(UInt8(ascii: "/"))
+            if page > 1 { out += "page/\(page)/".utf8 }
+        }
+        out += "</loc>".utf8
+        if let lastmod {
+            out += "<lastmod>".utf8
+            lastmod.appendISO { out.append($0) }
+            out += "</lastmod>".utf8
+        }
+        out += "</url>\n".utf8
+    }
+
+    mutating func add(url: String, lastmod: String?) {
+        out += "<url><loc>".utf8
+        FastEscaping.escape(url, into: &out)
+        out += "</loc>".utf8
+        if let lastmod {
+            out += "<lastmod>".utf8
+            FastEscaping.escape(lastmod, into: &out)
+            out += "</lastmod>".utf8
+        }
+        out += "</url>\n".utf8
+    }
+
+    mutating func finish() -> String { String(decoding: finishBytes(), as: UTF8.self) }
+
+    mutating func finishBytes() -> [UInt8] {
+        out += "</urlset>\n".utf8
+        return out
+    }
+}
