@@ -135,8 +135,7 @@ extension SiteRenderer {
             let all = c == .all ? nil : members(c)
             let count = all?.count ?? index.papers.count
             f.add(count)
-            let perPage = config.papersPerPage
-            for k in min(count, (page - 1) * perPage)..<min(count, page * perPage) { f.add(fp.cards[all?[k] ?? k]) }
+            for k in pagination.range(page: page, of: count) { f.add(fp.cards[all?[k] ?? k]) }
             group(c, count: all?.count)
             f.add(feed(of: c, .atom) != nil)
             if c == .all { f.add(fp.allTags); f.add(fp.years) }

@@ -120,3 +120,17 @@ enum OutputJob: Sendable, Hashable {
         }
     }
 }
+
+/// How a list of papers is cut into pages: `perPage` papers a page, and
+/// one (empty) page for an empty list.
+struct Pagination: Sendable {
+    let perPage: Int
+
+    /// The number of pages of a list of `count` papers.
+    func pages(_ count: Int) -> Int { max(1, (count + perPage - 1) / perPage) }
+
+    /// The positions in the list that page `page` (from 1) shows.
+    func range(page: Int, of count: Int) -> Range<Int> {
+        min(count, (page - 1) * perPage)..<min(count, page * perPage)
+    }
+}

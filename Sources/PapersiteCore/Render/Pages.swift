@@ -17,9 +17,8 @@ extension SiteRenderer {
     func renderList(_ collection: PaperCollection, page: Int) -> String {
         let all = collection == .all ? nil : members(collection)
         let count = all?.count ?? index.papers.count
-        let perPage = config.papersPerPage
-        let total = max(1, (count + perPage - 1) / perPage)
-        let range = min(count, (page - 1) * perPage)..<min(count, page * perPage)
+        let total = pagination.pages(count)
+        let range = pagination.range(page: page, of: count)
         let slice = range.map { all?[$0] ?? $0 }
         let pagination = PaginationView(
             current: page, total: total,

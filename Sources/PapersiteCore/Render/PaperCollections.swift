@@ -16,6 +16,8 @@ extension SiteRenderer {
     /// A year with more papers than this gets a page for each month too.
     var monthPagesAbove: Int { config.papersPerPage * 5 }
 
+    var pagination: Pagination { Pagination(perPage: config.papersPerPage) }
+
     /// The month pages of a large year (none for a small one).
     func monthCollections(_ year: Int) -> [PaperCollection] {
         index.papers(in: year).count > monthPagesAbove ? index.months(of: year).map { .month(year, $0) } : []

@@ -201,7 +201,7 @@ struct SiteRenderer: Sendable {
     func plan(parallelism: Parallelism = .serial) -> [(job: OutputJob, file: String)] {
         var jobs: [OutputJob] = []
         func listPages(_ collection: PaperCollection, count: Int? = nil) {
-            let pages = max(1, ((count ?? members(collection).count) + config.papersPerPage - 1) / config.papersPerPage)
+            let pages = pagination.pages(count ?? members(collection).count)
             for page in 1...pages { jobs.append(.list(collection, page: page)) }
         }
         func feeds(_ collection: PaperCollection) {

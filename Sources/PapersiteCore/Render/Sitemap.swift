@@ -8,8 +8,7 @@ extension SiteRenderer {
     func forEachSitemapEntry(_ visit: (_ location: SitemapLocation, _ lastmod: Day?) -> Void) {
         func date(_ i: Int) -> Day? { index.papers[i].updated ?? index.papers[i].published }
         let newest = index.papers.isEmpty ? nil : date(0)
-        let perPage = config.papersPerPage
-        func pages(_ count: Int) -> Int { max(1, (count + perPage - 1) / perPage) }
+        let pages = pagination.pages
         for n in 1...pages(index.papers.count) { visit(.text(SiteURLs.home(page: n)), n == 1 ? newest : nil) }
         for paper in index.papers.indices {
             visit(.slug(prefix: "papers/", slug: index.papers[paper].slug, page: 1), date(paper))
@@ -37,8 +36,7 @@ extension SiteRenderer {
 
     /// How many entries `forEachSitemapEntry` visits, counted without making them.
     func sitemapEntryCount() -> Int {
-        let perPage = config.papersPerPage
-        func pages(_ count: Int) -> Int { max(1, (count + perPage - 1) / perPage) }
+        let pages = pagination.pages
         var count = pages(index.papers.count) + index.papers.count + 1 + index.pages.count
         for tag in index.tags { count += pages(index.papers(tagged: tag.slug).count) }
         for members in index.authorPapers { count += pages(members.count) }
