@@ -1,0 +1,254 @@
+import Foundation
+
+/// Related papers through the build cache: each paper's terms are kept by
+/// the text they come from (`text(i)`: title, abstract, tag slugs), so a
+/// text is split into terms once; the result and what it was computed from
+/// by `RelatedState`, so an edit that changes no term reuses the last
+/// result and an edit to a few papers recomputes only what it can change.
+/// The same lists as `compute` in every case.
+extension RelatedPapers {
+    /// How `cached` came by its lists (for tests).
+    /// (`updatedInDelta`: updated, and what changed stored as a delta.)
+    enum Path: Equatable { case reused, updated, updatedInDelta, computed }
+
+    /// `identities`: each paper's identity (where its record is).
+    /// `textKey`: a number for paper `i`'s text that changes whenever the
+    /// text does (a hash of its whole record, say), if one is known; else
+    /// the text is hashed.
+    func cached(count n: Int, identities: [UInt64], cache: CacheStore, parallelism: Parallelism,
+                textKey: ((Int) -> UInt64)? = nil,
+                text: @escaping (Int) -> (title: String, abstract: String, tags: [String])) -> [[Int]] {
+        var path = Path.computed
+        return cached(count: n, identities: identities, cache: cache, parallelism: parallelism, path: &path, textKey: textKey, text: text)
+    }
+
+    func cached(count n: Int, identities: [UInt64], cache: CacheStore, parallelism: Parallelism, path: inout Path,
+                textKey: ((Int) -> UInt64)? = nil,
+                text: @escaping (Int) -> (title: String, abstract: String, tags: [String])) -> [[Int]] {
+        let keys = parallelism.map(n) { i in
+            if let textKey { return Fingerprint.of { f in f.add("related terms (packed, by text key)"); f.add(textKey(i)) } }
+            let (title, abstract, tags) = text(i)
+            return Fingerprint.of { f in f.add("related terms (packed)"); f.add(title); f.add(abstract); f.add(tags) }
+        }
+        func made(_ i: Int) -> [UInt8] {
+            let (title, abstract, tags) = text(i)
+            return packedTerms(title: title, text: abstract, tags: tags)
+        }
+        // Each paper's terms stored (split now only where the text is new).
+        let hashes = parallelism.map(n) { i in cache.storedHash(keys[i]) ?? cache.put(keys[i], made(i)) }
+        let withTerms: (Int, (PackedTerms) -> Void) -> Void = { i, body in
+            if cache.withBytes(keys[i], { body(PackedTerms($0)) }) != nil { return }
+            made(i).withUnsafeBytes { body(PackedTerms($0)) }
+        }
+        let headKey = Fingerprint.of { f in
+            f.add("related state"); f.add(count); f.add(UInt64(minimumScore.bitPattern)); f.add(queryTerms)
+            f.add(indexedTerms); f.add(postingsPerTerm); f.add(UInt64(tagWeight.bitPattern))
+        }
+        if var state = cache.get(headKey, RelatedState.decodeHead), state.identities == identities {
+            if state.termsHashes == hashes {
+                // No paper's terms changed: the last lists stand.
+                if state.termsKeys == keys {
+                    cache.retain([state.bodyKey, state.deltaKey] + state.dfShardKeys)
+                } else {
+                    state.termsKeys = keys
+                    state.store(in: cache, headKey: headKey, bodyChanged: false)
+                }
+                path = .reused
+                return state.lists
+            }
+            if cache.get(state.bodyKey, { r in state.readBody(&r) ? true : nil }) != nil,
+               state.deltaKey == 0 || cache.get(state.deltaKey, { r in state.readDelta(&r) ? true : nil }) != nil,
+               let (next0, bodyChanged) = update(state, keys: keys, hashes: hashes, cache: cache, parallelism: parallelism, withTerms: withTerms) {
+                var next = next0
+                state.dropBody()     // the old tables go before the new are encoded (a large site's peak memory)
+                next.store(in: cache, headKey: headKey, bodyChanged: bodyChanged, deltaLimit: deltaLimit)
+                path = next.deltaKey == 0 ? .updated : .updatedInDelta
+                return next.lists
+            }
+        }
+        path = .computed
+        let corpus = RelatedState.corpusKey(hashes)
+        var (lists, full) = compute(count: n, parallelism: parallelism, keepState: true, dfShard: { d, bytes in
+            cache.put(RelatedState.dfShardKey(d, corpus: corpus), bytes)
+        }, withTerms: withTerms)
+        if full != nil {
+            var state = RelatedState(identities: identities, termsKeys: keys, termsHashes: hashes, lists: lists, full: full!)
+            full = nil      // freed before the state is encoded (a large site's peak memory)
+            state.dfShardKeys = (0..<RelatedState.dfShardCount).map { RelatedState.dfShardKey($0, corpus: corpus) }
+            state.store(in: cache, headKey: headKey, bodyChanged: true)
+        }
+        return lists
+    }
+
+    /// Follows an edit from `state` (whose body is read): the papers are
+    /// the same ones in the same order, and their terms are now stored
+    /// under `keys` with the bytes' hashes `hashes`. Returns the new state,
+    /// with `lists`, and whether its body changed; nil where only a full
+    /// computation will do (see `RelatedState`).
+    func update(_ state: RelatedState, keys: [UInt64], hashes: [UInt64], cache: CacheStore, parallelism: Parallelism,
+                withTerms: (Int, (PackedTerms) -> Void) -> Void) -> (state: RelatedState, bodyChanged: Bool)? {
+        let n = keys.count
+        guard n == state.identities.count, n > 1, count > 0 else { return nil }
+        var next = state
+        next.termsKeys = keys
+        next.termsHashes = hashes
+        let edited = (0..<n).filter { state.termsHashes[$0] != hashes[$0] }
+        if edited.isEmpty { return (next, false) }
+        guard edited.count <= max(16, n / 50) else { return nil }
+
+        // 1. The edited papers' terms before and after; the frequencies that changed.
+        func hashList(_ terms: PackedTerms) -> [UInt64] { (0..<terms.count).map { terms.hash($0) } }
+        var delta: [UInt64: Int32] = [:]
+        var editedNow: [UInt64: Int32] = [:]      // how many edited papers have each term now
+        for e in edited {
+            guard let old = cache.withBytes(state.termsKeys[e], { hashList(PackedTerms($0)) }) else { return nil }
+            var new: [UInt64] = []
+            withTerms(e) { new = hashList($0) }
+            for h in old { delta[h, default: 0] -= 1 }
+            for h in new { delta[h, default: 0] += 1; editedNow[h, default: 0] += 1 }
+        }
+        delta = delta.filter { $0.value != 0 }
+        guard let before = state.frequencies(of: Array(delta.keys), cache: cache, parallelism: parallelism) else { return nil }
+        var df: [UInt64: Int32] = [:]
+        for (h, d) in delta {
+            let now = before[h, default: 0] + d
+            guard now >= 0 else { return nil }
+            df[h] = now
+        }
+        // Terms whose weight changed, which papers other than the edited ones have.
+        let crossing = delta.keys.filter { Self.frequencyBucket(before[$0, default: 0]) != Self.frequencyBucket(df[$0]!) && df[$0]! - editedNow[$0, default: 0] > 0 }.sorted()
+        var affected = Set(edited)
+        if !crossing.isEmpty {
+            let editedSet = Set(edited)
+            let hits = parallelism.map(n) { i -> Bool in
+                guard !editedSet.contains(i) else { return false }
+                var hit = false
+                withTerms(i) { terms in hit = crossing.contains { terms.contains($0) } }
+                return hit
+            }
+            for i in 0..<n where hits[i] { affected.insert(i) }
+            guard affected.count <= max(64, n / 3) else { return nil }
+        }
+
+        // 2. Their vectors again; those that changed.
+        let papers = affected.sorted()
+        let grouped = papers.map { i in
+            var g = Vocabulary.Grouped()
+            withTerms(i) { g = Vocabulary.byShard($0) }
+            return g
+        }
+        let needed = Set(grouped.flatMap { $0.hashes }).subtracting(df.keys)
+        guard let more = state.frequencies(of: Array(needed), cache: cache, parallelism: parallelism) else { return nil }
+        for (h, f) in more {
+            guard f > 0 else { return nil }       // a paper's term that no paper has: the shards are not this state's
+            df[h] = f
+        }
+        let logN = log(Float(n))
+        var scratch = VectorScratch<UInt64>()
+        var newVectors: [Int: [(term: UInt64, weight: Float)]] = [:]
+        for (k, i) in papers.enumerated() {
+            let g = grouped[k]
+            let made = vector(g.hashes.count, term: { g.hashes[$0] }, count: { g.counts[$0] },
+                              idf: { Self.idf(df: df[g.hashes[$0]]!, logN: logN) }, scratch: &scratch)
+            let old = state.vector(i)
+            if made.count != old.count || zip(made, old).contains(where: { $0.term != $1.term || $0.weight.bitPattern != $1.weight.bitPattern }) {
+                newVectors[i] = made
+            }
+        }
+        next.changedShards = patchedShards(state, delta: delta, df: df, cache: cache)
+        guard next.changedShards.count == Set(delta.keys.map(RelatedState.dfShard)).count else { return nil }
+        if newVectors.isEmpty { return (next, false) }
+
+        // 3. The posting lists of their old and new terms.
+        let indexed = indexedTerms, limit = postingsPerTerm
+        // Each touched term with the changed papers' new postings under it
+        // (one pass over their vectors, not one per term).
+        var added: [UInt64: [Posting]] = [:]
+        for (i, vector) in newVectors {
+            for entry in vector.prefix(indexed) { added[entry.term, default: []].append(Posting(paper: Int32(i), weight: entry.weight)) }
+            for entry in state.vector(i).prefix(indexed) where added[entry.term] == nil { added[entry.term] = [] }
+        }
+        var changedLists: [UInt64: [Posting]] = [:]
+        var cutChanged = Set<UInt64>()            // terms whose kept postings changed
+        for (term, postings) in added {
+            guard let old = state.postings(of: term) else { return nil }
+            var list = old.filter { newVectors[Int($0.paper)] == nil } + postings
+            list.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.paper < $1.paper }
+            if !list.prefix(limit).elementsEqual(old.prefix(limit), by: { $0.paper == $1.paper && $0.weight.bitPattern == $1.weight.bitPattern }) {
+                cutChanged.insert(term)
+            }
+            changedLists[term] = list
+        }
+
+        // The new vectors and posting lists, over the old (the delta).
+        for (i, vector) in newVectors { next.newerVectors[i] = vector }
+        for (term, list) in changedLists { next.newerPostings[term] = PlainTable(list) }
+        // 4. The papers to score again: the changed ones, and those that
+        //    search with a term whose kept postings changed.
+        let query = queryTerms
+        var rescore = Set(newVectors.keys)
+        // (A constant for the closures below: a captured variable is copied, arrays and all, on every use.)
+        let state = next
+        if !cutChanged.isEmpty {
+            let cut = RelatedState.TermSet(cutChanged)
+            let found = parallelism.map(n) { i in state.searches(i, query: query, withAnyOf: cut) }
+            for i in 0..<n where found[i] { rescore.insert(i) }
+        }
+        let order = rescore.sorted()
+        let made = parallelism.mapWithScratch(order.count, makeScratch: { Scores(count: n) }, release: { $0.release() }) { k, scores -> [Int]? in
+            let i = order[k]
+            for (term, weight) in state.vector(i).prefix(query) {
+                guard let list = state.postings(of: term, limit: limit) else { _ = scores.best(count, threshold: minimumScore); return nil }
+                scores.add(weight, list, skipping: Int32(i))
+            }
+            return scores.best(count, threshold: minimumScore)
+        }
+        for (k, i) in order.enumerated() {
+            guard let list = made[k] else { return nil }
+            next.lists[i] = list
+        }
+        return (next, true)
+    }
+
+    /// The shards holding the terms in `delta`, with their new frequencies
+    /// (`df`; a term no paper has any more is dropped). Missing shards are left out.
+    private func patchedShards(_ state: RelatedState, delta: [UInt64: Int32], df: [UInt64: Int32], cache: CacheStore) -> [Int: [UInt8]] {
+        var byShard: [Int: [UInt64]] = [:]
+        for h in delta.keys { byShard[RelatedState.dfShard(of: h), default: []].append(h) }
+        var result: [Int: [UInt8]] = [:]
+        for (d, terms) in byShard {
+            guard var shard = cache.get(state.dfShardKeys[d], RelatedState.decodeShard) else { continue }
+            for h in terms.sorted() {
+                let low = firstIndex(notBelow: h, count: shard.hashes.count) { shard.hashes[$0] }
+                let present = low < shard.hashes.count && shard.hashes[low] == h
+                let now = df[h]!
+                if present && now == 0 { shard.hashes.remove(at: low); shard.frequencies.remove(at: low) }
+                else if present { shard.frequencies[low] = now }
+                else if now > 0 { shard.hashes.insert(h, at: low); shard.frequencies.insert(now, at: low) }
+            }
+            result[d] = RelatedState.encodeShard(shard.hashes, shard.frequencies)
+        }
+        return result
+    }
+}
+
+extension RelatedPapers.PackedTerms {
+    /// Whether the terms hold `hash` (they are sorted by hash).
+    func contains(_ hash: UInt64) -> Bool {
+        let low = firstIndex(notBelow: hash, count: count, self.hash)
+        return low < count && self.hash(low) == hash
+    }
+}
+
+
+/// The first of `count` ascending keys (`key(i)`) that is not below
+/// `wanted` (`count` if none): a binary search over sorted term hashes,
+/// wherever they are laid out.
+func firstIndex(notBelow wanted: UInt64, count: Int, _ key: (Int) -> UInt64) -> Int {
+    var low = 0, high = count
+    while low < high {
+        let mid = (low + high) / 2
+        if key(mid) < wanted { low = mid + 1 } else { high = mid }
+    }
+    return low
+}
