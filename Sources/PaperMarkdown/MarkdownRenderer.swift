@@ -2,7 +2,7 @@ import CCmarkGFM
 import Foundation
 
 /// Options for rendering Markdown.
-public struct MarkdownOptions: Sendable, Hashable {
+public struct MarkdownOptions: Sendable, Hashable, Codable {
     /// Pass raw HTML in the source through to the output. Off by default:
     /// raw HTML is replaced by a comment, and `javascript:` links are dropped.
     public var allowRawHTML: Bool

@@ -1,7 +1,7 @@
 import PaperMarkdown
 
 /// The site's settings, from `content/site.yml`.
-public struct SiteConfig: Sendable, Hashable {
+public struct SiteConfig: Sendable, Hashable, Codable {
     public var title: String = "Papers"
     public var description: String = "A collection of research papers."
     /// Absolute, with a trailing slash: `https://example.org/group/papers/`.
@@ -26,27 +26,27 @@ public struct SiteConfig: Sendable, Hashable {
 
     public init() {}
 
-    public struct Author: Sendable, Hashable {
+    public struct Author: Sendable, Hashable, Codable {
         public var name: String?
         public var email: String?
         public var url: String?
     }
 
-    public struct FeedSettings: Sendable, Hashable {
+    public struct FeedSettings: Sendable, Hashable, Codable {
         /// Most recent papers in each feed.
         public var limit: Int = 20
         /// `full`: abstract and notes; `summary`: the abstract's first sentences.
         public var content: FeedContent = .full
     }
 
-    public enum MathRendering: String, Sendable, Hashable, CaseIterable {
+    public enum MathRendering: String, Sendable, Hashable, CaseIterable, Codable {
         /// Math stays as its LaTeX source.
         case none
         /// KaTeX, copied into the site from Debian's libjs-katex.
         case katex
     }
 
-    public enum FeedContent: String, Sendable, Hashable, CaseIterable {
+    public enum FeedContent: String, Sendable, Hashable, CaseIterable, Codable {
         case full
         case summary
     }
@@ -61,7 +61,7 @@ public struct SiteConfig: Sendable, Hashable {
 }
 
 /// A tag and the phrases that earn it.
-public struct TagRule: Sendable, Hashable {
+public struct TagRule: Sendable, Hashable, Codable {
     public var tag: String
     /// Matched case-insensitively, on word boundaries, in title and abstract.
     /// A trailing `*` matches any word ending (`transformer*`).

@@ -1,6 +1,6 @@
 /// A place in a source file, for messages. `file` is relative to the site
 /// folder; `line` and `column` start at 1 (0 means unknown).
-public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
     public var file: String
     public var line: Int
     public var column: Int

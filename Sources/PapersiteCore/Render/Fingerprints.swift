@@ -37,12 +37,21 @@ struct RenderFingerprints: Sendable {
     var sitemap: UInt64
     var templates: [String: UInt64]
 
+    /// `value` as JSON with sorted keys: the same bytes for the same value
+    /// in every build.
+    static func encoded(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
     init(renderer r: SiteRenderer, paperHashes: [UInt64], parallelism: Parallelism) {
         let index = r.index
         templates = r.theme.fingerprints
         site = Fingerprint.of { f in
-            f.add("\(r.config)")
-            f.add("\(r.site)")
+            // The settings and the site-wide values, every field, in a fixed encoding.
+            f.add(Self.encoded(r.config))
+            f.add(Self.encoded(r.site))
             f.add(r.typesetsMath)
             f.add(index.related.isEmpty)
         }

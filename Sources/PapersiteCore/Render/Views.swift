@@ -5,7 +5,7 @@
 // PageViews.swift, the feeds' in FeedViews.swift.
 
 /// Site-wide values, available to every template as `site`.
-struct SiteView: TemplateObject, Sendable {
+struct SiteView: TemplateObject, Sendable, Encodable {
     var title: String
     var description: String
     var language: String
@@ -47,7 +47,7 @@ struct SiteView: TemplateObject, Sendable {
 }
 
 /// A labelled link: navigation, paper links, pagination.
-struct LinkView: TemplateObject, Sendable {
+struct LinkView: TemplateObject, Sendable, Encodable {
     var label: String
     var url: String
     var kind: String = ""
