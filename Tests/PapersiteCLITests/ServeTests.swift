@@ -119,6 +119,10 @@ struct RawHTTP {
         defer { try? FileManager.default.removeItem(at: root) }
         let site = root.appendingPathComponent("mysite")
         #expect(try CLI.run(["new", site.path]).status == 0)
+        // A site that lives under a path, served under it.
+        let settings = site.appendingPathComponent("content/site.yml")
+        try String(contentsOf: settings, encoding: .utf8).replacingOccurrences(of: "\nbase_url: https://example.org/\n", with: "\nbase_url: https://example.org/papers/\n")
+            .write(to: settings, atomically: true, encoding: .utf8)
         let serve = try ServeProcess(site: site)
         defer { serve.stop() }
         #expect(serve.wait { $0.url != nil }, "no 'Serving at' line: \(serve.stderr)")
@@ -208,6 +212,7 @@ struct RawHTTP {
         let made = try CLI.run(["new", site.path])
         #expect(made.status == 0)
         #expect(made.stdout.contains("papersite serve"))
+        #expect(made.stdout.contains("python3 -m http.server --directory public"))
         let settings = try String(contentsOf: site.appendingPathComponent("content/site.yml"), encoding: .utf8)
         for key in ["title:", "description:", "base_url:", "language:", "author:", "theme:", "papers_per_page:", "feed:",
                     "limit:", "content:", "markdown:", "raw_html:", "smart_punctuation:", "math:", "tag_rules:"] {
@@ -217,6 +222,9 @@ struct RawHTTP {
         #expect(build.status == 0, "\(build.stderr)")
         #expect(build.stderr.isEmpty, "a new site builds without warnings: \(build.stderr)")
         #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("public/papers/attention-is-all-you-need/index.html").path))
+        // At the root of the address, so that public/ served at the root of any static server works.
+        #expect(settings.contains("\nbase_url: https://example.org/\n"))
+        #expect(try String(contentsOf: site.appendingPathComponent("public/index.html"), encoding: .utf8).contains("href=\"/css/"))
         let check = try CLI.run(["check", "--site", site.path])
         #expect(check.status == 0)
         #expect(check.stdout.contains(" 0 errors"))

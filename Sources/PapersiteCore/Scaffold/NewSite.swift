@@ -61,9 +61,11 @@ public enum NewSite {
 title: My Paper Collection
 description: Papers we read and recommend.
 
-# Where the site will live, with its path. Feeds, the sitemap and canonical
-# links use it; `papersite build --base-url` overrides it for one build.
-base_url: https://example.org/papers/
+# Where the site will live: set this to its real address, with its path if
+# it lives under one (https://example.org/reading-group/). Feeds, the
+# sitemap and canonical links use it, and pages link under its path;
+# `papersite build --base-url` overrides it for one build.
+base_url: https://example.org/
 
 # The site's language, as a BCP 47 tag (en, de, pt-BR).
 language: en
