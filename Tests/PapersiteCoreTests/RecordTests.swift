@@ -76,6 +76,21 @@ import Testing
         #expect(log.items.count == 2)
         #expect(log.items[0].description == "b.md:1: warning: the slug 'same-title' is already used by the paper at a.md:1; this paper gets 'same-title-2' (set 'slug' to choose)")
     }
+
+    /// Suffixes skip the slugs taken by other papers, titles that end in a
+    /// number included, however many papers share a title.
+    @Test func manySharedTitlesSkipTakenSuffixes() {
+        let day = Day(year: 2025, month: 1, day: 1)!
+        var papers = (0..<2_000).map { Paper(title: "Erratum", published: day, source: SourceLocation(file: "a.jsonl", line: $0 + 1)) }
+        papers.insert(Paper(title: "Erratum 3", published: day, source: SourceLocation(file: "a.jsonl", line: 5_000)), at: 1)
+        papers.insert(Paper(title: "X", published: day, slug: "erratum-5", source: SourceLocation(file: "x.md", line: 1)), at: 0)
+        var log = DiagnosticLog()
+        let slugs = SlugAssigner.assign(papers, log: &log).map(\.slug)
+        #expect(slugs.count == Set(slugs).count, "every slug is used once")
+        #expect(Array(slugs.prefix(6)) == ["erratum-5", "erratum", "erratum-3", "erratum-2", "erratum-4", "erratum-6"])
+        #expect(slugs.last == "erratum-2002")
+        #expect(log.items.count == 1_999)
+    }
 }
 
 @Suite struct TagMatcherTests {

@@ -251,14 +251,19 @@ enum SlugAssigner {
                 taken[result[i].slug] = i
             }
         }
+        // The next suffix to try for each slug: the ones below it are taken
+        // (and stay taken), so a title shared by thousands of papers costs
+        // one lookup each, not one per paper before it.
+        var nextSuffix: [String: Int] = [:]
         for i in result.indices where !result[i].slugIsExplicit {
             let base = result[i].slug
             guard let first = taken[base] else {
                 taken[base] = i
                 continue
             }
-            var n = 2
+            var n = nextSuffix[base] ?? 2
             while taken["\(base)-\(n)"] != nil { n += 1 }
+            nextSuffix[base] = n + 1
             let slug = "\(base)-\(n)"
             log.warning("the slug '\(base)' is already used by the paper at \(result[first].source); this paper gets '\(slug)' (set 'slug' to choose)", at: result[i].source)
             result[i].slug = slug
