@@ -84,6 +84,17 @@ import Testing
         try expectSameAsCleanBuild(site, "dating a paper")
     }
 
+    /// The same paper from a source that dates it takes that date.
+    @Test func aMergedRecordTakesTheOtherSourcesDate() {
+        let undated = Paper(title: "Poetics", published: nil, doi: "10.1000/poetics", source: SourceLocation(file: "content/papers/a.bib", line: 1))
+        let dated = Paper(title: "Poetics", published: Day(year: 1984, month: 2, day: 1), doi: "10.1000/poetics", source: SourceLocation(file: "content/papers/b.ris", line: 1))
+        var log = DiagnosticLog()
+        let merged = DuplicateMerger.merge([undated, dated], log: &log)
+        #expect(merged.count == 1)
+        #expect(merged.first?.published?.iso == "1984-02-01")
+        #expect(merged.first?.source.file == "content/papers/a.bib")
+    }
+
     @Test func strictRefusesAnUndatedEntry() throws {
         let site = try TestSite([
             "content/site.yml": "title: T\nbase_url: https://example.org/\n",

@@ -389,6 +389,7 @@ enum DuplicateMerger {
         var p = base
         if p.authors.isEmpty { p.authors = other.authors; p.affiliations = other.affiliations }
         if p.affiliations.isEmpty && p.authors == other.authors { p.affiliations = other.affiliations }
+        if p.published == nil { p.published = other.published }
         if p.updated == nil { p.updated = other.updated }
         if p.arxiv == nil { p.arxiv = other.arxiv }
         if p.arxivVersion == nil || (other.arxiv == p.arxiv && (other.arxivVersion ?? 0) > (p.arxivVersion ?? 0)) { p.arxivVersion = other.arxivVersion ?? p.arxivVersion }
