@@ -84,6 +84,49 @@ import Testing
         try expectSameAsCleanBuild(site, "dating a paper")
     }
 
+    /// A related paper without a date says so, rather than showing the date
+    /// of the page it is listed on.
+    @Test func anUndatedRelatedPaperIsMarkedUndated() throws {
+        let site = try TestSite([
+            "content/site.yml": "title: T\nbase_url: https://example.org/\n",
+            "content/papers/refs.bib": """
+                @book{a, title = {Tragedy and Comedy}, year = {1843}, abstract = {On tragedy, comedy, poetry and the chorus.}}
+                @book{b, title = {Poetics}, abstract = {On tragedy, comedy, poetry and the chorus, again.}}
+                @book{c, title = {Elements}, year = {1900}, abstract = {Geometry from points and lines.}}
+                @book{d, title = {Optics}, year = {1901}, abstract = {Light through lenses and mirrors.}}
+                """,
+        ])
+        defer { site.remove() }
+        try site.build()
+        let page = try site.read("papers/tragedy-and-comedy/index.html")
+        #expect(page.contains(#"<a href="/papers/poetics/">Poetics</a><span class="meta"> · undated</span>"#))
+    }
+
+    /// Dates as far as the source gives them: a year, a month, a day.
+    @Test func datesShowWhatTheSourceGives() throws {
+        let site = try TestSite([
+            "content/site.yml": "title: T\nbase_url: https://example.org/\n",
+            "content/papers/refs.bib": """
+                @book{y, title = {Year Only}, year = {1973}}
+                @book{m, title = {Year and Month}, year = {1984}, month = mar}
+                @book{d, title = {Full Date}, date = {1999-12-31}}
+                """,
+            "content/papers/m.md": paperFile("title: Markdown Month\ndate: 2001-07"),
+        ])
+        defer { site.remove() }
+        try site.build()
+        #expect(try site.read("papers/year-only/index.html").contains(#"<time datetime="1973">1973</time>"#))
+        #expect(try site.read("papers/year-only/index.html").contains(#"<meta name="citation_publication_date" content="1973">"#))
+        #expect(try site.read("papers/year-and-month/index.html").contains(#"<time datetime="1984-03">March 1984</time>"#))
+        #expect(try site.read("papers/full-date/index.html").contains(#"<time datetime="1999-12-31">31 December 1999</time>"#))
+        #expect(try site.read("papers/markdown-month/index.html").contains(#"<time datetime="2001-07">July 2001</time>"#))
+        let bib = try site.read("papers/year-only/cite.bib")
+        #expect(bib.contains("year = {1973}") && !bib.contains("month"))
+        #expect(try site.read("papers/year-and-month/cite.bib").contains("month = mar"))
+        // Feeds still carry full dates, the first day of what is known.
+        #expect(try site.read("atom.xml").contains("<published>1973-01-01T00:00:00Z</published>"))
+    }
+
     /// The same paper from a source that dates it takes that date.
     @Test func aMergedRecordTakesTheOtherSourcesDate() {
         let undated = Paper(title: "Poetics", published: nil, doi: "10.1000/poetics", source: SourceLocation(file: "content/papers/a.bib", line: 1))

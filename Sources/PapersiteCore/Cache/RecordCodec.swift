@@ -14,6 +14,7 @@ enum RecordCodec {
         w.optional(p.bibKey)
         w.bool(p.published != nil)
         if let published = p.published { write(published, to: &w) }
+        w.byte(p.datePrecision.rawValue)
         w.bool(p.updated != nil)
         if let updated = p.updated { write(updated, to: &w) }
         w.strings(p.tags)
@@ -38,6 +39,7 @@ enum RecordCodec {
         let authors = r.strings(), affiliations = r.strings()
         let comment = r.optionalString(), bibKey = r.optionalString()
         let published = r.bool() ? readDay(&r) : nil
+        let precision = DatePrecision(rawValue: r.byte()) ?? .day
         let updated = r.bool() ? readDay(&r) : nil
         let tags = r.strings()
         let arxiv = r.optionalString(), arxivVersion = r.optionalInt(), doi = r.optionalString()
@@ -52,6 +54,7 @@ enum RecordCodec {
                           arxiv: arxiv, arxivVersion: arxivVersion, doi: doi, links: links, venue: venue,
                           abstract: abstract, notes: notes, draft: draft, slug: slug, source: source)
         paper.key = key
+        paper.datePrecision = precision
         paper.affiliations = affiliations
         paper.comment = comment
         paper.bibKey = bibKey

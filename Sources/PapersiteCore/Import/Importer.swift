@@ -183,7 +183,7 @@ public struct Importer: Sendable {
         var pairs: [(Node, Node)] = [(Node("title"), text(paper.title))]
         if !paper.authors.isEmpty { pairs.append((Node("authors"), list(paper.authors))) }
         if paper.affiliations.contains(where: { !$0.isEmpty }) { pairs.append((Node("affiliations"), list(paper.affiliations))) }
-        if let published = paper.published { pairs.append((Node("date"), Node(published.iso))) }
+        if let published = paper.publishedISO { pairs.append((Node("date"), Node(published))) }
         if let updated = paper.updated { pairs.append((Node("updated"), Node(updated.iso))) }
         if !paper.tags.isEmpty { pairs.append((Node("tags"), list(paper.tags))) }
         if let arxiv = paper.arxiv { pairs.append((Node("arxiv"), text(arxiv + (paper.arxivVersion.map { "v\($0)" } ?? "")))) }

@@ -142,6 +142,26 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// `March 2025`
     public var monthAndYear: String { "\(Day.monthNames[month - 1]) \(year)" }
 
+    /// The day as far as a source gives it: `14 March 2025`, `March 2025`
+    /// or `2025` (see `DatePrecision`).
+    public func long(_ precision: DatePrecision) -> String {
+        switch precision {
+        case .day: long
+        case .month: monthAndYear
+        case .year: String(year)
+        }
+    }
+
+    /// `2025-03-14`, `2025-03` or `2025`: ISO 8601 as far as known (valid
+    /// in HTML's `<time datetime>` and schema.org dates).
+    public func iso(_ precision: DatePrecision) -> String {
+        switch precision {
+        case .day: iso
+        case .month: String(iso.prefix(7))
+        case .year: String(iso.prefix(4))
+        }
+    }
+
     public var description: String { iso }
 
     public static func < (a: Day, b: Day) -> Bool {
@@ -158,4 +178,12 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
         }
         return nil
     }
+}
+
+/// How much of a date its source gives: a bibliography entry often has a
+/// year alone, or a year and a month. The record's `Day` fills the rest
+/// with the first month or day (for sorting and feeds); pages show only
+/// what is known.
+public enum DatePrecision: UInt8, Sendable, Hashable {
+    case day, month, year
 }

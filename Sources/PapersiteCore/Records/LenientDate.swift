@@ -69,7 +69,7 @@ enum LenientDate {
     /// `date` field and RIS's `DA` write it: `1984`, `1984-05`,
     /// `1984-05-02`, `1984/1986`, `1984-05/1984-07`, `1984~`, `1984?`,
     /// `19XX`, `2004-04-05T14:34:00`. A RIS `1984/05/02/` gives the same.
-    static func isoStart(_ text: String) -> (day: Day, note: String?)? {
+    static func isoStart(_ text: String) -> (day: Day, note: String?, precision: DatePrecision)? {
         var t = text.trimmingCharacters(in: .whitespacesAndNewlines)
         var notes: [String] = []
         // EDTF ranges (`1984/1986`, `1984-05/`, `/1986`, `1984..1986`) have a
@@ -85,14 +85,15 @@ enum LenientDate {
         guard let first = parts.first, first.count == 4, let y = year(first) else { return nil }
         if y.note != nil { notes.append("unknown digits read as 0") }
         var month = 1, day = 1
+        var precision = DatePrecision.year
         if parts.count > 1 {
-            if let m = Int(parts[1]), (1...12).contains(m) { month = m }
-            else if let m = Int(parts[1]), (21...24).contains(m) { month = [3, 6, 9, 1][m - 21]; notes.append("a season: its first month is used") }
+            if let m = Int(parts[1]), (1...12).contains(m) { month = m; precision = .month }
+            else if let m = Int(parts[1]), (21...24).contains(m) { month = [3, 6, 9, 1][m - 21]; precision = .month; notes.append("a season: its first month is used") }
             else if !parts[1].isEmpty { notes.append("the month is not known") }
         }
-        if parts.count > 2, let d = Int(parts[2].prefix(2)), d >= 1, d <= Day.daysIn(month: month, year: y.value) { day = d }
+        if precision == .month, parts.count > 2, let d = Int(parts[2].prefix(2)), d >= 1, d <= Day.daysIn(month: month, year: y.value) { day = d; precision = .day }
         guard let result = Day(year: y.value, month: month, day: day) else { return nil }
-        return (result, notes.isEmpty ? nil : notes.joined(separator: "; "))
+        return (result, notes.isEmpty ? nil : notes.joined(separator: "; "), precision)
     }
 
     /// `{\noopsort{1992a}}1992` → `1992`: sorting hints have no text.

@@ -15,6 +15,7 @@ public struct Paper: Sendable, Hashable {
         var comment: String?
         var bibKey: String?
         var published: Day?
+        var datePrecision: DatePrecision = .day
         var updated: Day?
         var tags: [String]
         var arxiv: String?
@@ -95,6 +96,15 @@ public struct Paper: Sendable, Hashable {
         get { storage.fields.published }
         _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.published }
     }
+    /// How much of `published` the source gave.
+    public var datePrecision: DatePrecision {
+        get { storage.fields.datePrecision }
+        _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.datePrecision }
+    }
+    /// `published` as far as known, for pages: `14 March 2025`, `March 2025`, `2025`.
+    public var publishedText: String? { published?.long(datePrecision) }
+    /// `published` in ISO 8601 as far as known: `2025-03-14`, `2025-03`, `2025`.
+    public var publishedISO: String? { published?.iso(datePrecision) }
     public var updated: Day? {
         get { storage.fields.updated }
         _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.updated }

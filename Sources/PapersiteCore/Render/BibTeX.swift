@@ -38,7 +38,7 @@ enum BibTeX {
 
         var text = "@\(type){\(key),\n"
         for (i, (name, value)) in fields.enumerated() {
-            let month = name == "year" ? paper.published.map { ",\n  month = \(monthMacros[$0.month - 1])" } ?? "" : ""
+            let month = name == "year" && paper.datePrecision != .year ? paper.published.map { ",\n  month = \(monthMacros[$0.month - 1])" } ?? "" : ""
             text += "  \(name) = {\(value)}\(month)\(i == fields.count - 1 ? "" : ",")\n"
         }
         return text + "}\n"

@@ -25,6 +25,9 @@ struct CardFields: TemplateObject, Sendable {
         case "authors_short": .init(authorsShort)
         case "date_iso": .init(dateISO)
         case "date": .init(date)
+        // Always there, true or false: inside a paper page's list, a missing
+        // `date` would be looked up in the page around it.
+        case "has_date": .init(date != nil)
         case "tags": .init(tags.isEmpty ? nil : tags)
         case "has_tags": .init(!tags.isEmpty)
         case "summary": .init(summary)

@@ -164,6 +164,7 @@ struct PaperPageView: TemplateObject, Sendable {
         case "has_authors": .init(!authors.isEmpty)
         case "date_iso": .init(dateISO)
         case "date": .init(date)
+        case "has_date": .init(date != nil)
         case "updated_iso": .init(updatedISO)
         case "updated": .init(updated)
         case "venue": .init(venue)

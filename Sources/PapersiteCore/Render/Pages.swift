@@ -10,7 +10,7 @@ extension SiteRenderer {
         let short = Self.authorsShort(made.authorNames)
         return CardFields(
             title: paper.title, titleHTML: made.titleHTML, url: urls.path(SiteURLs.paper(paper.slug)), authors: authorViews(i, names: made.authorNames),
-            authorsShort: short, dateISO: paper.published?.iso, date: paper.published?.long,
+            authorsShort: short, dateISO: paper.publishedISO, date: paper.publishedText,
             tags: collectionViews(index.paperTags[i]), summary: made.summary.isEmpty ? nil : made.summary)
     }
 
@@ -98,7 +98,7 @@ extension SiteRenderer {
             site: site, meta: meta, title: paper.title, titleHTML: made.titleHTML,
             bibtex: bibtex(i), citeURL: urls.path(SiteURLs.paperBibTeX(paper.slug)), citationKey: index.citationKeys[i],
             authors: authorViews(i, names: made.authorNames, affiliations: paper.affiliations, linked: true),
-            dateISO: paper.published?.iso, date: paper.published?.long,
+            dateISO: paper.publishedISO, date: paper.publishedText,
             updatedISO: paper.updated?.iso, updated: paper.updated?.long, venue: paper.venue, comment: paper.comment,
             arxiv: paper.arxiv, doi: paper.doi, tags: collectionViews(index.paperTags[i]), links: links,
             abstractHTML: made.abstractHTML, notesHTML: made.notesHTML,

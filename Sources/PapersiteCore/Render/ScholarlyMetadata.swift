@@ -23,7 +23,8 @@ enum ScholarlyMetadata {
         var tags = [MetaTagView(name: "citation_title", content: p.title)]
         tags += p.authors.map { MetaTagView(name: "citation_author", content: $0) }
         if let day = p.published {
-            let date = "\(day.year)/\(pad(day.month))/\(pad(day.day))"
+            // Google Scholar reads YYYY/MM/DD, YYYY/MM or YYYY.
+            let date = [String(day.year), pad(day.month), pad(day.day)].prefix(p.datePrecision == .day ? 3 : p.datePrecision == .month ? 2 : 1).joined(separator: "/")
             tags.append(MetaTagView(name: "citation_publication_date", content: date))
             tags.append(MetaTagView(name: "citation_online_date", content: date))
         }
@@ -53,7 +54,7 @@ enum ScholarlyMetadata {
             MetaTagView(property: "og:site_name", content: input.siteTitle),
         ]
         if !input.summary.isEmpty { tags.append(MetaTagView(property: "og:description", content: input.summary)) }
-        if let published = p.published { tags.append(MetaTagView(property: "article:published_time", content: published.iso)) }
+        if let published = p.publishedISO { tags.append(MetaTagView(property: "article:published_time", content: published)) }
         if let updated = p.updated { tags.append(MetaTagView(property: "article:modified_time", content: updated.iso)) }
         tags += p.authors.map { MetaTagView(property: "article:author", content: $0) }
         tags += input.tags.map { MetaTagView(property: "article:tag", content: $0.name) }
@@ -89,7 +90,7 @@ enum ScholarlyMetadata {
             "inLanguage": input.language,
             "isPartOf": ["@type": "WebSite", "name": input.siteTitle, "url": input.siteURL],
         ]
-        if let published = p.published { article["datePublished"] = published.iso }
+        if let published = p.publishedISO { article["datePublished"] = published }
         if let updated = p.updated { article["dateModified"] = updated.iso }
         if !p.authors.isEmpty { article["author"] = p.authors.map { ["@type": "Person", "name": $0] } }
         if !input.abstractText.isEmpty { article["abstract"] = input.abstractText }

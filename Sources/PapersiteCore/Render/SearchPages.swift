@@ -35,8 +35,8 @@ extension SiteRenderer {
         let end = min(index.papers.count, start + SearchIndex.docsPerShard)
         let docs: [Any] = (start..<end).map { i -> [Any] in
             let paper = index.papers[i], made = rendered(i)
-            return [paper.title, urls.path(SiteURLs.paper(paper.slug)), Self.authorsShort(made.authorNames) ?? "", paper.published?.long ?? "",
-                    paper.published?.iso ?? "", index.paperTags[i].map(\.slug), made.summary]
+            return [paper.title, urls.path(SiteURLs.paper(paper.slug)), Self.authorsShort(made.authorNames) ?? "", paper.publishedText ?? "",
+                    paper.publishedISO ?? "", index.paperTags[i].map(\.slug), made.summary]
         }
         return JSONText.encode(docs) + "\n"
     }

@@ -783,7 +783,7 @@ document.addEventListener('keydown', function (event) {
 {{#has_authors}}
 <p class="authors">{{#authors}}<span class="author"><a href="{{url}}">{{name}}</a>{{#affiliation}} <span class="affiliation">({{affiliation}})</span>{{/affiliation}}</span>{{^last}}, {{/last}}{{/authors}}</p>
 {{/has_authors}}
-<p class="meta">{{#date}}<time datetime="{{date_iso}}">{{date}}</time>{{/date}}{{^date}}undated{{/date}}{{#updated}}<span class="sep" aria-hidden="true"> · </span>updated <time datetime="{{updated_iso}}">{{updated}}</time>{{/updated}}{{#venue}}<span class="sep" aria-hidden="true"> · </span><span class="venue">{{venue}}</span>{{/venue}}{{#arxiv}}<span class="sep" aria-hidden="true"> · </span><span class="arxiv-id">arXiv:{{arxiv}}</span>{{/arxiv}}</p>
+<p class="meta">{{#has_date}}<time datetime="{{date_iso}}">{{date}}</time>{{/has_date}}{{^has_date}}undated{{/has_date}}{{#updated}}<span class="sep" aria-hidden="true"> · </span>updated <time datetime="{{updated_iso}}">{{updated}}</time>{{/updated}}{{#venue}}<span class="sep" aria-hidden="true"> · </span><span class="venue">{{venue}}</span>{{/venue}}{{#arxiv}}<span class="sep" aria-hidden="true"> · </span><span class="arxiv-id">arXiv:{{arxiv}}</span>{{/arxiv}}</p>
 {{#has_tags}}
 <ul class="tags" aria-label="Tags">
 {{#tags}}
@@ -818,7 +818,7 @@ document.addEventListener('keydown', function (event) {
 <h2 id="related-heading">Related papers</h2>
 <ol class="related-list">
 {{#related}}
-<li><a href="{{url}}">{{{title_html}}}</a><span class="meta">{{#authors_short}} · {{authors_short}}{{/authors_short}} · {{#date}}<time datetime="{{date_iso}}">{{date}}</time>{{/date}}{{^date}}undated{{/date}}</span></li>
+<li><a href="{{url}}">{{{title_html}}}</a><span class="meta">{{#authors_short}} · {{authors_short}}{{/authors_short}} · {{#has_date}}<time datetime="{{date_iso}}">{{date}}</time>{{/has_date}}{{^has_date}}undated{{/has_date}}</span></li>
 {{/related}}
 </ol>
 </section>
@@ -837,7 +837,7 @@ document.addEventListener('keydown', function (event) {
 <li class="card">
 <article>
 <h2 class="card-title"><a href="{{url}}">{{{title_html}}}</a></h2>
-<p class="meta">{{#authors_short}}<span class="authors">{{authors_short}}</span><span class="sep" aria-hidden="true"> · </span>{{/authors_short}}{{#date}}<time datetime="{{date_iso}}">{{date}}</time>{{/date}}{{^date}}undated{{/date}}</p>
+<p class="meta">{{#authors_short}}<span class="authors">{{authors_short}}</span><span class="sep" aria-hidden="true"> · </span>{{/authors_short}}{{#has_date}}<time datetime="{{date_iso}}">{{date}}</time>{{/has_date}}{{^has_date}}undated{{/has_date}}</p>
 {{#summary}}
 <p class="summary">{{summary}}</p>
 {{/summary}}

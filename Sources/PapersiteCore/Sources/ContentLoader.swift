@@ -389,7 +389,11 @@ enum DuplicateMerger {
         var p = base
         if p.authors.isEmpty { p.authors = other.authors; p.affiliations = other.affiliations }
         if p.affiliations.isEmpty && p.authors == other.authors { p.affiliations = other.affiliations }
-        if p.published == nil { p.published = other.published }
+        // A date, or a more precise one of the same year.
+        if let day = other.published, p.published == nil || (p.datePrecision.rawValue > other.datePrecision.rawValue && p.published?.year == day.year) {
+            p.published = day
+            p.datePrecision = other.datePrecision
+        }
         if p.updated == nil { p.updated = other.updated }
         if p.arxiv == nil { p.arxiv = other.arxiv }
         if p.arxivVersion == nil || (other.arxiv == p.arxiv && (other.arxivVersion ?? 0) > (p.arxivVersion ?? 0)) { p.arxivVersion = other.arxivVersion ?? p.arxivVersion }

@@ -35,8 +35,9 @@ struct MarkdownPaperReader {
         if title.isEmpty && !log.hasErrors {
             log.error(fields.keys.contains("title") ? "'title' is empty" : "the paper has no 'title'", at: fields.keys.contains("title") ? fields.location(of: "title") : start)
         }
-        // No `date` is an undated paper (an ancient text, a manual), as in a bibliography.
-        let date = fields.day("date", log: &log)
+        // No `date` is an undated paper (an ancient text, a manual), as in a
+        // bibliography; a year or a month alone is a date as far as it is known.
+        let (date, precision) = Self.date(fields, log: &log)
         let updated = fields.day("updated", log: &log)
         let authors = (fields.stringList("authors", log: &log) ?? []).map(TextCleaning.line).filter { !$0.isEmpty }
         let tags = (fields.stringList("tags", log: &log) ?? []).map(TextCleaning.line).filter { !$0.isEmpty }
@@ -99,9 +100,23 @@ struct MarkdownPaperReader {
             arxiv: arxiv?.id, arxivVersion: arxiv?.version, doi: doi, links: links, venue: venue,
             abstract: abstract, notes: notes, draft: draft,
             slug: slug, source: start)
+        paper.datePrecision = precision
         paper.affiliations = affiliations
         paper.comment = comment
         return (paper, log.sorted)
+    }
+
+    /// `date`: `YYYY-MM-DD`, or `YYYY-MM` or `YYYY` for a paper known only
+    /// to its month or year.
+    static func date(_ fields: YAMLReader.Fields, log: inout DiagnosticLog) -> (Day?, DatePrecision) {
+        if case .scalar(let s)? = fields.node("date") {
+            let text = Array(s.string.utf8)
+            let digits = { (range: Range<Int>) in text[range].allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+            if text.count == 4, digits(0..<4), let day = Day(year: Int(s.string)!, month: 1, day: 1) { return (day, .year) }
+            if text.count == 7, digits(0..<4), text[4] == UInt8(ascii: "-"), digits(5..<7),
+               let day = Day(year: Int(s.string.prefix(4))!, month: Int(s.string.suffix(2))!, day: 1) { return (day, .month) }
+        }
+        return (fields.day("date", log: &log), .day)
     }
 
     /// Splits a body at its first heading (outside code blocks), walking

@@ -100,7 +100,7 @@ struct RISReader {
             log.skipped("the record \(name) has no title ('TI'); it is skipped", at: location)
             return nil
         }
-        let published = date(of: record, name: name, at: location, log: &log)
+        let date = date(of: record, name: name, at: location, log: &log)
         var authors = record.all("AU", "A1").map(Self.name).filter { !$0.isEmpty }
         if authors.isEmpty { authors = record.all("A2", "ED").map(Self.name).filter { !$0.isEmpty } }
 
@@ -133,27 +133,31 @@ struct RISReader {
         let abstract = record.first("AB", "N2").map { PlainText.markdown(from: TextCleaning.line($0)) } ?? ""
 
         guard RecordLimits.admits(title: title, authors: authors, tags: &tags, what: "the record \(name)", at: location, log: &log) else { return nil }
-        return Paper(title: title, authors: authors, published: published, tags: tags, arxiv: arxiv?.id, arxivVersion: arxiv?.version,
+        var paper = Paper(title: title, authors: authors, published: date?.day, tags: tags, arxiv: arxiv?.id, arxivVersion: arxiv?.version,
                      doi: doi, links: links, venue: venue, abstract: abstract, source: location)
+        paper.datePrecision = date?.precision ?? .day
+        return paper
     }
 
     /// `PY`/`Y1` (`2020`, `2020/05/01/`, `2020///Spring`), else `DA`; nil: undated.
-    private func date(of record: Record, name: String, at location: SourceLocation, log: inout DiagnosticLog) -> Day? {
+    private func date(of record: Record, name: String, at location: SourceLocation, log: inout DiagnosticLog) -> (day: Day, precision: DatePrecision)? {
         let candidates = record.all("PY", "Y1", "DA", "Y2")
         for text in candidates {
-            if let (day, note) = LenientDate.isoStart(text) {
+            if let (day, note, precision) = LenientDate.isoStart(text) {
                 // `2020///Spring`: the fourth part names a season or other text.
                 let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-                if parts.count >= 4, day.month == 1, let season = LenientDate.month(String(parts[3]))?.value {
+                if parts.count >= 4, day.month == 1, let season = LenientDate.month(String(parts[3]))?.value,
+                   let seasonDay = Day(year: day.year, month: season, day: 1) {
                     log.repaired("the date of the record \(name) is '\(text)': read as \(Day.monthNames[season - 1]) \(day.year)", at: location, record: location)
-                    return Day(year: day.year, month: season, day: 1)
+                    return (seasonDay, .month)
                 }
                 if let note { log.repaired("the date of the record \(name) is '\(text)': \(note)", at: location, record: location) }
-                return day
+                return (day, precision)
             }
             if let year = LenientDate.year(text) {
                 log.repaired("the date of the record \(name) is '\(text)': read as \(year.value)", at: location, record: location)
-                return Day(year: year.value, month: LenientDate.month(text)?.value ?? 1, day: 1)
+                let month = LenientDate.month(text)?.value
+                if let day = Day(year: year.value, month: month ?? 1, day: 1) { return (day, month == nil ? .year : .month) }
             }
         }
         if let text = candidates.first {

@@ -26,6 +26,7 @@ struct ByteWriter {
     }
 
     mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
+    mutating func byte(_ value: UInt8) { bytes.append(value) }
 
     mutating func string(_ value: String) {
         var value = value
@@ -98,10 +99,12 @@ struct ByteReader {
         return UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
     }
 
-    mutating func bool() -> Bool {
-        guard offset < buffer.count else { failed = true; return false }
+    mutating func bool() -> Bool { byte() != 0 }
+
+    mutating func byte() -> UInt8 {
+        guard offset < buffer.count else { failed = true; return 0 }
         defer { offset += 1 }
-        return buffer[offset] != 0
+        return buffer[offset]
     }
 
     /// `count` bytes as they are (nil past the end).

@@ -55,7 +55,7 @@ struct BibTeXReader {
             log.skipped("the entry '\(entry.key)' has no title; it is skipped", at: location)
             return nil
         }
-        let published = date(of: entry, at: location, log: &log)
+        let date = date(of: entry, at: location, log: &log)
 
         var authors: [String] = []
         if let raw = entry.field("author") ?? entry.field("editor") {
@@ -107,9 +107,10 @@ struct BibTeXReader {
         guard RecordLimits.admits(title: title, authors: authors, tags: &tags, what: "the entry '\(entry.key)'", at: location, log: &log) else { return nil }
 
         var paper = Paper(
-            title: title, authors: authors, published: published, tags: tags,
+            title: title, authors: authors, published: date?.day, tags: tags,
             arxiv: arxiv?.id, arxivVersion: arxiv?.version, doi: doi, links: links, venue: venue,
             abstract: abstract, source: location)
+        paper.datePrecision = date?.precision ?? .day
         paper.bibKey = entry.key
         return paper
     }
@@ -117,12 +118,12 @@ struct BibTeXReader {
     /// The entry's date: biblatex `date`, else `year` with `month` and `day`,
     /// read as BibTeX users mean them (see `LenientDate`). Without a year that
     /// can be read, the paper is listed as undated, as BibTeX styles print it.
-    private func date(of entry: BibTeXParser.Entry, at location: SourceLocation, log: inout DiagnosticLog) -> Day? {
+    private func date(of entry: BibTeXParser.Entry, at location: SourceLocation, log: inout DiagnosticLog) -> (day: Day, precision: DatePrecision)? {
         let key = entry.key
         if let date = entry.field("date") {
-            if let (day, note) = LenientDate.isoStart(LaTeXText.toUnicode(date)) {
+            if let (day, note, precision) = LenientDate.isoStart(LaTeXText.toUnicode(date)) {
                 if let note { log.repaired("'date' in '\(key)' is \(date): \(note), \(day.iso)", at: location, record: location) }
-                return day
+                return (day, precision)
             }
             if entry.field("year") == nil {
                 log.repaired("'date' in '\(key)' is not a date (YYYY, YYYY-MM, YYYY-MM-DD or a range of these): \(date); the paper is listed as undated", at: location, record: location)
@@ -140,9 +141,11 @@ struct BibTeXReader {
         }
         if let note = year.note { log.repaired("'year' in '\(key)' is \(yearText): \(note)", at: location, record: location) }
         var month = 1
+        var precision = DatePrecision.year
         if let m = entry.field("month"), !m.trimmingCharacters(in: .whitespaces).isEmpty {
             if let read = LenientDate.month(LaTeXText.toUnicode(m)) {
                 month = read.value
+                precision = .month
                 if !read.exact { log.repaired("'month' in '\(key)' is \(m): read as \(Day.monthNames[month - 1])", at: location, record: location) }
             } else {
                 log.repaired("'month' in '\(key)' is not a month: \(m); the year alone is used", at: location, record: location)
@@ -150,8 +153,9 @@ struct BibTeXReader {
         }
         var day = 1
         if let d = entry.field("day"), !d.trimmingCharacters(in: .whitespaces).isEmpty {
-            if let n = Int(d.trimmingCharacters(in: .whitespaces)), (1...Day.daysIn(month: month, year: year.value)).contains(n) {
+            if precision == .month, let n = Int(d.trimmingCharacters(in: .whitespaces)), (1...Day.daysIn(month: month, year: year.value)).contains(n) {
                 day = n
+                precision = .day
             } else {
                 log.repaired("'day' in '\(key)' is not a day of \(Day.monthNames[month - 1]): \(d); it is left out", at: location, record: location)
             }
@@ -160,7 +164,7 @@ struct BibTeXReader {
             log.skipped("the date of '\(key)' is not a real day; the entry is skipped", at: location)
             return nil
         }
-        return result
+        return (result, precision)
     }
 
     /// Splits `A and B and others` at `and` outside braces; turns

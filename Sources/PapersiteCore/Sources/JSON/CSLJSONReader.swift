@@ -36,7 +36,7 @@ struct CSLJSONReader {
             log.skipped("the item \(name) has no title; it is skipped", at: location)
             return nil
         }
-        let published = date(item["issued"], of: name, at: location, log: &log)
+        let date = date(item["issued"], of: name, at: location, log: &log)
 
         let people = (item["author"] as? [Any]).flatMap { $0.isEmpty ? nil : $0 } ?? (item["editor"] as? [Any]) ?? []
         let authors = people.compactMap(Self.name)
@@ -71,12 +71,14 @@ struct CSLJSONReader {
 
         guard RecordLimits.admits(title: title, authors: authors, tags: &tags, what: "the item \(name)", at: location, log: &log) else { return nil }
         // (`id` is not kept as a BibTeX key: exporters number items, and the site makes its own keys.)
-        return Paper(title: title, authors: authors, published: published, tags: tags, arxiv: arxiv?.id, arxivVersion: arxiv?.version,
+        var paper = Paper(title: title, authors: authors, published: date?.day, tags: tags, arxiv: arxiv?.id, arxivVersion: arxiv?.version,
                      doi: doi, links: links, venue: venue, abstract: abstract, source: location)
+        paper.datePrecision = date?.precision ?? .day
+        return paper
     }
 
     /// `issued`: `date-parts` (the first date of a range), `season`, else `raw` or `literal`; nil: undated.
-    private func date(_ value: Any?, of name: String, at location: SourceLocation, log: inout DiagnosticLog) -> Day? {
+    private func date(_ value: Any?, of name: String, at location: SourceLocation, log: inout DiagnosticLog) -> (day: Day, precision: DatePrecision)? {
         guard let issued = value as? [String: Any] else {
             log.warning("the item \(name) has no date ('issued'); the paper is listed as undated", at: location)
             return nil
@@ -86,28 +88,30 @@ struct CSLJSONReader {
             if let year = numbers[0], year > 0 {
                 var month = numbers.count > 1 ? numbers[1] ?? 1 : 1
                 var day = numbers.count > 2 ? numbers[2] ?? 1 : 1
+                var precision: DatePrecision = numbers.count > 2 && numbers[2] != nil ? .day : numbers.count > 1 && numbers[1] != nil ? .month : .year
                 var notes: [String] = []
                 if parts.count > 1 { notes.append("a range: its start is used") }
                 if let season = Self.number(issued["season"] as Any), (1...4).contains(season), numbers.count == 1 {
                     month = [3, 6, 9, 1][season - 1]
+                    precision = .month
                     notes.append("season \(season): its first month is used")
                 }
-                if !(1...12).contains(month) { month = 1; day = 1; notes.append("the month is not a month; the year alone is used") }
-                if day < 1 || day > Day.daysIn(month: month, year: year) { day = 1; notes.append("the day is not a day of the month; it is left out") }
+                if !(1...12).contains(month) { month = 1; day = 1; precision = .year; notes.append("the month is not a month; the year alone is used") }
+                if day < 1 || day > Day.daysIn(month: month, year: year) { day = 1; if precision == .day { precision = .month }; notes.append("the day is not a day of the month; it is left out") }
                 if !notes.isEmpty { log.repaired("the date of \(name): \(notes.joined(separator: "; "))", at: location, record: location) }
-                if let result = Day(year: year, month: month, day: day) { return result }
+                if let result = Day(year: year, month: month, day: day) { return (result, precision) }
             }
         }
         for field in ["raw", "literal"] {
             guard let text = Self.text(issued[field]) else { continue }
-            if let (day, note) = LenientDate.isoStart(text) {
+            if let (day, note, precision) = LenientDate.isoStart(text) {
                 if let note { log.repaired("the date of \(name) is '\(text)': \(note)", at: location, record: location) }
-                return day
+                return (day, precision)
             }
             if let year = LenientDate.year(text) {
                 let month = LenientDate.month(text)?.value ?? 1
                 log.repaired("the date of \(name) is '\(text)': read as \(Day.monthNames[month - 1]) \(year.value)", at: location, record: location)
-                return Day(year: year.value, month: month, day: 1)
+                if let day = Day(year: year.value, month: month, day: 1) { return (day, LenientDate.month(text) == nil ? .year : .month) }
             }
         }
         log.repaired("the item \(name) has no date that can be read ('issued'); the paper is listed as undated", at: location, record: location)
