@@ -50,11 +50,10 @@ enum RecordCodec {
         let source = readLocation(&r)
         let slugIsExplicit = r.bool()
         guard !r.failed else { return nil }
-        var paper = Paper(title: title, authors: authors, published: published, updated: updated, tags: tags,
+        var paper = Paper(title: title, authors: authors, published: published, datePrecision: precision, updated: updated, tags: tags,
                           arxiv: arxiv, arxivVersion: arxivVersion, doi: doi, links: links, venue: venue,
                           abstract: abstract, notes: notes, draft: draft, slug: slug, source: source)
         paper.key = key
-        paper.datePrecision = precision
         paper.affiliations = affiliations
         paper.comment = comment
         paper.bibKey = bibKey

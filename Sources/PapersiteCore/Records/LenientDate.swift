@@ -34,6 +34,14 @@ enum LenientDate {
         return nil
     }
 
+    /// A date written as words, such as `Spring 2020` or `2020, March 3`:
+    /// its first year and the month named in it, if any (nil without a year).
+    static func yearAndMonth(_ text: String) -> (day: Day, precision: DatePrecision)? {
+        guard let year = year(text) else { return nil }
+        let month = month(text)?.value
+        return Day(year: year.value, month: month ?? 1, day: 1).map { ($0, month == nil ? .year : .month) }
+    }
+
     /// The month of a BibTeX `month`, RIS date part or similar: a number,
     /// an English month name or abbreviation, a season, or a range of
     /// these (the first). Nil when nothing in it names a month.

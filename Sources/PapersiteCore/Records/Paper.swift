@@ -177,7 +177,7 @@ public struct Paper: Sendable, Hashable {
     }
 
     public init(
-        title: String, authors: [String] = [], published: Day?, updated: Day? = nil,
+        title: String, authors: [String] = [], published: Day?, datePrecision: DatePrecision = .day, updated: Day? = nil,
         tags: [String] = [], arxiv: String? = nil, arxivVersion: Int? = nil, doi: String? = nil,
         links: Links = Links(), venue: String? = nil, abstract: String = "", notes: String = "",
         draft: Bool = false, slug: String? = nil, source: SourceLocation
@@ -185,7 +185,7 @@ public struct Paper: Sendable, Hashable {
         let s = slug ?? Slug.make(title)
         storage = Storage(Fields(
             key: arxiv.map { "arXiv:\($0)" } ?? doi.map { "doi:\($0.lowercased())" } ?? s, slug: s, title: title,
-            authors: authors, published: published, updated: updated, tags: tags, arxiv: arxiv,
+            authors: authors, published: published, datePrecision: datePrecision, updated: updated, tags: tags, arxiv: arxiv,
             arxivVersion: arxivVersion, doi: doi, links: links, venue: venue, abstract: abstract, notes: notes, draft: draft,
             source: source, slugIsExplicit: slug != nil))
     }

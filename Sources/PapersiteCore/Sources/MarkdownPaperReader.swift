@@ -96,11 +96,10 @@ struct MarkdownPaperReader {
         notes = TextCleaning.trimmedMarkdown(notes)
 
         var paper = Paper(
-            title: title, authors: authors, published: date, updated: updated, tags: tags,
+            title: title, authors: authors, published: date, datePrecision: precision, updated: updated, tags: tags,
             arxiv: arxiv?.id, arxivVersion: arxiv?.version, doi: doi, links: links, venue: venue,
             abstract: abstract, notes: notes, draft: draft,
             slug: slug, source: start)
-        paper.datePrecision = precision
         paper.affiliations = affiliations
         paper.comment = comment
         return (paper, log.sorted)

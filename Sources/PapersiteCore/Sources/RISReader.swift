@@ -133,10 +133,8 @@ struct RISReader {
         let abstract = record.first("AB", "N2").map { PlainText.markdown(from: TextCleaning.line($0)) } ?? ""
 
         guard RecordLimits.admits(title: title, authors: authors, tags: &tags, what: "the record \(name)", at: location, log: &log) else { return nil }
-        var paper = Paper(title: title, authors: authors, published: date?.day, tags: tags, arxiv: arxiv?.id, arxivVersion: arxiv?.version,
+        return Paper(title: title, authors: authors, published: date?.day, datePrecision: date?.precision ?? .day, tags: tags, arxiv: arxiv?.id, arxivVersion: arxiv?.version,
                      doi: doi, links: links, venue: venue, abstract: abstract, source: location)
-        paper.datePrecision = date?.precision ?? .day
-        return paper
     }
 
     /// `PY`/`Y1` (`2020`, `2020/05/01/`, `2020///Spring`), else `DA`; nil: undated.
@@ -154,10 +152,9 @@ struct RISReader {
                 if let note { log.repaired("the date of the record \(name) is '\(text)': \(note)", at: location, record: location) }
                 return (day, precision)
             }
-            if let year = LenientDate.year(text) {
-                log.repaired("the date of the record \(name) is '\(text)': read as \(year.value)", at: location, record: location)
-                let month = LenientDate.month(text)?.value
-                if let day = Day(year: year.value, month: month ?? 1, day: 1) { return (day, month == nil ? .year : .month) }
+            if let date = LenientDate.yearAndMonth(text) {
+                log.repaired("the date of the record \(name) is '\(text)': read as \(date.day.long(date.precision))", at: location, record: location)
+                return date
             }
         }
         if let text = candidates.first {

@@ -107,10 +107,9 @@ struct BibTeXReader {
         guard RecordLimits.admits(title: title, authors: authors, tags: &tags, what: "the entry '\(entry.key)'", at: location, log: &log) else { return nil }
 
         var paper = Paper(
-            title: title, authors: authors, published: date?.day, tags: tags,
+            title: title, authors: authors, published: date?.day, datePrecision: date?.precision ?? .day, tags: tags,
             arxiv: arxiv?.id, arxivVersion: arxiv?.version, doi: doi, links: links, venue: venue,
             abstract: abstract, source: location)
-        paper.datePrecision = date?.precision ?? .day
         paper.bibKey = entry.key
         return paper
     }

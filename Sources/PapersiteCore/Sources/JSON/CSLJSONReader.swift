@@ -71,10 +71,8 @@ struct CSLJSONReader {
 
         guard RecordLimits.admits(title: title, authors: authors, tags: &tags, what: "the item \(name)", at: location, log: &log) else { return nil }
         // (`id` is not kept as a BibTeX key: exporters number items, and the site makes its own keys.)
-        var paper = Paper(title: title, authors: authors, published: date?.day, tags: tags, arxiv: arxiv?.id, arxivVersion: arxiv?.version,
+        return Paper(title: title, authors: authors, published: date?.day, datePrecision: date?.precision ?? .day, tags: tags, arxiv: arxiv?.id, arxivVersion: arxiv?.version,
                      doi: doi, links: links, venue: venue, abstract: abstract, source: location)
-        paper.datePrecision = date?.precision ?? .day
-        return paper
     }
 
     /// `issued`: `date-parts` (the first date of a range), `season`, else `raw` or `literal`; nil: undated.
@@ -108,10 +106,9 @@ struct CSLJSONReader {
                 if let note { log.repaired("the date of \(name) is '\(text)': \(note)", at: location, record: location) }
                 return (day, precision)
             }
-            if let year = LenientDate.year(text) {
-                let month = LenientDate.month(text)?.value ?? 1
-                log.repaired("the date of \(name) is '\(text)': read as \(Day.monthNames[month - 1]) \(year.value)", at: location, record: location)
-                if let day = Day(year: year.value, month: month, day: 1) { return (day, LenientDate.month(text) == nil ? .year : .month) }
+            if let date = LenientDate.yearAndMonth(text) {
+                log.repaired("the date of \(name) is '\(text)': read as \(date.day.long(date.precision))", at: location, record: location)
+                return date
             }
         }
         log.repaired("the item \(name) has no date that can be read ('issued'); the paper is listed as undated", at: location, record: location)
