@@ -146,7 +146,7 @@ extension SiteRenderer {
             f.add(count)
             for k in pagination.range(page: page, of: count) { f.add(fp.cards[all?[k] ?? k]) }
             group(c, count: all?.count)
-            f.add(feed(of: c, .atom) != nil)
+            f.add(hasFeeds(c))
             if c == .all { f.add(fp.allTags); f.add(fp.years) }
             if case .year(let year) = c { for month in monthCollections(year) { collection(month); group(month) } }
             if case .month(let year, _) = c { group(.year(year)) }

@@ -33,12 +33,14 @@ extension SiteRenderer {
         var title = group.map { "\($0.name) · \(config.title)" } ?? config.title
         if page > 1 { title = "Page \(page) · " + title }
         let description = group.map { describe(collection, $0) } ?? config.description
+        // The site's own feeds are linked from every page already.
+        let linksFeeds = collection != .all && hasFeeds(collection)
         let meta = PageMeta(
             title: title, description: description, canonicalURL: urls.absolute(collection.location(page: page)),
             kind: collection.template,
-            rssURL: collection == .all ? nil : feed(of: collection, .rss).map(urls.absolute),
-            atomURL: collection == .all ? nil : feed(of: collection, .atom).map(urls.absolute),
-            jsonFeedURL: collection == .all ? nil : feed(of: collection, .json).map(urls.absolute),
+            rssURL: linksFeeds ? collection.feed(.rss).map(urls.absolute) : nil,
+            atomURL: linksFeeds ? collection.feed(.atom).map(urls.absolute) : nil,
+            jsonFeedURL: linksFeeds ? collection.feed(.json).map(urls.absolute) : nil,
             metaTags: ScholarlyMetadata.openGraph(title: heading, description: description, url: urls.absolute(collection.location(page: page)), siteTitle: config.title),
             hasMath: typesetsMath && slice.contains { rendered($0).hasMath })
         let topTags = collection == .all ? Array(collectionViews(index.tags).sorted { ($1.count, $0.name) < ($0.count, $1.name) }.prefix(12)) : []

@@ -23,17 +23,16 @@ extension SiteRenderer {
         index.papers(in: year).count > monthPagesAbove ? index.months(of: year).map { .month(year, $0) } : []
     }
 
-    /// The papers of a collection, newest first.
-    /// Where the collection's feed of `kind` is, if it has one. Feed entries
-    /// need a date, so a tag or an author whose papers are all undated has
-    /// no feed (undated papers sort last: the first paper tells).
-    func feed(of collection: PaperCollection, _ kind: FeedKind) -> String? {
-        guard let location = collection.feed(kind) else { return nil }
-        if collection == .all { return location }
-        guard let newest = members(collection).first, index.papers[newest].published != nil else { return nil }
-        return location
+    /// Whether the collection has its feeds (those `PaperCollection.feed`
+    /// names). Feed entries need a date, so a tag or an author whose papers
+    /// are all undated has none (undated papers sort last: the first tells).
+    func hasFeeds(_ collection: PaperCollection) -> Bool {
+        if collection == .all { return true }
+        guard let newest = members(collection).first else { return false }
+        return index.papers[newest].published != nil
     }
 
+    /// The papers of a collection, newest first.
     func members(_ collection: PaperCollection) -> [Int] {
         switch collection {
         case .all: Array(index.papers.indices)

@@ -205,7 +205,8 @@ struct SiteRenderer: Sendable {
             for page in 1...pages { jobs.append(.list(collection, page: page)) }
         }
         func feeds(_ collection: PaperCollection) {
-            for kind in FeedKind.allCases where feed(of: collection, kind) != nil { jobs.append(.feed(collection, kind)) }
+            guard hasFeeds(collection) else { return }
+            for kind in FeedKind.allCases where collection.hasFeed(kind) { jobs.append(.feed(collection, kind)) }
         }
         listPages(.all)
         jobs += index.papers.indices.flatMap { [OutputJob.paper($0), .paperBibTeX($0)] }
