@@ -1,0 +1,180 @@
+import Foundation
+
+// Each record's identity: a slug of its own, and one record per paper
+// however many sources list it.
+
+/// Gives each paper a unique slug. Explicit slugs must be unique; derived
+/// slugs that collide get `-2`, `-3`, ... in source order, with a warning.
+enum SlugAssigner {
+    static func assign(_ papers: [Paper], log: inout DiagnosticLog) -> [Paper] {
+        // Each slug with the paper that has it (its index: its place is looked up only for a message).
+        var taken: [String: Int] = [:]
+        taken.reserveCapacity(papers.count)
+        var result = papers
+        for i in result.indices where result[i].slugIsExplicit {
+            if let first = taken[result[i].slug] {
+                log.error("the slug '\(result[i].slug)' is already used by the paper at \(result[first].source)", at: result[i].source)
+            } else {
+                taken[result[i].slug] = i
+            }
+        }
+        // The next suffix to try for each slug: the ones below it are taken
+        // (and stay taken), so a title shared by thousands of papers costs
+        // one lookup each, not one per paper before it.
+        var nextSuffix: [String: Int] = [:]
+        for i in result.indices where !result[i].slugIsExplicit {
+            let base = result[i].slug
+            guard let first = taken[base] else {
+                taken[base] = i
+                continue
+            }
+            var n = nextSuffix[base] ?? 2
+            while taken["\(base)-\(n)"] != nil { n += 1 }
+            nextSuffix[base] = n + 1
+            let slug = "\(base)-\(n)"
+            log.warning("the slug '\(base)' is already used by the paper at \(result[first].source); this paper gets '\(slug)' (set 'slug' to choose)", at: result[i].source)
+            result[i].slug = slug
+            if result[i].key == base { result[i].key = slug }
+            taken[slug] = i
+        }
+        return result
+    }
+}
+
+/// One paper from several sources (the same arXiv id or DOI in a BibTeX
+/// file and an arXiv response, say) becomes one record. Markdown records
+/// come first, then the others in path order; the first record's fields
+/// win, and the later ones fill what it lacks (tags are joined). Each
+/// merge is reported with both places.
+enum DuplicateMerger {
+    static func merge(_ papers: [Paper], log: inout DiagnosticLog) -> [Paper] {
+        // Most sites list each paper once: checked first on the identities
+        // alone, without moving records.
+        var arxivIDs = Set<Substring>(), dois = Set<String>()
+        arxivIDs.reserveCapacity(papers.count)
+        dois.reserveCapacity(papers.count)
+        let distinct = papers.allSatisfy { paper in
+            // The same names as `identities`, without making strings.
+            var arxiv = paper.arxiv.map { Substring($0) }
+            var doi = paper.doi.map { $0.lowercased() }
+            if paper.key.hasPrefix("arXiv:") {
+                let id = paper.key.dropFirst(6)
+                if arxiv != id { guard arxivIDs.insert(id).inserted else { return false } }
+            } else if paper.key.hasPrefix("doi:") {
+                let id = String(paper.key.dropFirst(4))
+                if doi != id { guard dois.insert(id).inserted else { return false } }
+            }
+            if let id = arxiv.take() { guard arxivIDs.insert(id).inserted else { return false } }
+            if let id = doi.take() { guard dois.insert(id).inserted else { return false } }
+            if let listed = listedIdentity(paper) { guard dois.insert(listed).inserted else { return false } }
+            return true
+        }
+        return distinct ? papers : mergeDuplicates(papers, log: &log)
+    }
+
+    /// A paper of a pasted listing has no identifier: it is known by its
+    /// title and day, and so is a paper of the same site's JSON (or of a
+    /// CSL-JSON file), so that the two make one record.
+    private static func listedIdentity(_ paper: Paper) -> String? {
+        let file = paper.source.file
+        guard file.hasSuffix(".txt") || file.hasSuffix(".json"), let day = paper.published else { return nil }
+        let words = paper.title.lowercased().split { !$0.isLetter && !$0.isNumber }
+        return "listed:" + words.joined(separator: " ") + "|" + day.iso
+    }
+
+    /// The names a record goes by: its key if that is an arXiv id or DOI, its arXiv id, its DOI,
+    /// and for listed papers their title and day.
+    private static func identities(_ paper: Paper) -> [String] {
+        var ids: [String] = []
+        if paper.key.hasPrefix("arXiv:") || paper.key.hasPrefix("doi:") { ids.append(paper.key) }
+        if let arxiv = paper.arxiv {
+            let id = "arXiv:" + arxiv
+            if !ids.contains(id) { ids.append(id) }
+        }
+        if let doi = paper.doi {
+            let id = "doi:" + doi.lowercased()
+            if !ids.contains(id) { ids.append(id) }
+        }
+        if let listed = listedIdentity(paper) { ids.append(listed) }
+        return ids
+    }
+
+    private static func mergeDuplicates(_ papers: [Paper], log: inout DiagnosticLog) -> [Paper] {
+        // DOIs and arXiv ids name the same paper: link records that share either.
+        var groups: [String: Int] = [:]      // identity → index of the kept record in `result`
+        var result: [Paper] = []
+        var resultPosition: [Int] = []       // each kept record's first position in `papers`
+        // Markdown records first, then by place: sorted as indices (records are large values).
+        let isMarkdown = papers.map { $0.source.file.hasSuffix(".md") }
+        func before(_ a: Int, _ b: Int) -> Bool {
+            if isMarkdown[a] != isMarkdown[b] { return isMarkdown[a] }
+            if papers[a].source != papers[b].source { return papers[a].source < papers[b].source }
+            return a < b
+        }
+        // Records come in path order, so usually this order already holds.
+        let inOrder = papers.indices.dropFirst().allSatisfy { before($0 - 1, $0) }
+        let ordered = inOrder ? Array(papers.indices) : papers.indices.sorted(by: before)
+        for i in ordered {
+            let paper = papers[i]
+            let ids = identities(paper)
+            // Title and day alone name one paper only between a pasted listing
+            // and another source (two "Errata" of one issue are two papers).
+            // (A listing that lists a title twice keeps both.)
+            let fromListing = paper.source.file.hasSuffix(".txt")
+            let matches = ids.lazy.compactMap { id in groups[id].map { (id, $0) } }.filter { id, target in
+                !id.hasPrefix("listed:") || fromListing != result[target].source.file.hasSuffix(".txt")
+            }
+            if let (_, target) = matches.first {
+                let kept = result[target]
+                if let listed = listedIdentity(paper), groups[listed] == target, !identities(kept).contains(where: { !$0.hasPrefix("listed:") && ids.contains($0) }) {
+                    // A pasted listing and its site's JSON: one paper, as expected.
+                    log.note("the paper '\(kept.title)' of \(kept.published?.iso ?? "no date") is also at \(kept.source); the records are merged (fields from \(kept.source.file) come first)", at: paper.source)
+                } else {
+                    log.warning("the paper \(kept.key) also comes from \(kept.source); the records are merged (fields from \(kept.source.file) come first)", at: paper.source)
+                }
+                result[target] = fill(kept, from: paper)
+                for id in ids { groups[id] = target }
+            } else {
+                result.append(paper)
+                resultPosition.append(firstPosition(of: paper.source, in: papers, at: i))
+                for id in ids where groups[id] == nil || !id.hasPrefix("listed:") { groups[id] = result.count - 1 }
+            }
+        }
+        // Keep the original (path) order for everything else.
+        if resultPosition.indices.dropFirst().allSatisfy({ resultPosition[$0 - 1] < resultPosition[$0] }) { return result }
+        return result.indices.sorted { resultPosition[$0] < resultPosition[$1] }.map { result[$0] }
+    }
+
+    /// The first index in `papers` whose record starts at `source` (the one at `i`, unless two records share a place).
+    private static func firstPosition(of source: SourceLocation, in papers: [Paper], at i: Int) -> Int {
+        var k = i
+        while k > 0, papers[k - 1].source == source { k -= 1 }
+        return k
+    }
+
+    static func fill(_ base: Paper, from other: Paper) -> Paper {
+        var p = base
+        if p.authors.isEmpty { p.authors = other.authors; p.affiliations = other.affiliations }
+        if p.affiliations.isEmpty && p.authors == other.authors { p.affiliations = other.affiliations }
+        // A date, or a more precise one of the same year.
+        if let day = other.published, p.published == nil || (p.datePrecision.rawValue > other.datePrecision.rawValue && p.published?.year == day.year) {
+            p.published = day
+            p.datePrecision = other.datePrecision
+        }
+        if p.updated == nil { p.updated = other.updated }
+        if p.arxiv == nil { p.arxiv = other.arxiv }
+        if p.arxivVersion == nil || (other.arxiv == p.arxiv && (other.arxivVersion ?? 0) > (p.arxivVersion ?? 0)) { p.arxivVersion = other.arxivVersion ?? p.arxivVersion }
+        if p.doi == nil { p.doi = other.doi }
+        if p.venue == nil { p.venue = other.venue }
+        if p.comment == nil { p.comment = other.comment }
+        if p.links.url == nil { p.links.url = other.links.url }
+        if p.links.pdf == nil { p.links.pdf = other.links.pdf }
+        if p.links.code == nil { p.links.code = other.links.code }
+        if p.links.listing == nil { p.links.listing = other.links.listing }
+        if p.abstract.isEmpty { p.abstract = other.abstract }
+        if p.notes.isEmpty { p.notes = other.notes }
+        for tag in other.tags where !p.tags.contains(where: { Tag(name: $0).slug == Tag(name: tag).slug }) { p.tags.append(tag) }
+        if !p.key.hasPrefix("arXiv:"), let arxiv = p.arxiv { p.key = "arXiv:\(arxiv)" }
+        return p
+    }
+}
