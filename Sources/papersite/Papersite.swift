@@ -86,7 +86,7 @@ struct Build: ParsableCommand {
             print("Built \(Terminal.plural(summary.papers, "paper"))\(Terminal.tally(summary.warnings)), \(Terminal.plural(summary.tags, "tag")), \(Terminal.plural(summary.pages, "page")) (files: \(changes)) in \(String(format: "%.1f", seconds)) s")
         } catch {
             progress.finish()
-            for diagnostic in error.diagnostics { Terminal.printError(diagnostic.description) }
+            Terminal.printProblems(error.diagnostics, all: verbose)
             let count = error.errors.count
             Terminal.printError("papersite: build failed with \(count) error\(count == 1 ? "" : "s"); the output folder was not changed")
             throw ExitCode.failure
@@ -218,9 +218,7 @@ struct Check: ParsableCommand {
         if format == "json" {
             print(report.json)
         } else {
-            let errors = report.diagnostics.filter { $0.severity == .error }
-            for error in errors { Terminal.printError(error.description) }
-            Terminal.printWarnings(report.diagnostics.filter { $0.severity != .error }, all: verbose)
+            Terminal.printProblems(report.diagnostics, all: verbose)
             let records = RecordTally(report.diagnostics)
             print("Checked \(Terminal.plural(report.papers, "paper")) (\(records.skipped) skipped, \(records.repaired) repaired), \(Terminal.plural(report.pages, "page")) and \(Terminal.plural(report.links, "internal link")): \(Terminal.plural(report.errors, "error")), \(Terminal.plural(report.warnings, "warning"))")
         }
@@ -276,7 +274,7 @@ struct Import: ParsableCommand {
             print(summary.line)
         } catch {
             progress.finish()
-            for diagnostic in error.diagnostics { Terminal.printError(diagnostic.description) }
+            Terminal.printProblems(error.diagnostics, all: false)
             Terminal.printError("papersite: import failed with \(error.errors.count) error\(error.errors.count == 1 ? "" : "s"); no file was written")
             throw ExitCode.failure
         }

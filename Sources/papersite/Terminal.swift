@@ -52,6 +52,13 @@ enum Terminal {
     static let warningLimit = 20
 
     /// Warnings, the first `warningLimit` unless `all`, then a count of the rest.
+    /// Every error, then the warnings (the first ones, unless `all`): a
+    /// broken record must not scroll away under a bibliography's warnings.
+    static func printProblems(_ diagnostics: [Diagnostic], all: Bool) {
+        for error in diagnostics where error.severity == .error { printError(error.description) }
+        printWarnings(diagnostics.filter { $0.severity != .error }, all: all)
+    }
+
     static func printWarnings(_ warnings: [Diagnostic], all: Bool) {
         let shown = all ? warnings : Array(warnings.prefix(warningLimit))
         for warning in shown { printError(warning.description) }
@@ -60,8 +67,6 @@ enum Terminal {
         }
     }
 
-    /// A one-line progress bar on standard error, only on a terminal and
-    /// only for long runs.
     /// Progress on standard error, on a terminal only: the stage, and
     /// where there is a count (pages written, records imported) a bar with
     /// the rate and the time left. Quiet for the first half second (a small site shows nothing)

@@ -157,6 +157,22 @@ func files(under folder: URL) throws -> [String: Data] {
         #expect(try files(under: site.appendingPathComponent("public")) == before)
     }
 
+    /// A broken record among a bibliography's many warnings: the error
+    /// comes first, and the warnings are cut short as in a good build.
+    @Test func anErrorIsNotLostAmongWarnings() throws {
+        let site = try CLI.copyOfExampleSite()
+        defer { try? FileManager.default.removeItem(at: site) }
+        let undated = (1...40).map { "@book{b\($0), title = {Book \($0)}}\n" }.joined()
+        try undated.write(to: site.appendingPathComponent("content/papers/old.bib"), atomically: true, encoding: .utf8)
+        try "---\ntitle: Another\ndate: 2025-02-30\n---\nBody\n".write(to: site.appendingPathComponent("content/papers/y.md"), atomically: true, encoding: .utf8)
+        let broken = try CLI.run(["build"], in: site)
+        #expect(broken.status == 1)
+        let lines = broken.stderr.split(separator: "\n")
+        #expect(lines.first == "content/papers/y.md:3:7: error: 'date' is not a real day: 2025-02-30")
+        #expect(lines.count == 1 + 20 + 2)
+        #expect(lines.dropLast().last == "papersite: 20 more warnings (--verbose prints them all)")
+    }
+
     @Test func refusesToReplaceAFolderItDidNotMake() throws {
         let site = try CLI.copyOfExampleSite()
         defer { try? FileManager.default.removeItem(at: site) }
