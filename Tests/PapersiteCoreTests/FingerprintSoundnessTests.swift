@@ -17,6 +17,7 @@ import Testing
         ("a date", { try $0.edit("content/papers/attention.md") { $0.replacingOccurrences(of: "date: 2017-06-12", with: "date: 2025-06-12") } }),
         ("no date", { try $0.edit("content/papers/attention.md") { $0.replacingOccurrences(of: "date: 2017-06-12\n", with: "") } }),
         ("a tag", { try $0.edit("content/papers/attention.md") { $0.replacingOccurrences(of: "tags: [NLP]", with: "tags: [NLP, Translation]") } }),
+        ("a tag other papers have", { try $0.edit("content/papers/attention.md") { $0.replacingOccurrences(of: "tags: [NLP]", with: "tags: [NLP, Diffusion]") } }),
         ("a venue", { try $0.edit("content/papers/attention.md") { $0.replacingOccurrences(of: "venue: NeurIPS 2017", with: "venue: ICML 2017") } }),
         ("the notes", { try $0.edit("content/papers/attention.md") { $0.replacingOccurrences(of: "Tuesday", with: "Wednesday") } }),
         ("a new paper", { try $0.write("content/papers/new.md", paperFile("title: A New Paper on Diffusion\ndate: 2024-05-03\nauthors: [Ada Lovelace]")) }),
@@ -25,7 +26,7 @@ import Testing
         ("papers per page", { try $0.edit("content/site.yml") { $0.replacingOccurrences(of: "papers_per_page: 2", with: "papers_per_page: 3") } }),
         ("the feed limit", { try $0.edit("content/site.yml") { $0.replacingOccurrences(of: "limit: 3", with: "limit: 1") } }),
         ("a tag rule", { try $0.edit("content/site.yml") { $0.replacingOccurrences(of: "match: [diffusion]", with: "match: [diffusion, scale]") } }),
-        ("the card template", { try $0.edit("Themes/default/templates/partials/card.mustache") { $0.replacingOccurrences(of: "<article>", with: "<article class=\"paper\">") } }),
+        ("the card template", { try $0.edit("Themes/default/templates/partials/card.mustache") { $0.replacingOccurrences(of: "<li", with: "<li data-edited") } }),
         ("the base template", { try $0.edit("Themes/default/templates/base.mustache") { $0.replacingOccurrences(of: "</footer>", with: "<!-- edited --></footer>") } }),
     ]
 
@@ -42,10 +43,20 @@ import Testing
         }
     }
 
-    @Test(arguments: 0..<edits.count)
-    func aChangedFileHasANewFingerprint(_ k: Int) throws {
+    /// A card that shows every field a card has, where the default theme's
+    /// shows some: a theme may show any field, and a field shown must be
+    /// in the fingerprint of every page the card is on.
+    static let everyCardField = """
+        <li>{{title}} {{{title_html}}} {{url}} {{#authors}}{{name}} {{url}} {{last}};{{/authors}} {{authors_short}}
+        {{date_iso}} {{date}} {{has_date}} {{#tags}}{{name}} {{slug}} {{url}} {{count}};{{/tags}} {{has_tags}} {{summary}}</li>
+
+        """
+
+    @Test(arguments: 0..<edits.count, [false, true])
+    func aChangedFileHasANewFingerprint(_ k: Int, everyField: Bool) throws {
         let site = try TestSite(fixture: "basic-site")
         defer { site.remove() }
+        if everyField { try site.write("Themes/default/templates/partials/card.mustache", Self.everyCardField) }
         let before = try build(site, into: "before")
         #expect(before.values.contains { $0.fingerprint != nil }, "the build recorded fingerprints")
         try Self.edits[k].apply(site)

@@ -79,21 +79,27 @@ import Testing
         #expect(theme.render(view, template: "main") == Self.cornerCasesOutput)
     }
 
-    /// The sitemap names pages by slug (`SitemapLocation`): the same addresses as the site's own.
-    @Test func sitemapLocationsAreTheSitesAddresses() {
-        #expect(SitemapLocation.slug(prefix: "papers/", slug: "a-b", page: 1).string == SiteURLs.paper("a-b"))
-        #expect(SitemapLocation.slug(prefix: "tags/", slug: "nlp", page: 1).string == SiteURLs.tag("nlp"))
-        #expect(SitemapLocation.slug(prefix: "tags/", slug: "nlp", page: 3).string == SiteURLs.tag("nlp", page: 3))
-        #expect(SitemapLocation.slug(prefix: "authors/", slug: "ada", page: 2).string == PaperCollection.author("ada").location(page: 2))
-        #expect(SitemapLocation.slug(prefix: "", slug: "about", page: 1).string == SiteURLs.standalone("about"))
+    /// The sitemap lists planned pages only, each once, at the address the site gives it.
+    @Test func theSitemapListsPlannedPages() throws {
+        let config = try ConfigLoader(siteRoot: repositoryRoot).load()
+        let theme = try ThemeLoader(siteRoot: repositoryRoot).load(named: config.theme)
+        let index = SiteIndexer(config: config).index(ContentLoader(siteRoot: repositoryRoot, includeDrafts: false).load())
+        var renderer = SiteRenderer(config: config, index: index, theme: theme)
+        let plan = renderer.plan()
+        let pages = Set(plan.filter(\.job.isHTML).map { renderer.urls.absolute(renderer.location(of: $0.job)) })
+        let listed = LargeSitemapTests.locations(renderer.render(.sitemap))
+        #expect(listed.count == Set(listed).count && listed.count > 20)
+        #expect(Set(listed).isSubset(of: pages))
+        #expect(listed.contains(renderer.urls.absolute(SiteURLs.paper(index.papers[0].slug))))
+        #expect(!listed.contains(renderer.urls.absolute("404.html")))
     }
 
     @Test func theSitemapIsEscapedAndDatedWhereKnown() {
-        var writer = SitemapWriter(expectedEntries: 3)
-        writer.add(url: "https://example.org/a&b/<c>/\"d\"/'e'/", lastmod: "2024-01-02")
-        writer.add(url: "https://example.org/x/", lastmod: nil)
-        writer.add(url: "https://example.org/é/", lastmod: "2024-03-04")
-        #expect(writer.finish() == """
+        var writer = SitemapWriter(expectedEntries: 3, base: "https://example.org/")
+        writer.add("a&b/<c>/\"d\"/'e'/", lastmod: Day(year: 2024, month: 1, day: 2))
+        writer.add("x/", lastmod: nil)
+        writer.add("é/", lastmod: Day(year: 2024, month: 3, day: 4))
+        #expect(String(decoding: writer.finishBytes(), as: UTF8.self) == """
             <?xml version="1.0" encoding="utf-8"?>
             <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
             <url><loc>https://example.org/a&amp;b/&lt;c&gt;/&quot;d&quot;/&#39;e&#39;/</loc><lastmod>2024-01-02</lastmod></url>
@@ -108,7 +114,7 @@ import Testing
 /// A site with more URLs than one sitemap may list gets a sitemap index
 /// and parts that together list every URL once, in order.
 @Suite struct LargeSitemapTests {
-    func locations(_ xml: String) -> [String] {
+    static func locations(_ xml: String) -> [String] {
         xml.components(separatedBy: "<loc>").dropFirst().map { $0.components(separatedBy: "</loc>")[0] }
     }
 
@@ -116,29 +122,30 @@ import Testing
         let config = try ConfigLoader(siteRoot: repositoryRoot).load()
         let theme = try ThemeLoader(siteRoot: repositoryRoot).load(named: config.theme)
         let index = SiteIndexer(config: config).index(ContentLoader(siteRoot: repositoryRoot, includeDrafts: false).load())
-        let whole = SiteRenderer(config: config, index: index, theme: theme)
+        var whole = SiteRenderer(config: config, index: index, theme: theme)
         var split = whole
         split.sitemapLimit = 7
-        let all = locations(whole.render(.sitemap))
-        #expect(all.count == whole.sitemapEntryCount() && all.count > 20)
+        let wholePlan = whole.plan(), splitPlan = split.plan()
+        let all = Self.locations(whole.render(.sitemap))
+        #expect(all.count == whole.sitemap.entries.count && all.count > 20)
         // The bytes the build writes are the text rendered.
         #expect(whole.renderBytes(.sitemap).map { String(decoding: $0, as: UTF8.self) } == whole.render(.sitemap))
         #expect(split.renderBytes(.sitemap).map { String(decoding: $0, as: UTF8.self) } == split.render(.sitemap))
         #expect(split.renderBytes(.sitemapPart(2)).map { String(decoding: $0, as: UTF8.self) } == split.render(.sitemapPart(2)))
-        #expect(!whole.plan().contains { if case .sitemapPart = $0.job { true } else { false } })
+        #expect(!wholePlan.contains { if case .sitemapPart = $0.job { true } else { false } })
 
         let parts = (all.count + 6) / 7
-        let files = split.plan().filter { if case .sitemapPart = $0.job { true } else { false } }.map(\.file)
+        let files = splitPlan.filter { if case .sitemapPart = $0.job { true } else { false } }.map(\.file)
         #expect(files == (1...parts).map { "sitemaps/\($0).xml" })
         let indexXML = split.render(.sitemap)
         #expect(indexXML.contains("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"))
-        #expect(locations(indexXML) == (1...parts).map { whole.urls.absolute("sitemaps/\($0).xml") })
+        #expect(Self.locations(indexXML) == (1...parts).map { whole.urls.absolute("sitemaps/\($0).xml") })
         var listed: [String] = []
         for n in 1...parts {
             let part = split.render(.sitemapPart(n))
             #expect(part.contains("<urlset"))
-            #expect(locations(part).count <= 7)
-            listed += locations(part)
+            #expect(Self.locations(part).count <= 7)
+            listed += Self.locations(part)
         }
         #expect(listed == all)
     }

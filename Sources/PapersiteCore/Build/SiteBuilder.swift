@@ -38,7 +38,7 @@ public struct SiteBuilder: Sendable {
         let content: LoadedContent
         let index: SiteIndex
         var renderer: SiteRenderer
-        let plan: [(job: OutputJob, file: String)]
+        let plan: [Page]
         let assets: [(source: AssetSource, file: String)]
         let warnings: [Diagnostic]
         /// The `OutputManifest.key` of every asset (pages' keys come with their fingerprints).

@@ -40,7 +40,7 @@ extension SiteBuilder {
     /// file whose fingerprint is the one the last build recorded for it,
     /// and which the output still holds as written, is kept without being
     /// rendered. Returns the number rendered and every file's fingerprint.
-    func renderAndWrite(_ plan: [(job: OutputJob, file: String)], with renderer: inout SiteRenderer, into session: OutputSession,
+    func renderAndWrite(_ plan: [Page], with renderer: inout SiteRenderer, into session: OutputSession,
                                 previous: [UInt64: UInt64], cache: CacheStore?) throws(BuildFailure) -> (rendered: Int, fingerprints: [(key: UInt64, fingerprint: UInt64)], fileKeys: [UInt64]) {
         // 1. What can be kept.
         let decided: [(fileKey: UInt64, fingerprint: UInt64?, kept: Bool, inStaging: Bool)] = options.parallelism.map(plan.count) { [renderer] i in
@@ -109,7 +109,7 @@ extension SiteBuilder {
     }
 
     /// Theme static files, then `content/static` (which overrides the theme's).
-    func staticAssets(theme: Theme, plan: [(job: OutputJob, file: String)]) throws(BuildFailure) -> [(source: AssetSource, file: String)] {
+    func staticAssets(theme: Theme, plan: [Page]) throws(BuildFailure) -> [(source: AssetSource, file: String)] {
         var chosen: [String: AssetSource] = [:]
         for file in theme.staticFiles {
             chosen[file] = theme.embeddedStatic[file].map { .bytes(Data($0.utf8)) }

@@ -1,18 +1,12 @@
 import Foundation
 
-/// What every output file is made from, folded into one number per file,
-/// so that an incremental build renders only the files whose inputs
-/// changed and leaves the others as the last build wrote them.
-///
-/// A file's fingerprint covers everything its view reads: the settings and
-/// the site-wide view (`site`), the template and the partials it uses, and
-/// the records it shows (each record's hash covers all of its fields), with
-/// what the index adds to them (tags with their counts, author pages,
-/// citation keys, related papers). When in doubt a value is included: a
-/// fingerprint that changes too often costs a render; one that misses an
-/// input would leave a stale page. The test that builds a site through a
-/// series of edits and compares each result with a clean build holds this
-/// list to the renderer.
+/// The site-wide parts of the fingerprints, made once per build: the
+/// settings and site-wide view, and each paper's record, tags, card and
+/// BibTeX entry as one number each. A page's fingerprint folds in those
+/// its declared inputs (`PageInput`) name, so that an incremental build
+/// renders only the files whose inputs changed. When in doubt a value is
+/// included: a fingerprint that changes too often costs a render; one that
+/// misses an input would leave a stale page.
 struct RenderFingerprints: Sendable {
     /// Settings, program and the site-wide view.
     var site: UInt64
@@ -108,26 +102,47 @@ struct RenderFingerprints: Sendable {
     }
 }
 
+/// One thing a page is made from, as the planner declares it
+/// (`SiteRenderer.inputs(of:)`). Each is hashed in one place, `add(_:to:_:)`.
+enum PageInput: Sendable, Hashable {
+    /// A template, with the partials it uses.
+    case template(String)
+    /// A file made by code, not by a template (its format is fixed).
+    case code(String)
+    /// Which list: its kind and key.
+    case collection(PaperCollection)
+    /// A list's name and size, as headings and links show them.
+    case heading(PaperCollection)
+    /// The cards on one page of a list, and the list's size.
+    case cards(PaperCollection, page: Int)
+    /// Whether a list has feeds of its own.
+    case hasFeeds(PaperCollection)
+    /// The newest papers of a list, as its feed shows them (record and tags).
+    case feedEntries(PaperCollection)
+    /// Every tag, year (and month) and author, with their counts.
+    case allTags, years, authors
+    /// A paper's record and tags; its author pages; its citation key; the cards of its related papers.
+    case paper(Int), authorLinks(Int), citationKey(Int), relatedCards(Int)
+    /// A paper's BibTeX entry; every entry.
+    case bibtex(Int), bibliography
+    /// Every address and date the sitemap lists.
+    case sitemap
+    /// A page from `content/pages`.
+    case standalone(Int)
+    /// The number of papers.
+    case paperCount
+    /// The search index's inputs; one shard of terms, one of documents; the papers of a tag or a year.
+    case searchIndex, searchShard(Int), searchDocs(Int), searchTag(String), searchYear(Int)
+}
+
 extension SiteRenderer {
-    /// The fingerprint of the file `job` makes (nil without fingerprints).
-    func fingerprint(_ job: OutputJob) -> UInt64? {
-        guard let fp = fingerprints else { return nil }
-        var f = Fingerprint()
-        f.add(fp.site)
-        func template(_ name: String) { f.add(name); f.add(fp.templates[name] ?? 0) }
-        // What `group(_:)` shows of a collection (its URL follows from the
-        // collection and the site), without building the view.
-        // (`count`: the collection's size, when known, which saves a lookup.)
-        func group(_ c: PaperCollection, count: Int? = nil) {
-            switch c {
-            case .all: f.add(false)
-            case .tag(let slug): f.add(index.tagNames[slug] ?? slug); f.add(count ?? index.papers(tagged: slug).count)
-            case .author(let slug): f.add(index.authorNames[slug] ?? slug); f.add(count ?? index.papers(by: slug).count)
-            case .year(let year): f.add(year); f.add(index.papers(in: year).count)
-            case .month(let year, let month): f.add(year); f.add(month); f.add(index.papers(in: year, month: month).count)
-            }
-        }
-        func collection(_ c: PaperCollection) {
+    /// Adds the hash of `input` to `f`: the one place where what a page
+    /// shows becomes its fingerprint.
+    func add(_ input: PageInput, to f: inout Fingerprint, _ fp: RenderFingerprints) {
+        switch input {
+        case .template(let name): f.add("template"); f.add(name); f.add(fp.templates[name] ?? 0)
+        case .code(let name): f.add("code"); f.add(name)
+        case .collection(let c):
             switch c {
             case .all: f.add("all")
             case .tag(let slug): f.add("tag"); f.add(slug)
@@ -135,62 +150,39 @@ extension SiteRenderer {
             case .year(let year): f.add("year"); f.add(year)
             case .month(let year, let month): f.add("month"); f.add(year); f.add(month)
             }
-        }
-        switch job {
-        case .list(let c, let page):
-            template(c.template)
-            collection(c)
-            f.add(page)
+        case .heading(let c):
+            switch c {
+            case .all: f.add(false)
+            case .tag(let slug): f.add(index.tagNames[slug] ?? slug); f.add(index.papers(tagged: slug).count)
+            case .author(let slug): f.add(index.authorNames[slug] ?? slug); f.add(index.papers(by: slug).count)
+            case .year(let year): f.add(year); f.add(index.papers(in: year).count)
+            case .month(let year, let month): f.add(year); f.add(month); f.add(index.papers(in: year, month: month).count)
+            }
+        case .cards(let c, let page):
             let all = c == .all ? nil : members(c)
             let count = all?.count ?? index.papers.count
-            f.add(count)
+            f.add(page); f.add(count)
             for k in pagination.range(page: page, of: count) { f.add(fp.cards[all?[k] ?? k]) }
-            group(c, count: all?.count)
-            f.add(hasFeeds(c))
-            if c == .all { f.add(fp.allTags); f.add(fp.years) }
-            if case .year(let year) = c { for month in monthCollections(year) { collection(month); group(month) } }
-            if case .month(let year, _) = c { group(.year(year)) }
-        case .feed(let c, let kind):
-            switch kind {
-            case .rss: template("rss")
-            case .atom: template("atom")
-            case .json: f.add("json")
-            }
-            collection(c)
-            let all = members(c)
-            group(c, count: c == .all ? nil : all.count)
-            for i in all.prefix(config.feed.limit) { f.add(fp.papers[i]); f.add(fp.tags[i]) }
-        case .paper(let i):
-            template("paper")
-            f.add(fp.papers[i]); f.add(fp.tags[i]); f.add(index.paperAuthorSlugs[i]); f.add(index.citationKeys[i])
+        case .hasFeeds(let c): f.add(hasFeeds(c))
+        case .feedEntries(let c):
+            for i in members(c).prefix(config.feed.limit) { f.add(fp.papers[i]); f.add(fp.tags[i]) }
+        case .allTags: f.add(fp.allTags)
+        case .years: f.add(fp.years)
+        case .authors: f.add(fp.authors)
+        case .paper(let i): f.add(fp.papers[i]); f.add(fp.tags[i])
+        case .authorLinks(let i): f.add(index.paperAuthorSlugs[i])
+        case .citationKey(let i): f.add(index.citationKeys[i])
+        case .relatedCards(let i):
             let related = index.related.isEmpty ? [] : index.related[i]
             f.add(related.count)
             for j in related { f.add(fp.cards[j]) }
-        case .paperBibTeX(let i):
-            f.add("bibtex"); f.add(fp.bibtex[i])
-        case .tagIndex:
-            template("tags"); f.add(fp.allTags)
-        case .authorIndex:
-            template("authors"); f.add(fp.authors)
-        case .yearIndex:
-            template("years"); f.add(fp.years)
-        case .standalone(let i):
-            template("page"); f.add("\(index.pages[i])")
-        case .notFound:
-            template("404")
-        case .siteBibTeX:
-            f.add("papers.bib"); f.add(fp.bibliography)
-        case .sitemap:
-            f.add("sitemap"); f.add(fp.sitemap)
-        case .sitemapPart(let n):
-            f.add("sitemap"); f.add(fp.sitemap); f.add(n)
-        case .robots:
-            f.add("robots")
-        case .searchPage:
-            template("search"); f.add(fp.allTags); f.add(fp.years); f.add(index.papers.count)
-        case .searchManifest:
-            f.add("search manifest"); f.add(fp.search); f.add(fp.allTags); f.add(fp.years)
-        case .searchTerms(let i):
+        case .bibtex(let i): f.add("bibtex"); f.add(fp.bibtex[i])
+        case .bibliography: f.add("papers.bib"); f.add(fp.bibliography)
+        case .sitemap: f.add("sitemap"); f.add(fp.sitemap)
+        case .standalone(let i): f.add("\(index.pages[i])")
+        case .paperCount: f.add(index.papers.count)
+        case .searchIndex: f.add("search manifest"); f.add(fp.search)
+        case .searchShard(let i):
             // The shard's own hash (its content), known even when its terms are not loaded.
             f.add("search terms"); f.add(search?.shards[i].key ?? ""); f.add(search?.shards[i].hash ?? 0)
         case .searchDocs(let n):
@@ -204,6 +196,5 @@ extension SiteRenderer {
             f.add("search year"); f.add(year)
             for i in index.papers(in: year) { f.add(i) }
         }
-        return f.value
     }
 }

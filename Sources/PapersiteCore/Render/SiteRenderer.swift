@@ -55,6 +55,8 @@ struct SiteRenderer: Sendable {
     /// The most URLs one sitemap file may list (the sitemap protocol's
     /// limit); a larger site's `sitemap.xml` is an index of parts.
     var sitemapLimit = 50_000
+    /// The sitemap's entries, from the plan (`plan`).
+    var sitemap = SitemapEntries.empty
 
     static let generator = "papersite \(PapersiteVersion.current)"
 
@@ -197,61 +199,6 @@ struct SiteRenderer: Sendable {
                                  tags: index.paperTags[i].map(\.name), abstract: paper.abstractText)
     }
 
-    /// The list of everything the site contains, in a fixed order.
-    func plan(parallelism: Parallelism = .serial) -> [(job: OutputJob, file: String)] {
-        var jobs: [OutputJob] = []
-        func listPages(_ collection: PaperCollection, count: Int? = nil) {
-            let pages = pagination.pages(count ?? members(collection).count)
-            for page in 1...pages { jobs.append(.list(collection, page: page)) }
-        }
-        func feeds(_ collection: PaperCollection) {
-            guard hasFeeds(collection) else { return }
-            for kind in FeedKind.allCases where collection.hasFeed(kind) { jobs.append(.feed(collection, kind)) }
-        }
-        listPages(.all)
-        jobs += index.papers.indices.flatMap { [OutputJob.paper($0), .paperBibTeX($0)] }
-        jobs.append(.tagIndex)
-        for tag in index.tags { listPages(.tag(tag.slug)); feeds(.tag(tag.slug)) }
-        if !index.authors.isEmpty { jobs.append(.authorIndex) }
-        for (author, papers) in zip(index.authors, index.authorPapers) {
-            listPages(.author(author.slug), count: papers.count)
-            feeds(.author(author.slug))
-        }
-        jobs.append(.yearIndex)
-        for year in index.years {
-            listPages(.year(year))
-            for month in monthCollections(year) { listPages(month) }
-        }
-        jobs += index.pages.indices.map { OutputJob.standalone($0) }
-        jobs.append(.notFound)
-        feeds(.all)
-        jobs += [.siteBibTeX, .sitemap, .robots]
-        let sitemapURLs = sitemapEntryCount()
-        if sitemapURLs > sitemapLimit {
-            jobs += (1...(sitemapURLs + sitemapLimit - 1) / sitemapLimit).map { OutputJob.sitemapPart($0) }
-        }
-        if let search {
-            jobs += [.searchPage, .searchManifest]
-            jobs += search.shards.indices.map { OutputJob.searchTerms($0) }
-            jobs += stride(from: 0, to: index.papers.count, by: SearchIndex.docsPerShard).map { .searchDocs($0 / SearchIndex.docsPerShard) }
-            jobs += index.tags.map { .searchTag($0.slug) }
-            jobs += index.years.map { .searchYear($0) }
-        }
-        // (A constant: a captured variable would be read, and retained, from both threads at every step.)
-        let all = jobs
-        return parallelism.map(all.count) { (all[$0], SiteURLs.file(for: location(of: all[$0]))) }
-    }
-
-    func location(of job: OutputJob) -> String {
-        switch job {
-        case .paper(let i): SiteURLs.paper(index.papers[i].slug)
-        case .paperBibTeX(let i): SiteURLs.paperBibTeX(index.papers[i].slug)
-        case .standalone(let i): SiteURLs.standalone(index.pages[i].slug)
-        case .searchTerms(let i): SearchIndex.shardFile(search!.shards[i].key)
-        default: job.location
-        }
-    }
-
     func render(_ job: OutputJob) -> String {
         switch job {
         case .list(let collection, let page): renderList(collection, page: page)
@@ -266,8 +213,8 @@ struct SiteRenderer: Sendable {
         case .notFound: renderNotFound()
         case .paperBibTeX(let i): bibtex(i)
         case .siteBibTeX: renderBibliography()
-        case .sitemap: String(decoding: sitemap(part: nil), as: UTF8.self)
-        case .sitemapPart(let n): String(decoding: sitemap(part: n), as: UTF8.self)
+        case .sitemap: String(decoding: sitemap.bytes(part: nil), as: UTF8.self)
+        case .sitemapPart(let n): String(decoding: sitemap.bytes(part: n), as: UTF8.self)
         case .robots: "User-agent: *\nAllow: /\n\nSitemap: \(urls.absolute(SiteURLs.sitemap))\n"
         case .searchPage: renderSearchPage()
         case .searchManifest: renderSearchManifest()
