@@ -32,10 +32,12 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        // `papersite serve`: the preview server with live reload (FlyingFox).
+        // `papersite serve`: the preview server with live reload, on
+        // FlyingSocks (FlyingFox's socket layer, without its HTTP layer,
+        // which links Foundation's networking and so libcurl).
         .target(
             name: "PapersiteServe",
-            dependencies: ["PapersiteCore", .product(name: "FlyingFox", package: "FlyingFox")]
+            dependencies: ["PapersiteCore", .product(name: "FlyingSocks", package: "FlyingFox")]
         ),
         // The command line: arguments, terminal, exit codes.
         .executableTarget(

@@ -1,6 +1,4 @@
 import Foundation
-import FlyingFox
-import FlyingSocks
 import PapersiteCore
 
 /// What `papersite serve` is asked to do.
@@ -35,7 +33,8 @@ public final class DevServer: @unchecked Sendable {
     let live = LiveState()
     private let lock = NSLock()
     private var basePath = "/"
-    private var server: HTTPServer?
+    private var server: PreviewListener?
+    private var serving: Task<Void, any Error>?
     private var stopped = false
 
     public init(options: ServeOptions) throws {
@@ -47,23 +46,13 @@ public final class DevServer: @unchecked Sendable {
 
     /// Serves until `stop()`; returns when the server has stopped.
     public func run(onListening: @escaping @Sendable (String) -> Void) async throws {
-        let server = try makeServer()
-        lock.withLock { self.server = server }
-        // Take the port first, so that `--port 0` has its number for the base URL.
-        let failure = FailureSlot()
-        let starting = Task {
-            do { try await server.run() } catch { failure.set(error); throw error }
-        }
-        // Wait until it listens, or until it fails to (a busy port, say).
-        while !(await server.isListening) {
-            if let error = failure.error { throw error }
-            try await Task.sleep(nanoseconds: 10_000_000)
-        }
-        let port: UInt16
-        switch await server.listeningAddress {
-        case .ip4(_, let p)?, .ip6(_, let p)?: port = p
-        default: port = options.port
-        }
+        // Listening first: a busy port fails before anything is built, and
+        // `--port 0` has its number for the base URL.
+        let host = options.host == "localhost" ? "127.0.0.1" : options.host
+        let server = try PreviewListener(host: host, port: options.port)
+        let port = server.port ?? options.port
+        let serving = Task { try await server.run { [self] in await respond(to: $0) } }
+        lock.withLock { (self.server, self.serving) = (server, serving) }
         let hostPart = options.host.contains(":") ? "[\(options.host)]" : options.host
         let origin = "http://\(hostPart):\(port)"
         rebuild(origin: origin)
@@ -79,28 +68,24 @@ public final class DevServer: @unchecked Sendable {
         }
         defer { heartbeat.cancel() }
         do {
-            try await starting.value
+            try await serving.value
         } catch {
             // Stopping makes the listening socket fail; that is the normal end.
             if !isStopped { throw error }
         }
     }
 
-    final class FailureSlot: @unchecked Sendable {
-        private let lock = NSLock()
-        private var stored: (any Error)?
-        func set(_ error: any Error) { lock.withLock { stored = error } }
-        var error: (any Error)? { lock.withLock { stored } }
-    }
 
     /// Stops serving, closes event streams and removes the private output.
     public func stop() async {
-        let server: HTTPServer? = lock.withLock {
+        let (server, serving) = lock.withLock {
             stopped = true
-            return self.server
+            return (self.server, self.serving)
         }
         live.finish()
-        await server?.stop(timeout: 1)
+        // Closing the socket ends no wait on it: the waits end by cancelling.
+        server?.close()
+        serving?.cancel()
         try? FileManager.default.removeItem(at: output.deletingLastPathComponent())
     }
 
@@ -174,32 +159,22 @@ public final class DevServer: @unchecked Sendable {
 
     // MARK: Serving
 
-    struct Handler: HTTPHandler {
-        let server: DevServer
-
-        func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
-            try await server.respond(to: request)
+    func respond(to request: PreviewRequest) async -> PreviewReply {
+        guard request.method == "GET" || request.method == "HEAD" else {
+            return PreviewReply(status: 405, headers: [("Allow", "GET, HEAD")])
         }
-    }
-
-    func respond(to request: HTTPRequest) async throws -> HTTPResponse {
-        guard request.method == .GET || request.method == .HEAD else {
-            return HTTPResponse(statusCode: .methodNotAllowed, headers: [HTTPHeader("Allow"): "GET, HEAD"])
-        }
-        // The raw path: FlyingFox's `path` drops the trailing "/" that tells a folder from a file.
-        let path = request.target.path(percentEncoded: false)
+        let path = request.path
         if path == LiveScript.eventsPath {
-            return HTTPResponse(statusCode: .ok,
-                                headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store"],
-                                body: HTTPBodySequence(from: EventStreamBody(stream: live.subscribe())))
+            return PreviewReply(status: 200, headers: [("Content-Type", "text/event-stream; charset=utf-8"), ("Cache-Control", "no-store")],
+                                body: .events(live.subscribe()))
         }
         if path == LiveScript.path {
-            return HTTPResponse(statusCode: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "no-store"],
-                                body: Data(LiveScript.source.utf8))
+            return PreviewReply(status: 200, headers: [("Content-Type", "text/javascript; charset=utf-8"), ("Cache-Control", "no-store")],
+                                body: .bytes(Data(LiveScript.source.utf8)))
         }
         let base = lock.withLock { basePath }
         if path == "/" || path + "/" == base, base != "/" {
-            return HTTPResponse(statusCode: .found, headers: [.location: base])
+            return PreviewReply(status: 302, headers: [("Location", base)])
         }
         guard path.hasPrefix(base) else { return notFound() }
         let relative = String(path.dropFirst(base.count))
@@ -211,29 +186,27 @@ public final class DevServer: @unchecked Sendable {
         if isDir.boolValue {
             guard path.hasSuffix("/") else {
                 // Like any static host: a folder's address ends in '/'.
-                return HTTPResponse(statusCode: .movedPermanently, headers: [.location: path + "/"])
+                return PreviewReply(status: 301, headers: [("Location", path + "/")])
             }
             file = file.appendingPathComponent("index.html")
             guard FileManager.default.fileExists(atPath: file.path) else { return notFound() }
         }
-        return page(file, status: .ok)
+        return page(file, status: 200)
     }
 
-    private func notFound() -> HTTPResponse {
+    private func notFound() -> PreviewReply {
         let page404 = output.appendingPathComponent("404.html")
-        if FileManager.default.fileExists(atPath: page404.path) { return page(page404, status: .notFound) }
+        if FileManager.default.fileExists(atPath: page404.path) { return page(page404, status: 404) }
         var body = Data("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head><body><h1>Not found</h1></body></html>".utf8)
         body = LiveScript.inject(into: body)
-        return HTTPResponse(statusCode: .notFound, headers: [.contentType: "text/html; charset=utf-8"], body: body)
+        return PreviewReply(status: 404, headers: [("Content-Type", "text/html; charset=utf-8")], body: .bytes(body))
     }
 
-    private func page(_ file: URL, status: HTTPStatusCode) -> HTTPResponse {
-        guard var data = try? Data(contentsOf: file) else {
-            return HTTPResponse(statusCode: .internalServerError)
-        }
+    private func page(_ file: URL, status: Int) -> PreviewReply {
+        guard var data = try? Data(contentsOf: file) else { return PreviewReply(status: 500) }
         let type = Self.contentType(of: file.lastPathComponent)
         if type.hasPrefix("text/html") { data = LiveScript.inject(into: data) }
-        return HTTPResponse(statusCode: status, headers: [.contentType: type, .cacheControl: "no-store"], body: data)
+        return PreviewReply(status: status, headers: [("Content-Type", type), ("Cache-Control", "no-store")], body: .bytes(data))
     }
 
     static func contentType(of name: String) -> String {
@@ -257,13 +230,5 @@ public final class DevServer: @unchecked Sendable {
         case "ttf": "font/ttf"
         default: "application/octet-stream"
         }
-    }
-
-    private func makeServer() throws -> HTTPServer {
-        let host = options.host == "localhost" ? "127.0.0.1" : options.host
-        if host.contains(":") {
-            return HTTPServer(address: try .inet6(ip6: host, port: options.port), timeout: 30, logger: .disabled, handler: Handler(server: self))
-        }
-        return HTTPServer(address: try .inet(ip4: host, port: options.port), timeout: 30, logger: .disabled, handler: Handler(server: self))
     }
 }

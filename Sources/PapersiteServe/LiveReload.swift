@@ -1,6 +1,4 @@
 import Foundation
-import FlyingFox
-import FlyingSocks
 
 /// The state of the served site that open pages follow: a generation that
 /// grows with each good build, and the errors of the last build if it failed.
@@ -68,36 +66,6 @@ final class LiveState: @unchecked Sendable {
     static func event(_ name: String, _ payload: [String: Any]) -> String {
         let data = (try? JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return "event: \(name)\ndata: \(String(decoding: data, as: UTF8.self))\n\n"
-    }
-}
-
-/// The SSE text of a stream as the bytes of a chunked HTTP body: each event
-/// is sent as soon as it is made.
-struct EventStreamBody: AsyncBufferedSequence {
-    typealias Element = UInt8
-    let stream: AsyncStream<String>
-
-    func makeAsyncIterator() -> Iterator { Iterator(base: stream.makeAsyncIterator()) }
-
-    struct Iterator: AsyncBufferedIteratorProtocol {
-        var base: AsyncStream<String>.Iterator
-        var pending: [UInt8] = []
-
-        mutating func next() async -> UInt8? {
-            guard let buffer = await nextBuffer(suggested: 1) else { return nil }
-            return buffer.first
-        }
-
-        mutating func nextBuffer(suggested count: Int) async -> [UInt8]? {
-            if pending.isEmpty {
-                guard let text = await base.next() else { return nil }
-                pending = Array(text.utf8)
-            }
-            let n = Swift.min(Swift.max(count, 1), pending.count)
-            let out = Array(pending[..<n])
-            pending.removeFirst(n)
-            return out
-        }
     }
 }
 
