@@ -6,7 +6,7 @@ public struct BuildOptions: Sendable {
     public var output: URL
     public var baseURL: String?
     public var includeDrafts: Bool
-    /// Where KaTeX's files are (for `math: katex`): Debian's libjs-katex.
+    /// Where KaTeX's files are (for `math: katex`): see `defaultKaTeXDirectory`.
     public var katexDirectory: URL
     /// Threads for the parallel stages (the output is the same for any number).
     public var parallelism: Parallelism = .allCores
@@ -33,7 +33,14 @@ public struct BuildOptions: Sendable {
     /// would be repaired or skipped fails the build instead.
     public var strict = false
 
-    public static let defaultKaTeXDirectory = URL(fileURLWithPath: "/usr/share/javascript/katex")
+    /// `katex/` beside the program, as the release archive has it, else
+    /// Debian's libjs-katex.
+    public static let defaultKaTeXDirectory: URL = {
+        let debian = URL(fileURLWithPath: "/usr/share/javascript/katex")
+        guard let program = Bundle.main.executableURL?.resolvingSymlinksInPath() else { return debian }
+        let beside = program.deletingLastPathComponent().appendingPathComponent("katex")
+        return FileManager.default.fileExists(atPath: beside.appendingPathComponent("katex.min.js").path) ? beside : debian
+    }()
 
     public init(siteRoot: URL, output: URL, baseURL: String? = nil, includeDrafts: Bool = false,
                 katexDirectory: URL = BuildOptions.defaultKaTeXDirectory) {

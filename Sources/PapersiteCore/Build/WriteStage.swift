@@ -102,7 +102,7 @@ extension SiteBuilder {
         let fonts = dir.appendingPathComponent("fonts").resolvingSymlinksInPath()
         guard fm.fileExists(atPath: script.path), fm.fileExists(atPath: style.path),
               let fontFiles = try? fm.contentsOfDirectory(atPath: fonts.path), !fontFiles.isEmpty else {
-            throw BuildFailure([.error("'math: katex' needs KaTeX's files in \(dir.path) (on Debian: apt-get install libjs-katex)", at: config.mathLocation)])
+            throw BuildFailure([.error("'math: katex' needs KaTeX's files in \(dir.path) (keep katex/ beside papersite, as the release archive has it, or on Debian: apt-get install libjs-katex)", at: config.mathLocation)])
         }
         return [(.file(script), "katex/katex.min.js"), (.file(style), "katex/katex.min.css")]
             + fontFiles.sorted().map { (.file(fonts.appendingPathComponent($0)), "katex/fonts/\($0)") }
