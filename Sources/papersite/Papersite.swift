@@ -114,8 +114,8 @@ struct New: ParsableCommand {
             print("Created a new site in \(folder) (\(files.count) files). Next:")
             print("  cd \(folder)")
             print("  papersite serve      # preview at http://127.0.0.1:1313/, reloading as you edit")
-            print("  papersite build      # write the site to public/, then preview it with any static server:")
-            print("                       #   python3 -m http.server --directory public")
+            print("  papersite build      # write the site to public/, then open public/index.html in a browser,")
+            print("                       # or serve it: python3 -m http.server --directory public")
             print("  (set base_url in content/site.yml to the site's real address before publishing)")
         } catch {
             Terminal.printError("papersite: \(error)")

@@ -222,9 +222,9 @@ struct RawHTTP {
         #expect(build.status == 0, "\(build.stderr)")
         #expect(build.stderr.isEmpty, "a new site builds without warnings: \(build.stderr)")
         #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("public/papers/attention-is-all-you-need/index.html").path))
-        // At the root of the address, so that public/ served at the root of any static server works.
+        // Links relative to each page, so that public/ works on any static server, at any path, and from disk.
         #expect(settings.contains("\nbase_url: https://example.org/\n"))
-        #expect(try String(contentsOf: site.appendingPathComponent("public/index.html"), encoding: .utf8).contains("href=\"/css/"))
+        #expect(try String(contentsOf: site.appendingPathComponent("public/index.html"), encoding: .utf8).contains("href=\"./css/"))
         let check = try CLI.run(["check", "--site", site.path])
         #expect(check.status == 0)
         #expect(check.stdout.contains(" 0 errors"))

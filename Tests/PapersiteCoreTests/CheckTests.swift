@@ -50,7 +50,7 @@ import Testing
         try text.write(to: template, atomically: true, encoding: .utf8)
         let errors = check(site).diagnostics.filter { $0.severity == .error }
         #expect(errors.map(\.description) == [
-            "Themes/default/templates/paper.mustache: error: the link '/nowhere/#x' leads to no page of the site (no nowhere/index.html), on papers/second/index.html and 1 other page",
+            "Themes/default/templates/paper.mustache: error: the link '../../nowhere/#x' leads to no page of the site (no nowhere/index.html), on papers/second/index.html and 1 other page",
         ])
     }
 

@@ -82,7 +82,7 @@ import Testing
         try site.build()
         let page = try site.read("papers/diffusion-models-for-protein-design/index.html")
         #expect(page.contains("Related papers"))
-        #expect(page.contains("href=\"/papers/protein-backbones-from-denoising-diffusion/\""))
+        #expect(page.contains("href=\"../../papers/protein-backbones-from-denoising-diffusion/\""))
         #expect(!page.contains("medieval-poetry/\""))
         #expect(!(try site.read("papers/medieval-poetry/index.html")).contains("Related papers"))
         try site.write("content/site.yml", "related_papers: 0\n")

@@ -136,7 +136,8 @@ import FoundationXML
                 htmlCount += 1
                 let ns = text as NSString
                 for match in tagPattern.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
-                    let tag = ns.substring(with: match.range)
+                    // (Links are relative to the page; the allowed tags are written from the base path.)
+                    let tag = ns.substring(with: match.range).replacing(/"(\.\.\/)+|"\.\//, with: "\"/hostile/")
                     let (element, attributes) = Self.parseTag(tag)
                     for (name, value) in attributes {
                         #expect(!name.hasPrefix("on"), "\(path): event handler in \(tag)")

@@ -46,14 +46,14 @@ import Testing
         let docs = try #require(try json(site, "search/docs/0.json") as? [[Any]])
         #expect(docs.count == 3)
         #expect(docs[1][0] as? String == "Graph networks")
-        #expect(docs[1][1] as? String == "/papers/graph-networks/")
+        #expect(docs[1][1] as? String == "../papers/graph-networks/")
         #expect(docs[1][2] as? String == "Alan Turing")
         // The search page and the box on every other page.
         let page = try site.read("search/index.html")
         #expect(page.contains("<input type=\"search\" id=\"search-input\""))
         #expect(page.contains("id=\"search-results\""))
         #expect(!page.contains("site-search-input"))
-        #expect(try site.read("index.html").contains("<form class=\"site-search\" role=\"search\" action=\"/search/\">"))
+        #expect(try site.read("index.html").contains("<form class=\"site-search\" role=\"search\" action=\"./search/\">"))
         #expect(try site.read("js/search.js").contains("search-results"))
 
         try site.write("content/site.yml", "search: false\n")

@@ -80,8 +80,40 @@ import Testing
         #expect(try tree(elsewhere) == first)
     }
 
+    /// With `links: relative` (the default), every link from a page to the
+    /// site's pages and files is relative to the page, and leads to a file
+    /// of the output from where the page is; what must be absolute is.
+    @Test func everyLinkIsRelativeToItsPage() throws {
+        let site = try TestSite(fixture: "basic-site")
+        defer { site.remove() }
+        try site.build()
+        var checked = 0
+        for (path, data) in try tree(site.output) where path.hasSuffix(".html") {
+            let html = String(decoding: data, as: UTF8.self)
+            let folder = (path as NSString).deletingLastPathComponent
+            for match in html.matches(of: /(?:href|src|action|data-index)="([^"#]*)(?:#[^"]*)?"/) {
+                let link = String(match.1)
+                if link.isEmpty || link.hasPrefix("https://") || link.hasPrefix("mailto:") { continue }
+                if path == "404.html" {
+                    #expect(link.hasPrefix("/group/papers/"), "404.html links from the base path: \(link)")
+                    continue
+                }
+                #expect(!link.hasPrefix("/"), "\(path): \(link) is not relative")
+                let target = URL(fileURLWithPath: site.output.path + "/" + folder + "/" + link).standardizedFileURL
+                let file = link.hasSuffix("/") ? target.appendingPathComponent("index.html") : target
+                #expect(FileManager.default.fileExists(atPath: file.path), "\(path): \(link) leads nowhere")
+                checked += 1
+            }
+        }
+        #expect(checked > 100)
+        let home = try site.read("index.html")
+        #expect(home.contains("<link rel=\"canonical\" href=\"https://example.org/group/papers/\">"))
+        #expect(home.contains("href=\"./css/site.css\"") && home.contains("href=\"./tags/\""))
+        #expect(try site.read("page/2/index.html").contains("href=\"../../css/site.css\""))
+    }
+
     @Test func everyLinkUsesTheBasePath() throws {
-        let site = try TestSite(["content/papers/p.md": paper, "content/site.yml": "base_url: https://example.org/group/papers\n"])
+        let site = try TestSite(["content/papers/p.md": paper, "content/site.yml": "base_url: https://example.org/group/papers\nlinks: absolute\n"])
         defer { site.remove() }
         try site.build()
         let home = try site.read("index.html")
@@ -269,7 +301,7 @@ import Testing
         #expect(try site.read("authors/jose-garcia/atom.xml").contains("<title>Papers: José García</title>"))
         let index = try site.read("authors/index.html")
         #expect(index.contains("Ada Lovelace</span> <span class=\"count\">1 paper</span>"))
-        #expect(try site.read("papers/a/index.html").contains("<a href=\"/authors/jose-garcia/\">José García</a>"))
+        #expect(try site.read("papers/a/index.html").contains("<a href=\"../../authors/jose-garcia/\">José García</a>"))
     }
 
     @Test func yearPagesNewestFirstAndLinkedFromHome() throws {
@@ -285,8 +317,8 @@ import Testing
         #expect(try #require(year.range(of: ">Newer</a>")).lowerBound < #require(year.range(of: ">Old</a>")).lowerBound)
         #expect(!year.contains(">New</a>"))
         let home = try site.read("index.html")
-        #expect(home.contains("href=\"/years/2024/\">2024 <span class=\"count\">1</span>"))
-        #expect(home.contains("href=\"/years/2021/\">2021 <span class=\"count\">2</span>"))
+        #expect(home.contains("href=\"./years/2024/\">2024 <span class=\"count\">1</span>"))
+        #expect(home.contains("href=\"./years/2021/\">2021 <span class=\"count\">2</span>"))
         #expect(try site.read("years/index.html").contains("2021</span> <span class=\"count\">2 papers</span>"))
         #expect(!site.exists("authors/index.html"))
     }
@@ -304,12 +336,12 @@ import Testing
         try site.build()
         let year = try site.read("years/2024/index.html")
         #expect(year.contains("<nav class=\"months\" aria-label=\"Months of 2024\">"))
-        let march = try #require(year.range(of: "href=\"/years/2024/03/\">March 2024 <span class=\"count\">3</span>"))
-        let january = try #require(year.range(of: "href=\"/years/2024/01/\">January 2024 <span class=\"count\">2</span>"))
+        let march = try #require(year.range(of: "href=\"../../years/2024/03/\">March 2024 <span class=\"count\">3</span>"))
+        let january = try #require(year.range(of: "href=\"../../years/2024/01/\">January 2024 <span class=\"count\">2</span>"))
         #expect(march.lowerBound < january.lowerBound, "newest month first")
         let page = try site.read("years/2024/03/index.html")
         #expect(page.contains("<h1>March 2024</h1>"))
-        #expect(page.contains("› <a href=\"/years/2024/\">2024</a>"))
+        #expect(page.contains("› <a href=\"../../../years/2024/\">2024</a>"))
         #expect(page.contains(">Paper 5</a>") && site.exists("years/2024/03/page/3/index.html") && !site.exists("years/2024/03/page/4/index.html"))
         #expect(try site.read("years/2024/02/index.html").contains(">Paper 2</a>"))
         #expect(!site.exists("years/2024/04/index.html"))

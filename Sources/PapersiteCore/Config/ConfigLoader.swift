@@ -6,7 +6,7 @@ import Yams
 public struct ConfigLoader: Sendable {
     public static let file = "content/site.yml"
     static let topKeys = ["title", "description", "base_url", "language", "author", "theme",
-                          "papers_per_page", "feed", "markdown", "math", "tag_rules", "related_papers", "search"]
+                          "papers_per_page", "feed", "markdown", "math", "tag_rules", "related_papers", "search", "links"]
 
     public let siteRoot: URL
 
@@ -89,6 +89,13 @@ public struct ConfigLoader: Sendable {
             md.checkKeys(["raw_html", "smart_punctuation"], in: "'markdown'", log: &log)
             if let v = md.bool("raw_html", log: &log) { config.markdown.allowRawHTML = v }
             if let v = md.bool("smart_punctuation", log: &log) { config.markdown.smartPunctuation = v }
+        }
+        if let v = fields.string("links", log: &log) {
+            if let links = SiteConfig.Links(rawValue: v) {
+                config.links = links
+            } else {
+                log.error("'links' must be 'relative' or 'absolute'", at: fields.location(of: "links"))
+            }
         }
         if let v = fields.string("math", log: &log) {
             if let m = SiteConfig.MathRendering(rawValue: v) {

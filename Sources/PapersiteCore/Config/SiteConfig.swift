@@ -23,6 +23,8 @@ public struct SiteConfig: Sendable, Hashable, Codable {
     public var relatedPapers: Int = 5
     /// Write the search page and its index (when the theme has a `search` template).
     public var search = true
+    /// How pages link to each other and to the site's files.
+    public var links: Links = .relative
 
     public init() {}
 
@@ -44,6 +46,14 @@ public struct SiteConfig: Sendable, Hashable, Codable {
         case none
         /// KaTeX, copied into the site from Debian's libjs-katex.
         case katex
+    }
+
+    public enum Links: String, Sendable, Hashable, CaseIterable, Codable {
+        /// `../../css/site.css`, `../other-paper/`: the output works at
+        /// any path of any host, and opened from disk.
+        case relative
+        /// `/group/papers/css/site.css`: from the base URL's path.
+        case absolute
     }
 
     public enum FeedContent: String, Sendable, Hashable, CaseIterable, Codable {

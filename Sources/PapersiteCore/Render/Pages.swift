@@ -38,9 +38,9 @@ extension SiteRenderer {
         let meta = PageMeta(
             title: title, description: description, canonicalURL: urls.absolute(collection.location(page: page)),
             kind: collection.template,
-            rssURL: linksFeeds ? collection.feed(.rss).map(urls.absolute) : nil,
-            atomURL: linksFeeds ? collection.feed(.atom).map(urls.absolute) : nil,
-            jsonFeedURL: linksFeeds ? collection.feed(.json).map(urls.absolute) : nil,
+            rssURL: linksFeeds ? collection.feed(.rss).map { urls.feed($0, config.links) } : nil,
+            atomURL: linksFeeds ? collection.feed(.atom).map { urls.feed($0, config.links) } : nil,
+            jsonFeedURL: linksFeeds ? collection.feed(.json).map { urls.feed($0, config.links) } : nil,
             metaTags: ScholarlyMetadata.openGraph(title: heading, description: description, url: urls.absolute(collection.location(page: page)), siteTitle: config.title),
             hasMath: typesetsMath && slice.contains { rendered($0).hasMath })
         let topTags = collection == .all ? Array(collectionViews(index.tags).sorted { ($1.count, $0.name) < ($0.count, $1.name) }.prefix(12)) : []

@@ -34,11 +34,18 @@ struct SiteRenderer: Sendable {
     let config: SiteConfig
     let index: SiteIndex
     let theme: Theme
-    let urls: SiteURLs
-    let site: SiteView
+    /// Where links go from the page being rendered (see `placed(for:)`):
+    /// the site's root, or with relative links the page's folder.
+    var urls: SiteURLs
+    var site: SiteView
+    /// How many folders below the site's root the page being rendered is,
+    /// with relative links (0 with absolute links).
+    var linkDepth = 0
+    /// `site` as seen from each depth, made once (relative links only).
+    let siteViews: [SiteView]
     /// Each paper's Markdown and card, made when first needed (`rendered(_:)`, `renderedCard(_:)`).
     let renderedPapers: LazyValues<RenderedPaper>
-    let cards: LazyValues<String>
+    let cards: CardsByDepth
     let bibtexEntries: LazyValues<String>
     let markdown: MarkdownRenderer
     let markdownSettings: UInt64
@@ -72,19 +79,9 @@ struct SiteRenderer: Sendable {
         self.theme = theme
         let urls = SiteURLs(config: config)
         self.urls = urls
-        var nav = [LinkView(label: "Papers", url: urls.path(""), kind: "home"),
-                   LinkView(label: "Tags", url: urls.path(SiteURLs.tagIndex), kind: "tags")]
-        if !index.authors.isEmpty { nav.append(LinkView(label: "Authors", url: urls.path(SiteURLs.authorIndex), kind: "authors")) }
-        nav.append(LinkView(label: "Archive", url: urls.path(SiteURLs.yearIndex), kind: "years"))
-        nav += index.pages.map { LinkView(label: $0.title, url: urls.path(SiteURLs.standalone($0.slug)), kind: "page") }
-        site = SiteView(
-            title: config.title, description: config.description, language: config.language,
-            base: urls.basePath, baseURL: urls.baseURL,
-            authorName: config.author.name, authorEmail: config.author.email, authorURL: config.author.url,
-            nav: nav, rssURL: urls.absolute(SiteURLs.rss), atomURL: urls.absolute(SiteURLs.atom),
-            jsonFeedURL: urls.absolute(SiteURLs.jsonFeed), bibURL: urls.path(SiteURLs.bibliography),
-            generator: Self.generator,
-            searchURL: config.search && theme.has(template: "search") ? urls.path(SiteURLs.search) : nil)
+        site = Self.siteView(config: config, index: index, theme: theme, urls: urls)
+        siteViews = config.links == .relative
+            ? (0...Self.precomputedDepths).map { Self.siteView(config: config, index: index, theme: theme, urls: urls.placed(depth: $0)) } : []
         typesetsMath = config.math != .none
 
         markdown = MarkdownRenderer(options: config.markdown)
@@ -94,7 +91,7 @@ struct SiteRenderer: Sendable {
         markdownSettings = Fingerprint.of { $0.add("\(config.markdown)") }
         let retains = retainsPapers || cache == nil
         renderedPapers = LazyValues(count: papers.count, retains: retains)
-        cards = LazyValues(count: papers.count, retains: retains)
+        cards = CardsByDepth(count: papers.count, retains: retains)
         bibtexEntries = LazyValues(count: papers.count, retains: retains)
         let markdown = self.markdown
         pagesHTML = index.pages.map { markdown.render($0.body).html }
@@ -160,8 +157,8 @@ struct SiteRenderer: Sendable {
     /// pages and its tags', authors' and year's lists), without its last
     /// newline (`{{{card}}}` sits on a line of its own).
     func renderedCard(_ i: Int) -> String {
-        let key = fingerprints.map { fp in Fingerprint.of { f in f.add("card"); f.add(fp.cards[i]) } } ?? 0
-        return cards.value(i, load: { cache?.get(key, { r in r.string() }) }) {
+        let key = fingerprints.map { fp in Fingerprint.of { f in f.add("card"); f.add(fp.cards[i]); f.add(linkDepth) } } ?? 0
+        return cards.at(depth: linkDepth).value(i, load: { cache?.get(key, { r in r.string() }) }) {
             if let cache, let cached = cache.get(key, { r in r.string() }) { return cached }
             let html = theme.render(cardFields(i), template: "partials/card")
             let result = html.hasSuffix("\n") ? String(html.dropLast()) : html
@@ -183,7 +180,9 @@ struct SiteRenderer: Sendable {
     /// Makes every paper's Markdown and card now, on all cores (a full
     /// build needs them all; an incremental one makes only those it shows).
     func renderAllPapers(parallelism: Parallelism) {
-        parallelism.forEach(index.papers.count) { i in _ = rendered(i); _ = renderedCard(i) }
+        // The cards as most lists show them: those of tags, authors and years, and papers' related papers.
+        let placed = placed(for: .list(.year(0), page: 1))
+        parallelism.forEach(index.papers.count) { i in _ = rendered(i); _ = placed.renderedCard(i) }
     }
 
     mutating func addSearchIndex(parallelism: Parallelism) {
@@ -200,6 +199,10 @@ struct SiteRenderer: Sendable {
     }
 
     func render(_ job: OutputJob) -> String {
+        placed(for: job).renderPlaced(job)
+    }
+
+    private func renderPlaced(_ job: OutputJob) -> String {
         switch job {
         case .list(let collection, let page): renderList(collection, page: page)
         case .feed(let collection, .rss): theme.render(feedView(collection, format: .rss), template: "rss")

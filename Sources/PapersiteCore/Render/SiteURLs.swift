@@ -3,7 +3,9 @@
 public struct SiteURLs: Sendable {
     /// Absolute, ending in `/`.
     public let baseURL: String
-    /// Path part of the base URL, starting and ending with `/`.
+    /// What every link starts with: the path part of the base URL
+    /// (starting and ending with `/`), or for a page placed with relative
+    /// links, the way up to the site's root (`../../`).
     public let basePath: String
 
     public init(config: SiteConfig) {
@@ -11,11 +13,29 @@ public struct SiteURLs: Sendable {
         basePath = config.basePath
     }
 
+    private init(baseURL: String, basePath: String) {
+        self.baseURL = baseURL
+        self.basePath = basePath
+    }
+
+    /// The links of a page `depth` folders below the site's root, relative
+    /// to it: `path(_:)` starts with `../` once for each folder, or `./`
+    /// at the root (an empty link would be the page itself only by accident).
+    func placed(depth: Int) -> SiteURLs {
+        SiteURLs(baseURL: baseURL, basePath: depth == 0 ? "./" : String(repeating: "../", count: depth))
+    }
+
     /// A root-relative link: `papers/x/` → `/group/papers/x/`.
     public func path(_ relative: String) -> String { basePath + relative }
 
     /// An absolute URL, for feeds, the sitemap and canonical links.
     public func absolute(_ relative: String) -> String { baseURL + relative }
+
+    /// A link to a feed: like any other with relative links; with absolute
+    /// links, the whole URL (as a feed reader is given it).
+    func feed(_ relative: String, _ links: SiteConfig.Links) -> String {
+        links == .relative ? path(relative) : absolute(relative)
+    }
 
     // Relative locations of the site's pages (each a folder with index.html).
     static func home(page: Int) -> String { page <= 1 ? "" : "page/\(page)/" }

@@ -63,9 +63,14 @@ description: Papers we read and recommend.
 
 # Where the site will live: set this to its real address, with its path if
 # it lives under one (https://example.org/reading-group/). Feeds, the
-# sitemap and canonical links use it, and pages link under its path;
-# `papersite build --base-url` overrides it for one build.
+# sitemap and canonical links use it; `papersite build --base-url`
+# overrides it for one build.
 base_url: https://example.org/
+
+# Pages link to each other relative to their own folder, so public/ works
+# at any path of any host and opened from disk. 'absolute' links from
+# base_url's path instead.
+# links: relative
 
 # The site's language, as a BCP 47 tag (en, de, pt-BR).
 language: en
