@@ -82,6 +82,7 @@ import FoundationXML
         "<script defer src=\"/hostile/js/math.js\">",
         "<script defer src=\"/hostile/js/search-box.js\">",
         "<script src=\"/hostile/js/search.js\" defer>",
+        "<script data-base-path=\"/hostile/\">",
     ]
     /// The theme's two search forms; records can make no form.
     static let allowedForms: Set<String> = [

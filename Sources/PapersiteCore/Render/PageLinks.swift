@@ -24,11 +24,12 @@ extension SiteRenderer {
     }
 
     /// How many folders below the root the page of `job` is; nil for files
-    /// whose links stay absolute: the 404 page (a host serves it at any
-    /// address), feeds, the sitemap and BibTeX.
+    /// whose links stay absolute: feeds, the sitemap and BibTeX. (The 404
+    /// page is placed at the root; as a host serves it at any address, the
+    /// theme's `404` template makes its links start from the base path there.)
     func linkDepth(of job: OutputJob) -> Int? {
         switch job {
-        case .notFound, .feed, .sitemap, .sitemapPart, .robots, .paperBibTeX, .siteBibTeX: nil
+        case .feed, .sitemap, .sitemapPart, .robots, .paperBibTeX, .siteBibTeX: nil
         // The search page shows the documents' links.
         case .searchDocs: SiteURLs.search.utf8.count { $0 == UInt8(ascii: "/") }
         default: location(of: job).utf8.count { $0 == UInt8(ascii: "/") }
@@ -44,7 +45,7 @@ extension SiteRenderer {
         nav += index.pages.map { LinkView(label: $0.title, url: urls.path(SiteURLs.standalone($0.slug)), kind: "page") }
         return SiteView(
             title: config.title, description: config.description, language: config.language,
-            base: urls.basePath, baseURL: urls.baseURL,
+            base: urls.basePath, basePath: config.basePath, baseURL: urls.baseURL,
             authorName: config.author.name, authorEmail: config.author.email, authorURL: config.author.url,
             nav: nav, rssURL: urls.feed(SiteURLs.rss, config.links), atomURL: urls.feed(SiteURLs.atom, config.links),
             jsonFeedURL: urls.feed(SiteURLs.jsonFeed, config.links), bibURL: urls.path(SiteURLs.bibliography),

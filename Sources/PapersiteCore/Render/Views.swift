@@ -9,8 +9,12 @@ struct SiteView: TemplateObject, Sendable, Encodable {
     var title: String
     var description: String
     var language: String
-    /// Root-relative base path, ending in `/`: prefix for every link.
+    /// What every link to the site's pages and files starts with: the way
+    /// up to the site's root from the page (`../../`; `./` at the root),
+    /// or with `links: absolute` the base path.
     var base: String
+    /// The path part of the base URL, ending in `/` (`/group/papers/`).
+    var basePath: String
     var baseURL: String
     var authorName: String?
     var authorEmail: String?
@@ -30,6 +34,7 @@ struct SiteView: TemplateObject, Sendable, Encodable {
         case "description": .init(description)
         case "language": .init(language)
         case "base": .init(base)
+        case "base_path": .init(basePath)
         case "base_url": .init(baseURL)
         case "author_name": .init(authorName)
         case "author_email": .init(authorEmail)

@@ -562,6 +562,20 @@ document.addEventListener('keydown', function (event) {
 """#),
         ("templates/404.mustache", #"""
 {{<base}}
+{{$head_start}}
+<script data-base-path="{{site.base_path}}">
+// The links are relative to the site's root, where 404.html is. A host
+// serves this page at any missing address, often deeper: there the links
+// start from the base path. (Opened as 404.html itself, or from disk,
+// nothing changes.) Inline: a script file would be looked for from here.
+(function () {
+  if (location.protocol === "file:" || /\/404\.html$/.test(location.pathname)) return;
+  var base = document.createElement("base");
+  base.href = document.currentScript.getAttribute("data-base-path");
+  document.head.appendChild(base);
+})();
+</script>
+{{/head_start}}
 {{$main}}
 <article class="page not-found">
 <h1>{{title}}</h1>
@@ -646,6 +660,8 @@ document.addEventListener('keydown', function (event) {
 <html lang="{{site.language}}">
 <head>
 <meta charset="utf-8">
+{{$head_start}}
+{{/head_start}}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{page_title}}</title>
 {{#page_description}}
