@@ -83,6 +83,7 @@ import FoundationXML
         "<script defer src=\"/hostile/js/search-box.js\">",
         "<script src=\"/hostile/js/search.js\" defer>",
         "<script data-base-path=\"/hostile/\">",
+        "<script defer src=\"/hostile/js/disk-links.js\">",
     ]
     /// The theme's two search forms; records can make no form.
     static let allowedForms: Set<String> = [

@@ -10,8 +10,13 @@ import Testing
         return result
     }
 
+    /// The JSON a search file hands to the page: `papersiteSearchData("docs/0", <JSON>);`.
     func json(_ site: TestSite, _ path: String) throws -> Any {
-        try JSONSerialization.jsonObject(with: Data(try site.read(path).utf8))
+        let text = try site.read(path)
+        let name = String(path.dropFirst("search/".count).dropLast(".js".count))
+        let prefix = "papersiteSearchData(\"\(name)\", ", suffix = ");\n"
+        #expect(text.hasPrefix(prefix) && text.hasSuffix(suffix), "\(path) is a call with its name")
+        return try JSONSerialization.jsonObject(with: Data(text.dropFirst(prefix.count).dropLast(suffix.count).utf8))
     }
 
     @Test func wordsAreFoldedAsTheBrowserFoldsThem() {
@@ -32,18 +37,18 @@ import Testing
         ])
         defer { site.remove() }
         try site.build()
-        let manifest = try #require(try json(site, "search/index.json") as? [String: Any])
+        let manifest = try #require(try json(site, "search/index.js") as? [String: Any])
         #expect(manifest["count"] as? Int == 3)
         #expect((manifest["shards"] as? [String])?.contains("di") == true)
         #expect(manifest["years"] as? [Int] == [2024, 2019])
-        let di = try #require(try json(site, "search/terms/di.json") as? [String: [Int]])
+        let di = try #require(try json(site, "search/terms/di.js") as? [String: [Int]])
         // Newest first: a is 0, b is 1. A title word weighs 8; the abstract 1 a time.
         #expect(postings(try #require(di["diffusion"])) == [0: 8, 1: 2])
-        let lo = try #require(try json(site, "search/terms/lo.json") as? [String: [Int]])
+        let lo = try #require(try json(site, "search/terms/lo.js") as? [String: [Int]])
         #expect(postings(try #require(lo["lovelace"])) == [0: 6])
-        #expect(try site.read("search/tags/biology.json") == "[0,2]\n")
-        #expect(try site.read("search/years/2024.json") == "[0,1]\n")
-        let docs = try #require(try json(site, "search/docs/0.json") as? [[Any]])
+        #expect(try site.read("search/tags/biology.js") == "papersiteSearchData(\"tags/biology\", [0,2]);\n")
+        #expect(try site.read("search/years/2024.js") == "papersiteSearchData(\"years/2024\", [0,1]);\n")
+        let docs = try #require(try json(site, "search/docs/0.js") as? [[Any]])
         #expect(docs.count == 3)
         #expect(docs[1][0] as? String == "Graph networks")
         #expect(docs[1][1] as? String == "../papers/graph-networks/")
@@ -58,7 +63,7 @@ import Testing
 
         try site.write("content/site.yml", "search: false\n")
         try site.build()
-        #expect(!site.exists("search/index.html") && !site.exists("search/index.json"))
+        #expect(!site.exists("search/index.html") && !site.exists("search/index.js"))
         #expect(!(try site.read("index.html")).contains("site-search"))
     }
 

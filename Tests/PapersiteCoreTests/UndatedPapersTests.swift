@@ -59,7 +59,7 @@ import Testing
         #expect(!bib.contains("year"))
 
         // Search results carry empty dates for them, which the page shows as "undated".
-        let docs = try site.read("search/docs/0.json")
+        let docs = try site.read("search/docs/0.js")
         #expect(docs.contains(#"["Poetics","../papers/poetics/","Aristotle","","",[],"#))
 
         let sitemap = try site.read("sitemap.xml")

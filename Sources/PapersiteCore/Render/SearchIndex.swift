@@ -1,15 +1,17 @@
 import Foundation
 
 /// The search index the default theme's `search.js` reads, written as
-/// static JSON files under `search/` and split so that a browser loads only
-/// what a query needs:
+/// static files under `search/` and split so that a browser loads only
+/// what a query needs. Each file is a script that hands its JSON to the
+/// page (`papersiteSearchData("terms/di", {...});`, see `script(_:json:)`):
+/// a page opened from disk may load scripts but not fetch JSON.
 ///
-/// - `search/index.json`: the manifest: shard names, tags, years, stop words.
-/// - `search/terms/<key>.json`: the terms that start with `key` (their first
+/// - `search/index.js`: the manifest: shard names, tags, years, stop words.
+/// - `search/terms/<key>.js`: the terms that start with `key` (their first
 ///   two characters, or three where two would make a large shard), each with
 ///   its papers as `[id, weight, id, weight, ...]`, ids delta-coded.
-/// - `search/docs/<n>.json`: what a result shows for papers `n*100 ..< n*100+100`.
-/// - `search/tags/<slug>.json`, `search/years/<year>.json`: the papers of a
+/// - `search/docs/<n>.js`: what a result shows for papers `n*100 ..< n*100+100`.
+/// - `search/tags/<slug>.js`, `search/years/<year>.js`: the papers of a
 ///   tag or a year (delta-coded ids), for the filters.
 ///
 /// Paper ids are positions in the site's order (newest first). A term's
@@ -198,12 +200,21 @@ struct SearchIndex: Sendable {
         return true
     }
 
-    /// `terms/<key>.json`
-    static func shardFile(_ key: String) -> String { "search/terms/\(SearchText.fileName(key)).json" }
-    static func docsFile(_ n: Int) -> String { "search/docs/\(n).json" }
-    static func tagFile(_ slug: String) -> String { "search/tags/\(slug).json" }
-    static func yearFile(_ year: Int) -> String { "search/years/\(year).json" }
-    static let manifestFile = "search/index.json"
+    /// `terms/<key>.js`
+    static func shardFile(_ key: String) -> String { "search/terms/\(SearchText.fileName(key)).js" }
+    static func docsFile(_ n: Int) -> String { "search/docs/\(n).js" }
+    static func tagFile(_ slug: String) -> String { "search/tags/\(slug).js" }
+    static func yearFile(_ year: Int) -> String { "search/years/\(year).js" }
+    static let manifestFile = "search/index.js"
+
+    /// The search file `file` (`search/terms/di.js`) holding `json`: a call
+    /// that gives the JSON to the search page, named as `search.js` asks
+    /// for it (`terms/di`). JSON is a JavaScript expression as it is.
+    static func script(_ file: String, json: Substring) -> String {
+        let name = file.dropFirst("search/".count).dropLast(".js".count)
+        let data = json.last == "\n" ? json.dropLast() : json
+        return "papersiteSearchData(" + JSONText.encode(String(name)) + ", " + data + ");\n"
+    }
 
     func shardJSON(_ i: Int) -> String {
         var out: [UInt8] = []

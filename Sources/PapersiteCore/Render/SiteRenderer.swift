@@ -167,14 +167,14 @@ struct SiteRenderer: Sendable {
         }
     }
 
-    /// Search shard `i` as JSON, its terms read from the cache if they are
+    /// Search shard `i`'s file, its terms read from the cache if they are
     /// not in memory (nil if they cannot be).
-    func searchShardJSON(_ i: Int) -> String? {
+    func searchShardFile(_ i: Int) -> String? {
         guard var search else { return nil }
         if !search.shards[i].loaded {
             guard let cache, search.loadShards([i], from: cache) else { return nil }
         }
-        return search.shardJSON(i)
+        return SearchIndex.script(location(of: .searchTerms(i)), json: search.shardJSON(i)[...])
     }
 
     /// Makes every paper's Markdown and card now, on all cores (a full
@@ -220,11 +220,11 @@ struct SiteRenderer: Sendable {
         case .sitemapPart(let n): String(decoding: sitemap.bytes(part: n), as: UTF8.self)
         case .robots: "User-agent: *\nAllow: /\n\nSitemap: \(urls.absolute(SiteURLs.sitemap))\n"
         case .searchPage: renderSearchPage()
-        case .searchManifest: renderSearchManifest()
-        case .searchTerms(let i): searchShardJSON(i) ?? ""    // checked before rendering: see `SiteBuilder`
-        case .searchDocs(let n): renderSearchDocs(n)
-        case .searchTag(let slug): SearchIndex.idsJSON(index.papers(tagged: slug))
-        case .searchYear(let year): SearchIndex.idsJSON(index.papers(in: year))
+        case .searchManifest: SearchIndex.script(location(of: job), json: renderSearchManifest()[...])
+        case .searchTerms(let i): searchShardFile(i) ?? ""    // checked before rendering: see `SiteBuilder`
+        case .searchDocs(let n): SearchIndex.script(location(of: job), json: renderSearchDocs(n)[...])
+        case .searchTag(let slug): SearchIndex.script(location(of: job), json: SearchIndex.idsJSON(index.papers(tagged: slug))[...])
+        case .searchYear(let year): SearchIndex.script(location(of: job), json: SearchIndex.idsJSON(index.papers(in: year))[...])
         }
     }
 }

@@ -235,6 +235,23 @@ kbd { font: 0.85em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; bor
 })();
 
 """#),
+        ("static/js/disk-links.js", #"""
+// papersite: a site opened from disk (file://) works as served, but there
+// a link to a folder (../other-paper/) shows the folder instead of its
+// page. Such links, and the search box's form, are pointed at the
+// folder's index.html. Served over HTTP, nothing changes.
+(function () {
+  'use strict';
+  if (location.protocol !== 'file:') return;
+  function toPage(url) {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.charAt(0) === '#' || url.charAt(0) === '/') return url;
+    return url.replace(/\/(?=$|[?#])/, '/index.html');
+  }
+  document.querySelectorAll('a[href]').forEach(function (a) { a.setAttribute('href', toPage(a.getAttribute('href'))); });
+  document.querySelectorAll('form[action]').forEach(function (form) { form.setAttribute('action', toPage(form.getAttribute('action'))); });
+})();
+
+"""#),
         ("static/js/math.js", #"""
 // Typesets the math that papersite marked up (span.math) with KaTeX,
 // loaded only on pages that have math when site.yml says `math: katex`.
@@ -282,7 +299,9 @@ document.addEventListener('keydown', function (event) {
         ("static/js/search.js", #"""
 // papersite search page: instant results from the static index under
 // search/ (written by the build; the format is described in papersite's
-// SearchIndex.swift). Nothing is loaded from other hosts.
+// SearchIndex.swift). Nothing is loaded from other hosts. Each index file
+// is a script that hands its data to papersiteSearchData: scripts load
+// from a page opened from disk, where fetching JSON is refused.
 (function () {
   'use strict';
   var form = document.getElementById('search-form');
@@ -301,15 +320,28 @@ document.addEventListener('keydown', function (event) {
   var sorted = new WeakMap();
   var generation = 0, results = [], shown = 0, queryTokens = [];
 
+  var waiting = new Map();
+  window.papersiteSearchData = function (path, data) {
+    var done = waiting.get(path);
+    if (done) { waiting.delete(path); done(data); }
+  };
   function load(path) {
     if (!cache.has(path)) {
-      cache.set(path, fetch(root + path).then(function (response) {
-        if (!response.ok) throw new Error(path + ': HTTP ' + response.status);
-        return response.json();
+      cache.set(path, new Promise(function (resolve, reject) {
+        waiting.set(path, resolve);
+        var script = document.createElement('script');
+        script.src = root + path + '.js';
+        script.onerror = function () { waiting.delete(path); reject(new Error(path + '.js could not be loaded')); };
+        script.onload = function () { script.remove(); };
+        document.head.appendChild(script);
       }));
     }
     return cache.get(path);
   }
+
+  // Opened from disk, a link to a folder shows the folder: link its index.html.
+  var fromDisk = location.protocol === 'file:';
+  function pageLink(url) { return fromDisk ? url.replace(/\/(?=$|[?#])/, '/index.html') : url; }
 
   // Folding, as the build folds (SearchText in SearchIndex.swift).
   function fold(text) { return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase(); }
@@ -387,7 +419,8 @@ document.addEventListener('keydown', function (event) {
     if (tagSelect && tagSelect.value) params.set('tag', tagSelect.value);
     if (yearSelect && yearSelect.value) params.set('year', yearSelect.value);
     var query = params.toString();
-    history.replaceState(null, '', location.pathname + (query ? '?' + query : ''));
+    // (A page opened from disk may not be allowed to change its address.)
+    try { history.replaceState(null, '', location.pathname + (query ? '?' + query : '')); } catch (error) {}
   }
 
   function search() {
@@ -401,11 +434,11 @@ document.addEventListener('keydown', function (event) {
       return;
     }
     var loads = tokens.map(function (token) {
-      return Promise.all(shardsFor(token).map(function (key) { return load('terms/' + key + '.json'); }));
+      return Promise.all(shardsFor(token).map(function (key) { return load('terms/' + key); }));
     });
     var filters = [];
-    if (tag) filters.push(load('tags/' + tag + '.json'));
-    if (year) filters.push(load('years/' + year + '.json'));
+    if (tag) filters.push(load('tags/' + tag));
+    if (year) filters.push(load('years/' + year));
     Promise.all([Promise.all(loads), Promise.all(filters)]).then(function (loaded) {
       if (mine !== generation) return;
       var started = performance.now();
@@ -452,7 +485,7 @@ document.addEventListener('keydown', function (event) {
     shown += batch.length;
     more.hidden = shown >= results.length;
     var shards = Array.from(new Set(batch.map(function (id) { return Math.floor(id / manifest.docs_per_shard); })));
-    Promise.all(shards.map(function (n) { return load('docs/' + n + '.json'); })).then(function (docs) {
+    Promise.all(shards.map(function (n) { return load('docs/' + n); })).then(function (docs) {
       if (mine !== generation) return;
       var byShard = new Map();
       shards.forEach(function (n, k) { byShard.set(n, docs[k]); });
@@ -492,7 +525,7 @@ document.addEventListener('keydown', function (event) {
   function result(doc) {
     var item = element('li', 'search-result');
     var link = marked(element('a', 'result-title'), doc[0]);
-    link.href = doc[1];
+    link.href = pageLink(doc[1]);
     item.appendChild(link);
     var meta = element('p', 'meta');
     if (doc[2]) {
@@ -513,7 +546,7 @@ document.addEventListener('keydown', function (event) {
       var tags = element('p', 'tags result-tags');
       doc[5].forEach(function (slug) {
         var tag = marked(element('a', 'tag'), tagNames.get(slug) || slug);
-        tag.href = base + 'tags/' + slug + '/';
+        tag.href = pageLink(base + 'tags/' + slug + '/');
         tags.appendChild(tag);
       });
       item.appendChild(tags);
@@ -545,7 +578,7 @@ document.addEventListener('keydown', function (event) {
   more.addEventListener('click', function () { showMore(generation); });
 
   status.textContent = 'Loading the search index…';
-  load('index.json').then(function (data) {
+  load('index').then(function (data) {
     manifest = data;
     shardSet = new Set(data.shards);
     splitSet = new Set(data.split);
@@ -697,6 +730,7 @@ document.addEventListener('keydown', function (event) {
 {{#site.search_url}}
 <script defer src="{{site.base}}js/search-box.js"></script>
 {{/site.search_url}}
+<script defer src="{{site.base}}js/disk-links.js"></script>
 {{$head}}{{/head}}
 </head>
 <body class="kind-{{page_kind}}">

@@ -1,6 +1,8 @@
 // papersite search page: instant results from the static index under
 // search/ (written by the build; the format is described in papersite's
-// SearchIndex.swift). Nothing is loaded from other hosts.
+// SearchIndex.swift). Nothing is loaded from other hosts. Each index file
+// is a script that hands its data to papersiteSearchData: scripts load
+// from a page opened from disk, where fetching JSON is refused.
 (function () {
   'use strict';
   var form = document.getElementById('search-form');
@@ -19,15 +21,28 @@
   var sorted = new WeakMap();
   var generation = 0, results = [], shown = 0, queryTokens = [];
 
+  var waiting = new Map();
+  window.papersiteSearchData = function (path, data) {
+    var done = waiting.get(path);
+    if (done) { waiting.delete(path); done(data); }
+  };
   function load(path) {
     if (!cache.has(path)) {
-      cache.set(path, fetch(root + path).then(function (response) {
-        if (!response.ok) throw new Error(path + ': HTTP ' + response.status);
-        return response.json();
+      cache.set(path, new Promise(function (resolve, reject) {
+        waiting.set(path, resolve);
+        var script = document.createElement('script');
+        script.src = root + path + '.js';
+        script.onerror = function () { waiting.delete(path); reject(new Error(path + '.js could not be loaded')); };
+        script.onload = function () { script.remove(); };
+        document.head.appendChild(script);
       }));
     }
     return cache.get(path);
   }
+
+  // Opened from disk, a link to a folder shows the folder: link its index.html.
+  var fromDisk = location.protocol === 'file:';
+  function pageLink(url) { return fromDisk ? url.replace(/\/(?=$|[?#])/, '/index.html') : url; }
 
   // Folding, as the build folds (SearchText in SearchIndex.swift).
   function fold(text) { return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase(); }
@@ -105,7 +120,8 @@
     if (tagSelect && tagSelect.value) params.set('tag', tagSelect.value);
     if (yearSelect && yearSelect.value) params.set('year', yearSelect.value);
     var query = params.toString();
-    history.replaceState(null, '', location.pathname + (query ? '?' + query : ''));
+    // (A page opened from disk may not be allowed to change its address.)
+    try { history.replaceState(null, '', location.pathname + (query ? '?' + query : '')); } catch (error) {}
   }
 
   function search() {
@@ -119,11 +135,11 @@
       return;
     }
     var loads = tokens.map(function (token) {
-      return Promise.all(shardsFor(token).map(function (key) { return load('terms/' + key + '.json'); }));
+      return Promise.all(shardsFor(token).map(function (key) { return load('terms/' + key); }));
     });
     var filters = [];
-    if (tag) filters.push(load('tags/' + tag + '.json'));
-    if (year) filters.push(load('years/' + year + '.json'));
+    if (tag) filters.push(load('tags/' + tag));
+    if (year) filters.push(load('years/' + year));
     Promise.all([Promise.all(loads), Promise.all(filters)]).then(function (loaded) {
       if (mine !== generation) return;
       var started = performance.now();
@@ -170,7 +186,7 @@
     shown += batch.length;
     more.hidden = shown >= results.length;
     var shards = Array.from(new Set(batch.map(function (id) { return Math.floor(id / manifest.docs_per_shard); })));
-    Promise.all(shards.map(function (n) { return load('docs/' + n + '.json'); })).then(function (docs) {
+    Promise.all(shards.map(function (n) { return load('docs/' + n); })).then(function (docs) {
       if (mine !== generation) return;
       var byShard = new Map();
       shards.forEach(function (n, k) { byShard.set(n, docs[k]); });
@@ -210,7 +226,7 @@
   function result(doc) {
     var item = element('li', 'search-result');
     var link = marked(element('a', 'result-title'), doc[0]);
-    link.href = doc[1];
+    link.href = pageLink(doc[1]);
     item.appendChild(link);
     var meta = element('p', 'meta');
     if (doc[2]) {
@@ -231,7 +247,7 @@
       var tags = element('p', 'tags result-tags');
       doc[5].forEach(function (slug) {
         var tag = marked(element('a', 'tag'), tagNames.get(slug) || slug);
-        tag.href = base + 'tags/' + slug + '/';
+        tag.href = pageLink(base + 'tags/' + slug + '/');
         tags.appendChild(tag);
       });
       item.appendChild(tags);
@@ -263,7 +279,7 @@
   more.addEventListener('click', function () { showMore(generation); });
 
   status.textContent = 'Loading the search index…';
-  load('index.json').then(function (data) {
+  load('index').then(function (data) {
     manifest = data;
     shardSet = new Set(data.shards);
     splitSet = new Set(data.split);

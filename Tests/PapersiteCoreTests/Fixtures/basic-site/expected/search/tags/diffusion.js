@@ -1,0 +1,1 @@
+papersiteSearchData("tags/diffusion", [0]);

@@ -1,0 +1,1 @@
+papersiteSearchData("tags/nlp", [3]);

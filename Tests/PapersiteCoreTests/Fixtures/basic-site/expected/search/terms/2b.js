@@ -1,0 +1,1 @@
+papersiteSearchData("terms/2b", {"2b":[1,1]});

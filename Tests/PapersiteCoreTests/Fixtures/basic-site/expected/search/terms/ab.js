@@ -1,0 +1,1 @@
+papersiteSearchData("terms/ab", {"abstract":[2,1]});

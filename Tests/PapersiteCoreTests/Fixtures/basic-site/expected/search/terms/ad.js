@@ -1,0 +1,1 @@
+papersiteSearchData("terms/ad", {"adapt":[0,1]});

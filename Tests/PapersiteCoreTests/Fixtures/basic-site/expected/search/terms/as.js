@@ -1,0 +1,1 @@
+papersiteSearchData("terms/as", {"ashish":[3,6]});

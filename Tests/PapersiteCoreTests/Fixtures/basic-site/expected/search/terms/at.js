@@ -1,0 +1,1 @@
+papersiteSearchData("terms/at", {"attention":[3,8]});

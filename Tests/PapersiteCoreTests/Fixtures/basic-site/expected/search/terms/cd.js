@@ -1,0 +1,1 @@
+papersiteSearchData("terms/cd", {"cdot":[3,1]});

@@ -1,0 +1,1 @@
+papersiteSearchData("terms/da", {"data":[0,1]});

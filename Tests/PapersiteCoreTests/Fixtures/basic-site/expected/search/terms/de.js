@@ -1,0 +1,1 @@
+papersiteSearchData("terms/de", {"denoising":[0,9]});

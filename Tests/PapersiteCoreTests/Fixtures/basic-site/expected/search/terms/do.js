@@ -1,0 +1,1 @@
+papersiteSearchData("terms/do", {"dominant":[3,1]});

@@ -1,0 +1,1 @@
+papersiteSearchData("terms/gr", {"graphs":[0,8]});

@@ -1,0 +1,1 @@
+papersiteSearchData("terms/im", {"improve":[1,1]});

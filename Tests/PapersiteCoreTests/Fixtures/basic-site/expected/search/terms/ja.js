@@ -1,0 +1,1 @@
+papersiteSearchData("terms/ja", {"jakob":[3,6]});

@@ -1,0 +1,1 @@
+papersiteSearchData("terms/jo", {"jones":[3,6]});

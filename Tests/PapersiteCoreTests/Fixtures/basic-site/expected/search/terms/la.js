@@ -1,0 +1,1 @@
+papersiteSearchData("terms/la", {"layer":[3,1]});

@@ -1,0 +1,1 @@
+papersiteSearchData("terms/ll", {"llion":[3,6]});

@@ -1,0 +1,1 @@
+papersiteSearchData("terms/mo", {"models":[0,8,3,1]});

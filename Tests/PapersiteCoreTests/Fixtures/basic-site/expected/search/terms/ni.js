@@ -1,0 +1,1 @@
+papersiteSearchData("terms/ni", {"niki":[3,6]});

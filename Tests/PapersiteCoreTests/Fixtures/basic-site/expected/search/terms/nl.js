@@ -1,0 +1,1 @@
+papersiteSearchData("terms/nl", {"nlp":[3,4]});

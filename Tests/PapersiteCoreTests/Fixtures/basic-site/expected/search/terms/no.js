@@ -1,0 +1,1 @@
+papersiteSearchData("terms/no", {"noam":[3,6]});

@@ -1,0 +1,1 @@
+papersiteSearchData("terms/pe", {"per":[3,1]});

@@ -1,0 +1,1 @@
+papersiteSearchData("terms/pr", {"propose":[3,1]});

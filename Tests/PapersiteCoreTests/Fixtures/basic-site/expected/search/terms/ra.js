@@ -1,0 +1,1 @@
+papersiteSearchData("terms/ra", {"ratio":[1,1]});

@@ -1,0 +1,1 @@
+papersiteSearchData("terms/sa", {"same":[2,1]});

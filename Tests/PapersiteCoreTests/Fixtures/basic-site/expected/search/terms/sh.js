@@ -1,0 +1,1 @@
+papersiteSearchData("terms/sh", {"shazeer":[3,6],"short":[2,1],"show":[2,1]});

@@ -1,0 +1,1 @@
+papersiteSearchData("terms/sl", {"slug":[2,1]});

@@ -1,0 +1,1 @@
+papersiteSearchData("terms/su", {"suffixes":[2,1]});

@@ -1,0 +1,1 @@
+papersiteSearchData("terms/ti", {"title":[2,1]});

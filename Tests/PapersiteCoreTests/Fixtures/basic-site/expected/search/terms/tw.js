@@ -1,0 +1,1 @@
+papersiteSearchData("terms/tw", {"two":[2,1]});

@@ -1,0 +1,1 @@
+papersiteSearchData("terms/us", {"uszkoreit":[3,6]});

@@ -1,0 +1,1 @@
+papersiteSearchData("terms/va", {"vaswani":[3,6]});

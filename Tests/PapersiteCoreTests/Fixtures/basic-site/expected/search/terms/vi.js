@@ -1,0 +1,1 @@
+papersiteSearchData("terms/vi", {"vision":[1,9,1,8]});

@@ -1,0 +1,1 @@
+papersiteSearchData("terms/yo", {"you":[3,8]});

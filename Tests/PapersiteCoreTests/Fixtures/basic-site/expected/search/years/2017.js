@@ -1,0 +1,1 @@
+papersiteSearchData("years/2017", [3]);
