@@ -1030,7 +1030,12 @@ document.addEventListener('keydown', function (event) {
 {{$main}}
 <section class="intro">
 <h1>Tags</h1>
+{{#has_tags}}
 <p class="lede">{{count}} topics. Each has its own page and feeds.</p>
+{{/has_tags}}
+{{^has_tags}}
+<p class="lede">No papers have tags yet.</p>
+{{/has_tags}}
 </section>
 {{#has_tags}}
 <ul class="tag-index">
