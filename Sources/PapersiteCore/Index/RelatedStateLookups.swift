@@ -1,0 +1,88 @@
+import Foundation
+
+/// What the stored state answers for an update: document frequencies,
+/// posting lists, vectors (see `RelatedState`).
+extension RelatedState {
+    /// The document frequency of each of `hashes` (0 for a term no paper
+    /// has), from the stored shards; nil if a shard is missing.
+    func frequencies(of hashes: [UInt64], cache: CacheStore, parallelism: Parallelism) -> [UInt64: Int32]? {
+        var byShard = [[UInt64]](repeating: [], count: Self.dfShardCount)
+        for hash in hashes { byShard[Self.dfShard(of: hash)].append(hash) }
+        let shards = (0..<Self.dfShardCount).filter { !byShard[$0].isEmpty }
+        let found = parallelism.map(shards.count) { k -> [(UInt64, Int32)]? in
+            let d = shards[k]
+            return cache.withBytes(dfShardKeys[d]) { raw -> [(UInt64, Int32)]? in
+                var r = ByteReader(raw)
+                let count = Int(clamping: r.uint())
+                // The hashes, then the frequencies' count and the frequencies.
+                let start = r.offset, frequencies = raw.count - count * 4
+                guard count >= 0, count <= raw.count / 12, start + count * 8 < frequencies else { return nil }
+                func hash(_ j: Int) -> UInt64 { raw.loadUnaligned(fromByteOffset: start + j * 8, as: UInt64.self) }
+                return byShard[d].map { wanted in
+                    let low = firstIndex(notBelow: wanted, count: count, hash)
+                    guard low < count, hash(low) == wanted else { return (wanted, 0) }
+                    return (wanted, raw.loadUnaligned(fromByteOffset: frequencies + low * 4, as: Int32.self))
+                }
+            } ?? nil
+        }
+        var result: [UInt64: Int32] = [:]
+        for list in found {
+            guard let list else { return nil }
+            for (hash, df) in list { result[hash] = df }
+        }
+        return result
+    }
+
+    /// The first `limit` postings of a term (empty if no paper indexes
+    /// it), in place; nil if one names no paper (a damaged body).
+    func postings(of term: UInt64, limit: Int = .max) -> UnsafeBufferPointer<RelatedPapers.Posting>? {
+        let list: UnsafeBufferPointer<RelatedPapers.Posting>
+        if let newer = newerPostings[term] {
+            list = newer.elements
+        } else if let t = termIndex(term) {
+            list = postings[Int(termStart[t])..<Int(termStart[t + 1])]
+        } else {
+            return UnsafeBufferPointer(start: nil, count: 0)
+        }
+        let used = UnsafeBufferPointer(rebasing: list.prefix(limit))
+        let n = Int32(identities.count)
+        return used.allSatisfy({ $0.paper >= 0 && $0.paper < n }) ? used : nil
+    }
+
+    func termIndex(_ term: UInt64) -> Int? {
+        let hashes = termHashes.elements
+        let low = firstIndex(notBelow: term, count: hashes.count) { hashes[$0] }
+        return low < hashes.count && hashes[low] == term ? low : nil
+    }
+
+    func vector(_ i: Int) -> [(term: UInt64, weight: Float)] {
+        if let vector = newerVectors[i] { return vector }
+        return (Int(vectorStart[i])..<Int(vectorStart[i + 1])).map { (vectorTerms[$0], vectorWeights[$0]) }
+    }
+
+    /// Whether paper `i` searches with one of `terms` (its first `query` terms).
+    func searches(_ i: Int, query: Int, withAnyOf terms: TermSet) -> Bool {
+        if !newerVectors.isEmpty, let vector = newerVectors[i] { return vector.prefix(query).contains { terms.contains($0.term) } }
+        let start = Int(vectorStart[i]), end = min(Int(vectorStart[i + 1]), start + query)
+        for v in start..<end where terms.contains(vectorTerms[v]) { return true }
+        return false
+    }
+
+    /// Term hashes to test many terms against (every paper's query, say):
+    /// a bitmap of their low bits turns most away, a binary search settles the rest.
+    struct TermSet {
+        private let sorted: [UInt64]
+        private var bits = [UInt64](repeating: 0, count: 64)
+
+        init(_ terms: some Sequence<UInt64>) {
+            sorted = terms.sorted()
+            for term in sorted { bits[Int(term & 4095) >> 6] |= 1 << (term & 63) }
+        }
+
+        func contains(_ term: UInt64) -> Bool {
+            guard bits[Int(term & 4095) >> 6] & (1 << (term & 63)) != 0 else { return false }
+            let k = firstIndex(notBelow: term, count: sorted.count) { sorted[$0] }
+            return k < sorted.count && sorted[k] == term
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// How much each term weighs in a paper's vector for related papers:
+/// tf-idf with rounded document frequencies (see `RelatedPapers`).
+extension RelatedPapers {
+    /// The inverse document frequency of a term `df` of the `n` papers
+    /// have (`logN` = log n): log(n / df), with a df above 16 first rounded
+    /// down to a power of 2^(1/4), so that a common word's weight stays the
+    /// same when one paper more or fewer has it (see `RelatedState`), and
+    /// 0 for a word only one paper has (it links that paper to nothing).
+    static func idf(df: Int32, logN: Float) -> Float {
+        guard df > 1 else { return 0 }
+        return logN - (df <= 16 ? log(Float(df)) : Float(frequencyBucket(df) - 1000) * 0.25 * log(Float(2)))
+    }
+
+    /// Equal for two document frequencies exactly when their `idf` is.
+    static func frequencyBucket(_ df: Int32) -> Int32 {
+        df <= 1 ? 0 : df <= 16 ? df : 1000 + Int32((4 * log2(Float(df))).rounded(.down))
+    }
+
+    /// Scratch buffers of `vector`, reused across papers.
+    struct VectorScratch<Term> {
+        var terms: [Term] = []
+        var weights: [Float] = []
+        var order: [UInt64] = []
+    }
+
+    /// One paper's vector: its terms' weights, tf-idf, normalised to
+    /// length 1, heaviest first, at most max(`queryTerms`, `indexedTerms`).
+    /// The terms come in step 1's order (by shard, then hash); weights are
+    /// positive, so their bit patterns sort as they do, and sorting
+    /// (weight, position) sorts ties by that order. Shared by the full
+    /// computation and `RelatedState.update`, which must agree to the bit.
+    func vector<Term>(_ n: Int, term: (Int) -> Term, count: (Int) -> Float, idf: (Int) -> Float, scratch: inout VectorScratch<Term>) -> [(term: Term, weight: Float)] {
+        scratch.terms.removeAll(keepingCapacity: true)
+        scratch.weights.removeAll(keepingCapacity: true)
+        scratch.order.removeAll(keepingCapacity: true)
+        for k in 0..<n {
+            let inverse = idf(k)
+            guard inverse > 0 else { continue }
+            let c = count(k)
+            let weight = (c < 64 && c == c.rounded() ? Self.countLogs[Int(c)] : 1 + log(c)) * inverse
+            if weight > 0 { scratch.terms.append(term(k)); scratch.weights.append(weight) }
+        }
+        let norm = scratch.weights.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        guard norm > 0 else { return [] }
+        for (k, weight) in scratch.weights.enumerated() { scratch.order.append(UInt64(~weight.bitPattern) << 32 | UInt64(k)) }
+        scratch.order.sort()
+        return scratch.order.prefix(max(queryTerms, indexedTerms)).map { key in
+            let k = Int(key & 0xFFFF_FFFF)
+            return (scratch.terms[k], scratch.weights[k] / norm)
+        }
+    }
+
+    static let countLogs = (0..<64).map { 1 + log(Float($0)) }
+}
