@@ -15,6 +15,35 @@ import Testing
         return site
     }
 
+    /// The first rebuild after a full build makes the new tree from the
+    /// old one with hard links, not copies; a later rebuild writes a new
+    /// file where one changes, never through a link into the live tree.
+    @Test func rebuildsLinkUnchangedFilesAndNeverWriteThroughALink() throws {
+        let site = try TestSite(fixture: "basic-site")
+        defer { site.remove() }
+        func fileInfo(_ path: String) -> (inode: UInt64, links: Int)? {
+            var info = Glibc.stat()
+            guard lstat(path, &info) == 0 else { return nil }
+            return (UInt64(info.st_ino), Int(info.st_nlink))
+        }
+        let spare = OutputWriter(output: site.output, siteRoot: site.root).spareTree
+        let paper = "content/papers/attention.md"
+        try site.build()
+        try site.edit(paper) { $0.replacingOccurrences(of: "complex recurrent", with: "simple recurrent") }
+        try site.build()
+        let about = try #require(fileInfo(site.output.appendingPathComponent("about/index.html").path))
+        #expect(about.links == 2 && fileInfo(spare.appendingPathComponent("about/index.html").path)?.inode == about.inode,
+                "an unchanged file is linked from the last tree")
+        // The site's title changes every page, each linked from the last tree but the paper's.
+        let before = try site.read("about/index.html")
+        try site.edit("content/site.yml") { $0.replacingOccurrences(of: "title: Group Papers", with: "title: Group Papers Weekly") }
+        try site.build()
+        #expect(try String(contentsOf: spare.appendingPathComponent("about/index.html"), encoding: .utf8) == before,
+                "the last tree's page is as it was: the new one was written as a new file")
+        #expect(try site.read("about/index.html").contains("Group Papers Weekly"))
+        try expectSameAsCleanBuild(site, "rebuilding through linked trees")
+    }
+
     @Test func editsRenderLittleAndGiveTheCleanBuild() throws {
         let site = try exampleSite()
         defer { site.remove() }

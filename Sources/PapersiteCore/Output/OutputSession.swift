@@ -19,8 +19,12 @@ public struct WriteSummary: Sendable {
 /// manifest, checked against the file's size, time and inode), nothing is
 /// written. If the live output has them but the staging tree does not, the
 /// copy is left for `finish`, which makes it only when something else
-/// changed (then it is copied with the live file's modification time, so a
-/// file's time changes only with its bytes). Anything else is written now.
+/// changed: then the staging tree gets a hard link to the live file (no
+/// bytes copied: the first rebuild after a full build links the whole tree
+/// rather than copying it), or where links are refused a copy with the
+/// live file's modification time, so a file's time changes only with its
+/// bytes. Anything else is written now, always as a new file (`write`), so
+/// that a file the two trees share is never changed in place.
 public final class OutputSession: @unchecked Sendable {
     let writer: OutputWriter
     let staging: URL
@@ -155,9 +159,13 @@ public final class OutputSession: @unchecked Sendable {
             try? fm.removeItem(at: staging)
             return WriteSummary(written: 0, unchanged: same, removed: 0, tree: tree)
         }
-        // Files the live output already has, copied with their time.
+        // Files the live output already has: linked, or copied with their time.
         for file in fromLive.sorted() {
             let source = writer.output.path + "/" + file
+            if let entry = live[file], let linked = Self.link(source, to: staging.path + "/" + file) {
+                result[file] = OutputManifest.Entry(path: file, hash: entry.hash, size: entry.size, mtime: linked.mtime, inode: linked.inode)
+                continue
+            }
             guard let data = fm.contents(atPath: source), let entry = live[file] else {
                 throw BuildFailure([.error("cannot read \(source)", at: nil)])
             }
@@ -263,7 +271,24 @@ public final class OutputSession: @unchecked Sendable {
 
     /// Writes `bytes` to `path` (creating its folders when needed), with the
     /// given modification time (nanoseconds) or now; returns the file's stat.
+    /// A hard link at `path` to the file at `source` (replacing what was
+    /// there), and its stat; nil where the file system refuses links.
+    static func link(_ source: String, to path: String) -> FileStat? {
+        unlink(path)
+        var made = Glibc.link(source, path)
+        if made != 0 && errno == ENOENT {
+            try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            made = Glibc.link(source, path)
+        }
+        var info = stat()
+        guard made == 0, stat(path, &info) == 0 else { return nil }
+        return FileStat(size: Int(info.st_size), mtime: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec), inode: UInt64(info.st_ino))
+    }
+
+    /// Writes `bytes` as a new file at `path`: what was there is unlinked
+    /// first, as it may be a hard link to the live tree's file.
     static func write(_ bytes: UnsafeRawBufferPointer, to path: String, name: String, mtime: Int64?) throws(BuildFailure) -> FileStat {
+        unlink(path)
         var fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if fd < 0 && errno == ENOENT {
             try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
