@@ -16,7 +16,6 @@ extension SiteRenderer {
     func placed(for job: OutputJob) -> SiteRenderer {
         guard config.links == .relative, let depth = linkDepth(of: job) else { return self }
         var placed = self
-        placed.linkDepth = depth
         placed.urls = SiteURLs(config: config).placed(depth: depth)
         placed.site = depth < siteViews.count ? siteViews[depth]
             : Self.siteView(config: config, index: index, theme: theme, urls: placed.urls)
@@ -36,6 +35,46 @@ extension SiteRenderer {
         }
     }
 
+    /// What a card's links start with where a list page is not known yet:
+    /// a card is rendered once and shown on lists at several depths, each
+    /// of which puts its own way up to the root in its place
+    /// (`resolvingCardRoot`). Control characters never reach a page from a
+    /// record, so the marker cannot be met in one.
+    static let cardRoot = "\u{1}papersite-root\u{1}"
+
+    /// The renderer that cards are made with: links from `cardRoot` (with
+    /// relative links), or from the base path.
+    var forCards: SiteRenderer {
+        guard config.links == .relative else { return self }
+        var placed = self
+        placed.urls = SiteURLs(config: config).placed(base: Self.cardRoot)
+        return placed
+    }
+
+    /// `page` with every `cardRoot` replaced by `prefix`, scanning bytes
+    /// (a page without cards is returned as it is).
+    static func resolvingCardRoot(_ page: String, to prefix: String) -> String {
+        var page = page
+        return page.withUTF8 { bytes -> String? in
+            let marker = Array(cardRoot.utf8), replacement = Array(prefix.utf8)
+            guard bytes.contains(marker[0]) else { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var i = 0
+            while i < bytes.count {
+                if bytes[i] == marker[0], i + marker.count <= bytes.count,
+                   bytes[i..<i + marker.count].elementsEqual(marker) {
+                    out += replacement
+                    i += marker.count
+                } else {
+                    out.append(bytes[i])
+                    i += 1
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        } ?? page
+    }
+
     /// The site-wide view (title, navigation, feeds) with links from `urls`.
     static func siteView(config: SiteConfig, index: SiteIndex, theme: Theme, urls: SiteURLs) -> SiteView {
         var nav = [LinkView(label: "Papers", url: urls.path(""), kind: "home"),
@@ -51,29 +90,5 @@ extension SiteRenderer {
             jsonFeedURL: urls.feed(SiteURLs.jsonFeed, config.links), bibURL: urls.path(SiteURLs.bibliography),
             generator: generator,
             searchURL: config.search && theme.has(template: "search") ? urls.path(SiteURLs.search) : nil)
-    }
-}
-
-/// Each paper's rendered card, kept apart for each depth of page that
-/// shows it (its links differ), each made when first needed.
-final class CardsByDepth: @unchecked Sendable {
-    private let count: Int
-    private let retains: Bool
-    private let lock = NSLock()
-    private var depths: [LazyValues<String>?] = []
-
-    init(count: Int, retains: Bool) {
-        self.count = count
-        self.retains = retains
-    }
-
-    func at(depth: Int) -> LazyValues<String> {
-        lock.withLock {
-            if depths.count <= depth { depths += Array(repeating: nil, count: depth + 1 - depths.count) }
-            if let cards = depths[depth] { return cards }
-            let cards = LazyValues<String>(count: count, retains: retains)
-            depths[depth] = cards
-            return cards
-        }
     }
 }

@@ -38,14 +38,11 @@ struct SiteRenderer: Sendable {
     /// the site's root, or with relative links the page's folder.
     var urls: SiteURLs
     var site: SiteView
-    /// How many folders below the site's root the page being rendered is,
-    /// with relative links (0 with absolute links).
-    var linkDepth = 0
     /// `site` as seen from each depth, made once (relative links only).
     let siteViews: [SiteView]
     /// Each paper's Markdown and card, made when first needed (`rendered(_:)`, `renderedCard(_:)`).
     let renderedPapers: LazyValues<RenderedPaper>
-    let cards: CardsByDepth
+    let cards: LazyValues<String>
     let bibtexEntries: LazyValues<String>
     let markdown: MarkdownRenderer
     let markdownSettings: UInt64
@@ -91,7 +88,7 @@ struct SiteRenderer: Sendable {
         markdownSettings = Fingerprint.of { $0.add("\(config.markdown)") }
         let retains = retainsPapers || cache == nil
         renderedPapers = LazyValues(count: papers.count, retains: retains)
-        cards = CardsByDepth(count: papers.count, retains: retains)
+        cards = LazyValues(count: papers.count, retains: retains)
         bibtexEntries = LazyValues(count: papers.count, retains: retains)
         let markdown = self.markdown
         pagesHTML = index.pages.map { markdown.render($0.body).html }
@@ -157,10 +154,10 @@ struct SiteRenderer: Sendable {
     /// pages and its tags', authors' and year's lists), without its last
     /// newline (`{{{card}}}` sits on a line of its own).
     func renderedCard(_ i: Int) -> String {
-        let key = fingerprints.map { fp in Fingerprint.of { f in f.add("card"); f.add(fp.cards[i]); f.add(linkDepth) } } ?? 0
-        return cards.at(depth: linkDepth).value(i, load: { cache?.get(key, { r in r.string() }) }) {
+        let key = fingerprints.map { fp in Fingerprint.of { f in f.add("card"); f.add(fp.cards[i]) } } ?? 0
+        return cards.value(i, load: { cache?.get(key, { r in r.string() }) }) {
             if let cache, let cached = cache.get(key, { r in r.string() }) { return cached }
-            let html = theme.render(cardFields(i), template: "partials/card")
+            let html = theme.render(forCards.cardFields(i), template: "partials/card")
             let result = html.hasSuffix("\n") ? String(html.dropLast()) : html
             cache?.put(key) { $0.string(result) }
             return result
@@ -180,9 +177,7 @@ struct SiteRenderer: Sendable {
     /// Makes every paper's Markdown and card now, on all cores (a full
     /// build needs them all; an incremental one makes only those it shows).
     func renderAllPapers(parallelism: Parallelism) {
-        // The cards as most lists show them: those of tags, authors and years, and papers' related papers.
-        let placed = placed(for: .list(.year(0), page: 1))
-        parallelism.forEach(index.papers.count) { i in _ = rendered(i); _ = placed.renderedCard(i) }
+        parallelism.forEach(index.papers.count) { i in _ = rendered(i); _ = renderedCard(i) }
     }
 
     mutating func addSearchIndex(parallelism: Parallelism) {
@@ -199,7 +194,11 @@ struct SiteRenderer: Sendable {
     }
 
     func render(_ job: OutputJob) -> String {
-        placed(for: job).renderPlaced(job)
+        let placed = placed(for: job)
+        let page = placed.renderPlaced(job)
+        // A list's cards were rendered once for pages of every depth.
+        if case .list = job, config.links == .relative { return Self.resolvingCardRoot(page, to: placed.urls.basePath) }
+        return page
     }
 
     private func renderPlaced(_ job: OutputJob) -> String {

@@ -22,7 +22,12 @@ public struct SiteURLs: Sendable {
     /// to it: `path(_:)` starts with `../` once for each folder, or `./`
     /// at the root (an empty link would be the page itself only by accident).
     func placed(depth: Int) -> SiteURLs {
-        SiteURLs(baseURL: baseURL, basePath: depth == 0 ? "./" : String(repeating: "../", count: depth))
+        placed(base: depth == 0 ? "./" : String(repeating: "../", count: depth))
+    }
+
+    /// The links of a page whose way up to the root is `base`.
+    func placed(base: String) -> SiteURLs {
+        SiteURLs(baseURL: baseURL, basePath: base)
     }
 
     /// A root-relative link: `papers/x/` → `/group/papers/x/`.

@@ -1,0 +1,129 @@
+"""`Benchmarks/run --snapshot N`: papersite on an arXiv metadata snapshot,
+the case of a lab that mirrors a category of arXiv.
+
+Writes an N-line snapshot (JSON lines as arXiv's Kaggle snapshot has them,
+about 1.1 KB a line; the same bytes for the same N), builds it, and times
+the builds a mirror meets: the full build, then rebuilds after adding one
+paper, after adding a day of 1,000 papers, after editing one paper, and a
+build into a second output folder. For each it prints wall time,
+processor time and peak memory, and each stage of the build as
+`papersite build --timings` reports it.
+"""
+import itertools, json, os, random, re, subprocess, sys, time
+
+CATEGORIES = ["cs.LG", "cs.CL", "cs.CV", "stat.ML", "math.OC", "hep-th", "quant-ph", "astro-ph.GA", "q-bio.NC", "econ.EM"]
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def vocabulary(rng, size=6000):
+    syllables = ["ka", "lo", "mi", "ne", "tra", "sen", "vo", "qui", "dar", "pel", "rus", "ten", "bi", "gor", "fa", "ul", "zen", "ori", "ph", "ex"]
+    words = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))))
+    return sorted(words)
+
+
+def record(k, rng, words, cumulative, people):
+    """The k-th paper (from 0): its id, title and abstract are its own."""
+    year = 2007 + (k * 7919) % 18
+    month, day = 1 + (k * 31) % 12, 1 + (k * 17) % 28
+    title_words = rng.choices(words, cum_weights=cumulative, k=rng.randint(5, 11))
+    title = " ".join(title_words).capitalize() + " (%d)" % k
+    abstract = []
+    for _ in range(rng.randint(3, 6)):
+        sentence = rng.choices(words, cum_weights=cumulative, k=rng.randint(12, 24))
+        abstract.append(" ".join(sentence).capitalize() + ".")
+    # Hard-wrapped and indented by two spaces, as arXiv's abstracts are.
+    text, line = [], "  "
+    for word in " ".join(abstract).split(" "):
+        if len(line) + len(word) > 80:
+            text.append(line.rstrip())
+            line = ""
+        line += word + " "
+    text.append(line.rstrip())
+    authors = rng.sample(people, rng.randint(1, 6))
+    created = "%s, %d %s %d 10:00:00 GMT" % (["Mon", "Tue", "Wed", "Thu", "Fri"][k % 5], day, MONTHS[month - 1], year)
+    return {
+        # Unique for up to 21,600,000 papers: a month of ids for each 100,000.
+        "id": "%02d%02d.%05d" % (7 + k // 1_200_000, 1 + (k // 100_000) % 12, k % 100_000),
+        "submitter": authors[0][1] + " " + authors[0][0],
+        "authors": ", ".join(first + " " + last for last, first in authors),
+        "title": title,
+        "comments": "%d pages" % rng.randint(4, 40),
+        "journal-ref": None,
+        "doi": None,
+        "categories": " ".join(rng.sample(CATEGORIES, rng.randint(1, 3))),
+        "license": None,
+        "abstract": "\n".join(text) + "\n",
+        "versions": [{"version": "v1", "created": created}],
+        "update_date": "%d-%02d-%02d" % (year, month, day),
+        "authors_parsed": [[last, first, ""] for last, first in authors],
+    }
+
+
+def write_snapshot(path, start, count, seed):
+    """Lines start ..< start + count of the snapshot for `seed` (each line
+    depends on its number only, so a day added later is the same bytes)."""
+    base = random.Random(seed)
+    words = vocabulary(base)
+    # Word frequencies as in text (Zipf's law), so that related papers have something to find.
+    cumulative = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(words))))
+    people = [(base.choice(words).capitalize(), base.choice(words).capitalize()) for _ in range(max(50, seed // 3))]
+    with open(path, "a", encoding="utf-8") as out:
+        for k in range(start, start + count):
+            out.write(json.dumps(record(k, random.Random(seed * 1_000_003 + k), words, cumulative, people), ensure_ascii=False) + "\n")
+
+
+def timed(papersite, site, *extra):
+    """Wall, processor, peak MiB and the stage lines of one build."""
+    result = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", papersite, "build", "--timings"] + list(extra),
+                            cwd=site, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit("failed: papersite build %s\n%s" % (" ".join(extra), result.stderr[-3000:]))
+    wall, user, system, kb = result.stderr.strip().splitlines()[-1].split()
+    stages = [line.strip() for line in (result.stdout + result.stderr).splitlines() if re.match(r"\s+\d+\.\d+ s\s", line)]
+    return float(wall), float(user) + float(system), int(kb) / 1024, stages
+
+
+def run(papersite, work, n):
+    site = os.path.join(work, "snapshot-%d" % n)
+    papers = os.path.join(site, "content", "papers")
+    snapshot = os.path.join(papers, "arxiv-snapshot.jsonl")
+    day = os.path.join(papers, "zz-new.jsonl")
+    # Made afresh each time (it is quick next to the builds): the added papers go into their own file.
+    subprocess.run(["rm", "-rf", site], check=True)
+    os.makedirs(papers)
+    with open(os.path.join(site, "content", "site.yml"), "w") as out:
+        out.write("title: arXiv mirror\nbase_url: https://example.org/mirror/\n")
+    started = time.time()
+    write_snapshot(snapshot, 0, n, n)
+    size = os.path.getsize(snapshot)
+    print("snapshot: %d lines, %.0f MB, written in %.0f s" % (n, size / 1e6, time.time() - started))
+    rows = []
+
+    def build(label, *extra):
+        time.sleep(2.5)     # files older than the file system's clock tick, as in use
+        rows.append((label,) + timed(papersite, site, *extra))
+
+    build("full build", "--clean")
+    build("no change")
+    write_snapshot(day, n, 1, n)
+    build("1 paper added")
+    write_snapshot(day, n + 1, 1000, n)
+    build("1,000 papers added")
+    text = open(snapshot, encoding="utf-8").read()
+    first = json.loads(text.split("\n", 1)[0])
+    edited = dict(first, title=first["title"] + " revisited")
+    with open(snapshot, "w", encoding="utf-8") as out:
+        out.write(json.dumps(edited, ensure_ascii=False) + "\n" + text.split("\n", 1)[1])
+    build("1 paper edited")
+    build("into a second output", "--output", "public-b")
+    build("back to the first output")
+    print("%-26s %9s %9s %12s" % ("build (%d papers)" % n, "wall", "cpu", "peak memory"))
+    for label, wall, cpu, mib, _ in rows:
+        print("%-26s %7.2f s %7.2f s %8.0f MiB" % (label, wall, cpu, mib))
+    for label, _, _, _, stages in rows:
+        print("\n%s:" % label)
+        for line in stages:
+            print("  " + line)
+    subprocess.run(["du", "-sh", os.path.join(site, "public"), os.path.join(site, ".papersite-cache")])
