@@ -16,7 +16,7 @@ public enum PlainText {
             let c = chars[i]
             let next: Unicode.Scalar? = i + 1 < chars.count ? chars[i + 1] : nil
             if c == "\\", let n = next {
-                if "%&_#$".unicodeScalars.contains(n) {
+                if n == "%" || n == "&" || n == "_" || n == "#" || n == "$" {
                     out.append("\\"); out.append(n)  // LaTeX escape → Markdown escape: the literal character
                     i += 2
                     continue
@@ -63,7 +63,7 @@ public enum PlainText {
                 // Only what Markdown reads as syntax is escaped, so that the
                 // text stays pleasant to edit after `papersite import`.
                 let atStart = out.isEmpty
-                if "\\`*_|~$".unicodeScalars.contains(c) || (atStart && "-+=#>".unicodeScalars.contains(c))
+                if Self.isMarkdownSyntax(c) || (atStart && (c == "-" || c == "+" || c == "=" || c == "#" || c == ">"))
                     || (c == "!" && next == "[") {
                     out.append("\\")
                 } else if atStart && c.properties.numericType != nil {
@@ -84,10 +84,23 @@ public enum PlainText {
         return String(out)
     }
 
+    /// Characters that Markdown reads as syntax anywhere in a line.
+    private static func isMarkdownSyntax(_ c: Unicode.Scalar) -> Bool {
+        switch c {
+        case "\\", "`", "*", "_", "|", "~", "$": true
+        default: false
+        }
+    }
+
+    private static let urlPrefixes: [[Unicode.Scalar]] = ["https://", "http://", "www."].map { Array($0.unicodeScalars) }
+
+    /// Whether a web address starts at `i` (asked at every word: no array is made).
     private static func startsURL(_ chars: [Unicode.Scalar], at i: Int) -> Bool {
-        for prefix in ["https://", "http://", "www."] {
-            let p = Array(prefix.unicodeScalars)
-            if i + p.count <= chars.count && Array(chars[i..<(i + p.count)]) == p { return true }
+        guard chars[i] == "h" || chars[i] == "w" else { return false }
+        for prefix in urlPrefixes where i + prefix.count <= chars.count {
+            var k = 0
+            while k < prefix.count && chars[i + k] == prefix[k] { k += 1 }
+            if k == prefix.count { return true }
         }
         return false
     }

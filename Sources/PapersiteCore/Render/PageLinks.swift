@@ -60,17 +60,17 @@ extension SiteRenderer {
             guard bytes.contains(marker[0]) else { return nil }
             var out: [UInt8] = []
             out.reserveCapacity(bytes.count)
-            var i = 0
-            while i < bytes.count {
-                if bytes[i] == marker[0], i + marker.count <= bytes.count,
-                   bytes[i..<i + marker.count].elementsEqual(marker) {
-                    out += replacement
-                    i += marker.count
-                } else {
-                    out.append(bytes[i])
-                    i += 1
-                }
+            var run = 0, i = 0
+            // (The runs between markers are copied whole.)
+            while let found = bytes[i...].firstIndex(of: marker[0]) {
+                i = found + 1
+                guard found + marker.count <= bytes.count, bytes[found..<found + marker.count].elementsEqual(marker) else { continue }
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[run..<found]))
+                out += replacement
+                i = found + marker.count
+                run = i
             }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[run...]))
             return String(decoding: out, as: UTF8.self)
         } ?? page
     }
