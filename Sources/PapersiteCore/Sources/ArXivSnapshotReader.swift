@@ -143,10 +143,14 @@ struct ArXivSnapshotReader {
 }
 
 /// Reads a file line by line in fixed-size blocks: memory stays constant
-/// whatever the file's size.
+/// whatever the file's size. The lines are found with memchr in a byte
+/// buffer (a `Data` searched and sliced per line cost a quarter of reading
+/// a snapshot, on one core while the parsing used all).
 final class LineReader {
     private let handle: FileHandle
-    private var buffer = Data()
+    private var buffer: [UInt8] = []
+    /// Where the unread part of `buffer` starts.
+    private var start = 0
     private var atEnd = false
     private(set) var lineNumber = 0
     private(set) var failure: String?
@@ -162,24 +166,31 @@ final class LineReader {
     /// The next line (without its newline) and its 1-based number.
     func next() -> (Int, Data)? {
         while true {
-            if let newline = buffer.firstIndex(of: 0x0A) {
-                let line = buffer[buffer.startIndex..<newline]
-                buffer = buffer[(newline + 1)...]
+            let found: Data? = buffer.withUnsafeBytes { bytes -> Data? in
+                guard start < bytes.count, let base = bytes.baseAddress,
+                      let newline = memchr(base + start, 0x0A, bytes.count - start) else { return nil }
+                let end = base.distance(to: UnsafeRawPointer(newline))
+                defer { start = end + 1 }
+                return Data(bytes[start..<end])
+            }
+            if let found {
                 lineNumber += 1
-                return (lineNumber, Data(line))
+                return (lineNumber, found)
             }
             if atEnd {
-                guard !buffer.isEmpty else { return nil }
-                let line = buffer
-                buffer = Data()
+                guard start < buffer.count else { return nil }
+                let line = Data(buffer[start...])
+                start = buffer.count
                 lineNumber += 1
                 return (lineNumber, line)
             }
             do {
                 let block = try handle.read(upToCount: Self.blockSize) ?? Data()
                 if block.isEmpty { atEnd = true } else {
-                    // Compact before appending, so consumed lines are freed.
-                    buffer = Data(buffer) + block
+                    // The unread rest moves to the front, so consumed lines are freed.
+                    buffer.removeSubrange(0..<start)
+                    start = 0
+                    buffer.append(contentsOf: block)
                 }
             } catch {
                 failure = "\(error.localizedDescription)"
