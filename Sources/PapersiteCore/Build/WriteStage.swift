@@ -74,10 +74,10 @@ extension SiteBuilder {
                 if let bytes = renderer.renderBytes(plan[i].job) {
                     try session.put(plan[i].file, bytes)
                 } else if case .searchTerms(let shard) = plan[i].job {
-                    guard let json = renderer.searchShardFile(shard) else {
+                    guard let file = renderer.searchShardFile(shard) else {
                         throw BuildFailure([.error("the build cache is damaged (a search shard cannot be read back); build again with --clean", at: nil)])
                     }
-                    try session.put(plan[i].file, json)
+                    try session.put(plan[i].file, file)
                 } else {
                     try session.put(plan[i].file, renderer.render(plan[i].job))
                 }

@@ -16,7 +16,7 @@ extension SiteRenderer {
     func placed(for job: OutputJob) -> SiteRenderer {
         guard config.links == .relative, let depth = linkDepth(of: job) else { return self }
         var placed = self
-        placed.urls = SiteURLs(config: config).placed(depth: depth)
+        placed.urls = urls.placed(depth: depth)
         placed.site = depth < siteViews.count ? siteViews[depth]
             : Self.siteView(config: config, index: index, theme: theme, urls: placed.urls)
         return placed
@@ -47,7 +47,7 @@ extension SiteRenderer {
     var forCards: SiteRenderer {
         guard config.links == .relative else { return self }
         var placed = self
-        placed.urls = SiteURLs(config: config).placed(base: Self.cardRoot)
+        placed.urls = urls.placed(base: Self.cardRoot)
         return placed
     }
 

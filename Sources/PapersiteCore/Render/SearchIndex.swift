@@ -210,9 +210,9 @@ struct SearchIndex: Sendable {
     /// The search file `file` (`search/terms/di.js`) holding `json`: a call
     /// that gives the JSON to the search page, named as `search.js` asks
     /// for it (`terms/di`). JSON is a JavaScript expression as it is.
-    static func script(_ file: String, json: Substring) -> String {
+    static func script(_ file: String, json: String) -> String {
         let name = file.dropFirst("search/".count).dropLast(".js".count)
-        let data = json.last == "\n" ? json.dropLast() : json
+        let data = json.last == "\n" ? json.dropLast() : json[...]
         return "papersiteSearchData(" + JSONText.encode(String(name)) + ", " + data + ");\n"
     }
 

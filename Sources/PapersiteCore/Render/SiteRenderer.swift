@@ -171,7 +171,7 @@ struct SiteRenderer: Sendable {
         if !search.shards[i].loaded {
             guard let cache, search.loadShards([i], from: cache) else { return nil }
         }
-        return SearchIndex.script(location(of: .searchTerms(i)), json: search.shardJSON(i)[...])
+        return SearchIndex.script(location(of: .searchTerms(i)), json: search.shardJSON(i))
     }
 
     /// Makes every paper's Markdown and card now, on all cores (a full
@@ -219,11 +219,11 @@ struct SiteRenderer: Sendable {
         case .sitemapPart(let n): String(decoding: sitemap.bytes(part: n), as: UTF8.self)
         case .robots: "User-agent: *\nAllow: /\n\nSitemap: \(urls.absolute(SiteURLs.sitemap))\n"
         case .searchPage: renderSearchPage()
-        case .searchManifest: SearchIndex.script(location(of: job), json: renderSearchManifest()[...])
+        case .searchManifest: SearchIndex.script(location(of: job), json: renderSearchManifest())
         case .searchTerms(let i): searchShardFile(i) ?? ""    // checked before rendering: see `SiteBuilder`
-        case .searchDocs(let n): SearchIndex.script(location(of: job), json: renderSearchDocs(n)[...])
-        case .searchTag(let slug): SearchIndex.script(location(of: job), json: SearchIndex.idsJSON(index.papers(tagged: slug))[...])
-        case .searchYear(let year): SearchIndex.script(location(of: job), json: SearchIndex.idsJSON(index.papers(in: year))[...])
+        case .searchDocs(let n): SearchIndex.script(location(of: job), json: renderSearchDocs(n))
+        case .searchTag(let slug): SearchIndex.script(location(of: job), json: SearchIndex.idsJSON(index.papers(tagged: slug)))
+        case .searchYear(let year): SearchIndex.script(location(of: job), json: SearchIndex.idsJSON(index.papers(in: year)))
         }
     }
 }

@@ -239,16 +239,18 @@ kbd { font: 0.85em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; bor
 // papersite: a site opened from disk (file://) works as served, but there
 // a link to a folder (../other-paper/) shows the folder instead of its
 // page. Such links, and the search box's form, are pointed at the
-// folder's index.html. Served over HTTP, nothing changes.
+// folder's index.html; `papersitePageLink` does the same for links that
+// scripts make later (search results). Served over HTTP, nothing changes.
 (function () {
   'use strict';
-  if (location.protocol !== 'file:') return;
-  function toPage(url) {
-    if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.charAt(0) === '#' || url.charAt(0) === '/') return url;
+  var fromDisk = location.protocol === 'file:';
+  window.papersitePageLink = function (url) {
+    if (!fromDisk || /^[a-z][a-z0-9+.-]*:/i.test(url) || url.charAt(0) === '#' || url.charAt(0) === '/') return url;
     return url.replace(/\/(?=$|[?#])/, '/index.html');
-  }
-  document.querySelectorAll('a[href]').forEach(function (a) { a.setAttribute('href', toPage(a.getAttribute('href'))); });
-  document.querySelectorAll('form[action]').forEach(function (form) { form.setAttribute('action', toPage(form.getAttribute('action'))); });
+  };
+  if (!fromDisk) return;
+  document.querySelectorAll('a[href]').forEach(function (a) { a.setAttribute('href', papersitePageLink(a.getAttribute('href'))); });
+  document.querySelectorAll('form[action]').forEach(function (form) { form.setAttribute('action', papersitePageLink(form.getAttribute('action'))); });
 })();
 
 """#),
@@ -339,9 +341,8 @@ document.addEventListener('keydown', function (event) {
     return cache.get(path);
   }
 
-  // Opened from disk, a link to a folder shows the folder: link its index.html.
-  var fromDisk = location.protocol === 'file:';
-  function pageLink(url) { return fromDisk ? url.replace(/\/(?=$|[?#])/, '/index.html') : url; }
+  // Opened from disk, a link to a folder shows the folder: disk-links.js links its index.html.
+  function pageLink(url) { return window.papersitePageLink ? window.papersitePageLink(url) : url; }
 
   // Folding, as the build folds (SearchText in SearchIndex.swift).
   function fold(text) { return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase(); }

@@ -40,9 +40,8 @@
     return cache.get(path);
   }
 
-  // Opened from disk, a link to a folder shows the folder: link its index.html.
-  var fromDisk = location.protocol === 'file:';
-  function pageLink(url) { return fromDisk ? url.replace(/\/(?=$|[?#])/, '/index.html') : url; }
+  // Opened from disk, a link to a folder shows the folder: disk-links.js links its index.html.
+  function pageLink(url) { return window.papersitePageLink ? window.papersitePageLink(url) : url; }
 
   // Folding, as the build folds (SearchText in SearchIndex.swift).
   function fold(text) { return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase(); }
