@@ -107,7 +107,7 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("papersite-cache-test-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
-        let loaded = ContentLoader(siteRoot: repositoryRoot, includeDrafts: true, parallelism: .allCores, cache: store).load().papers
+        let loaded = ContentLoader(siteRoot: repositoryRoot, includeDrafts: true, parallelism: .allCores, storedFiles: StoredRecordFiles(cache: store)).load().papers
         #expect(loaded.filter { $0.recordHash != nil }.count > loaded.count / 2)
         for paper in loaded {
             guard let known = paper.recordHash else { continue }

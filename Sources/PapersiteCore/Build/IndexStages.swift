@@ -58,7 +58,8 @@ extension SiteBuilder {
             return made
         }
         let stateKey = Fingerprint.of { $0.add("search state"); $0.add(SearchIndex.defaultSplitAbove) }
-        if let state = cache.get(stateKey, SearchIndex.State.decode), state.docKeys.count == n {
+        if var state = cache.get(stateKey, SearchIndex.State.decode), state.docKeys.count == n {
+            state.index.store = cache
             let changed = (0..<n).filter { state.docKeys[$0] != docKeys[$0] }
             // What the next build may start from stays in the cache.
             cache.retain(docKeys + state.index.shards.map { SearchIndex.shardCacheKey($0.hash) })
@@ -82,7 +83,7 @@ extension SiteBuilder {
                    }) {
                     search.storeShards(in: cache, parallelism: parallelism)
                     cache.put(stateKey, SearchIndex.State(docKeys: docKeys, index: search).encode())
-                    search.unloadStored()
+                    search.unloadStored(in: cache)
                     renderer.search = search
                     return
                 }
@@ -91,7 +92,7 @@ extension SiteBuilder {
         var search = SearchIndex(count: n, parallelism: parallelism, terms: terms)
         search.storeShards(in: cache, parallelism: parallelism)
         cache.put(stateKey, SearchIndex.State(docKeys: docKeys, index: search).encode())
-        if cache.isWriting { search.unloadStored() }   // read back shard by shard as the files are written
+        if cache.isWriting { search.unloadStored(in: cache) }   // read back shard by shard as the files are written
         renderer.search = search
     }
 }

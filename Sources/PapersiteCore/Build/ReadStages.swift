@@ -37,7 +37,7 @@ extension SiteBuilder {
         options.progress?("Reading records", 0, 0)
         let memo = Background { NameMemo.load(from: cache) }
         let content = ContentLoader(siteRoot: options.siteRoot, includeDrafts: options.includeDrafts, parallelism: options.parallelism,
-                                    today: options.today, cache: cache).load()
+                                    today: options.today, storedFiles: cache.map(StoredRecordFiles.init)).load()
         var records = content.diagnostics
         var siteWarnings = theme.notes
         if !config.baseURLWasSet && options.baseURL == nil {

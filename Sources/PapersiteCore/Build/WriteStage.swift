@@ -19,7 +19,7 @@ extension SiteBuilder {
         do {
             // The last build's fingerprints hold only for the tree they describe.
             let previous = cache.flatMap { $0.outputTree == FileStat.inode(of: writer.output.path) ? $0.outputs : nil } ?? [:]
-            let made = try renderAndWrite(site.plan, with: &site.renderer, into: session, previous: previous, cache: cache)
+            let made = try renderAndWrite(site.plan, with: &site.renderer, into: session, previous: previous)
             stages.ended("render and write pages")
             for asset in site.assets {
                 try session.put(asset.file, try asset.source.contents())
@@ -41,7 +41,7 @@ extension SiteBuilder {
     /// and which the output still holds as written, is kept without being
     /// rendered. Returns the number rendered and every file's fingerprint.
     func renderAndWrite(_ plan: [Page], with renderer: inout SiteRenderer, into session: OutputSession,
-                                previous: [UInt64: UInt64], cache: CacheStore?) throws(BuildFailure) -> (rendered: Int, fingerprints: [(key: UInt64, fingerprint: UInt64)], fileKeys: [UInt64]) {
+                                previous: [UInt64: UInt64]) throws(BuildFailure) -> (rendered: Int, fingerprints: [(key: UInt64, fingerprint: UInt64)], fileKeys: [UInt64]) {
         // 1. What can be kept.
         let decided: [(fileKey: UInt64, fingerprint: UInt64?, kept: Bool, inStaging: Bool)] = options.parallelism.map(plan.count) { [renderer] i in
             let fileKey = OutputManifest.key(plan[i].file)
@@ -56,10 +56,7 @@ extension SiteBuilder {
         //    is made again in memory.
         if let search = renderer.search, search.isShapeOnly {
             let needed = todo.compactMap { i -> Int? in if case .searchTerms(let k) = plan[i].job { k } else { nil } }
-            let available = cache.map { cache in
-                needed.allSatisfy { search.shards[$0].loaded || cache.storedHash(SearchIndex.shardCacheKey(search.shards[$0].hash)) != nil }
-            } ?? false
-            if !available {
+            if !search.canLoad(needed) {
                 renderer.search = nil
                 renderer.addSearchIndex(parallelism: options.parallelism)
             }

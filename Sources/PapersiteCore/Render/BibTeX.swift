@@ -186,14 +186,12 @@ extension SiteRenderer {
         for i in index.papers.indices {
             out.append(UInt8(ascii: "\n"))
             // An entry the cache holds is copied as bytes (no string for each of thousands).
-            let copied = cache.flatMap { cache in
-                cache.withBytes(bibtexKey(i)) { raw -> Bool in
-                    var r = ByteReader(raw)
-                    let count = Int(clamping: r.uint())
-                    guard let bytes = r.bytes(count), r.atEnd else { return false }
-                    out += bytes
-                    return true
-                }
+            let copied = bibtexEntries.withStoredBytes(bibtexKey(i)) { raw -> Bool in
+                var r = ByteReader(raw)
+                let count = Int(clamping: r.uint())
+                guard let bytes = r.bytes(count), r.atEnd else { return false }
+                out += bytes
+                return true
             } ?? false
             if !copied { out += bibtex(i).utf8 }
         }

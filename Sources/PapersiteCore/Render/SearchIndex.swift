@@ -45,6 +45,8 @@ struct SearchIndex: Sendable {
     /// Postings under each two-character prefix (what decides the splits).
     var prefixCounts: [String: Int] = [:]
     let splitAbove: Int
+    /// Where the terms of shards not in memory are stored (`unloadStored`).
+    var store: CacheStore? = nil
 
     /// Some shards are known only by key and hash (their terms are in the
     /// cache): enough to plan and fingerprint the files, not to write them.

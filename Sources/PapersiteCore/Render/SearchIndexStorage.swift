@@ -95,19 +95,25 @@ extension SearchIndex {
         for (k, i) in pending.enumerated() { shards[i].hash = hashes[k] }
     }
 
-    /// Drops the terms of the shards stored in the cache (they are read
+    /// Drops the terms of the shards stored in `cache` (they are read
     /// back one at a time when their files are written).
-    mutating func unloadStored() {
+    mutating func unloadStored(in cache: CacheStore) {
+        store = cache
         for i in shards.indices where shards[i].hash != 0 {
             shards[i].terms = []
             shards[i].loaded = false
         }
     }
 
+    /// Whether the terms of these shards are in memory or can be read back.
+    func canLoad(_ which: [Int]) -> Bool {
+        which.allSatisfy { i in shards[i].loaded || store?.storedHash(Self.shardCacheKey(shards[i].hash)) != nil }
+    }
+
     /// Loads the terms of the shards known only by hash (false if one is missing from the cache).
-    mutating func loadShards(_ which: [Int], from cache: CacheStore) -> Bool {
+    mutating func loadShards(_ which: [Int]) -> Bool {
         for i in which where !shards[i].loaded {
-            guard let shard = cache.get(Self.shardCacheKey(shards[i].hash), Self.decodeShard), shard.key == shards[i].key else { return false }
+            guard let shard = store?.get(Self.shardCacheKey(shards[i].hash), Self.decodeShard), shard.key == shards[i].key else { return false }
             shards[i].terms = shard.terms
             shards[i].loaded = true
         }

@@ -40,15 +40,16 @@ struct SiteRenderer: Sendable {
     var site: SiteView
     /// `site` as seen from each depth, made once (relative links only).
     let siteViews: [SiteView]
-    /// Each paper's Markdown and card, made when first needed (`rendered(_:)`, `renderedCard(_:)`).
-    let renderedPapers: LazyValues<RenderedPaper>
-    let cards: LazyValues<String>
-    let bibtexEntries: LazyValues<String>
+    /// Each paper's Markdown, card and BibTeX entry, made when first
+    /// needed (`rendered(_:)`, `renderedCard(_:)`, `bibtex(_:)`), and with
+    /// a cache, kept there between builds.
+    let renderedPapers: StoredValues<RenderedPaper>
+    let cards: StoredValues<String>
+    let bibtexEntries: StoredValues<String>
     let markdown: MarkdownRenderer
     let markdownSettings: UInt64
     /// Each record's hash (with a cache: the key of what is made from it).
     let paperHashes: [UInt64]
-    let cache: CacheStore?
     let pagesHTML: [String]
     let pagesHaveMath: [Bool]
     let typesetsMath: Bool
@@ -83,13 +84,12 @@ struct SiteRenderer: Sendable {
 
         markdown = MarkdownRenderer(options: config.markdown)
         let papers = index.papers
-        self.cache = cache
         paperHashes = cache == nil ? [] : parallelism.map(papers.count) { RecordCodec.hash(papers[$0]) }
         markdownSettings = Fingerprint.of { $0.add("\(config.markdown)") }
-        let retains = retainsPapers || cache == nil
-        renderedPapers = LazyValues(count: papers.count, retains: retains)
-        cards = LazyValues(count: papers.count, retains: retains)
-        bibtexEntries = LazyValues(count: papers.count, retains: retains)
+        renderedPapers = StoredValues(count: papers.count, cache: cache, retains: retainsPapers,
+                                      encode: { $0.encode(to: &$1) }, decode: RenderedPaper.decode)
+        cards = StoredValues(count: papers.count, cache: cache, retains: retainsPapers)
+        bibtexEntries = StoredValues(count: papers.count, cache: cache, retains: retainsPapers)
         let markdown = self.markdown
         pagesHTML = index.pages.map { markdown.render($0.body).html }
         pagesHaveMath = index.pages.map { MathMarkup.containsMath($0.body) }
@@ -99,37 +99,26 @@ struct SiteRenderer: Sendable {
         if search { addSearchIndex(parallelism: parallelism) }
     }
 
-    /// Paper `i`'s Markdown and BibTeX, made (or taken from the cache) when first asked for.
+    /// Paper `i`'s Markdown, made once.
     func rendered(_ i: Int) -> RenderedPaper {
-        let key = cache == nil ? 0 : Fingerprint.of { f in
-            f.add("paper"); f.add(markdownSettings); f.add(paperHashes[i])
-        }
-        return renderedPapers.value(i, load: { cache?.get(key, RenderedPaper.decode) }) {
+        renderedPapers.value(i, key: Fingerprint.of { f in f.add("paper"); f.add(markdownSettings); f.add(paperHashes[i]) }) {
             let paper = index.papers[i]
-            if let cache, let cached = cache.get(key, RenderedPaper.decode) { return cached }
             let abstract = markdown.render(paper.abstract)
             let notes = paper.notes.isEmpty ? "" : markdown.render(paper.notes).html
-            let abstractText = TextCleaning.line(abstract.plainText)
             let hasMath = MathMarkup.containsMath(paper.title) || MathMarkup.containsMath(paper.abstract) || MathMarkup.containsMath(paper.notes)
-            let rendered = RenderedPaper(
-                abstractHTML: abstract.html, abstractText: abstractText, notesHTML: notes,
+            return RenderedPaper(
+                abstractHTML: abstract.html, abstractText: TextCleaning.line(abstract.plainText), notesHTML: notes,
                 summary: Summary.firstSentences(of: abstract.plainText),
                 titleHTML: MathMarkup.wrap(plainText: paper.title), hasMath: hasMath,
                 authorNames: paper.authors.map(AuthorName.display))
-            cache?.put(key) { rendered.encode(to: &$0) }
-            return rendered
         }
     }
 
     /// Paper `i`'s BibTeX entry (its citation key and page URL in it), made once.
     func bibtex(_ i: Int) -> String {
-        let key = cache == nil ? 0 : bibtexKey(i)
-        return bibtexEntries.value(i, load: { cache?.get(key, { r in r.string() }) }) {
-            if let cache, let cached = cache.get(key, { r in r.string() }) { return cached }
+        bibtexEntries.value(i, key: bibtexKey(i)) {
             let paper = index.papers[i]
-            let entry = BibTeX.entry(for: paper, key: index.citationKeys[i], pageURL: urls.absolute(SiteURLs.paper(paper.slug)))
-            cache?.put(key) { $0.string(entry) }
-            return entry
+            return BibTeX.entry(for: paper, key: index.citationKeys[i], pageURL: urls.absolute(SiteURLs.paper(paper.slug)))
         }
     }
 
@@ -143,24 +132,18 @@ struct SiteRenderer: Sendable {
     /// The hash of paper `i`'s BibTeX entry as stored in the cache (an
     /// abstract edit leaves it as it was, and the bibliography with it).
     func bibtexHash(_ i: Int) -> UInt64 {
-        guard let cache else { return 0 }
-        let key = bibtexKey(i)
-        if let hash = cache.storedHash(key) { return hash }
+        if let hash = bibtexEntries.storedHash(bibtexKey(i)) { return hash }
         _ = bibtex(i)
-        return cache.storedHash(key) ?? 0
+        return bibtexEntries.storedHash(bibtexKey(i)) ?? 0
     }
 
     /// `partials/card` for paper `i`, made once (a paper is on the home
     /// pages and its tags', authors' and year's lists), without its last
     /// newline (`{{{card}}}` sits on a line of its own).
     func renderedCard(_ i: Int) -> String {
-        let key = fingerprints.map { fp in Fingerprint.of { f in f.add("card"); f.add(fp.cards[i]) } } ?? 0
-        return cards.value(i, load: { cache?.get(key, { r in r.string() }) }) {
-            if let cache, let cached = cache.get(key, { r in r.string() }) { return cached }
+        cards.value(i, key: Fingerprint.of { f in f.add("card"); f.add(fingerprints?.cards[i] ?? 0) }) {
             let html = theme.render(forCards.cardFields(i), template: "partials/card")
-            let result = html.hasSuffix("\n") ? String(html.dropLast()) : html
-            cache?.put(key) { $0.string(result) }
-            return result
+            return html.hasSuffix("\n") ? String(html.dropLast()) : html
         }
     }
 
@@ -168,9 +151,7 @@ struct SiteRenderer: Sendable {
     /// not in memory (nil if they cannot be).
     func searchShardFile(_ i: Int) -> String? {
         guard var search else { return nil }
-        if !search.shards[i].loaded {
-            guard let cache, search.loadShards([i], from: cache) else { return nil }
-        }
+        guard search.loadShards([i]) else { return nil }
         return SearchIndex.script(location(of: .searchTerms(i)), json: search.shardJSON(i))
     }
 

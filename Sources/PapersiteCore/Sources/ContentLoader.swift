@@ -18,20 +18,19 @@ public struct ContentLoader: Sendable {
     public let parallelism: Parallelism
     /// The day of the build: listings that give no year are read against it.
     public let today: Day
-    /// Where the records of files read by an earlier build are kept: a file
-    /// whose size, times and inode are unchanged is not read again.
-    let cache: CacheStore?
+    /// The records of files read by an earlier build (nil: read every file).
+    let storedFiles: StoredRecordFiles?
 
     public init(siteRoot: URL, includeDrafts: Bool, parallelism: Parallelism = .allCores, today: Day = .today()) {
-        self.init(siteRoot: siteRoot, includeDrafts: includeDrafts, parallelism: parallelism, today: today, cache: nil)
+        self.init(siteRoot: siteRoot, includeDrafts: includeDrafts, parallelism: parallelism, today: today, storedFiles: nil)
     }
 
-    init(siteRoot: URL, includeDrafts: Bool, parallelism: Parallelism, today: Day = .today(), cache: CacheStore?) {
+    init(siteRoot: URL, includeDrafts: Bool, parallelism: Parallelism, today: Day = .today(), storedFiles: StoredRecordFiles?) {
         self.siteRoot = siteRoot
         self.includeDrafts = includeDrafts
         self.parallelism = parallelism
         self.today = today
-        self.cache = cache
+        self.storedFiles = storedFiles
     }
 
     public func load() -> LoadedContent {
@@ -146,39 +145,10 @@ public struct ContentLoader: Sendable {
 
     /// `folder`: the file's folder, open; `name`: its name in it.
     private func readPaperFile(_ file: String, folder: Int32, name: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
-        guard let cache, folder >= 0 else { return readPaperFileNow(file) }
-        // A listing's records depend on the day too (dates without a year).
-        let key = Fingerprint.of { f in
-            f.add("source"); f.add(file)
-            if file.hasSuffix(".txt") { f.add(today.daysSinceEpoch) }
+        guard let storedFiles, folder >= 0 else { return readPaperFileNow(file) }
+        return storedFiles.records(of: file, folder: folder, name: name, day: file.hasSuffix(".txt") ? today.daysSinceEpoch : nil) {
+            readPaperFileNow(file)
         }
-        var info = stat()
-        guard fstatat(folder, name, &info, 0) == 0 else { return readPaperFileNow(file) }
-        // What identifies this version of the file: size, times (to the nanosecond) and inode.
-        let stamp = [UInt64(info.st_size), UInt64(bitPattern: Int64(info.st_mtim.tv_sec)), UInt64(info.st_mtim.tv_nsec),
-                     UInt64(bitPattern: Int64(info.st_ctim.tv_sec)), UInt64(info.st_ctim.tv_nsec), UInt64(info.st_ino)]
-        if let cached = cache.get(key, { r -> (papers: [Paper], diagnostics: [Diagnostic])? in
-            for value in stamp where r.fixed() != value { return nil }
-            return RecordCodec.decode(&r)
-        }) {
-            return cached
-        }
-        let result = readPaperFileNow(file)
-        // A file changed in the last two seconds could change again within
-        // the file system's clock tick and keep its stamp: it is read again
-        // next time rather than trusted (like git's "racily clean" entries).
-        let now = Int64(time(nil))
-        guard now - Int64(info.st_mtim.tv_sec) > 2, now - Int64(info.st_ctim.tv_sec) > 2 else { return result }
-        var hashes: [UInt64] = []
-        cache.put(key) { w in
-            for value in stamp { w.fixed(value) }
-            hashes = RecordCodec.encode(papers: result.papers, diagnostics: result.diagnostics, to: &w)
-        }
-        // The records know their hashes, made as they were encoded (later
-        // stages would otherwise encode each again to hash it).
-        var papers = result.papers
-        for k in papers.indices where k < hashes.count { papers[k].setRecordHash(hashes[k]) }
-        return (papers, result.diagnostics)
     }
 
     private func readPaperFileNow(_ file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
