@@ -139,4 +139,38 @@ import Testing
         summary = try site.build(clean: true)
         #expect(summary.rendered == full.rendered && summary.written == 0)
     }
+
+    /// A site built into two folders (the public one and a staging copy):
+    /// each keeps what it needs to rebuild incrementally when the other is
+    /// built, and what the cache keeps for a folder that was deleted goes.
+    @Test func twoOutputFoldersEachRebuildIncrementally() throws {
+        let site = try exampleSite()
+        defer { site.remove() }
+        let staging = site.root.appendingPathComponent("staging")
+        let full = try site.build()
+        try site.build(output: staging)
+        try site.edit("content/papers/hf-daily-2025-03-14.txt") { $0.replacingOccurrences(of: "DepthCrafter", with: "DepthSmith") }
+        let edited = try site.build()
+        #expect(edited.rendered < full.files / 4, "\(edited.rendered) of \(full.files) rendered")
+
+        // The staging folder is one edit behind: it renders what the edit changed, no more.
+        let behind = try site.build(output: staging)
+        #expect(behind.rendered == edited.rendered && behind.written == edited.written, "\(behind.rendered) of \(full.files) rendered")
+        #expect(try tree(staging) == tree(site.output))
+        // And the public folder, built last before that, has nothing to do.
+        let again = try site.build()
+        #expect(again.written == 0 && again.rendered < full.files / 20, "\(again.rendered) of \(full.files) rendered")
+        try expectSameAsCleanBuild(site, "building another folder in between")
+
+        let cache = site.root.appendingPathComponent(".papersite-cache")
+        func kept(_ prefix: String) throws -> [String] {
+            try (FileManager.default.contentsOfDirectory(atPath: cache.path) + FileManager.default.contentsOfDirectory(atPath: cache.appendingPathComponent("trees").path))
+                .filter { $0.hasPrefix(prefix + ".") }
+        }
+        #expect(try !kept("staging").isEmpty)
+        try FileManager.default.removeItem(at: staging)
+        try site.build()
+        let left = try kept("staging")
+        #expect(left.isEmpty, "the cache keeps \(left) for a deleted output")
+    }
 }

@@ -152,6 +152,7 @@ public final class OutputSession: @unchecked Sendable {
         let fm = FileManager.default
         if liveKnown && changed == 0 && stale.isEmpty {
             // Nothing to do. The staging tree goes back as the spare, untouched, its manifest still true.
+            defer { writer.dropStaleState() }
             let tree = FileStat.inode(of: writer.output.path)
             if rename(staging.path, writer.spareTree.path) == 0 {
                 return WriteSummary(written: 0, unchanged: same, removed: 0, tree: tree)
@@ -231,11 +232,7 @@ public final class OutputSession: @unchecked Sendable {
         } else {
             try? fm.removeItem(at: staging)
         }
-        // Manifests of trees that are gone.
-        let keep = Set([FileStat.inode(of: output.path), FileStat.inode(of: writer.spareTree.path)].compactMap { $0 }.map { "\($0).manifest" })
-        for item in (try? fm.contentsOfDirectory(atPath: writer.treesFolder.path)) ?? [] where !keep.contains(item) {
-            try? fm.removeItem(at: writer.treesFolder.appendingPathComponent(item))
-        }
+        writer.dropStaleState()
     }
 
     /// Writes a rendered page.

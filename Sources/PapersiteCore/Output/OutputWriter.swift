@@ -59,7 +59,8 @@ public struct OutputWriter: Sendable {
     var spareTree: URL { cacheFolder.appendingPathComponent("\(output.lastPathComponent).spare", isDirectory: true) }
     var treesFolder: URL { cacheFolder.appendingPathComponent("trees", isDirectory: true) }
 
-    func manifestFile(forTree inode: UInt64) -> URL { treesFolder.appendingPathComponent("\(inode).manifest") }
+    /// Each output folder beside the cache has its own manifests (of its live and spare trees).
+    func manifestFile(forTree inode: UInt64) -> URL { treesFolder.appendingPathComponent("\(output.lastPathComponent).\(inode).manifest") }
 
     /// The manifests of the spare and live trees, read on another thread
     /// while the build reads records (`begin` takes them).
@@ -145,5 +146,31 @@ public struct OutputWriter: Sendable {
 enum AtomicSwap {
     static func exchange(_ a: String, _ b: String) -> Bool {
         papersite_exchange_paths(a, b) == 0
+    }
+}
+
+extension OutputWriter {
+    /// After a build: drops the manifests of this output's trees that are
+    /// gone, and everything the cache folder keeps for output folders
+    /// beside it that no longer exist (their manifests, build cache and
+    /// spare tree), so that the cache does not grow with outputs once made.
+    /// Other outputs' state is left alone: each builds from its own.
+    func dropStaleState() {
+        let fm = FileManager.default
+        let parent = output.deletingLastPathComponent()
+        let name = output.lastPathComponent
+        func outputExists(_ other: String) -> Bool { other == name || fm.fileExists(atPath: parent.appendingPathComponent(other).path) }
+        let current = Set([FileStat.inode(of: output.path), FileStat.inode(of: spareTree.path)].compactMap { $0 }.map { "\(name).\($0).manifest" })
+        for item in (try? fm.contentsOfDirectory(atPath: treesFolder.path)) ?? [] where item.hasSuffix(".manifest") {
+            // "<output>.<tree inode>.manifest"
+            let owner = item.dropLast(".manifest".count).split(separator: ".", omittingEmptySubsequences: false).dropLast().joined(separator: ".")
+            let stale = owner == name ? !current.contains(item) : owner.isEmpty || !outputExists(owner)
+            if stale { try? fm.removeItem(at: treesFolder.appendingPathComponent(item)) }
+        }
+        for item in (try? fm.contentsOfDirectory(atPath: cacheFolder.path)) ?? [] {
+            for suffix in [".store", ".index", ".spare"] where item.hasSuffix(suffix) && !outputExists(String(item.dropLast(suffix.count))) {
+                try? fm.removeItem(at: cacheFolder.appendingPathComponent(item))
+            }
+        }
     }
 }
