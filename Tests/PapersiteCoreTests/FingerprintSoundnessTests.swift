@@ -36,8 +36,7 @@ import Testing
         var options = BuildOptions(siteRoot: site.root, output: output)
         options.clean = true
         try SiteBuilder(options: options).build()
-        let writer = OutputWriter(output: output, siteRoot: site.root)
-        let cache = CacheStore(folder: writer.cacheFolder, output: folder, identity: CacheStore.programIdentity(), clean: false)
+        let cache = CacheStore(folder: options.cacheFolder, output: output.standardizedFileURL.path, identity: CacheStore.programIdentity(), clean: false)
         return try tree(output).reduce(into: [:]) { result, entry in
             result[entry.key] = (entry.value, cache.outputs[OutputManifest.key(entry.key)])
         }

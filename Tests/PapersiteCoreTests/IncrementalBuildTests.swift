@@ -142,7 +142,8 @@ import Testing
 
     /// A site built into two folders (the public one and a staging copy):
     /// each keeps what it needs to rebuild incrementally when the other is
-    /// built, and what the cache keeps for a folder that was deleted goes.
+    /// built, a new folder is built from the values the others made, and
+    /// what the cache keeps for a folder that was deleted goes.
     @Test func twoOutputFoldersEachRebuildIncrementally() throws {
         let site = try exampleSite()
         defer { site.remove() }
@@ -162,15 +163,31 @@ import Testing
         #expect(again.written == 0 && again.rendered < full.files / 20, "\(again.rendered) of \(full.files) rendered")
         try expectSameAsCleanBuild(site, "building another folder in between")
 
+        // A third folder, new: everything is written, but what was made
+        // from the records (Markdown, cards, related papers, search) is
+        // the cache's already, shared by every output.
         let cache = site.root.appendingPathComponent(".papersite-cache")
+        let store = cache.appendingPathComponent("values.store")
+        let before = try FileManager.default.attributesOfItem(atPath: store.path)[.size] as! Int
+        let preview = try site.build(output: site.root.appendingPathComponent("preview"))
+        #expect(preview.written == full.written)
+        let after = try FileManager.default.attributesOfItem(atPath: store.path)[.size] as! Int
+        // (Cards that no output's last build used were dropped, and are made again.)
+        #expect(after - before < before / 5, "the cache grew from \(before) to \(after) bytes for a new output folder")
+        #expect(try tree(site.root.appendingPathComponent("preview")) == tree(site.output))
+
         func kept(_ prefix: String) throws -> [String] {
             try (FileManager.default.contentsOfDirectory(atPath: cache.path) + FileManager.default.contentsOfDirectory(atPath: cache.appendingPathComponent("trees").path))
-                .filter { $0.hasPrefix(prefix + ".") }
+                .filter { $0.hasPrefix(prefix) }
         }
-        #expect(try !kept("staging").isEmpty)
+        #expect(try !kept("staging.").isEmpty && kept("output-").count == 3)
         try FileManager.default.removeItem(at: staging)
+        try FileManager.default.removeItem(at: site.root.appendingPathComponent("preview"))
+        try site.edit("content/papers/hf-daily-2025-03-14.txt") { $0.replacingOccurrences(of: "DepthSmith", with: "DepthCrafter") }
         try site.build()
-        let left = try kept("staging")
-        #expect(left.isEmpty, "the cache keeps \(left) for a deleted output")
+        let left = try kept("staging.") + kept("preview.")
+        #expect(left.isEmpty, "the cache keeps \(left) for deleted outputs")
+        #expect(try kept("output-").count == 1, "the cache keeps the records of deleted outputs")
+        try expectSameAsCleanBuild(site, "deleting the other folders")
     }
 }

@@ -42,6 +42,10 @@ public struct BuildOptions: Sendable {
         return FileManager.default.fileExists(atPath: beside.appendingPathComponent("katex.min.js").path) ? beside : debian
     }()
 
+    /// The site's build cache, shared by every output folder and by `serve`
+    /// (each output's spare tree and manifests stay beside it, on its file system).
+    var cacheFolder: URL { siteRoot.appendingPathComponent(".papersite-cache", isDirectory: true) }
+
     public init(siteRoot: URL, output: URL, baseURL: String? = nil, includeDrafts: Bool = false,
                 katexDirectory: URL = BuildOptions.defaultKaTeXDirectory) {
         self.siteRoot = siteRoot

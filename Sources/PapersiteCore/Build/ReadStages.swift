@@ -24,7 +24,7 @@ extension SiteBuilder {
     func openCache(for writer: OutputWriter) -> Background<CacheStore>? {
         guard options.useCache else { return nil }
         return Background { [options] in
-            CacheStore(folder: writer.cacheFolder, output: writer.output.lastPathComponent,
+            CacheStore(folder: options.cacheFolder, output: writer.output.standardizedFileURL.path,
                        identity: CacheStore.programIdentity(), clean: options.clean)
         }
     }

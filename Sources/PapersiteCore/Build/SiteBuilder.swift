@@ -6,7 +6,8 @@ import Foundation
 /// only the last writes. Any stage that fails stops the build with all the
 /// problems it found, and the output folder stays as it was. The stages
 /// themselves are in `ReadStages.swift`, `IndexStages.swift` and
-/// `WriteStage.swift`; what the cache reuses is inside each stage.
+/// `WriteStage.swift`. The site's cache (shared by its output folders)
+/// is wrapped around what they make: see `StoredValues`.
 public struct SiteBuilder: Sendable {
     public let options: BuildOptions
 

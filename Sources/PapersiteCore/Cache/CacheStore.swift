@@ -1,27 +1,29 @@
 import Foundation
 import CSystemShims
 
-/// The build cache on disk, in `.papersite-cache/` beside the output: what
-/// the last build read and made, so that the next one redoes only what
-/// changed.
+/// The build cache on disk, in `.papersite-cache/` in the site's folder:
+/// what the last builds read and made, so that the next one redoes only
+/// what changed. One cache per site, shared by every output folder and by
+/// `serve`.
 ///
-/// Two files per output folder. `<output>.store` holds values (a source
-/// file's records, a paper's rendered Markdown, a card) and only grows
-/// during a build: new values are appended as they are made, and a build
-/// reads the old ones through a read-only memory map without decoding the
-/// rest. `<output>.index` says where each value is, by a 64-bit key that
-/// names what the value was made from, with the hash of its bytes; it also
-/// holds the fingerprint of every output file. The index is replaced
-/// (atomically) only when a build succeeded, so a failed build leaves the
-/// cache as it was, and values it appended are garbage that a later build
-/// compacts away. A value whose bytes do not match their hash (a damaged
-/// file) is simply not found.
+/// `values.store` holds values (a source file's records, a paper's
+/// rendered Markdown, a card) and only grows during a build: new values are
+/// appended as they are made, and a build reads the old ones through a
+/// read-only memory map without decoding the rest. `values.index` says
+/// where each value is, by a 64-bit key that names what the value was made
+/// from, with the hash of its bytes and the generation of the last build
+/// that used it. Each output folder has an `OutputRecord`: the fingerprint
+/// of each of its files, and its last build's generation. The index and
+/// the record are replaced (atomically) only when a build succeeded, so a
+/// failed build leaves the cache as it was, and values it appended are
+/// garbage that a later build compacts away. A value whose bytes do not
+/// match their hash (a damaged file) is simply not found.
 ///
 /// Written by hand rather than with a database: the access pattern is a
 /// bulk read of a few keys per paper and an append, and SQLite is not among
 /// this project's dependencies.
 final class CacheStore: @unchecked Sendable {
-    static let format = "papersite-cache 4"
+    static let format = "papersite-cache 5"
 
     struct Location: Sendable {
         var offset: Int
@@ -29,10 +31,19 @@ final class CacheStore: @unchecked Sendable {
         var hash: UInt64
         /// Its place among the last build's values (for `used`), or -1 for a value of this build.
         var slot = -1
+        /// The last build that used it.
+        var generation: UInt64 = 0
     }
 
+    let folder: URL
     let storeFile: URL
     let indexFile: URL
+    /// The output folder this build writes (its absolute path) and the file of its `OutputRecord`.
+    let output: String
+    let recordFile: URL
+    private let cacheLock: CacheLock
+    /// The generation of the last build (of any output) that committed.
+    private var lastGeneration: UInt64 = 0
     /// The program and format this cache was made by; any other is ignored.
     let identity: UInt64
     private var map: UnsafeRawBufferPointer? = nil
@@ -59,13 +70,18 @@ final class CacheStore: @unchecked Sendable {
     private var appendFailed = false
     private var puts = 0
 
-    /// Opens the cache of the output `output` (in `folder`); `clean`
-    /// ignores what it holds (it is replaced when the build succeeds).
+    /// Opens the cache in `folder` for a build into the output folder at
+    /// the absolute path `output`, waiting while another build has it open;
+    /// `clean` ignores what it holds (it is replaced when the build succeeds).
     init(folder: URL, output: String, identity: UInt64, clean: Bool) {
-        storeFile = folder.appendingPathComponent("\(output).store")
-        indexFile = folder.appendingPathComponent("\(output).index")
+        self.folder = folder
+        storeFile = folder.appendingPathComponent("values.store")
+        indexFile = folder.appendingPathComponent("values.index")
+        self.output = output
+        recordFile = OutputRecord.file(for: output, in: folder)
         self.identity = identity
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        cacheLock = CacheLock(folder: folder)
         if !clean { loadIndex() }
         used.deallocate()
         used = .allocate(capacity: max(1, old.count))
@@ -88,6 +104,7 @@ final class CacheStore: @unchecked Sendable {
     }
 
     deinit {
+        cacheLock.release()
         used.deallocate()
         if let map { munmap(UnsafeMutableRawPointer(mutating: map.baseAddress), mappedLength) }
         if fd >= 0 { close(fd) }
@@ -179,45 +196,65 @@ final class CacheStore: @unchecked Sendable {
         return put(key, writer.bytes)
     }
 
-    /// Saves the index of the values this build used or made, with the
-    /// output fingerprints, after a successful build. The store is
-    /// compacted when most of it is values no longer used.
+    /// Saves the index of the values this build used or made, and the
+    /// output's record, after a successful build; then lets other builds
+    /// open the cache. A value stays while the last build of some existing
+    /// output folder used it. The store is compacted when most of it is
+    /// values no longer kept.
     /// `outputs`: each output file's key with its fingerprint (each file once).
     func commit(outputs: [(key: UInt64, fingerprint: UInt64)], tree: UInt64) {
         lock.lock()
-        defer { lock.unlock() }
+        defer { lock.unlock(); cacheLock.release() }
         guard fd >= 0, !appendFailed else { try? FileManager.default.removeItem(at: indexFile); return }
-        // A build that used exactly what the last one left needs no new index.
-        // What this build stored, and what it used of the last build's
-        // (unless stored again): a list, written in turn (a table of them
-        // cost a hash and a cache miss per value).
+        // The generation another existing output folder was last built at:
+        // what that build used is kept. Records of folders that are gone go.
+        var others: [UInt64] = []
+        for (file, record) in OutputRecord.all(in: folder, identity: identity) where file != recordFile {
+            guard let record, FileManager.default.fileExists(atPath: record.path) else {
+                try? FileManager.default.removeItem(at: file)
+                continue
+            }
+            others.append(record.generation)
+        }
+        let generation = max(lastGeneration, others.max() ?? 0) + 1
+        let oldestKept = others.min() ?? generation
+        // What this build stored, and what it used of the earlier builds'
+        // (unless stored again), or another output's last build used: a
+        // list, written in turn (a table of them cost a hash and a cache
+        // miss per value).
         var entries: [(key: UInt64, value: Location)] = []
         entries.reserveCapacity(live.count + old.count)
         for (key, location) in live { entries.append((key, location)) }
         var usedCount = 0
-        for (key, location) in old where papersite_marked(used, location.slot) != 0 {
-            usedCount += 1
-            if live[key] == nil { entries.append((key, location)) }
+        for (key, location) in old {
+            let wasUsed = papersite_marked(used, location.slot) != 0
+            if wasUsed { usedCount += 1 }
+            guard live[key] == nil, wasUsed || location.generation >= oldestKept else { continue }
+            entries.append((key, location))
+            if wasUsed { entries[entries.count - 1].value.generation = generation }
         }
-        // (The outputs compared by a digest: a table of each would cost a lookup per file.)
-        if puts == 0 && usedCount == old.count && tree == outputTree && outputs.count == self.outputs.count
-            && Self.digest(outputs) == outputsDigest { return }
+        for k in 0..<live.count { entries[k].value.generation = generation }
+        // A build that used exactly what the last one left, into the same
+        // tree, needs no new index. (The outputs compared by a digest: a
+        // table of each would cost a lookup per file.)
+        if puts == 0 && usedCount == old.count && entries.count == old.count && tree == outputTree
+            && outputs.count == self.outputs.count && Self.digest(outputs) == outputsDigest { return }
         let liveBytes = entries.reduce(0) { $0 + $1.value.length }
         if end > 2 * liveBytes + (8 << 20), let compacted = compact(entries) {
             entries = compacted
         }
-        var w = ByteWriter(capacity: 64 + entries.count * 24 + outputs.count * 16)
+        var w = ByteWriter(capacity: 64 + entries.count * 32)
         w.string(Self.format)
         w.fixed(identity)
-        w.fixed(tree)
+        w.fixed(generation)
         w.uint(UInt64(entries.count))
         for (key, location) in entries {
             w.fixed(key); w.uint(UInt64(location.offset)); w.uint(UInt64(location.length)); w.fixed(location.hash)
+            w.uint(location.generation)
         }
-        w.uint(UInt64(outputs.count))
-        for (file, fingerprint) in outputs { w.fixed(file); w.fixed(fingerprint) }
         w.fixed(w.bytes.withUnsafeBytes { ContentHash.of($0) })
         try? Data(w.bytes).write(to: indexFile, options: .atomic)
+        OutputRecord.write(path: output, tree: tree, generation: generation, pairs: outputs, identity: identity, to: recordFile)
     }
 
     /// Copies the live values into a new store file and puts it in place,
@@ -253,7 +290,8 @@ final class CacheStore: @unchecked Sendable {
             guard put == length else { return nil }
             for j in k...last {
                 let location = ordered[j].value
-                moved.append((ordered[j].key, Location(offset: written + location.offset - start, length: location.length, hash: location.hash)))
+                moved.append((ordered[j].key, Location(offset: written + location.offset - start, length: location.length,
+                                                       hash: location.hash, generation: location.generation)))
             }
             written += length
             k = last + 1
@@ -263,37 +301,27 @@ final class CacheStore: @unchecked Sendable {
     }
 
     private func loadIndex() {
+        if let record = OutputRecord.read(recordFile, identity: identity) {
+            (outputs, outputsDigest, outputTree) = (record.fingerprints, record.digest, record.tree)
+        }
         guard let data = try? Data(contentsOf: indexFile), data.count > 8 else { return }
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             let body = UnsafeRawBufferPointer(rebasing: raw[0..<raw.count - 8])
             guard ContentHash.of(body) == raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self).littleEndian else { return }
             var r = ByteReader(body)
             guard r.string() == Self.format, r.fixed() == identity else { return }
-            let tree = r.fixed()
+            let generation = r.fixed()
             let count = Int(clamping: r.uint())
             guard count <= body.count / 4 else { return }
             var entries: [UInt64: Location] = [:]
             entries.reserveCapacity(count)
             for slot in 0..<count {
                 let key = r.fixed(), offset = Int(clamping: r.uint()), length = Int(clamping: r.uint()), hash = r.fixed()
-                entries[key] = Location(offset: offset, length: length, hash: hash, slot: slot)
-            }
-            let outputCount = Int(clamping: r.uint())
-            guard outputCount <= body.count / 16 else { return }
-            var outputs: [UInt64: UInt64] = [:]
-            outputs.reserveCapacity(outputCount)
-            var pairs: [(key: UInt64, fingerprint: UInt64)] = []
-            pairs.reserveCapacity(outputCount)
-            for _ in 0..<outputCount {
-                let pair = (key: r.fixed(), fingerprint: r.fixed())
-                outputs[pair.key] = pair.fingerprint
-                pairs.append(pair)
+                entries[key] = Location(offset: offset, length: length, hash: hash, slot: slot, generation: r.uint())
             }
             guard !r.failed, r.atEnd else { return }
             self.old = entries
-            self.outputs = outputs
-            self.outputsDigest = Self.digest(pairs)
-            self.outputTree = tree
+            self.lastGeneration = generation
         }
     }
 

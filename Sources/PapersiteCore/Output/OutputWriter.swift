@@ -152,8 +152,8 @@ enum AtomicSwap {
 extension OutputWriter {
     /// After a build: drops the manifests of this output's trees that are
     /// gone, and everything the cache folder keeps for output folders
-    /// beside it that no longer exist (their manifests, build cache and
-    /// spare tree), so that the cache does not grow with outputs once made.
+    /// beside it that no longer exist (their manifests and spare tree), so
+    /// that the cache does not grow with outputs once made.
     /// Other outputs' state is left alone: each builds from its own.
     func dropStaleState() {
         let fm = FileManager.default
@@ -168,9 +168,10 @@ extension OutputWriter {
             if stale { try? fm.removeItem(at: treesFolder.appendingPathComponent(item)) }
         }
         for item in (try? fm.contentsOfDirectory(atPath: cacheFolder.path)) ?? [] {
-            for suffix in [".store", ".index", ".spare"] where item.hasSuffix(suffix) && !outputExists(String(item.dropLast(suffix.count))) {
-                try? fm.removeItem(at: cacheFolder.appendingPathComponent(item))
-            }
+            let stale = item.hasSuffix(".spare") && !outputExists(String(item.dropLast(".spare".count)))
+                // A build cache per output folder, as papersite kept before the one per site.
+                || (item.hasSuffix(".store") || item.hasSuffix(".index")) && !item.hasPrefix("values.")
+            if stale { try? fm.removeItem(at: cacheFolder.appendingPathComponent(item)) }
         }
     }
 }
