@@ -15,9 +15,49 @@ import Testing
         return site
     }
 
-    /// The first rebuild after a full build makes the new tree from the
-    /// old one with hard links, not copies; a later rebuild writes a new
-    /// file where one changes, never through a link into the live tree.
+    /// A small edit after a full build moves the files it changed into the
+    /// live tree, each a new file (no tree is made for a few files); a
+    /// larger change makes the new tree from the old one with hard links,
+    /// not copies, and swaps it in; a later rebuild writes a new file where
+    /// one changes, never through a link into the live tree.
+    @Test func aSmallEditUpdatesTheLiveTreeAndALargeOneSwapsALinkedTree() throws {
+        let site = try exampleSite()
+        defer { site.remove() }
+        func inode(_ path: String) -> UInt64? { FileStat(path: site.output.appendingPathComponent(path).path)?.inode }
+        let spare = OutputWriter(output: site.output, siteRoot: site.root).spareTree
+        let full = try site.build()
+        let untouched = "about/index.html", paper = "papers/depthcrafter-generating-consistent-long-depth-sequences-for-open-world-videos/index.html"
+        let (aboutBefore, paperBefore) = (inode(untouched), inode(paper))
+        try site.edit("content/papers/hf-daily-2025-03-14.txt") { $0.replacingOccurrences(of: "DepthCrafter, an innovative", with: "DepthCrafter, a fresh") }
+        let edited = try site.build()
+        #expect(edited.written > 0 && edited.written < full.files / 10)
+        #expect(inode(untouched) == aboutBefore && inode(paper) != paperBefore && paperBefore != nil)
+        #expect(!FileManager.default.fileExists(atPath: spare.path), "no tree made for \(edited.written) files")
+        try expectSameAsCleanBuild(site, "an edit written into the live tree")
+        // A new title moves the paper's page: the old folder goes from the live tree.
+        try site.edit("content/papers/hf-daily-2025-03-14.txt") { $0.replacingOccurrences(of: "DepthCrafter: Generating", with: "DepthSmith: Generating") }
+        let moved = try site.build()
+        #expect(moved.removed > 0 && moved.written < full.files / 10, "\(moved.written) written")
+        #expect(!site.exists(paper) && !site.exists((paper as NSString).deletingLastPathComponent))
+        #expect(!FileManager.default.fileExists(atPath: spare.path))
+        try expectSameAsCleanBuild(site, "a page moved in the live tree")
+
+        // Every page changes: a new tree, swapped in; the old one is the spare.
+        let before = try site.read(untouched)
+        try site.edit("content/site.yml") { $0.replacingOccurrences(of: "title:", with: "title: The") }
+        try site.build()
+        #expect(try String(contentsOf: spare.appendingPathComponent(untouched), encoding: .utf8) == before)
+        try expectSameAsCleanBuild(site, "a change swapped in")
+        // And the next small edit builds on the spare tree.
+        try site.edit("content/papers/hf-daily-2025-03-14.txt") { $0.replacingOccurrences(of: "DepthCrafter, a fresh", with: "DepthCrafter, an innovative") }
+        try site.build()
+        try expectSameAsCleanBuild(site, "an edit after a swap")
+    }
+
+    /// On a small site an edit changes a large share of the files: the new
+    /// tree is made from the old one with hard links, not copies; a later
+    /// rebuild writes a new file where one changes, never through a link
+    /// into the live tree.
     @Test func rebuildsLinkUnchangedFilesAndNeverWriteThroughALink() throws {
         let site = try TestSite(fixture: "basic-site")
         defer { site.remove() }

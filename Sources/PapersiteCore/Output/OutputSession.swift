@@ -20,11 +20,12 @@ public struct WriteSummary: Sendable {
 /// written. If the live output has them but the staging tree does not, the
 /// copy is left for `finish`, which makes it only when something else
 /// changed: then the staging tree gets a hard link to the live file (no
-/// bytes copied: the first rebuild after a full build links the whole tree
-/// rather than copying it), or where links are refused a copy with the
-/// live file's modification time, so a file's time changes only with its
-/// bytes. Anything else is written now, always as a new file (`write`), so
-/// that a file the two trees share is never changed in place.
+/// bytes copied), or where links are refused a copy with the live file's
+/// modification time, so a file's time changes only with its bytes.
+/// Anything else is written now, always as a new file (`write`), so that a
+/// file the two trees share is never changed in place. With no spare tree
+/// (the first rebuild after a full build) and a small change, the files
+/// written are moved into the live tree instead (`updateLiveTree`).
 public final class OutputSession: @unchecked Sendable {
     let writer: OutputWriter
     let staging: URL
@@ -160,6 +161,9 @@ public final class OutputSession: @unchecked Sendable {
             try? fm.removeItem(at: staging)
             return WriteSummary(written: 0, unchanged: same, removed: 0, tree: tree)
         }
+        if liveKnown && claimed.count == 0 && changed + stale.count <= live.count / 10 {
+            return try updateLiveTree(removing: stale)
+        }
         // Files the live output already has: linked, or copied with their time.
         for file in fromLive.sorted() {
             let source = writer.output.path + "/" + file
@@ -196,6 +200,52 @@ public final class OutputSession: @unchecked Sendable {
         }
         try swapIn()
         return WriteSummary(written: changed, unchanged: same, removed: stale.count, tree: stagingInode)
+    }
+
+    /// With no spare tree to build on, and a change to a few files: the
+    /// files this build wrote (into the staging folder) are moved into the
+    /// live tree, each replacing its old version in one rename (a reader
+    /// never sees a file half written, and a file the live tree shares with
+    /// another is never written through), and the files no longer made are
+    /// removed. Making a whole tree for the swap would cost a link for each
+    /// of the site's files: the usual build, edit, build loop paid that on
+    /// its first edit, seconds for a large site. A larger change is swapped
+    /// in whole.
+    private func updateLiveTree(removing stale: [String]) throws(BuildFailure) -> WriteSummary {
+        let fm = FileManager.default
+        let root = writer.output.path
+        var updated = live
+        for (key, entry) in result.entries.sorted(by: { $0.key < $1.key }) {
+            let file = result.path(of: entry), target = root + "/" + file
+            var moved = rename(staging.path + "/" + file, target) == 0
+            if !moved && errno == ENOENT {
+                try? fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                moved = rename(staging.path + "/" + file, target) == 0
+            }
+            guard moved else {
+                throw BuildFailure([.error("cannot update \(target): \(String(cString: strerror(errno))); build again with --clean", at: nil)])
+            }
+            updated[file, key] = OutputManifest.Entry(path: file, hash: entry.hash, size: entry.size, mtime: entry.mtime, inode: entry.inode)
+        }
+        var folders = Set<String>()
+        for file in stale {
+            unlink(root + "/" + file)
+            updated[file, OutputManifest.key(file)] = nil
+            var dir = (file as NSString).deletingLastPathComponent
+            while !dir.isEmpty && folders.insert(dir).inserted { dir = (dir as NSString).deletingLastPathComponent }
+        }
+        for dir in folders.sorted(by: { $0.count > $1.count }) { rmdir(root + "/" + dir) }    // if now empty
+        try? fm.removeItem(at: staging)
+        guard let tree = FileStat.inode(of: root) else {
+            throw BuildFailure([.error("the output folder \(root) went away", at: nil)])
+        }
+        do {
+            try updated.save(to: writer.manifestFile(forTree: tree))
+        } catch {
+            throw BuildFailure([.error("cannot write in \(writer.treesFolder.path): \(error.localizedDescription)", at: nil)])
+        }
+        writer.dropStaleState()
+        return WriteSummary(written: changed, unchanged: same, removed: stale.count, tree: tree)
     }
 
     /// Puts the staging tree in the output's place (atomically where the
@@ -264,91 +314,5 @@ public final class OutputSession: @unchecked Sendable {
     /// After a failed build: the staging tree is removed (its manifest no longer holds).
     public func abandon() {
         try? FileManager.default.removeItem(at: staging)
-    }
-
-    /// Writes `bytes` to `path` (creating its folders when needed), with the
-    /// given modification time (nanoseconds) or now; returns the file's stat.
-    /// A hard link at `path` to the file at `source` (replacing what was
-    /// there), and its stat; nil where the file system refuses links.
-    static func link(_ source: String, to path: String) -> FileStat? {
-        unlink(path)
-        var made = Glibc.link(source, path)
-        if made != 0 && errno == ENOENT {
-            try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            made = Glibc.link(source, path)
-        }
-        var info = stat()
-        guard made == 0, stat(path, &info) == 0 else { return nil }
-        return FileStat(size: Int(info.st_size), mtime: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec), inode: UInt64(info.st_ino))
-    }
-
-    /// Writes `bytes` as a new file at `path`: what was there is unlinked
-    /// first, as it may be a hard link to the live tree's file.
-    static func write(_ bytes: UnsafeRawBufferPointer, to path: String, name: String, mtime: Int64?) throws(BuildFailure) -> FileStat {
-        unlink(path)
-        var fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        if fd < 0 && errno == ENOENT {
-            try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        }
-        guard fd >= 0 else {
-            throw BuildFailure([.error("cannot write \(name): \(String(cString: strerror(errno)))", at: nil)])
-        }
-        defer { close(fd) }
-        var offset = 0
-        while offset < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw BuildFailure([.error("cannot write \(name): \(String(cString: strerror(errno)))", at: nil)])
-            }
-            offset += n
-        }
-        if let mtime {
-            var times = [timespec(tv_sec: 0, tv_nsec: (1 << 30) - 2 /* UTIME_OMIT */),
-                         timespec(tv_sec: Int(mtime / 1_000_000_000), tv_nsec: Int(mtime % 1_000_000_000))]
-            futimens(fd, &times)
-        }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            throw BuildFailure([.error("cannot write \(name): \(String(cString: strerror(errno)))", at: nil)])
-        }
-        return FileStat(size: Int(info.st_size), mtime: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec), inode: UInt64(info.st_ino))
-    }
-}
-
-/// A set of 64-bit keys that are hashes already (output files' path
-/// hashes), for a build's serial end: open addressing, the slot found by
-/// one multiplication. `Set<UInt64>` hashes each key again (SipHash), and
-/// making and searching one of 62,000 files' keys took tens of
-/// milliseconds on one core while the other waited.
-struct KeySet {
-    private var slots: [UInt64]
-    private let shift: UInt64
-    private var hasZero = false
-
-    init(_ keys: [UInt64]) {
-        var bits: UInt64 = 4
-        while (1 << bits) < 2 * keys.count { bits += 1 }
-        shift = 64 - bits
-        slots = [UInt64](repeating: 0, count: 1 << bits)
-        let mask = slots.count - 1
-        for key in keys {
-            if key == 0 { hasZero = true; continue }       // (0 marks an empty slot)
-            var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-            while slots[i] != 0 && slots[i] != key { i = (i + 1) & mask }
-            slots[i] = key
-        }
-    }
-
-    func contains(_ key: UInt64) -> Bool {
-        if key == 0 { return hasZero }
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-        while slots[i] != 0 {
-            if slots[i] == key { return true }
-            i = (i + 1) & mask
-        }
-        return false
     }
 }
