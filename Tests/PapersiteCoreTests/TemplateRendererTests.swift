@@ -35,6 +35,32 @@ import Testing
         trailing
         """#
 
+    /// A field counts as shown wherever a template a page uses names it,
+    /// through partials, parents and their blocks; a partial named by a
+    /// value may be any template.
+    @Test func aFieldIsShownWhereATemplateNamesIt() throws {
+        func library(_ texts: [String: String]) throws -> TemplateLibrary {
+            TemplateLibrary(templates: try texts.mapValues { try CompiledTemplate.compile($0) })
+        }
+        let themed = try library([
+            "paper": "{{<base}}{{$body}}{{#tags}}{{name}}{{/tags}}{{/body}}{{/base}}",
+            "base": "<main>{{$body}}{{/body}}</main> {{> partials/footer}}",
+            "partials/footer": "{{site.title}}",
+            "tag": "{{#tag}}{{count}} papers{{/tag}}",
+        ])
+        #expect(!themed.mayShow(["count"], from: ["paper"]))
+        #expect(themed.mayShow(["count"], from: ["paper", "tag"]))
+        #expect(themed.mayShow(["title"], from: ["paper"]), "a field of a partial the parent uses")
+        #expect(try library(["paper": "{{<base}}{{$body}}{{#tags}}{{count}}{{/tags}}{{/body}}{{/base}}", "base": "{{$body}}{{/body}}"])
+            .mayShow(["count"], from: ["paper"]), "a field in a block given to a parent")
+        #expect(try library(["paper": "{{>*kind}}"]).mayShow(["count"], from: ["paper"]))
+        #expect(try library(["paper": "{{#tags}}{{#plural}}s{{/plural}}{{/tags}}"]).mayShow(["count", "plural"], from: ["paper"]))
+        // The default theme shows no tag's count on a paper page, a card or a feed.
+        let theme = try ThemeLoader(siteRoot: repositoryRoot).load(named: "default")
+        #expect(!theme.mayShow(["count", "plural"], from: ["paper", "partials/card", "rss", "atom"]))
+        #expect(theme.mayShow(["count"], from: ["tags"]))
+    }
+
     /// Templates written to exercise the syntax as themes use it.
     @Test func syntaxCornerCases() throws {
         let templates: [String: String] = [

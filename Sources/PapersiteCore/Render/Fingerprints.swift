@@ -51,6 +51,11 @@ struct RenderFingerprints: Sendable {
         }
         papers = paperHashes
         let counts = index.papersByTag.mapValues(\.count)
+        // A paper's tags as its page, its card and feed entries show them:
+        // with their counts only where a template may show those (the
+        // default theme does not), so that a paper added to a tag does not
+        // make every page and card of that tag's papers again.
+        let tagCounts = r.theme.mayShow(["count", "plural"], from: ["paper", "partials/card", "rss", "atom"])
         let site = site, card = templates["partials/card"] ?? 0
         // Each paper's part of every fingerprint, on all cores; the
         // site-wide ones fold these in order.
@@ -58,7 +63,7 @@ struct RenderFingerprints: Sendable {
             let paperTags = index.paperTags[i], authorSlugs = index.paperAuthorSlugs[i], paper = index.papers[i]
             let tags = Fingerprint.of { f in
                 f.add(paperTags.count)
-                for tag in paperTags { f.add(tag.slug); f.add(tag.name); f.add(counts[tag.slug] ?? 0) }
+                for tag in paperTags { f.add(tag.slug); f.add(tag.name); if tagCounts { f.add(counts[tag.slug] ?? 0) } }
             }
             return (tags: tags,
                     card: Fingerprint.of { f in f.add(site); f.add(card); f.add(paperHashes[i]); f.add(tags) },

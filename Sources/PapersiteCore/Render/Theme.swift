@@ -23,6 +23,12 @@ public struct Theme: Sendable {
     /// parent it uses (transitively): what its output depends on in the theme.
     var fingerprints: [String: UInt64] = [:]
 
+    /// Whether a page made with any of `templates` may show a field named
+    /// one of `fields` (see `TemplateLibrary.mayShow`).
+    func mayShow(_ fields: Set<String>, from templates: [String]) -> Bool {
+        compiled.mayShow(fields, from: templates)
+    }
+
     /// Optional templates (`search`) are used when the theme has them.
     func has(template name: String) -> Bool { compiled.templates[name] != nil }
 

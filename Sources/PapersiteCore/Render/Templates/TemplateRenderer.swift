@@ -151,3 +151,45 @@ struct TemplateLibrary: Sendable {
         out += FastEscaping.escape(text)
     }
 }
+
+extension TemplateLibrary {
+    /// Whether rendering any of `templates` may show a field named one of
+    /// `fields`: some name in them, or in the partials and parents they
+    /// reach, has such a part. A template that names a partial by a value
+    /// (`{{>*name}}`) may reach any, so may show anything. Views are read
+    /// only by name, so a field no template names is never shown, and a
+    /// page need not be made again when only that field changes.
+    func mayShow(_ fields: Set<String>, from templates: [String]) -> Bool {
+        var reached = Set(templates), queue = templates
+        while let name = queue.popLast() {
+            guard let template = self.templates[name] else { continue }
+            var partials: [String] = []
+            if !template.names(showing: fields, partials: &partials) { return true }
+            for partial in partials where reached.insert(partial).inserted { queue.append(partial) }
+        }
+        return false
+    }
+}
+
+extension CompiledTemplate {
+    /// False if a name here has a part in `fields` or a partial is named
+    /// by a value; else true, with the partials and parents named here.
+    fileprivate func names(showing fields: Set<String>, partials: inout [String]) -> Bool {
+        for token in tokens {
+            switch token {
+            case .text, .escaping: break
+            case .variable(let name, _):
+                if name.path.contains(where: fields.contains) { return false }
+            case .section(let name, let inner, _):
+                if name.path.contains(where: fields.contains) || !inner.names(showing: fields, partials: &partials) { return false }
+            case .partial(let name, _, let inherits):
+                partials.append(name)
+                for block in (inherits ?? [:]).values where !block.names(showing: fields, partials: &partials) { return false }
+            case .dynamicPartial: return false
+            case .blockExpansion(_, let inner, _), .blockDefinition(_, let inner):
+                if !inner.names(showing: fields, partials: &partials) { return false }
+            }
+        }
+        return true
+    }
+}
