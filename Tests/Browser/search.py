@@ -106,6 +106,16 @@ try:
     expect(results() and all(li.find_element(By.TAG_NAME, "time").get_attribute("datetime").startswith(chosen) for li in results()),
            "the year filter keeps papers from %s (%s)" % (chosen, status()))
     year.select_by_index(0)
+    # A filter with no words lists its papers as the tag's page does: newest first.
+    driver.get(site + "search/?tag=" + urllib.parse.quote(slug))
+    wait(lambda: len(results()) > 1, 10)
+    listed = [li.find_element(By.TAG_NAME, "a").text for li in results()]
+    driver.get(site + "tags/" + slug + "/")
+    on_page = [a.text for a in driver.find_elements(By.CSS_SELECTOR, ".card-title a")]
+    expect(len(listed) > 1 and listed[:len(on_page)] == on_page[:len(listed)],
+           "a tag alone lists its papers in the tag page's order (%s, not %s)" % (listed[:3], on_page[:3]))
+    driver.get(site + "search/")
+    wait(lambda: status().startswith("Type to search"))
 
     box = search(args.word)
     box.send_keys(Keys.ARROW_DOWN)

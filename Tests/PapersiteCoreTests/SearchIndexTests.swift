@@ -42,12 +42,13 @@ import Testing
         #expect((manifest["shards"] as? [String])?.contains("di") == true)
         #expect(manifest["years"] as? [Int] == [2024, 2019])
         let di = try #require(try json(site, "search/terms/di.js") as? [String: [Int]])
-        // Newest first: a is 0, b is 1. A title word weighs 8; the abstract 1 a time.
-        #expect(postings(try #require(di["diffusion"])) == [0: 8, 1: 2])
+        // Ids count from the oldest: c is 0, b is 1, a is 2. A title word weighs 8; the abstract 1 a time.
+        #expect(postings(try #require(di["diffusion"])) == [1: 2, 2: 8])
         let lo = try #require(try json(site, "search/terms/lo.js") as? [String: [Int]])
-        #expect(postings(try #require(lo["lovelace"])) == [0: 6])
+        #expect(postings(try #require(lo["lovelace"])) == [2: 6])
+        // Id lists as differences: [0, 2] for c and a, [1, 2] for b and a.
         #expect(try site.read("search/tags/biology.js") == "papersiteSearchData(\"tags/biology\", [0,2]);\n")
-        #expect(try site.read("search/years/2024.js") == "papersiteSearchData(\"years/2024\", [0,1]);\n")
+        #expect(try site.read("search/years/2024.js") == "papersiteSearchData(\"years/2024\", [1,1]);\n")
         let docs = try #require(try json(site, "search/docs/0.js") as? [[Any]])
         #expect(docs.count == 3)
         #expect(docs[1][0] as? String == "Graph networks")
@@ -60,6 +61,15 @@ import Testing
         #expect(!page.contains("site-search-input"))
         #expect(try site.read("index.html").contains("<form class=\"site-search\" role=\"search\" action=\"./search/\">"))
         #expect(try site.read("js/search.js").contains("search-results"))
+
+        // A paper added as the newest takes the next id: the others keep theirs.
+        let biology = try site.read("search/tags/biology.js"), olderDocs = try site.read("search/docs/0.js")
+        try site.write("content/papers/d.md", paperFile("title: Diffusion for graphs\ndate: 2024-02-01\nauthors: [Alan Turing]", body: "More diffusion.\n"))
+        try site.build()
+        #expect(postings(try #require(try json(site, "search/terms/di.js") as? [String: [Int]])["diffusion"] ?? []) == [1: 2, 2: 8, 3: 9])
+        #expect(try site.read("search/tags/biology.js") == biology)
+        #expect(try site.read("search/docs/0.js") != olderDocs && (json(site, "search/docs/0.js") as? [[Any]])?.count == 4)
+        try expectSameAsCleanBuild(site, "adding the newest paper")
 
         try site.write("content/site.yml", "search: false\n")
         try site.build()

@@ -31,10 +31,11 @@ extension SiteBuilder {
     }
 
     /// The search index. With a cache, from the last build's index when
-    /// the papers are the same ones in the same order: untouched if no
-    /// paper's terms changed, else with only the shards their old and new
-    /// terms fall in made again. Otherwise made whole, from each paper's
-    /// terms as the cache keeps them where the text is unchanged.
+    /// the papers are the same ones in the same order, or with new papers
+    /// after them in that order (`SearchIndex.id`: the newest): untouched
+    /// if no paper's terms changed, else with only the shards their old and
+    /// new terms fall in made again. Otherwise made whole, from each
+    /// paper's terms as the cache keeps them where the text is unchanged.
     func addSearchIndex(to renderer: inout SiteRenderer, cache: CacheStore?) {
         options.progress?("Indexing for search", 0, 0)
         guard let cache, renderer.fingerprints != nil, renderer.site.searchURL != nil else {
@@ -45,22 +46,24 @@ extension SiteBuilder {
         let r = renderer, index = renderer.index
         let n = index.papers.count
         // A paper's terms follow from its record (title, authors, abstract
-        // as Markdown makes it) and its tags' names.
-        let docKeys = parallelism.map(n) { i in
-            Fingerprint.of { f in
+        // as Markdown makes it) and its tags' names. By search id.
+        let docKeys = parallelism.map(n) { id in
+            let i = SearchIndex.paper(id: id, count: n)
+            return Fingerprint.of { f in
                 f.add("search terms"); f.add(r.markdownSettings); f.add(r.paperHashes[i]); f.add(index.paperTags[i].map(\.name))
             }
         }
-        func terms(_ i: Int) -> [SearchIndex.Term] {
-            if let cached = cache.get(docKeys[i], SearchIndex.decodeTerms) { return cached }
-            let made = r.searchTerms(i)
-            cache.put(docKeys[i], SearchIndex.encode(made))
+        func terms(_ id: Int) -> [SearchIndex.Term] {
+            if let cached = cache.get(docKeys[id], SearchIndex.decodeTerms) { return cached }
+            let made = r.searchTerms(SearchIndex.paper(id: id, count: n))
+            cache.put(docKeys[id], SearchIndex.encode(made))
             return made
         }
         let stateKey = Fingerprint.of { $0.add("search state"); $0.add(SearchIndex.defaultSplitAbove) }
-        if var state = cache.get(stateKey, SearchIndex.State.decode), state.docKeys.count == n {
+        if var state = cache.get(stateKey, SearchIndex.State.decode), state.docKeys.count <= n {
             state.index.store = cache
-            let changed = (0..<n).filter { state.docKeys[$0] != docKeys[$0] }
+            let before = state.docKeys.count
+            let changed = (0..<n).filter { $0 >= before || state.docKeys[$0] != docKeys[$0] }
             // What the next build may start from stays in the cache.
             cache.retain(docKeys + state.index.shards.map { SearchIndex.shardCacheKey($0.hash) })
             if changed.isEmpty {
@@ -69,9 +72,10 @@ extension SiteBuilder {
             }
             if changed.count <= max(64, n / 20) {
                 var search = state.index
-                let edits = changed.compactMap { i -> (doc: Int32, old: [SearchIndex.Term], new: [SearchIndex.Term])? in
-                    guard let old = cache.get(state.docKeys[i], SearchIndex.decodeTerms) else { return nil }
-                    return (Int32(i), old, terms(i))
+                let edits = changed.compactMap { id -> (doc: Int32, old: [SearchIndex.Term], new: [SearchIndex.Term])? in
+                    guard id < before else { return (Int32(id), [], terms(id)) }      // a paper added
+                    guard let old = cache.get(state.docKeys[id], SearchIndex.decodeTerms) else { return nil }
+                    return (Int32(id), old, terms(id))
                 }
                 if edits.count == changed.count,
                    search.update(edits, load: { shard in

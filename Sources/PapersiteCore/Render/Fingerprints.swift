@@ -192,14 +192,13 @@ extension SiteRenderer {
             f.add("search terms"); f.add(search?.shards[i].key ?? ""); f.add(search?.shards[i].hash ?? 0)
         case .searchDocs(let n):
             f.add("search docs"); f.add(n)
-            let start = n * SearchIndex.docsPerShard
-            for i in start..<min(index.papers.count, start + SearchIndex.docsPerShard) { f.add(fp.papers[i]); f.add(fp.tags[i]) }
+            for i in searchDocsPapers(n) { f.add(fp.papers[i]); f.add(fp.tags[i]) }
         case .searchTag(let slug):
             f.add("search tag"); f.add(slug)
-            for i in index.papers(tagged: slug) { f.add(i) }
+            for id in searchIDs(index.papers(tagged: slug)) { f.add(id) }
         case .searchYear(let year):
             f.add("search year"); f.add(year)
-            for i in index.papers(in: year) { f.add(i) }
+            for id in searchIDs(index.papers(in: year)) { f.add(id) }
         }
     }
 }

@@ -22,6 +22,14 @@ import Foundation
 /// ship its own index format and scripts from other hosts.
 struct SearchIndex: Sendable {
     static let docsPerShard = 100
+    /// A paper's id in the search files: its place counted from the oldest
+    /// paper (the site lists papers newest first). A paper added as the
+    /// newest, the usual addition, then leaves every other paper's id as it
+    /// was, and with them the term shards, result shards and tag and year
+    /// lists it has no part in. `paper(id:count:)` goes back.
+    static func id(paper i: Int, count n: Int) -> Int { n - 1 - i }
+    static func paper(id: Int, count n: Int) -> Int { n - 1 - id }
+
     /// Postings above which a two-character shard is split by the third
     /// character (about 200 KB of JSON).
     static let defaultSplitAbove = 30_000

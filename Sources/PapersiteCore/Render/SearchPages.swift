@@ -28,16 +28,25 @@ extension SiteRenderer {
         return JSONText.encode(manifest) + "\n"
     }
 
-    /// `search/docs/<n>.json`: for each paper of the shard, what a result
-    /// shows: `[title, url, authors, date, ISO date, [tag slugs], summary]`.
+    /// `search/docs/<n>.json`: for each paper of the shard (by id), what a
+    /// result shows: `[title, url, authors, date, ISO date, [tag slugs], summary]`.
     func renderSearchDocs(_ n: Int) -> String {
-        let start = n * SearchIndex.docsPerShard
-        let end = min(index.papers.count, start + SearchIndex.docsPerShard)
-        let docs: [Any] = (start..<end).map { i -> [Any] in
+        let docs: [Any] = searchDocsPapers(n).map { i -> [Any] in
             let paper = index.papers[i], made = rendered(i)
             return [paper.title, urls.path(SiteURLs.paper(paper.slug)), Self.authorsShort(made.authorNames) ?? "", paper.publishedText ?? "",
                     paper.publishedISO ?? "", index.paperTags[i].map(\.slug), made.summary]
         }
         return JSONText.encode(docs) + "\n"
+    }
+
+    /// The papers of docs shard `n`, in the order of their ids.
+    func searchDocsPapers(_ n: Int) -> [Int] {
+        let count = index.papers.count, start = n * SearchIndex.docsPerShard
+        return (start..<min(count, start + SearchIndex.docsPerShard)).map { SearchIndex.paper(id: $0, count: count) }
+    }
+
+    /// The search ids of these papers.
+    func searchIDs(_ papers: [Int]) -> [Int] {
+        papers.map { SearchIndex.id(paper: $0, count: index.papers.count) }
     }
 }

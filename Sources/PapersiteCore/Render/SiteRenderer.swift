@@ -163,8 +163,8 @@ struct SiteRenderer: Sendable {
 
     mutating func addSearchIndex(parallelism: Parallelism) {
         guard site.searchURL != nil, search == nil else { return }
-        let renderer = self
-        search = SearchIndex(count: index.papers.count, parallelism: parallelism) { renderer.searchTerms($0) }
+        let renderer = self, n = index.papers.count
+        search = SearchIndex(count: n, parallelism: parallelism) { renderer.searchTerms(SearchIndex.paper(id: $0, count: n)) }
     }
 
     /// Paper `i`'s words for the search index, with their weights.
@@ -203,8 +203,8 @@ struct SiteRenderer: Sendable {
         case .searchManifest: SearchIndex.script(location(of: job), json: renderSearchManifest())
         case .searchTerms(let i): searchShardFile(i) ?? ""    // checked before rendering: see `SiteBuilder`
         case .searchDocs(let n): SearchIndex.script(location(of: job), json: renderSearchDocs(n))
-        case .searchTag(let slug): SearchIndex.script(location(of: job), json: SearchIndex.idsJSON(index.papers(tagged: slug)))
-        case .searchYear(let year): SearchIndex.script(location(of: job), json: SearchIndex.idsJSON(index.papers(in: year)))
+        case .searchTag(let slug): SearchIndex.script(location(of: job), json: SearchIndex.idsJSON(searchIDs(index.papers(tagged: slug))))
+        case .searchYear(let year): SearchIndex.script(location(of: job), json: SearchIndex.idsJSON(searchIDs(index.papers(in: year))))
         }
     }
 }

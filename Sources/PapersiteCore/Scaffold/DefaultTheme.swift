@@ -458,12 +458,13 @@ document.addEventListener('keydown', function (event) {
           for (var f = 0; f < filterSets.length; f++) if (!filterSets[f].has(id)) return;
           ranked.push([id, score]);
         });
-        ranked.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+        // Ids count from the oldest paper: among equal scores, the newest first.
+        ranked.sort(function (a, b) { return b[1] - a[1] || b[0] - a[0]; });
         results = ranked.map(function (r) { return r[0]; });
       } else {
         var ids = Array.from(filterSets[0]);
         for (var f = 1; f < filterSets.length; f++) ids = ids.filter(function (id) { return filterSets[f].has(id); });
-        results = ids.sort(function (a, b) { return a - b; });
+        results = ids.sort(function (a, b) { return b - a; });
       }
       list.setAttribute('data-search-ms', (performance.now() - started).toFixed(1));
       queryTokens = tokens;

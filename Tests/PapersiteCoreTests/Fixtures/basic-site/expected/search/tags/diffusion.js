@@ -1,1 +1,1 @@
-papersiteSearchData("tags/diffusion", [0]);
+papersiteSearchData("tags/diffusion", [3]);

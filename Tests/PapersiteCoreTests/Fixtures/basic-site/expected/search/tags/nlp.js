@@ -1,1 +1,1 @@
-papersiteSearchData("tags/nlp", [3]);
+papersiteSearchData("tags/nlp", [0]);

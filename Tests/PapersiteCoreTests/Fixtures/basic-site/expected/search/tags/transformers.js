@@ -1,1 +1,1 @@
-papersiteSearchData("tags/transformers", [1,1,1]);
+papersiteSearchData("tags/transformers", [0,1,1]);

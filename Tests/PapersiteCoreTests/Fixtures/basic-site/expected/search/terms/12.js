@@ -1,1 +1,1 @@
-papersiteSearchData("terms/12", {"12":[0,1]});
+papersiteSearchData("terms/12", {"12":[3,1]});

@@ -1,1 +1,1 @@
-papersiteSearchData("terms/2b", {"2b":[1,1]});
+papersiteSearchData("terms/2b", {"2b":[2,1]});

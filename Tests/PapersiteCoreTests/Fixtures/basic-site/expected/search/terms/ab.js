@@ -1,1 +1,1 @@
-papersiteSearchData("terms/ab", {"abstract":[2,1]});
+papersiteSearchData("terms/ab", {"abstract":[1,1]});

@@ -1,1 +1,1 @@
-papersiteSearchData("terms/ad", {"adapt":[0,1]});
+papersiteSearchData("terms/ad", {"adapt":[3,1]});

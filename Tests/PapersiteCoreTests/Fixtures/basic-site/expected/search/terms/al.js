@@ -1,1 +1,1 @@
-papersiteSearchData("terms/al", {"all":[3,8],"alpha":[1,1]});
+papersiteSearchData("terms/al", {"all":[0,8],"alpha":[2,1]});

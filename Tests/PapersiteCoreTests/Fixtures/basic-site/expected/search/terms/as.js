@@ -1,1 +1,1 @@
-papersiteSearchData("terms/as", {"ashish":[3,6]});
+papersiteSearchData("terms/as", {"ashish":[0,6]});

@@ -1,1 +1,1 @@
-papersiteSearchData("terms/at", {"attention":[3,8]});
+papersiteSearchData("terms/at", {"attention":[0,8]});

@@ -1,1 +1,1 @@
-papersiteSearchData("terms/ba", {"based":[3,1],"baselines":[0,1]});
+papersiteSearchData("terms/ba", {"based":[0,1],"baselines":[3,1]});

@@ -1,1 +1,1 @@
-papersiteSearchData("terms/be", {"beats":[0,1],"beta":[1,1]});
+papersiteSearchData("terms/be", {"beats":[3,1],"beta":[2,1]});

@@ -1,1 +1,1 @@
-papersiteSearchData("terms/cd", {"cdot":[3,1]});
+papersiteSearchData("terms/cd", {"cdot":[0,1]});

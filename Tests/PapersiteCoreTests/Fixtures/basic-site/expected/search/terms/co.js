@@ -1,1 +1,1 @@
-papersiteSearchData("terms/co", {"code":[0,1],"com":[0,1],"complex":[3,1],"compute":[1,1],"cost":[3,1]});
+papersiteSearchData("terms/co", {"code":[3,1],"com":[3,1],"complex":[0,1],"compute":[2,1],"cost":[0,1]});

@@ -1,1 +1,1 @@
-papersiteSearchData("terms/da", {"data":[0,1]});
+papersiteSearchData("terms/da", {"data":[3,1]});

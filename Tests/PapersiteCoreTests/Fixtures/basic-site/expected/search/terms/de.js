@@ -1,1 +1,1 @@
-papersiteSearchData("terms/de", {"denoising":[0,9]});
+papersiteSearchData("terms/de", {"denoising":[3,9]});

@@ -1,1 +1,1 @@
-papersiteSearchData("terms/di", {"diff":[0,1],"diffusion":[0,13]});
+papersiteSearchData("terms/di", {"diff":[3,1],"diffusion":[3,13]});

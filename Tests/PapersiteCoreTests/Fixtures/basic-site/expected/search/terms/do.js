@@ -1,1 +1,1 @@
-papersiteSearchData("terms/do", {"dominant":[3,1]});
+papersiteSearchData("terms/do", {"dominant":[0,1]});

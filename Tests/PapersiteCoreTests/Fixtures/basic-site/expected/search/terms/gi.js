@@ -1,1 +1,1 @@
-papersiteSearchData("terms/gi", {"github":[0,1]});
+papersiteSearchData("terms/gi", {"github":[3,1]});

@@ -1,1 +1,1 @@
-papersiteSearchData("terms/gr", {"graphs":[0,8]});
+papersiteSearchData("terms/gr", {"graphs":[3,8]});

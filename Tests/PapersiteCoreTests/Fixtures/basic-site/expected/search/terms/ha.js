@@ -1,1 +1,1 @@
-papersiteSearchData("terms/ha", {"hard":[0,1],"has":[2,1]});
+papersiteSearchData("terms/ha", {"hard":[3,1],"has":[1,1]});

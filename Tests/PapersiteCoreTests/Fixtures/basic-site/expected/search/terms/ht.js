@@ -1,1 +1,1 @@
-papersiteSearchData("terms/ht", {"https":[0,1]});
+papersiteSearchData("terms/ht", {"https":[3,1]});

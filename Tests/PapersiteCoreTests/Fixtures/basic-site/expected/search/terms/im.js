@@ -1,1 +1,1 @@
-papersiteSearchData("terms/im", {"improve":[1,1]});
+papersiteSearchData("terms/im", {"improve":[2,1]});

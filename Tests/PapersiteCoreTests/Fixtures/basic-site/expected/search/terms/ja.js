@@ -1,1 +1,1 @@
-papersiteSearchData("terms/ja", {"jakob":[3,6]});
+papersiteSearchData("terms/ja", {"jakob":[0,6]});

@@ -1,1 +1,1 @@
-papersiteSearchData("terms/jo", {"jones":[3,6]});
+papersiteSearchData("terms/jo", {"jones":[0,6]});

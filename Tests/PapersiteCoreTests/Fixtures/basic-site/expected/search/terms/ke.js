@@ -1,1 +1,1 @@
-papersiteSearchData("terms/ke", {"key":[1,1]});
+papersiteSearchData("terms/ke", {"key":[2,1]});

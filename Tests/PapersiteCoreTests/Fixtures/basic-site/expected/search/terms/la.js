@@ -1,1 +1,1 @@
-papersiteSearchData("terms/la", {"layer":[3,1]});
+papersiteSearchData("terms/la", {"layer":[0,1]});

@@ -1,1 +1,1 @@
-papersiteSearchData("terms/ll", {"llion":[3,6]});
+papersiteSearchData("terms/ll", {"llion":[0,6]});

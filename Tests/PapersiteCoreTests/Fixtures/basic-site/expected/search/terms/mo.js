@@ -1,1 +1,1 @@
-papersiteSearchData("terms/mo", {"models":[0,8,3,1]});
+papersiteSearchData("terms/mo", {"models":[0,1,3,8]});

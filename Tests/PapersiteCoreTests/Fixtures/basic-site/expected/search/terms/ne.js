@@ -1,1 +1,1 @@
-papersiteSearchData("terms/ne", {"need":[3,8],"networks":[3,1]});
+papersiteSearchData("terms/ne", {"need":[0,8],"networks":[0,1]});

@@ -1,1 +1,1 @@
-papersiteSearchData("terms/ni", {"niki":[3,6]});
+papersiteSearchData("terms/ni", {"niki":[0,6]});

@@ -1,1 +1,1 @@
-papersiteSearchData("terms/nl", {"nlp":[3,4]});
+papersiteSearchData("terms/nl", {"nlp":[0,4]});

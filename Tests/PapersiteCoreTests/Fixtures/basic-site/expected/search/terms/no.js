@@ -1,1 +1,1 @@
-papersiteSearchData("terms/no", {"noam":[3,6]});
+papersiteSearchData("terms/no", {"noam":[0,6]});

@@ -1,1 +1,1 @@
-papersiteSearchData("terms/pa", {"paper":[2,1],"parameters":[1,1],"parmar":[3,6]});
+papersiteSearchData("terms/pa", {"paper":[1,1],"parameters":[2,1],"parmar":[0,6]});

@@ -1,1 +1,1 @@
-papersiteSearchData("terms/pe", {"per":[3,1]});
+papersiteSearchData("terms/pe", {"per":[0,1]});

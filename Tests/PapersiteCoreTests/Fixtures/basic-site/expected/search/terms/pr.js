@@ -1,1 +1,1 @@
-papersiteSearchData("terms/pr", {"propose":[3,1]});
+papersiteSearchData("terms/pr", {"propose":[0,1]});

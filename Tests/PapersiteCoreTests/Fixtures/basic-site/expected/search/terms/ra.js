@@ -1,1 +1,1 @@
-papersiteSearchData("terms/ra", {"ratio":[1,1]});
+papersiteSearchData("terms/ra", {"ratio":[2,1]});

@@ -1,1 +1,1 @@
-papersiteSearchData("terms/re", {"recurrent":[3,1],"results":[1,1]});
+papersiteSearchData("terms/re", {"recurrent":[0,1],"results":[2,1]});

@@ -1,1 +1,1 @@
-papersiteSearchData("terms/sa", {"same":[2,1]});
+papersiteSearchData("terms/sa", {"same":[1,1]});

@@ -1,1 +1,1 @@
-papersiteSearchData("terms/se", {"second":[2,1],"sentences":[2,1],"sequence":[3,1]});
+papersiteSearchData("terms/se", {"second":[1,1],"sentences":[1,1],"sequence":[0,1]});

@@ -1,1 +1,1 @@
-papersiteSearchData("terms/sh", {"shazeer":[3,6],"short":[2,1],"show":[2,1]});
+papersiteSearchData("terms/sh", {"shazeer":[0,6],"short":[1,1],"show":[1,1]});

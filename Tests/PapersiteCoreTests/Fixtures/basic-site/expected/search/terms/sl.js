@@ -1,1 +1,1 @@
-papersiteSearchData("terms/sl", {"slug":[2,1]});
+papersiteSearchData("terms/sl", {"slug":[1,1]});

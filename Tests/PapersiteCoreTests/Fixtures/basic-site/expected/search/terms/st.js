@@ -1,1 +1,1 @@
-papersiteSearchData("terms/st", {"steadily":[1,1]});
+papersiteSearchData("terms/st", {"steadily":[2,1]});

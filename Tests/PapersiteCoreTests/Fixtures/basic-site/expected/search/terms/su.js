@@ -1,1 +1,1 @@
-papersiteSearchData("terms/su", {"suffixes":[2,1]});
+papersiteSearchData("terms/su", {"suffixes":[1,1]});

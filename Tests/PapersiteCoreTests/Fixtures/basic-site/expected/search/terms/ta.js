@@ -1,1 +1,1 @@
-papersiteSearchData("terms/ta", {"tab":[0,1],"tables":[0,8],"tabular":[0,1],"tasks":[0,1]});
+papersiteSearchData("terms/ta", {"tab":[3,1],"tables":[3,8],"tabular":[3,1],"tasks":[3,1]});

@@ -1,1 +1,1 @@
-papersiteSearchData("terms/ti", {"title":[2,1]});
+papersiteSearchData("terms/ti", {"title":[1,1]});

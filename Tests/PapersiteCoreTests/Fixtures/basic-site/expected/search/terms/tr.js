@@ -1,1 +1,1 @@
-papersiteSearchData("terms/tr", {"transduction":[3,1],"transformer":[3,1],"transformers":[1,13,1,12,1,4]});
+papersiteSearchData("terms/tr", {"transduction":[0,1],"transformer":[0,1],"transformers":[0,4,1,12,1,13]});

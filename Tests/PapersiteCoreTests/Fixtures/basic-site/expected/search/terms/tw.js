@@ -1,1 +1,1 @@
-papersiteSearchData("terms/tw", {"two":[2,1]});
+papersiteSearchData("terms/tw", {"two":[1,1]});

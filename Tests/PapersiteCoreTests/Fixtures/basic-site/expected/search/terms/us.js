@@ -1,1 +1,1 @@
-papersiteSearchData("terms/us", {"uszkoreit":[3,6]});
+papersiteSearchData("terms/us", {"uszkoreit":[0,6]});

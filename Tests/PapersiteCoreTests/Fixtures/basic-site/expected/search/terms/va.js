@@ -1,1 +1,1 @@
-papersiteSearchData("terms/va", {"vaswani":[3,6]});
+papersiteSearchData("terms/va", {"vaswani":[0,6]});

@@ -1,1 +1,1 @@
-papersiteSearchData("terms/vi", {"vision":[1,9,1,8]});
+papersiteSearchData("terms/vi", {"vision":[1,8,1,9]});

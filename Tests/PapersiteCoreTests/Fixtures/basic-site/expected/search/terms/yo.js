@@ -1,1 +1,1 @@
-papersiteSearchData("terms/yo", {"you":[3,8]});
+papersiteSearchData("terms/yo", {"you":[0,8]});

@@ -1,1 +1,1 @@
-papersiteSearchData("years/2017", [3]);
+papersiteSearchData("years/2017", [0]);

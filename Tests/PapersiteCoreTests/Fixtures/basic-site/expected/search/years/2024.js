@@ -1,1 +1,1 @@
-papersiteSearchData("years/2024", [0,1,1]);
+papersiteSearchData("years/2024", [1,1,1]);
