@@ -5,9 +5,10 @@ Writes an N-line snapshot (JSON lines as arXiv's Kaggle snapshot has them,
 about 1.1 KB a line; the same bytes for the same N), builds it, and times
 the builds a mirror meets: the full build, then rebuilds after adding one
 paper, after adding a day of 1,000 papers, after editing one paper, and a
-build into a second output folder. For each it prints wall time,
-processor time and peak memory, and each stage of the build as
-`papersite build --timings` reports it.
+build into a second output folder, and back; then one more edit built
+into the first folder, then the second, then the first again. For each
+it prints wall time, processor time and peak memory, and each stage of
+the build as `papersite build --timings` reports it.
 """
 import itertools, json, os, random, re, subprocess, sys, time
 
@@ -119,6 +120,16 @@ def run(papersite, work, n):
     build("1 paper edited")
     build("into a second output", "--output", "public-b")
     build("back to the first output")
+    # Both folders built; one more edit; each folder rebuilt in turn.
+    text = open(snapshot, encoding="utf-8").read()
+    second = json.loads(text.split("\n", 2)[1])
+    lines = text.split("\n")
+    lines[1] = json.dumps(dict(second, title=second["title"] + " again"), ensure_ascii=False)
+    with open(snapshot, "w", encoding="utf-8") as out:
+        out.write("\n".join(lines))
+    build("edit, first output")
+    build("second output, an edit behind", "--output", "public-b")
+    build("first output, no change")
     print("%-26s %9s %9s %12s" % ("build (%d papers)" % n, "wall", "cpu", "peak memory"))
     for label, wall, cpu, mib, _ in rows:
         print("%-26s %7.2f s %7.2f s %8.0f MiB" % (label, wall, cpu, mib))

@@ -15,19 +15,23 @@ extension SiteBuilder {
             indexer.addRelatedPapers(to: &index)
             return
         }
-        let papers = index.papers, tags = index.paperTags.map { $0.map(\.slug) }
+        let papers = index.papers, tags = index.paperTags.map { $0.map(\.slug) }, n = papers.count
+        // Papers count from the oldest here (`RelatedPapers.siteOrder`), so
+        // that papers added as the newest come after the last build's.
+        let paper = { (id: Int) in RelatedPapers.paper(id: id, count: n) }
         // A paper is known by where its record is.
-        let identities = options.parallelism.map(papers.count) { i in
-            Fingerprint.of { f in let at = papers[i].source; f.add(at.file); f.add(at.line); f.add(at.column) }
+        let identities = options.parallelism.map(n) { id in
+            Fingerprint.of { f in let at = papers[paper(id)].source; f.add(at.file); f.add(at.line); f.add(at.column) }
         }
         // A paper's text is known by its record's hash (which the cache
         // keeps) and its tags (rules add some): hashing every abstract
         // again on each build cost more than the rest of this stage.
-        let textKey: (Int) -> UInt64 = { i in Fingerprint.of { f in f.add(RecordCodec.hash(papers[i])); f.add(tags[i]) } }
-        index.related = RelatedPapers(count: indexer.config.relatedPapers)
-            .cached(count: papers.count, identities: identities, cache: cache, parallelism: options.parallelism, textKey: textKey) { i in
-                (papers[i].title, papers[i].abstract, tags[i])
+        let textKey: (Int) -> UInt64 = { id in Fingerprint.of { f in f.add(RecordCodec.hash(papers[paper(id)])); f.add(tags[paper(id)]) } }
+        let byID = RelatedPapers(count: indexer.config.relatedPapers)
+            .cached(count: n, identities: identities, cache: cache, parallelism: options.parallelism, textKey: textKey) { id in
+                (papers[paper(id)].title, papers[paper(id)].abstract, tags[paper(id)])
             }
+        index.related = RelatedPapers.siteOrder(byID)
     }
 
     /// The search index. With a cache, from the last build's index when

@@ -29,6 +29,9 @@ struct RelatedPapers {
     var chunk = 4096
     /// The largest delta kept beside a body of `postings` entries (see `RelatedState`).
     var deltaLimit: (_ postings: Int) -> Int = { max(4096, $0 / 8) }
+    /// The most papers an edit or addition may give new weights before
+    /// computing everything is cheaper than following it (of `n` papers).
+    var affectedLimit: (_ papers: Int) -> Int = { max(64, $0 / 3) }
 
     /// One paper's terms with their counts, sorted by hash: a title word
     /// counts twice, a tag `tagWeight` times.
@@ -112,7 +115,7 @@ struct RelatedPapers {
         shardStarts = []
         // Each term's inverse document frequency, by id (zero for a word
         // only one paper has: it links that paper to nothing).
-        let logN = log(Float(n))
+        let logN = Self.logN(n)
         let idf = vocabulary.frequencies(parallelism: parallelism) { df in Self.idf(df: df, logN: logN) }
         let termCount = vocabulary.total
         let hashOf = keepState ? vocabulary.hashesByID(parallelism: parallelism) : []

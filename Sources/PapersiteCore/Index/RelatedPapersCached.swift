@@ -44,7 +44,7 @@ extension RelatedPapers {
             f.add("related state"); f.add(count); f.add(UInt64(minimumScore.bitPattern)); f.add(queryTerms)
             f.add(indexedTerms); f.add(postingsPerTerm); f.add(UInt64(tagWeight.bitPattern))
         }
-        if var state = cache.get(headKey, RelatedState.decodeHead), state.identities == identities {
+        if var state = cache.get(headKey, RelatedState.decodeHead), identities.starts(with: state.identities) {
             if state.termsHashes == hashes {
                 // No paper's terms changed: the last lists stand.
                 if state.termsKeys == keys {
@@ -58,7 +58,7 @@ extension RelatedPapers {
             }
             if cache.get(state.bodyKey, { r in state.readBody(&r) ? true : nil }) != nil,
                state.deltaKey == 0 || cache.get(state.deltaKey, { r in state.readDelta(&r) ? true : nil }) != nil,
-               let (next0, bodyChanged) = update(state, keys: keys, hashes: hashes, cache: cache, parallelism: parallelism, withTerms: withTerms) {
+               let (next0, bodyChanged) = update(state, identities: identities, keys: keys, hashes: hashes, cache: cache, parallelism: parallelism, withTerms: withTerms) {
                 var next = next0
                 state.dropBody()     // the old tables go before the new are encoded (a large site's peak memory)
                 next.store(in: cache, headKey: headKey, bodyChanged: bodyChanged, deltaLimit: deltaLimit)
@@ -85,14 +85,18 @@ extension RelatedPapers {
     /// under `keys` with the bytes' hashes `hashes`. Returns the new state,
     /// with `lists`, and whether its body changed; nil where only a full
     /// computation will do (see `RelatedState`).
-    func update(_ state: RelatedState, keys: [UInt64], hashes: [UInt64], cache: CacheStore, parallelism: Parallelism,
+    func update(_ state: RelatedState, identities: [UInt64], keys: [UInt64], hashes: [UInt64], cache: CacheStore, parallelism: Parallelism,
                 withTerms: (Int, (PackedTerms) -> Void) -> Void) -> (state: RelatedState, bodyChanged: Bool)? {
-        let n = keys.count
-        guard n == state.identities.count, n > 1, count > 0 else { return nil }
+        // Papers added after the last build's (the newest, as papers count
+        // from the oldest here) are edits from no terms to theirs.
+        let n = keys.count, before = state.identities.count
+        guard n >= before, n > 1, count > 0, Self.logN(n) == Self.logN(before) else { return nil }
         var next = state
+        next.identities = identities
         next.termsKeys = keys
         next.termsHashes = hashes
-        let edited = (0..<n).filter { state.termsHashes[$0] != hashes[$0] }
+        next.lists += Array(repeating: [], count: n - before)
+        let edited = (0..<n).filter { $0 >= before || state.termsHashes[$0] != hashes[$0] }
         if edited.isEmpty { return (next, false) }
         guard edited.count <= max(16, n / 50) else { return nil }
 
@@ -101,7 +105,7 @@ extension RelatedPapers {
         var delta: [UInt64: Int32] = [:]
         var editedNow: [UInt64: Int32] = [:]      // how many edited papers have each term now
         for e in edited {
-            guard let old = cache.withBytes(state.termsKeys[e], { hashList(PackedTerms($0)) }) else { return nil }
+            guard let old = e >= before ? [] : cache.withBytes(state.termsKeys[e], { hashList(PackedTerms($0)) }) else { return nil }
             var new: [UInt64] = []
             withTerms(e) { new = hashList($0) }
             for h in old { delta[h, default: 0] -= 1 }
@@ -127,7 +131,7 @@ extension RelatedPapers {
                 return hit
             }
             for i in 0..<n where hits[i] { affected.insert(i) }
-            guard affected.count <= max(64, n / 3) else { return nil }
+            guard affected.count <= affectedLimit(n) else { return nil }
         }
 
         // 2. Their vectors again; those that changed.
@@ -143,7 +147,7 @@ extension RelatedPapers {
             guard f > 0 else { return nil }       // a paper's term that no paper has: the shards are not this state's
             df[h] = f
         }
-        let logN = log(Float(n))
+        let logN = Self.logN(n)
         var scratch = VectorScratch<UInt64>()
         var newVectors: [Int: [(term: UInt64, weight: Float)]] = [:]
         for (k, i) in papers.enumerated() {

@@ -203,17 +203,23 @@ struct RelatedState {
     /// the changed vectors and lists), leaving no delta.
     mutating func mergeDelta() {
         guard !newerVectors.isEmpty || !newerPostings.isEmpty else { return }
-        let n = identities.count
+        // The body has the first `m` papers' vectors; papers added since
+        // are in the delta, or have none.
+        let n = identities.count, m = self.vectorStart.count - 1
         var vectorStart: [UInt32] = [0], vectorTerms: [UInt64] = [], vectorWeights: [Float] = []
         vectorStart.reserveCapacity(n + 1)
         vectorTerms.reserveCapacity(self.vectorTerms.count + 100 * newerVectors.count)
         vectorWeights.reserveCapacity(self.vectorTerms.count + 100 * newerVectors.count)
         var from = 0
         for i in newerVectors.keys.sorted() + [n] {
-            let run = Int(self.vectorStart[from])..<Int(self.vectorStart[i])
-            let shift = Int64(vectorTerms.count) - Int64(run.lowerBound)
-            vectorTerms += self.vectorTerms[run]; vectorWeights += self.vectorWeights[run]
-            vectorStart += self.vectorStart[(from + 1)..<(i + 1)].lazy.map { UInt32(Int64($0) + shift) }
+            let upTo = min(i, m)
+            if from < upTo {
+                let run = Int(self.vectorStart[from])..<Int(self.vectorStart[upTo])
+                let shift = Int64(vectorTerms.count) - Int64(run.lowerBound)
+                vectorTerms += self.vectorTerms[run]; vectorWeights += self.vectorWeights[run]
+                vectorStart += self.vectorStart[(from + 1)..<(upTo + 1)].lazy.map { UInt32(Int64($0) + shift) }
+            }
+            for _ in max(from, m)..<max(i, m) { vectorStart.append(UInt32(vectorTerms.count)) }
             guard i < n else { break }
             for entry in newerVectors[i]! { vectorTerms.append(entry.term); vectorWeights.append(entry.weight) }
             vectorStart.append(UInt32(vectorTerms.count))
@@ -257,11 +263,12 @@ struct RelatedState {
     mutating func readBody(_ r: inout ByteReader) -> Bool {
         vectorStart = r.table(of: UInt32.self); vectorTerms = r.table(of: UInt64.self); vectorWeights = r.table(of: Float.self)
         termHashes = r.table(of: UInt64.self); termStart = r.table(of: UInt32.self); postings = r.table(of: RelatedPapers.Posting.self)
-        let n = identities.count
+        // (The body may have fewer papers than the head: those added since it was written.)
+        let m = vectorStart.count - 1
         func ascending<T: Comparable>(_ t: PlainTable<T>, strictly: Bool) -> Bool {
             t.count < 2 || (1..<t.count).allSatisfy { strictly ? t[$0 - 1] < t[$0] : t[$0 - 1] <= t[$0] }
         }
-        return !r.failed && vectorStart.count == n + 1 && vectorStart[0] == 0 && Int(vectorStart[n]) == vectorTerms.count
+        return !r.failed && m >= 0 && m <= identities.count && vectorStart[0] == 0 && Int(vectorStart[m]) == vectorTerms.count
             && vectorWeights.count == vectorTerms.count && ascending(vectorStart, strictly: false)
             && termStart.count == termHashes.count + 1 && termStart[0] == 0 && Int(termStart[termHashes.count]) == postings.count
             && ascending(termStart, strictly: false) && ascending(termHashes, strictly: true)

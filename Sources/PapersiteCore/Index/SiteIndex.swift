@@ -311,8 +311,10 @@ public struct SiteIndexer: Sendable {
     }
 
     public func addRelatedPapers(to index: inout SiteIndex) {
-        index.related = RelatedPapers(count: config.relatedPapers)
-            .compute(titles: index.papers.map(\.title), texts: index.papers.map(\.abstract),
-                     tags: index.paperTags.map { $0.map(\.slug) }, parallelism: parallelism)
+        // Oldest first, as the build cache has them (`RelatedPapers.siteOrder`).
+        let papers = index.papers.reversed(), tags = index.paperTags.reversed()
+        index.related = RelatedPapers.siteOrder(RelatedPapers(count: config.relatedPapers)
+            .compute(titles: papers.map(\.title), texts: papers.map(\.abstract),
+                     tags: tags.map { $0.map(\.slug) }, parallelism: parallelism))
     }
 }

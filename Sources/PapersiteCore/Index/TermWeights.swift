@@ -13,6 +13,28 @@ extension RelatedPapers {
         return logN - (df <= 16 ? log(Float(df)) : Float(frequencyBucket(df) - 1000) * 0.25 * log(Float(2)))
     }
 
+    /// Papers are numbered from the oldest when related papers are found
+    /// (the site lists them newest first): papers added as the newest, the
+    /// usual addition, then come after the last build's, whose numbers and
+    /// state stay as they were (see `RelatedState`). Ties in score go to
+    /// the lower number, the older paper. `paper(id:count:)` is a paper's
+    /// place in the site's order; `siteOrder` turns lists by number into
+    /// lists by place.
+    static func paper(id: Int, count n: Int) -> Int { n - 1 - id }
+
+    static func siteOrder(_ byID: [[Int]]) -> [[Int]] {
+        let n = byID.count
+        return (0..<n).map { i in byID[paper(id: i, count: n)].map { paper(id: $0, count: n) } }
+    }
+
+    /// log n for `idf`, with n above 16 rounded down to a power of 2^(1/4)
+    /// as frequencies are: a paper added leaves every weight as it was
+    /// unless the count crosses such a power (about every fifth more), so
+    /// that an addition changes only the papers it can (see `RelatedState`).
+    static func logN(_ n: Int) -> Float {
+        n <= 16 ? log(Float(n)) : Float(frequencyBucket(Int32(clamping: n)) - 1000) * 0.25 * log(Float(2))
+    }
+
     /// Equal for two document frequencies exactly when their `idf` is.
     static func frequencyBucket(_ df: Int32) -> Int32 {
         df <= 1 ? 0 : df <= 16 ? df : 1000 + Int32((4 * log2(Float(df))).rounded(.down))
