@@ -24,10 +24,16 @@ def vocabulary(rng, size=6000):
     return sorted(words)
 
 
-def record(k, rng, words, cumulative, people):
-    """The k-th paper (from 0): its id, title and abstract are its own."""
-    year = 2007 + (k * 7919) % 18
-    month, day = 1 + (k * 31) % 12, 1 + (k * 17) % 28
+def record(k, rng, words, cumulative, people, n):
+    """The k-th paper (from 0): its id, title and abstract are its own.
+    Papers of the snapshot (k < n) are dated over 2007-2024; papers added
+    later (k >= n) are newer than all of them, as a mirror's additions are."""
+    if k < n:
+        year = 2007 + (k * 7919) % 18
+        month, day = 1 + (k * 31) % 12, 1 + (k * 17) % 28
+    else:
+        # The one paper added first on 1 January 2025, then a hundred a day from the 2nd.
+        year, month, day = 2025, 1, 1 if k == n else 2 + (k - n - 1) // 100 % 27
     title_words = rng.choices(words, cum_weights=cumulative, k=rng.randint(5, 11))
     title = " ".join(title_words).capitalize() + " (%d)" % k
     abstract = []
@@ -72,7 +78,7 @@ def write_snapshot(path, start, count, seed):
     people = [(base.choice(words).capitalize(), base.choice(words).capitalize()) for _ in range(max(50, seed // 3))]
     with open(path, "a", encoding="utf-8") as out:
         for k in range(start, start + count):
-            out.write(json.dumps(record(k, random.Random(seed * 1_000_003 + k), words, cumulative, people), ensure_ascii=False) + "\n")
+            out.write(json.dumps(record(k, random.Random(seed * 1_000_003 + k), words, cumulative, people, seed), ensure_ascii=False) + "\n")
 
 
 def timed(papersite, site, *extra):

@@ -198,7 +198,10 @@ func files(under folder: URL) throws -> [String: Data] {
 }
 
 /// A build killed with SIGKILL at any moment leaves the previous site
-/// exactly as it was.
+/// exactly as it was when it changes much of the site (the new tree is
+/// swapped in whole); when it changes a few files (moved into the live
+/// folder one by one), every file is whole, the old one or the new one.
+/// Either way the next build gives the new site.
 @Suite(.serialized) struct KillTests {
     @Test(.timeLimit(.minutes(5))) func killedBuildsLeaveThePreviousSite() throws {
         let site = try CLI.temporaryFolder()
@@ -216,47 +219,62 @@ func files(under folder: URL) throws -> [String: Data] {
         let buildTime = Date().timeIntervalSince(started)
         #expect(first.status == 0, "\(first.stderr)")
         let output = site.appendingPathComponent("public")
-        let before = try files(under: output)
-        #expect(before.count > 3_000)
 
-        // Change the input so that a finished build would differ, then kill builds at many moments.
-        try "---\ntitle: A new paper\ndate: 2025-01-01\n---\nNew.\n".write(to: papers.appendingPathComponent("new.md"), atomically: false, encoding: .utf8)
-        // What a finished build of the changed input gives (the output folder does not change the bytes).
-        let elsewhere = site.appendingPathComponent("after")
-        #expect(try CLI.run(["build", "--site", site.path, "--output", elsewhere.path]).status == 0)
-        let after = try files(under: elsewhere)
-        #expect(after != before)
-        var killedWhileRunning = 0
-        var killedBeforeTheSwap = 0
-        // Moments spread over a whole build, however fast this machine is.
-        for fraction in [0.02, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] {
-            let delay = buildTime * fraction
-            let process = Process()
-            process.executableURL = CLI.binary
-            // --clean: the whole build, not an incremental one that finishes at once.
-            process.arguments = ["build", "--site", site.path, "--clean"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            Thread.sleep(forTimeInterval: delay)
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                killedWhileRunning += 1
+        /// Kills builds of the changed input at moments spread over a whole
+        /// build; `whole`: the output must be the old site or the new one.
+        func killBuilds(_ change: String, whole: Bool) throws {
+            let before = try files(under: output)
+            #expect(before.count > 3_000)
+            // What a finished build of the changed input gives (the output folder does not change the bytes).
+            let elsewhere = site.appendingPathComponent("after")
+            try? FileManager.default.removeItem(at: elsewhere)
+            #expect(try CLI.run(["build", "--site", site.path, "--output", elsewhere.path]).status == 0)
+            let after = try files(under: elsewhere)
+            #expect(after != before)
+            var killedWhileRunning = 0
+            var killedBeforeTheEnd = 0
+            for fraction in [0.02, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] {
+                let delay = buildTime * fraction
+                let process = Process()
+                process.executableURL = CLI.binary
+                // --clean: the whole build, not an incremental one that finishes at once.
+                process.arguments = ["build", "--site", site.path, "--clean"]
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                Thread.sleep(forTimeInterval: delay)
+                if process.isRunning {
+                    kill(process.processIdentifier, SIGKILL)
+                    killedWhileRunning += 1
+                }
+                process.waitUntilExit()
+                let now = try files(under: output)
+                if whole {
+                    // Killed before the swap: the old site, whole. Killed after it (while
+                    // the old tree is being deleted): the new site, whole. Never a mix.
+                    #expect(now == before || now == after, "\(change): a kill at \(delay) s left a site that is neither the old nor the new one")
+                } else {
+                    let torn = now.filter { $0.value != before[$0.key] && $0.value != after[$0.key] }.keys
+                    #expect(torn.isEmpty, "\(change): a kill at \(delay) s left files that are neither old nor new: \(torn.sorted().prefix(3))")
+                }
+                if process.terminationReason == .uncaughtSignal && now == before { killedBeforeTheEnd += 1 }
             }
-            process.waitUntilExit()
-            // Killed before the swap: the old site, whole. Killed after it (while
-            // the old tree is being deleted): the new site, whole. Never a mix.
-            let now = try files(under: output)
-            #expect(now == before || now == after, "a kill at \(delay) s left a site that is neither the old nor the new one")
-            if process.terminationReason == .uncaughtSignal && now == before { killedBeforeTheSwap += 1 }
+            #expect(killedWhileRunning >= 5, "the build was too quick to be killed mid-way; make the site larger")
+            #expect(killedBeforeTheEnd >= 3, "too few kills landed before the end to prove anything")
+            // The next build succeeds and gives the new site.
+            #expect(try CLI.run(["build", "--site", site.path]).status == 0)
+            #expect(try files(under: output) == after, "\(change): the build after the kills gives the new site")
         }
-        #expect(killedWhileRunning >= 5, "the build was too quick to be killed mid-way; make the site larger")
-        #expect(killedBeforeTheSwap >= 3, "too few kills landed before the swap to prove anything")
 
-        // The next build succeeds, takes the new paper, and leaves no staging folders behind.
-        let last = try CLI.run(["build", "--site", site.path])
-        #expect(last.status == 0)
+        // Every page changes: swapped in whole.
+        try "title: Killed builds\n".write(to: site.appendingPathComponent("content/site.yml"), atomically: false, encoding: .utf8)
+        try killBuilds("a new site title", whole: true)
+        // A paper added: a few hundred files, moved into place.
+        try "---\ntitle: A new paper\ndate: 2025-01-01\n---\nNew.\n".write(to: papers.appendingPathComponent("new.md"), atomically: false, encoding: .utf8)
+        try killBuilds("a paper added", whole: false)
         #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("papers/a-new-paper/index.html").path))
+
+        // No staging folders are left behind.
         let cache = site.appendingPathComponent(".papersite-cache")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.path).filter { $0.contains("tmp") }
             + FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.contains("tmp") }

@@ -23,9 +23,8 @@ public struct WriteSummary: Sendable {
 /// bytes copied), or where links are refused a copy with the live file's
 /// modification time, so a file's time changes only with its bytes.
 /// Anything else is written now, always as a new file (`write`), so that a
-/// file the two trees share is never changed in place. With no spare tree
-/// (the first rebuild after a full build) and a small change, the files
-/// written are moved into the live tree instead (`updateLiveTree`).
+/// file the two trees share is never changed in place. A small change is
+/// moved into the live tree instead (`updateLiveTree`).
 public final class OutputSession: @unchecked Sendable {
     let writer: OutputWriter
     let staging: URL
@@ -35,6 +34,8 @@ public final class OutputSession: @unchecked Sendable {
     private let lock = NSLock()
     private var result = OutputManifest()
     private var fromLive: [String] = []
+    /// The files whose bytes differ from the live tree's, which the staging tree has as this build makes them.
+    private var differing: [String] = []
     private var changed = 0
     private var same = 0
     /// How many of the files this build makes the live and staging trees'
@@ -89,7 +90,7 @@ public final class OutputSession: @unchecked Sendable {
         if let entry = stagedEntry, entry.hash == hash, entry.size == size,
            let info = stagingStat(file), info.size == entry.size, info.mtime == entry.mtime, info.inode == entry.inode {
             lock.withLock {
-                if sameAsLive { same += 1 } else { changed += 1 }
+                if sameAsLive { same += 1 } else { changed += 1; differing.append(file) }
                 inLive += listed.live; inStaging += listed.staging
             }
             return
@@ -102,6 +103,7 @@ public final class OutputSession: @unchecked Sendable {
         lock.withLock {
             result[file, key] = OutputManifest.Entry(path: file, hash: hash, size: size, mtime: info.mtime, inode: info.inode)
             changed += 1
+            differing.append(file)
             inLive += listed.live; inStaging += listed.staging
         }
     }
@@ -161,7 +163,7 @@ public final class OutputSession: @unchecked Sendable {
             try? fm.removeItem(at: staging)
             return WriteSummary(written: 0, unchanged: same, removed: 0, tree: tree)
         }
-        if liveKnown && claimed.count == 0 && changed + stale.count <= live.count / 10 {
+        if liveKnown && changed + stale.count <= live.count / 10 {
             return try updateLiveTree(removing: stale)
         }
         // Files the live output already has: linked, or copied with their time.
@@ -202,21 +204,23 @@ public final class OutputSession: @unchecked Sendable {
         return WriteSummary(written: changed, unchanged: same, removed: stale.count, tree: stagingInode)
     }
 
-    /// With no spare tree to build on, and a change to a few files: the
-    /// files this build wrote (into the staging folder) are moved into the
-    /// live tree, each replacing its old version in one rename (a reader
-    /// never sees a file half written, and a file the live tree shares with
-    /// another is never written through), and the files no longer made are
-    /// removed. Making a whole tree for the swap would cost a link for each
-    /// of the site's files: the usual build, edit, build loop paid that on
-    /// its first edit, seconds for a large site. A larger change is swapped
-    /// in whole.
+    /// A change to a few files: they are moved from the staging tree into
+    /// the live tree, each replacing its old version in one rename (a
+    /// reader never sees a file half written, and a file the live tree
+    /// shares with another is never written through), and the files no
+    /// longer made are removed. Making the whole tree for a swap would cost
+    /// a link for each of the site's files (the first rebuild after a full
+    /// build, with no spare tree), or bring the spare tree up to date with
+    /// every change since it was live (after a large change): seconds for
+    /// a large site, to change a few files. The staging tree, less the
+    /// files moved out, stays the spare. A larger change is swapped in whole.
     private func updateLiveTree(removing stale: [String]) throws(BuildFailure) -> WriteSummary {
         let fm = FileManager.default
         let root = writer.output.path
         var updated = live
-        for (key, entry) in result.entries.sorted(by: { $0.key < $1.key }) {
-            let file = result.path(of: entry), target = root + "/" + file
+        for file in differing.sorted() {
+            let key = OutputManifest.key(file), target = root + "/" + file
+            guard let entry = result[file, key] else { continue }
             var moved = rename(staging.path + "/" + file, target) == 0
             if !moved && errno == ENOENT {
                 try? fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -226,6 +230,7 @@ public final class OutputSession: @unchecked Sendable {
                 throw BuildFailure([.error("cannot update \(target): \(String(cString: strerror(errno))); build again with --clean", at: nil)])
             }
             updated[file, key] = OutputManifest.Entry(path: file, hash: entry.hash, size: entry.size, mtime: entry.mtime, inode: entry.inode)
+            result[file, key] = nil
         }
         var folders = Set<String>()
         for file in stale {
@@ -235,12 +240,19 @@ public final class OutputSession: @unchecked Sendable {
             while !dir.isEmpty && folders.insert(dir).inserted { dir = (dir as NSString).deletingLastPathComponent }
         }
         for dir in folders.sorted(by: { $0.count > $1.count }) { rmdir(root + "/" + dir) }    // if now empty
-        try? fm.removeItem(at: staging)
         guard let tree = FileStat.inode(of: root) else {
             throw BuildFailure([.error("the output folder \(root) went away", at: nil)])
         }
         do {
             try updated.save(to: writer.manifestFile(forTree: tree))
+            // What is left of a spare tree stays the spare, its manifest (by
+            // the folder's inode) saved first what it holds now.
+            if claimed.count > 0, let spare = FileStat.inode(of: staging.path) {
+                try result.save(to: writer.manifestFile(forTree: spare))
+                if rename(staging.path, writer.spareTree.path) != 0 { try? fm.removeItem(at: staging) }
+            } else {
+                try? fm.removeItem(at: staging)
+            }
         } catch {
             throw BuildFailure([.error("cannot write in \(writer.treesFolder.path): \(error.localizedDescription)", at: nil)])
         }
