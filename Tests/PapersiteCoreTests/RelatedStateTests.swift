@@ -70,21 +70,12 @@ import Testing
         var related = RelatedPapers(count: 5)
         // Small enough that the delta is sometimes merged into the body, large enough that it is often kept.
         related.deltaLimit = { _ in 20_000 }
-        let identities = (0..<400).map { UInt64($0) &* 0x9E37_79B9_7F4A_7C15 }
         var paths: [RelatedPapers.Path] = []
         for step in 0..<40 {
             if step > 0 {
                 for _ in 0..<(1 + corpus.next(3)) { corpus.edit() }
             }
-            let cache = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
-            let snapshot = corpus
-            var path = RelatedPapers.Path.computed
-            let lists = related.cached(count: 400, identities: identities, cache: cache, parallelism: step % 2 == 0 ? .allCores : .serial,
-                                       path: &path) { i in (snapshot.titles[i], snapshot.abstracts[i], snapshot.tags[i]) }
-            cache.commit(outputs: [], tree: 0)
-            let expected = related.compute(titles: corpus.titles, texts: corpus.abstracts, tags: corpus.tags, parallelism: .serial)
-            let differing = (0..<400).filter { lists[$0] != expected[$0] }
-            #expect(differing.isEmpty, "step \(step) (\(path)): \(differing.count) papers differ, such as \(differing.prefix(3).map { "\($0): \(lists[$0]) not \(expected[$0])" })")
+            let path = followStep(step, related, corpus, in: dir)
             paths.append(path)
         }
         // The first computes; most later edits are followed, not recomputed
@@ -118,17 +109,7 @@ import Testing
                 for _ in 0..<(1 + corpus.next(2)) { corpus.add() }
                 if step % 3 == 0 { corpus.edit() }
             }
-            let n = corpus.titles.count
-            let identities = (0..<n).map { UInt64($0) &* 0x9E37_79B9_7F4A_7C15 }
-            let cache = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
-            let snapshot = corpus
-            var path = RelatedPapers.Path.computed
-            let lists = related.cached(count: n, identities: identities, cache: cache, parallelism: step % 2 == 0 ? .allCores : .serial,
-                                       path: &path) { i in (snapshot.titles[i], snapshot.abstracts[i], snapshot.tags[i]) }
-            cache.commit(outputs: [], tree: 0)
-            let expected = related.compute(titles: corpus.titles, texts: corpus.abstracts, tags: corpus.tags, parallelism: .serial)
-            let differing = (0..<n).filter { lists[$0] != expected[$0] }
-            #expect(differing.isEmpty, "step \(step), \(n) papers (\(path)): \(differing.count) differ, such as \(differing.prefix(3).map { "\($0): \(lists[$0]) not \(expected[$0])" })")
+            let path = followStep(step, related, corpus, in: dir)
             paths.append(path)
         }
         let sequence = paths.map { "\($0)" }.joined(separator: " ")
@@ -136,6 +117,24 @@ import Testing
         // Both ways of keeping what changed: a new body (with the added papers' vectors), and a delta beside the old one.
         #expect(paths.contains(.updated) && paths.contains(.updatedInDelta), "\(sequence)")
         #expect(expectedNonEmpty(related, corpus))
+    }
+
+    /// One build of `corpus` with the state in `dir`: its lists must be
+    /// those of a full computation. Returns how they were found.
+    func followStep(_ step: Int, _ related: RelatedPapers, _ corpus: Corpus, in dir: URL,
+                    sourceLocation: Testing.SourceLocation = #_sourceLocation) -> RelatedPapers.Path {
+        let n = corpus.titles.count
+        let identities = (0..<n).map { UInt64($0) &* 0x9E37_79B9_7F4A_7C15 }
+        let cache = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
+        var path = RelatedPapers.Path.computed
+        let lists = related.cached(count: n, identities: identities, cache: cache, parallelism: step % 2 == 0 ? .allCores : .serial,
+                                   path: &path) { i in (corpus.titles[i], corpus.abstracts[i], corpus.tags[i]) }
+        cache.commit(outputs: [], tree: 0)
+        let expected = related.compute(titles: corpus.titles, texts: corpus.abstracts, tags: corpus.tags, parallelism: .serial)
+        let differing = (0..<n).filter { lists[$0] != expected[$0] }
+        #expect(differing.isEmpty, "step \(step), \(n) papers (\(path)): \(differing.count) differ, such as \(differing.prefix(3).map { "\($0): \(lists[$0]) not \(expected[$0])" })",
+                sourceLocation: sourceLocation)
+        return path
     }
 
     /// The corpus has related papers at all (else the comparison says little).

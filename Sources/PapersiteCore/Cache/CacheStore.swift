@@ -252,8 +252,7 @@ final class CacheStore: @unchecked Sendable {
             w.fixed(key); w.uint(UInt64(location.offset)); w.uint(UInt64(location.length)); w.fixed(location.hash)
             w.uint(location.generation)
         }
-        w.fixed(w.bytes.withUnsafeBytes { ContentHash.of($0) })
-        try? Data(w.bytes).write(to: indexFile, options: .atomic)
+        SealedFile.write(&w, to: indexFile)
         OutputRecord.write(path: output, tree: tree, generation: generation, pairs: outputs, identity: identity, to: recordFile)
     }
 
@@ -304,24 +303,21 @@ final class CacheStore: @unchecked Sendable {
         if let record = OutputRecord.read(recordFile, identity: identity) {
             (outputs, outputsDigest, outputTree) = (record.fingerprints, record.digest, record.tree)
         }
-        guard let data = try? Data(contentsOf: indexFile), data.count > 8 else { return }
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            let body = UnsafeRawBufferPointer(rebasing: raw[0..<raw.count - 8])
-            guard ContentHash.of(body) == raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self).littleEndian else { return }
-            var r = ByteReader(body)
-            guard r.string() == Self.format, r.fixed() == identity else { return }
+        _ = SealedFile.read(indexFile) { r -> Bool? in
+            guard r.string() == Self.format, r.fixed() == identity else { return nil }
             let generation = r.fixed()
             let count = Int(clamping: r.uint())
-            guard count <= body.count / 4 else { return }
+            guard count <= r.buffer.count / 4 else { return nil }
             var entries: [UInt64: Location] = [:]
             entries.reserveCapacity(count)
             for slot in 0..<count {
                 let key = r.fixed(), offset = Int(clamping: r.uint()), length = Int(clamping: r.uint()), hash = r.fixed()
                 entries[key] = Location(offset: offset, length: length, hash: hash, slot: slot, generation: r.uint())
             }
-            guard !r.failed, r.atEnd else { return }
+            guard !r.failed, r.atEnd else { return nil }
             self.old = entries
             self.lastGeneration = generation
+            return true
         }
     }
 

@@ -21,26 +21,25 @@ struct OutputRecord {
         return folder.appendingPathComponent("output-\(name).record")
     }
 
-    /// The records of every output folder the cache knows, by file.
+    /// The records of every output folder the cache knows, by file, without
+    /// their fingerprints (read on every build; each has one per file of the site).
     static func all(in folder: URL, identity: UInt64) -> [(file: URL, record: OutputRecord?)] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         return names.filter { $0.hasPrefix("output-") && $0.hasSuffix(".record") }.sorted().map { name in
             let url = folder.appendingPathComponent(name)
-            return (url, read(url, identity: identity))
+            return (url, read(url, identity: identity, fingerprints: false))
         }
     }
 
-    /// The record in `url`, if it is whole and of this program.
-    static func read(_ url: URL, identity: UInt64) -> OutputRecord? {
-        guard let data = try? Data(contentsOf: url), data.count > 8 else { return nil }
-        return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> OutputRecord? in
-            let body = UnsafeRawBufferPointer(rebasing: raw[0..<raw.count - 8])
-            guard ContentHash.of(body) == raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self).littleEndian else { return nil }
-            var r = ByteReader(body)
+    /// The record in `url`, if it is whole and of this program; with its
+    /// fingerprints unless `fingerprints` is false.
+    static func read(_ url: URL, identity: UInt64, fingerprints: Bool = true) -> OutputRecord? {
+        SealedFile.read(url) { r -> OutputRecord? in
             guard r.string() == format, r.fixed() == identity else { return nil }
             var record = OutputRecord(path: r.string(), tree: r.fixed(), generation: r.fixed())
+            guard fingerprints else { return r.failed ? nil : record }
             let count = Int(clamping: r.uint())
-            guard count <= body.count / 16 else { return nil }
+            guard count <= r.buffer.count / 16 else { return nil }
             var pairs: [(key: UInt64, fingerprint: UInt64)] = []
             pairs.reserveCapacity(count)
             record.fingerprints.reserveCapacity(count)
@@ -63,8 +62,7 @@ struct OutputRecord {
         w.string(path); w.fixed(tree); w.fixed(generation)
         w.uint(UInt64(pairs.count))
         for (file, fingerprint) in pairs { w.fixed(file); w.fixed(fingerprint) }
-        w.fixed(w.bytes.withUnsafeBytes { ContentHash.of($0) })
-        try? Data(w.bytes).write(to: url, options: .atomic)
+        SealedFile.write(&w, to: url)
     }
 }
 

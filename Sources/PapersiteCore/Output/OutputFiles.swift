@@ -2,6 +2,17 @@ import Foundation
 
 /// How the output's files are made: links and new files, never a write through a link.
 extension OutputSession {
+    /// Removes `files` (paths under `root`), then the folders they leave empty.
+    static func remove(_ files: [String], under root: String) {
+        var folders = Set<String>()
+        for file in files {
+            unlink(root + "/" + file)
+            var dir = (file as NSString).deletingLastPathComponent
+            while !dir.isEmpty && folders.insert(dir).inserted { dir = (dir as NSString).deletingLastPathComponent }
+        }
+        for dir in folders.sorted(by: { $0.count > $1.count }) { rmdir(root + "/" + dir) }    // fails, as it should, if not empty
+    }
+
     /// A hard link at `path` to the file at `source` (replacing what was
     /// there), and its stat; nil where the file system refuses links.
     static func link(_ source: String, to path: String) -> FileStat? {

@@ -182,15 +182,13 @@ public final class OutputSession: @unchecked Sendable {
             result[file] = OutputManifest.Entry(path: file, hash: entry.hash, size: entry.size, mtime: info.mtime, inode: info.inode)
         }
         // Files of the staging tree that this build does not make.
-        var folders = Set<String>()
+        var unmade: [String] = []
         for (key, entry) in claimed.entries where inStaging != claimed.count && !isPlanned(key) {
             let file = claimed.path(of: entry)
             result[file, key] = nil
-            unlink(staging.path + "/" + file)
-            var dir = (file as NSString).deletingLastPathComponent
-            while !dir.isEmpty && folders.insert(dir).inserted { dir = (dir as NSString).deletingLastPathComponent }
+            unmade.append(file)
         }
-        for dir in folders.sorted(by: { $0.count > $1.count }) { rmdir(staging.path + "/" + dir) }
+        Self.remove(unmade, under: staging.path)
 
         guard let stagingInode = FileStat.inode(of: staging.path) else {
             throw BuildFailure([.error("the staging folder \(staging.path) went away", at: nil)])
@@ -232,14 +230,8 @@ public final class OutputSession: @unchecked Sendable {
             updated[file, key] = OutputManifest.Entry(path: file, hash: entry.hash, size: entry.size, mtime: entry.mtime, inode: entry.inode)
             result[file, key] = nil
         }
-        var folders = Set<String>()
-        for file in stale {
-            unlink(root + "/" + file)
-            updated[file, OutputManifest.key(file)] = nil
-            var dir = (file as NSString).deletingLastPathComponent
-            while !dir.isEmpty && folders.insert(dir).inserted { dir = (dir as NSString).deletingLastPathComponent }
-        }
-        for dir in folders.sorted(by: { $0.count > $1.count }) { rmdir(root + "/" + dir) }    // if now empty
+        for file in stale { updated[file, OutputManifest.key(file)] = nil }
+        Self.remove(stale, under: root)
         guard let tree = FileStat.inode(of: root) else {
             throw BuildFailure([.error("the output folder \(root) went away", at: nil)])
         }
