@@ -2,13 +2,13 @@ import Foundation
 
 /// The stages that make the site's indexes from its records, each reusing
 /// what the last build stored in the cache where its inputs are the same.
-extension SiteBuilder {
+extension BuildStages {
     /// Related papers. With a cache, each paper's terms are kept by the
     /// text they come from (title, abstract, tags), and the computation's
     /// state by `RelatedState`: an edit that changes no term reuses the
     /// last result, and an edit to a few papers recomputes what it can
     /// change (see `RelatedPapers.cached`).
-    func addRelatedPapers(to index: inout SiteIndex, config: SiteConfig, cache: CacheStore?) {
+    func addRelatedPapers(to index: inout SiteIndex, config: SiteConfig) {
         options.progress?("Finding related papers", 0, 0)
         let indexer = SiteIndexer(config: config, parallelism: options.parallelism)
         guard let cache, indexer.config.relatedPapers > 0, index.papers.count > 1 else {
@@ -40,7 +40,7 @@ extension SiteBuilder {
     /// if no paper's terms changed, else with only the shards their old and
     /// new terms fall in made again. Otherwise made whole, from each
     /// paper's terms as the cache keeps them where the text is unchanged.
-    func addSearchIndex(to renderer: inout SiteRenderer, cache: CacheStore?) {
+    func addSearchIndex(to renderer: inout SiteRenderer) {
         options.progress?("Indexing for search", 0, 0)
         guard let cache, renderer.fingerprints != nil, renderer.site.searchURL != nil else {
             renderer.addSearchIndex(parallelism: options.parallelism)

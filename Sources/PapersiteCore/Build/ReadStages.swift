@@ -1,7 +1,6 @@
 import Foundation
 
-/// The first stages: settings and theme, the records, their index, and
-/// their Markdown.
+/// The settings and the cache, read before the stages run.
 extension SiteBuilder {
     /// The settings (with the command line's overrides) and the theme, checked whole.
     func loadSettings() throws(BuildFailure) -> (config: SiteConfig, theme: Theme) {
@@ -29,13 +28,17 @@ extension SiteBuilder {
         }
     }
 
+}
+
+/// The first stages: the records, their index, and their Markdown.
+extension BuildStages {
     /// Every record, with the problems found in them and in the settings
     /// (errors stop the build here unless `keepGoing`), and the names the
     /// last build derived (decoded while the records are read).
-    func readRecords(config: SiteConfig, theme: Theme, cache: CacheStore?, keepGoing: Bool) throws(BuildFailure)
+    func readRecords(config: SiteConfig, theme: Theme, keepGoing: Bool) throws(BuildFailure)
         -> (content: LoadedContent, warnings: [Diagnostic], names: NameMemo) {
         options.progress?("Reading records", 0, 0)
-        let memo = Background { NameMemo.load(from: cache) }
+        let memo = Background { [cache] in NameMemo.load(from: cache) }
         let content = ContentLoader(siteRoot: options.siteRoot, includeDrafts: options.includeDrafts, parallelism: options.parallelism,
                                     today: options.today, storedFiles: cache.map(StoredRecordFiles.init)).load()
         var records = content.diagnostics
@@ -51,7 +54,7 @@ extension SiteBuilder {
     }
 
     /// Order, tags, authors, years (related papers come next, timed apart).
-    func indexRecords(_ content: LoadedContent, config: SiteConfig, names: NameMemo, cache: CacheStore?) -> SiteIndex {
+    func indexRecords(_ content: LoadedContent, config: SiteConfig, names: NameMemo) -> SiteIndex {
         options.progress?("Indexing", 0, 0)
         let index = SiteIndexer(config: config, parallelism: options.parallelism).index(content, relatedPapers: false, memo: names, cache: cache)
         names.store(in: cache, papers: index.papers)
@@ -60,10 +63,10 @@ extension SiteBuilder {
 
     /// The renderer, with every paper's Markdown made (or, in an
     /// incremental build, made as the pages that show it are rendered).
-    func renderMarkdown(_ index: SiteIndex, config: SiteConfig, theme: Theme, cache: CacheStore?, incremental: Bool) -> SiteRenderer {
+    func renderMarkdown(_ index: SiteIndex, config: SiteConfig, theme: Theme) -> SiteRenderer {
         options.progress?("Rendering Markdown", 0, 0)
         let renderer = SiteRenderer(config: config, index: index, theme: theme, parallelism: options.parallelism, search: false,
-                                    cache: cache, retainsPapers: incremental)
+                                    stores: PaperValueStores(count: index.papers.count, cache: cache, retains: incremental))
         if !incremental { renderer.renderAllPapers(parallelism: options.parallelism) }
         return renderer
     }

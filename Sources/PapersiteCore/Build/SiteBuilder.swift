@@ -5,9 +5,7 @@ import Foundation
 /// write what changed. Each stage takes the values the ones before made;
 /// only the last writes. Any stage that fails stops the build with all the
 /// problems it found, and the output folder stays as it was. The stages
-/// themselves are in `ReadStages.swift`, `IndexStages.swift` and
-/// `WriteStage.swift`. The site's cache (shared by its output folders)
-/// is wrapped around what they make: see `StoredValues`.
+/// are in `ReadStages.swift`, `IndexStages.swift` and `WriteStage.swift`.
 public struct SiteBuilder: Sendable {
     public let options: BuildOptions
 
@@ -17,55 +15,51 @@ public struct SiteBuilder: Sendable {
 
     public func build() throws(BuildFailure) -> BuildSummary {
         let writer = OutputWriter(output: options.output, siteRoot: options.siteRoot)
-        var stages = StageBoundary(report: options.stageTimer)
+        var clock = StageBoundary(report: options.stageTimer)
         try writer.checkSafe()                                                  // refuse a dangerous output
         let opening = openCache(for: writer)                                    // read while the settings are
         let settings = try loadSettings()
         let cache = opening?.value
         let incremental = cache.map { !$0.outputs.isEmpty && $0.outputTree == FileStat.inode(of: writer.output.path) } ?? false
-        stages.releasesMemory = !incremental
+        clock.releasesMemory = !incremental
         let manifests = incremental ? writer.prefetchManifests() : nil          // read while the records are
-        var site = try prepare(stages: &stages, cache: cache, incremental: incremental, settings: settings)
-        let written = try write(&site, with: writer, manifests: manifests, cache: cache, stages: &stages)
+        let stages = BuildStages(options: options, cache: cache, incremental: incremental)
+        var site = try stages.prepare(settings, clock: &clock)
+        let written = try stages.write(&site, with: writer, manifests: manifests, clock: &clock)
         if options.keepMemoryUntilExit { ProcessLeftovers.shared.keep([site, written.session, cache as Any]) }
         return BuildSummary(site, written)
     }
+}
 
-    /// Everything a build knows before it renders: settings, theme, records,
-    /// indexes, the list of files to make and the assets to copy.
-    struct PreparedSite {
-        let config: SiteConfig
-        let theme: Theme
-        let content: LoadedContent
-        let index: SiteIndex
-        var renderer: SiteRenderer
-        let plan: [Page]
-        let assets: [(source: AssetSource, file: String)]
-        let warnings: [Diagnostic]
-        /// The `OutputManifest.key` of every asset (pages' keys come with their fingerprints).
-        var assetKeys: [UInt64] { assets.map { OutputManifest.key($0.file) } }
-    }
+/// The stages, and what they share: the options, and the site's cache
+/// (shared by its output folders), which is wrapped around what the stages
+/// make (`StoredValues`, `StoredRecordFiles`, `RelatedPapers.cached`) and
+/// lets an unchanged input give the last build's result.
+struct BuildStages {
+    let options: BuildOptions
+    /// nil: everything is made (`--clean` still has a cache, emptied).
+    let cache: CacheStore?
+    /// The last build's output is there to keep files from, so Markdown
+    /// and cards are made only for the pages rendered.
+    let incremental: Bool
 
     /// The stages that read and plan; nothing is written. With `keepGoing`
     /// (for `check`), errors in records are returned with the warnings and
     /// the site is planned from the records that could be read.
-    /// `incremental`: the last build's output is there to keep files from,
-    /// so Markdown and cards are made only for the pages rendered.
-    /// `settings`: the settings and theme, if read already (`loadSettings`).
-    func prepare(stages: inout StageBoundary, keepGoing: Bool = false, cache: CacheStore? = nil, incremental: Bool = false,
-                 settings: (config: SiteConfig, theme: Theme)? = nil) throws(BuildFailure) -> PreparedSite {
-        let (config, theme) = if let settings { settings } else { try loadSettings() }
-        stages.ended("settings and theme")
-        let (content, warnings, names) = try readRecords(config: config, theme: theme, cache: cache, keepGoing: keepGoing)
-        stages.ended("read records")
-        var index = indexRecords(content, config: config, names: names, cache: cache)
-        stages.ended("index")
-        addRelatedPapers(to: &index, config: config, cache: cache)
-        stages.ended("related papers")
-        var renderer = renderMarkdown(index, config: config, theme: theme, cache: cache, incremental: incremental)
-        stages.ended("render Markdown")
-        addSearchIndex(to: &renderer, cache: cache)
-        stages.ended("search index")
+    func prepare(_ settings: (config: SiteConfig, theme: Theme), clock: inout StageBoundary,
+                 keepGoing: Bool = false) throws(BuildFailure) -> PreparedSite {
+        let (config, theme) = settings
+        clock.ended("settings and theme")
+        let (content, warnings, names) = try readRecords(config: config, theme: theme, keepGoing: keepGoing)
+        clock.ended("read records")
+        var index = indexRecords(content, config: config, names: names)
+        clock.ended("index")
+        addRelatedPapers(to: &index, config: config)
+        clock.ended("related papers")
+        var renderer = renderMarkdown(index, config: config, theme: theme)
+        clock.ended("render Markdown")
+        addSearchIndex(to: &renderer)
+        clock.ended("search index")
         let plan = renderer.plan(parallelism: options.parallelism)
         let assets = try staticAssets(theme: theme, plan: plan) + (try mathAssets(config))
         return PreparedSite(config: config, theme: theme, content: content, index: index, renderer: renderer,

@@ -39,10 +39,10 @@ extension SiteBuilder {
     /// that feeds or citation metadata cannot describe well, and tags only one
     /// paper uses, are warnings. A stage that fails gives its errors as the report.
     public func check() -> CheckReport {
-        var stages = StageBoundary(report: options.stageTimer)
-        let site: PreparedSite
+        var clock = StageBoundary(report: options.stageTimer)
+        let site: BuildStages.PreparedSite
         do throws(BuildFailure) {
-            site = try prepare(stages: &stages, keepGoing: true)
+            site = try BuildStages(options: options, cache: nil, incremental: false).prepare(try loadSettings(), clock: &clock, keepGoing: true)
         } catch {
             return CheckReport(diagnostics: error.diagnostics, pages: 0, links: 0)
         }
@@ -50,12 +50,12 @@ extension SiteBuilder {
         log.append(contentsOf: site.warnings)
         checkRecords(site, log: &log)
         let (pages, links) = checkLinks(site, log: &log)
-        stages.ended("check links")
+        clock.ended("check links")
         let diagnostics = options.strict ? log.sorted.strict() : log.sorted
         return CheckReport(diagnostics: diagnostics, pages: pages, links: links, papers: site.index.papers.count)
     }
 
-    private func checkRecords(_ site: PreparedSite, log: inout DiagnosticLog) {
+    private func checkRecords(_ site: BuildStages.PreparedSite, log: inout DiagnosticLog) {
         let index = site.index
         // One warning per paper, or one per file when a file has many (a listing, say).
         func report(_ missing: [Paper], _ what: String, _ consequence: String) {
@@ -80,7 +80,7 @@ extension SiteBuilder {
 
     /// Renders every HTML page (in parallel, keeping only its links and ids)
     /// and resolves each internal link against the files the build would write.
-    private func checkLinks(_ site: PreparedSite, log: inout DiagnosticLog) -> (pages: Int, links: Int) {
+    private func checkLinks(_ site: BuildStages.PreparedSite, log: inout DiagnosticLog) -> (pages: Int, links: Int) {
         let renderer = site.renderer
         let plan = site.plan
         let base = site.config.baseURL
@@ -152,7 +152,7 @@ extension SiteBuilder {
 
     /// Where a link comes from: the place in the record that has it (papers
     /// and pages), else the theme's template for the page.
-    private func source(of job: OutputJob, link: String, in site: PreparedSite, texts: inout [String: [Substring]]) -> SourceLocation {
+    private func source(of job: OutputJob, link: String, in site: BuildStages.PreparedSite, texts: inout [String: [Substring]]) -> SourceLocation {
         let template: String
         switch job {
         case .paper(let i):

@@ -51,13 +51,11 @@ extension SiteRenderer {
         return placed
     }
 
-    /// `page` with every `cardRoot` replaced by `prefix`, scanning bytes
-    /// (a page without cards is returned as it is).
-    static func resolvingCardRoot(_ page: String, to prefix: String) -> String {
+    /// The bytes of `page` with every `cardRoot` replaced by `prefix`.
+    static func resolvingCardRoot(_ page: String, to prefix: String) -> [UInt8] {
         var page = page
-        return page.withUTF8 { bytes -> String? in
+        return page.withUTF8 { bytes -> [UInt8] in
             let marker = Array(cardRoot.utf8), replacement = Array(prefix.utf8)
-            guard bytes.contains(marker[0]) else { return nil }
             var out: [UInt8] = []
             out.reserveCapacity(bytes.count)
             var run = 0, i = 0
@@ -71,8 +69,8 @@ extension SiteRenderer {
                 run = i
             }
             out.append(contentsOf: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[run...]))
-            return String(decoding: out, as: UTF8.self)
-        } ?? page
+            return out
+        }
     }
 
     /// The site-wide view (title, navigation, feeds) with links from `urls`.

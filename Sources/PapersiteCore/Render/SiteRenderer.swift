@@ -1,6 +1,24 @@
 import Foundation
 import PaperMarkdown
 
+/// Where the renderer keeps what it makes of each paper: in memory, or
+/// with the site's cache, stored there for the next build (and with
+/// `retains: false`, there only: each use reads it back).
+struct PaperValueStores: Sendable {
+    let renderedPapers: StoredValues<RenderedPaper>
+    let cards: StoredValues<String>
+    let bibtexEntries: StoredValues<String>
+    let lastBetweenBuilds: Bool
+
+    init(count: Int, cache: CacheStore? = nil, retains: Bool = true) {
+        renderedPapers = StoredValues(count: count, cache: cache, retains: retains,
+                                      encode: { $0.encode(to: &$1) }, decode: RenderedPaper.decode)
+        cards = StoredValues(count: count, cache: cache, retains: retains)
+        bibtexEntries = StoredValues(count: count, cache: cache, retains: retains)
+        lastBetweenBuilds = cache != nil
+    }
+}
+
 /// A paper's Markdown, rendered once and shared by its page, the lists and the feeds.
 struct RenderedPaper: Sendable {
     var abstractHTML: String
@@ -66,12 +84,11 @@ struct SiteRenderer: Sendable {
     static let generator = "papersite \(PapersiteVersion.current)"
 
     /// `search: false` leaves the search index for `addSearchIndex` (timed
-    /// apart). With a `cache`, each paper's Markdown and card come from the
-    /// last build when their inputs are the same, and new ones are stored.
-    /// `retainsPapers: false` (with a cache) keeps each paper's Markdown,
-    /// card and BibTeX in the cache only, not in memory.
+    /// apart). `stores`: where what is made of each paper is kept (in
+    /// memory by default); stores that last between builds (the site's
+    /// cache) also make each output's fingerprints, for incremental builds.
     init(config: SiteConfig, index: SiteIndex, theme: Theme, parallelism: Parallelism = .allCores, search: Bool = true,
-         cache: CacheStore? = nil, retainsPapers: Bool = true) {
+         stores: PaperValueStores? = nil) {
         self.config = config
         self.index = index
         self.theme = theme
@@ -84,16 +101,16 @@ struct SiteRenderer: Sendable {
 
         markdown = MarkdownRenderer(options: config.markdown)
         let papers = index.papers
-        paperHashes = cache == nil ? [] : parallelism.map(papers.count) { RecordCodec.hash(papers[$0]) }
+        let stores = stores ?? PaperValueStores(count: papers.count)
+        paperHashes = stores.lastBetweenBuilds ? parallelism.map(papers.count) { RecordCodec.hash(papers[$0]) } : []
         markdownSettings = Fingerprint.of { $0.add("\(config.markdown)") }
-        renderedPapers = StoredValues(count: papers.count, cache: cache, retains: retainsPapers,
-                                      encode: { $0.encode(to: &$1) }, decode: RenderedPaper.decode)
-        cards = StoredValues(count: papers.count, cache: cache, retains: retainsPapers)
-        bibtexEntries = StoredValues(count: papers.count, cache: cache, retains: retainsPapers)
+        renderedPapers = stores.renderedPapers
+        cards = stores.cards
+        bibtexEntries = stores.bibtexEntries
         let markdown = self.markdown
         pagesHTML = index.pages.map { markdown.render($0.body).html }
         pagesHaveMath = index.pages.map { MathMarkup.containsMath($0.body) }
-        if cache != nil {
+        if stores.lastBetweenBuilds {
             fingerprints = RenderFingerprints(renderer: self, paperHashes: paperHashes, parallelism: parallelism)
         }
         if search { addSearchIndex(parallelism: parallelism) }
@@ -175,19 +192,29 @@ struct SiteRenderer: Sendable {
     }
 
     func render(_ job: OutputJob) -> String {
-        let placed = placed(for: job)
-        let page = placed.renderPlaced(job)
-        // A list's cards were rendered once for pages of every depth.
-        if case .list = job, config.links == .relative { return Self.resolvingCardRoot(page, to: placed.urls.basePath) }
-        return page
+        if let bytes = renderBytes(job) { return String(decoding: bytes, as: UTF8.self) }
+        return placed(for: job).renderPlaced(job)
+    }
+
+    /// A file's bytes where they are made without a `String`, else nil:
+    /// the sitemap (megabytes that need no UTF-8 check), and with relative
+    /// links a list page, whose cards were rendered once for pages of every
+    /// depth and get this page's way up to the root as bytes.
+    func renderBytes(_ job: OutputJob) -> [UInt8]? {
+        switch job {
+        case .sitemap: return sitemap.bytes(part: nil)
+        case .sitemapPart(let n): return sitemap.bytes(part: n)
+        case .list where config.links == .relative:
+            let placed = placed(for: job)
+            return Self.resolvingCardRoot(placed.renderPlaced(job), to: placed.urls.basePath)
+        default: return nil
+        }
     }
 
     private func renderPlaced(_ job: OutputJob) -> String {
         switch job {
         case .list(let collection, let page): renderList(collection, page: page)
-        case .feed(let collection, .rss): theme.render(feedView(collection, format: .rss), template: "rss")
-        case .feed(let collection, .atom): theme.render(feedView(collection, format: .atom), template: "atom")
-        case .feed(let collection, .json): renderJSONFeed(collection)
+        case .feed(let collection, let kind): renderFeed(collection, kind)
         case .paper(let i): renderPaper(i)
         case .tagIndex: renderTagIndex()
         case .authorIndex: renderAuthorIndex()
@@ -196,8 +223,7 @@ struct SiteRenderer: Sendable {
         case .notFound: renderNotFound()
         case .paperBibTeX(let i): bibtex(i)
         case .siteBibTeX: renderBibliography()
-        case .sitemap: String(decoding: sitemap.bytes(part: nil), as: UTF8.self)
-        case .sitemapPart(let n): String(decoding: sitemap.bytes(part: n), as: UTF8.self)
+        case .sitemap, .sitemapPart: ""     // as bytes (`renderBytes`)
         case .robots: "User-agent: *\nAllow: /\n\nSitemap: \(urls.absolute(SiteURLs.sitemap))\n"
         case .searchPage: renderSearchPage()
         case .searchManifest: SearchIndex.script(location(of: job), json: renderSearchManifest())

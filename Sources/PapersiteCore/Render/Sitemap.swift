@@ -35,18 +35,6 @@ struct SitemapEntries: Sendable {
     }
 }
 
-extension SiteRenderer {
-    /// A file's bytes where they are made without a `String` (the sitemap:
-    /// several megabytes that need no UTF-8 check); else nil.
-    func renderBytes(_ job: OutputJob) -> [UInt8]? {
-        switch job {
-        case .sitemap: sitemap.bytes(part: nil)
-        case .sitemapPart(let n): sitemap.bytes(part: n)
-        default: nil
-        }
-    }
-}
-
 /// Writes the sitemap as bytes: a large site's sitemap has
 /// tens of thousands of entries, and a title edit rewrites it whole.
 struct SitemapWriter {
