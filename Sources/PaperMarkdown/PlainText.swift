@@ -8,10 +8,12 @@ public enum PlainText {
     public static func markdown(from text: String) -> String {
         let chars = Array(text.unicodeScalars)
         let memo = ScanMemo()
-        var out = String.UnicodeScalarView()
-        out.reserveCapacity(chars.count + chars.count / 8)
+        // The text is made as UTF-8 bytes: appending scalar by scalar to a
+        // String was most of the time `read records` took on a snapshot.
+        var out = ScalarBytes()
+        out.bytes.reserveCapacity(chars.count + chars.count / 8)
         var i = 0
-        func append(_ s: String) { out.append(contentsOf: s.unicodeScalars) }
+        func append(_ s: String) { out.bytes.append(contentsOf: s.utf8) }
         while i < chars.count {
             let c = chars[i]
             let next: Unicode.Scalar? = i + 1 < chars.count ? chars[i + 1] : nil
@@ -81,7 +83,21 @@ public enum PlainText {
             }
             i += 1
         }
-        return String(out)
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
+
+    /// Scalars appended as their UTF-8 bytes.
+    private struct ScalarBytes {
+        var bytes: [UInt8] = []
+        var isEmpty: Bool { bytes.isEmpty }
+
+        mutating func append(_ c: Unicode.Scalar) {
+            if c.value < 0x80 { bytes.append(UInt8(truncatingIfNeeded: c.value)) } else { bytes.append(contentsOf: c.utf8) }
+        }
+
+        mutating func append<S: Sequence>(contentsOf scalars: S) where S.Element == Unicode.Scalar {
+            for c in scalars { append(c) }
+        }
     }
 
     /// Characters that Markdown reads as syntax anywhere in a line.

@@ -170,14 +170,17 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Month number for an English month name or its abbreviation (`Mar`, `March`, `Sept`).
     public static func month(named name: String) -> Int? {
-        let n = name.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        var n = Substring(name.lowercased())
+        while n.first == "." { n.removeFirst() }
+        while n.last == "." { n.removeLast() }
         guard n.count >= 3 else { return nil }
-        for (i, full) in monthNames.enumerated() {
-            let f = full.lowercased()
+        for (i, f) in lowercasedMonthNames.enumerated() {
             if f == n || (f.hasPrefix(n) && (n.count == 3 || n == "sept")) { return i + 1 }
         }
         return nil
     }
+
+    private static let lowercasedMonthNames = monthNames.map { $0.lowercased() }
 }
 
 /// How much of a date its source gives: a bibliography entry often has a

@@ -5,21 +5,39 @@ enum Identifiers {
     /// `arXiv:2403.01234v2`, `2403.01234`, `https://arxiv.org/abs/hep-th/9711200v1`
     /// → (`2403.01234`, 2) ...; nil if it is not an arXiv identifier.
     static func arxiv(_ text: String) -> (id: String, version: Int?)? {
-        var t = text.trimmingCharacters(in: .whitespaces)
-        for prefix in ["https://arxiv.org/abs/", "http://arxiv.org/abs/", "https://arxiv.org/pdf/", "arxiv:", "arXiv:"] where t.lowercased().hasPrefix(prefix.lowercased()) {
-            t = String(t.dropFirst(prefix.count))
+        var t = Substring(text)
+        while t.first?.isWhitespace == true { t.removeFirst() }
+        while t.last?.isWhitespace == true { t.removeLast() }
+        if t.first == "h" || t.first == "a" || t.first == "A" || t.first == "H" {
+            for prefix in ["https://arxiv.org/abs/", "http://arxiv.org/abs/", "https://arxiv.org/pdf/", "arxiv:"] where t.lowercased().hasPrefix(prefix) {
+                t = t.dropFirst(prefix.count)
+            }
         }
-        if t.hasSuffix(".pdf") { t = String(t.dropLast(4)) }
-        for (regex, versionGroup) in [(modernPattern, 3), (legacyPattern, 4)] {
-            guard let match = regex.firstMatch(in: t, range: NSRange(t.startIndex..., in: t)) else { continue }
-            let id = String(t[Range(match.range(at: 1), in: t)!])
-            let version = Range(match.range(at: versionGroup), in: t).flatMap { Int(t[$0]) }
-            return (id, version)
-        }
-        return nil
+        if t.hasSuffix(".pdf") { t = t.dropLast(4) }
+        let trimmed = String(t)
+        if let modern = modernID(trimmed) { return modern }
+        guard let match = legacyPattern.firstMatch(in: trimmed, range: NSRange(trimmed.startIndex..., in: trimmed)) else { return nil }
+        let id = String(trimmed[Range(match.range(at: 1), in: trimmed)!])
+        let version = Range(match.range(at: 4), in: trimmed).flatMap { Int(trimmed[$0]) }
+        return (id, version)
     }
 
-    private static let modernPattern = try! NSRegularExpression(pattern: #"^(\d{4}\.\d{4,5})(v(\d+))?$"#)
+    /// An identifier of today's form, `2403.01234` or `0704.0001`, with
+    /// any version (`v2`): four digits, a dot, four or five digits. Matched
+    /// by hand: each record of a snapshot has one, and a regular expression
+    /// per record was a tenth of reading it.
+    private static func modernID(_ text: String) -> (id: String, version: Int?)? {
+        let b = Array(text.utf8)
+        func digits(_ range: Range<Int>) -> Bool { range.upperBound <= b.count && b[range].allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+        guard b.count >= 9, digits(0..<4), b[4] == UInt8(ascii: ".") else { return nil }
+        let end = b.count >= 10 && digits(5..<10) ? 10 : 9
+        guard digits(5..<end) else { return nil }
+        let id = String(decoding: b[..<end], as: UTF8.self)
+        if end == b.count { return (id, nil) }
+        guard b[end] == UInt8(ascii: "v"), end + 1 < b.count, digits(end + 1..<b.count), let version = Int(String(decoding: b[(end + 1)...], as: UTF8.self))
+        else { return nil }
+        return (id, version)
+    }
     private static let legacyPattern = try! NSRegularExpression(pattern: #"^([a-z][a-z-]*(\.[A-Z]{2})?/\d{7})(v(\d+))?$"#)
 
     /// `https://doi.org/10.1000/XYZ` → `10.1000/XYZ`; nil if it is not a DOI.
@@ -68,39 +86,43 @@ enum TextCleaning {
     static func line(_ text: String) -> String {
         // On UTF-8 bytes: ASCII is decided byte by byte, and only other
         // characters are decoded (titles and abstracts are mostly ASCII).
-        let utf8 = text.utf8
-        if let clean = utf8.withContiguousStorageIfAvailable({ Self.isCleanLine($0) }), clean { return text }
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(utf8.count)
-        var pendingSpace = false
-        var started = false
-        var i = utf8.startIndex
-        while i != utf8.endIndex {
-            let b = utf8[i]
-            if b < 0x80 {
-                i = utf8.index(after: i)
-                if b == 0x20 || (b >= 0x09 && b <= 0x0D) { pendingSpace = true; continue }
-                if b < 0x20 || b == 0x7F { continue }
+        // A string bridged from Foundation (JSONSerialization's) is made
+        // native first: walking its UTF-8 view index by index was slow.
+        var text = text
+        text.makeContiguousUTF8()
+        return text.utf8.withContiguousStorageIfAvailable { utf8 -> String in
+            if Self.isCleanLine(utf8) { return text }
+            var bytes = [UInt8]()
+            bytes.reserveCapacity(utf8.count)
+            var pendingSpace = false
+            var started = false
+            var i = 0
+            while i < utf8.count {
+                let b = utf8[i]
+                if b < 0x80 {
+                    i += 1
+                    if b == 0x20 || (b >= 0x09 && b <= 0x0D) { pendingSpace = true; continue }
+                    if b < 0x20 || b == 0x7F { continue }
+                    if pendingSpace && started { bytes.append(0x20) }
+                    pendingSpace = false
+                    started = true
+                    bytes.append(b)
+                    continue
+                }
+                let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+                let piece = UnsafeBufferPointer(rebasing: utf8[i..<min(utf8.count, i + length)])
+                i += piece.count
+                var decoder = UTF8(), iterator = piece.makeIterator()
+                guard case .scalarValue(let scalar) = decoder.decode(&iterator) else { continue }
+                if scalar.properties.isWhitespace { pendingSpace = true; continue }
+                if isInvisibleControl(scalar) { continue }
                 if pendingSpace && started { bytes.append(0x20) }
                 pendingSpace = false
                 started = true
-                bytes.append(b)
-                continue
+                bytes.append(contentsOf: piece)
             }
-            let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
-            var end = i
-            for _ in 0..<length where end != utf8.endIndex { end = utf8.index(after: end) }
-            let piece = utf8[i..<end]
-            i = end
-            guard let scalar = String(decoding: piece, as: UTF8.self).unicodeScalars.first else { continue }
-            if scalar.properties.isWhitespace { pendingSpace = true; continue }
-            if isInvisibleControl(scalar) { continue }
-            if pendingSpace && started { bytes.append(0x20) }
-            pendingSpace = false
-            started = true
-            bytes.append(contentsOf: piece)
-        }
-        return String(decoding: bytes, as: UTF8.self)
+            return String(decoding: bytes, as: UTF8.self)
+        }!
     }
 
     /// Printable ASCII with single inner spaces: nothing to clean.

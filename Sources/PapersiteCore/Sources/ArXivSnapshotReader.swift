@@ -11,6 +11,8 @@ struct ArXivSnapshotReader {
     static let errorLimit = 20
     /// Lines parsed together (a few megabytes): memory stays constant.
     static let batchSize = 2_000
+    /// The threads a batch is parsed on.
+    var parallelism = Parallelism.allCores
 
     func read(_ url: URL, file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
         var papers: [Paper] = []
@@ -29,7 +31,7 @@ struct ArXivSnapshotReader {
         // Lines are parsed a batch at a time on all cores, and handed on in order.
         var batch: [(Int, Data)] = []
         func flush() {
-            let results = Parallelism.allCores.map(batch.count) { i -> Result<Paper, Diagnostic> in
+            let results = parallelism.map(batch.count) { i -> Result<Paper, Diagnostic> in
                 let (number, line) = batch[i]
                 do {
                     return .success(try paper(from: line, at: SourceLocation(file: file, line: number, column: 1)))
@@ -133,7 +135,7 @@ struct ArXivSnapshotReader {
 
     /// `Mon, 2 Apr 2007 19:18:42 GMT` → 2007-04-02.
     static func rfc2822Day(_ text: String) -> Day? {
-        let parts = text.replacingOccurrences(of: ",", with: " ").split(separator: " ")
+        let parts = text.split { $0 == " " || $0 == "," }
         // [weekday,] day month year time zone
         guard let index = parts.firstIndex(where: { Int($0) != nil }), index + 2 < parts.count,
               let day = Int(parts[index]), let month = Day.month(named: String(parts[index + 1])),

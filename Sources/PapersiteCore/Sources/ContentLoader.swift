@@ -77,9 +77,16 @@ public struct ContentLoader: Sendable {
         }
         defer { for fd in opened.values where fd >= 0 { close(fd) } }
         let at = places      // (a constant: read from all threads)
-        let results = parallelism.map(paperFiles.count) { i -> (papers: [Paper], diagnostics: [Diagnostic]) in
-            readPaperFile(paperFiles[i], folder: at[i].folder, name: at[i].name)
+        // Files are read on all cores, except snapshots, which are parsed
+        // on all cores themselves and so are read one after another: a
+        // parallel loop inside another runs on one thread.
+        let parsedInParallel = paperFiles.indices.filter { paperFiles[$0].hasSuffix(".jsonl") }
+        let others = paperFiles.indices.filter { !paperFiles[$0].hasSuffix(".jsonl") }
+        var results = [(papers: [Paper], diagnostics: [Diagnostic])](repeating: ([], []), count: paperFiles.count)
+        for (k, read) in parallelism.map(others.count, { k in readPaperFile(paperFiles[others[k]], folder: at[others[k]].folder, name: at[others[k]].name) }).enumerated() {
+            results[others[k]] = read
         }
+        for i in parsedInParallel { results[i] = readPaperFile(paperFiles[i], folder: at[i].folder, name: at[i].name) }
         var papers: [Paper] = []
         papers.reserveCapacity(results.reduce(0) { $0 + $1.papers.count })
         for r in results {
@@ -155,7 +162,7 @@ public struct ContentLoader: Sendable {
         guard let format = RecordFormat(fileExtension: (file as NSString).pathExtension) else {
             return ([], [.warning("ignored: not a paper format papersite reads (.md, .txt, .bib, .xml, .jsonl, .json, .ris)", at: SourceLocation(file: file))])
         }
-        return format.read(siteRoot.appendingPathComponent(file), file: file, today: today)
+        return format.read(siteRoot.appendingPathComponent(file), file: file, today: today, parallelism: parallelism)
     }
 
     /// Regular files under `folder` (relative to the site), sorted, hidden files skipped.

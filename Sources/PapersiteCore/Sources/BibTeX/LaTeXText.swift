@@ -9,12 +9,31 @@ import Foundation
 /// Hand-written: no Swift library here converts LaTeX to Unicode.
 enum LaTeXText {
     static func toUnicode(_ latex: String) -> String {
-        var parser = Converter(Array(latex.unicodeScalars))
-        let text = parser.run()
+        var text = latex
+        if hasMarkup(latex) {
+            var parser = Converter(Array(latex.unicodeScalars))
+            text = parser.run()
+        }
         // Accents come out as combining marks; compose them (Foundation's
         // normalisation is slow, so only when there is anything to compose).
         let composed = text.utf8.contains { $0 >= 0x80 } ? text.precomposedStringWithCanonicalMapping : text
         return TextCleaning.line(composed)
+    }
+
+    /// Whether `text` holds anything the converter changes: math, a group,
+    /// a command, a tie, or a dash, quote pair it turns into a character
+    /// (most titles and names hold none, and are left as they are).
+    private static func hasMarkup(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for b in text.utf8 {
+            switch b {
+            case UInt8(ascii: "$"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "\\"), UInt8(ascii: "~"): return true
+            case UInt8(ascii: "-"), UInt8(ascii: "`"), UInt8(ascii: "'"): if previous == b { return true }
+            default: break
+            }
+            previous = b
+        }
+        return false
     }
 
     static let accents: [String: Unicode.Scalar] = [
