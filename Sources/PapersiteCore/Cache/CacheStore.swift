@@ -23,7 +23,7 @@ import CSystemShims
 /// bulk read of a few keys per paper and an append, and SQLite is not among
 /// this project's dependencies.
 final class CacheStore: @unchecked Sendable {
-    static let format = "papersite-cache 5"
+    static let format = "papersite-cache 6"
 
     struct Location: Sendable {
         var offset: Int

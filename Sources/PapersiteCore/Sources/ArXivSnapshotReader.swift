@@ -16,13 +16,16 @@ struct ArXivSnapshotReader {
 
     func read(_ url: URL, file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
         var papers: [Paper] = []
-        let diagnostics = forEach(url, file: file) { papers.append($0) }
+        let diagnostics = forEach(url, file: file) { paper, _ in papers.append(paper) }
         return (papers, diagnostics)
     }
 
-    /// Streams the file: `body` gets each paper as its line is read, and
-    /// nothing else is kept.
-    func forEach(_ url: URL, file: String, _ body: (Paper) -> Void) -> [Diagnostic] {
+    /// Streams the file: `body` gets each paper as its line is read, with
+    /// the hash of the line, and nothing else is kept. `reuse`: the paper a
+    /// line with this hash gave before, if known: the line is then not
+    /// parsed (an edit to a large snapshot parses the lines it changed).
+    func forEach(_ url: URL, file: String, reuse: ((UInt64) -> Paper?)? = nil,
+                 _ body: (Paper, _ lineHash: UInt64) -> Void) -> [Diagnostic] {
         var log = DiagnosticLog()
         var errors = 0
         guard let reader = LineReader(url: url) else {
@@ -31,19 +34,25 @@ struct ArXivSnapshotReader {
         // Lines are parsed a batch at a time on all cores, and handed on in order.
         var batch: [(Int, Data)] = []
         func flush() {
-            let results = parallelism.map(batch.count) { i -> Result<Paper, Diagnostic> in
+            let results = parallelism.map(batch.count) { i -> (Result<Paper, Diagnostic>, UInt64) in
                 let (number, line) = batch[i]
+                let location = SourceLocation(file: file, line: number, column: 1)
+                let hash = line.withUnsafeBytes { ContentHash.of($0) }
+                if var known = reuse?(hash) {
+                    known.source = location
+                    return (.success(known), hash)
+                }
                 do {
-                    return .success(try paper(from: line, at: SourceLocation(file: file, line: number, column: 1)))
+                    return (.success(try paper(from: line, at: location)), hash)
                 } catch let diagnostic as Diagnostic {
-                    return .failure(diagnostic)
+                    return (.failure(diagnostic), hash)
                 } catch {
-                    return .failure(.error("\(error)", at: SourceLocation(file: file, line: number, column: 1)))
+                    return (.failure(.error("\(error)", at: location)), hash)
                 }
             }
-            for result in results {
+            for (result, hash) in results {
                 switch result {
-                case .success(let paper): body(paper)
+                case .success(let paper): body(paper, hash)
                 case .failure(var diagnostic):
                     // One bad line is one record skipped; the file reads on.
                     errors += 1

@@ -152,17 +152,28 @@ public struct ContentLoader: Sendable {
 
     /// `folder`: the file's folder, open; `name`: its name in it.
     private func readPaperFile(_ file: String, folder: Int32, name: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
-        guard let storedFiles, folder >= 0 else { return readPaperFileNow(file) }
-        return storedFiles.records(of: file, folder: folder, name: name, day: file.hasSuffix(".txt") ? today.daysSinceEpoch : nil) {
-            readPaperFileNow(file)
+        guard let storedFiles, folder >= 0 else { return readPaperFileNow(file, earlier: [:]).records }
+        return storedFiles.records(of: file, folder: folder, name: name, day: file.hasSuffix(".txt") ? today.daysSinceEpoch : nil) { earlier in
+            readPaperFileNow(file, earlier: earlier)
         }
     }
 
-    private func readPaperFileNow(_ file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
+    /// `earlier`: for a snapshot, the papers of its last version by the
+    /// hash of their line; a line among them is not parsed again.
+    private func readPaperFileNow(_ file: String, earlier: [UInt64: Paper])
+        -> (records: (papers: [Paper], diagnostics: [Diagnostic]), lineHashes: [UInt64]) {
         guard let format = RecordFormat(fileExtension: (file as NSString).pathExtension) else {
-            return ([], [.warning("ignored: not a paper format papersite reads (.md, .txt, .bib, .xml, .jsonl, .json, .ris)", at: SourceLocation(file: file))])
+            return (([], [.warning("ignored: not a paper format papersite reads (.md, .txt, .bib, .xml, .jsonl, .json, .ris)", at: SourceLocation(file: file))]), [])
         }
-        return format.read(siteRoot.appendingPathComponent(file), file: file, today: today, parallelism: parallelism)
+        let url = siteRoot.appendingPathComponent(file)
+        guard format == .arxivSnapshot else { return (format.read(url, file: file, today: today), []) }
+        var papers: [Paper] = [], lineHashes: [UInt64] = []
+        let diagnostics = ArXivSnapshotReader(parallelism: parallelism)
+            .forEach(url, file: file, reuse: earlier.isEmpty ? nil : { earlier[$0] }) { paper, hash in
+                papers.append(paper)
+                lineHashes.append(hash)
+            }
+        return ((papers, diagnostics), lineHashes)
     }
 
     /// Regular files under `folder` (relative to the site), sorted, hidden files skipped.

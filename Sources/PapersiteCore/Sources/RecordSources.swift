@@ -28,7 +28,7 @@ public enum RecordFormat: String, Sendable, CaseIterable {
     /// Hands each paper of one file to `body`: the snapshot is streamed,
     /// the other formats (at most 16 MB a file) are read whole.
     func forEach(_ url: URL, file: String, today: Day = .today(), _ body: (Paper) -> Void) -> [Diagnostic] {
-        if self == .arxivSnapshot { return ArXivSnapshotReader().forEach(url, file: file, body) }
+        if self == .arxivSnapshot { return ArXivSnapshotReader().forEach(url, file: file) { paper, _ in body(paper) } }
         let (papers, diagnostics) = read(url, file: file, today: today)
         papers.forEach(body)
         return diagnostics

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+@testable import PapersiteCore
+
+/// An edit to a large snapshot parses only the lines it changed: the
+/// cache keeps each paper by the hash of its line, and a line it knows is
+/// taken from there, at its new place in the file.
+@Suite struct SnapshotEditTests {
+    func line(_ id: String, _ title: String, day: Int = 2) -> String {
+        #"{"id": "\#(id)", "title": "\#(title)", "authors": "Ada Lovelace, Alan Turing", "abstract": "  About \#(title).\n", "#
+            + #""categories": "cs.LG", "versions": [{"version": "v1", "created": "Mon, \#(day) Jan 2024 10:00:00 GMT"}]}"#
+    }
+
+    @Test func anEditedSnapshotReusesItsUnchangedLines() throws {
+        let lines = (1...4).map { line("2401.0000\($0)", "Paper \($0)", day: $0) }
+        let site = try TestSite(["content/site.yml": "title: Mirror\nbase_url: https://example.org/\n",
+                                 "content/papers/s.jsonl": lines.joined(separator: "\n") + "\n"])
+        defer { site.remove() }
+        let file = "content/papers/s.jsonl", url = site.root.appendingPathComponent(file)
+        // A file changed within the last two seconds is not trusted to the cache.
+        Thread.sleep(forTimeInterval: 3)
+        try site.build()
+
+        // One line edited, one added above the others: every line moves.
+        let edited = [line("2401.00009", "A New Paper", day: 5), lines[0], line("2401.00002", "Paper 2, retitled", day: 2), lines[2], lines[3]]
+        try site.write(file, edited.joined(separator: "\n") + "\n")
+        try site.build()
+        try expectSameAsCleanBuild(site, "editing and adding lines of a snapshot")
+
+        // What the cache offers the reader: the last version's papers by
+        // line; reused, they are the papers a fresh read gives.
+        let store = CacheStore(folder: site.root.appendingPathComponent("test-cache"), output: site.output.path, identity: 1, clean: false)
+        let folder = open(site.root.appendingPathComponent("content/papers").path, O_RDONLY | O_DIRECTORY)
+        defer { close(folder) }
+        func readFile(_ earlier: [UInt64: Paper]) -> (records: StoredRecordFiles.Records, lineHashes: [UInt64]) {
+            var papers: [Paper] = [], hashes: [UInt64] = []
+            let diagnostics = ArXivSnapshotReader().forEach(url, file: file, reuse: { earlier[$0] }) { papers.append($0); hashes.append($1) }
+            return ((papers, diagnostics), hashes)
+        }
+        Thread.sleep(forTimeInterval: 3)
+        var offered: [UInt64: Paper] = [:]
+        _ = StoredRecordFiles(cache: store).records(of: file, folder: folder, name: "s.jsonl", day: nil) { earlier in offered = earlier; return readFile(earlier) }
+        let changed = [line("2401.00009", "A New Paper", day: 5), lines[0], line("2401.00002", "Paper 2, retitled", day: 2), lines[3],
+                       line("2401.00010", "Another Paper", day: 6)]
+        try site.write(file, changed.joined(separator: "\n") + "\n")
+        let reread = StoredRecordFiles(cache: store).records(of: file, folder: folder, name: "s.jsonl", day: nil) { earlier in offered = earlier; return readFile(earlier) }
+        #expect(offered.count == 5)
+        let fresh = ArXivSnapshotReader().read(url, file: file)
+        #expect(reread.papers == fresh.papers)
+        #expect(reread.papers.map(\.source.line) == [1, 2, 3, 4, 5])
+        #expect(reread.papers.map(\.title) == ["A New Paper", "Paper 1", "Paper 2, retitled", "Paper 4", "Another Paper"])
+        #expect(reread.papers.map { RecordCodec.hash($0) } == fresh.papers.map { RecordCodec.hash($0) })
+        // A known line is taken as the cache has it, not parsed; a new one is parsed.
+        var titles: [String] = []
+        _ = ArXivSnapshotReader().forEach(url, file: file, reuse: { offered[$0].map { var p = $0; p.title = "(kept)"; return p } }) { paper, _ in
+            titles.append(paper.title)
+        }
+        #expect(titles == ["(kept)", "(kept)", "(kept)", "(kept)", "Another Paper"])
+    }
+}
