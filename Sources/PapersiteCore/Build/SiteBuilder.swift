@@ -15,17 +15,17 @@ public struct SiteBuilder: Sendable {
 
     public func build() throws(BuildFailure) -> BuildSummary {
         let writer = OutputWriter(output: options.output, siteRoot: options.siteRoot)
-        var clock = StageBoundary(report: options.stageTimer)
+        var boundary = StageBoundary(report: options.stageTimer)
         try writer.checkSafe()                                                  // refuse a dangerous output
         let opening = openCache(for: writer)                                    // read while the settings are
         let settings = try loadSettings()
         let cache = opening?.value
         let incremental = cache.map { !$0.outputs.isEmpty && $0.outputTree == FileStat.inode(of: writer.output.path) } ?? false
-        clock.releasesMemory = !incremental
+        boundary.releasesMemory = !incremental
         let manifests = incremental ? writer.prefetchManifests() : nil          // read while the records are
         let stages = BuildStages(options: options, cache: cache, incremental: incremental)
-        var site = try stages.prepare(settings, clock: &clock)
-        let written = try stages.write(&site, with: writer, manifests: manifests, clock: &clock)
+        var site = try stages.prepare(settings, boundary: &boundary)
+        let written = try stages.write(&site, with: writer, manifests: manifests, boundary: &boundary)
         if options.keepMemoryUntilExit { ProcessLeftovers.shared.keep([site, written.session, cache as Any]) }
         return BuildSummary(site, written)
     }
@@ -46,20 +46,20 @@ struct BuildStages {
     /// The stages that read and plan; nothing is written. With `keepGoing`
     /// (for `check`), errors in records are returned with the warnings and
     /// the site is planned from the records that could be read.
-    func prepare(_ settings: (config: SiteConfig, theme: Theme), clock: inout StageBoundary,
+    func prepare(_ settings: (config: SiteConfig, theme: Theme), boundary: inout StageBoundary,
                  keepGoing: Bool = false) throws(BuildFailure) -> PreparedSite {
         let (config, theme) = settings
-        clock.ended("settings and theme")
+        boundary.ended("settings and theme")
         let (content, warnings, names) = try readRecords(config: config, theme: theme, keepGoing: keepGoing)
-        clock.ended("read records")
+        boundary.ended("read records")
         var index = indexRecords(content, config: config, names: names)
-        clock.ended("index")
+        boundary.ended("index")
         addRelatedPapers(to: &index, config: config)
-        clock.ended("related papers")
+        boundary.ended("related papers")
         var renderer = renderMarkdown(index, config: config, theme: theme)
-        clock.ended("render Markdown")
+        boundary.ended("render Markdown")
         addSearchIndex(to: &renderer)
-        clock.ended("search index")
+        boundary.ended("search index")
         let plan = renderer.plan(parallelism: options.parallelism)
         let assets = try staticAssets(theme: theme, plan: plan) + (try mathAssets(config))
         return PreparedSite(config: config, theme: theme, content: content, index: index, renderer: renderer,

@@ -14,20 +14,20 @@ extension BuildStages {
     /// Renders and writes the planned files, copies the assets, and swaps
     /// the new tree in; the cache then records what each file was made from.
     func write(_ site: inout PreparedSite, with writer: OutputWriter, manifests: OutputWriter.ManifestPrefetch?,
-               clock: inout StageBoundary) throws(BuildFailure) -> Written {
+               boundary: inout StageBoundary) throws(BuildFailure) -> Written {
         let session = try writer.begin(prefetched: manifests)
         do {
             // The last build's fingerprints hold only for the tree they describe.
             let previous = cache.flatMap { $0.outputTree == FileStat.inode(of: writer.output.path) ? $0.outputs : nil } ?? [:]
             let made = try renderAndWrite(site.plan, with: &site.renderer, into: session, previous: previous)
-            clock.ended("render and write pages")
+            boundary.ended("render and write pages")
             for asset in site.assets {
                 try session.put(asset.file, try asset.source.contents())
             }
             let summary = try session.finish(planned: made.fileKeys + site.assetKeys)
             // The fingerprints describe the tree this build swapped in (or left in place).
             if let cache, let tree = summary.tree { cache.commit(outputs: made.fingerprints, tree: tree) }
-            clock.ended("copy assets and swap")
+            boundary.ended("copy assets and swap")
             return Written(summary: summary, rendered: made.rendered, session: session)
         } catch {
             session.abandon()

@@ -39,10 +39,10 @@ extension SiteBuilder {
     /// that feeds or citation metadata cannot describe well, and tags only one
     /// paper uses, are warnings. A stage that fails gives its errors as the report.
     public func check() -> CheckReport {
-        var clock = StageBoundary(report: options.stageTimer)
+        var boundary = StageBoundary(report: options.stageTimer)
         let site: BuildStages.PreparedSite
         do throws(BuildFailure) {
-            site = try BuildStages(options: options, cache: nil, incremental: false).prepare(try loadSettings(), clock: &clock, keepGoing: true)
+            site = try BuildStages(options: options, cache: nil, incremental: false).prepare(try loadSettings(), boundary: &boundary, keepGoing: true)
         } catch {
             return CheckReport(diagnostics: error.diagnostics, pages: 0, links: 0)
         }
@@ -50,7 +50,7 @@ extension SiteBuilder {
         log.append(contentsOf: site.warnings)
         checkRecords(site, log: &log)
         let (pages, links) = checkLinks(site, log: &log)
-        clock.ended("check links")
+        boundary.ended("check links")
         let diagnostics = options.strict ? log.sorted.strict() : log.sorted
         return CheckReport(diagnostics: diagnostics, pages: pages, links: links, papers: site.index.papers.count)
     }
