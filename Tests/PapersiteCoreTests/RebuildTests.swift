@@ -86,6 +86,49 @@ import Testing
         try expectSameAsCleanBuild(site, "building again")
     }
 
+    /// Lists are cut into pages from the oldest paper, so a paper added as
+    /// the newest changes the first page of its lists and no other page.
+    @Test func aNewPaperChangesOnlyTheFirstPageOfItsLists() throws {
+        var files: [String: String] = ["content/site.yml": "title: Pages\nbase_url: https://example.org/\npapers_per_page: 5\n"]
+        for i in 0..<32 { files["content/papers/p\(i).md"] = paper("Paper \(i)", tags: ["All"], date: "2024-03-\(10 + i % 18)") }
+        let site = try TestSite(files)
+        defer { site.remove() }
+        try site.build()
+        // 32 papers: 6 pages, the first with the newest 7.
+        #expect(site.exists("page/6/index.html") && !site.exists("page/7/index.html"))
+        #expect(try site.read("index.html").components(separatedBy: "<li class=\"card\">").count - 1 == 7)
+        #expect(try site.read("page/6/index.html").components(separatedBy: "<li class=\"card\">").count - 1 == 5)
+        let before = try states(site.output)
+
+        try site.write("content/papers/new.md", paper("The Newest Paper", tags: ["All"], date: "2024-06-01"))
+        try site.build()
+        try expectSameAsCleanBuild(site, "adding the newest paper")
+        let after = try states(site.output)
+        #expect(after["index.html"] != before["index.html"] && after["tags/all/index.html"] != before["tags/all/index.html"])
+        for n in 2...6 {
+            #expect(after["page/\(n)/index.html"] == before["page/\(n)/index.html"], "page \(n)")
+            #expect(after["tags/all/page/\(n)/index.html"] == before["tags/all/page/\(n)/index.html"], "tag page \(n)")
+        }
+        #expect(try site.read("index.html").components(separatedBy: "<li class=\"card\">").count - 1 == 8)
+
+        // Every papers_per_page-th addition numbers the pages anew.
+        for k in 0..<2 { try site.write("content/papers/newer\(k).md", paper("Newer \(k)", tags: ["All"], date: "2024-06-0\(2 + k)")) }
+        try site.build()
+        try expectSameAsCleanBuild(site, "adding two more")
+        #expect(site.exists("page/7/index.html"))
+        #expect(try site.read("index.html").components(separatedBy: "<li class=\"card\">").count - 1 == 5)
+    }
+
+    @Test func pagesCoverTheListOnce() {
+        let pagination = Pagination(perPage: 5)
+        for count in 0..<40 {
+            let ranges = (1...pagination.pages(count)).map { pagination.range(page: $0, of: count) }
+            #expect(ranges.flatMap { Array($0) } == Array(0..<count), "\(count)")
+            #expect(ranges.dropFirst().allSatisfy { $0.count == 5 })
+            #expect(count < 5 ? ranges[0].count == count : (5..<10).contains(ranges[0].count))
+        }
+    }
+
     /// A file changed by hand in the output is put right by a build with
     /// `--clean`. (An incremental build trusts the record of what it wrote
     /// and does not look at every file again.)

@@ -118,7 +118,9 @@ enum PageInput: Sendable, Hashable {
     case collection(PaperCollection)
     /// A list's name and size, as headings and links show them.
     case heading(PaperCollection)
-    /// The cards on one page of a list, and the list's size.
+    /// A list's name alone (the later pages of a list show no sizes).
+    case name(PaperCollection)
+    /// The cards on one page of a list, and how many pages the list has.
     case cards(PaperCollection, page: Int)
     /// Whether a list has feeds of its own.
     case hasFeeds(PaperCollection)
@@ -155,6 +157,14 @@ extension SiteRenderer {
             case .year(let year): f.add("year"); f.add(year)
             case .month(let year, let month): f.add("month"); f.add(year); f.add(month)
             }
+        case .name(let c):
+            switch c {
+            case .all: f.add(false)
+            case .tag(let slug): f.add(index.tagNames[slug] ?? slug)
+            case .author(let slug): f.add(index.authorNames[slug] ?? slug)
+            case .year(let year): f.add(year)
+            case .month(let year, let month): f.add(year); f.add(month)
+            }
         case .heading(let c):
             switch c {
             case .all: f.add(false)
@@ -166,7 +176,7 @@ extension SiteRenderer {
         case .cards(let c, let page):
             let all = c == .all ? nil : members(c)
             let count = all?.count ?? index.papers.count
-            f.add(page); f.add(count)
+            f.add(page); f.add(pagination.pages(count))
             for k in pagination.range(page: page, of: count) { f.add(fp.cards[all?[k] ?? k]) }
         case .hasFeeds(let c): f.add(hasFeeds(c))
         case .feedEntries(let c):

@@ -121,16 +121,24 @@ enum OutputJob: Sendable, Hashable {
     }
 }
 
-/// How a list of papers is cut into pages: `perPage` papers a page, and
-/// one (empty) page for an empty list.
+/// How a list of papers (newest first) is cut into pages. The later
+/// pages hold `perPage` papers each, cut from the oldest paper, and the
+/// first page the newest rest: from `perPage` papers to twice that less
+/// one (or the whole list, when shorter). A paper added as the newest, the
+/// usual addition, so changes the first page only, and every
+/// `perPage`-th addition numbers the pages anew; cut from the newest, as
+/// most generators do, every page would change with every addition.
 struct Pagination: Sendable {
     let perPage: Int
 
-    /// The number of pages of a list of `count` papers.
-    func pages(_ count: Int) -> Int { max(1, (count + perPage - 1) / perPage) }
+    /// The number of pages of a list of `count` papers (one, empty, for none).
+    func pages(_ count: Int) -> Int { max(1, count / perPage) }
 
     /// The positions in the list that page `page` (from 1) shows.
     func range(page: Int, of count: Int) -> Range<Int> {
-        min(count, (page - 1) * perPage)..<min(count, page * perPage)
+        let first = count - (pages(count) - 1) * perPage
+        guard page > 1 else { return 0..<first }
+        let start = first + (page - 2) * perPage
+        return min(count, start)..<min(count, start + perPage)
     }
 }

@@ -28,7 +28,9 @@ extension SiteRenderer {
                 n == 0 ? LinkView(label: "…", url: "", kind: "gap")
                        : LinkView(label: String(n), url: urls.path(collection.location(page: n)), kind: "page", current: n == page)
             })
-        let group = group(collection)
+        // The later pages show no counts, tag cloud or years: they would
+        // change with every paper added (see `Pagination`).
+        let group = page == 1 ? group(collection) : group(collection)?.uncounted
         let heading = group?.name ?? config.title
         var title = group.map { "\($0.name) · \(config.title)" } ?? config.title
         if page > 1 { title = "Page \(page) · " + title }
@@ -43,13 +45,14 @@ extension SiteRenderer {
             jsonFeedURL: linksFeeds ? collection.feed(.json).map { urls.feed($0, config.links) } : nil,
             metaTags: ScholarlyMetadata.openGraph(title: heading, description: description, url: urls.absolute(collection.location(page: page)), siteTitle: config.title),
             hasMath: typesetsMath && slice.contains { rendered($0).hasMath })
-        let topTags = collection == .all ? Array(collectionViews(index.tags).sorted { ($1.count, $0.name) < ($0.count, $1.name) }.prefix(12)) : []
+        let topTags = collection == .all && page == 1
+            ? Array(collectionViews(index.tags).sorted { ($1.count ?? 0, $0.name) < ($0.count ?? 0, $1.name) }.prefix(12)) : []
         var view = ListPageView(site: site, meta: meta, heading: heading, papers: { let cards = Cards(renderer: self); return slice.map { Card(list: cards, index: $0) } }(), pagination: pagination, group: group, tags: topTags)
-        if collection == .all { view.years = yearLinks() }
+        if collection == .all && page == 1 { view.years = yearLinks() }
         if case .year(let year) = collection {
-            view.months = monthCollections(year).map { self.group($0)! }
+            view.months = monthCollections(year).map { page == 1 ? self.group($0)! : self.group($0)!.uncounted }
         }
-        if case .month(let year, _) = collection { view.parent = self.group(.year(year)) }
+        if case .month(let year, _) = collection { view.parent = page == 1 ? self.group(.year(year)) : self.group(.year(year))?.uncounted }
         return theme.render(view, template: collection.template)
     }
 

@@ -61,7 +61,8 @@ extension SiteRenderer {
 
     /// "3 papers tagged Diffusion.", "3 papers by Ada Lovelace.", "3 papers from 2024."
     func describe(_ collection: PaperCollection, _ group: CollectionView) -> String {
-        let papers = "\(group.count) paper\(group.count == 1 ? "" : "s")"
+        guard let count = group.count else { return feedDescription(collection, group) }
+        let papers = "\(count) paper\(count == 1 ? "" : "s")"
         switch collection {
         case .all: return config.description
         case .tag: return "\(papers) tagged \(group.name)."

@@ -95,10 +95,12 @@ extension SiteRenderer {
     func inputs(of job: OutputJob) -> [PageInput] {
         switch job {
         case .list(let c, let page):
-            var inputs: [PageInput] = [.template(c.template), .collection(c), .cards(c, page: page), .heading(c), .hasFeeds(c)]
-            if c == .all { inputs += [.allTags, .years] }
-            if case .year(let year) = c { inputs += monthCollections(year).flatMap { [.collection($0), .heading($0)] } }
-            if case .month(let year, _) = c { inputs.append(.heading(.year(year))) }
+            // The later pages show no counts (see `Pagination`).
+            let heading = { (c: PaperCollection) -> PageInput in page == 1 ? .heading(c) : .name(c) }
+            var inputs: [PageInput] = [.template(c.template), .collection(c), .cards(c, page: page), heading(c), .hasFeeds(c)]
+            if c == .all && page == 1 { inputs += [.allTags, .years] }
+            if case .year(let year) = c { inputs += monthCollections(year).flatMap { [.collection($0), heading($0)] } }
+            if case .month(let year, _) = c { inputs.append(heading(.year(year))) }
             return inputs
         case .feed(let c, let kind):
             return [kind == .json ? .code("json feed") : .template(kind == .rss ? "rss" : "atom"), .collection(c), .heading(c), .feedEntries(c)]

@@ -76,7 +76,12 @@ struct CollectionView: TemplateObject, Sendable {
     var name: String
     var slug: String
     var url: String
-    var count: Int
+    /// The number of papers; nil on the later pages of a list, which show
+    /// no counts (they would change with every paper added).
+    var count: Int?
+
+    /// Without its count (see `count`).
+    var uncounted: CollectionView { var view = self; view.count = nil; return view }
 
     func value(named name: String) -> TemplateValue {
         switch name {
@@ -84,7 +89,7 @@ struct CollectionView: TemplateObject, Sendable {
         case "slug": .init(slug)
         case "url": .init(url)
         case "count": .init(count)
-        case "plural": .init(count != 1)
+        case "plural": .init(count.map { $0 != 1 } ?? false)
         default: .none
         }
     }

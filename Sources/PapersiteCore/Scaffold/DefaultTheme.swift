@@ -660,7 +660,7 @@ document.addEventListener('keydown', function (event) {
 <section class="intro">
 <p class="breadcrumb"><a href="{{site.base}}authors/">Authors</a></p>
 <h1>{{heading}}</h1>
-<p class="lede">{{group.count}} paper{{#group.plural}}s{{/group.plural}}{{#feed_atom_url}} · <a href="{{feed_atom_url}}">Atom feed</a>{{/feed_atom_url}}</p>
+<p class="lede">{{#group.count}}{{.}} paper{{#group.plural}}s{{/group.plural}}{{/group.count}}{{^group.count}}Page {{pagination.current}} of {{pagination.total}}{{/group.count}}{{#feed_atom_url}} · <a href="{{feed_atom_url}}">Atom feed</a>{{/feed_atom_url}}</p>
 </section>
 <ol class="paper-list">
 {{#papers}}
@@ -1015,7 +1015,7 @@ document.addEventListener('keydown', function (event) {
 <section class="intro">
 <p class="breadcrumb"><a href="{{site.base}}tags/">Tags</a></p>
 <h1>{{heading}}</h1>
-<p class="lede">{{tag.count}} paper{{#tag.plural}}s{{/tag.plural}}{{#feed_atom_url}} · <a href="{{feed_atom_url}}">Atom feed</a>{{/feed_atom_url}}{{#feed_rss_url}} · <a href="{{feed_rss_url}}">RSS feed</a>{{/feed_rss_url}}</p>
+<p class="lede">{{#tag.count}}{{.}} paper{{#tag.plural}}s{{/tag.plural}}{{/tag.count}}{{^tag.count}}Page {{pagination.current}} of {{pagination.total}}{{/tag.count}}{{#feed_atom_url}} · <a href="{{feed_atom_url}}">Atom feed</a>{{/feed_atom_url}}{{#feed_rss_url}} · <a href="{{feed_rss_url}}">RSS feed</a>{{/feed_rss_url}}</p>
 </section>
 <ol class="paper-list">
 {{#papers}}
@@ -1056,12 +1056,12 @@ document.addEventListener('keydown', function (event) {
 <section class="intro">
 <p class="breadcrumb"><a href="{{site.base}}years/">Archive</a>{{#parent}} › <a href="{{url}}">{{name}}</a>{{/parent}}</p>
 <h1>{{heading}}</h1>
-<p class="lede">{{group.count}} paper{{#group.plural}}s{{/group.plural}}, newest first.</p>
+<p class="lede">{{#group.count}}{{.}} paper{{#group.plural}}s{{/group.plural}}{{/group.count}}{{^group.count}}Page {{pagination.current}} of {{pagination.total}}{{/group.count}}, newest first.</p>
 {{#has_months}}
 <nav class="months" aria-label="Months of {{heading}}">
 <ul class="tags">
 {{#months}}
-<li><a class="tag" href="{{url}}">{{name}} <span class="count">{{count}}</span></a></li>
+<li><a class="tag" href="{{url}}">{{name}}{{#count}} <span class="count">{{.}}</span>{{/count}}</a></li>
 {{/months}}
 </ul>
 </nav>
