@@ -189,6 +189,62 @@ struct RawHTTP {
         #expect(serve.process.terminationStatus == 0)
     }
 
+    /// The series of edits a user makes across commands: `build` into two
+    /// output folders, `serve` (which shares the site's cache), additions,
+    /// edits and removals in between. Every build gives the clean build.
+    @Test(.timeLimit(.minutes(2))) func buildTwoFoldersAndServeInTurn() throws {
+        let site = try CLI.copyOfExampleSite()
+        defer { try? FileManager.default.removeItem(at: site) }
+        let papers = site.appendingPathComponent("content/papers")
+        func write(_ name: String, _ title: String, date: String) throws {
+            try "---\ntitle: \(title)\nauthors: [Ada Lovelace]\ndate: \(date)\ntags: [Serving]\n---\nAn abstract about \(title).\n"
+                .write(to: papers.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        func build(_ output: String, clean: Bool = false) throws {
+            let result = try CLI.run(["build", "--site", site.path, "--output", site.appendingPathComponent(output).path] + (clean ? ["--clean"] : []))
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        /// `output` as a clean build of the same records makes it.
+        func expectClean(_ output: String, _ step: String) throws {
+            try build("fresh", clean: true)
+            let made = try files(under: site.appendingPathComponent(output)), fresh = try files(under: site.appendingPathComponent("fresh"))
+            #expect(made.keys.sorted() == fresh.keys.sorted(), "\(step): the same files")
+            for (file, bytes) in fresh where made[file] != bytes { Issue.record("\(step): \(file) differs from a clean build") }
+        }
+        try build("public")
+        try build("public-b")
+        try write("added-before-serving.md", "Added Before Serving", date: "2026-01-05")
+        try build("public")
+        try expectClean("public", "an addition, first folder")
+
+        // serve builds into its own folder from the same cache, and follows edits.
+        let serve = try ServeProcess(site: site)
+        defer { serve.stop() }
+        #expect(serve.wait { $0.url != nil }, "no 'Serving at' line: \(serve.stderr)")
+        let http = try RawHTTP(#require(serve.url))
+        let events = http.connect()
+        defer { close(events) }
+        http.send(events, path: "/__papersite/events")
+        _ = http.read(events, seconds: 5) { $0.contains("event: hello") }
+        try write("added-while-serving.md", "Added While Serving", date: "2026-01-06")
+        #expect(http.read(events, seconds: 10) { $0.contains("event: reload") }.contains("event: reload"))
+        #expect(http.get("/papers/added-while-serving/").body.contains("Added While Serving"))
+        try FileManager.default.removeItem(at: papers.appendingPathComponent("added-before-serving.md"))
+        #expect(http.read(events, seconds: 10) { $0.contains("event: reload") }.contains("event: reload"))
+        #expect(http.get("/papers/added-before-serving/").status == 404)
+        kill(serve.process.processIdentifier, SIGINT)
+        #expect(serve.wait(5) { !$0.process.isRunning })
+
+        // Each folder, behind by different edits, catches up to the clean build.
+        try build("public")
+        try expectClean("public", "after serving, first folder")
+        try write("added-while-serving.md", "Added While Serving, Retitled", date: "2026-01-06")
+        try build("public-b")
+        try expectClean("public-b", "second folder, several edits behind")
+        try build("public")
+        try expectClean("public", "first folder, one edit behind")
+    }
+
     @Test func busyPortIsAClearError() throws {
         let root = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
