@@ -24,7 +24,7 @@ def vocabulary(rng, size=6000):
     return sorted(words)
 
 
-def record(k, rng, words, cumulative, people, n):
+def record(k, rng, words, cumulative, people, n, titles_per=1):
     """The k-th paper (from 0): its id, title and abstract are its own.
     Papers of the snapshot (k < n) are dated over 2007-2024; papers added
     later (k >= n) are newer than all of them, as a mirror's additions are."""
@@ -35,7 +35,11 @@ def record(k, rng, words, cumulative, people, n):
         # The one paper added first on 1 January 2025, then a hundred a day from the 2nd.
         year, month, day = 2025, 1, 1 if k == n else 2 + (k - n - 1) // 100 % 27
     title_words = rng.choices(words, cum_weights=cumulative, k=rng.randint(5, 11))
-    title = " ".join(title_words).capitalize() + " (%d)" % k
+    # With titles_per > 1, that many papers in a row share a title (as
+    # "Erratum" or "Reply to ..." repeat in real feeds).
+    if titles_per > 1:
+        title_words = random.Random(n * 7 + k // titles_per).choices(words, cum_weights=cumulative, k=8)
+    title = " ".join(title_words).capitalize() + " (%d)" % (k // titles_per)
     abstract = []
     for _ in range(rng.randint(3, 6)):
         sentence = rng.choices(words, cum_weights=cumulative, k=rng.randint(12, 24))
@@ -68,7 +72,7 @@ def record(k, rng, words, cumulative, people, n):
     }
 
 
-def write_snapshot(path, start, count, seed):
+def write_snapshot(path, start, count, seed, titles_per=1):
     """Lines start ..< start + count of the snapshot for `seed` (each line
     depends on its number only, so a day added later is the same bytes)."""
     base = random.Random(seed)
@@ -78,7 +82,7 @@ def write_snapshot(path, start, count, seed):
     people = [(base.choice(words).capitalize(), base.choice(words).capitalize()) for _ in range(max(50, seed // 3))]
     with open(path, "a", encoding="utf-8") as out:
         for k in range(start, start + count):
-            out.write(json.dumps(record(k, random.Random(seed * 1_000_003 + k), words, cumulative, people, seed), ensure_ascii=False) + "\n")
+            out.write(json.dumps(record(k, random.Random(seed * 1_000_003 + k), words, cumulative, people, seed, titles_per), ensure_ascii=False) + "\n")
 
 
 def timed(papersite, site, *extra):
@@ -144,3 +148,35 @@ def run(papersite, work, n):
         for line in stages:
             print("  " + line)
     subprocess.run(["du", "-sh", os.path.join(site, "public"), os.path.join(site, ".papersite-cache")])
+
+
+def compare_titles(papersite, work, n, titles_per, rounds=2):
+    """Full builds of the N-line snapshot with distinct titles and with
+    `titles_per` papers to a title, in turns, stage by stage: shared titles
+    (and the slugs and warnings they bring) must cost no stage more than
+    a tenth."""
+    sites = {}
+    for k in (1, titles_per):
+        site = os.path.join(work, "snapshot-%d-titles-%d" % (n, k))
+        papers = os.path.join(site, "content", "papers")
+        subprocess.run(["rm", "-rf", site], check=True)
+        os.makedirs(papers)
+        with open(os.path.join(site, "content", "site.yml"), "w") as out:
+            out.write("title: arXiv mirror\nbase_url: https://example.org/mirror/\n")
+        write_snapshot(os.path.join(papers, "arxiv-snapshot.jsonl"), 0, n, n, k)
+        sites[k] = site
+    best = {}
+    for _ in range(rounds):
+        for k, site in sites.items():
+            time.sleep(2.5)
+            wall, cpu, mib, stages = timed(papersite, site, "--clean")
+            for line in stages:
+                seconds, name = float(line.split()[0]), line.split("  ")[1].split("  (")[0].strip()
+                best.setdefault(k, {})[name] = min(best.get(k, {}).get(name, seconds), seconds)
+            best[k]["whole build"] = min(best[k].get("whole build", wall), wall)
+    print("%-26s %14s %18s %7s" % ("stage (%d papers, best of %d)" % (n, rounds), "distinct titles", "%d papers a title" % titles_per, "ratio"))
+    for name in best[1]:
+        a, b = best[1][name], best[titles_per].get(name, 0)
+        print("%-26s %12.2f s %16.2f s %6.2fx" % (name, a, b, b / a if a else 0))
+    for site in sites.values():
+        subprocess.run(["rm", "-rf", site], check=True)

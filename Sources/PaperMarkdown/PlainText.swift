@@ -6,7 +6,13 @@
 /// `~` → space.
 public enum PlainText {
     public static func markdown(from text: String) -> String {
-        let chars = Array(text.unicodeScalars)
+        // (ASCII text, most abstracts, is made into scalars byte by byte.)
+        var text = text
+        text.makeContiguousUTF8()
+        let ascii = text.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.allSatisfy { $0 < 0x80 } ? bytes.map { Unicode.Scalar($0) } : nil
+        }
+        let chars = (ascii ?? nil) ?? Array(text.unicodeScalars)
         let memo = ScanMemo()
         // The text is made as UTF-8 bytes: appending scalar by scalar to a
         // String was most of the time `read records` took on a snapshot.

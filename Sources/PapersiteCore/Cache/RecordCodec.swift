@@ -111,16 +111,26 @@ enum RecordCodec {
     /// makes), so that reading records back does not hash them again.
     /// Returns the records' hashes.
     @discardableResult
-    static func encode(papers: [Paper], diagnostics: [Diagnostic], to w: inout ByteWriter) -> [UInt64] {
+    static func encode(papers: [Paper], diagnostics: [Diagnostic], to w: inout ByteWriter,
+                       parallelism: Parallelism = .allCores) -> [UInt64] {
         w.uint(UInt64(papers.count))
         var hashes: [UInt64] = []
         hashes.reserveCapacity(papers.count)
-        for p in papers {
-            let start = w.bytes.count
-            write(p, to: &w)
-            let hash = w.bytes.withUnsafeBytes { ContentHash.of(UnsafeRawBufferPointer(rebasing: $0[start...])) }
-            w.fixed(hash)
-            hashes.append(hash)
+        // A batch of records encoded and hashed on all cores, then copied
+        // in order (a snapshot's 100,000 records took a second on one).
+        let batch = 4096
+        for start in stride(from: 0, to: papers.count, by: batch) {
+            let end = min(papers.count, start + batch)
+            let encoded = parallelism.map(end - start) { k -> (bytes: [UInt8], hash: UInt64) in
+                var one = ByteWriter(capacity: 512 + papers[start + k].abstract.utf8.count)
+                write(papers[start + k], to: &one)
+                return (one.bytes, one.bytes.withUnsafeBytes { ContentHash.of($0) })
+            }
+            for record in encoded {
+                w.bytes += record.bytes
+                w.fixed(record.hash)
+                hashes.append(record.hash)
+            }
         }
         w.uint(UInt64(diagnostics.count))
         for d in diagnostics { write(d, to: &w) }

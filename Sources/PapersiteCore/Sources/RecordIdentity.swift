@@ -22,9 +22,11 @@ enum SlugAssigner {
         // (and stay taken), so a title shared by thousands of papers costs
         // one lookup each, not one per paper before it.
         var nextSuffix: [String: Int] = [:]
+        // The papers that took each base slug after the first, in order.
+        var renamed: [String: [Int]] = [:]
         for i in result.indices where !result[i].slugIsExplicit {
             let base = result[i].slug
-            guard let first = taken[base] else {
+            guard taken[base] != nil else {
                 taken[base] = i
                 continue
             }
@@ -32,10 +34,22 @@ enum SlugAssigner {
             while taken["\(base)-\(n)"] != nil { n += 1 }
             nextSuffix[base] = n + 1
             let slug = "\(base)-\(n)"
-            log.warning("the slug '\(base)' is already used by the paper at \(result[first].source); this paper gets '\(slug)' (set 'slug' to choose)", at: result[i].source)
+            renamed[base, default: []].append(i)
             result[i].slug = slug
             if result[i].key == base { result[i].key = slug }
             taken[slug] = i
+        }
+        // One warning per slug, however many papers share it (a feed that
+        // repeats "Erratum" a thousand times gets one, not a thousand).
+        for (base, papers) in renamed {
+            let first = result[taken[base]!].source, second = papers[0]
+            let more = switch papers.count {
+            case 1: ""
+            case 2: ", and the next paper with it '\(result[papers[1]].slug)'"
+            default: ", and the \(papers.count - 1) more papers with it '\(result[papers[1]].slug)' to '\(result[papers.last!].slug)'"
+            }
+            log.warning("the slug '\(base)' is already used by the paper at \(first); this paper gets '\(result[second].slug)'\(more) (set 'slug' to choose)",
+                        at: result[second].source)
         }
         return result
     }
