@@ -2,7 +2,9 @@ import Foundation
 
 /// The records of source files as an earlier build read them, wrapped
 /// around the reading: a file whose size, times and inode are unchanged is
-/// not read again. The reader never sees the cache.
+/// not read again, and a changed snapshot is parsed only where its lines
+/// changed (the reader is handed the last version's papers by line). The
+/// reader never sees the cache.
 struct StoredRecordFiles: Sendable {
     typealias Records = (papers: [Paper], diagnostics: [Diagnostic])
     let cache: CacheStore
