@@ -39,7 +39,8 @@ struct ArXivSnapshotReader {
                 let location = SourceLocation(file: file, line: number, column: 1)
                 let hash = line.withUnsafeBytes { ContentHash.of($0) }
                 if var known = reuse?(hash) {
-                    known.source = location
+                    // (Set only if the line moved: a change forgets the record's hash.)
+                    if known.source != location { known.source = location }
                     return (.success(known), hash)
                 }
                 do {
