@@ -36,12 +36,11 @@ public enum RecordFormat: String, Sendable, CaseIterable {
 
     /// Reads one file. `file` is the name used in messages; `today` dates
     /// listings that give no year.
-    /// `parallelism`: the threads a snapshot is parsed on.
-    func read(_ url: URL, file: String, today: Day = .today(), parallelism: Parallelism = .allCores) -> (papers: [Paper], diagnostics: [Diagnostic]) {
+    func read(_ url: URL, file: String, today: Day = .today()) -> (papers: [Paper], diagnostics: [Diagnostic]) {
         let location = SourceLocation(file: file)
         switch self {
         case .arxivSnapshot:
-            return ArXivSnapshotReader(parallelism: parallelism).read(url, file: file)
+            return ArXivSnapshotReader().read(url, file: file)
         case .arxivAPI:
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 return ([], [.error("cannot read the file", at: location)])
