@@ -166,13 +166,8 @@ extension SiteRenderer {
             case .month(let year, let month): f.add(year); f.add(month)
             }
         case .heading(let c):
-            switch c {
-            case .all: f.add(false)
-            case .tag(let slug): f.add(index.tagNames[slug] ?? slug); f.add(index.papers(tagged: slug).count)
-            case .author(let slug): f.add(index.authorNames[slug] ?? slug); f.add(index.papers(by: slug).count)
-            case .year(let year): f.add(year); f.add(index.papers(in: year).count)
-            case .month(let year, let month): f.add(year); f.add(month); f.add(index.papers(in: year, month: month).count)
-            }
+            add(.name(c), to: &f, fp)
+            if c != .all { f.add(members(c).count) }
         case .cards(let c, let page):
             let all = c == .all ? nil : members(c)
             let count = all?.count ?? index.papers.count

@@ -30,7 +30,8 @@ extension SiteRenderer {
             })
         // The later pages show no counts, tag cloud or years: they would
         // change with every paper added (see `Pagination`).
-        let group = page == 1 ? group(collection) : group(collection)?.uncounted
+        let shown = { (view: CollectionView?) in page == 1 ? view : view?.uncounted }
+        let group = shown(group(collection))
         let heading = group?.name ?? config.title
         var title = group.map { "\($0.name) · \(config.title)" } ?? config.title
         if page > 1 { title = "Page \(page) · " + title }
@@ -50,9 +51,9 @@ extension SiteRenderer {
         var view = ListPageView(site: site, meta: meta, heading: heading, papers: { let cards = Cards(renderer: self); return slice.map { Card(list: cards, index: $0) } }(), pagination: pagination, group: group, tags: topTags)
         if collection == .all && page == 1 { view.years = yearLinks() }
         if case .year(let year) = collection {
-            view.months = monthCollections(year).map { page == 1 ? self.group($0)! : self.group($0)!.uncounted }
+            view.months = monthCollections(year).compactMap { shown(self.group($0)) }
         }
-        if case .month(let year, _) = collection { view.parent = page == 1 ? self.group(.year(year)) : self.group(.year(year))?.uncounted }
+        if case .month(let year, _) = collection { view.parent = shown(self.group(.year(year))) }
         return theme.render(view, template: collection.template)
     }
 
