@@ -40,7 +40,7 @@ extension BuildStages {
         options.progress?("Reading records", 0, 0)
         let memo = Background { [cache] in NameMemo.load(from: cache) }
         let content = ContentLoader(siteRoot: options.siteRoot, includeDrafts: options.includeDrafts, parallelism: options.parallelism,
-                                    today: options.today, storedFiles: cache.map(StoredRecordFiles.init)).load()
+                                    today: options.today, storedFiles: cache.map { StoredRecordFiles(cache: $0, parallelism: options.parallelism) }).load()
         var records = content.diagnostics
         var siteWarnings = theme.notes
         if !config.baseURLWasSet && options.baseURL == nil {

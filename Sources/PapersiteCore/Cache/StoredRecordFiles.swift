@@ -8,6 +8,8 @@ import Foundation
 struct StoredRecordFiles: Sendable {
     typealias Records = (papers: [Paper], diagnostics: [Diagnostic])
     let cache: CacheStore
+    /// The threads records are encoded on (the build's `--jobs`).
+    var parallelism = Parallelism.allCores
 
     /// The records of `file` (`name` in the open `folder`), from the cache,
     /// or by `read` and then stored. `day`: for a file whose records depend
@@ -51,7 +53,7 @@ struct StoredRecordFiles: Sendable {
             for value in stamp { w.fixed(value) }
             w.uint(UInt64(lineHashes.count))
             for hash in lineHashes { w.fixed(hash) }
-            hashes = RecordCodec.encode(papers: result.papers, diagnostics: result.diagnostics, to: &w)
+            hashes = RecordCodec.encode(papers: result.papers, diagnostics: result.diagnostics, to: &w, parallelism: parallelism)
         }
         // The records know their hashes, made as they were encoded (later
         // stages would otherwise encode each again to hash it).
