@@ -40,6 +40,40 @@ import Testing
         #expect(read(store, 50) == nil, "a value the last build did not use is gone")
     }
 
+    /// A small build leaves moderate garbage for a larger build to compact
+    /// (a one-paper edit must not copy a large site's cache), but never
+    /// lets it grow past three times what is kept.
+    @Test func compactionWaitsForALargeBuildButStaysBounded() throws {
+        let dir = folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let size = { (try? FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("values.store").path)[.size] as? Int) ?? 0 }
+        let big = 400_000
+        var store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
+        for k in 0..<200 { store.put(UInt64(k + 1), value(k, size: big)) }
+        store.commit(outputs: [], tree: 1)
+        // 60 values are used, and one small value is new: garbage over twice what is kept, but a small build.
+        store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
+        store.retain((1...60).map { UInt64($0) })
+        store.put(1000, value(1000, size: 100))
+        store.commit(outputs: [], tree: 1)
+        #expect(size() >= 200 * big, "a small build does not compact (\(size()) bytes)")
+        // A build that writes a quarter of what it keeps compacts.
+        store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
+        store.retain((1...60).map { UInt64($0) })
+        for k in 0..<25 { store.put(UInt64(2000 + k), value(2000 + k, size: big)) }
+        store.commit(outputs: [], tree: 1)
+        #expect(size() < 90 * big, "a larger build compacts (\(size()) bytes)")
+        // A small build whose garbage is over three times what it keeps compacts too.
+        store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
+        store.retain((1...10).map { UInt64($0) })
+        store.put(3000, value(3000, size: 100))
+        store.commit(outputs: [], tree: 1)
+        #expect(size() < 11 * big, "the garbage stays bounded (\(size()) bytes)")
+        store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
+        for k in 0..<10 { #expect(read(store, UInt64(k + 1)) == value(k, size: big)) }
+        #expect(read(store, 3000) == value(3000, size: 100))
+    }
+
     @Test func uncommittedBuildsAnotherProgramAndDamageAreNotTrusted() throws {
         let dir = folder()
         defer { try? FileManager.default.removeItem(at: dir) }

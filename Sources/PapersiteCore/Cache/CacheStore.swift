@@ -69,6 +69,8 @@ final class CacheStore: @unchecked Sendable {
     private var end = 0
     private var appendFailed = false
     private var puts = 0
+    /// The bytes this build appended.
+    private var putBytes = 0
 
     /// Opens the cache in `folder` for a build into the output folder at
     /// the absolute path `output`, waiting while another build has it open;
@@ -184,6 +186,7 @@ final class CacheStore: @unchecked Sendable {
             guard ok else { appendFailed = true; return }
             end = offset + bytes.count
             puts += 1
+            putBytes += bytes.count
             live[key] = Location(offset: offset, length: bytes.count, hash: hash)
         }
         return hash
@@ -199,8 +202,7 @@ final class CacheStore: @unchecked Sendable {
     /// Saves the index of the values this build used or made, and the
     /// output's record, after a successful build; then lets other builds
     /// open the cache. A value stays while the last build of some existing
-    /// output folder used it. The store is compacted when most of it is
-    /// values no longer kept.
+    /// output folder used it; the rest is garbage, compacted away as below.
     /// `outputs`: each output file's key with its fingerprint (each file once).
     func commit(outputs: [(key: UInt64, fingerprint: UInt64)], tree: UInt64) {
         lock.lock()
@@ -239,8 +241,14 @@ final class CacheStore: @unchecked Sendable {
         // table of each would cost a lookup per file.)
         if puts == 0 && usedCount == old.count && entries.count == old.count && tree == outputTree
             && outputs.count == self.outputs.count && Self.digest(outputs) == outputsDigest { return }
+        // Compacting copies every value kept: a build does it when the
+        // garbage outweighs them and the build itself wrote a quarter as
+        // much (so that a small edit never pays for a large site's copy),
+        // or, whatever the build, when the garbage is three times the values
+        // kept (so that the store stays bounded).
         let liveBytes = entries.reduce(0) { $0 + $1.value.length }
-        if end > 2 * liveBytes + (8 << 20), let compacted = compact(entries) {
+        let garbage = end - liveBytes
+        if garbage > liveBytes + (8 << 20) && (4 * putBytes >= liveBytes || garbage > 3 * liveBytes), let compacted = compact(entries) {
             entries = compacted
         }
         var w = ByteWriter(capacity: 64 + entries.count * 32)

@@ -71,11 +71,12 @@ extension RelatedPapers {
         var (lists, full) = compute(count: n, parallelism: parallelism, keepState: true, dfShard: { d, bytes in
             cache.put(RelatedState.dfShardKey(d, corpus: corpus), bytes)
         }, withTerms: withTerms)
-        if full != nil {
-            var state = RelatedState(identities: identities, termsKeys: keys, termsHashes: hashes, lists: lists, full: full!)
-            full = nil      // freed before the state is encoded (a large site's peak memory)
+        if var taken = full {
+            full = nil
+            let body = RelatedState.encodeBody(taking: &taken)
+            var state = RelatedState(identities: identities, termsKeys: keys, termsHashes: hashes, lists: lists)
             state.dfShardKeys = (0..<RelatedState.dfShardCount).map { RelatedState.dfShardKey($0, corpus: corpus) }
-            state.store(in: cache, headKey: headKey, bodyChanged: true)
+            state.store(in: cache, headKey: headKey, bodyChanged: true, encodedBody: body)
         }
         return lists
     }
@@ -175,7 +176,7 @@ extension RelatedPapers {
         var changedLists: [UInt64: [Posting]] = [:]
         var cutChanged = Set<UInt64>()            // terms whose kept postings changed
         for (term, postings) in added {
-            guard let old = state.postings(of: term) else { return nil }
+            let old = state.postings(of: term)
             var list = old.filter { newVectors[Int($0.paper)] == nil } + postings
             list.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.paper < $1.paper }
             if !list.prefix(limit).elementsEqual(old.prefix(limit), by: { $0.paper == $1.paper && $0.weight.bitPattern == $1.weight.bitPattern }) {
@@ -199,18 +200,14 @@ extension RelatedPapers {
             for i in 0..<n where found[i] { rescore.insert(i) }
         }
         let order = rescore.sorted()
-        let made = parallelism.mapWithScratch(order.count, makeScratch: { Scores(count: n) }, release: { $0.release() }) { k, scores -> [Int]? in
+        let made = parallelism.mapWithScratch(order.count, makeScratch: { Scores(count: n) }, release: { $0.release() }) { k, scores -> [Int] in
             let i = order[k]
             for (term, weight) in state.vector(i).prefix(query) {
-                guard let list = state.postings(of: term, limit: limit) else { _ = scores.best(count, threshold: minimumScore); return nil }
-                scores.add(weight, list, skipping: Int32(i))
+                scores.add(weight, state.postings(of: term, limit: limit), skipping: Int32(i))
             }
             return scores.best(count, threshold: minimumScore)
         }
-        for (k, i) in order.enumerated() {
-            guard let list = made[k] else { return nil }
-            next.lists[i] = list
-        }
+        for (k, i) in order.enumerated() { next.lists[i] = made[k] }
         return (next, true)
     }
 

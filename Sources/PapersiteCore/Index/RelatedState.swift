@@ -67,39 +67,42 @@ struct RelatedState {
     /// The changed document-frequency shards to store (the others keep their keys).
     var changedShards: [Int: [UInt8]] = [:]
 
-    init(identities: [UInt64], termsKeys: [UInt64], termsHashes: [UInt64], lists: [[Int]], full: Full) {
-        self.identities = identities
-        self.termsKeys = termsKeys
-        self.termsHashes = termsHashes
-        self.lists = lists
-        dfShardKeys = []
-        let vectors = full.vectors
-        var starts: [UInt32] = [0]
-        starts.reserveCapacity(vectors.count + 1)
-        for vector in vectors { starts.append(starts.last! + UInt32(vector.count)) }
-        vectorStart = PlainTable(starts)
-        let total = Int(starts.last!)
-        vectorTerms = PlainTable(count: total) { out in
-            var k = 0
-            for vector in vectors { for entry in vector { out[k] = full.hashOf[Int(entry.id)]; k += 1 } }
-        }
-        vectorWeights = PlainTable(count: total) { out in
-            var k = 0
-            for vector in vectors { for entry in vector { out[k] = entry.weight; k += 1 } }
-        }
+    /// The body as `encodeBody` writes it, made straight from what
+    /// `compute` left, each part of `full` freed once it is written: the
+    /// body is never held twice (a large site's peak memory).
+    static func encodeBody(taking full: inout Full) -> [UInt8] {
+        let n = full.vectors.count
+        let entries = full.vectors.reduce(0) { $0 + $1.count }
         let indexed = (0..<full.hashOf.count).filter { full.starts[$0 + 1] > full.starts[$0] }.sorted { full.hashOf[$0] < full.hashOf[$1] }
-        termHashes = PlainTable(indexed.lazy.map { full.hashOf[$0] })
-        var termStarts: [UInt32] = [0]
-        termStarts.reserveCapacity(indexed.count + 1)
-        for id in indexed { termStarts.append(termStarts.last! + UInt32(full.starts[id + 1] - full.starts[id])) }
-        termStart = PlainTable(termStarts)
-        postings = PlainTable(count: Int(termStarts.last!)) { out in
-            var k = 0
-            for id in indexed {
-                for p in full.postings[full.starts[id]..<full.starts[id + 1]] { out[k] = p; k += 1 }
-            }
+        let postingCount = indexed.reduce(0) { $0 + full.starts[$1 + 1] - full.starts[$1] }
+        var w = ByteWriter(capacity: (n + 1) * 4 + entries * 12 + indexed.count * 12 + postingCount * 8 + 6 * 24)
+        w.table(count: n + 1, of: UInt32.self) { out in
+            out[0] = 0
+            for (i, vector) in full.vectors.enumerated() { out[i + 1] = out[i] + UInt32(vector.count) }
         }
-        dfShardKeys = [UInt64](repeating: 0, count: Self.dfShardCount)
+        w.table(count: entries, of: UInt64.self) { out in
+            var k = 0
+            for vector in full.vectors { for entry in vector { out[k] = full.hashOf[Int(entry.id)]; k += 1 } }
+        }
+        w.table(count: entries, of: Float.self) { out in
+            var k = 0
+            for vector in full.vectors { for entry in vector { out[k] = entry.weight; k += 1 } }
+        }
+        full.vectors = []
+        w.table(count: indexed.count, of: UInt64.self) { out in
+            for (k, id) in indexed.enumerated() { out[k] = full.hashOf[id] }
+        }
+        full.hashOf = []
+        w.table(count: indexed.count + 1, of: UInt32.self) { out in
+            out[0] = 0
+            for (k, id) in indexed.enumerated() { out[k + 1] = out[k] + UInt32(full.starts[id + 1] - full.starts[id]) }
+        }
+        w.table(count: postingCount, of: RelatedPapers.Posting.self) { out in
+            var k = 0
+            for id in indexed { for p in full.postings[full.starts[id]..<full.starts[id + 1]] { out[k] = p; k += 1 } }
+        }
+        full = Full(vectors: [], hashOf: [], starts: [], postings: [])
+        return w.bytes
     }
 
     // MARK: Coding
@@ -133,7 +136,8 @@ struct RelatedState {
         return state
     }
 
-    private init(identities: [UInt64], termsKeys: [UInt64], termsHashes: [UInt64], lists: [[Int]]) {
+    /// A head; its body is read (`readBody`) or stored (`store`) apart.
+    init(identities: [UInt64], termsKeys: [UInt64], termsHashes: [UInt64], lists: [[Int]]) {
         self.identities = identities
         self.termsKeys = termsKeys
         self.termsHashes = termsHashes
@@ -258,8 +262,8 @@ struct RelatedState {
 
     /// Reads the body into this head (in place where the cache's bytes
     /// allow: the body must then not outlive `cache`); false if it does not
-    /// fit. The tables' shapes are checked here; a posting's paper, where
-    /// the list is used (`postings(of:)`).
+    /// fit. The tables' shapes and the postings' papers are checked here,
+    /// once (an update looks lists up many times).
     mutating func readBody(_ r: inout ByteReader) -> Bool {
         vectorStart = r.table(of: UInt32.self); vectorTerms = r.table(of: UInt64.self); vectorWeights = r.table(of: Float.self)
         termHashes = r.table(of: UInt64.self); termStart = r.table(of: UInt32.self); postings = r.table(of: RelatedPapers.Posting.self)
@@ -272,6 +276,7 @@ struct RelatedState {
             && vectorWeights.count == vectorTerms.count && ascending(vectorStart, strictly: false)
             && termStart.count == termHashes.count + 1 && termStart[0] == 0 && Int(termStart[termHashes.count]) == postings.count
             && ascending(termStart, strictly: false) && ascending(termHashes, strictly: true)
+            && postings.elements.allSatisfy { $0.paper >= 0 && Int($0.paper) < identities.count }
     }
 
     static func encodeShard(_ hashes: [UInt64], _ frequencies: [Int32]) -> [UInt8] {
@@ -302,7 +307,9 @@ struct RelatedState {
     /// head; keeps the rest in the cache. Values are named by the papers'
     /// terms they were made from (`termsHashes`): the state is a function
     /// of them.
-    mutating func store(in cache: CacheStore, headKey: UInt64, bodyChanged: Bool, deltaLimit: (Int) -> Int = { _ in 0 }) {
+    /// `encodedBody`: a body just computed (`encodeBody(taking:)`), stored as it is.
+    mutating func store(in cache: CacheStore, headKey: UInt64, bodyChanged: Bool, encodedBody: [UInt8]? = nil,
+                        deltaLimit: (Int) -> Int = { _ in 0 }) {
         let corpus = Self.corpusKey(termsHashes)
         for (d, bytes) in changedShards {
             let key = Self.dfShardKey(d, corpus: corpus)
@@ -310,7 +317,11 @@ struct RelatedState {
             dfShardKeys[d] = key
         }
         changedShards = [:]
-        if bodyChanged && (bodyKey == 0 || deltaSize > deltaLimit(postings.count)) {
+        if let encodedBody {
+            bodyKey = Fingerprint.of { f in f.add("related body"); f.add(corpus) }
+            deltaKey = 0
+            cache.put(bodyKey, encodedBody)
+        } else if bodyChanged && (bodyKey == 0 || deltaSize > deltaLimit(postings.count)) {
             mergeDelta()
             bodyKey = Fingerprint.of { f in f.add("related body"); f.add(corpus) }
             deltaKey = 0

@@ -34,8 +34,9 @@ extension RelatedState {
     }
 
     /// The first `limit` postings of a term (empty if no paper indexes
-    /// it), in place; nil if one names no paper (a damaged body).
-    func postings(of term: UInt64, limit: Int = .max) -> UnsafeBufferPointer<RelatedPapers.Posting>? {
+    /// it), in place. (Their papers were checked as the body and the delta
+    /// were read.)
+    func postings(of term: UInt64, limit: Int = .max) -> UnsafeBufferPointer<RelatedPapers.Posting> {
         let list: UnsafeBufferPointer<RelatedPapers.Posting>
         if let newer = newerPostings[term] {
             list = newer.elements
@@ -44,9 +45,7 @@ extension RelatedState {
         } else {
             return UnsafeBufferPointer(start: nil, count: 0)
         }
-        let used = UnsafeBufferPointer(rebasing: list.prefix(limit))
-        let n = Int32(identities.count)
-        return used.allSatisfy({ $0.paper >= 0 && $0.paper < n }) ? used : nil
+        return UnsafeBufferPointer(rebasing: list.prefix(limit))
     }
 
     func termIndex(_ term: UInt64) -> Int? {
