@@ -168,20 +168,24 @@ final class CacheStore: @unchecked Sendable {
     /// returns the hash of the bytes.
     @discardableResult
     func put(_ key: UInt64, _ bytes: [UInt8]) -> UInt64 {
-        let hash = bytes.withUnsafeBytes { ContentHash.of($0) }
+        bytes.withUnsafeBytes { put(key, $0) }
+    }
+
+    /// The same, from bytes in place (a large table, written without a copy).
+    @discardableResult
+    func put(_ key: UInt64, _ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        let hash = ContentHash.of(bytes)
         lock.withLock { () -> Void in
             guard fd >= 0, !appendFailed else { return }
             // Each value starts at a multiple of 8 (the gap reads as zeros),
             // so that its tables can be read in place (`ByteReader.table`).
             let offset = (end + 7) & ~7
-            let ok = bytes.withUnsafeBytes { raw -> Bool in
-                var done = 0
-                while done < raw.count {
-                    let n = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(offset + done))
-                    if n < 0 { if errno == EINTR { continue }; return false }
-                    done += n
-                }
-                return true
+            var ok = true
+            var done = 0
+            while done < bytes.count {
+                let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+                if n < 0 { if errno == EINTR { continue }; ok = false; break }
+                done += n
             }
             guard ok else { appendFailed = true; return }
             end = offset + bytes.count

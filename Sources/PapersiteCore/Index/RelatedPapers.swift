@@ -55,13 +55,13 @@ struct RelatedPapers {
 
     /// For each paper (in the given order), the indices of its related papers.
     func compute(titles: [String], texts: [String], tags: [[String]] = [], parallelism: Parallelism) -> [[Int]] {
-        compute(count: titles.count, parallelism: parallelism) { i, body in
-            packedTerms(title: titles[i], text: texts[i], tags: i < tags.count ? tags[i] : []).withUnsafeBytes { body(PackedTerms($0)) }
-        }
+        // (Split once: the computation reads each paper's terms twice.)
+        let packed = parallelism.map(titles.count) { i in packedTerms(title: titles[i], text: texts[i], tags: i < tags.count ? tags[i] : []) }
+        return compute(count: titles.count, parallelism: parallelism) { i, body in packed[i].withUnsafeBytes { body(PackedTerms($0)) } }
     }
 
     /// The same, from each paper's terms as `packedTerms` makes them:
-    /// `withTerms(i, body)` calls `body` with paper i's terms (once per
+    /// `withTerms(i, body)` calls `body` with paper i's terms (twice per
     /// paper, from any thread: they may be read in place from a cache).
     func compute(count n: Int, parallelism: Parallelism, withTerms: (Int, (PackedTerms) -> Void) -> Void) -> [[Int]] {
         compute(count: n, parallelism: parallelism, keepState: false, withTerms: withTerms).lists
@@ -77,11 +77,13 @@ struct RelatedPapers {
 
         // 1. Document frequencies, in a fixed number of shards by hash (so
         //    the ids never depend on the number of threads), and every
-        //    paper's terms as ids and counts (from `first[i]`, grouped by
-        //    shard), so that step 2 looks nothing up.
+        //    paper's terms as ids (from `first[i]`, grouped by shard), so
+        //    that step 2 looks nothing up. (Their counts are read again
+        //    there rather than kept: on a large site they would be one of
+        //    the largest tables here.)
         var vocabulary = Vocabulary()
         var first = [Int](repeating: 0, count: n + 1)
-        var ids: [Int32] = [], counts: [Float] = [], shardStarts: [Int32] = []
+        var ids: [Int32] = [], shardStarts: [Int32] = []
         shardStarts.reserveCapacity(n * (Vocabulary.shards + 1))
         for start in stride(from: 0, to: n, by: chunk) {
             let end = min(n, start + chunk)
@@ -93,7 +95,6 @@ struct RelatedPapers {
             let base = ids.count
             for (k, paper) in grouped.enumerated() {
                 first[start + k + 1] = first[start + k] + paper.hashes.count
-                counts += paper.counts
                 shardStarts += paper.starts
             }
             ids += repeatElement(0, count: first[end] - base)
@@ -118,7 +119,7 @@ struct RelatedPapers {
         let logN = Self.logN(n)
         let idf = vocabulary.frequencies(parallelism: parallelism) { df in Self.idf(df: df, logN: logN) }
         let termCount = vocabulary.total
-        let hashOf = keepState ? vocabulary.hashesByID(parallelism: parallelism) : []
+        var hashOf = vocabulary.hashesByID(parallelism: parallelism)
         if keepState, let dfShard { vocabulary.forEachDFShard(parallelism: parallelism, dfShard) }
         vocabulary = Vocabulary()
 
@@ -126,29 +127,64 @@ struct RelatedPapers {
         //    the first `queryTerms` to search with, the first `indexedTerms`
         //    to be found under. Weights are positive, so their bit patterns
         //    sort as they do; sorting (weight, position) sorts ties by the
-        //    order of step 1.
-        let vectors: [[Weighted]] = parallelism.mapWithScratch(n, makeScratch: { VectorScratch<Int32>() }) { i, scratch in
-            let range = first[i]..<first[i + 1]
-            return vector(range.count, term: { ids[range.lowerBound + $0] }, count: { counts[range.lowerBound + $0] },
-                          idf: { idf[Int(ids[range.lowerBound + $0])] }, scratch: &scratch).map { Weighted(id: $0.term, weight: $0.weight) }
+        //    order of step 1. Made a chunk of papers at a time into flat
+        //    tables (paper i's from `vectorStart[i]`).
+        var vectorStart: [UInt32] = [0], vectorTermIDs: [UInt32] = [], vectorWeights: [Float] = []
+        vectorStart.reserveCapacity(n + 1)
+        vectorTermIDs.reserveCapacity(min(first[n], n * max(queryTerms, indexedTerms)))
+        vectorWeights.reserveCapacity(vectorTermIDs.capacity)
+        for start in stride(from: 0, to: n, by: chunk) {
+            let made = parallelism.mapWithScratch(min(n, start + chunk) - start, makeScratch: { VectorScratch<Int32>() }) { k, scratch in
+                let range = first[start + k]..<first[start + k + 1]
+                var counts = scratch.counts
+                withTerms(start + k) { Vocabulary.countsByShard($0, into: &counts) }
+                defer { scratch.counts = counts }
+                return vector(range.count, term: { ids[range.lowerBound + $0] }, count: { counts[$0] },
+                              idf: { idf[Int(ids[range.lowerBound + $0])] }, scratch: &scratch)
+            }
+            for vector in made {
+                for entry in vector { vectorTermIDs.append(UInt32(entry.term)); vectorWeights.append(entry.weight) }
+                vectorStart.append(UInt32(vectorTermIDs.count))
+            }
         }
-        ids = []; counts = []
+        ids = []
 
-        // 3. The inverted index, as one flat array (term by term, papers in
+        // 3. The terms of the vectors, numbered anew in hash order (as a
+        //    state keeps them). A term's number never changes a result:
+        //    ties go by weight and position, not number.
+        var renumbered = [Int32](repeating: -1, count: termCount)
+        for id in vectorTermIDs { renumbered[Int(id)] = 0 }
+        var used = (0..<termCount).compactMap { id in renumbered[id] == 0 ? (hash: hashOf[id], id: Int32(id)) : nil }
+        hashOf = []
+        used.sort { $0.hash < $1.hash }
+        for (k, term) in used.enumerated() { renumbered[Int(term.id)] = Int32(k) }
+        let termHashes = used.map(\.hash)
+        used = []
+        vectorTermIDs.withUnsafeMutableBufferPointer { buffer in
+            let slots = UnsafeSendableBuffer(buffer)
+            parallelism.forEach(n) { i in
+                for v in Int(vectorStart[i])..<Int(vectorStart[i + 1]) { slots[v] = UInt32(renumbered[Int(slots[v])]) }
+            }
+        }
+        renumbered = []
+
+        // 4. The inverted index, as one flat array (term by term, papers in
         //    order), each term's list cut to its heaviest papers.
-        let terms = termCount
+        let terms = termHashes.count
         let indexed = indexedTerms
+        func indexedRange(_ i: Int) -> Range<Int> { Int(vectorStart[i])..<min(Int(vectorStart[i + 1]), Int(vectorStart[i]) + indexed) }
         var starts = [Int](repeating: 0, count: terms + 1)
-        for vector in vectors { for entry in vector.prefix(indexed) { starts[Int(entry.id) + 1] += 1 } }
+        for i in 0..<n { for v in indexedRange(i) { starts[Int(vectorTermIDs[v]) + 1] += 1 } }
         for t in 0..<terms { starts[t + 1] += starts[t] }
         var postings = [Posting](repeating: Posting(paper: 0, weight: 0), count: starts[terms])
         var fill = starts
-        for (i, vector) in vectors.enumerated() {
-            for entry in vector.prefix(indexed) {
-                postings[fill[Int(entry.id)]] = Posting(paper: Int32(i), weight: entry.weight)
-                fill[Int(entry.id)] += 1
+        for i in 0..<n {
+            for v in indexedRange(i) {
+                postings[fill[Int(vectorTermIDs[v])]] = Posting(paper: Int32(i), weight: vectorWeights[v])
+                fill[Int(vectorTermIDs[v])] += 1
             }
         }
+        fill = []
         let limit = postingsPerTerm
         var lengths = [Int32](repeating: 0, count: terms)
         postings.withUnsafeMutableBufferPointer { all in
@@ -166,20 +202,22 @@ struct RelatedPapers {
             }
         }
 
-        // 4. Scores by accumulation, one paper at a time (through raw
+        // 5. Scores by accumulation, one paper at a time (through raw
         //    pointers: the inner loop runs tens of millions of times).
         let query = queryTerms
         let lists = postings.withUnsafeBufferPointer { postings in
             parallelism.mapWithScratch(n, makeScratch: { Scores(count: n) }, release: { $0.release() }) { i, scores in
-                for entry in vectors[i].prefix(query) {
-                    let start = starts[Int(entry.id)]
-                    scores.add(entry.weight, UnsafeBufferPointer(rebasing: postings[start..<start + Int(lengths[Int(entry.id)])]), skipping: Int32(i))
+                let from = Int(vectorStart[i])
+                for v in from..<min(Int(vectorStart[i + 1]), from + query) {
+                    let t = Int(vectorTermIDs[v]), start = starts[t]
+                    scores.add(vectorWeights[v], UnsafeBufferPointer(rebasing: postings[start..<start + Int(lengths[t])]), skipping: Int32(i))
                 }
                 return scores.best(count, threshold: minimumScore)
             }
         }
         guard keepState else { return (lists, nil) }
-        let full = RelatedState.Full(vectors: vectors, hashOf: hashOf, starts: starts, postings: postings)
+        let full = RelatedState.Full(vectorStart: vectorStart, vectorTermIDs: vectorTermIDs, vectorWeights: vectorWeights,
+                                     termHashes: termHashes, termStart: starts.map { UInt32($0) }, postings: postings)
         return (lists, full)
     }
 
@@ -223,7 +261,6 @@ struct RelatedPapers {
         }
     }
 
-    struct Weighted { var id: Int32; var weight: Float }
     struct Posting { var paper: Int32; var weight: Float }
 
     /// A paper's terms as the cache keeps them and `compute` reads them:
@@ -286,6 +323,20 @@ struct RelatedPapers {
                 fill[s] += 1
             }
             return Grouped(hashes: hashes, counts: counts, starts: starts)
+        }
+
+        /// The counts of `byShard(terms)`, in its order, into `counts`.
+        static func countsByShard(_ terms: PackedTerms, into counts: inout [Float]) {
+            var fill = [Int32](repeating: 0, count: shards + 1)
+            for k in 0..<terms.count { fill[Int(terms.hash(k) % UInt64(shards)) + 1] += 1 }
+            for s in 0..<shards { fill[s + 1] += fill[s] }
+            counts.removeAll(keepingCapacity: true)
+            counts.append(contentsOf: repeatElement(0, count: terms.count))
+            for k in 0..<terms.count {
+                let s = Int(terms.hash(k) % UInt64(shards))
+                counts[Int(fill[s])] = terms.count(k)
+                fill[s] += 1
+            }
         }
 
         /// Counts these papers' terms, each shard on its own worker, and

@@ -48,7 +48,7 @@ extension RelatedPapers {
             if state.termsHashes == hashes {
                 // No paper's terms changed: the last lists stand.
                 if state.termsKeys == keys {
-                    cache.retain([state.bodyKey, state.deltaKey] + state.dfShardKeys)
+                    cache.retain(state.bodyTableKeys + [state.deltaKey] + state.dfShardKeys)
                 } else {
                     state.termsKeys = keys
                     state.store(in: cache, headKey: headKey, bodyChanged: false)
@@ -56,7 +56,7 @@ extension RelatedPapers {
                 path = .reused
                 return state.lists
             }
-            if cache.get(state.bodyKey, { r in state.readBody(&r) ? true : nil }) != nil,
+            if state.readBody(from: cache),
                state.deltaKey == 0 || cache.get(state.deltaKey, { r in state.readDelta(&r) ? true : nil }) != nil,
                let (next0, bodyChanged) = update(state, identities: identities, keys: keys, hashes: hashes, cache: cache, parallelism: parallelism, withTerms: withTerms) {
                 var next = next0
@@ -71,12 +71,11 @@ extension RelatedPapers {
         var (lists, full) = compute(count: n, parallelism: parallelism, keepState: true, dfShard: { d, bytes in
             cache.put(RelatedState.dfShardKey(d, corpus: corpus), bytes)
         }, withTerms: withTerms)
-        if var taken = full {
+        if let computed = full {
             full = nil
-            let body = RelatedState.encodeBody(taking: &taken)
             var state = RelatedState(identities: identities, termsKeys: keys, termsHashes: hashes, lists: lists)
             state.dfShardKeys = (0..<RelatedState.dfShardCount).map { RelatedState.dfShardKey($0, corpus: corpus) }
-            state.store(in: cache, headKey: headKey, bodyChanged: true, encodedBody: body)
+            state.store(in: cache, headKey: headKey, bodyChanged: true, computed: computed)
         }
         return lists
     }

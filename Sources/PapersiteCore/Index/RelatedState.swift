@@ -21,7 +21,8 @@ import Foundation
 ///
 /// Kept as four kinds of values: a small head (read by every build), a
 /// body with every paper's vector and every posting list (read when terms
-/// changed), the vectors and posting lists changed since the body was
+/// changed; six tables, each its own value, written from the tables the
+/// computation made and read in place, so never copied whole), the vectors and posting lists changed since the body was
 /// written (a delta: an edit writes what it changed, not the whole body,
 /// until the delta grows to an eighth of the body), and the document
 /// frequencies of all terms in 256 shards by the hash (`dfShard(of:)`; an
@@ -29,12 +30,13 @@ import Foundation
 struct RelatedState {
     static let dfShardCount = 256
 
-    /// What `RelatedPapers.compute` leaves for a state, by term id.
+    /// What `RelatedPapers.compute` leaves for a state: the body's tables.
     struct Full {
-        var vectors: [[RelatedPapers.Weighted]]
-        var hashOf: [UInt64]
-        /// Posting lists by term id (from `starts[id]`), each sorted whole.
-        var starts: [Int]
+        var vectorStart: [UInt32]
+        var vectorTermIDs: [UInt32]
+        var vectorWeights: [Float]
+        var termHashes: [UInt64]
+        var termStart: [UInt32]
         var postings: [RelatedPapers.Posting]
     }
 
@@ -51,11 +53,12 @@ struct RelatedState {
     var deltaKey: UInt64 = 0
 
     // The body (read in place from the cache: an edit uses a few of its vectors and lists).
-    /// Each paper's vector (from `vectorStart[i]`): term hashes and weights, heaviest first.
+    /// Each paper's vector (from `vectorStart[i]`): its terms (by their
+    /// place in `termHashes`) and weights, heaviest first.
     var vectorStart = PlainTable<UInt32>()
-    var vectorTerms = PlainTable<UInt64>()
+    var vectorTermIDs = PlainTable<UInt32>()
     var vectorWeights = PlainTable<Float>()
-    /// Every indexed term (sorted) with its whole posting list (from `termStart[t]`).
+    /// Every term of a vector (sorted) with its whole posting list (from `termStart[t]`).
     var termHashes = PlainTable<UInt64>()
     var termStart = PlainTable<UInt32>()
     var postings = PlainTable<RelatedPapers.Posting>()
@@ -67,42 +70,20 @@ struct RelatedState {
     /// The changed document-frequency shards to store (the others keep their keys).
     var changedShards: [Int: [UInt8]] = [:]
 
-    /// The body as `encodeBody` writes it, made straight from what
-    /// `compute` left, each part of `full` freed once it is written: the
-    /// body is never held twice (a large site's peak memory).
-    static func encodeBody(taking full: inout Full) -> [UInt8] {
-        let n = full.vectors.count
-        let entries = full.vectors.reduce(0) { $0 + $1.count }
-        let indexed = (0..<full.hashOf.count).filter { full.starts[$0 + 1] > full.starts[$0] }.sorted { full.hashOf[$0] < full.hashOf[$1] }
-        let postingCount = indexed.reduce(0) { $0 + full.starts[$1 + 1] - full.starts[$1] }
-        var w = ByteWriter(capacity: (n + 1) * 4 + entries * 12 + indexed.count * 12 + postingCount * 8 + 6 * 24)
-        w.table(count: n + 1, of: UInt32.self) { out in
-            out[0] = 0
-            for (i, vector) in full.vectors.enumerated() { out[i + 1] = out[i] + UInt32(vector.count) }
+    /// The cache key of table `k` of the body named `body`.
+    static func bodyTableKey(_ body: UInt64, _ k: Int) -> UInt64 {
+        Fingerprint.of { f in f.add("related body table"); f.add(body); f.add(k) }
+    }
+
+    var bodyTableKeys: [UInt64] { bodyKey == 0 ? [] : (0..<6).map { Self.bodyTableKey(bodyKey, $0) } }
+
+    /// Stores the six tables of a body under `body`.
+    static func putBody(_ body: UInt64, in cache: CacheStore, vectorStart: UnsafeRawBufferPointer, vectorTermIDs: UnsafeRawBufferPointer,
+                        vectorWeights: UnsafeRawBufferPointer, termHashes: UnsafeRawBufferPointer, termStart: UnsafeRawBufferPointer,
+                        postings: UnsafeRawBufferPointer) {
+        for (k, table) in [vectorStart, vectorTermIDs, vectorWeights, termHashes, termStart, postings].enumerated() {
+            cache.put(bodyTableKey(body, k), table)
         }
-        w.table(count: entries, of: UInt64.self) { out in
-            var k = 0
-            for vector in full.vectors { for entry in vector { out[k] = full.hashOf[Int(entry.id)]; k += 1 } }
-        }
-        w.table(count: entries, of: Float.self) { out in
-            var k = 0
-            for vector in full.vectors { for entry in vector { out[k] = entry.weight; k += 1 } }
-        }
-        full.vectors = []
-        w.table(count: indexed.count, of: UInt64.self) { out in
-            for (k, id) in indexed.enumerated() { out[k] = full.hashOf[id] }
-        }
-        full.hashOf = []
-        w.table(count: indexed.count + 1, of: UInt32.self) { out in
-            out[0] = 0
-            for (k, id) in indexed.enumerated() { out[k + 1] = out[k] + UInt32(full.starts[id + 1] - full.starts[id]) }
-        }
-        w.table(count: postingCount, of: RelatedPapers.Posting.self) { out in
-            var k = 0
-            for id in indexed { for p in full.postings[full.starts[id]..<full.starts[id + 1]] { out[k] = p; k += 1 } }
-        }
-        full = Full(vectors: [], hashOf: [], starts: [], postings: [])
-        return w.bytes
     }
 
     // MARK: Coding
@@ -145,16 +126,9 @@ struct RelatedState {
         dfShardKeys = []
     }
 
-    func encodeBody() -> [UInt8] {
-        var w = ByteWriter(capacity: vectorStart.count * 4 + vectorTerms.count * 12 + postings.count * 8 + termHashes.count * 12 + 64)
-        w.table(vectorStart); w.table(vectorTerms); w.table(vectorWeights)
-        w.table(termHashes); w.table(termStart); w.table(postings)
-        return w.bytes
-    }
-
     /// Frees the body's tables (the head stays).
     mutating func dropBody() {
-        vectorStart = PlainTable(); vectorTerms = PlainTable(); vectorWeights = PlainTable()
+        vectorStart = PlainTable(); vectorTermIDs = PlainTable(); vectorWeights = PlainTable()
         termHashes = PlainTable(); termStart = PlainTable(); postings = PlainTable()
         newerVectors = [:]; newerPostings = [:]
     }
@@ -203,60 +177,59 @@ struct RelatedState {
         return true
     }
 
-    /// Writes the delta into the body's tables (copied in runs between
-    /// the changed vectors and lists), leaving no delta.
+    /// Writes the delta into the body's tables, leaving no delta. Terms
+    /// the delta brings take their places in hash order, so the vectors'
+    /// term numbers are made anew.
     mutating func mergeDelta() {
         guard !newerVectors.isEmpty || !newerPostings.isEmpty else { return }
         // The body has the first `m` papers' vectors; papers added since
         // are in the delta, or have none.
-        let n = identities.count, m = self.vectorStart.count - 1
-        var vectorStart: [UInt32] = [0], vectorTerms: [UInt64] = [], vectorWeights: [Float] = []
-        vectorStart.reserveCapacity(n + 1)
-        vectorTerms.reserveCapacity(self.vectorTerms.count + 100 * newerVectors.count)
-        vectorWeights.reserveCapacity(self.vectorTerms.count + 100 * newerVectors.count)
-        var from = 0
-        for i in newerVectors.keys.sorted() + [n] {
-            let upTo = min(i, m)
-            if from < upTo {
-                let run = Int(self.vectorStart[from])..<Int(self.vectorStart[upTo])
-                let shift = Int64(vectorTerms.count) - Int64(run.lowerBound)
-                vectorTerms += self.vectorTerms[run]; vectorWeights += self.vectorWeights[run]
-                vectorStart += self.vectorStart[(from + 1)..<(upTo + 1)].lazy.map { UInt32(Int64($0) + shift) }
-            }
-            for _ in max(from, m)..<max(i, m) { vectorStart.append(UInt32(vectorTerms.count)) }
-            guard i < n else { break }
-            for entry in newerVectors[i]! { vectorTerms.append(entry.term); vectorWeights.append(entry.weight) }
-            vectorStart.append(UInt32(vectorTerms.count))
-            from = i + 1
-        }
-        var termHashes: [UInt64] = [], termStart: [UInt32] = [0], postings: [RelatedPapers.Posting] = []
-        termHashes.reserveCapacity(self.termHashes.count + 100)
-        termStart.reserveCapacity(self.termHashes.count + 100)
-        postings.reserveCapacity(self.postings.count + 100 * newerVectors.count)
-        // The changed terms in order, each at its place among the old ones.
-        var t = 0
-        // Copies the old terms before `term` (all that are left: nil).
-        func copyOld(before term: UInt64?) {
-            var end = t
-            while end < self.termHashes.count && (term.map { self.termHashes[end] < $0 } ?? true) { end += 1 }
-            guard end > t else { return }
-            let run = Int(self.termStart[t])..<Int(self.termStart[end])
-            let shift = Int64(postings.count) - Int64(run.lowerBound)
-            termHashes += self.termHashes[t..<end]
-            postings += self.postings[run]
-            termStart += self.termStart[(t + 1)..<(end + 1)].lazy.map { UInt32(Int64($0) + shift) }
-            t = end
-        }
-        for term in newerPostings.keys.sorted() {
-            copyOld(before: term)
-            if t < self.termHashes.count && self.termHashes[t] == term { t += 1 }   // replaced
-            if let list = newerPostings[term], !list.isEmpty {
-                termHashes.append(term); postings += list.elements; termStart.append(UInt32(postings.count))
+        let n = identities.count, m = vectorStart.count - 1
+        // 1. The terms, old and new, in order; where each old one went.
+        var brought = Set<UInt64>()
+        for vector in newerVectors.values { for entry in vector where termIndex(entry.term) == nil { brought.insert(entry.term) } }
+        for (term, list) in newerPostings where !list.isEmpty && termIndex(term) == nil { brought.insert(term) }
+        let extra = brought.sorted()
+        var hashes: [UInt64] = [], fromOld: [Int32] = [], renumbered = [UInt32](repeating: 0, count: termHashes.count)
+        hashes.reserveCapacity(termHashes.count + extra.count)
+        fromOld.reserveCapacity(termHashes.count + extra.count)
+        var a = 0, b = 0
+        while a < termHashes.count || b < extra.count {
+            if b == extra.count || (a < termHashes.count && termHashes[a] < extra[b]) {
+                renumbered[a] = UInt32(hashes.count); hashes.append(termHashes[a]); fromOld.append(Int32(a)); a += 1
+            } else {
+                hashes.append(extra[b]); fromOld.append(-1); b += 1
             }
         }
-        copyOld(before: nil)
-        self.vectorStart = PlainTable(vectorStart); self.vectorTerms = PlainTable(vectorTerms); self.vectorWeights = PlainTable(vectorWeights)
-        self.termHashes = PlainTable(termHashes); self.termStart = PlainTable(termStart); self.postings = PlainTable(postings)
+        func number(_ hash: UInt64) -> UInt32 { UInt32(firstIndex(notBelow: hash, count: hashes.count) { hashes[$0] }) }
+        // 2. The vectors.
+        var starts: [UInt32] = [0], ids: [UInt32] = [], weights: [Float] = []
+        starts.reserveCapacity(n + 1)
+        ids.reserveCapacity(vectorTermIDs.count + 100 * newerVectors.count)
+        weights.reserveCapacity(vectorTermIDs.count + 100 * newerVectors.count)
+        for i in 0..<n {
+            if let vector = newerVectors[i] {
+                for entry in vector { ids.append(number(entry.term)); weights.append(entry.weight) }
+            } else if i < m {
+                for v in Int(vectorStart[i])..<Int(vectorStart[i + 1]) { ids.append(renumbered[Int(vectorTermIDs[v])]); weights.append(vectorWeights[v]) }
+            }
+            starts.append(UInt32(ids.count))
+        }
+        // 3. The lists.
+        var listStarts: [UInt32] = [0], all: [RelatedPapers.Posting] = []
+        listStarts.reserveCapacity(hashes.count + 1)
+        all.reserveCapacity(postings.count + 100 * newerVectors.count)
+        for (k, hash) in hashes.enumerated() {
+            if let list = newerPostings[hash] {
+                all += list.elements
+            } else if fromOld[k] >= 0 {
+                let t = Int(fromOld[k])
+                all += postings[Int(termStart[t])..<Int(termStart[t + 1])]
+            }
+            listStarts.append(UInt32(all.count))
+        }
+        vectorStart = PlainTable(starts); vectorTermIDs = PlainTable(ids); vectorWeights = PlainTable(weights)
+        termHashes = PlainTable(hashes); termStart = PlainTable(listStarts); postings = PlainTable(all)
         newerVectors = [:]; newerPostings = [:]
     }
 
@@ -264,16 +237,30 @@ struct RelatedState {
     /// allow: the body must then not outlive `cache`); false if it does not
     /// fit. The tables' shapes and the postings' papers are checked here,
     /// once (an update looks lists up many times).
-    mutating func readBody(_ r: inout ByteReader) -> Bool {
-        vectorStart = r.table(of: UInt32.self); vectorTerms = r.table(of: UInt64.self); vectorWeights = r.table(of: Float.self)
-        termHashes = r.table(of: UInt64.self); termStart = r.table(of: UInt32.self); postings = r.table(of: RelatedPapers.Posting.self)
+    mutating func readBody(from cache: CacheStore) -> Bool {
+        func table<T: BitwiseCopyable>(_ k: Int, _ type: T.Type) -> PlainTable<T>? {
+            cache.withBytes(Self.bodyTableKey(bodyKey, k)) { raw -> PlainTable<T>? in
+                guard raw.count % MemoryLayout<T>.stride == 0 else { return nil }
+                if let base = raw.baseAddress, Int(bitPattern: base) % MemoryLayout<T>.alignment != 0 {
+                    return PlainTable(count: raw.count / MemoryLayout<T>.stride) { out in UnsafeMutableRawBufferPointer(out).copyMemory(from: raw) }
+                }
+                return PlainTable(borrowing: raw)
+            } ?? nil
+        }
+        guard bodyKey != 0, let vectorStart = table(0, UInt32.self), let vectorTermIDs = table(1, UInt32.self),
+              let vectorWeights = table(2, Float.self), let termHashes = table(3, UInt64.self), let termStart = table(4, UInt32.self),
+              let postings = table(5, RelatedPapers.Posting.self) else { return false }
+        (self.vectorStart, self.vectorTermIDs, self.vectorWeights) = (vectorStart, vectorTermIDs, vectorWeights)
+        (self.termHashes, self.termStart, self.postings) = (termHashes, termStart, postings)
         // (The body may have fewer papers than the head: those added since it was written.)
         let m = vectorStart.count - 1
         func ascending<T: Comparable>(_ t: PlainTable<T>, strictly: Bool) -> Bool {
             t.count < 2 || (1..<t.count).allSatisfy { strictly ? t[$0 - 1] < t[$0] : t[$0 - 1] <= t[$0] }
         }
-        return !r.failed && m >= 0 && m <= identities.count && vectorStart[0] == 0 && Int(vectorStart[m]) == vectorTerms.count
-            && vectorWeights.count == vectorTerms.count && ascending(vectorStart, strictly: false)
+        let terms = UInt32(termHashes.count)
+        return m >= 0 && m <= identities.count && vectorStart[0] == 0 && Int(vectorStart[m]) == vectorTermIDs.count
+            && vectorWeights.count == vectorTermIDs.count && ascending(vectorStart, strictly: false)
+            && vectorTermIDs.elements.allSatisfy { $0 < terms }
             && termStart.count == termHashes.count + 1 && termStart[0] == 0 && Int(termStart[termHashes.count]) == postings.count
             && ascending(termStart, strictly: false) && ascending(termHashes, strictly: true)
             && postings.elements.allSatisfy { $0.paper >= 0 && Int($0.paper) < identities.count }
@@ -307,8 +294,8 @@ struct RelatedState {
     /// head; keeps the rest in the cache. Values are named by the papers'
     /// terms they were made from (`termsHashes`): the state is a function
     /// of them.
-    /// `encodedBody`: a body just computed (`encodeBody(taking:)`), stored as it is.
-    mutating func store(in cache: CacheStore, headKey: UInt64, bodyChanged: Bool, encodedBody: [UInt8]? = nil,
+    /// `computed`: the tables of a body just computed, stored as they are.
+    mutating func store(in cache: CacheStore, headKey: UInt64, bodyChanged: Bool, computed: Full? = nil,
                         deltaLimit: (Int) -> Int = { _ in 0 }) {
         let corpus = Self.corpusKey(termsHashes)
         for (d, bytes) in changedShards {
@@ -317,22 +304,32 @@ struct RelatedState {
             dfShardKeys[d] = key
         }
         changedShards = [:]
-        if let encodedBody {
+        if let computed {
             bodyKey = Fingerprint.of { f in f.add("related body"); f.add(corpus) }
             deltaKey = 0
-            cache.put(bodyKey, encodedBody)
+            computed.vectorStart.withUnsafeBytes { vectorStart in computed.vectorTermIDs.withUnsafeBytes { vectorTermIDs in
+                computed.vectorWeights.withUnsafeBytes { vectorWeights in computed.termHashes.withUnsafeBytes { termHashes in
+                    computed.termStart.withUnsafeBytes { termStart in computed.postings.withUnsafeBytes { postings in
+                        Self.putBody(bodyKey, in: cache, vectorStart: vectorStart, vectorTermIDs: vectorTermIDs, vectorWeights: vectorWeights,
+                                     termHashes: termHashes, termStart: termStart, postings: postings)
+                    } }
+                } }
+            } }
         } else if bodyChanged && (bodyKey == 0 || deltaSize > deltaLimit(postings.count)) {
             mergeDelta()
             bodyKey = Fingerprint.of { f in f.add("related body"); f.add(corpus) }
             deltaKey = 0
-            cache.put(bodyKey, encodeBody())
+            Self.putBody(bodyKey, in: cache, vectorStart: UnsafeRawBufferPointer(vectorStart.elements),
+                         vectorTermIDs: UnsafeRawBufferPointer(vectorTermIDs.elements), vectorWeights: UnsafeRawBufferPointer(vectorWeights.elements),
+                         termHashes: UnsafeRawBufferPointer(termHashes.elements), termStart: UnsafeRawBufferPointer(termStart.elements),
+                         postings: UnsafeRawBufferPointer(postings.elements))
         } else if bodyChanged {
             // (The delta's key names the body it applies to.)
             deltaKey = Fingerprint.of { f in f.add("related delta"); f.add(corpus); f.add(bodyKey) }
             cache.put(deltaKey, encodeDelta())
-            cache.retain([bodyKey])
+            cache.retain(bodyTableKeys)
         } else {
-            cache.retain([bodyKey, deltaKey])
+            cache.retain(bodyTableKeys + [deltaKey])
         }
         cache.retain(dfShardKeys)
         cache.put(headKey, encodeHead())

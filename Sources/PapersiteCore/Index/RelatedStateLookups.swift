@@ -57,7 +57,7 @@ extension RelatedState {
     func vector(_ i: Int) -> [(term: UInt64, weight: Float)] {
         if let vector = newerVectors[i] { return vector }
         guard i + 1 < vectorStart.count else { return [] }      // a paper added since the body was written
-        return (Int(vectorStart[i])..<Int(vectorStart[i + 1])).map { (vectorTerms[$0], vectorWeights[$0]) }
+        return (Int(vectorStart[i])..<Int(vectorStart[i + 1])).map { (termHashes[Int(vectorTermIDs[$0])], vectorWeights[$0]) }
     }
 
     /// Whether paper `i` searches with one of `terms` (its first `query` terms).
@@ -65,7 +65,7 @@ extension RelatedState {
         if !newerVectors.isEmpty, let vector = newerVectors[i] { return vector.prefix(query).contains { terms.contains($0.term) } }
         guard i + 1 < vectorStart.count else { return false }
         let start = Int(vectorStart[i]), end = min(Int(vectorStart[i + 1]), start + query)
-        for v in start..<end where terms.contains(vectorTerms[v]) { return true }
+        for v in start..<end where terms.contains(termHashes[Int(vectorTermIDs[v])]) { return true }
         return false
     }
 

@@ -45,6 +45,8 @@ extension RelatedPapers {
         var terms: [Term] = []
         var weights: [Float] = []
         var order: [UInt64] = []
+        /// A paper's term counts, for the caller.
+        var counts: [Float] = []
     }
 
     /// One paper's vector: its terms' weights, tf-idf, normalised to
