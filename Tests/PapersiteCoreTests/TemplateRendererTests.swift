@@ -161,7 +161,7 @@ import Testing
         #expect(!wholePlan.contains { if case .sitemapPart = $0.job { true } else { false } })
 
         let parts = (all.count + 6) / 7
-        let files = splitPlan.filter { if case .sitemapPart = $0.job { true } else { false } }.map(\.file)
+        let files = splitPlan.filter { if case .sitemapPart = $0.job { true } else { false } }.map { split.file(of: $0) }
         #expect(files == (1...parts).map { "sitemaps/\($0).xml" })
         let indexXML = split.render(.sitemap)
         #expect(indexXML.contains("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"))

@@ -61,7 +61,7 @@ struct BuildStages {
         addSearchIndex(to: &renderer)
         boundary.ended("search index")
         let plan = renderer.plan(parallelism: options.parallelism)
-        let assets = try staticAssets(theme: theme, plan: plan) + (try mathAssets(config))
+        let assets = try staticAssets(theme: theme, plan: plan, renderer: renderer) + (try mathAssets(config))
         return PreparedSite(config: config, theme: theme, content: content, index: index, renderer: renderer,
                             plan: plan, assets: assets, warnings: warnings)
     }

@@ -44,9 +44,10 @@ extension BuildStages {
                                 previous: [UInt64: UInt64]) throws(BuildFailure) -> (rendered: Int, fingerprints: [(key: UInt64, fingerprint: UInt64)], fileKeys: [UInt64]) {
         // 1. What can be kept.
         let decided: [(fileKey: UInt64, fingerprint: UInt64?, kept: Bool, inStaging: Bool)] = options.parallelism.map(plan.count) { [renderer] i in
-            let fileKey = OutputManifest.key(plan[i].file)
+            let file = renderer.file(of: plan[i])
+            let fileKey = OutputManifest.key(file)
             let fingerprint = renderer.fingerprint(plan[i].job)
-            let kept = fingerprint != nil && previous[fileKey] == fingerprint ? session.keep(plan[i].file, key: fileKey) : (kept: false, inStaging: false)
+            let kept = fingerprint != nil && previous[fileKey] == fingerprint ? session.keep(file, key: fileKey) : (kept: false, inStaging: false)
             return (fileKey, fingerprint, kept.kept, kept.inStaging)
         }
         let todo = plan.indices.filter { !decided[$0].kept }
@@ -66,17 +67,17 @@ extension BuildStages {
         let done = AtomicCounter(), progress = options.progress, total = todo.count
         progress?("Rendering and writing", 0, total)
         options.parallelism.forEach(todo.count) { [renderer] k in
-            let i = todo[k]
+            let i = todo[k], file = renderer.file(of: plan[i])
             do throws(BuildFailure) {
                 if let bytes = renderer.renderBytes(plan[i].job) {
-                    try session.put(plan[i].file, bytes)
-                } else if case .searchTerms(let shard) = plan[i].job {
-                    guard let file = renderer.searchShardFile(shard) else {
+                    try session.put(file, bytes)
+                } else if case .searchTerms(let k) = plan[i].job {
+                    guard let shard = renderer.searchShardFile(k) else {
                         throw BuildFailure([.error("the build cache is damaged (a search shard cannot be read back); build again with --clean", at: nil)])
                     }
-                    try session.put(plan[i].file, file)
+                    try session.put(file, shard)
                 } else {
-                    try session.put(plan[i].file, renderer.render(plan[i].job))
+                    try session.put(file, renderer.render(plan[i].job))
                 }
             } catch { failures.add(error) }
             if let progress {
@@ -106,7 +107,7 @@ extension BuildStages {
     }
 
     /// Theme static files, then `content/static` (which overrides the theme's).
-    func staticAssets(theme: Theme, plan: [Page]) throws(BuildFailure) -> [(source: AssetSource, file: String)] {
+    func staticAssets(theme: Theme, plan: [Page], renderer: SiteRenderer) throws(BuildFailure) -> [(source: AssetSource, file: String)] {
         var chosen: [String: AssetSource] = [:]
         for file in theme.staticFiles {
             chosen[file] = theme.embeddedStatic[file].map { .bytes(Data($0.utf8)) }
@@ -119,7 +120,10 @@ extension BuildStages {
         // where the lengths match: hashing every page's path costs more.
         let lengths = Set(chosen.keys.map(\.utf8.count))
         var planned = Set<String>()
-        for entry in plan where lengths.contains(entry.file.utf8.count) && chosen[entry.file] != nil { planned.insert(entry.file) }
+        for page in plan {
+            let file = renderer.file(of: page)
+            if lengths.contains(file.utf8.count) && chosen[file] != nil { planned.insert(file) }
+        }
         var log = DiagnosticLog()
         for file in chosen.keys.sorted() where planned.contains(file) || file == OutputWriter.marker {
             let path: String

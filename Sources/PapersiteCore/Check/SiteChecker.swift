@@ -87,10 +87,11 @@ extension SiteBuilder {
         let scans: [HTMLScan?] = options.parallelism.map(plan.count) { i in
             plan[i].job.isHTML ? HTMLScan(renderer.render(plan[i].job)) : nil
         }
-        var files = Set(plan.map(\.file))
+        let planned = plan.map { renderer.file(of: $0) }
+        var files = Set(planned)
         for asset in site.assets { files.insert(asset.file) }
         var idsByFile: [String: Set<String>] = [:]
-        for (i, scan) in scans.enumerated() { if let scan { idsByFile[plan[i].file] = scan.ids } }
+        for (i, scan) in scans.enumerated() { if let scan { idsByFile[planned[i]] = scan.ids } }
 
         struct Problem: Hashable { var source: SourceLocation; var message: String }
         var texts: [String: [Substring]] = [:]
@@ -100,7 +101,7 @@ extension SiteBuilder {
         var followed = 0
         for (i, scan) in scans.enumerated() {
             guard let scan else { continue }
-            let pageFile = plan[i].file
+            let pageFile = planned[i]
             let pageURL = URL(string: base + renderer.location(of: plan[i].job))
             for link in scan.links {
                 guard let target = Self.internalTarget(link, from: pageURL, base: base) else { continue }

@@ -1,12 +1,11 @@
 import Foundation
 
 /// One file of the output, as the planner lists it: what it is (`job`,
-/// which names the view that renders it) and where it goes. What it is
-/// made from is `SiteRenderer.inputs(of:)`, declared beside the plan.
+/// which names the view that renders it). Where it goes is
+/// `SiteRenderer.file(of:)`, and what it is made from
+/// `SiteRenderer.inputs(of:)`, declared beside the plan.
 struct Page: Sendable, Hashable {
     let job: OutputJob
-    /// Relative to the output folder (`papers/x/index.html`).
-    let file: String
 }
 
 /// The planner: the one list of the site's files, which rendering, the
@@ -45,21 +44,26 @@ extension SiteRenderer {
         jobs += [.siteBibTeX, .sitemap, .robots]
         // (A constant: a captured variable would be read, and retained, from both threads at every step.)
         let pages = jobs
-        var planned = parallelism.map(pages.count) { Page(job: pages[$0], file: SiteURLs.file(for: location(of: pages[$0]))) }
-        sitemap = SitemapEntries(base: urls.baseURL, limit: sitemapLimit, entries: planned.compactMap { page in
-            sitemapDate(page.job).map { (location: page.file.dropLast(page.file.hasSuffix("index.html") ? 10 : 0), lastmod: $0) }
+        var planned = pages.map { Page(job: $0) }
+        sitemap = SitemapEntries(base: urls.baseURL, limit: sitemapLimit, entries: pages.compactMap { job in
+            sitemapDate(job).map { (job: job, lastmod: $0) }
         })
-        if sitemap.parts > 1 { planned += (1...sitemap.parts).map { Page(job: .sitemapPart($0), file: SiteURLs.sitemapPart($0)) } }
+        if sitemap.parts > 1 { planned += (1...sitemap.parts).map { Page(job: .sitemapPart($0)) } }
         if let search {
             var files: [OutputJob] = [.searchPage, .searchManifest]
             files += search.shards.indices.map { OutputJob.searchTerms($0) }
             files += stride(from: 0, to: index.papers.count, by: SearchIndex.docsPerShard).map { .searchDocs($0 / SearchIndex.docsPerShard) }
             files += index.tags.map { .searchTag($0.slug) }
             files += index.years.map { .searchYear($0) }
-            planned += files.map { Page(job: $0, file: SiteURLs.file(for: location(of: $0))) }
+            planned += files.map { Page(job: $0) }
         }
         return planned
     }
+
+    /// The file a page is written to, relative to the output folder
+    /// (`papers/x/index.html`). Made when it is needed rather than kept
+    /// in the plan: a large site's plan holds millions of pages.
+    func file(of page: Page) -> String { SiteURLs.file(for: location(of: page.job)) }
 
     func location(of job: OutputJob) -> String {
         switch job {

@@ -202,8 +202,8 @@ struct SiteRenderer: Sendable {
     /// depth and get this page's way up to the root as bytes.
     func renderBytes(_ job: OutputJob) -> [UInt8]? {
         switch job {
-        case .sitemap: return sitemap.bytes(part: nil)
-        case .sitemapPart(let n): return sitemap.bytes(part: n)
+        case .sitemap: return sitemap.bytes(part: nil, location: location(of:))
+        case .sitemapPart(let n): return sitemap.bytes(part: n, location: location(of:))
         case .list where config.links == .relative:
             let placed = placed(for: job)
             return Self.resolvingCardRoot(placed.renderPlaced(job), to: placed.urls.basePath)

@@ -10,8 +10,9 @@ struct SitemapEntries: Sendable {
     /// The most URLs one sitemap file may list (the sitemap protocol's
     /// limit); a larger site's `sitemap.xml` is an index of parts.
     var limit: Int
-    /// Each page's location under the base URL, and its last change.
-    var entries: [(location: Substring, lastmod: Day?)]
+    /// Each page listed, and its last change. (Its location is made as
+    /// the sitemap is written, not kept: a large site lists millions.)
+    var entries: [(job: OutputJob, lastmod: Day?)]
 
     static let empty = SitemapEntries(base: "", limit: 1, entries: [])
 
@@ -20,7 +21,8 @@ struct SitemapEntries: Sendable {
 
     /// The sitemap (`part` nil): every URL, or for a site of more than
     /// `limit` URLs an index of the parts; part n: the n-th `limit` URLs.
-    func bytes(part: Int?) -> [UInt8] {
+    /// `location`: a page's location under the base URL.
+    func bytes(part: Int?, location: (OutputJob) -> String) -> [UInt8] {
         if part == nil && parts > 1 {
             var out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
             for n in 1...parts {
@@ -30,7 +32,7 @@ struct SitemapEntries: Sendable {
         }
         let range = part.map { min(entries.count, ($0 - 1) * limit)..<min(entries.count, $0 * limit) } ?? entries.indices
         var writer = SitemapWriter(expectedEntries: range.count, base: base)
-        for k in range { writer.add(entries[k].location, lastmod: entries[k].lastmod) }
+        for k in range { writer.add(location(entries[k].job), lastmod: entries[k].lastmod) }
         return writer.finishBytes()
     }
 }
@@ -50,7 +52,7 @@ struct SitemapWriter {
     }
 
     /// An entry for the base URL + `location` (escaping the parts escapes the whole).
-    mutating func add(_ location: Substring, lastmod: Day?) {
+    mutating func add(_ location: String, lastmod: Day?) {
         out += "<url><loc>".utf8
         out += base
         FastEscaping.escape(location, into: &out)

@@ -167,11 +167,6 @@ enum FastEscaping {
         text.withUTF8 { escape(utf8: $0, into: &out) }
     }
 
-    static func escape(_ text: Substring, into out: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { escape(utf8: $0, into: &out) }
-    }
-
     private static func escape(utf8 bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         var run = 0
         for i in bytes.indices {
