@@ -111,21 +111,41 @@ import Testing
         }
         #expect(try site.read("index.html").components(separatedBy: "<li class=\"card\">").count - 1 == 8)
 
-        // Every papers_per_page-th addition numbers the pages anew.
+        // Every papers_per_page-th addition adds an archive page, the newest
+        // (numbered from the oldest), and changes only the one before it.
         for k in 0..<2 { try site.write("content/papers/newer\(k).md", paper("Newer \(k)", tags: ["All"], date: "2024-06-0\(2 + k)")) }
         try site.build()
         try expectSameAsCleanBuild(site, "adding two more")
-        #expect(site.exists("page/7/index.html"))
+        let later = try states(site.output)
+        #expect(site.exists("page/7/index.html") && !site.exists("page/8/index.html"))
+        for n in 2...5 {
+            #expect(later["page/\(n)/index.html"] == after["page/\(n)/index.html"], "page \(n)")
+            #expect(later["tags/all/page/\(n)/index.html"] == after["tags/all/page/\(n)/index.html"], "tag page \(n)")
+        }
+        #expect(later["page/6/index.html"] != after["page/6/index.html"], "its newer neighbour is page 7 now")
         #expect(try site.read("index.html").components(separatedBy: "<li class=\"card\">").count - 1 == 5)
+        #expect(try site.read("index.html").contains("page/7/\" rel=\"next\""))
+        let oldest = try site.read("page/2/index.html")
+        #expect(oldest.contains("3/\" rel=\"prev\"") && !oldest.contains("rel=\"next\"") && oldest.contains("« Newest"), "\(oldest)")
     }
 
     @Test func pagesCoverTheListOnce() {
         let pagination = Pagination(perPage: 5)
         for count in 0..<40 {
-            let ranges = (1...pagination.pages(count)).map { pagination.range(page: $0, of: count) }
+            // The front page, then the archive pages from the newest (numbered from the oldest).
+            let total = pagination.pages(count)
+            let order = [1] + (total > 1 ? Array((2...total).reversed()) : [])
+            let ranges = order.map { pagination.range(page: $0, of: count) }
             #expect(ranges.flatMap { Array($0) } == Array(0..<count), "\(count)")
             #expect(ranges.dropFirst().allSatisfy { $0.count == 5 })
             #expect(count < 5 ? ranges[0].count == count : (5..<10).contains(ranges[0].count))
+            // Following "older" from the front page visits every page once.
+            var visited: [Int] = [1], page = 1
+            while let older = pagination.links(page: page, of: count).older { visited.append(older); page = older }
+            #expect(visited == order, "\(count)")
+            if total > 1 {
+                #expect(pagination.links(page: total, of: count).newer == 1 && pagination.links(page: 2, of: count).older == nil)
+            }
         }
     }
 

@@ -173,7 +173,10 @@ import Testing
         #expect(home.contains("rel=\"next\""))
         let last = try site.read("page/2/index.html")
         #expect(last.contains(">Paper 2</a>") && last.contains(">Paper 1</a>"))
-        #expect(try site.read("tags/t/page/2/index.html").contains("Page 2 of 2"))
+        // An archive page names the days its papers span, not a page out of a total.
+        let archive = try site.read("tags/t/page/2/index.html")
+        #expect(archive.contains("Papers of 1 January 2025 to 2 January 2025") && !archive.contains(" of 2<"))
+        #expect(archive.contains("<title>1 January 2025 to 2 January 2025 · "))
         #expect(try site.read("tags/t/index.html").contains("5 papers"))
     }
 

@@ -118,7 +118,7 @@ enum PageInput: Sendable, Hashable {
     case collection(PaperCollection)
     /// A list's name and size, as headings and links show them.
     case heading(PaperCollection)
-    /// A list's name alone (the later pages of a list show no sizes).
+    /// A list's name alone (the archive pages of a list show no sizes).
     case name(PaperCollection)
     /// The cards on one page of a list, and how many pages the list has.
     case cards(PaperCollection, page: Int)
@@ -171,7 +171,9 @@ extension SiteRenderer {
         case .cards(let c, let page):
             let all = c == .all ? nil : members(c)
             let count = all?.count ?? index.papers.count
-            f.add(page); f.add(pagination.pages(count))
+            let links = pagination.links(page: page, of: count)
+            f.add(page)
+            for n in [links.newer, links.older, links.newest, links.oldest] { f.add(n ?? 0) }
             for k in pagination.range(page: page, of: count) { f.add(fp.cards[all?[k] ?? k]) }
         case .hasFeeds(let c): f.add(hasFeeds(c))
         case .feedEntries(let c):

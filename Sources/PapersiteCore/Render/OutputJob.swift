@@ -121,13 +121,17 @@ enum OutputJob: Sendable, Hashable {
     }
 }
 
-/// How a list of papers (newest first) is cut into pages. The later
-/// pages hold `perPage` papers each, cut from the oldest paper, and the
-/// first page the newest rest: from `perPage` papers to twice that less
-/// one (or the whole list, when shorter). A paper added as the newest, the
-/// usual addition, so changes the first page only, and every
-/// `perPage`-th addition numbers the pages anew; cut from the newest, as
-/// most generators do, every page would change with every addition.
+/// How a list of papers (newest first) is cut into pages. The front page
+/// (page 1, at the list's own address) holds the newest papers: from
+/// `perPage` to twice that less one (or the whole list, when shorter). The
+/// archive pages behind it hold `perPage` papers each, cut from the oldest
+/// paper and numbered from it (page 2 is the oldest), so that a page's
+/// address keeps its papers for good. A paper added as the newest, the
+/// usual addition, then changes the front page only, and every
+/// `perPage`-th addition adds an archive page and changes the one before
+/// it (its newer neighbour was the front page). Cut or numbered from the
+/// newest, as most generators do, every page would change with every
+/// addition, or with every `perPage`-th.
 struct Pagination: Sendable {
     let perPage: Int
 
@@ -138,7 +142,23 @@ struct Pagination: Sendable {
     func range(page: Int, of count: Int) -> Range<Int> {
         let first = count - (pages(count) - 1) * perPage
         guard page > 1 else { return 0..<first }
-        let start = first + (page - 2) * perPage
-        return min(count, start)..<min(count, start + perPage)
+        let end = count - (page - 2) * perPage
+        return max(0, end - perPage)..<max(0, end)
+    }
+
+    /// The pages a page links to: the next newer and older, and the newest
+    /// (the front page) and oldest where they are not those already. A page
+    /// is made from these and its papers only.
+    struct Links: Hashable {
+        var newer: Int?, older: Int?, newest: Int?, oldest: Int?
+    }
+
+    func links(page: Int, of count: Int) -> Links {
+        let total = pages(count)
+        guard total > 1 else { return Links() }
+        if page == 1 { return Links(newer: nil, older: total, newest: nil, oldest: total > 2 ? 2 : nil) }
+        let newer = page == total ? 1 : page + 1
+        let older = page > 2 ? page - 1 : nil
+        return Links(newer: newer, older: older, newest: newer == 1 ? nil : 1, oldest: page > 3 ? 2 : nil)
     }
 }

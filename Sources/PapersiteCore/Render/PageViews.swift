@@ -5,19 +5,26 @@ import Foundation
 /// Pagination of a list: page N of M with links.
 struct PaginationView: TemplateObject, Sendable {
     var current: Int
-    var total: Int
+    var isPaginated: Bool
+    /// The next newer and older pages, and the newest and oldest where
+    /// they are not those (`Pagination.Links`).
     var previousURL: String?
     var nextURL: String?
-    var pages: [LinkView]
+    var newestURL: String?
+    var oldestURL: String?
+    /// On the archive pages: the days their papers span
+    /// (`2 February 2024 to 3 March 2024`), where they are dated.
+    var dates: String?
 
     func value(named name: String) -> TemplateValue {
         switch name {
         case "current": .init(current)
-        case "total": .init(total)
+        case "is_paginated": .init(isPaginated)
         case "previous_url": .init(previousURL)
         case "next_url": .init(nextURL)
-        case "pages": .init(pages)
-        case "is_paginated": .init(total > 1)
+        case "newest_url": .init(newestURL)
+        case "oldest_url": .init(oldestURL)
+        case "dates": .init(dates)
         default: .none
         }
     }

@@ -17,24 +17,21 @@ extension SiteRenderer {
     func renderList(_ collection: PaperCollection, page: Int) -> String {
         let all = collection == .all ? nil : members(collection)
         let count = all?.count ?? index.papers.count
-        let total = pagination.pages(count)
         let range = pagination.range(page: page, of: count)
         let slice = range.map { all?[$0] ?? $0 }
+        let links = pagination.links(page: page, of: count)
+        let url = { (n: Int?) in n.map { urls.path(collection.location(page: $0)) } }
         let pagination = PaginationView(
-            current: page, total: total,
-            previousURL: page > 1 ? urls.path(collection.location(page: page - 1)) : nil,
-            nextURL: page < total ? urls.path(collection.location(page: page + 1)) : nil,
-            pages: Self.pageWindow(current: page, total: total).map { n in
-                n == 0 ? LinkView(label: "…", url: "", kind: "gap")
-                       : LinkView(label: String(n), url: urls.path(collection.location(page: n)), kind: "page", current: n == page)
-            })
-        // The later pages show no counts, tag cloud or years: they would
+            current: page, isPaginated: links != Pagination.Links(),
+            previousURL: url(links.newer), nextURL: url(links.older), newestURL: url(links.newest), oldestURL: url(links.oldest),
+            dates: page > 1 ? Self.span(slice.compactMap { i in index.papers[i].published.map { ($0, index.papers[i].datePrecision) } }) : nil)
+        // The archive pages show no counts, tag cloud or years: they would
         // change with every paper added (see `Pagination`).
         let shown = { (view: CollectionView?) in page == 1 ? view : view?.uncounted }
         let group = shown(group(collection))
         let heading = group?.name ?? config.title
         var title = group.map { "\($0.name) · \(config.title)" } ?? config.title
-        if page > 1 { title = "Page \(page) · " + title }
+        if page > 1 { title = (pagination.dates ?? "Page \(page)") + " · " + title }
         let description = group.map { describe(collection, $0) } ?? config.description
         // The site's own feeds are linked from every page already.
         let linksFeeds = collection != .all && hasFeeds(collection)
@@ -61,15 +58,13 @@ extension SiteRenderer {
         index.years.map { group(.year($0))! }
     }
 
-    /// Page numbers to show: first, last and two either side of the current; 0 marks a gap.
-    static func pageWindow(current: Int, total: Int) -> [Int] {
-        guard total > 1 else { return [] }
-        var numbers: [Int] = []
-        for n in 1...total where n == 1 || n == total || abs(n - current) <= 2 {
-            if let last = numbers.last, n - last > 1 { numbers.append(n - last == 2 ? last + 1 : 0) }
-            numbers.append(n)
-        }
-        return numbers
+    /// The days `days` span, as a page names them (`3 March 2024`, or
+    /// `2 February 2024 to 3 March 2024`); nil for none.
+    /// (Each day as far as its paper's source gives it.)
+    static func span(_ days: [(day: Day, precision: DatePrecision)]) -> String? {
+        guard let first = days.min(by: { $0.day < $1.day }), let last = days.max(by: { $0.day < $1.day }) else { return nil }
+        let from = first.day.long(first.precision), to = last.day.long(last.precision)
+        return from == to ? from : "\(from) to \(to)"
     }
 
     func renderPaper(_ i: Int) -> String {

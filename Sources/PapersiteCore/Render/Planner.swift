@@ -99,7 +99,7 @@ extension SiteRenderer {
     func inputs(of job: OutputJob) -> [PageInput] {
         switch job {
         case .list(let c, let page):
-            // The later pages show no counts (see `Pagination`).
+            // The archive pages show no counts (see `Pagination`).
             let heading = { (c: PaperCollection) -> PageInput in page == 1 ? .heading(c) : .name(c) }
             var inputs: [PageInput] = [.template(c.template), .collection(c), .cards(c, page: page), heading(c), .hasFeeds(c)]
             if c == .all && page == 1 { inputs += [.allTags, .years] }

@@ -76,7 +76,7 @@ struct CollectionView: TemplateObject, Sendable {
     var name: String
     var slug: String
     var url: String
-    /// The number of papers; nil on the later pages of a list, which show
+    /// The number of papers; nil on the archive pages of a list, which show
     /// no counts (they would change with every paper added).
     var count: Int?
 

@@ -91,11 +91,8 @@ h1 { font-size: clamp(1.6rem, 1.2rem + 1.6vw, 2.1rem); margin: 2rem 0 0.5rem; }
 
 /* Pagination */
 .pagination { margin-top: 2rem; border-top: 1px solid var(--border); padding-top: 1rem; }
-.pagination .page-of { color: var(--muted); font-size: 0.9rem; margin: 0 0 0.5rem; }
 .pagination ul { list-style: none; display: flex; flex-wrap: wrap; gap: 0.35rem; margin: 0; padding: 0; }
 .pagination a, .pagination span { display: inline-block; min-width: 2.4rem; padding: 0.35rem 0.65rem; text-align: center; border-radius: var(--radius); border: 1px solid var(--border); text-decoration: none; }
-.pagination .current { background: var(--accent); border-color: var(--accent); color: var(--bg); font-weight: 600; }
-.pagination .gap { border-color: transparent; color: var(--muted); }
 
 /* Paper page */
 .paper-header { margin-bottom: 1.5rem; }
@@ -660,7 +657,7 @@ document.addEventListener('keydown', function (event) {
 <section class="intro">
 <p class="breadcrumb"><a href="{{site.base}}authors/">Authors</a></p>
 <h1>{{heading}}</h1>
-<p class="lede">{{#group.count}}{{.}} paper{{#group.plural}}s{{/group.plural}}{{/group.count}}{{^group.count}}Page {{pagination.current}} of {{pagination.total}}{{/group.count}}{{#feed_atom_url}} · <a href="{{feed_atom_url}}">Atom feed</a>{{/feed_atom_url}}</p>
+<p class="lede">{{#group.count}}{{.}} paper{{#group.plural}}s{{/group.plural}}{{/group.count}}{{^group.count}}{{#pagination.dates}}Papers of {{.}}{{/pagination.dates}}{{/group.count}}{{#feed_atom_url}} · <a href="{{feed_atom_url}}">Atom feed</a>{{/feed_atom_url}}</p>
 </section>
 <ol class="paper-list">
 {{#papers}}
@@ -777,6 +774,9 @@ document.addEventListener('keydown', function (event) {
 <section class="intro">
 <h1>{{heading}}</h1>
 <p class="lede">{{site.description}}</p>
+{{#pagination.dates}}
+<p class="lede">Papers of {{.}}</p>
+{{/pagination.dates}}
 {{#has_tags}}
 <ul class="tags tag-cloud" aria-label="Popular tags">
 {{#tags}}
@@ -907,27 +907,19 @@ document.addEventListener('keydown', function (event) {
         ("templates/partials/pagination.mustache", #"""
 {{#pagination.is_paginated}}
 <nav class="pagination" aria-label="Pages">
-<p class="page-of">Page {{pagination.current}} of {{pagination.total}}</p>
 <ul>
+{{#pagination.newest_url}}
+<li><a class="step" href="{{pagination.newest_url}}">« Newest</a></li>
+{{/pagination.newest_url}}
 {{#pagination.previous_url}}
 <li><a class="step" href="{{pagination.previous_url}}" rel="prev">← Newer</a></li>
 {{/pagination.previous_url}}
-{{#pagination.pages}}
-{{#current}}
-<li><span class="current" aria-current="page">{{label}}</span></li>
-{{/current}}
-{{^current}}
-{{#url}}
-<li><a href="{{url}}">{{label}}</a></li>
-{{/url}}
-{{^url}}
-<li><span class="gap">…</span></li>
-{{/url}}
-{{/current}}
-{{/pagination.pages}}
 {{#pagination.next_url}}
 <li><a class="step" href="{{pagination.next_url}}" rel="next">Older →</a></li>
 {{/pagination.next_url}}
+{{#pagination.oldest_url}}
+<li><a class="step" href="{{pagination.oldest_url}}">Oldest »</a></li>
+{{/pagination.oldest_url}}
 </ul>
 </nav>
 {{/pagination.is_paginated}}
@@ -1015,7 +1007,7 @@ document.addEventListener('keydown', function (event) {
 <section class="intro">
 <p class="breadcrumb"><a href="{{site.base}}tags/">Tags</a></p>
 <h1>{{heading}}</h1>
-<p class="lede">{{#tag.count}}{{.}} paper{{#tag.plural}}s{{/tag.plural}}{{/tag.count}}{{^tag.count}}Page {{pagination.current}} of {{pagination.total}}{{/tag.count}}{{#feed_atom_url}} · <a href="{{feed_atom_url}}">Atom feed</a>{{/feed_atom_url}}{{#feed_rss_url}} · <a href="{{feed_rss_url}}">RSS feed</a>{{/feed_rss_url}}</p>
+<p class="lede">{{#tag.count}}{{.}} paper{{#tag.plural}}s{{/tag.plural}}{{/tag.count}}{{^tag.count}}{{#pagination.dates}}Papers of {{.}}{{/pagination.dates}}{{/tag.count}}{{#feed_atom_url}} · <a href="{{feed_atom_url}}">Atom feed</a>{{/feed_atom_url}}{{#feed_rss_url}} · <a href="{{feed_rss_url}}">RSS feed</a>{{/feed_rss_url}}</p>
 </section>
 <ol class="paper-list">
 {{#papers}}
@@ -1056,7 +1048,7 @@ document.addEventListener('keydown', function (event) {
 <section class="intro">
 <p class="breadcrumb"><a href="{{site.base}}years/">Archive</a>{{#parent}} › <a href="{{url}}">{{name}}</a>{{/parent}}</p>
 <h1>{{heading}}</h1>
-<p class="lede">{{#group.count}}{{.}} paper{{#group.plural}}s{{/group.plural}}{{/group.count}}{{^group.count}}Page {{pagination.current}} of {{pagination.total}}{{/group.count}}, newest first.</p>
+<p class="lede">{{#group.count}}{{.}} paper{{#group.plural}}s{{/group.plural}}{{/group.count}}{{^group.count}}{{#pagination.dates}}Papers of {{.}}{{/pagination.dates}}{{/group.count}}, newest first.</p>
 {{#has_months}}
 <nav class="months" aria-label="Months of {{heading}}">
 <ul class="tags">
