@@ -77,13 +77,9 @@ struct RelatedState {
 
     var bodyTableKeys: [UInt64] { bodyKey == 0 ? [] : (0..<6).map { Self.bodyTableKey(bodyKey, $0) } }
 
-    /// Stores the six tables of a body under `body`.
-    static func putBody(_ body: UInt64, in cache: CacheStore, vectorStart: UnsafeRawBufferPointer, vectorTermIDs: UnsafeRawBufferPointer,
-                        vectorWeights: UnsafeRawBufferPointer, termHashes: UnsafeRawBufferPointer, termStart: UnsafeRawBufferPointer,
-                        postings: UnsafeRawBufferPointer) {
-        for (k, table) in [vectorStart, vectorTermIDs, vectorWeights, termHashes, termStart, postings].enumerated() {
-            cache.put(bodyTableKey(body, k), table)
-        }
+    /// Stores table `k` of the body named `body`, in place.
+    static func putBodyTable<T: BitwiseCopyable>(_ table: UnsafeBufferPointer<T>, _ k: Int, body: UInt64, in cache: CacheStore) {
+        cache.put(bodyTableKey(body, k), UnsafeRawBufferPointer(table))
     }
 
     // MARK: Coding
@@ -307,22 +303,22 @@ struct RelatedState {
         if let computed {
             bodyKey = Fingerprint.of { f in f.add("related body"); f.add(corpus) }
             deltaKey = 0
-            computed.vectorStart.withUnsafeBytes { vectorStart in computed.vectorTermIDs.withUnsafeBytes { vectorTermIDs in
-                computed.vectorWeights.withUnsafeBytes { vectorWeights in computed.termHashes.withUnsafeBytes { termHashes in
-                    computed.termStart.withUnsafeBytes { termStart in computed.postings.withUnsafeBytes { postings in
-                        Self.putBody(bodyKey, in: cache, vectorStart: vectorStart, vectorTermIDs: vectorTermIDs, vectorWeights: vectorWeights,
-                                     termHashes: termHashes, termStart: termStart, postings: postings)
-                    } }
-                } }
-            } }
+            computed.vectorStart.withUnsafeBufferPointer { Self.putBodyTable($0, 0, body: bodyKey, in: cache) }
+            computed.vectorTermIDs.withUnsafeBufferPointer { Self.putBodyTable($0, 1, body: bodyKey, in: cache) }
+            computed.vectorWeights.withUnsafeBufferPointer { Self.putBodyTable($0, 2, body: bodyKey, in: cache) }
+            computed.termHashes.withUnsafeBufferPointer { Self.putBodyTable($0, 3, body: bodyKey, in: cache) }
+            computed.termStart.withUnsafeBufferPointer { Self.putBodyTable($0, 4, body: bodyKey, in: cache) }
+            computed.postings.withUnsafeBufferPointer { Self.putBodyTable($0, 5, body: bodyKey, in: cache) }
         } else if bodyChanged && (bodyKey == 0 || deltaSize > deltaLimit(postings.count)) {
             mergeDelta()
             bodyKey = Fingerprint.of { f in f.add("related body"); f.add(corpus) }
             deltaKey = 0
-            Self.putBody(bodyKey, in: cache, vectorStart: UnsafeRawBufferPointer(vectorStart.elements),
-                         vectorTermIDs: UnsafeRawBufferPointer(vectorTermIDs.elements), vectorWeights: UnsafeRawBufferPointer(vectorWeights.elements),
-                         termHashes: UnsafeRawBufferPointer(termHashes.elements), termStart: UnsafeRawBufferPointer(termStart.elements),
-                         postings: UnsafeRawBufferPointer(postings.elements))
+            Self.putBodyTable(vectorStart.elements, 0, body: bodyKey, in: cache)
+            Self.putBodyTable(vectorTermIDs.elements, 1, body: bodyKey, in: cache)
+            Self.putBodyTable(vectorWeights.elements, 2, body: bodyKey, in: cache)
+            Self.putBodyTable(termHashes.elements, 3, body: bodyKey, in: cache)
+            Self.putBodyTable(termStart.elements, 4, body: bodyKey, in: cache)
+            Self.putBodyTable(postings.elements, 5, body: bodyKey, in: cache)
         } else if bodyChanged {
             // (The delta's key names the body it applies to.)
             deltaKey = Fingerprint.of { f in f.add("related delta"); f.add(corpus); f.add(bodyKey) }

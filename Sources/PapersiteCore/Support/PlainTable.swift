@@ -65,18 +65,6 @@ extension ByteWriter {
         if let base = values.baseAddress { bytes.append(contentsOf: UnsafeRawBufferPointer(start: base, count: values.count * MemoryLayout<T>.stride)) }
     }
 
-    /// A table of `count` values written in place by `fill` (which must set every one).
-    mutating func table<T: BitwiseCopyable>(count: Int, of type: T.Type, fill: (UnsafeMutableBufferPointer<T>) -> Void) {
-        uint(UInt64(count))
-        align()
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: count * MemoryLayout<T>.stride))
-        bytes.withUnsafeMutableBytes { raw in
-            let region = UnsafeMutableRawBufferPointer(rebasing: raw[start..<start + count * MemoryLayout<T>.stride])
-            if count > 0 { region.withMemoryRebound(to: T.self, fill) }
-        }
-    }
-
     mutating func table<T: BitwiseCopyable>(_ values: PlainTable<T>) { table(values.elements) }
     mutating func table<T: BitwiseCopyable>(_ values: [T]) { values.withUnsafeBufferPointer { table($0) } }
 }

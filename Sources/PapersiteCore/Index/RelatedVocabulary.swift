@@ -1,0 +1,124 @@
+import Foundation
+
+extension RelatedPapers {
+    /// Term hashes → dense ids and document frequencies, split into shards
+    /// that parallel workers fill independently.
+    struct Vocabulary {
+        static let shards = 16
+        struct Shard {
+            var ids = HashTable()
+            var frequencies: [Int32] = []
+        }
+        private var parts = [Shard](repeating: Shard(), count: shards)
+        private var bases = [Int32](repeating: 0, count: shards)
+        private(set) var total = 0
+
+        /// A paper's terms grouped by shard (in hash order within each),
+        /// with where each shard's group starts.
+        struct Grouped {
+            var hashes: [UInt64] = []
+            var counts: [Float] = []
+            var starts: [Int32] = []
+        }
+
+        static func byShard(_ terms: PackedTerms) -> Grouped {
+            var hashes = [UInt64](repeating: 0, count: terms.count)
+            var counts = [Float](repeating: 0, count: terms.count)
+            let starts = forEachByShard(terms) { k, slot in
+                hashes[slot] = terms.hash(k)
+                counts[slot] = terms.count(k)
+            }
+            return Grouped(hashes: hashes, counts: counts, starts: starts)
+        }
+
+        /// The counts of `byShard(terms)`, in its order, into `counts`.
+        static func countsByShard(_ terms: PackedTerms, into counts: inout [Float]) {
+            counts.removeAll(keepingCapacity: true)
+            counts.append(contentsOf: repeatElement(0, count: terms.count))
+            _ = forEachByShard(terms) { k, slot in counts[slot] = terms.count(k) }
+        }
+
+        /// Calls `body` with each term's index and its slot in shard order
+        /// (by shard, then as the terms come); returns where each shard starts.
+        private static func forEachByShard(_ terms: PackedTerms, _ body: (_ k: Int, _ slot: Int) -> Void) -> [Int32] {
+            var starts = [Int32](repeating: 0, count: shards + 1)
+            for k in 0..<terms.count { starts[Int(terms.hash(k) % UInt64(shards)) + 1] += 1 }
+            for s in 0..<shards { starts[s + 1] += starts[s] }
+            var fill = starts
+            for k in 0..<terms.count {
+                let s = Int(terms.hash(k) % UInt64(shards))
+                body(k, Int(fill[s]))
+                fill[s] += 1
+            }
+            return starts
+        }
+
+        /// Counts these papers' terms, each shard on its own worker, and
+        /// writes each term's id within its shard to `ids` (paper p's
+        /// terms from `offsets[p]`).
+        mutating func count(_ papers: [Grouped], offsets: ArraySlice<Int>, into ids: UnsafeSendableBuffer<Int32>, parallelism: Parallelism) {
+            parts.withUnsafeMutableBufferPointer { buffer in
+                let slots = UnsafeSendableBuffer(buffer)
+                parallelism.forEach(Self.shards) { s in
+                    var part = slots[s]
+                    slots[s] = Shard()                       // keep `part` uniquely referenced
+                    for (p, paper) in papers.enumerated() {
+                        let offset = offsets[offsets.startIndex + p]
+                        for k in Int(paper.starts[s])..<Int(paper.starts[s + 1]) {
+                            let id = part.ids.insert(paper.hashes[k], value: Int32(part.frequencies.count))
+                            if Int(id) == part.frequencies.count { part.frequencies.append(1) } else { part.frequencies[Int(id)] += 1 }
+                            ids[offset + k] = id
+                        }
+                    }
+                    slots[s] = part
+                }
+            }
+        }
+
+        var shardBases: [Int32] { bases }
+
+        /// Each term's hash, by id.
+        func hashesByID(parallelism: Parallelism) -> [UInt64] {
+            var result = [UInt64](repeating: 0, count: total)
+            result.withUnsafeMutableBufferPointer { buffer in
+                let slots = UnsafeSendableBuffer(buffer)
+                parallelism.forEach(Self.shards) { s in
+                    parts[s].ids.forEach { hash, local in slots[Int(bases[s] + local)] = hash }
+                }
+            }
+            return result
+        }
+
+        /// Every term's hash and document frequency, in the shards of
+        /// `RelatedState.dfShard(of:)` (sixteen per vocabulary shard), each
+        /// sorted by hash and encoded, handed to `body` one by one.
+        func forEachDFShard(parallelism: Parallelism, _ body: (Int, [UInt8]) -> Void) {
+            parallelism.forEach(Self.shards) { s in
+                var split = [[(hash: UInt64, df: Int32)]](repeating: [], count: 16)
+                parts[s].ids.forEach { hash, local in split[Int(hash >> 60)].append((hash, parts[s].frequencies[Int(local)])) }
+                for (g, var entries) in split.enumerated() {
+                    entries.sort { $0.hash < $1.hash }
+                    body(s * 16 + g, RelatedState.encodeShard(entries.map(\.hash), entries.map(\.df)))
+                }
+            }
+        }
+
+        mutating func assignIDs() {
+            var base: Int32 = 0
+            for s in 0..<Self.shards { bases[s] = base; base += Int32(parts[s].frequencies.count) }
+            total = Int(base)
+        }
+
+        /// `transform` of each term's document frequency, by id.
+        func frequencies(parallelism: Parallelism, _ transform: (Int32) -> Float) -> [Float] {
+            var result = [Float](repeating: 0, count: total)
+            result.withUnsafeMutableBufferPointer { buffer in
+                let slots = UnsafeSendableBuffer(buffer)
+                parallelism.forEach(Self.shards) { s in
+                    for (local, df) in parts[s].frequencies.enumerated() { slots[Int(bases[s]) + local] = transform(df) }
+                }
+            }
+            return result
+        }
+    }
+}
