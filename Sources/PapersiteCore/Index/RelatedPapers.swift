@@ -64,7 +64,7 @@ struct RelatedPapers {
     /// `withTerms(i, body)` calls `body` with paper i's terms (twice per
     /// paper, from any thread: they may be read in place from a cache).
     func compute(count n: Int, parallelism: Parallelism, withTerms: (Int, (PackedTerms) -> Void) -> Void) -> [[Int]] {
-        compute(count: n, parallelism: parallelism, keepState: false, withTerms: withTerms).lists
+        compute(count: n, parallelism: parallelism, keepState: false, withTerms: withTerms).lists.map(\.list)
     }
 
     /// The same, with (`keepState`) what `RelatedState.update` needs to
@@ -72,8 +72,8 @@ struct RelatedPapers {
     /// `dfShard` is handed each shard of the document frequencies as it is
     /// made (from any thread), so that they are never all in memory.
     func compute(count n: Int, parallelism: Parallelism, keepState: Bool, dfShard: ((Int, [UInt8]) -> Void)? = nil,
-                 withTerms: (Int, (PackedTerms) -> Void) -> Void) -> (lists: [[Int]], state: RelatedState.Full?) {
-        guard count > 0, n > 1 else { return (Array(repeating: [], count: n), nil) }
+                 withTerms: (Int, (PackedTerms) -> Void) -> Void) -> (lists: [ScoredList], state: RelatedState.Full?) {
+        guard count > 0, n > 1 else { return (Array(repeating: ScoredList(), count: n), nil) }
 
         // 1. Document frequencies, in a fixed number of shards by hash (so
         //    the ids never depend on the number of threads), and every
@@ -195,7 +195,7 @@ struct RelatedPapers {
                     let range = starts[t]..<starts[t + 1]
                     if range.count > limit || (keepState && range.count > 1) {
                         var slice = UnsafeMutableBufferPointer(rebasing: flat.buffer[range])
-                        slice.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.paper < $1.paper }
+                        slice.sort(by: Self.listOrder)
                     }
                     lengthSlots[t] = Int32(min(range.count, limit))
                 }
@@ -206,7 +206,7 @@ struct RelatedPapers {
         //    pointers: the inner loop runs tens of millions of times).
         let query = queryTerms
         let lists = postings.withUnsafeBufferPointer { postings in
-            parallelism.mapWithScratch(n, makeScratch: { Scores(count: n) }, release: { $0.release() }) { i, scores in
+            parallelism.mapWithScratch(n, makeScratch: { Scores(count: n) }, release: { $0.release() }) { i, scores -> ScoredList in
                 let from = Int(vectorStart[i])
                 for v in from..<min(Int(vectorStart[i + 1]), from + query) {
                     let t = Int(vectorTermIDs[v]), start = starts[t]
@@ -245,19 +245,45 @@ struct RelatedPapers {
             }
         }
 
-        /// The `count` best papers scoring at least `threshold`; clears the table.
-        mutating func best(_ count: Int, threshold: Float) -> [Int] {
-            var best: [(paper: Int32, score: Float)] = []
+        /// The `count` best papers scoring at least `threshold`, with their
+        /// scores, best first; clears the table.
+        mutating func best(_ count: Int, threshold: Float) -> ScoredList {
+            var best = taken(threshold: threshold)
+            best.sort(by: ScoredList.before)
+            return ScoredList(best.prefix(count))
+        }
+
+        /// Every paper scoring at least `threshold`, unsorted; clears the table.
+        mutating func taken(threshold: Float) -> [(paper: Int32, score: Float)] {
+            var taken: [(paper: Int32, score: Float)] = []
             for t in 0..<found {
                 let p = Int(touched[t])
                 let s = scores[p]
                 scores[p] = 0
-                if s >= threshold { best.append((Int32(p), s)) }
+                if s >= threshold { taken.append((Int32(p), s)) }
             }
             found = 0
-            // Papers are newest first, so a lower index is the newer paper.
-            best.sort { $0.score != $1.score ? $0.score > $1.score : $0.paper < $1.paper }
-            return best.prefix(count).map { Int($0.paper) }
+            return taken
+        }
+    }
+
+    /// A paper's related papers with their scores, best first (the scores
+    /// let an update keep what an edit cannot have changed: see
+    /// `RelatedPapers.rescore`).
+    struct ScoredList {
+        var papers: [Int32] = []
+        var scores: [Float] = []
+
+        init() {}
+        init(_ entries: some Sequence<(paper: Int32, score: Float)>) {
+            for entry in entries { papers.append(entry.paper); scores.append(entry.score) }
+        }
+
+        var list: [Int] { papers.map { Int($0) } }
+
+        /// The order of a list: the higher score first, then the lower number.
+        static func before(_ a: (paper: Int32, score: Float), _ b: (paper: Int32, score: Float)) -> Bool {
+            a.score != b.score ? a.score > b.score : a.paper < b.paper
         }
     }
 

@@ -41,7 +41,7 @@ extension RelatedPapers {
             made(i).withUnsafeBytes { body(PackedTerms($0)) }
         }
         let headKey = Fingerprint.of { f in
-            f.add("related state"); f.add(count); f.add(UInt64(minimumScore.bitPattern)); f.add(queryTerms)
+            f.add("related state, scored"); f.add(count); f.add(UInt64(minimumScore.bitPattern)); f.add(queryTerms)
             f.add(indexedTerms); f.add(postingsPerTerm); f.add(UInt64(tagWeight.bitPattern))
         }
         if var state = cache.get(headKey, RelatedState.decodeHead), identities.starts(with: state.identities) {
@@ -54,7 +54,7 @@ extension RelatedPapers {
                     state.store(in: cache, headKey: headKey, bodyChanged: false)
                 }
                 path = .reused
-                return state.lists
+                return state.lists.map(\.list)
             }
             if state.readBody(from: cache),
                state.deltaKey == 0 || cache.get(state.deltaKey, { r in state.readDelta(&r) ? true : nil }) != nil,
@@ -63,7 +63,7 @@ extension RelatedPapers {
                 state.dropBody()     // the old tables go before the new are encoded (a large site's peak memory)
                 next.store(in: cache, headKey: headKey, bodyChanged: bodyChanged, deltaLimit: deltaLimit)
                 path = next.deltaKey == 0 ? .updated : .updatedInDelta
-                return next.lists
+                return next.lists.map(\.list)
             }
         }
         path = .computed
@@ -77,7 +77,7 @@ extension RelatedPapers {
             state.dfShardKeys = (0..<RelatedState.dfShardCount).map { RelatedState.dfShardKey($0, corpus: corpus) }
             state.store(in: cache, headKey: headKey, bodyChanged: true, computed: computed)
         }
-        return lists
+        return lists.map(\.list)
     }
 
     /// Follows an edit from `state` (whose body is read): the papers are
@@ -95,7 +95,7 @@ extension RelatedPapers {
         next.identities = identities
         next.termsKeys = keys
         next.termsHashes = hashes
-        next.lists += Array(repeating: [], count: n - before)
+        next.lists += Array(repeating: ScoredList(), count: n - before)
         let edited = (0..<n).filter { $0 >= before || state.termsHashes[$0] != hashes[$0] }
         if edited.isEmpty { return (next, false) }
         guard edited.count <= max(16, n / 50) else { return nil }
@@ -112,15 +112,15 @@ extension RelatedPapers {
             for h in new { delta[h, default: 0] += 1; editedNow[h, default: 0] += 1 }
         }
         delta = delta.filter { $0.value != 0 }
-        guard let before = state.frequencies(of: Array(delta.keys), cache: cache, parallelism: parallelism) else { return nil }
+        guard let dfBefore = state.frequencies(of: Array(delta.keys), cache: cache, parallelism: parallelism) else { return nil }
         var df: [UInt64: Int32] = [:]
         for (h, d) in delta {
-            let now = before[h, default: 0] + d
+            let now = dfBefore[h, default: 0] + d
             guard now >= 0 else { return nil }
             df[h] = now
         }
         // Terms whose weight changed, which papers other than the edited ones have.
-        let crossing = delta.keys.filter { Self.frequencyBucket(before[$0, default: 0]) != Self.frequencyBucket(df[$0]!) && df[$0]! - editedNow[$0, default: 0] > 0 }.sorted()
+        let crossing = delta.keys.filter { Self.frequencyBucket(dfBefore[$0, default: 0]) != Self.frequencyBucket(df[$0]!) && df[$0]! - editedNow[$0, default: 0] > 0 }.sorted()
         var affected = Set(edited)
         if !crossing.isEmpty {
             let editedSet = Set(edited)
@@ -163,8 +163,12 @@ extension RelatedPapers {
         guard next.changedShards.count == Set(delta.keys.map(RelatedState.dfShard)).count else { return nil }
         if newVectors.isEmpty { return (next, false) }
 
-        // 3. The posting lists of their old and new terms.
-        let indexed = indexedTerms, limit = postingsPerTerm
+        // 3. The posting lists of their old and new terms: each old list
+        //    without the changed papers, merged with their new postings
+        //    (both in list order).
+        let indexed = indexedTerms
+        var changed = [Bool](repeating: false, count: n)
+        for i in newVectors.keys { changed[i] = true }
         // Each touched term with the changed papers' new postings under it
         // (one pass over their vectors, not one per term).
         var added: [UInt64: [Posting]] = [:]
@@ -172,42 +176,29 @@ extension RelatedPapers {
             for entry in vector.prefix(indexed) { added[entry.term, default: []].append(Posting(paper: Int32(i), weight: entry.weight)) }
             for entry in state.vector(i).prefix(indexed) where added[entry.term] == nil { added[entry.term] = [] }
         }
-        var changedLists: [UInt64: [Posting]] = [:]
-        var cutChanged = Set<UInt64>()            // terms whose kept postings changed
         for (term, postings) in added {
-            let old = state.postings(of: term)
-            var list = old.filter { newVectors[Int($0.paper)] == nil } + postings
-            list.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.paper < $1.paper }
-            if !list.prefix(limit).elementsEqual(old.prefix(limit), by: { $0.paper == $1.paper && $0.weight.bitPattern == $1.weight.bitPattern }) {
-                cutChanged.insert(term)
-            }
-            changedLists[term] = list
+            let kept = state.postings(of: term).filter { !changed[Int($0.paper)] }
+            next.newerPostings[term] = PlainTable(Self.merged(kept, postings.sorted(by: Self.listOrder)))
         }
-
-        // The new vectors and posting lists, over the old (the delta).
         for (i, vector) in newVectors { next.newerVectors[i] = vector }
-        for (term, list) in changedLists { next.newerPostings[term] = PlainTable(list) }
-        // 4. The papers to score again: the changed ones, and those that
-        //    search with a term whose kept postings changed.
-        let query = queryTerms
-        var rescore = Set(newVectors.keys)
-        // (A constant for the closures below: a captured variable is copied, arrays and all, on every use.)
-        let state = next
-        if !cutChanged.isEmpty {
-            let cut = RelatedState.TermSet(cutChanged)
-            let found = parallelism.map(n) { i in state.searches(i, query: query, withAnyOf: cut) }
-            for i in 0..<n where found[i] { rescore.insert(i) }
-        }
-        let order = rescore.sorted()
-        let made = parallelism.mapWithScratch(order.count, makeScratch: { Scores(count: n) }, release: { $0.release() }) { k, scores -> [Int] in
-            let i = order[k]
-            for (term, weight) in state.vector(i).prefix(query) {
-                scores.add(weight, state.postings(of: term, limit: limit), skipping: Int32(i))
-            }
-            return scores.best(count, threshold: minimumScore)
-        }
-        for (k, i) in order.enumerated() { next.lists[i] = made[k] }
+
+        // 4. Each paper's list where it can have changed.
+        next.lists = rescore(next, from: state, changedVectors: changed, touchedTerms: Array(added.keys), oldCount: before, parallelism: parallelism)
         return (next, true)
+    }
+
+    /// The order of a posting list: the heavier first, then the lower number.
+    static func listOrder(_ a: Posting, _ b: Posting) -> Bool { a.weight != b.weight ? a.weight > b.weight : a.paper < b.paper }
+
+    /// Two lists in `listOrder` as one.
+    static func merged(_ a: [Posting], _ b: [Posting]) -> [Posting] {
+        var out: [Posting] = []
+        out.reserveCapacity(a.count + b.count)
+        var x = 0, y = 0
+        while x < a.count || y < b.count {
+            if y == b.count || (x < a.count && listOrder(a[x], b[y])) { out.append(a[x]); x += 1 } else { out.append(b[y]); y += 1 }
+        }
+        return out
     }
 
     /// The shards holding the terms in `delta`, with their new frequencies

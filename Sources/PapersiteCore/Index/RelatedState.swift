@@ -12,9 +12,11 @@ import Foundation
 ///    that have a term whose rounded frequency changed;
 /// 2. their vectors made again; those that really changed change the
 ///    posting lists of their old and new terms;
-/// 3. every paper that searches with a term whose kept postings changed is
-///    scored again, with the same arithmetic in the same order as the full
-///    computation.
+/// 3. every paper that searches with a term whose kept postings changed
+///    gets its list again: scored whole where its vector changed, else by
+///    scoring only the candidates whose postings changed and merging them
+///    into its old list (`RelatedPapers.rescore`), with the same arithmetic
+///    in the same order as the full computation.
 /// When papers are added, removed or reordered, when the cache lacks a
 /// piece, or when an edit reaches too many papers, the caller computes
 /// everything (and keeps a new state).
@@ -46,7 +48,8 @@ struct RelatedState {
     /// Each paper's terms: the cache key they are stored under, and the hash of their bytes.
     var termsKeys: [UInt64]
     var termsHashes: [UInt64]
-    var lists: [[Int]]
+    /// Each paper's related papers, by number, with their scores.
+    var lists: [RelatedPapers.ScoredList]
     var dfShardKeys: [UInt64]
     var bodyKey: UInt64 = 0
     /// The delta's key (0: none).
@@ -87,23 +90,27 @@ struct RelatedState {
     func encodeHead() -> [UInt8] {
         var w = ByteWriter(capacity: identities.count * 32)
         w.array(identities); w.array(termsKeys); w.array(termsHashes)
-        w.array(lists.map { UInt32($0.count) }); w.array(lists.flatMap { $0.map { Int32($0) } })
+        w.array(lists.map { UInt32($0.papers.count) }); w.array(lists.flatMap(\.papers)); w.array(lists.flatMap(\.scores))
         w.array(dfShardKeys); w.fixed(bodyKey); w.fixed(deltaKey)
         return w.bytes
     }
 
     static func decodeHead(_ r: inout ByteReader) -> RelatedState? {
         let identities = r.array(of: UInt64.self), termsKeys = r.array(of: UInt64.self), termsHashes = r.array(of: UInt64.self)
-        let lengths = r.array(of: UInt32.self), entries = r.array(of: Int32.self)
+        let lengths = r.array(of: UInt32.self), entries = r.array(of: Int32.self), scores = r.array(of: Float.self)
         let shardKeys = r.array(of: UInt64.self), body = r.fixed(), delta = r.fixed()
         let n = identities.count
         guard !r.failed, termsKeys.count == n, termsHashes.count == n, lengths.count == n, shardKeys.count == dfShardCount,
-              lengths.reduce(0, { $0 + Int($1) }) == entries.count, entries.allSatisfy({ $0 >= 0 && Int($0) < n }) else { return nil }
-        var lists: [[Int]] = []
+              lengths.reduce(0, { $0 + Int($1) }) == entries.count, scores.count == entries.count,
+              entries.allSatisfy({ $0 >= 0 && Int($0) < n }) else { return nil }
+        var lists: [RelatedPapers.ScoredList] = []
         lists.reserveCapacity(n)
         var at = 0
         for length in lengths {
-            lists.append(entries[at..<at + Int(length)].map { Int($0) })
+            var list = RelatedPapers.ScoredList()
+            list.papers = Array(entries[at..<at + Int(length)])
+            list.scores = Array(scores[at..<at + Int(length)])
+            lists.append(list)
             at += Int(length)
         }
         var state = RelatedState(identities: identities, termsKeys: termsKeys, termsHashes: termsHashes, lists: lists)
@@ -114,7 +121,7 @@ struct RelatedState {
     }
 
     /// A head; its body is read (`readBody`) or stored (`store`) apart.
-    init(identities: [UInt64], termsKeys: [UInt64], termsHashes: [UInt64], lists: [[Int]]) {
+    init(identities: [UInt64], termsKeys: [UInt64], termsHashes: [UInt64], lists: [RelatedPapers.ScoredList]) {
         self.identities = identities
         self.termsKeys = termsKeys
         self.termsHashes = termsHashes

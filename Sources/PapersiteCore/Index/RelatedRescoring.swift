@@ -1,0 +1,107 @@
+import Foundation
+
+/// The last step of `RelatedPapers.update`: each paper's related papers
+/// again, after some papers' vectors changed, to the bit as scoring every
+/// paper would give them.
+///
+/// A score is a sum, in the order of the searching paper's query terms, of
+/// products of its weights with a candidate's kept postings: a candidate
+/// none of whose kept postings changed keeps its score, bit for bit. So a
+/// paper whose own vector is the same scores again only the candidates
+/// whose kept postings changed (the moved papers), and merges them into
+/// its old list, whose scores the state keeps. The merge stands when the
+/// old list was not full (every candidate left out was below the threshold,
+/// and still is), or when its last place goes to a paper no worse than the
+/// old last (every candidate left out was worse than that). Otherwise, and
+/// where its vector changed, a paper is scored whole.
+///
+/// Why: a paper added changes the vectors of the papers that share its
+/// rare words, and so the kept postings of most common words; scoring every
+/// paper whole then cost more than all the rest of an update.
+extension RelatedPapers {
+    /// `changedVectors[i]`: paper i's vector changed (or is new); papers
+    /// from `oldCount` on are new. `touchedTerms`: the terms whose lists
+    /// may have changed. Returns every paper's list.
+    func rescore(_ next: RelatedState, from state: RelatedState, changedVectors: [Bool], touchedTerms: [UInt64], oldCount: Int,
+                 parallelism: Parallelism) -> [ScoredList] {
+        let n = next.identities.count, limit = postingsPerTerm, query = queryTerms, indexed = indexedTerms, k = count
+        // The moved papers, and the terms whose kept postings changed.
+        var moved = changedVectors
+        var cut: [UInt64] = []
+        for term in touchedTerms where Self.markDifferences(state.postings(of: term, limit: limit), next.postings(of: term, limit: limit), in: &moved) {
+            cut.append(term)
+        }
+        // The kept postings of moved papers, by term, in one flat table.
+        var movedBy: [UInt64: [Posting]] = [:]
+        for c in 0..<n where moved[c] {
+            for (term, weight) in next.vector(c).prefix(indexed) {
+                let posting = Posting(paper: Int32(c), weight: weight)
+                if Self.holds(next.postings(of: term, limit: limit), posting) { movedBy[term, default: []].append(posting) }
+            }
+        }
+        var flat: [Posting] = [], ranges: [UInt64: Range<Int>] = [:]
+        for (term, postings) in movedBy {
+            ranges[term] = flat.count..<flat.count + postings.count
+            flat += postings
+        }
+        movedBy = [:]
+
+        let cutSet = RelatedState.TermSet(cut), threshold = minimumScore
+        // nil: to be scored whole.
+        let merged = flat.withUnsafeBufferPointer { flat in
+            parallelism.mapWithScratch(n, makeScratch: { Scores(count: n) }, release: { $0.release() }) { i, scores -> ScoredList? in
+                guard i < oldCount, !changedVectors[i] else { return nil }
+                let old = next.lists[i]
+                guard next.searches(i, query: query, withAnyOf: cutSet) else { return old }
+                for (term, weight) in next.vector(i).prefix(query) {
+                    if let range = ranges[term] { scores.add(weight, UnsafeBufferPointer(rebasing: flat[range]), skipping: Int32(i)) }
+                }
+                var candidates = scores.taken(threshold: threshold)
+                for (place, paper) in old.papers.enumerated() where !moved[Int(paper)] { candidates.append((paper, old.scores[place])) }
+                candidates.sort(by: ScoredList.before)
+                if old.papers.count == k {
+                    guard candidates.count >= k else { return nil }
+                    if ScoredList.before((old.papers[k - 1], old.scores[k - 1]), candidates[k - 1]) { return nil }
+                }
+                return ScoredList(candidates.prefix(k))
+            }
+        }
+        let whole = (0..<n).filter { merged[$0] == nil }
+        let scored = parallelism.mapWithScratch(whole.count, makeScratch: { Scores(count: n) }, release: { $0.release() }) { w, scores -> ScoredList in
+            let i = whole[w]
+            for (term, weight) in next.vector(i).prefix(query) {
+                scores.add(weight, next.postings(of: term, limit: limit), skipping: Int32(i))
+            }
+            return scores.best(k, threshold: threshold)
+        }
+        var lists = merged.map { $0 ?? ScoredList() }
+        for (w, i) in whole.enumerated() { lists[i] = scored[w] }
+        return lists
+    }
+
+    /// Marks in `moved` the papers whose postings differ between two lists
+    /// in `listOrder`; whether any did.
+    static func markDifferences(_ a: UnsafeBufferPointer<Posting>, _ b: UnsafeBufferPointer<Posting>, in moved: inout [Bool]) -> Bool {
+        var x = 0, y = 0, differ = false
+        while x < a.count || y < b.count {
+            if x < a.count, y < b.count, a[x].paper == b[y].paper, a[x].weight.bitPattern == b[y].weight.bitPattern {
+                x += 1; y += 1
+            } else if y == b.count || (x < a.count && listOrder(a[x], b[y])) {
+                moved[Int(a[x].paper)] = true; differ = true; x += 1
+            } else {
+                moved[Int(b[y].paper)] = true; differ = true; y += 1
+            }
+        }
+        return differ
+    }
+
+    /// Whether a list in `listOrder` holds `posting`.
+    static func holds(_ list: UnsafeBufferPointer<Posting>, _ posting: Posting) -> Bool {
+        var low = 0, high = list.count
+        while low < high {
+            let mid = (low + high) / 2
+            if listOrder(list[mid], posting) { low = mid + 1 } else { high = mid }
+        }
+        return low < list.count && list[low].paper == posting.paper && list[low].weight.bitPattern == posting.weight.bitPattern
+    }
+}
