@@ -35,6 +35,21 @@ import Testing
 
     /// Most papers get related papers, nearly all of them share a topic
     /// (a tag) with the paper, and a paper with nothing like it gets none.
+    /// Papers are numbered from the oldest day, and within a day in the
+    /// site's order, so that a paper added at the end of the newest day's
+    /// file comes after the others (and the related-papers state follows it).
+    @Test func papersAreNumberedFromTheOldestDayAndInSourceOrderWithinADay() {
+        // Days in the site's order: newest first, undated last.
+        let numbering = RelatedPapers.Numbering(days: [9, 9, 7, 7, 7, 4, Int.min])
+        #expect(numbering.place == [6, 5, 2, 3, 4, 0, 1])
+        // A paper added at the end of the newest day's file comes last:
+        // the others keep their numbers.
+        let added = RelatedPapers.Numbering(days: [9, 9, 9, 7, 7, 7, 4, Int.min])
+        #expect(added.place == [7, 6, 3, 4, 5, 0, 1, 2])
+        // Lists by number come back as lists by place.
+        #expect(numbering.siteOrder([[1], [], [], [], [], [6, 0], []]) == [[1, 6], [], [], [], [], [], [5]])
+    }
+
     @Test func relatedPapersShareTopicsAndAreNotFiller() throws {
         let index = try exampleIndex()
         var shown = 0, sharing = 0

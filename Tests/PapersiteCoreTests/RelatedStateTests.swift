@@ -69,7 +69,7 @@ import Testing
         var corpus = Corpus(papers: 400, seed: 7)
         var related = RelatedPapers(count: 5)
         // Small enough that the delta is sometimes merged into the body, large enough that it is often kept.
-        related.deltaLimit = { _ in 20_000 }
+        related.deltaLimit = { _ in 3_000 }
         var paths: [RelatedPapers.Path] = []
         for step in 0..<40 {
             if step > 0 {
@@ -99,7 +99,7 @@ import Testing
         // rounding step of log n (512 to 608), so every step can be followed.
         var corpus = Corpus(papers: 520, seed: 11)
         var related = RelatedPapers(count: 5)
-        related.deltaLimit = { _ in 40_000 }
+        related.deltaLimit = { _ in 12_000 }
         // In so small a corpus a new paper's words change the weights of
         // most papers (many words are in a few papers, whose frequencies
         // are exact): following them is still right, though not cheaper.

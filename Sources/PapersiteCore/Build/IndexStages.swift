@@ -16,9 +16,10 @@ extension BuildStages {
             return
         }
         let papers = index.papers, tags = index.paperTags.map { $0.map(\.slug) }, n = papers.count
-        // Papers count from the oldest here (`RelatedPapers.siteOrder`), so
+        // Papers count from the oldest here (`RelatedPapers.Numbering`), so
         // that papers added as the newest come after the last build's.
-        let paper = { (id: Int) in RelatedPapers.paper(id: id, count: n) }
+        let numbering = RelatedPapers.Numbering(papers)
+        let paper = { (id: Int) in numbering.place[id] }
         // A paper is known by where its record is.
         let identities = options.parallelism.map(n) { id in
             Fingerprint.of { f in let at = papers[paper(id)].source; f.add(at.file); f.add(at.line); f.add(at.column) }
@@ -31,7 +32,7 @@ extension BuildStages {
             .cached(count: n, identities: identities, cache: cache, parallelism: options.parallelism, textKey: textKey) { id in
                 (papers[paper(id)].title, papers[paper(id)].abstract, tags[paper(id)])
             }
-        index.related = RelatedPapers.siteOrder(byID)
+        index.related = numbering.siteOrder(byID)
     }
 
     /// The search index. With a cache, from the last build's index when

@@ -39,12 +39,20 @@ extension RelatedPapers {
                 if Self.holds(next.postings(of: term, limit: limit), posting) { movedBy[term, default: []].append(posting) }
             }
         }
-        var flat: [Posting] = [], ranges: [UInt64: Range<Int>] = [:]
+        // Looked up by the body's term numbers where a paper's vector is
+        // the body's (a hash lookup for each of every paper's query terms
+        // cost more than the rest of this step), else by hash.
+        var flat: [Posting] = [], ranges: [Range<Int>] = [], byHash: [UInt64: Int] = [:]
+        var slotByID = [Int32](repeating: -1, count: next.termHashes.count)
         for (term, postings) in movedBy {
-            ranges[term] = flat.count..<flat.count + postings.count
+            if let t = next.termIndex(term) { slotByID[t] = Int32(ranges.count) }
+            byHash[term] = ranges.count
+            ranges.append(flat.count..<flat.count + postings.count)
             flat += postings
         }
         movedBy = [:]
+        var cutByID = [Bool](repeating: false, count: next.termHashes.count)
+        for term in cut { if let t = next.termIndex(term) { cutByID[t] = true } }
 
         let cutSet = RelatedState.TermSet(cut), threshold = minimumScore
         // nil: to be scored whole.
@@ -52,9 +60,18 @@ extension RelatedPapers {
             parallelism.mapWithScratch(n, makeScratch: { Scores(count: n) }, release: { $0.release() }) { i, scores -> ScoredList? in
                 guard i < oldCount, !changedVectors[i] else { return nil }
                 let old = next.lists[i]
-                guard next.searches(i, query: query, withAnyOf: cutSet) else { return old }
-                for (term, weight) in next.vector(i).prefix(query) {
-                    if let range = ranges[term] { scores.add(weight, UnsafeBufferPointer(rebasing: flat[range]), skipping: Int32(i)) }
+                if next.newerVectors[i] == nil, i + 1 < next.vectorStart.count {
+                    let start = Int(next.vectorStart[i]), end = min(Int(next.vectorStart[i + 1]), start + query)
+                    guard (start..<end).contains(where: { cutByID[Int(next.vectorTermIDs[$0])] }) else { return old }
+                    for v in start..<end {
+                        let slot = slotByID[Int(next.vectorTermIDs[v])]
+                        if slot >= 0 { scores.add(next.vectorWeights[v], UnsafeBufferPointer(rebasing: flat[ranges[Int(slot)]]), skipping: Int32(i)) }
+                    }
+                } else {
+                    guard next.searches(i, query: query, withAnyOf: cutSet) else { return old }
+                    for (term, weight) in next.vector(i).prefix(query) {
+                        if let slot = byHash[term] { scores.add(weight, UnsafeBufferPointer(rebasing: flat[ranges[slot]]), skipping: Int32(i)) }
+                    }
                 }
                 var candidates = scores.taken(threshold: threshold)
                 for (place, paper) in old.papers.enumerated() where !moved[Int(paper)] { candidates.append((paper, old.scores[place])) }

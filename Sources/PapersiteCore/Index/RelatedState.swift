@@ -17,16 +17,18 @@ import Foundation
 ///    scoring only the candidates whose postings changed and merging them
 ///    into its old list (`RelatedPapers.rescore`), with the same arithmetic
 ///    in the same order as the full computation.
-/// When papers are added, removed or reordered, when the cache lacks a
-/// piece, or when an edit reaches too many papers, the caller computes
-/// everything (and keeps a new state).
+/// Papers added after the others (`RelatedPapers.Numbering`) are edits
+/// from no terms. When papers are removed or reordered, when the cache
+/// lacks a piece, or when an edit reaches too many papers, the caller
+/// computes everything (and keeps a new state).
 ///
 /// Kept as four kinds of values: a small head (read by every build), a
 /// body with every paper's vector and every posting list (read when terms
 /// changed; six tables, each its own value, written from the tables the
-/// computation made and read in place, so never copied whole), the vectors and posting lists changed since the body was
-/// written (a delta: an edit writes what it changed, not the whole body,
-/// until the delta grows to an eighth of the body), and the document
+/// computation made and read in place, so never copied whole), the vectors
+/// changed since the body was written (a delta: an edit writes the vectors
+/// it changed, not the whole body, until they grow to an eighth of the
+/// body; the posting lists they change follow from them), and the document
 /// frequencies of all terms in 256 shards by the hash (`dfShard(of:)`; an
 /// edit rewrites only the shards its terms are in).
 struct RelatedState {
@@ -136,11 +138,15 @@ struct RelatedState {
         newerVectors = [:]; newerPostings = [:]
     }
 
-    /// The delta's size, in entries (a body's size is about `postings.count`).
+    /// The delta's size, in vector entries (a body's size is about `postings.count`).
     var deltaSize: Int {
-        newerVectors.values.reduce(0) { $0 + $1.count } + newerPostings.values.reduce(0) { $0 + $1.count }
+        newerVectors.values.reduce(0) { $0 + $1.count }
     }
 
+    /// The delta as stored: its vectors only (the posting lists follow from
+    /// them and the body: `derivePostings`). Storing the lists too cost more
+    /// than all the rest of an addition: a common word's whole list changes
+    /// with any paper that has it.
     func encodeDelta() -> [UInt8] {
         var w = ByteWriter(capacity: deltaSize * 12 + 64)
         let papers = newerVectors.keys.sorted()
@@ -150,34 +156,46 @@ struct RelatedState {
             starts.append(UInt32(terms.count))
         }
         w.array(papers.map { UInt32($0) }); w.array(starts); w.array(terms); w.array(weights)
-        let listed = newerPostings.keys.sorted()
-        var listStarts: [UInt32] = [0], all: [RelatedPapers.Posting] = []
-        for term in listed {
-            all += newerPostings[term]!.elements
-            listStarts.append(UInt32(all.count))
-        }
-        w.array(listed); w.array(listStarts); w.array(all)
         return w.bytes
     }
 
-    /// Reads a delta onto the body; false if it does not fit.
-    mutating func readDelta(_ r: inout ByteReader) -> Bool {
+    /// Reads a delta onto the body, with the posting lists it changes
+    /// (a paper is filed under its first `indexed` terms); false if it
+    /// does not fit.
+    mutating func readDelta(_ r: inout ByteReader, indexed: Int) -> Bool {
         let papers = r.array(of: UInt32.self), starts = r.array(of: UInt32.self)
         let terms = r.array(of: UInt64.self), weights = r.array(of: Float.self)
-        let listed = r.array(of: UInt64.self), listStarts = r.array(of: UInt32.self), all = r.array(of: RelatedPapers.Posting.self)
         let n = identities.count
-        func fits(_ starts: [UInt32], _ count: Int, _ total: Int) -> Bool {
-            starts.count == count + 1 && starts.first == 0 && Int(starts.last!) == total && zip(starts, starts.dropFirst()).allSatisfy { $0 <= $1 }
-        }
-        guard !r.failed, fits(starts, papers.count, terms.count), weights.count == terms.count, papers.allSatisfy({ Int($0) < n }),
-              fits(listStarts, listed.count, all.count), all.allSatisfy({ $0.paper >= 0 && Int($0.paper) < n }) else { return false }
+        guard !r.failed, starts.count == papers.count + 1, starts.first == 0, Int(starts.last!) == terms.count,
+              zip(starts, starts.dropFirst()).allSatisfy({ $0 <= $1 }), weights.count == terms.count,
+              papers.allSatisfy({ Int($0) < n }) else { return false }
         for (k, i) in papers.enumerated() {
             newerVectors[Int(i)] = (Int(starts[k])..<Int(starts[k + 1])).map { (terms[$0], weights[$0]) }
         }
-        for (k, term) in listed.enumerated() {
-            newerPostings[term] = PlainTable(all[Int(listStarts[k])..<Int(listStarts[k + 1])])
-        }
+        derivePostings(indexed: indexed)
         return true
+    }
+
+    /// The posting lists of the terms the delta's papers are filed under,
+    /// before or after: each body list without those papers, merged with
+    /// their postings from the delta (as `RelatedPapers.update` makes them).
+    mutating func derivePostings(indexed: Int) {
+        let m = vectorStart.count - 1
+        var changed = [Bool](repeating: false, count: identities.count)
+        var added: [UInt64: [RelatedPapers.Posting]] = [:]
+        for (i, vector) in newerVectors {
+            changed[i] = true
+            for entry in vector.prefix(indexed) { added[entry.term, default: []].append(RelatedPapers.Posting(paper: Int32(i), weight: entry.weight)) }
+            guard i < m else { continue }
+            for v in Int(vectorStart[i])..<min(Int(vectorStart[i + 1]), Int(vectorStart[i]) + indexed) {
+                let term = termHashes[Int(vectorTermIDs[v])]
+                if added[term] == nil { added[term] = [] }
+            }
+        }
+        for (term, postings) in added {
+            let kept = bodyPostings(of: term).filter { !changed[Int($0.paper)] }
+            newerPostings[term] = PlainTable(RelatedPapers.merged(kept, postings.sorted(by: RelatedPapers.listOrder)))
+        }
     }
 
     /// Writes the delta into the body's tables, leaving no delta. Terms

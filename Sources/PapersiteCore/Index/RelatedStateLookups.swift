@@ -48,6 +48,12 @@ extension RelatedState {
         return UnsafeBufferPointer(rebasing: list.prefix(limit))
     }
 
+    /// A term's whole list as the body has it.
+    func bodyPostings(of term: UInt64) -> UnsafeBufferPointer<RelatedPapers.Posting> {
+        guard let t = termIndex(term) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return postings[Int(termStart[t])..<Int(termStart[t + 1])]
+    }
+
     func termIndex(_ term: UInt64) -> Int? {
         let hashes = termHashes.elements
         let low = firstIndex(notBelow: term, count: hashes.count) { hashes[$0] }

@@ -311,9 +311,10 @@ public struct SiteIndexer: Sendable {
     }
 
     public func addRelatedPapers(to index: inout SiteIndex) {
-        // Oldest first, as the build cache has them (`RelatedPapers.siteOrder`).
-        let papers = index.papers.reversed(), tags = index.paperTags.reversed()
-        index.related = RelatedPapers.siteOrder(RelatedPapers(count: config.relatedPapers)
+        // Numbered as the build cache numbers them (`RelatedPapers.Numbering`).
+        let numbering = RelatedPapers.Numbering(index.papers)
+        let papers = numbering.place.map { index.papers[$0] }, tags = numbering.place.map { index.paperTags[$0] }
+        index.related = numbering.siteOrder(RelatedPapers(count: config.relatedPapers)
             .compute(titles: papers.map(\.title), texts: papers.map(\.abstract),
                      tags: tags.map { $0.map(\.slug) }, parallelism: parallelism))
     }

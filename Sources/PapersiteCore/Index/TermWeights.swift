@@ -13,18 +13,42 @@ extension RelatedPapers {
         return logN - (df <= 16 ? log(Float(df)) : Float(frequencyBucket(df) - 1000) * 0.25 * log(Float(2)))
     }
 
-    /// Papers are numbered from the oldest when related papers are found
-    /// (the site lists them newest first): papers added as the newest, the
-    /// usual addition, then come after the last build's, whose numbers and
+    /// How papers are numbered when related papers are found: from the
+    /// oldest day, and within a day in the site's order (the order of
+    /// their sources). The site lists days newest first; so papers added
+    /// later (a newer day, or further down a file for the same day: the
+    /// usual additions) come after the last build's, whose numbers and
     /// state stay as they were (see `RelatedState`). Ties in score go to
-    /// the lower number, the older paper. `paper(id:count:)` is a paper's
-    /// place in the site's order; `siteOrder` turns lists by number into
-    /// lists by place.
-    static func paper(id: Int, count n: Int) -> Int { n - 1 - id }
+    /// the lower number.
+    struct Numbering {
+        /// Each number's place in the site's order.
+        let place: [Int]
 
-    static func siteOrder(_ byID: [[Int]]) -> [[Int]] {
-        let n = byID.count
-        return (0..<n).map { i in byID[paper(id: i, count: n)].map { paper(id: $0, count: n) } }
+        /// `days`: each paper's day in the site's order (newest first; any
+        /// number for undated papers, as long as it is the same for all).
+        init(days: [Int]) {
+            var place: [Int] = []
+            place.reserveCapacity(days.count)
+            var end = days.count
+            while end > 0 {
+                var start = end - 1
+                while start > 0 && days[start - 1] == days[end - 1] { start -= 1 }
+                place += start..<end
+                end = start
+            }
+            self.place = place
+        }
+
+        init(_ papers: some Collection<Paper>) {
+            self.init(days: papers.map { $0.published?.daysSinceEpoch ?? Int.min })
+        }
+
+        /// Lists by number as lists by place.
+        func siteOrder(_ byID: [[Int]]) -> [[Int]] {
+            var byPlace = [[Int]](repeating: [], count: place.count)
+            for (id, list) in byID.enumerated() { byPlace[place[id]] = list.map { place[$0] } }
+            return byPlace
+        }
     }
 
     /// log n for `idf`, with n above 16 rounded down to a power of 2^(1/4)
