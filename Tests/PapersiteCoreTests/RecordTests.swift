@@ -71,12 +71,14 @@ import Testing
             Paper(title: "Same Title", published: day, source: SourceLocation(file: "c.md", line: 1)),
         ]
         var log = DiagnosticLog()
-        let result = SlugAssigner.assign(papers, log: &log)
+        var result = papers
+        SlugAssigner.assign(&result, log: &log)
         #expect(result.map(\.slug) == ["same-title", "same-title-2", "same-title-3"])
         // One warning for the slug, at the first paper it had to change.
         #expect(log.items.map(\.description) == ["b.md:1: warning: the slug 'same-title' is already used by the paper at a.md:1; this paper gets 'same-title-2', and the next paper with it 'same-title-3' (set 'slug' to choose)"])
         var two = DiagnosticLog()
-        _ = SlugAssigner.assign(Array(papers.prefix(2)), log: &two)
+        var firstTwo = Array(papers.prefix(2))
+        SlugAssigner.assign(&firstTwo, log: &two)
         #expect(two.items.map(\.description) == ["b.md:1: warning: the slug 'same-title' is already used by the paper at a.md:1; this paper gets 'same-title-2' (set 'slug' to choose)"])
     }
 
@@ -88,7 +90,8 @@ import Testing
         papers.insert(Paper(title: "Erratum 3", published: day, source: SourceLocation(file: "a.jsonl", line: 5_000)), at: 1)
         papers.insert(Paper(title: "X", published: day, slug: "erratum-5", source: SourceLocation(file: "x.md", line: 1)), at: 0)
         var log = DiagnosticLog()
-        let slugs = SlugAssigner.assign(papers, log: &log).map(\.slug)
+        SlugAssigner.assign(&papers, log: &log)
+        let slugs = papers.map(\.slug)
         #expect(slugs.count == Set(slugs).count, "every slug is used once")
         #expect(Array(slugs.prefix(6)) == ["erratum-5", "erratum", "erratum-3", "erratum-2", "erratum-4", "erratum-6"])
         #expect(slugs.last == "erratum-2002")

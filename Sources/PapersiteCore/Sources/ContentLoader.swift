@@ -113,7 +113,7 @@ public struct ContentLoader: Sendable {
         Self.checkBibTeXKeys(&papers, log: &log)
         if !includeDrafts { papers.removeAll { $0.draft } }
         papers = DuplicateMerger.merge(papers, log: &log)
-        papers = SlugAssigner.assign(papers, log: &log)
+        SlugAssigner.assign(&papers, log: &log)
         var seenPageSlugs: [String: SourceLocation] = [:]
         for page in pages {
             if let first = seenPageSlugs[page.slug] {

@@ -6,16 +6,17 @@ import Foundation
 /// Gives each paper a unique slug. Explicit slugs must be unique; derived
 /// slugs that collide get `-2`, `-3`, ... in source order, with a warning.
 enum SlugAssigner {
-    static func assign(_ papers: [Paper], log: inout DiagnosticLog) -> [Paper] {
+    /// (In place: a record renamed in a copy of the list would be copied
+    /// whole, and a feed that repeats a title repeats it thousands of times.)
+    static func assign(_ papers: inout [Paper], log: inout DiagnosticLog) {
         // Each slug with the paper that has it (its index: its place is looked up only for a message).
         var taken: [String: Int] = [:]
         taken.reserveCapacity(papers.count)
-        var result = papers
-        for i in result.indices where result[i].slugIsExplicit {
-            if let first = taken[result[i].slug] {
-                log.error("the slug '\(result[i].slug)' is already used by the paper at \(result[first].source)", at: result[i].source)
+        for i in papers.indices where papers[i].slugIsExplicit {
+            if let first = taken[papers[i].slug] {
+                log.error("the slug '\(papers[i].slug)' is already used by the paper at \(papers[first].source)", at: papers[i].source)
             } else {
-                taken[result[i].slug] = i
+                taken[papers[i].slug] = i
             }
         }
         // The next suffix to try for each slug: the ones below it are taken
@@ -24,8 +25,8 @@ enum SlugAssigner {
         var nextSuffix: [String: Int] = [:]
         // The papers that took each base slug after the first, in order.
         var renamed: [String: [Int]] = [:]
-        for i in result.indices where !result[i].slugIsExplicit {
-            let base = result[i].slug
+        for i in papers.indices where !papers[i].slugIsExplicit {
+            let base = papers[i].slug
             guard taken[base] != nil else {
                 taken[base] = i
                 continue
@@ -35,23 +36,22 @@ enum SlugAssigner {
             nextSuffix[base] = n + 1
             let slug = "\(base)-\(n)"
             renamed[base, default: []].append(i)
-            result[i].slug = slug
-            if result[i].key == base { result[i].key = slug }
+            papers[i].slug = slug
+            if papers[i].key == base { papers[i].key = slug }
             taken[slug] = i
         }
         // One warning per slug, however many papers share it (a feed that
         // repeats "Erratum" a thousand times gets one, not a thousand).
-        for (base, papers) in renamed {
-            let first = result[taken[base]!].source, second = papers[0]
-            let more = switch papers.count {
+        for (base, renamedPapers) in renamed {
+            let first = papers[taken[base]!].source, second = renamedPapers[0]
+            let more = switch renamedPapers.count {
             case 1: ""
-            case 2: ", and the next paper with it '\(result[papers[1]].slug)'"
-            default: ", and the \(papers.count - 1) more papers with it '\(result[papers[1]].slug)' to '\(result[papers.last!].slug)'"
+            case 2: ", and the next paper with it '\(papers[renamedPapers[1]].slug)'"
+            default: ", and the \(renamedPapers.count - 1) more papers with it '\(papers[renamedPapers[1]].slug)' to '\(papers[renamedPapers.last!].slug)'"
             }
-            log.warning("the slug '\(base)' is already used by the paper at \(first); this paper gets '\(result[second].slug)'\(more) (set 'slug' to choose)",
-                        at: result[second].source)
+            log.warning("the slug '\(base)' is already used by the paper at \(first); this paper gets '\(papers[second].slug)'\(more) (set 'slug' to choose)",
+                        at: papers[second].source)
         }
-        return result
     }
 }
 
