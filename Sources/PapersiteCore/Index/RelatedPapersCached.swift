@@ -123,11 +123,21 @@ extension RelatedPapers {
         let crossing = delta.keys.filter { Self.frequencyBucket(dfBefore[$0, default: 0]) != Self.frequencyBucket(df[$0]!) && df[$0]! - editedNow[$0, default: 0] > 0 }.sorted()
         var affected = Set(edited)
         if !crossing.isEmpty {
+            // Every paper with a crossing term is affected: a common word's
+            // crossing alone can reach more than following is worth (a day
+            // of papers added to a large site moves several).
+            let widest = crossing.reduce(0) { max($0, Int(df[$1]! - editedNow[$1, default: 0])) }
+            guard edited.count + widest <= affectedLimit(n) else { return nil }
             let editedSet = Set(edited)
+            // Few crossing terms are looked up in each paper's sorted terms;
+            // many, the other way round.
+            let crossingSet = RelatedState.TermSet(crossing)
             let hits = parallelism.map(n) { i -> Bool in
                 guard !editedSet.contains(i) else { return false }
                 var hit = false
-                withTerms(i) { terms in hit = crossing.contains { terms.contains($0) } }
+                withTerms(i) { terms in
+                    hit = crossing.count <= 32 ? crossing.contains { terms.contains($0) } : (0..<terms.count).contains { crossingSet.contains(terms.hash($0)) }
+                }
                 return hit
             }
             for i in 0..<n where hits[i] { affected.insert(i) }
