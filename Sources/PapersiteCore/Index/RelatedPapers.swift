@@ -12,8 +12,8 @@ import Foundation
 /// heaviest terms, adding up the products of the weights. Its related
 /// papers are the candidates whose score passes `minimumScore` (so an
 /// unusual paper shows none rather than filler), best first; ties go to the
-/// newer paper, then the earlier in the site's order, so the result never
-/// depends on threads.
+/// lower number (the build numbers papers with `Numbering`), so the result
+/// never depends on threads.
 ///
 /// Written by hand: no library on this machine does text similarity in
 /// Swift, and the whole computation is short.
