@@ -42,7 +42,7 @@ struct StoredRecordFiles: Sendable {
         if case .current(let records) = stored { return records }
         let earlier: [UInt64: Paper]
         if case .earlier(let papers) = stored { earlier = papers } else { earlier = [:] }
-        let (result, lineHashes) = read(earlier)
+        var (result, lineHashes) = read(earlier)
         // A file changed in the last two seconds could change again within
         // the file system's clock tick and keep its stamp: it is read again
         // next time rather than trusted (like git's "racily clean" entries).
@@ -56,9 +56,12 @@ struct StoredRecordFiles: Sendable {
             hashes = RecordCodec.encode(papers: result.papers, diagnostics: result.diagnostics, to: &w, parallelism: parallelism)
         }
         // The records know their hashes, made as they were encoded (later
-        // stages would otherwise encode each again to hash it).
+        // stages would otherwise encode each again to hash it). Moved out of
+        // `result`, and set only where not known: a record shared with
+        // another list is copied when it is changed.
         var papers = result.papers
-        for k in papers.indices where k < hashes.count { papers[k].setRecordHash(hashes[k]) }
+        result.papers = []
+        for k in papers.indices where k < hashes.count && papers[k].recordHash != hashes[k] { papers[k].setRecordHash(hashes[k]) }
         return (papers, result.diagnostics)
     }
 }
