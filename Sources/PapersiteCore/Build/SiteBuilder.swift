@@ -22,6 +22,7 @@ public struct SiteBuilder: Sendable {
         let cache = opening?.value
         let incremental = cache.map { !$0.outputs.isEmpty && $0.outputTree == FileStat.inode(of: writer.output.path) } ?? false
         boundary.releasesMemory = !incremental
+        boundary.cache = cache
         let manifests = incremental ? writer.prefetchManifests() : nil          // read while the records are
         let stages = BuildStages(options: options, cache: cache, incremental: incremental)
         var site = try stages.prepare(settings, boundary: &boundary)

@@ -34,6 +34,8 @@ struct StageBoundary {
     /// keeps the next stages' memory from adding to them. An incremental
     /// build frees little, and the trim costs more than it saves there.
     var releasesMemory = true
+    /// The cache whose pages read in place are given back after each stage.
+    var cache: CacheStore?
 
     init(report: (@Sendable (String, Double, Double) -> Void)?) {
         clock = StageClock(report: report)
@@ -41,6 +43,7 @@ struct StageBoundary {
 
     mutating func ended(_ stage: String) {
         if releasesMemory { papersite_release_free_memory() }
+        cache?.releaseReadPages()
         clock.lap(stage)
     }
 }

@@ -105,6 +105,16 @@ final class CacheStore: @unchecked Sendable {
         if end < 0 { end = 0; appendFailed = true }
     }
 
+    /// Gives back the pages of the last build's values that were read in
+    /// place: they stay in the system's file cache, and the values where
+    /// they are (a later read faults them in again). Without this, every
+    /// value a stage read (a large site's related-papers tables, its
+    /// records) would count in the build's memory until it ends.
+    func releaseReadPages() {
+        guard let map, let base = map.baseAddress else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base), mappedLength, MADV_DONTNEED)
+    }
+
     deinit {
         cacheLock.release()
         used.deallocate()
