@@ -129,15 +129,11 @@ extension RelatedPapers {
             let widest = crossing.reduce(0) { max($0, Int(df[$1]! - editedNow[$1, default: 0])) }
             guard edited.count + widest <= affectedLimit(n) else { return nil }
             let editedSet = Set(edited)
-            // Few crossing terms are looked up in each paper's sorted terms;
-            // many, the other way round.
             let crossingSet = RelatedState.TermSet(crossing)
             let hits = parallelism.map(n) { i -> Bool in
                 guard !editedSet.contains(i) else { return false }
                 var hit = false
-                withTerms(i) { terms in
-                    hit = crossing.count <= 32 ? crossing.contains { terms.contains($0) } : (0..<terms.count).contains { crossingSet.contains(terms.hash($0)) }
-                }
+                withTerms(i) { terms in hit = (0..<terms.count).contains { crossingSet.contains(terms.hash($0)) } }
                 return hit
             }
             for i in 0..<n where hits[i] { affected.insert(i) }
@@ -173,27 +169,18 @@ extension RelatedPapers {
         guard next.changedShards.count == Set(delta.keys.map(RelatedState.dfShard)).count else { return nil }
         if newVectors.isEmpty { return (next, false) }
 
-        // 3. The posting lists of their old and new terms: each old list
-        //    without the changed papers, merged with their new postings
-        //    (both in list order).
+        // 3. The posting lists of their old and new terms.
         let indexed = indexedTerms
-        var changed = [Bool](repeating: false, count: n)
-        for i in newVectors.keys { changed[i] = true }
-        // Each touched term with the changed papers' new postings under it
-        // (one pass over their vectors, not one per term).
-        var added: [UInt64: [Posting]] = [:]
-        for (i, vector) in newVectors {
-            for entry in vector.prefix(indexed) { added[entry.term, default: []].append(Posting(paper: Int32(i), weight: entry.weight)) }
-            for entry in state.vector(i).prefix(indexed) where added[entry.term] == nil { added[entry.term] = [] }
+        let patched = RelatedState.patchedLists(newVectors, count: n, indexed: indexed, list: { state.postings(of: $0) }) { i in
+            state.vector(i).prefix(indexed).map(\.term)
         }
-        for (term, postings) in added {
-            let kept = state.postings(of: term).filter { !changed[Int($0.paper)] }
-            next.newerPostings[term] = PlainTable(Self.merged(kept, postings.sorted(by: Self.listOrder)))
-        }
+        next.newerPostings.merge(patched) { _, new in new }
         for (i, vector) in newVectors { next.newerVectors[i] = vector }
 
         // 4. Each paper's list where it can have changed.
-        next.lists = rescore(next, from: state, changedVectors: changed, touchedTerms: Array(added.keys), oldCount: before, parallelism: parallelism)
+        var changed = [Bool](repeating: false, count: n)
+        for i in newVectors.keys { changed[i] = true }
+        next.lists = rescore(next, from: state, changedVectors: changed, touchedTerms: Array(patched.keys), oldCount: before, parallelism: parallelism)
         return (next, true)
     }
 
@@ -230,14 +217,6 @@ extension RelatedPapers {
             result[d] = RelatedState.encodeShard(shard.hashes, shard.frequencies)
         }
         return result
-    }
-}
-
-extension RelatedPapers.PackedTerms {
-    /// Whether the terms hold `hash` (they are sorted by hash).
-    func contains(_ hash: UInt64) -> Bool {
-        let low = firstIndex(notBelow: hash, count: count, self.hash)
-        return low < count && self.hash(low) == hash
     }
 }
 

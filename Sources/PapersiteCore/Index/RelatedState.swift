@@ -177,25 +177,35 @@ struct RelatedState {
     }
 
     /// The posting lists of the terms the delta's papers are filed under,
-    /// before or after: each body list without those papers, merged with
-    /// their postings from the delta (as `RelatedPapers.update` makes them).
+    /// before or after, from the body's (as `RelatedPapers.update` makes them).
     mutating func derivePostings(indexed: Int) {
         let m = vectorStart.count - 1
-        var changed = [Bool](repeating: false, count: identities.count)
+        newerPostings = Self.patchedLists(newerVectors, count: identities.count, indexed: indexed, list: bodyPostings) { i in
+            i < m ? (Int(vectorStart[i])..<min(Int(vectorStart[i + 1]), Int(vectorStart[i]) + indexed)).map { termHashes[Int(vectorTermIDs[$0])] } : []
+        }
+    }
+
+    /// The posting lists of the terms that papers with new vectors
+    /// (`vectors`) are filed under, before (`oldTerms`) or after: each list
+    /// (`list`) without those papers, merged with their new postings (both
+    /// in list order).
+    static func patchedLists(_ vectors: [Int: [(term: UInt64, weight: Float)]], count n: Int, indexed: Int,
+                             list: (UInt64) -> UnsafeBufferPointer<RelatedPapers.Posting>,
+                             oldTerms: (Int) -> [UInt64]) -> [UInt64: PlainTable<RelatedPapers.Posting>] {
+        var changed = [Bool](repeating: false, count: n)
         var added: [UInt64: [RelatedPapers.Posting]] = [:]
-        for (i, vector) in newerVectors {
+        // (One pass over the vectors, not one per term.)
+        for (i, vector) in vectors {
             changed[i] = true
             for entry in vector.prefix(indexed) { added[entry.term, default: []].append(RelatedPapers.Posting(paper: Int32(i), weight: entry.weight)) }
-            guard i < m else { continue }
-            for v in Int(vectorStart[i])..<min(Int(vectorStart[i + 1]), Int(vectorStart[i]) + indexed) {
-                let term = termHashes[Int(vectorTermIDs[v])]
-                if added[term] == nil { added[term] = [] }
-            }
+            for term in oldTerms(i) where added[term] == nil { added[term] = [] }
         }
+        var lists: [UInt64: PlainTable<RelatedPapers.Posting>] = [:]
         for (term, postings) in added {
-            let kept = bodyPostings(of: term).filter { !changed[Int($0.paper)] }
-            newerPostings[term] = PlainTable(RelatedPapers.merged(kept, postings.sorted(by: RelatedPapers.listOrder)))
+            let kept = list(term).filter { !changed[Int($0.paper)] }
+            lists[term] = PlainTable(RelatedPapers.merged(kept, postings.sorted(by: RelatedPapers.listOrder)))
         }
+        return lists
     }
 
     /// Writes the delta into the body's tables, leaving no delta. Terms
