@@ -77,7 +77,7 @@ public struct BuildSummary: Sendable {
 extension BuildSummary {
     init(_ site: BuildStages.PreparedSite, _ written: BuildStages.Written) {
         self.init(papers: site.index.papers.count, tags: site.index.tags.count,
-                  pages: site.plan.filter { $0.job.isHTML }.count, files: site.plan.count + site.assets.count,
+                  pages: site.pages, files: site.files,
                   written: written.summary.written, unchanged: written.summary.unchanged, removed: written.summary.removed,
                   warnings: site.warnings)
         rendered = written.rendered

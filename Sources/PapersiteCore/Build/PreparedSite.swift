@@ -14,5 +14,8 @@ extension BuildStages {
         let warnings: [Diagnostic]
         /// The `OutputManifest.key` of every asset (pages' keys come with their fingerprints).
         var assetKeys: [UInt64] { assets.map { OutputManifest.key($0.file) } }
+        /// The HTML pages, and all files of the site (feeds and assets included).
+        var pages: Int { plan.filter { $0.job.isHTML }.count }
+        var files: Int { plan.count + assets.count }
     }
 }

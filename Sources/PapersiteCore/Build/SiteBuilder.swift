@@ -17,6 +17,11 @@ public struct SiteBuilder: Sendable {
         let writer = OutputWriter(output: options.output, siteRoot: options.siteRoot)
         var boundary = StageBoundary(report: options.stageTimer)
         try writer.checkSafe()                                                  // refuse a dangerous output
+        let inputs = options.useCache && !options.clean ? inputStamp() : nil   // before anything is read
+        if let inputs, let summary = unchangedBuild(inputs: inputs, into: writer) {
+            boundary.ended("nothing changed since the last build")
+            return summary
+        }
         let opening = openCache(for: writer)                                    // read while the settings are
         let settings = try loadSettings()
         let cache = opening?.value
@@ -24,7 +29,7 @@ public struct SiteBuilder: Sendable {
         boundary.releasesMemory = !incremental
         boundary.cache = cache
         let manifests = incremental ? writer.prefetchManifests() : nil          // read while the records are
-        let stages = BuildStages(options: options, cache: cache, incremental: incremental)
+        let stages = BuildStages(options: options, cache: cache, incremental: incremental, inputs: inputs)
         var site = try stages.prepare(settings, boundary: &boundary)
         let written = try stages.write(&site, with: writer, manifests: manifests, boundary: &boundary)
         if options.keepMemoryUntilExit { ProcessLeftovers.shared.keep([site, written.session, cache as Any]) }
@@ -43,6 +48,8 @@ struct BuildStages {
     /// The last build's output is there to keep files from, so Markdown
     /// and cards are made only for the pages rendered.
     let incremental: Bool
+    /// The stamp of the build's inputs (`SiteBuilder.inputStamp`), recorded with its result.
+    var inputs: UInt64? = nil
 
     /// The stages that read and plan; nothing is written. With `keepGoing`
     /// (for `check`), errors in records are returned with the warnings and

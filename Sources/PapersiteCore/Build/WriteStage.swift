@@ -26,7 +26,11 @@ extension BuildStages {
             }
             let summary = try session.finish(planned: made.fileKeys + site.assetKeys)
             // The fingerprints describe the tree this build swapped in (or left in place).
-            if let cache, let tree = summary.tree { cache.commit(outputs: made.fingerprints, tree: tree) }
+            if let cache, let tree = summary.tree {
+                let last = inputs.map { LastBuild(inputs: $0, tree: tree, papers: site.index.papers.count, tags: site.index.tags.count,
+                                                  pages: site.pages, files: site.files, warnings: site.warnings) }
+                cache.commit(outputs: made.fingerprints, tree: tree, last: last)
+            }
             boundary.ended("copy assets and swap")
             return Written(summary: summary, rendered: made.rendered, session: session)
         } catch {

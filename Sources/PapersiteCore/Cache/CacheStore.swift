@@ -217,10 +217,16 @@ final class CacheStore: @unchecked Sendable {
     /// output's record, after a successful build; then lets other builds
     /// open the cache. A value stays while the last build of some existing
     /// output folder used it; the rest is garbage, compacted away as below.
-    /// `outputs`: each output file's key with its fingerprint (each file once).
-    func commit(outputs: [(key: UInt64, fingerprint: UInt64)], tree: UInt64) {
+    /// `outputs`: each output file's key with its fingerprint (each file
+    /// once); `last`: what the build was made from and made, for the next
+    /// build to find nothing to do (nil when its inputs had no stamp).
+    func commit(outputs: [(key: UInt64, fingerprint: UInt64)], tree: UInt64, last: LastBuild? = nil) {
         lock.lock()
         defer { lock.unlock(); cacheLock.release() }
+        // The tree is in place: what it was made from is known whatever
+        // becomes of the values.
+        let lastFile = LastBuild.file(for: output, in: folder)
+        if let last { last.write(identity: identity, to: lastFile) } else { try? FileManager.default.removeItem(at: lastFile) }
         guard fd >= 0, !appendFailed else { try? FileManager.default.removeItem(at: indexFile); return }
         // The generation another existing output folder was last built at:
         // what that build used is kept. Records of folders that are gone go.
@@ -228,6 +234,7 @@ final class CacheStore: @unchecked Sendable {
         for (file, record) in OutputRecord.all(in: folder, identity: identity) where file != recordFile {
             guard let record, FileManager.default.fileExists(atPath: record.path) else {
                 try? FileManager.default.removeItem(at: file)
+                try? FileManager.default.removeItem(at: file.deletingPathExtension().appendingPathExtension("last"))
                 continue
             }
             others.append(record.generation)
