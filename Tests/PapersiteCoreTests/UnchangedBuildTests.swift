@@ -16,10 +16,11 @@ import Testing
 
     /// A build, with the names of the stages it ran.
     func build(_ site: TestSite, output: URL? = nil, baseURL: String? = nil, drafts: Bool = false,
-               strict: Bool = false) throws(BuildFailure) -> (summary: BuildSummary, stages: [String]) {
+               strict: Bool = false, clean: Bool = false) throws(BuildFailure) -> (summary: BuildSummary, stages: [String]) {
         let stages = Stages()
         var options = BuildOptions(siteRoot: site.root, output: output ?? site.output, baseURL: baseURL, includeDrafts: drafts)
         options.strict = strict
+        options.clean = clean
         options.stageTimer = { name, _, _ in stages.add(name) }
         let summary = try SiteBuilder(options: options).build()
         return (summary, stages.all)
@@ -29,7 +30,7 @@ import Testing
 
     /// Files changed within the file system's clock tick are not trusted to
     /// keep a stamp: the test waits them out, as a user's next build would.
-    func waitOutTheClockTick() { Thread.sleep(forTimeInterval: 3.1) }
+    func waitOutTheClockTick() { Thread.sleep(forTimeInterval: 2.1) }
 
     @Test func aBuildWithNothingChangedDoesNothingAndAnyChangeBuilds() throws {
         let site = try TestSite([
@@ -62,6 +63,9 @@ import Testing
             #expect(try build(site, baseURL: baseURL, drafts: drafts).stages == skipped)
         }
         #expect(throws: BuildFailure.self) { try build(site, strict: true) }
+        #expect(try build(site).stages == skipped)
+        // --clean builds, and what it made is as good a last build as any.
+        #expect(try build(site, clean: true).stages != skipped)
         #expect(try build(site).stages == skipped)
 
         // A second output folder has its own last build.

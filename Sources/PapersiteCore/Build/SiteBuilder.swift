@@ -17,8 +17,8 @@ public struct SiteBuilder: Sendable {
         let writer = OutputWriter(output: options.output, siteRoot: options.siteRoot)
         var boundary = StageBoundary(report: options.stageTimer)
         try writer.checkSafe()                                                  // refuse a dangerous output
-        let inputs = options.useCache && !options.clean ? inputStamp() : nil   // before anything is read
-        if let inputs, let summary = unchangedBuild(inputs: inputs, into: writer) {
+        let inputs = options.useCache ? inputStamp() : nil                      // before anything is read
+        if let inputs, !options.clean, let summary = unchangedBuild(inputs: inputs, into: writer) {
             boundary.ended("nothing changed since the last build")
             return summary
         }

@@ -10,13 +10,10 @@ import Foundation
 extension SiteBuilder {
     /// One number for every input, taken before any is read (a file changed
     /// during the build then makes the next build do its work); nil when a
-    /// file changed in the last two seconds, which could change again within
-    /// the file system's clock tick and keep its stamp (the rule of
-    /// `StoredRecordFiles`).
+    /// file `changedRecently`.
     func inputStamp() -> UInt64? {
         let root = options.siteRoot.standardizedFileURL
         var racy = false
-        let now = Int64(time(nil))
         let stamp = Fingerprint.of { f in
             f.add(CacheStore.programIdentity())
             f.add(root.path); f.add(options.output.standardizedFileURL.path)
@@ -25,7 +22,7 @@ extension SiteBuilder {
             func add(_ path: String, _ display: String) {
                 var info = stat()
                 guard stat(path, &info) == 0 else { f.add(display); f.add(false); return }
-                racy = racy || now - Int64(info.st_mtim.tv_sec) <= 2 || now - Int64(info.st_ctim.tv_sec) <= 2
+                racy = racy || changedRecently(info)
                 f.add(display); f.add(true)
                 for value in [Int64(info.st_size), Int64(info.st_mtim.tv_sec), Int64(info.st_mtim.tv_nsec),
                               Int64(info.st_ctim.tv_sec), Int64(info.st_ctim.tv_nsec), Int64(bitPattern: UInt64(info.st_ino))] {

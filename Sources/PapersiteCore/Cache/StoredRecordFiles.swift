@@ -43,11 +43,7 @@ struct StoredRecordFiles: Sendable {
         let earlier: [UInt64: Paper]
         if case .earlier(let papers) = stored { earlier = papers } else { earlier = [:] }
         var (result, lineHashes) = read(earlier)
-        // A file changed in the last two seconds could change again within
-        // the file system's clock tick and keep its stamp: it is read again
-        // next time rather than trusted (like git's "racily clean" entries).
-        let now = Int64(time(nil))
-        guard now - Int64(info.st_mtim.tv_sec) > 2, now - Int64(info.st_ctim.tv_sec) > 2 else { return result }
+        guard !changedRecently(info) else { return result }
         var hashes: [UInt64] = []
         cache.put(key) { w in
             for value in stamp { w.fixed(value) }

@@ -46,6 +46,19 @@ enum ContentHash {
     }
 }
 
+/// Whether a file's stat(2) is too recent to stand for its contents: a
+/// file changed in the last two seconds could change again within the file
+/// system's clock tick (two seconds on FAT) and keep its size and times.
+/// Such a file is read again next time rather than trusted (like git's
+/// "racily clean" entries).
+func changedRecently(_ info: stat) -> Bool {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    func nanoseconds(_ t: timespec) -> Int64 { Int64(t.tv_sec) * 1_000_000_000 + Int64(t.tv_nsec) }
+    let latest = max(nanoseconds(info.st_mtim), nanoseconds(info.st_ctim))
+    return nanoseconds(now) - latest < 2_000_000_000
+}
+
 /// stat(2), as the manifest needs it.
 struct FileStat: Equatable {
     var size: Int
