@@ -232,8 +232,8 @@ struct SearchIndex: Sendable {
         out.append(UInt8(ascii: "{"))
         for (k, entry) in shards[i].terms.enumerated() {
             if k > 0 { out.append(UInt8(ascii: ",")) }
-            out += Array(JSONText.encode(entry.term).utf8)
-            out += Array(":[".utf8)
+            out.append(contentsOf: JSONText.encode(entry.term).utf8)
+            out.append(contentsOf: ":[".utf8)
             var previous: Int32 = 0
             for (p, posting) in entry.postings.enumerated() {
                 if p > 0 { out.append(UInt8(ascii: ",")) }
@@ -244,7 +244,7 @@ struct SearchIndex: Sendable {
             }
             out.append(UInt8(ascii: "]"))
         }
-        out += Array("}\n".utf8)
+        out.append(contentsOf: "}\n".utf8)
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -257,11 +257,20 @@ struct SearchIndex: Sendable {
             append(id - previous, to: &out)
             previous = id
         }
-        out += Array("]\n".utf8)
+        out.append(contentsOf: "]\n".utf8)
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Decimal digits, appended in place: a string and an array made per
+    /// number were most of the time a shard of a large site took.
     private static func append(_ number: Int, to out: inout [UInt8]) {
-        out += Array(String(number).utf8)
+        if number < 0 { out.append(UInt8(ascii: "-")) }
+        var value = number.magnitude
+        let start = out.count
+        repeat {
+            out.append(UInt8(truncatingIfNeeded: 48 + value % 10))
+            value /= 10
+        } while value > 0
+        out[start...].reverse()
     }
 }
