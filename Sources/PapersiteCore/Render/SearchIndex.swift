@@ -222,8 +222,10 @@ struct SearchIndex: Sendable {
     /// for it (`terms/di`). JSON is a JavaScript expression as it is.
     static func script(_ file: String, json: String) -> String {
         let name = file.dropFirst("search/".count).dropLast(".js".count)
-        let data = json.last == "\n" ? json.dropLast() : json[...]
-        return "papersiteSearchData(" + JSONText.encode(String(name)) + ", " + data + ");\n"
+        // (By the UTF-8 view: `dropLast()` on the string counted its characters from the start.)
+        let bytes = json.utf8
+        let end = bytes.last == UInt8(ascii: "\n") ? bytes.index(before: bytes.endIndex) : bytes.endIndex
+        return "papersiteSearchData(" + JSONText.encode(String(name)) + ", " + json[..<end] + ");\n"
     }
 
     func shardJSON(_ i: Int) -> String {
