@@ -104,4 +104,24 @@ import Testing
         #expect(try build(site).stages != skipped)
         try expectSameAsCleanBuild(site, "removing the output folder")
     }
+
+    /// A theme linked from another folder could change there unseen: such a
+    /// site always builds.
+    @Test func aThemeLinkedFromElsewhereIsAlwaysBuilt() throws {
+        let site = try TestSite(["content/site.yml": "title: Linked\nbase_url: https://example.org/l/\n",
+                                 "content/papers/a.md": paperFile("title: Focal Modulation\nauthors: [Ada Lovelace]\ndate: 2024-05-01")],
+                                theme: false)
+        defer { site.remove() }
+        let shared = site.root.appendingPathComponent("shared-theme")
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Themes/default"), to: shared)
+        try FileManager.default.createDirectory(at: site.root.appendingPathComponent("Themes"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: site.root.appendingPathComponent("Themes/default"), withDestinationURL: shared)
+        waitOutTheClockTick()
+        _ = try build(site)
+        let template = shared.appendingPathComponent("templates/paper.mustache")
+        try (try String(contentsOf: template, encoding: .utf8) + "<!-- linked -->\n").write(to: template, atomically: false, encoding: .utf8)
+        waitOutTheClockTick()
+        #expect(try build(site).stages != skipped)
+        #expect(try site.read("papers/focal-modulation/index.html").contains("<!-- linked -->"))
+    }
 }

@@ -10,10 +10,11 @@ import Foundation
 extension SiteBuilder {
     /// One number for every input, taken before any is read (a file changed
     /// during the build then makes the next build do its work); nil when a
-    /// file `changedRecently`.
+    /// file `changedRecently`, or a link leads to a folder (a theme linked
+    /// from elsewhere: its files would change unseen).
     func inputStamp() -> UInt64? {
         let root = options.siteRoot.standardizedFileURL
-        var racy = false
+        var unstamped = false
         let stamp = Fingerprint.of { f in
             f.add(CacheStore.programIdentity())
             f.add(root.path); f.add(options.output.standardizedFileURL.path)
@@ -22,7 +23,7 @@ extension SiteBuilder {
             func add(_ path: String, _ display: String) {
                 var info = stat()
                 guard stat(path, &info) == 0 else { f.add(display); f.add(false); return }
-                racy = racy || changedRecently(info)
+                unstamped = unstamped || changedRecently(info) || info.st_mode & S_IFMT == S_IFDIR
                 f.add(display); f.add(true)
                 for value in [Int64(info.st_size), Int64(info.st_mtim.tv_sec), Int64(info.st_mtim.tv_nsec),
                               Int64(info.st_ctim.tv_sec), Int64(info.st_ctim.tv_nsec), Int64(bitPattern: UInt64(info.st_ino))] {
@@ -44,7 +45,7 @@ extension SiteBuilder {
                 add(fonts.appendingPathComponent(font).path, font)
             }
         }
-        return racy ? nil : stamp
+        return unstamped ? nil : stamp
     }
 
     /// The summary of the last build into this output, when it was made from
