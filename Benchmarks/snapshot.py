@@ -24,17 +24,37 @@ def vocabulary(rng, size=6000):
     return sorted(words)
 
 
+def topic_words(words, n, topic):
+    """A research topic's own words: twenty-five of the rarer words, which its
+    papers use far more often than the rest do (so that papers of a topic
+    are related, as a category's papers are)."""
+    if (n, topic) not in TOPICS:
+        TOPICS[(n, topic)] = random.Random(n * 31 + topic).sample(words[len(words) // 10:], 25)
+    return TOPICS[(n, topic)]
+
+
+TOPICS = {}
+
+
 def record(k, rng, words, cumulative, people, n, titles_per=1):
     """The k-th paper (from 0): its id, title and abstract are its own.
     Papers of the snapshot (k < n) are dated over 2007-2024; papers added
-    later (k >= n) are newer than all of them, as a mirror's additions are."""
+    later (k >= n) are newer than all of them, as a mirror's additions are.
+    Each paper is on one of n / 100 topics, whose words make a third of
+    its title and abstract."""
+    topic = topic_words(words, n, (k * 7919) % max(10, n // 100))
+
+    def pick(count):
+        return [rng.choice(topic) if rng.random() < 0.35 else word
+                for word in rng.choices(words, cum_weights=cumulative, k=count)]
+
     if k < n:
         year = 2007 + (k * 7919) % 18
         month, day = 1 + (k * 31) % 12, 1 + (k * 17) % 28
     else:
         # The one paper added first on 1 January 2025, then a hundred a day from the 2nd.
         year, month, day = 2025, 1, 1 if k == n else 2 + (k - n - 1) // 100 % 27
-    title_words = rng.choices(words, cum_weights=cumulative, k=rng.randint(5, 11))
+    title_words = pick(rng.randint(5, 11))
     # With titles_per > 1, that many papers in a row share a title (as
     # "Erratum" or "Reply to ..." repeat in real feeds).
     if titles_per > 1:
@@ -42,7 +62,7 @@ def record(k, rng, words, cumulative, people, n, titles_per=1):
     title = " ".join(title_words).capitalize() + " (%d)" % (k // titles_per)
     abstract = []
     for _ in range(rng.randint(3, 6)):
-        sentence = rng.choices(words, cum_weights=cumulative, k=rng.randint(12, 24))
+        sentence = pick(rng.randint(12, 24))
         abstract.append(" ".join(sentence).capitalize() + ".")
     # Hard-wrapped and indented by two spaces, as arXiv's abstracts are.
     text, line = [], "  "
