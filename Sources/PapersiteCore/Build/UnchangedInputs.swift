@@ -56,9 +56,7 @@ extension SiteBuilder {
         let file = LastBuild.file(for: writer.output.standardizedFileURL.path, in: options.cacheFolder)
         guard let last = LastBuild.read(file, identity: CacheStore.programIdentity()), last.inputs == inputs,
               last.tree == FileStat.inode(of: writer.output.path) else { return nil }
-        var summary = BuildSummary(papers: last.papers, tags: last.tags, pages: last.pages, files: last.files,
-                                   written: 0, unchanged: last.files, removed: 0, warnings: last.warnings)
-        summary.rendered = 0
-        return summary
+        return BuildSummary(papers: last.papers, tags: last.tags, pages: last.pages, files: last.files,
+                            written: 0, unchanged: last.files, removed: 0, warnings: last.warnings)   // none rendered
     }
 }

@@ -234,7 +234,7 @@ final class CacheStore: @unchecked Sendable {
         for (file, record) in OutputRecord.all(in: folder, identity: identity) where file != recordFile {
             guard let record, FileManager.default.fileExists(atPath: record.path) else {
                 try? FileManager.default.removeItem(at: file)
-                try? FileManager.default.removeItem(at: file.deletingPathExtension().appendingPathExtension("last"))
+                try? FileManager.default.removeItem(at: LastBuild.file(besideRecord: file))
                 continue
             }
             others.append(record.generation)

@@ -18,10 +18,14 @@ struct LastBuild: Equatable {
     var files: Int
     var warnings: [Diagnostic]
 
-    /// The file for the output at `path`: `OutputRecord`'s name, another suffix.
+    /// The file for the output at `path`: beside its `OutputRecord`.
     static func file(for path: String, in folder: URL) -> URL {
-        let record = OutputRecord.file(for: path, in: folder)
-        return record.deletingPathExtension().appendingPathExtension("last")
+        file(besideRecord: OutputRecord.file(for: path, in: folder))
+    }
+
+    /// The record's name with another suffix (dropped with the record).
+    static func file(besideRecord record: URL) -> URL {
+        record.deletingPathExtension().appendingPathExtension("last")
     }
 
     static func read(_ url: URL, identity: UInt64) -> LastBuild? {
