@@ -166,6 +166,13 @@ import Testing
         #expect(s == "This is a sentence of some length. This is a sentence of some length.")
     }
 
+    @Test func countsCharactersNotBytes() {
+        // Two sentences are 48 characters but 56 bytes: both fit in 50 characters.
+        let text = String(repeating: "Équipe élégante à côté. ", count: 10)
+        #expect(Summary.firstSentences(of: text, maxLength: 50) == "Équipe élégante à côté. Équipe élégante à côté.")
+        #expect(Summary.firstSentences(of: text, maxLength: 47) == "Équipe élégante à côté.")
+    }
+
     @Test func cutsOneLongSentenceAtAWord() {
         let s = Summary.firstSentences(of: String(repeating: "word ", count: 100), maxLength: 50)
         #expect(s.hasSuffix("word…"))

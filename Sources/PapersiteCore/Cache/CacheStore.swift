@@ -71,6 +71,8 @@ final class CacheStore: @unchecked Sendable {
     private var puts = 0
     /// The bytes this build appended.
     private var putBytes = 0
+    /// The values being stored on other threads (`putInBackground`).
+    private let backgroundPuts = DispatchGroup()
 
     /// Opens the cache in `folder` for a build into the output folder at
     /// the absolute path `output`, waiting while another build has it open;
@@ -185,25 +187,44 @@ final class CacheStore: @unchecked Sendable {
     @discardableResult
     func put(_ key: UInt64, _ bytes: UnsafeRawBufferPointer) -> UInt64 {
         let hash = ContentHash.of(bytes)
-        lock.withLock { () -> Void in
-            guard fd >= 0, !appendFailed else { return }
-            // Each value starts at a multiple of 8 (the gap reads as zeros),
-            // so that its tables can be read in place (`ByteReader.table`).
+        // The value's place is taken under the lock and its bytes written
+        // outside it, so that a large value (a snapshot's records, a
+        // hundred megabytes) does not hold up the other threads' values.
+        // Each value starts at a multiple of 8 (the gap reads as zeros), so
+        // that its tables can be read in place (`ByteReader.table`).
+        let place: Int? = lock.withLock {
+            guard fd >= 0, !appendFailed else { return nil }
             let offset = (end + 7) & ~7
-            var ok = true
-            var done = 0
-            while done < bytes.count {
-                let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-                if n < 0 { if errno == EINTR { continue }; ok = false; break }
-                done += n
-            }
-            guard ok else { appendFailed = true; return }
             end = offset + bytes.count
+            return offset
+        }
+        guard let offset = place else { return hash }
+        var ok = true
+        var done = 0
+        while done < bytes.count {
+            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+            if n < 0 { if errno == EINTR { continue }; ok = false; break }
+            done += n
+        }
+        lock.withLock {
+            guard ok else { appendFailed = true; return }
             puts += 1
             putBytes += bytes.count
             live[key] = Location(offset: offset, length: bytes.count, hash: hash)
         }
         return hash
+    }
+
+    /// Stores `bytes` under `key` as `put` does, on another thread; `commit`
+    /// waits for it. For a large value that this build does not read back
+    /// (a source file's records): copying it into the file would otherwise
+    /// hold up the stage that made it.
+    func putInBackground(_ key: UInt64, _ bytes: [UInt8]) {
+        backgroundPuts.enter()
+        DispatchQueue.global().async {
+            self.put(key, bytes)
+            self.backgroundPuts.leave()
+        }
     }
 
     @discardableResult
@@ -221,6 +242,7 @@ final class CacheStore: @unchecked Sendable {
     /// once); `last`: what the build was made from and made, for the next
     /// build to find nothing to do (nil when its inputs had no stamp).
     func commit(outputs: [(key: UInt64, fingerprint: UInt64)], tree: UInt64, last: LastBuild? = nil) {
+        backgroundPuts.wait()
         lock.lock()
         defer { lock.unlock(); cacheLock.release() }
         // The tree is in place: what it was made from is known whatever

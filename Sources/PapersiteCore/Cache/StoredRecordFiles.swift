@@ -44,13 +44,12 @@ struct StoredRecordFiles: Sendable {
         if case .earlier(let papers) = stored { earlier = papers } else { earlier = [:] }
         var (result, lineHashes) = read(earlier)
         guard !changedRecently(info) else { return result }
-        var hashes: [UInt64] = []
-        cache.put(key) { w in
-            for value in stamp { w.fixed(value) }
-            w.uint(UInt64(lineHashes.count))
-            for hash in lineHashes { w.fixed(hash) }
-            hashes = RecordCodec.encode(papers: result.papers, diagnostics: result.diagnostics, to: &w, parallelism: parallelism)
-        }
+        var w = ByteWriter()
+        for value in stamp { w.fixed(value) }
+        w.uint(UInt64(lineHashes.count))
+        for hash in lineHashes { w.fixed(hash) }
+        let hashes = RecordCodec.encode(papers: result.papers, diagnostics: result.diagnostics, to: &w, parallelism: parallelism)
+        cache.putInBackground(key, w.bytes)
         // The records know their hashes, made as they were encoded (later
         // stages would otherwise encode each again to hash it). Moved out of
         // `result`, and set only where not known: a record shared with
