@@ -9,6 +9,7 @@ public enum PlainText {
         // (ASCII text, most abstracts, is made into scalars byte by byte.)
         var text = text
         text.makeContiguousUTF8()
+        if text.utf8.withContiguousStorageIfAvailable(isPlain) == true { return text }
         let ascii = text.utf8.withContiguousStorageIfAvailable { bytes in
             bytes.allSatisfy { $0 < 0x80 } ? bytes.map { Unicode.Scalar($0) } : nil
         }
@@ -90,6 +91,37 @@ public enum PlainText {
             i += 1
         }
         return String(decoding: out.bytes, as: UTF8.self)
+    }
+
+    /// Whether the text is Markdown that renders as itself, so that the
+    /// scan below would copy it unchanged: ASCII, with none of the
+    /// characters it escapes or reads as math or LaTeX, no web address,
+    /// and no start that would open a block (a list, a heading, a quote).
+    /// Checked byte by byte first, as most abstracts pass: the scan took a
+    /// tenth of reading a snapshot.
+    private static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = bytes.first else { return true }
+        switch first {
+        case UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "="), UInt8(ascii: "#"), UInt8(ascii: ">"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return false
+        default: break
+        }
+        // The last four bytes, to find "http" and "www." (where a web
+        // address may start, whose characters the scan keeps unescaped).
+        let http: UInt32 = 0x6874_7470, www: UInt32 = 0x7777_772E
+        var lastFour: UInt32 = 0
+        for byte in bytes {
+            switch byte {
+            case 0x80...0xFF, UInt8(ascii: "\\"), UInt8(ascii: "$"), UInt8(ascii: "`"), UInt8(ascii: "'"), UInt8(ascii: "~"),
+                 UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "<"), UInt8(ascii: "&"), UInt8(ascii: "*"), UInt8(ascii: "_"),
+                 UInt8(ascii: "|"):
+                return false
+            default:
+                lastFour = lastFour << 8 | UInt32(byte)
+                if lastFour == http || lastFour == www { return false }
+            }
+        }
+        return true
     }
 
     /// Scalars appended as their UTF-8 bytes.

@@ -42,6 +42,16 @@ import Testing
         #expect(PlainText.markdown(from: "a_b *c* `d` x|y ~z ![i]") == "a\\_b \\*c\\* \\`d\\` x\\|y  z \\!&#91;i&#93;")
     }
 
+    @Test func webAddressesAndWordsAroundThemKeepTheirCharacters() {
+        // Plain text is kept as it is, but not past a character the scan handles.
+        #expect(PlainText.markdown(from: "We weigh the light height of things.") == "We weigh the light height of things.")
+        #expect(PlainText.markdown(from: "Code: http://example.org/a_b and www.example.org/c_d, not e_f.")
+                == "Code: http://example.org/a_b and www.example.org/c_d, not e\\_f.")
+        #expect(PlainText.markdown(from: "Naïve *sets*") == "Naïve \\*sets\\*")
+        #expect(PlainText.markdown(from: "2 sets") == "2 sets")
+        #expect(PlainText.markdown(from: "> quoted") == "\\> quoted")
+    }
+
     @Test func renderedTextEqualsTheInput() {
         for text in ["1. Introduction", "- dash", "# hash", "a_b *c* `d` x|y", "<b>&amp;</b>", "+ plus", "> quote", "===", "100%"] {
             let html = MarkdownRenderer().render(PlainText.markdown(from: text)).plainText
