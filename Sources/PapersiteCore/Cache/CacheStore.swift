@@ -217,13 +217,12 @@ final class CacheStore: @unchecked Sendable {
 
     /// Stores `bytes` under `key` as `put` does, on another thread; `commit`
     /// waits for it. For a large value that this build does not read back
-    /// (a source file's records, the related papers' tables): copying it
-    /// into the file would otherwise hold up the stage that made it.
-    /// (A table of plain values is stored as its bytes in memory.)
-    func putInBackground<Element: BitwiseCopyable & Sendable>(_ key: UInt64, _ table: [Element]) {
+    /// (a source file's records): copying it into the file would otherwise
+    /// hold up the stage that made it.
+    func putInBackground(_ key: UInt64, _ bytes: [UInt8]) {
         backgroundPuts.enter()
         DispatchQueue.global().async {
-            _ = table.withUnsafeBytes { self.put(key, $0) }
+            self.put(key, bytes)
             self.backgroundPuts.leave()
         }
     }

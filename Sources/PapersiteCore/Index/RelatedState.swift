@@ -338,13 +338,12 @@ struct RelatedState {
         if let computed {
             bodyKey = Fingerprint.of { f in f.add("related body"); f.add(corpus) }
             deltaKey = 0
-            // (Written while the next stages run: the tables are what a large site's build writes most of here.)
-            cache.putInBackground(Self.bodyTableKey(bodyKey, 0), computed.vectorStart)
-            cache.putInBackground(Self.bodyTableKey(bodyKey, 1), computed.vectorTermIDs)
-            cache.putInBackground(Self.bodyTableKey(bodyKey, 2), computed.vectorWeights)
-            cache.putInBackground(Self.bodyTableKey(bodyKey, 3), computed.termHashes)
-            cache.putInBackground(Self.bodyTableKey(bodyKey, 4), computed.termStart)
-            cache.putInBackground(Self.bodyTableKey(bodyKey, 5), computed.postings)
+            computed.vectorStart.withUnsafeBufferPointer { Self.putBodyTable($0, 0, body: bodyKey, in: cache) }
+            computed.vectorTermIDs.withUnsafeBufferPointer { Self.putBodyTable($0, 1, body: bodyKey, in: cache) }
+            computed.vectorWeights.withUnsafeBufferPointer { Self.putBodyTable($0, 2, body: bodyKey, in: cache) }
+            computed.termHashes.withUnsafeBufferPointer { Self.putBodyTable($0, 3, body: bodyKey, in: cache) }
+            computed.termStart.withUnsafeBufferPointer { Self.putBodyTable($0, 4, body: bodyKey, in: cache) }
+            computed.postings.withUnsafeBufferPointer { Self.putBodyTable($0, 5, body: bodyKey, in: cache) }
         } else if bodyChanged && (bodyKey == 0 || deltaSize > deltaLimit(postings.count)) {
             mergeDelta()
             bodyKey = Fingerprint.of { f in f.add("related body"); f.add(corpus) }
