@@ -308,6 +308,21 @@ import Testing
         #expect(try site.read("papers/a/index.html").contains("<a href=\"../../authors/jose-garcia/\">José García</a>"))
     }
 
+    @Test func aNewerPaperLeavesAnAuthorsPageWhereItWas() throws {
+        // Two authors whose names make the same slug: the one the site had keeps it.
+        let site = try TestSite([
+            "content/papers/old.md": paperFile("title: Old\ndate: 2020-05-01\nauthors: [Jose Garcia]"),
+        ])
+        defer { site.remove() }
+        try site.build()
+        try site.write("content/papers/new.md", paperFile("title: New\ndate: 2024-05-01\nauthors: [José García, Ada Lovelace]"))
+        try site.build()
+        #expect(try site.read("authors/jose-garcia/index.html").contains("<h1>Jose Garcia</h1>"))
+        #expect(try site.read("authors/jose-garcia-2/index.html").contains("<h1>José García</h1>"))
+        #expect(try site.read("papers/new/index.html").contains("<a href=\"../../authors/jose-garcia-2/\">José García</a>"))
+        try expectSameAsCleanBuild(site, "a newer paper by a namesake")
+    }
+
     @Test func yearPagesNewestFirstAndLinkedFromHome() throws {
         let site = try TestSite([
             "content/papers/a.md": paperFile("title: Old\ndate: 2021-03-01"),

@@ -250,13 +250,16 @@ public struct SiteIndexer: Sendable {
                 return (forms.display, forms.display.lowercased(), forms.slugBase)
             }
         }
-        // Ids in order of first appearance.
+        // Ids in order of first appearance from the oldest paper (in the
+        // order of `RelatedPapers.Numbering`), so that a paper added, the
+        // newest, never takes the slug or the spelling of an author the site
+        // already has: their page stays where it was.
         var idByKey: [String: Int] = [:]
         var distinct: [(display: String, key: String, slugBase: String)] = []
-        var paperAuthorIDs: [[Int]] = []
-        paperAuthorIDs.reserveCapacity(papers.count)
+        var paperAuthorIDs = [[Int]](repeating: [], count: papers.count)
         var papersOf: [[Int]] = []
-        for (i, list) in authorSpellings.enumerated() {
+        for i in RelatedPapers.Numbering(papers).place {
+            let list = authorSpellings[i]
             var ids: [Int] = []
             ids.reserveCapacity(list.count)
             for name in list {
@@ -272,9 +275,11 @@ public struct SiteIndexer: Sendable {
                 ids.append(id)
                 if papersOf[id].last != i { papersOf[id].append(i) }
             }
-            paperAuthorIDs.append(ids)
+            paperAuthorIDs[i] = ids
         }
-        // Slugs made unique in order of first appearance.
+        // Each author's papers in the site's order.
+        for id in papersOf.indices { papersOf[id].sort() }
+        // Slugs made unique in that order.
         var takenSlugs = Set<String>()
         takenSlugs.reserveCapacity(distinct.count)
         var slugOfID: [String] = []

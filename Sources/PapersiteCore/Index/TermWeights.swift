@@ -19,7 +19,7 @@ extension RelatedPapers {
     /// later (a newer day, or further down a file for the same day: the
     /// usual additions) come after the last build's, whose numbers and
     /// state stay as they were (see `RelatedState`). Ties in score go to
-    /// the lower number.
+    /// the lower number. Authors' slugs are given in this order too.
     struct Numbering {
         /// Each number's place in the site's order.
         let place: [Int]
