@@ -213,14 +213,19 @@ def compare_titles(papersite, work, n, titles_per, rounds=2):
         sites[k] = site
     settle(removed)
     best = {}
-    for round in range(rounds):
-        for k, site in sites.items():
+    # A first round is not counted (the very first build follows no other
+    # and fared best), and each site goes first in every other round.
+    for round in range(rounds + 1):
+        order = list(sites.items()) if round % 2 == 0 else list(reversed(sites.items()))
+        for k, site in order:
             time.sleep(2.5)
             # Each build writes a folder of its own, and none is removed
             # until the end: a build right after another removed its old
             # tree (as `--clean` into the same folder does) made its files
             # at half the speed (see `settle`).
             wall, cpu, mib, stages = timed(papersite, site, "--clean", "--output", "public-%d" % round)
+            if round == 0:
+                continue
             for line in stages:
                 seconds, name = float(line.split()[0]), line.split("  ")[1].split("  (")[0].strip()
                 best.setdefault(k, {})[name] = min(best.get(k, {}).get(name, seconds), seconds)
