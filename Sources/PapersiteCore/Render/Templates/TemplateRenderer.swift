@@ -28,20 +28,6 @@ struct TemplateLibrary: Sendable {
         for token in template.tokens { renderToken(token, context: &context, into: &out) }
     }
 
-    /// Renders `template` one level in, with `value` on top of the stack if
-    /// given, and `enter` applied to the context; what the level changed is
-    /// undone after. (The context is changed and put back rather than
-    /// copied: a copy for each element of a list made a new stack array.)
-    private func renderInside(_ template: CompiledTemplate, pushing value: TemplateValue? = nil, context: inout Context,
-                              into out: inout String, enter: (inout Context) -> Void = { _ in }) {
-        let saved = (context.indentation, context.inherited, context.escape)
-        if let value { context.stack.append(value) }
-        enter(&context)
-        render(template, context: &context, into: &out)
-        if value != nil { context.stack.removeLast() }
-        (context.indentation, context.inherited, context.escape) = saved
-    }
-
     /// Inside an indented partial or block, each line of the template
     /// starts with the indentation (not the lines of a value shown in it).
     private func indent(_ out: inout String, before text: String, _ context: Context) {
@@ -66,30 +52,30 @@ struct TemplateLibrary: Sendable {
         case .section(let name, let template, let inverted):
             let value = lookup(name, in: context)
             if inverted {
-                renderInverted(value, template, context: &context, into: &out)
+                renderInverted(value, template, context: context, into: &out)
             } else {
-                renderSection(value, template, context: &context, into: &out)
+                renderSection(value, template, context: context, into: &out)
             }
         case .partial(let name, let indentation, let inherits):
             guard let template = templates[name] else { return }
-            renderInside(template, context: &context, into: &out) { inner in
-                if let indentation { inner.indentation = (inner.indentation ?? "") + indentation }
-                if let inherits {
-                    if let outer = inner.inherited {
-                        inner.inherited = outer.merging(inherits) { value, _ in value }
-                    } else {
-                        inner.inherited = inherits
-                    }
+            var inner = context
+            if let indentation { inner.indentation = (context.indentation ?? "") + indentation }
+            if let inherits {
+                if let outer = context.inherited {
+                    inner.inherited = outer.merging(inherits) { value, _ in value }
+                } else {
+                    inner.inherited = inherits
                 }
-                inner.escape = true
             }
+            inner.escape = true
+            render(template, context: &inner, into: &out)
         case .dynamicPartial(let name, let indentation):
             guard case .text(let partial) = lookup(name, in: context) else { return }
             renderToken(.partial(partial, indentation: indentation, inherits: nil), context: &context, into: &out)
         case .blockExpansion(let name, let fallback, let indentation):
-            renderInside(context.inherited?[name] ?? fallback, context: &context, into: &out) { inner in
-                inner.indentation = (inner.indentation ?? "") + indentation
-            }
+            var inner = context
+            inner.indentation = (context.indentation ?? "") + indentation
+            render(context.inherited?[name] ?? fallback, context: &inner, into: &out)
         case .blockDefinition:
             break
         case .escaping(let escape):
@@ -97,23 +83,28 @@ struct TemplateLibrary: Sendable {
         }
     }
 
-    private func renderSection(_ value: TemplateValue, _ template: CompiledTemplate, context: inout Context, into out: inout String) {
+    private func renderSection(_ value: TemplateValue, _ template: CompiledTemplate, context: Context, into out: inout String) {
         switch value {
         case .none:
             return
         case .bool(let b):
             guard b else { return }
-            renderInside(template, context: &context, into: &out)
+            var inner = context
+            render(template, context: &inner, into: &out)
         case .list(let list):
             for i in 0..<list.count {
-                renderInside(template, pushing: list.element(at: i), context: &context, into: &out)
+                var inner = context
+                inner.stack.append(list.element(at: i))
+                render(template, context: &inner, into: &out)
             }
         case .text, .number, .object:
-            renderInside(template, pushing: value, context: &context, into: &out)
+            var inner = context
+            inner.stack.append(value)
+            render(template, context: &inner, into: &out)
         }
     }
 
-    private func renderInverted(_ value: TemplateValue, _ template: CompiledTemplate, context: inout Context, into out: inout String) {
+    private func renderInverted(_ value: TemplateValue, _ template: CompiledTemplate, context: Context, into out: inout String) {
         let show: Bool
         switch value {
         case .none: show = true
@@ -122,7 +113,8 @@ struct TemplateLibrary: Sendable {
         case .text, .number, .object: show = false
         }
         guard show else { return }
-        renderInside(template, context: &context, into: &out)
+        var inner = context
+        render(template, context: &inner, into: &out)
     }
 
     /// swift-mustache's lookup: `.` is the current object; a dotted name
