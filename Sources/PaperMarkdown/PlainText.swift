@@ -97,8 +97,8 @@ public enum PlainText {
     /// scan below would copy it unchanged: ASCII, with none of the
     /// characters it escapes or reads as math or LaTeX, no web address,
     /// and no start that would open a block (a list, a heading, a quote).
-    /// Checked byte by byte first, as most abstracts pass: the scan took a
-    /// tenth of reading a snapshot.
+    /// Checked byte by byte first, as abstracts without math or markup
+    /// pass: the scan took a tenth of reading a snapshot.
     private static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = bytes.first else { return true }
         switch first {
