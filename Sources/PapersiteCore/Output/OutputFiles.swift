@@ -13,13 +13,21 @@ extension OutputSession {
         for dir in folders.sorted(by: { $0.count > $1.count }) { rmdir(root + "/" + dir) }    // fails, as it should, if not empty
     }
 
+    /// Makes the folder `path` and any missing parents. One mkdir(2) where
+    /// the parent exists, as it does for all but the first file of a list
+    /// or paper folder: `FileManager` looks at each path component first.
+    static func makeFolder(_ path: String) {
+        if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
     /// A hard link at `path` to the file at `source` (replacing what was
     /// there), and its stat; nil where the file system refuses links.
     static func link(_ source: String, to path: String) -> FileStat? {
         unlink(path)
         var made = Glibc.link(source, path)
         if made != 0 && errno == ENOENT {
-            try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            makeFolder((path as NSString).deletingLastPathComponent)
             made = Glibc.link(source, path)
         }
         var info = stat()
@@ -30,13 +38,21 @@ extension OutputSession {
     /// Writes `bytes` as a new file at `path` (creating its folders when
     /// needed), with the given modification time (nanoseconds) or now, and
     /// returns its stat. What was there is unlinked first, as it may be a
-    /// hard link to the live tree's file.
+    /// hard link to the live tree's file. The file is made with `O_EXCL`,
+    /// and unlinked only when that finds one there: most files of a build
+    /// are new, and a failed unlink of each cost 2% of a full build's
+    /// processor time at 100,000 papers (a lookup in a folder as large as
+    /// `papers/`).
     static func write(_ bytes: UnsafeRawBufferPointer, to path: String, name: String, mtime: Int64?) throws(BuildFailure) -> FileStat {
-        unlink(path)
-        var fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC
+        var fd = open(path, flags, 0o644)
+        if fd < 0 && errno == EEXIST {
+            unlink(path)
+            fd = open(path, flags, 0o644)
+        }
         if fd < 0 && errno == ENOENT {
-            try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            makeFolder((path as NSString).deletingLastPathComponent)
+            fd = open(path, flags, 0o644)
         }
         guard fd >= 0 else {
             throw BuildFailure([.error("cannot write \(name): \(String(cString: strerror(errno)))", at: nil)])

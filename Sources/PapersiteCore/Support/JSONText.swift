@@ -50,28 +50,45 @@ enum JSONText {
     private static let hex = Array("0123456789abcdef".utf8)
 
     private static func writeString(_ s: String, into out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { writeString(utf8: $0, into: &out) }
+    }
+
+    /// Copies runs of bytes that need no escape in one append each: an
+    /// abstract is a kilobyte with a handful of them.
+    private static func writeString(utf8 bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        let bytes = Array(s.utf8)
-        var i = 0
+        var i = 0, run = 0
+        func flush() {
+            if run < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i])) }
+        }
         while i < bytes.count {
             let b = bytes[i]
+            let escape: [UInt8]
             switch b {
-            case UInt8(ascii: "\""): out += [0x5C, 0x22]
-            case UInt8(ascii: "\\"): out += [0x5C, 0x5C]
-            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
-            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
-            case 0x09: out += [0x5C, UInt8(ascii: "t")]
+            case UInt8(ascii: "\""): escape = [0x5C, 0x22]
+            case UInt8(ascii: "\\"): escape = [0x5C, 0x5C]
+            case 0x0A: escape = [0x5C, UInt8(ascii: "n")]
+            case 0x0D: escape = [0x5C, UInt8(ascii: "r")]
+            case 0x09: escape = [0x5C, UInt8(ascii: "t")]
             case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), 0x00..<0x20:
-                out += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]]
+                escape = [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]]
             case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                flush()
                 out += Array((bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
                 i += 3
+                run = i
                 continue
             default:
-                out.append(b)
+                i += 1
+                continue
             }
+            flush()
+            out += escape
             i += 1
+            run = i
         }
+        flush()
         out.append(UInt8(ascii: "\""))
     }
 }
