@@ -48,3 +48,60 @@ import Testing
         #expect(OutputManifest.load(from: file) == nil)
     }
 }
+
+/// A file written in pieces (the site's BibTeX, which grows with the site)
+/// lands byte for byte, and a later build with the same bytes leaves it
+/// alone, while a change of one byte in its second megabyte writes it again.
+@Suite struct StreamedFileTests {
+    /// 2.5 MiB in pieces of 1 to 9,999 bytes, so that pieces straddle blocks.
+    static func produce(changing offset: Int? = nil) -> (_ emit: (UnsafeRawBufferPointer) -> Void) -> Void {
+        return { emit in
+            var made = 0, size = 1
+            while made < 5 << 19 {
+                size = (size * 7919 + 13) % 9999 + 1
+                var piece = (0..<min(size, (5 << 19) - made)).map { UInt8(truncatingIfNeeded: (made + $0) &* 31 >> 3) }
+                if let offset, (made..<made + piece.count).contains(offset) { piece[offset - made] &+= 1 }
+                piece.withUnsafeBytes(emit)
+                made += piece.count
+            }
+        }
+    }
+
+    static func whole(_ produce: (_ emit: (UnsafeRawBufferPointer) -> Void) -> Void) -> [UInt8] {
+        var bytes: [UInt8] = []
+        produce { bytes.append(contentsOf: $0) }
+        return bytes
+    }
+
+    @Test func writtenInPiecesAndKeptWhenUnchanged() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("streamed-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let writer = OutputWriter(output: folder.appendingPathComponent("public"), siteRoot: folder.appendingPathComponent("site"))
+        func build(_ produce: (_ emit: (UnsafeRawBufferPointer) -> Void) -> Void) throws -> WriteSummary {
+            let session = try writer.begin()
+            try session.put("papers.bib", producedBy: produce)
+            try session.put("index.html", "home\n")
+            return try session.finish(planned: ["papers.bib", "index.html"].map(OutputManifest.key))
+        }
+        let file = writer.output.appendingPathComponent("papers.bib")
+
+        #expect(try build(Self.produce()).written == 2)
+        #expect(try [UInt8](Data(contentsOf: file)) == Self.whole(Self.produce()))
+        let unchanged = try build(Self.produce())
+        #expect(unchanged.written == 0 && unchanged.unchanged == 2)
+
+        let changed = try build(Self.produce(changing: 1_500_000))
+        #expect(changed.written == 1)
+        let bytes = try [UInt8](Data(contentsOf: file))
+        #expect(bytes == Self.whole(Self.produce(changing: 1_500_000)))
+        #expect(bytes != Self.whole(Self.produce()))
+    }
+
+    @Test func blockHashOfOneBlockIsTheWholeHash() {
+        var blocks = ContentHash.Blocks()
+        let small = Array("a small file".utf8)
+        small.withUnsafeBytes { blocks.add($0) }
+        #expect(blocks.finish().hash == small.withUnsafeBytes(ContentHash.of))
+        #expect(blocks.finish().count == small.count)
+    }
+}

@@ -73,7 +73,9 @@ extension BuildStages {
         options.parallelism.forEach(todo.count) { [renderer] k in
             let i = todo[k], file = renderer.file(of: plan[i])
             do throws(BuildFailure) {
-                if let bytes = renderer.renderBytes(plan[i].job) {
+                if let produce = renderer.renderStream(plan[i].job) {
+                    try session.put(file, producedBy: produce)
+                } else if let bytes = renderer.renderBytes(plan[i].job) {
                     try session.put(file, bytes)
                 } else if case .searchTerms(let k) = plan[i].job {
                     guard let shard = renderer.searchShardFile(k) else {

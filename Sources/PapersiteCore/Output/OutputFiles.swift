@@ -35,15 +35,12 @@ extension OutputSession {
         return FileStat(size: Int(info.st_size), mtime: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec), inode: UInt64(info.st_ino))
     }
 
-    /// Writes `bytes` as a new file at `path` (creating its folders when
-    /// needed), with the given modification time (nanoseconds) or now, and
-    /// returns its stat. What was there is unlinked first, as it may be a
-    /// hard link to the live tree's file. The file is made with `O_EXCL`,
-    /// and unlinked only when that finds one there: most files of a build
-    /// are new, and a failed unlink of each cost 2% of a full build's
-    /// processor time at 100,000 papers (a lookup in a folder as large as
-    /// `papers/`).
-    static func write(_ bytes: UnsafeRawBufferPointer, to path: String, name: String, mtime: Int64?) throws(BuildFailure) -> FileStat {
+    /// A new file at `path`, open for writing. It is made with `O_EXCL`,
+    /// and what was there unlinked only when that finds something: most
+    /// files of a build are new, and a failed unlink before each cost 2% of
+    /// a full build's processor time at 100,000 papers (a lookup in a
+    /// folder as large as `papers/`).
+    private static func create(_ path: String, name: String) throws(BuildFailure) -> Int32 {
         let flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC
         var fd = open(path, flags, 0o644)
         if fd < 0 && errno == EEXIST {
@@ -57,7 +54,10 @@ extension OutputSession {
         guard fd >= 0 else {
             throw BuildFailure([.error("cannot write \(name): \(String(cString: strerror(errno)))", at: nil)])
         }
-        defer { close(fd) }
+        return fd
+    }
+
+    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32, name: String) throws(BuildFailure) {
         var offset = 0
         while offset < bytes.count {
             let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
@@ -67,16 +67,55 @@ extension OutputSession {
             }
             offset += n
         }
-        if let mtime {
-            var times = [timespec(tv_sec: 0, tv_nsec: (1 << 30) - 2 /* UTIME_OMIT */),
-                         timespec(tv_sec: Int(mtime / 1_000_000_000), tv_nsec: Int(mtime % 1_000_000_000))]
-            futimens(fd, &times)
+    }
+
+    /// `write` for a file made in pieces by `produce` (see `put(_:producedBy:)`),
+    /// gathered into blocks of `ContentHash.Blocks.blockSize` for write(2).
+    static func write(producedBy produce: (_ emit: (UnsafeRawBufferPointer) -> Void) -> Void, to path: String, name: String) throws(BuildFailure) -> FileStat {
+        let fd = try create(path, name: name)
+        defer { close(fd) }
+        var block: [UInt8] = []
+        block.reserveCapacity(ContentHash.Blocks.blockSize)
+        var failure: BuildFailure? = nil
+        func flush() {
+            guard failure == nil else { return }
+            let written = block.withUnsafeBytes { raw in
+                Result { () throws(BuildFailure) in try writeAll(raw, to: fd, name: name) }
+            }
+            if case .failure(let error) = written { failure = error }
+            block.removeAll(keepingCapacity: true)
         }
+        produce { piece in
+            block.append(contentsOf: piece)
+            if block.count >= ContentHash.Blocks.blockSize { flush() }
+        }
+        flush()
+        if let failure { throw failure }
+        return try fileStat(of: fd, name: name)
+    }
+
+    private static func fileStat(of fd: Int32, name: String) throws(BuildFailure) -> FileStat {
         var info = stat()
         guard fstat(fd, &info) == 0 else {
             throw BuildFailure([.error("cannot write \(name): \(String(cString: strerror(errno)))", at: nil)])
         }
         return FileStat(size: Int(info.st_size), mtime: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec), inode: UInt64(info.st_ino))
+    }
+
+    /// Writes `bytes` as a new file at `path` (creating its folders when
+    /// needed), with the given modification time (nanoseconds) or now, and
+    /// returns its stat. What was there is unlinked first, as it may be a
+    /// hard link to the live tree's file (see `create`).
+    static func write(_ bytes: UnsafeRawBufferPointer, to path: String, name: String, mtime: Int64?) throws(BuildFailure) -> FileStat {
+        let fd = try create(path, name: name)
+        defer { close(fd) }
+        try writeAll(bytes, to: fd, name: name)
+        if let mtime {
+            var times = [timespec(tv_sec: 0, tv_nsec: (1 << 30) - 2 /* UTIME_OMIT */),
+                         timespec(tv_sec: Int(mtime / 1_000_000_000), tv_nsec: Int(mtime % 1_000_000_000))]
+            futimens(fd, &times)
+        }
+        return try fileStat(of: fd, name: name)
     }
 }
 

@@ -75,9 +75,28 @@ public final class OutputSession: @unchecked Sendable {
     }
 
     public func put(_ file: String, _ bytes: UnsafeRawBufferPointer) throws(BuildFailure) {
+        try put(file, hash: ContentHash.of(bytes), size: bytes.count) { path throws(BuildFailure) in
+            try Self.write(bytes, to: path, name: file, mtime: nil)
+        }
+    }
+
+    /// Writes a file made in pieces by `produce`, which hands them in order
+    /// to the function it is given, and is called once to hash the file and
+    /// once more to write it if its bytes changed: the file is never whole
+    /// in memory.
+    public func put(_ file: String, producedBy produce: (_ emit: (UnsafeRawBufferPointer) -> Void) -> Void) throws(BuildFailure) {
+        var hasher = ContentHash.Blocks()
+        produce { hasher.add($0) }
+        let (hash, size) = hasher.finish()
+        try put(file, hash: hash, size: size) { path throws(BuildFailure) in
+            try Self.write(producedBy: produce, to: path, name: file)
+        }
+    }
+
+    /// `put`'s decision: nothing to do, a copy of the live file for `finish`, or `write(path)` now.
+    private func put(_ file: String, hash: UInt64, size: Int,
+                     write: (_ path: String) throws(BuildFailure) -> FileStat) throws(BuildFailure) {
         let key = OutputManifest.key(file)
-        let hash = ContentHash.of(bytes)
-        let size = bytes.count
         let stagingPath = staging.path + "/" + file
         var sameAsLive = false
         let liveEntry = live[file, key], stagedEntry = claimed[file, key]
@@ -99,7 +118,7 @@ public final class OutputSession: @unchecked Sendable {
             lock.withLock { fromLive.append(file); same += 1; inLive += listed.live; inStaging += listed.staging }
             return
         }
-        let info = try Self.write(bytes, to: stagingPath, name: file, mtime: nil)
+        let info = try write(stagingPath)
         lock.withLock {
             result[file, key] = OutputManifest.Entry(path: file, hash: hash, size: size, mtime: info.mtime, inode: info.inode)
             changed += 1

@@ -178,23 +178,28 @@ enum Venue {
 }
 
 extension SiteRenderer {
-    /// Every paper's entry, newest first, in one file.
-    func renderBibliography() -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(index.papers.count * 1024)
-        out += "% \(config.title): \(index.papers.count) entr\(index.papers.count == 1 ? "y" : "ies"), from \(urls.absolute(""))\n".utf8
+    /// Every paper's entry, newest first, in one file, handed to `emit` in
+    /// pieces: the file grows with the site (a megabyte for each 3,000
+    /// papers), and made whole it was the largest block of memory of a
+    /// large build.
+    func writeBibliography(_ emit: (UnsafeRawBufferPointer) -> Void) {
+        var header = "% \(config.title): \(index.papers.count) entr\(index.papers.count == 1 ? "y" : "ies"), from \(urls.absolute(""))\n"
+        header.withUTF8 { emit(UnsafeRawBufferPointer($0)) }
+        let newline: [UInt8] = [0x0A]
         for i in index.papers.indices {
-            out.append(UInt8(ascii: "\n"))
+            newline.withUnsafeBytes(emit)
             // An entry the cache holds is copied as bytes (no string for each of thousands).
             let copied = bibtexEntries.withStoredBytes(bibtexKey(i)) { raw -> Bool in
                 var r = ByteReader(raw)
                 let count = Int(clamping: r.uint())
                 guard let bytes = r.bytes(count), r.atEnd else { return false }
-                out += bytes
+                emit(bytes)
                 return true
             } ?? false
-            if !copied { out += bibtex(i).utf8 }
+            if !copied {
+                var entry = bibtex(i)
+                entry.withUTF8 { emit(UnsafeRawBufferPointer($0)) }
+            }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -192,6 +192,11 @@ struct SiteRenderer: Sendable {
     }
 
     func render(_ job: OutputJob) -> String {
+        if let stream = renderStream(job) {
+            var bytes: [UInt8] = []
+            stream { bytes.append(contentsOf: $0) }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         if let bytes = renderBytes(job) { return String(decoding: bytes, as: UTF8.self) }
         return placed(for: job).renderPlaced(job)
     }
@@ -211,6 +216,14 @@ struct SiteRenderer: Sendable {
         }
     }
 
+    /// A file made in pieces, where it grows with the site and would be the
+    /// largest block of a build's memory made whole: the site's BibTeX.
+    /// The function hands the pieces, in order, to the function it is given.
+    func renderStream(_ job: OutputJob) -> ((_ emit: (UnsafeRawBufferPointer) -> Void) -> Void)? {
+        guard case .siteBibTeX = job else { return nil }
+        return { emit in writeBibliography(emit) }
+    }
+
     private func renderPlaced(_ job: OutputJob) -> String {
         switch job {
         case .list(let collection, let page): renderList(collection, page: page)
@@ -222,7 +235,7 @@ struct SiteRenderer: Sendable {
         case .standalone(let i): renderStandalone(i)
         case .notFound: renderNotFound()
         case .paperBibTeX(let i): bibtex(i)
-        case .siteBibTeX: renderBibliography()
+        case .siteBibTeX: ""                // in pieces (`renderStream`)
         case .sitemap, .sitemapPart: ""     // as bytes (`renderBytes`)
         case .robots: "User-agent: *\nAllow: /\n\nSitemap: \(urls.absolute(SiteURLs.sitemap))\n"
         case .searchPage: renderSearchPage()

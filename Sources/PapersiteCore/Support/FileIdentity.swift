@@ -46,6 +46,43 @@ enum ContentHash {
     }
 }
 
+extension ContentHash {
+    /// The hash of bytes that come in pieces, with no more than a block of
+    /// them in memory: each 1 MiB block is hashed with `of`, and the
+    /// blocks' hashes and the length together. Bytes that fit in one block
+    /// get `of` of them, as if they had come whole.
+    struct Blocks {
+        static let blockSize = 1 << 20
+        private var block: [UInt8] = []
+        private var hashes: [UInt64] = []
+        private var count = 0
+
+        mutating func add(_ bytes: UnsafeRawBufferPointer) {
+            var rest = bytes
+            while !rest.isEmpty {
+                if block.isEmpty { block.reserveCapacity(Self.blockSize) }
+                let n = min(rest.count, Self.blockSize - block.count)
+                block.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[..<n]))
+                rest = UnsafeRawBufferPointer(rebasing: rest[n...])
+                count += n
+                if block.count == Self.blockSize {
+                    hashes.append(block.withUnsafeBytes(ContentHash.of))
+                    block.removeAll(keepingCapacity: true)
+                }
+            }
+        }
+
+        /// The hash and the number of bytes.
+        func finish() -> (hash: UInt64, count: Int) {
+            if hashes.isEmpty { return (block.withUnsafeBytes(ContentHash.of), count) }
+            var all = hashes
+            if !block.isEmpty { all.append(block.withUnsafeBytes(ContentHash.of)) }
+            all.append(UInt64(count))
+            return (all.withUnsafeBytes(ContentHash.of), count)
+        }
+    }
+}
+
 /// Whether a file's stat(2) is too recent to stand for its contents: a
 /// file changed in the last two seconds could change again within the file
 /// system's clock tick (two seconds on FAT) and keep its size and times.
