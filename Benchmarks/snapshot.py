@@ -183,17 +183,16 @@ def remove(folder):
 
 
 def settle(removed):
-    """Waits until files removed at `removed` are past the kernel's
-    writeback interval (30 s here). On ext4 without a journal, as this
-    machine's disk is, a new inode is not given the number of one freed
-    within it (`recently_deleted`), and allocating a site's files right
-    after deleting another's went through the freed inodes one by one:
-    it made a 100,000-paper full build's writing take twice as long."""
-    try:
-        interval = int(open("/proc/sys/vm/dirty_expire_centisecs").read()) / 100
-    except (OSError, ValueError):
-        interval = 30
-    time.sleep(max(0, removed + interval + 1 - time.time()))
+    """Waits until files removed at `removed` no longer slow the making of
+    new ones. On ext4 without a journal, as this machine's disk is, a new
+    inode is not given the number of one freed in the last 60 seconds (or
+    360 while the freed inode's table block is not yet written back:
+    `recently_deleted` in the kernel's ialloc.c), and allocating a site's
+    files right after deleting another's went through the freed inodes one
+    by one: it made a 100,000-paper full build's writing take twice as
+    long. So: the deletion written back (`sync`), then 60 seconds from it."""
+    os.sync()
+    time.sleep(max(0, removed + 61 - time.time()))
 
 
 def compare_titles(papersite, work, n, titles_per, rounds=2):
