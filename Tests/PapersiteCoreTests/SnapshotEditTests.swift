@@ -57,4 +57,34 @@ import Testing
         }
         #expect(titles == ["(kept)", "(kept)", "(kept)", "(kept)", "Another Paper"])
     }
+
+    /// A file of more records than one segment is stored a segment at a
+    /// time and read back whole, in order, without being read again.
+    @Test func recordsOfManySegmentsComeBackWhole() throws {
+        let count = RecordCodec.segmentSize * 2 + 5
+        let lines = (0..<count).map { line(String(format: "2401.%05d", $0), "Paper \($0)", day: 1 + $0 % 28) }
+        let site = try TestSite(["content/papers/s.jsonl": lines.joined(separator: "\n") + "\n"])
+        defer { site.remove() }
+        let file = "content/papers/s.jsonl", url = site.root.appendingPathComponent(file)
+        Thread.sleep(forTimeInterval: 3)
+        let store = CacheStore(folder: site.root.appendingPathComponent("test-cache"), output: site.output.path, identity: 1, clean: false)
+        let folder = open(site.root.appendingPathComponent("content/papers").path, O_RDONLY | O_DIRECTORY)
+        defer { close(folder) }
+        var reads = 0
+        func readFile(_ earlier: [UInt64: Paper]) -> (records: StoredRecordFiles.Records, lineHashes: [UInt64]) {
+            reads += 1
+            var papers: [Paper] = [], hashes: [UInt64] = []
+            let diagnostics = ArXivSnapshotReader().forEach(url, file: file, reuse: { earlier[$0] }) { papers.append($0); hashes.append($1) }
+            return ((papers, diagnostics), hashes)
+        }
+        let first = StoredRecordFiles(cache: store).records(of: file, folder: folder, name: "s.jsonl", day: nil, read: readFile)
+        store.commit(outputs: [], tree: 0, last: nil)
+        let reopened = CacheStore(folder: site.root.appendingPathComponent("test-cache"), output: site.output.path, identity: 1, clean: false)
+        let again = StoredRecordFiles(cache: reopened).records(of: file, folder: folder, name: "s.jsonl", day: nil, read: readFile)
+        #expect(reads == 1)
+        #expect(first.papers.count == count)
+        #expect(again.papers == first.papers)
+        #expect(again.papers.map(\.title) == (0..<count).map { "Paper \($0)" })
+        #expect(again.papers.map(\.recordHash) == first.papers.map { RecordCodec.hash($0) })
+    }
 }

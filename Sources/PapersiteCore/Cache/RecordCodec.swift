@@ -113,14 +113,36 @@ enum RecordCodec {
     @discardableResult
     static func encode(papers: [Paper], diagnostics: [Diagnostic], to w: inout ByteWriter,
                        parallelism: Parallelism = .allCores) -> [UInt64] {
+        let encoded = encodeSegment(papers[...], parallelism: parallelism)
+        w.bytes += encoded.bytes
+        w.uint(UInt64(diagnostics.count))
+        for d in diagnostics { write(d, to: &w) }
+        return encoded.hashes
+    }
+
+    static func decode(_ r: inout ByteReader) -> (papers: [Paper], diagnostics: [Diagnostic])? {
+        guard let papers = decodeSegment(&r) else { return nil }
+        let problems = Int(clamping: r.uint())
+        guard problems <= r.buffer.count else { return nil }
+        var diagnostics: [Diagnostic] = []
+        for _ in 0..<problems { diagnostics.append(readDiagnostic(&r)) }
+        return r.failed ? nil : (papers, diagnostics)
+    }
+
+    /// The records a large file's are stored by, a segment at a time (see `StoredRecordFiles`).
+    static let segmentSize = 4096
+
+    /// Records, each followed by its hash, with their count first.
+    static func encodeSegment(_ papers: ArraySlice<Paper>, parallelism: Parallelism) -> (bytes: [UInt8], hashes: [UInt64]) {
+        var w = ByteWriter()
         w.uint(UInt64(papers.count))
         var hashes: [UInt64] = []
         hashes.reserveCapacity(papers.count)
         // A batch of records encoded and hashed on all cores, then copied
         // in order (a snapshot's 100,000 records took a second on one).
-        let batch = 4096
-        for start in stride(from: 0, to: papers.count, by: batch) {
-            let end = min(papers.count, start + batch)
+        let batch = segmentSize
+        for start in stride(from: papers.startIndex, to: papers.endIndex, by: batch) {
+            let end = min(papers.endIndex, start + batch)
             let encoded = parallelism.map(end - start) { k -> (bytes: [UInt8], hash: UInt64) in
                 var one = ByteWriter(capacity: 512 + papers[start + k].abstract.utf8.count)
                 write(papers[start + k], to: &one)
@@ -132,12 +154,10 @@ enum RecordCodec {
                 hashes.append(record.hash)
             }
         }
-        w.uint(UInt64(diagnostics.count))
-        for d in diagnostics { write(d, to: &w) }
-        return hashes
+        return (w.bytes, hashes)
     }
 
-    static func decode(_ r: inout ByteReader) -> (papers: [Paper], diagnostics: [Diagnostic])? {
+    static func decodeSegment(_ r: inout ByteReader) -> [Paper]? {
         let count = Int(clamping: r.uint())
         guard count <= r.buffer.count else { return nil }
         var papers: [Paper] = []
@@ -148,11 +168,7 @@ enum RecordCodec {
             paper.setRecordHash(r.fixed())
             papers.append(paper)
         }
-        let problems = Int(clamping: r.uint())
-        guard problems <= r.buffer.count else { return nil }
-        var diagnostics: [Diagnostic] = []
-        for _ in 0..<problems { diagnostics.append(readDiagnostic(&r)) }
-        return r.failed ? nil : (papers, diagnostics)
+        return r.failed ? nil : papers
     }
 
     /// A record's content as one number: equal records, equal hashes.

@@ -28,28 +28,38 @@ struct StoredRecordFiles: Sendable {
         // What identifies this version of the file: size, times (to the nanosecond) and inode.
         let stamp = [UInt64(info.st_size), UInt64(bitPattern: Int64(info.st_mtim.tv_sec)), UInt64(info.st_mtim.tv_nsec),
                      UInt64(bitPattern: Int64(info.st_ctim.tv_sec)), UInt64(info.st_ctim.tv_nsec), UInt64(info.st_ino)]
-        enum Stored { case current(Records), earlier([UInt64: Paper]) }
-        let stored = cache.get(key) { r -> Stored? in
+        // The value under `key`: the stamp, the line hashes, and where the
+        // records are (see `storeRecords`).
+        struct Head { var same: Bool; var lineHashes: [UInt64]; var count: Int; var segments: [UInt64]; var diagnostics: [Diagnostic] }
+        let head = cache.get(key) { r -> Head? in
             var same = true
             for value in stamp where r.fixed() != value { same = false }
             let lineHashes = (0..<Int(clamping: min(r.uint(), UInt64(r.buffer.count)))).map { _ in r.fixed() }
             if !same && lineHashes.isEmpty { return nil }
-            guard let records = RecordCodec.decode(&r) else { return nil }
-            if same { return .current(records) }
-            guard lineHashes.count == records.papers.count else { return nil }
-            return .earlier(Dictionary(zip(lineHashes, records.papers), uniquingKeysWith: { first, _ in first }))
+            let count = Int(clamping: r.uint())
+            let segments = (0..<Int(clamping: min(r.uint(), UInt64(r.buffer.count)))).map { _ in r.fixed() }
+            let problems = Int(clamping: min(r.uint(), UInt64(r.buffer.count)))
+            let diagnostics = (0..<problems).map { _ in RecordCodec.readDiagnostic(&r) }
+            return Head(same: same, lineHashes: lineHashes, count: count, segments: segments, diagnostics: diagnostics)
         }
-        if case .current(let records) = stored { return records }
-        let earlier: [UInt64: Paper]
-        if case .earlier(let papers) = stored { earlier = papers } else { earlier = [:] }
+        var stored: Records? = nil
+        if let head, head.count <= head.segments.count * RecordCodec.segmentSize {
+            var papers: [Paper] = []
+            papers.reserveCapacity(head.count)
+            for segment in head.segments {
+                guard let more = cache.get(segment, RecordCodec.decodeSegment) else { papers = []; break }
+                papers += more
+            }
+            if papers.count == head.count { stored = (papers, head.diagnostics) }
+        }
+        if let stored, let head, head.same { return stored }
+        var earlier: [UInt64: Paper] = [:]
+        if let stored, let head, head.lineHashes.count == stored.papers.count {
+            earlier = Dictionary(zip(head.lineHashes, stored.papers), uniquingKeysWith: { first, _ in first })
+        }
         var (result, lineHashes) = read(earlier)
         guard !changedRecently(info) else { return result }
-        var w = ByteWriter()
-        for value in stamp { w.fixed(value) }
-        w.uint(UInt64(lineHashes.count))
-        for hash in lineHashes { w.fixed(hash) }
-        let hashes = RecordCodec.encode(papers: result.papers, diagnostics: result.diagnostics, to: &w, parallelism: parallelism)
-        cache.putInBackground(key, w.bytes)
+        let hashes = storeRecords(result, lineHashes: lineHashes, stamp: stamp, under: key)
         // The records know their hashes, made as they were encoded (later
         // stages would otherwise encode each again to hash it). Moved out of
         // `result`, and set only where not known: a record shared with
@@ -58,5 +68,37 @@ struct StoredRecordFiles: Sendable {
         result.papers = []
         for k in papers.indices where k < hashes.count && papers[k].recordHash != hashes[k] { papers[k].setRecordHash(hashes[k]) }
         return (papers, result.diagnostics)
+    }
+
+    /// Stores a file's records a segment of `RecordCodec.segmentSize` at a
+    /// time, each under a key of its own, as they are encoded, and then
+    /// what says where they are under `key`: a snapshot's records encoded
+    /// whole were more than a gigabyte at a million papers, held until the
+    /// cache had written them. Returns the records' hashes.
+    private func storeRecords(_ records: Records, lineHashes: [UInt64], stamp: [UInt64], under key: UInt64) -> [UInt64] {
+        var hashes: [UInt64] = []
+        hashes.reserveCapacity(records.papers.count)
+        var segments: [UInt64] = []
+        for start in stride(from: 0, to: records.papers.count, by: RecordCodec.segmentSize) {
+            let segment = records.papers[start..<min(records.papers.count, start + RecordCodec.segmentSize)]
+            let encoded = RecordCodec.encodeSegment(segment, parallelism: parallelism)
+            let segmentKey = Fingerprint.of { f in
+                f.add("source records"); f.add(key); for value in stamp { f.add(value) }; f.add(start)
+            }
+            cache.putInBackground(segmentKey, encoded.bytes)
+            segments.append(segmentKey)
+            hashes += encoded.hashes
+        }
+        var w = ByteWriter()
+        for value in stamp { w.fixed(value) }
+        w.uint(UInt64(lineHashes.count))
+        for hash in lineHashes { w.fixed(hash) }
+        w.uint(UInt64(records.papers.count))
+        w.uint(UInt64(segments.count))
+        for segment in segments { w.fixed(segment) }
+        w.uint(UInt64(records.diagnostics.count))
+        for d in records.diagnostics { RecordCodec.write(d, to: &w) }
+        cache.put(key, w.bytes)
+        return hashes
     }
 }
