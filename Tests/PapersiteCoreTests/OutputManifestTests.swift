@@ -54,7 +54,7 @@ import Testing
 /// alone, while a change of one byte in its second megabyte writes it again.
 @Suite struct StreamedFileTests {
     /// 2.5 MiB in pieces of 1 to 9,999 bytes, so that pieces straddle blocks.
-    static func produce(changing offset: Int? = nil) -> (_ emit: (UnsafeRawBufferPointer) -> Void) -> Void {
+    static func produce(changing offset: Int? = nil) -> ProducedBytes {
         return { emit in
             var made = 0, size = 1
             while made < 5 << 19 {
@@ -67,7 +67,7 @@ import Testing
         }
     }
 
-    static func whole(_ produce: (_ emit: (UnsafeRawBufferPointer) -> Void) -> Void) -> [UInt8] {
+    static func whole(_ produce: ProducedBytes) -> [UInt8] {
         var bytes: [UInt8] = []
         produce { bytes.append(contentsOf: $0) }
         return bytes
@@ -77,7 +77,7 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("streamed-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let writer = OutputWriter(output: folder.appendingPathComponent("public"), siteRoot: folder.appendingPathComponent("site"))
-        func build(_ produce: (_ emit: (UnsafeRawBufferPointer) -> Void) -> Void) throws -> WriteSummary {
+        func build(_ produce: ProducedBytes) throws -> WriteSummary {
             let session = try writer.begin()
             try session.put("papers.bib", producedBy: produce)
             try session.put("index.html", "home\n")
@@ -98,10 +98,9 @@ import Testing
     }
 
     @Test func blockHashOfOneBlockIsTheWholeHash() {
-        var blocks = ContentHash.Blocks()
         let small = Array("a small file".utf8)
-        small.withUnsafeBytes { blocks.add($0) }
-        #expect(blocks.finish().hash == small.withUnsafeBytes(ContentHash.of))
-        #expect(blocks.finish().count == small.count)
+        let blocks = ContentHash.of(producedBy: { emit in small.withUnsafeBytes(emit) })
+        #expect(blocks.hash == small.withUnsafeBytes(ContentHash.of))
+        #expect(blocks.count == small.count)
     }
 }

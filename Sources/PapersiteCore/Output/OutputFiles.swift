@@ -69,27 +69,15 @@ extension OutputSession {
         }
     }
 
-    /// `write` for a file made in pieces by `produce` (see `put(_:producedBy:)`),
-    /// gathered into blocks of `ContentHash.Blocks.blockSize` for write(2).
-    static func write(producedBy produce: (_ emit: (UnsafeRawBufferPointer) -> Void) -> Void, to path: String, name: String) throws(BuildFailure) -> FileStat {
+    /// `write` for produced bytes (see `put(_:producedBy:)`), a block at a time.
+    static func write(producedBy produce: ProducedBytes, to path: String, name: String) throws(BuildFailure) -> FileStat {
         let fd = try create(path, name: name)
         defer { close(fd) }
-        var block: [UInt8] = []
-        block.reserveCapacity(ContentHash.Blocks.blockSize)
         var failure: BuildFailure? = nil
-        func flush() {
+        ByteBlocks.forEach(of: produce) { block in
             guard failure == nil else { return }
-            let written = block.withUnsafeBytes { raw in
-                Result { () throws(BuildFailure) in try writeAll(raw, to: fd, name: name) }
-            }
-            if case .failure(let error) = written { failure = error }
-            block.removeAll(keepingCapacity: true)
+            do throws(BuildFailure) { try writeAll(block, to: fd, name: name) } catch { failure = error }
         }
-        produce { piece in
-            block.append(contentsOf: piece)
-            if block.count >= ContentHash.Blocks.blockSize { flush() }
-        }
-        flush()
         if let failure { throw failure }
         return try fileStat(of: fd, name: name)
     }

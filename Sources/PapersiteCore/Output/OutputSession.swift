@@ -84,10 +84,8 @@ public final class OutputSession: @unchecked Sendable {
     /// to the function it is given, and is called once to hash the file and
     /// once more to write it if its bytes changed: the file is never whole
     /// in memory.
-    public func put(_ file: String, producedBy produce: (_ emit: (UnsafeRawBufferPointer) -> Void) -> Void) throws(BuildFailure) {
-        var hasher = ContentHash.Blocks()
-        produce { hasher.add($0) }
-        let (hash, size) = hasher.finish()
+    func put(_ file: String, producedBy produce: ProducedBytes) throws(BuildFailure) {
+        let (hash, size) = ContentHash.of(producedBy: produce)
         try put(file, hash: hash, size: size) { path throws(BuildFailure) in
             try Self.write(producedBy: produce, to: path, name: file)
         }

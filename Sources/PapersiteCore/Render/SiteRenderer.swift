@@ -218,8 +218,7 @@ struct SiteRenderer: Sendable {
 
     /// A file made in pieces, where it grows with the site and would be the
     /// largest block of a build's memory made whole: the site's BibTeX.
-    /// The function hands the pieces, in order, to the function it is given.
-    func renderStream(_ job: OutputJob) -> ((_ emit: (UnsafeRawBufferPointer) -> Void) -> Void)? {
+    func renderStream(_ job: OutputJob) -> ProducedBytes? {
         guard case .siteBibTeX = job else { return nil }
         return { emit in writeBibliography(emit) }
     }

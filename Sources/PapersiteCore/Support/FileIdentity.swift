@@ -46,40 +46,54 @@ enum ContentHash {
     }
 }
 
-extension ContentHash {
-    /// The hash of bytes that come in pieces, with no more than a block of
-    /// them in memory: each 1 MiB block is hashed with `of`, and the
-    /// blocks' hashes and the length together. Bytes that fit in one block
-    /// get `of` of them, as if they had come whole.
-    struct Blocks {
-        static let blockSize = 1 << 20
-        private var block: [UInt8] = []
-        private var hashes: [UInt64] = []
-        private var count = 0
+/// Bytes made in pieces by a function that hands them, in order, to the
+/// function it is given: a file too large to hold whole (the site's BibTeX).
+typealias ProducedBytes = (_ emit: (UnsafeRawBufferPointer) -> Void) -> Void
 
-        mutating func add(_ bytes: UnsafeRawBufferPointer) {
-            var rest = bytes
+/// Produced bytes gathered into blocks of `size` (the last one shorter,
+/// none for no bytes): such a file is hashed and written a block at a time.
+enum ByteBlocks {
+    static let size = 1 << 20
+
+    static func forEach(of produce: ProducedBytes, _ body: (UnsafeRawBufferPointer) -> Void) {
+        // (`body` is called from `produce`'s function only while this runs.)
+        withoutActuallyEscaping(body) { body in gather(produce, body) }
+    }
+
+    private static func gather(_ produce: ProducedBytes, _ body: @escaping (UnsafeRawBufferPointer) -> Void) {
+        var block: [UInt8] = []
+        block.reserveCapacity(size)
+        produce { piece in
+            var rest = piece
             while !rest.isEmpty {
-                if block.isEmpty { block.reserveCapacity(Self.blockSize) }
-                let n = min(rest.count, Self.blockSize - block.count)
+                let n = min(rest.count, size - block.count)
                 block.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[..<n]))
                 rest = UnsafeRawBufferPointer(rebasing: rest[n...])
-                count += n
-                if block.count == Self.blockSize {
-                    hashes.append(block.withUnsafeBytes(ContentHash.of))
+                if block.count == size {
+                    block.withUnsafeBytes(body)
                     block.removeAll(keepingCapacity: true)
                 }
             }
         }
+        if !block.isEmpty { block.withUnsafeBytes(body) }
+    }
+}
 
-        /// The hash and the number of bytes.
-        func finish() -> (hash: UInt64, count: Int) {
-            if hashes.isEmpty { return (block.withUnsafeBytes(ContentHash.of), count) }
-            var all = hashes
-            if !block.isEmpty { all.append(block.withUnsafeBytes(ContentHash.of)) }
-            all.append(UInt64(count))
-            return (all.withUnsafeBytes(ContentHash.of), count)
+extension ContentHash {
+    /// The hash of produced bytes, with no more than a block of them in
+    /// memory: each block is hashed with `of`, and the blocks' hashes and
+    /// the length together. Bytes that fit in one block get `of` of them,
+    /// as if they had come whole. Returns the number of bytes too.
+    static func of(producedBy produce: ProducedBytes) -> (hash: UInt64, count: Int) {
+        var hashes: [UInt64] = [], count = 0
+        ByteBlocks.forEach(of: produce) { block in
+            hashes.append(of(block))
+            count += block.count
         }
+        if hashes.isEmpty { return (of(UnsafeRawBufferPointer(start: nil, count: 0)), 0) }
+        if hashes.count == 1 { return (hashes[0], count) }
+        hashes.append(UInt64(count))
+        return (hashes.withUnsafeBytes(of), count)
     }
 }
 
