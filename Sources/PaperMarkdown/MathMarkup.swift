@@ -9,8 +9,8 @@
 /// without JavaScript.
 public enum MathMarkup {
     public static func wrap(html: String) -> String {
+        guard MathSpans.mayHold(html, "$", "\\") else { return html }
         let chars = Array(html.unicodeScalars)
-        guard chars.contains(where: { $0 == "$" || $0 == "\\" }) else { return html }
         var out = String.UnicodeScalarView()
         out.reserveCapacity(chars.count + 64)
         var i = 0
@@ -43,6 +43,9 @@ public enum MathMarkup {
 
     /// Escapes plain text for HTML and marks up its math (for titles).
     public static func wrap(plainText text: String) -> String {
+        if !text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 || $0 == 0x24 || $0 == 0x5C }) {
+            return text     // nothing to escape (`&<>"'`) and no math (`$`, `\`)
+        }
         var escaped = ""
         escaped.reserveCapacity(text.utf8.count)
         for ch in text.unicodeScalars {
@@ -106,6 +109,7 @@ extension MathSpans {
     /// included), for writers that escape text but must keep math, such as
     /// BibTeX.
     public static func segments(_ text: String) -> [(text: String, isMath: Bool)] {
+        guard mayHold(text, "$", "\\") else { return text.isEmpty ? [] : [(text, false)] }
         let chars = Array(text.unicodeScalars)
         let memo = ScanMemo()
         var result: [(String, Bool)] = []

@@ -25,12 +25,12 @@ public enum MathSpans {
 
     /// The protected text, and whether any math span was found.
     static func scan(_ markdown: String) -> (text: String, hasMath: Bool) {
+        // Fast path, on the bytes: nothing that could open math or make a table.
+        if !mayHold(markdown, "$", "\\", "|") { return (markdown, false) }
         var hasMath = false
         let memo = ScanMemo()
         var chars = Array(markdown.unicodeScalars)
         chars.removeAll { $0 == escapedDollar }
-        // Fast path: nothing that could open math or make a table.
-        if !chars.contains(where: { $0 == "$" || $0 == "\\" || $0 == "|" }) { return (markdown, false) }
         var out = String.UnicodeScalarView()
         out.reserveCapacity(chars.count + 16)
         var i = 0
@@ -153,6 +153,14 @@ public enum MathSpans {
             i += 1
         }
         return (String(out), hasMath)
+    }
+
+    /// Whether `text` has one of the ASCII characters `a`, `b`, `c`: a
+    /// look at its bytes, before the text is split into scalars (most
+    /// titles and abstracts hold no math).
+    static func mayHold(_ text: String, _ a: Unicode.Scalar, _ b: Unicode.Scalar, _ c: Unicode.Scalar? = nil) -> Bool {
+        let a = UInt8(a.value), b = UInt8(b.value), c = c.map { UInt8($0.value) } ?? a
+        return text.utf8.contains { $0 == a || $0 == b || $0 == c }
     }
 
     private static func copyLine(_ chars: [Unicode.Scalar], from: Int, to: Int, into out: inout String.UnicodeScalarView) {

@@ -99,15 +99,21 @@ enum TextCleaning {
             var i = 0
             while i < utf8.count {
                 let b = utf8[i]
-                if b < 0x80 {
-                    i += 1
-                    if b == 0x20 || (b >= 0x09 && b <= 0x0D) { pendingSpace = true; continue }
-                    if b < 0x20 || b == 0x7F { continue }
+                if b > 0x20 && b < 0x7F {
+                    // A run of printable ASCII, copied whole.
+                    var end = i + 1
+                    while end < utf8.count && utf8[end] > 0x20 && utf8[end] < 0x7F { end += 1 }
                     if pendingSpace && started { bytes.append(0x20) }
                     pendingSpace = false
                     started = true
-                    bytes.append(b)
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[i..<end]))
+                    i = end
                     continue
+                }
+                if b < 0x80 {
+                    i += 1
+                    if b == 0x20 || (b >= 0x09 && b <= 0x0D) { pendingSpace = true }
+                    continue    // whitespace, or a control character (dropped)
                 }
                 let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
                 let piece = UnsafeBufferPointer(rebasing: utf8[i..<min(utf8.count, i + length)])

@@ -123,9 +123,10 @@ struct SiteRenderer: Sendable {
             let abstract = markdown.render(paper.abstract)
             let notes = paper.notes.isEmpty ? "" : markdown.render(paper.notes).html
             let hasMath = MathMarkup.containsMath(paper.title) || MathMarkup.containsMath(paper.abstract) || MathMarkup.containsMath(paper.notes)
+            let abstractText = TextCleaning.line(abstract.plainText)
             return RenderedPaper(
-                abstractHTML: abstract.html, abstractText: TextCleaning.line(abstract.plainText), notesHTML: notes,
-                summary: Summary.firstSentences(of: abstract.plainText),
+                abstractHTML: abstract.html, abstractText: abstractText, notesHTML: notes,
+                summary: Summary.firstSentences(of: abstractText),
                 titleHTML: MathMarkup.wrap(plainText: paper.title), hasMath: hasMath,
                 authorNames: paper.authors.map(AuthorName.display))
         }
@@ -159,8 +160,9 @@ struct SiteRenderer: Sendable {
     /// newline (`{{{card}}}` sits on a line of its own).
     func renderedCard(_ i: Int) -> String {
         cards.value(i, key: Fingerprint.of { f in f.add("card"); f.add(fingerprints?.cards[i] ?? 0) }) {
-            let html = theme.render(forCards.cardFields(i), template: "partials/card")
-            return html.hasSuffix("\n") ? String(html.dropLast()) : html
+            var html = theme.render(forCards.cardFields(i), template: "partials/card")
+            if html.last == "\n" { html.removeLast() }
+            return html
         }
     }
 

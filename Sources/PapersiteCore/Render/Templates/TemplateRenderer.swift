@@ -52,30 +52,32 @@ struct TemplateLibrary: Sendable {
         case .section(let name, let template, let inverted):
             let value = lookup(name, in: context)
             if inverted {
-                renderInverted(value, template, context: context, into: &out)
+                renderInverted(value, template, context: &context, into: &out)
             } else {
-                renderSection(value, template, context: context, into: &out)
+                renderSection(value, template, context: &context, into: &out)
             }
         case .partial(let name, let indentation, let inherits):
             guard let template = templates[name] else { return }
-            var inner = context
-            if let indentation { inner.indentation = (context.indentation ?? "") + indentation }
+            let saved = (context.indentation, context.inherited, context.escape)
+            if let indentation { context.indentation = (context.indentation ?? "") + indentation }
             if let inherits {
                 if let outer = context.inherited {
-                    inner.inherited = outer.merging(inherits) { value, _ in value }
+                    context.inherited = outer.merging(inherits) { value, _ in value }
                 } else {
-                    inner.inherited = inherits
+                    context.inherited = inherits
                 }
             }
-            inner.escape = true
-            render(template, context: &inner, into: &out)
+            context.escape = true
+            render(template, context: &context, into: &out)
+            (context.indentation, context.inherited, context.escape) = saved
         case .dynamicPartial(let name, let indentation):
             guard case .text(let partial) = lookup(name, in: context) else { return }
             renderToken(.partial(partial, indentation: indentation, inherits: nil), context: &context, into: &out)
         case .blockExpansion(let name, let fallback, let indentation):
-            var inner = context
-            inner.indentation = (context.indentation ?? "") + indentation
-            render(context.inherited?[name] ?? fallback, context: &inner, into: &out)
+            let saved = (context.indentation, context.escape)
+            context.indentation = (context.indentation ?? "") + indentation
+            render(context.inherited?[name] ?? fallback, context: &context, into: &out)
+            (context.indentation, context.escape) = saved
         case .blockDefinition:
             break
         case .escaping(let escape):
@@ -83,28 +85,34 @@ struct TemplateLibrary: Sendable {
         }
     }
 
-    private func renderSection(_ value: TemplateValue, _ template: CompiledTemplate, context: Context, into out: inout String) {
+    /// Sections render with the context they are in, an element pushed
+    /// for the time of the section and popped after (a copy of the stack
+    /// per element was most of a list's time); what a section changes of
+    /// the context (`{{%…}}` escaping) ends with it.
+    private func renderSection(_ value: TemplateValue, _ template: CompiledTemplate, context: inout Context, into out: inout String) {
+        let escape = context.escape
+        defer { context.escape = escape }
         switch value {
         case .none:
             return
         case .bool(let b):
             guard b else { return }
-            var inner = context
-            render(template, context: &inner, into: &out)
+            render(template, context: &context, into: &out)
         case .list(let list):
             for i in 0..<list.count {
-                var inner = context
-                inner.stack.append(list.element(at: i))
-                render(template, context: &inner, into: &out)
+                context.stack.append(list.element(at: i))
+                render(template, context: &context, into: &out)
+                context.stack.removeLast()
+                context.escape = escape
             }
         case .text, .number, .object:
-            var inner = context
-            inner.stack.append(value)
-            render(template, context: &inner, into: &out)
+            context.stack.append(value)
+            render(template, context: &context, into: &out)
+            context.stack.removeLast()
         }
     }
 
-    private func renderInverted(_ value: TemplateValue, _ template: CompiledTemplate, context: Context, into out: inout String) {
+    private func renderInverted(_ value: TemplateValue, _ template: CompiledTemplate, context: inout Context, into out: inout String) {
         let show: Bool
         switch value {
         case .none: show = true
@@ -113,8 +121,9 @@ struct TemplateLibrary: Sendable {
         case .text, .number, .object: show = false
         }
         guard show else { return }
-        var inner = context
-        render(template, context: &inner, into: &out)
+        let escape = context.escape
+        render(template, context: &context, into: &out)
+        context.escape = escape
     }
 
     /// swift-mustache's lookup: `.` is the current object; a dotted name
