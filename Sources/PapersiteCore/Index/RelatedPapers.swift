@@ -77,13 +77,17 @@ struct RelatedPapers {
 
         // 1. Document frequencies, in a fixed number of shards by hash (so
         //    the ids never depend on the number of threads), and every
-        //    paper's terms as ids (from `first[i]`, grouped by shard), so
-        //    that step 2 looks nothing up. (Their counts are read again
-        //    there rather than kept: on a large site they would be one of
-        //    the largest tables here.)
+        //    paper's terms as ids (grouped by shard), so that step 2 looks
+        //    nothing up. (Their counts are read again there rather than
+        //    kept: on a large site they would be one of the largest tables
+        //    here.) The ids are kept a chunk of papers to a table (paper
+        //    i's from `first[i]` less its chunk's first), and step 2 gives
+        //    each table back once it has made that chunk's vectors, so that
+        //    every paper's ids and every paper's vectors are never in
+        //    memory together.
         var vocabulary = Vocabulary()
         var first = [Int](repeating: 0, count: n + 1)
-        var ids: [Int32] = [], shardStarts: [Int32] = []
+        var idChunks: [[Int32]] = [], shardStarts: [Int32] = []
         shardStarts.reserveCapacity(n * (Vocabulary.shards + 1))
         for start in stride(from: 0, to: n, by: chunk) {
             let end = min(n, start + chunk)
@@ -92,24 +96,28 @@ struct RelatedPapers {
                 withTerms(start + k) { paper = Vocabulary.byShard($0) }
                 return paper
             }
-            let base = ids.count
             for (k, paper) in grouped.enumerated() {
                 first[start + k + 1] = first[start + k] + paper.hashes.count
                 shardStarts += paper.starts
             }
-            ids += repeatElement(0, count: first[end] - base)
+            var ids = [Int32](repeating: 0, count: first[end] - first[start])
+            let offsets = first[start..<end].map { $0 - first[start] }
             ids.withUnsafeMutableBufferPointer { buffer in
-                vocabulary.count(grouped, offsets: first[start..<end], into: UnsafeSendableBuffer(buffer), parallelism: parallelism)
+                vocabulary.count(grouped, offsets: offsets[...], into: UnsafeSendableBuffer(buffer), parallelism: parallelism)
             }
+            idChunks.append(ids)
         }
         vocabulary.assignIDs()
-        ids.withUnsafeMutableBufferPointer { buffer in
-            let slots = UnsafeSendableBuffer(buffer)
-            let bases = vocabulary.shardBases, width = Vocabulary.shards + 1
-            parallelism.forEach(n) { i in
-                for s in 0..<Vocabulary.shards {
-                    let range = Int(shardStarts[i * width + s])..<Int(shardStarts[i * width + s + 1])
-                    for k in range { slots[first[i] + k] += bases[s] }
+        for (c, start) in stride(from: 0, to: n, by: chunk).enumerated() {
+            let bases = vocabulary.shardBases, width = Vocabulary.shards + 1, base = first[start]
+            idChunks[c].withUnsafeMutableBufferPointer { buffer in
+                let slots = UnsafeSendableBuffer(buffer)
+                parallelism.forEach(min(n, start + chunk) - start) { k in
+                    let i = start + k
+                    for s in 0..<Vocabulary.shards {
+                        let range = Int(shardStarts[i * width + s])..<Int(shardStarts[i * width + s + 1])
+                        for j in range { slots[first[i] - base + j] += bases[s] }
+                    }
                 }
             }
         }
@@ -133,9 +141,11 @@ struct RelatedPapers {
         vectorStart.reserveCapacity(n + 1)
         vectorTermIDs.reserveCapacity(min(first[n], n * max(queryTerms, indexedTerms)))
         vectorWeights.reserveCapacity(vectorTermIDs.capacity)
-        for start in stride(from: 0, to: n, by: chunk) {
+        for (c, start) in stride(from: 0, to: n, by: chunk).enumerated() {
+            let ids = idChunks[c], base = first[start]
+            idChunks[c] = []
             let made = parallelism.mapWithScratch(min(n, start + chunk) - start, makeScratch: { VectorScratch<Int32>() }) { k, scratch in
-                let range = first[start + k]..<first[start + k + 1]
+                let range = first[start + k] - base..<first[start + k + 1] - base
                 var counts = scratch.counts
                 withTerms(start + k) { Vocabulary.countsByShard($0, into: &counts) }
                 defer { scratch.counts = counts }
@@ -147,7 +157,6 @@ struct RelatedPapers {
                 vectorStart.append(UInt32(vectorTermIDs.count))
             }
         }
-        ids = []
 
         // 3. The terms of the vectors, numbered anew in hash order (as a
         //    state keeps them). A term's number never changes a result:

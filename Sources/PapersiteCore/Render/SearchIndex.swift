@@ -69,14 +69,14 @@ struct SearchIndex: Sendable {
 
     /// A paper's terms and their weights, sorted by term.
     static func terms(title: String, authors: [String], tags: [String], abstract: String) -> [Term] {
-        var weights: [String: Int] = [:]
-        for word in SearchText.words(title) { weights[word, default: 0] += 8 }
-        for name in authors { for word in SearchText.words(name) { weights[word, default: 0] += 6 } }
-        for tag in tags { for word in SearchText.words(tag) { weights[word, default: 0] += 4 } }
-        var inAbstract: [String: Int] = [:]
-        for word in SearchText.words(abstract) { inAbstract[word, default: 0] += 1 }
-        for (word, count) in inAbstract { weights[word, default: 0] += min(count, 3) }
-        return weights.map { ($0.key, UInt8(min($0.value, 255))) }.sorted { $0.term < $1.term }
+        // Each word's weight from the title, authors and tags, and its
+        // count in the abstract (which adds at most 3), in one table.
+        var weights: [String: (fields: Int, abstract: Int)] = [:]
+        for word in SearchText.words(title) { weights[word, default: (0, 0)].fields += 8 }
+        for name in authors { for word in SearchText.words(name) { weights[word, default: (0, 0)].fields += 6 } }
+        for tag in tags { for word in SearchText.words(tag) { weights[word, default: (0, 0)].fields += 4 } }
+        for word in SearchText.words(abstract) { weights[word, default: (0, 0)].abstract += 1 }
+        return weights.map { ($0.key, UInt8(min($0.value.fields + min($0.value.abstract, 3), 255))) }.sorted { $0.term < $1.term }
     }
 
     init(titles: [String], authors: [[String]], tags: [[String]], abstracts: [String],
@@ -94,8 +94,15 @@ struct SearchIndex: Sendable {
         //    time, so that only the postings stay in memory.
         let buckets = 16
         func terms(_ i: Int) -> [(term: String, weight: UInt8, bucket: UInt8)] {
-            paperTerms(i).map { ($0.term, $0.weight, UInt8(SearchText.bucket(of: $0.term, buckets: buckets))) }
-                .sorted { $0.bucket != $1.bucket ? $0.bucket < $1.bucket : $0.term < $1.term }
+            // Grouped by bucket, by counting (the order within a bucket
+            // does not matter: postings are keyed by term).
+            let tagged = paperTerms(i).map { ($0.term, $0.weight, UInt8(SearchText.bucket(of: $0.term, buckets: buckets))) }
+            var next = [Int](repeating: 0, count: buckets + 1)
+            for t in tagged { next[Int(t.2) + 1] += 1 }
+            for b in 0..<buckets { next[b + 1] += next[b] }
+            var grouped = tagged
+            for t in tagged { grouped[next[Int(t.2)]] = t; next[Int(t.2)] += 1 }
+            return grouped
         }
         // 2. Postings, in buckets by two-character prefix that workers fill
         //    independently (a prefix is always in one bucket).

@@ -17,9 +17,27 @@ enum JSONText {
     }
 
     private static func write(_ value: Any, into out: inout [UInt8]) {
+        // The types the callers build are tried as themselves first: a
+        // `[String]` cast to `[Any]` is copied element by element.
         switch value {
         case let s as String:
             writeString(s, into: &out)
+        case let object as [String: Any]:
+            writeObject(object, into: &out)
+        case let strings as [String]:
+            out.append(UInt8(ascii: "["))
+            for (i, item) in strings.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                writeString(item, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case let objects as [[String: Any]]:
+            out.append(UInt8(ascii: "["))
+            for (i, item) in objects.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                writeObject(item, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
         case let b as Bool:
             out += Array((b ? "true" : "false").utf8)
         case let n as Int:
@@ -33,18 +51,20 @@ enum JSONText {
                 write(item, into: &out)
             }
             out.append(UInt8(ascii: "]"))
-        case let object as [String: Any]:
-            out.append(UInt8(ascii: "{"))
-            for (i, key) in object.keys.sorted().enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                write(object[key]!, into: &out)
-            }
-            out.append(UInt8(ascii: "}"))
         default:
             out += Array("null".utf8)
         }
+    }
+
+    private static func writeObject(_ object: [String: Any], into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        for (i, (key, value)) in object.sorted(by: { $0.key < $1.key }).enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            writeString(key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            write(value, into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
     }
 
     private static let hex = Array("0123456789abcdef".utf8)
