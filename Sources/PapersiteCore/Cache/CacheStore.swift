@@ -150,10 +150,18 @@ final class CacheStore: @unchecked Sendable {
     func withBytes<T>(_ key: UInt64, _ body: (UnsafeRawBufferPointer) -> T) -> T? {
         if let bytes = mapped(key) { return body(bytes) }
         guard let location = lock.withLock({ live[key] }) else { return nil }
-        var buffer = [UInt8](repeating: 0, count: location.length)
-        let got = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, location.length, off_t(location.offset)) }
-        guard got == location.length else { return nil }
-        return buffer.withUnsafeBytes { bytes -> T? in ContentHash.of(bytes) == location.hash ? body(bytes) : nil }
+        // A value of this build, read back (a full build reads each card
+        // again for every list it is on): read whole, or not at all.
+        // (Its hash guards the values of earlier builds, which a crash or
+        // a full disk may have left short; these were just written.)
+        // Not read through the map: pages read there count in the
+        // process's memory until released, and a large site's cards would.
+        let buffer = [UInt8](unsafeUninitializedCapacity: location.length) { buffer, count in
+            let got = pread(fd, buffer.baseAddress, location.length, off_t(location.offset))
+            count = got == location.length ? location.length : 0
+        }
+        guard buffer.count == location.length else { return nil }
+        return buffer.withUnsafeBytes { body($0) }
     }
 
     /// Whether values put now can be read back (the store file is open and writes succeed).

@@ -1,6 +1,7 @@
-// Template models, shared by every page kind. Each is a plain struct the
+// Template models, shared by every page kind. Each is a plain value the
 // templates read by name through `TemplateObject` (typed values: no
-// reflection, no casts). The names are the theme API, documented in
+// reflection, no casts): a struct, but for `SiteView`, which every page
+// shows many times. The names are the theme API, documented in
 // docs/themes.md. Cards are in CardViews.swift, each page kind's view in
 // PageViews.swift, the feeds' in FeedViews.swift.
 

@@ -24,8 +24,13 @@ struct TemplateLibrary: Sendable {
         var escape: Bool
     }
 
+    /// The tokens are read in place, through a buffer: a token taken out
+    /// of the array is copied whole (each of its strings and tables
+    /// counted), and that was a tenth of rendering a paper's page.
     private func render(_ template: CompiledTemplate, context: inout Context, into out: inout String) {
-        for token in template.tokens { renderToken(token, context: &context, into: &out) }
+        template.tokens.withUnsafeBufferPointer { tokens in
+            for i in tokens.indices { renderToken(tokens, i, context: &context, into: &out) }
+        }
     }
 
     /// Inside an indented partial or block, each line of the template
@@ -34,8 +39,8 @@ struct TemplateLibrary: Sendable {
         if let indentation = context.indentation, !indentation.isEmpty, !text.isEmpty, out.utf8.last == 0x0A { out += indentation }
     }
 
-    private func renderToken(_ token: CompiledTemplate.Token, context: inout Context, into out: inout String) {
-        switch token {
+    private func renderToken(_ tokens: UnsafeBufferPointer<CompiledTemplate.Token>, _ i: Int, context: inout Context, into out: inout String) {
+        switch tokens[i] {
         case .text(let text):
             indent(&out, before: text, context)
             out += text
@@ -57,22 +62,10 @@ struct TemplateLibrary: Sendable {
                 renderSection(value, template, context: &context, into: &out)
             }
         case .partial(let name, let indentation, let inherits):
-            guard let template = templates[name] else { return }
-            let saved = (context.indentation, context.inherited, context.escape)
-            if let indentation { context.indentation = (context.indentation ?? "") + indentation }
-            if let inherits {
-                if let outer = context.inherited {
-                    context.inherited = outer.merging(inherits) { value, _ in value }
-                } else {
-                    context.inherited = inherits
-                }
-            }
-            context.escape = true
-            render(template, context: &context, into: &out)
-            (context.indentation, context.inherited, context.escape) = saved
+            renderPartial(name, indentation: indentation, inherits: inherits, context: &context, into: &out)
         case .dynamicPartial(let name, let indentation):
             guard case .text(let partial) = lookup(name, in: context) else { return }
-            renderToken(.partial(partial, indentation: indentation, inherits: nil), context: &context, into: &out)
+            renderPartial(partial, indentation: indentation, inherits: nil, context: &context, into: &out)
         case .blockExpansion(let name, let fallback, let indentation):
             let saved = (context.indentation, context.escape)
             context.indentation = (context.indentation ?? "") + indentation
@@ -83,6 +76,23 @@ struct TemplateLibrary: Sendable {
         case .escaping(let escape):
             context.escape = escape
         }
+    }
+
+    private func renderPartial(_ name: String, indentation: String?, inherits: [String: CompiledTemplate]?,
+                               context: inout Context, into out: inout String) {
+        guard let template = templates[name] else { return }
+        let saved = (context.indentation, context.inherited, context.escape)
+        if let indentation { context.indentation = (context.indentation ?? "") + indentation }
+        if let inherits {
+            if let outer = context.inherited {
+                context.inherited = outer.merging(inherits) { value, _ in value }
+            } else {
+                context.inherited = inherits
+            }
+        }
+        context.escape = true
+        render(template, context: &context, into: &out)
+        (context.indentation, context.inherited, context.escape) = saved
     }
 
     /// Sections render with the context they are in, an element pushed
