@@ -54,6 +54,24 @@ import Testing
         ])
     }
 
+    /// Anchors are checked on the page they name, wherever it comes in
+    /// the site: each paper links to an anchor on the other's page, one
+    /// that is there and one that is not, so that one of each pair names
+    /// a page checked after the one with the link.
+    @Test func anchorsAreFoundOnPagesBeforeAndAfter() throws {
+        let site = try TestSite([
+            "content/site.yml": "title: T\nbase_url: https://example.org/\n",
+            "content/papers/a.md": "---\ntitle: First\nauthors: [A]\ndate: 2024-01-01\n---\n[ok](https://example.org/papers/second/#main), [gone](https://example.org/papers/second/#nothing-a)\n",
+            "content/papers/b.md": "---\ntitle: Second\nauthors: [B]\ndate: 2024-01-02\n---\n[ok](https://example.org/papers/first/#main), [gone](https://example.org/papers/first/#nothing-b)\n",
+        ])
+        defer { site.remove() }
+        let errors = check(site).diagnostics.filter { $0.severity == .error }
+        #expect(errors.map(\.description) == [
+            "content/papers/a.md:6:55: error: the link 'https://example.org/papers/second/#nothing-a' points to '#nothing-a', which is not an anchor on papers/second/index.html, on papers/first/index.html",
+            "content/papers/b.md:6:54: error: the link 'https://example.org/papers/first/#nothing-b' points to '#nothing-b', which is not an anchor on papers/first/index.html, on papers/second/index.html",
+        ])
+    }
+
     @Test func linksResolveLikeABrowser() {
         let page = URL(string: "https://example.org/lab/papers/x/")
         let base = "https://example.org/lab/"
