@@ -6,7 +6,7 @@ enum SealedFile {
     /// Appends the hash of what `w` holds and replaces `url` with it.
     static func write(_ w: inout ByteWriter, to url: URL) {
         w.fixed(w.bytes.withUnsafeBytes { ContentHash.of($0) })
-        try? Data(w.bytes).write(to: url, options: .atomic)
+        try? w.bytes.writeAtomically(to: url)
     }
 
     /// `body` over the file's bytes before the hash; nil if the file is

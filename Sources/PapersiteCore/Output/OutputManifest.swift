@@ -139,7 +139,10 @@ struct OutputManifest: Sendable {
     /// of entries); otherwise the file is replaced whole, atomically.
     func save(to file: URL) throws {
         func segment(_ header: String, _ keys: [UInt64]) -> [UInt8] {
-            var w = ByteWriter(capacity: 64 + keys.count * 80)
+            // (Room for paths of about 150 bytes: pages a large site makes
+            // have paths of 60 to 120, and a buffer that grew would be
+            // copied; room not used is never touched.)
+            var w = ByteWriter(capacity: 64 + keys.count * 192)
             w.fixed(0)                           // the length, set below
             w.string(header)
             w.uint(UInt64(keys.count))
@@ -167,6 +170,6 @@ struct OutputManifest: Sendable {
             // Could not append: the file is written whole below.
         }
         // In no particular order: the reader does not care.
-        try Data(segment(Self.header, Array(entries.keys))).write(to: file, options: .atomic)
+        try segment(Self.header, Array(entries.keys)).writeAtomically(to: file)
     }
 }

@@ -184,3 +184,16 @@ struct Fingerprint: Hashable, Sendable {
         return f.value
     }
 }
+
+extension Array where Element == UInt8 {
+    /// Replaces `url` with these bytes, atomically (a new file renamed over
+    /// it), written from where they are: a `Data` made of them first was a
+    /// copy of a large site's output manifest, tens of megabytes at the
+    /// build's end.
+    func writeAtomically(to url: URL) throws {
+        try withUnsafeBytes { raw in
+            let data = raw.baseAddress.map { Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: $0), count: raw.count, deallocator: .none) } ?? Data()
+            try data.write(to: url, options: .atomic)
+        }
+    }
+}
