@@ -35,7 +35,7 @@ import Testing
         let output = site.root.appendingPathComponent(folder)
         var options = BuildOptions(siteRoot: site.root, output: output)
         options.clean = true
-        try SiteBuilder(options: options).build()
+        _ = try SiteBuilder(options: options).build()
         let cache = CacheStore(folder: options.cacheFolder, output: output.standardizedFileURL.path, identity: CacheStore.programIdentity(), clean: false)
         return try tree(output).reduce(into: [:]) { result, entry in
             result[entry.key] = (entry.value, cache.outputs[OutputManifest.key(entry.key)])

@@ -40,6 +40,7 @@ import Testing
         Thread.sleep(forTimeInterval: 3)
         var offered: [UInt64: Paper] = [:]
         _ = StoredRecordFiles(cache: store).records(of: file, folder: folder, name: "s.jsonl", day: nil) { earlier in offered = earlier; return readFile(earlier) }
+        store.waitForBackgroundPuts()     // the records are stored on another thread (a build reads them back only after it commits)
         let changed = [line("2401.00009", "A New Paper", day: 5), lines[0], line("2401.00002", "Paper 2, retitled", day: 2), lines[3],
                        line("2401.00010", "Another Paper", day: 6)]
         try site.write(file, changed.joined(separator: "\n") + "\n")

@@ -235,6 +235,12 @@ final class CacheStore: @unchecked Sendable {
         }
     }
 
+    /// Returns once the values stored in the background are in the store
+    /// (and can be read back).
+    func waitForBackgroundPuts() {
+        backgroundPuts.wait()
+    }
+
     @discardableResult
     func put(_ key: UInt64, _ write: (inout ByteWriter) -> Void) -> UInt64 {
         var writer = ByteWriter()
@@ -250,7 +256,7 @@ final class CacheStore: @unchecked Sendable {
     /// once); `last`: what the build was made from and made, for the next
     /// build to find nothing to do (nil when its inputs had no stamp).
     func commit(outputs: [(key: UInt64, fingerprint: UInt64)], tree: UInt64, last: LastBuild? = nil) {
-        backgroundPuts.wait()
+        waitForBackgroundPuts()
         lock.lock()
         defer { lock.unlock(); cacheLock.release() }
         // The tree is in place: what it was made from is known whatever
