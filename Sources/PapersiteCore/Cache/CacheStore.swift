@@ -150,12 +150,9 @@ final class CacheStore: @unchecked Sendable {
     func withBytes<T>(_ key: UInt64, _ body: (UnsafeRawBufferPointer) -> T) -> T? {
         if let bytes = mapped(key) { return body(bytes) }
         guard let location = lock.withLock({ live[key] }) else { return nil }
-        // A value of this build, read back (a full build reads each card
-        // again for every list it is on): read whole, or not at all.
-        // (Its hash guards the values of earlier builds, which a crash or
-        // a full disk may have left short; these were just written.)
-        // Not read through the map: pages read there count in the
-        // process's memory until released, and a large site's cards would.
+        // A value of this build (cards, read again for every list): not
+        // hashed again, as only earlier builds' values can be left short;
+        // not read through a map, whose pages would count in the memory.
         let buffer = [UInt8](unsafeUninitializedCapacity: location.length) { buffer, count in
             let got = pread(fd, buffer.baseAddress, location.length, off_t(location.offset))
             count = got == location.length ? location.length : 0
@@ -235,11 +232,8 @@ final class CacheStore: @unchecked Sendable {
         }
     }
 
-    /// Returns once the values stored in the background are in the store
-    /// (and can be read back).
-    func waitForBackgroundPuts() {
-        backgroundPuts.wait()
-    }
+    /// Returns once the values stored in the background can be read back.
+    func waitForBackgroundPuts() { backgroundPuts.wait() }
 
     @discardableResult
     func put(_ key: UInt64, _ write: (inout ByteWriter) -> Void) -> UInt64 {

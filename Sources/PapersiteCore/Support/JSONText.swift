@@ -25,19 +25,9 @@ enum JSONText {
         case let object as [String: Any]:
             writeObject(object, into: &out)
         case let strings as [String]:
-            out.append(UInt8(ascii: "["))
-            for (i, item) in strings.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(item, into: &out)
-            }
-            out.append(UInt8(ascii: "]"))
+            writeArray(strings, into: &out) { writeString($0, into: &$1) }
         case let objects as [[String: Any]]:
-            out.append(UInt8(ascii: "["))
-            for (i, item) in objects.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                writeObject(item, into: &out)
-            }
-            out.append(UInt8(ascii: "]"))
+            writeArray(objects, into: &out) { writeObject($0, into: &$1) }
         case let b as Bool:
             out += Array((b ? "true" : "false").utf8)
         case let n as Int:
@@ -45,15 +35,19 @@ enum JSONText {
         case let d as Double:
             out += Array((d.isFinite ? String(d) : "null").utf8)
         case let array as [Any]:
-            out.append(UInt8(ascii: "["))
-            for (i, item) in array.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                write(item, into: &out)
-            }
-            out.append(UInt8(ascii: "]"))
+            writeArray(array, into: &out) { write($0, into: &$1) }
         default:
             out += Array("null".utf8)
         }
+    }
+
+    private static func writeArray<T>(_ items: [T], into out: inout [UInt8], _ writeItem: (T, inout [UInt8]) -> Void) {
+        out.append(UInt8(ascii: "["))
+        for (i, item) in items.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            writeItem(item, &out)
+        }
+        out.append(UInt8(ascii: "]"))
     }
 
     private static func writeObject(_ object: [String: Any], into out: inout [UInt8]) {
