@@ -16,9 +16,10 @@ import Testing
     }
 
     /// A small edit after a full build moves the files it changed into the
-    /// live tree, each a new file (no tree is made for a few files); a
-    /// larger change makes the new tree from the old one with hard links,
-    /// not copies, and swaps it in; a later rebuild writes a new file where
+    /// live tree, each a new file exchanged with its old version, which
+    /// the spare tree keeps (no tree is made for a few files); a larger
+    /// change makes the new tree from the old one with hard links, not
+    /// copies, and swaps it in; a later rebuild writes a new file where
     /// one changes, never through a link into the live tree.
     @Test func aSmallEditUpdatesTheLiveTreeAndALargeOneSwapsALinkedTree() throws {
         let site = try exampleSite()
@@ -32,14 +33,15 @@ import Testing
         let edited = try site.build()
         #expect(edited.written > 0 && edited.written < full.files / 10)
         #expect(inode(untouched) == aboutBefore && inode(paper) != paperBefore && paperBefore != nil)
-        #expect(!FileManager.default.fileExists(atPath: spare.path), "no tree made for \(edited.written) files")
+        #expect(FileStat(path: spare.appendingPathComponent(paper).path)?.inode == paperBefore, "the old version is the spare's")
+        #expect(!FileManager.default.fileExists(atPath: spare.appendingPathComponent(untouched).path), "no tree made for \(edited.written) files")
         try expectSameAsCleanBuild(site, "an edit written into the live tree")
         // A new title moves the paper's page: the old folder goes from the live tree.
         try site.edit("content/papers/hf-daily-2025-03-14.txt") { $0.replacingOccurrences(of: "DepthCrafter: Generating", with: "DepthSmith: Generating") }
         let moved = try site.build()
         #expect(moved.removed > 0 && moved.written < full.files / 10, "\(moved.written) written")
         #expect(!site.exists(paper) && !site.exists((paper as NSString).deletingLastPathComponent))
-        #expect(!FileManager.default.fileExists(atPath: spare.path))
+        #expect(!FileManager.default.fileExists(atPath: spare.appendingPathComponent(untouched).path))
         try expectSameAsCleanBuild(site, "a page moved in the live tree")
 
         // Every page changes: a new tree, swapped in; the old one is the spare.
@@ -61,6 +63,33 @@ import Testing
         try site.edit("content/site.yml") { $0.replacingOccurrences(of: "title: The", with: "title:") }
         try site.build()
         try expectSameAsCleanBuild(site, "a large change on what is left of the spare")
+    }
+
+    /// An edit undone: the rebuild finds the page's old version in the
+    /// spare tree, where the edit's rebuild left it, and exchanges it back
+    /// without writing it. A third version is written over the spare's
+    /// copy of the second, in place, as no other tree links to it.
+    @Test func anEditUndoneTakesTheOldPageBackFromTheSpareTree() throws {
+        let site = try exampleSite()
+        defer { site.remove() }
+        let page = "papers/depthcrafter-generating-consistent-long-depth-sequences-for-open-world-videos/index.html"
+        let records = "content/papers/hf-daily-2025-03-14.txt"
+        func inode(_ path: String) -> UInt64? { FileStat(path: site.output.appendingPathComponent(path).path)?.inode }
+        try site.build()
+        let (original, text) = (inode(page), try site.read(page))
+        try site.edit(records) { $0.replacingOccurrences(of: "DepthCrafter, an innovative", with: "DepthCrafter, a fresh") }
+        try site.build()
+        let second = inode(page)
+        #expect(original != nil && second != original)
+        try site.edit(records) { $0.replacingOccurrences(of: "DepthCrafter, a fresh", with: "DepthCrafter, an innovative") }
+        try site.build()
+        let back = try site.read(page)
+        #expect(inode(page) == original && back == text, "the first version is back")
+        try site.edit(records) { $0.replacingOccurrences(of: "DepthCrafter, an innovative", with: "DepthCrafter, a third") }
+        try site.build()
+        let third = try site.read(page)
+        #expect(inode(page) == second && third.contains("DepthCrafter, a third"))
+        try expectSameAsCleanBuild(site, "an edit undone, and another")
     }
 
     /// On a small site an edit changes a large share of the files: the new

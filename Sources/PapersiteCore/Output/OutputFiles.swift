@@ -1,6 +1,7 @@
 import Foundation
 
-/// How the output's files are made: links and new files, never a write through a link.
+/// How the output's files are made: links, new files, and files of the
+/// staging tree written over; never a write through a link.
 extension OutputSession {
     /// Removes `files` (paths under `root`), then the folders they leave empty.
     static func remove(_ files: [String], under root: String) {
@@ -35,15 +36,26 @@ extension OutputSession {
         return FileStat(size: Int(info.st_size), mtime: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec), inode: UInt64(info.st_ino))
     }
 
-    /// A new file at `path`, open for writing. It is made with `O_EXCL`,
-    /// and what was there unlinked only when that finds something: most
-    /// files of a build are new, and a failed unlink before each cost 2% of
-    /// a full build's processor time at 100,000 papers (a lookup in a
-    /// folder as large as `papers/`).
-    private static func create(_ path: String, name: String) throws(BuildFailure) -> Int32 {
+    /// A file at `path`, open for writing at its start. It is made with
+    /// `O_EXCL`, and what was there looked at only when that finds
+    /// something: most files of a build are new, and a failed unlink before
+    /// each cost 2% of a full build's processor time at 100,000 papers (a
+    /// lookup in a folder as large as `papers/`). A file found there that
+    /// no other path links to (an earlier build's, in the spare tree) is
+    /// written over (`reused`: the caller cuts it to what it wrote);
+    /// unlinked, its blocks were freed and discarded and a new inode made,
+    /// which cost more than writing the page. A file that is linked from
+    /// elsewhere (the live tree) is unlinked, never written through.
+    private static func create(_ path: String, name: String) throws(BuildFailure) -> (fd: Int32, reused: Bool) {
         let flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC
         var fd = open(path, flags, 0o644)
         if fd < 0 && errno == EEXIST {
+            let existing = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
+            if existing >= 0 {
+                var info = stat()
+                if fstat(existing, &info) == 0, info.st_nlink == 1, info.st_mode & S_IFMT == S_IFREG { return (existing, true) }
+                close(existing)
+            }
             unlink(path)
             fd = open(path, flags, 0o644)
         }
@@ -54,7 +66,14 @@ extension OutputSession {
         guard fd >= 0 else {
             throw BuildFailure([.error("cannot write \(name): \(String(cString: strerror(errno)))", at: nil)])
         }
-        return fd
+        return (fd, false)
+    }
+
+    /// Cuts a file written over (`create`'s `reused`) to the `size` written.
+    private static func cut(_ fd: Int32, to size: Int, name: String) throws(BuildFailure) {
+        guard ftruncate(fd, off_t(size)) == 0 else {
+            throw BuildFailure([.error("cannot write \(name): \(String(cString: strerror(errno)))", at: nil)])
+        }
     }
 
     private static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32, name: String) throws(BuildFailure) {
@@ -71,14 +90,15 @@ extension OutputSession {
 
     /// `write` for produced bytes (see `put(_:producedBy:)`), a block at a time.
     static func write(producedBy produce: ProducedBytes, to path: String, name: String) throws(BuildFailure) -> FileStat {
-        let fd = try create(path, name: name)
+        let (fd, reused) = try create(path, name: name)
         defer { close(fd) }
-        var failure: BuildFailure? = nil
+        var failure: BuildFailure? = nil, size = 0
         ByteBlocks.forEach(of: produce) { block in
             guard failure == nil else { return }
-            do throws(BuildFailure) { try writeAll(block, to: fd, name: name) } catch { failure = error }
+            do throws(BuildFailure) { try writeAll(block, to: fd, name: name); size += block.count } catch { failure = error }
         }
         if let failure { throw failure }
+        if reused { try cut(fd, to: size, name: name) }
         return try fileStat(of: fd, name: name)
     }
 
@@ -92,12 +112,13 @@ extension OutputSession {
 
     /// Writes `bytes` as a new file at `path` (creating its folders when
     /// needed), with the given modification time (nanoseconds) or now, and
-    /// returns its stat. What was there is unlinked first, as it may be a
-    /// hard link to the live tree's file (see `create`).
+    /// returns its stat. What was there is written over, or unlinked first
+    /// where it is a hard link to the live tree's file (see `create`).
     static func write(_ bytes: UnsafeRawBufferPointer, to path: String, name: String, mtime: Int64?) throws(BuildFailure) -> FileStat {
-        let fd = try create(path, name: name)
+        let (fd, reused) = try create(path, name: name)
         defer { close(fd) }
         try writeAll(bytes, to: fd, name: name)
+        if reused { try cut(fd, to: bytes.count, name: name) }
         if let mtime {
             var times = [timespec(tv_sec: 0, tv_nsec: (1 << 30) - 2 /* UTIME_OMIT */),
                          timespec(tv_sec: Int(mtime / 1_000_000_000), tv_nsec: Int(mtime % 1_000_000_000))]
