@@ -92,6 +92,34 @@ import Testing
         try expectSameAsCleanBuild(site, "an edit undone, and another")
     }
 
+    /// A paper's feed entry is made once and kept for the other feeds it
+    /// is in, except where the theme's entry shows something of the feed
+    /// around it: then each feed makes its own, in every build.
+    @Test func aFeedEntryThatShowsItsFeedIsMadeForEachFeed() throws {
+        let site = try exampleSite()
+        defer { site.remove() }
+        try site.edit("Themes/default/templates/atom.mustache") { $0.replacingOccurrences(of: "<published>", with: "<source>{{self_url}}</source>\n<published>") }
+        func expectEachEntryNamesItsFeed() throws {
+            let feeds = (FileManager.default.enumerator(atPath: site.output.path)?.allObjects as? [String] ?? []).filter { $0.hasSuffix("atom.xml") }
+            #expect(feeds.count > 2)
+            var entries = 0
+            for feed in feeds {
+                let text = try site.read(feed)
+                let own = text.components(separatedBy: "rel=\"self\" type=\"application/atom+xml\" href=\"")[1].components(separatedBy: "\"")[0]
+                let sources = text.components(separatedBy: "<source>").dropFirst().map { $0.components(separatedBy: "</source>")[0] }
+                entries += sources.count
+                #expect(!sources.isEmpty && sources.allSatisfy { $0 == own }, "\(feed)")
+            }
+            #expect(entries > feeds.count)
+        }
+        try site.build()
+        try expectEachEntryNamesItsFeed()
+        try site.edit("content/papers/hf-daily-2025-03-14.txt") { $0.replacingOccurrences(of: "DepthCrafter, an innovative", with: "DepthCrafter, a fresh") }
+        try site.build()
+        try expectEachEntryNamesItsFeed()
+        try expectSameAsCleanBuild(site, "feed entries that show their feed")
+    }
+
     /// On a small site an edit changes a large share of the files: the new
     /// tree is made from the old one with hard links, not copies; a later
     /// rebuild writes a new file where one changes, never through a link

@@ -35,6 +35,60 @@ import Testing
         trailing
         """#
 
+    /// A list that keeps its sections' texts by element and section, as a
+    /// feed's entries do.
+    final class Keeping: KeptSections {
+        let items: [Item]
+        var kept: [String: String] = [:]
+        var made: [(text: String, isOwn: Bool)] = []
+        init(_ items: [Item]) { self.items = items }
+        var count: Int { items.count }
+        var sharedNames: Set<String> { ["shared"] }
+        func element(at index: Int) -> TemplateValue { .object(items[index]) }
+        func section(at index: Int, in template: CompiledTemplate, render: () -> (text: String, isOwn: Bool)) -> String {
+            let key = "\(index) \(template.identity)"
+            if let text = kept[key] { return text }
+            let result = render()
+            made.append(result)
+            if result.isOwn { kept[key] = result.text }
+            return result.text
+        }
+    }
+
+    /// A section of a keeping list renders as any section does, and is
+    /// its element's own only where every name in it was found in the
+    /// element (or in what the element holds), or is one the list says is
+    /// the same everywhere: a name found around the list, or missing from
+    /// the element and found around it, makes the text the list's alone.
+    @Test func aKeptSectionIsTheElementsOwnOnlyWhereItReadsNothingAroundTheList() throws {
+        struct Outer: TemplateObject {
+            let list: Keeping
+            func value(named name: String) -> TemplateValue {
+                switch name {
+                case "items": .list(list)
+                case "outer", "title": .text("OUT")
+                case "shared": .text("S")
+                default: .none
+                }
+            }
+        }
+        func render(_ template: String, _ list: Keeping) throws -> String {
+            TemplateLibrary(templates: ["t": try CompiledTemplate.compile(template)]).render(Outer(list: list), template: "t")
+        }
+        let items = [Item(fields: ["title": .text("a"), "tags": .list([Item(fields: ["name": .text("x")])])]),
+                     Item(fields: ["tags": .list([Item(fields: ["name": .text("y")])])])]
+        let own = Keeping(items)
+        #expect(try render("{{#items}}<{{title}}|{{#tags}}{{name}}{{/tags}}|{{shared}}>{{/items}}", own) == "<a|x|S><OUT|y|S>")
+        #expect(own.made.map(\.isOwn) == [true, false], "the second has no title: the list's is shown")
+        let around = Keeping(items)
+        #expect(try render("{{#items}}{{title}}{{outer}};{{/items}}", around) == "aOUT;OUTOUT;")
+        #expect(around.made.map(\.isOwn) == [false, false])
+        // What a list keeps is given back in place of rendering, for the same section only.
+        let reused = Keeping(items)
+        reused.kept["0 \(try CompiledTemplate.compile("{{title}}").identity)"] = "kept"
+        #expect(try render("{{#items}}{{title}}{{/items}}/{{#items}}{{title}}!{{/items}}", reused) == "keptOUT/a!OUT!")
+    }
+
     /// A field counts as shown wherever a template a page uses names it,
     /// through partials, parents and their blocks; a partial named by a
     /// value may be any template.

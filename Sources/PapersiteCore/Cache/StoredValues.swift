@@ -35,6 +35,17 @@ struct StoredValues<Value>: Sendable {
         }
     }
 
+    /// The value stored under `key`, if any (none without a cache): for
+    /// values kept by key alone, not one per paper.
+    func stored(_ key: UInt64) -> Value? {
+        cache?.get(key, decode)
+    }
+
+    /// Stores `value` under `key` (nothing without a cache).
+    func store(_ key: UInt64, _ value: Value) {
+        cache?.put(key) { encode(value, &$0) }
+    }
+
     /// The hash of the bytes stored under `key`, if any (0 without a cache).
     func storedHash(_ key: @autoclosure () -> UInt64) -> UInt64? {
         guard let cache else { return 0 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// rss.mustache and atom.mustache.
-struct FeedView: TemplateObject, Sendable {
+struct FeedView: TemplateObject {
     var site: SiteView
     var title: String
     var description: String
@@ -12,7 +12,7 @@ struct FeedView: TemplateObject, Sendable {
     var id: String
     var updatedRFC3339: String
     var updatedRFC822: String
-    var entries: [FeedEntryView]
+    var entries: FeedEntries
 
     func value(named name: String) -> TemplateValue {
         switch name {
@@ -24,7 +24,7 @@ struct FeedView: TemplateObject, Sendable {
         case "id": .init(id)
         case "updated_rfc3339": .init(updatedRFC3339)
         case "updated_rfc822": .init(updatedRFC822)
-        case "entries": .init(entries.isEmpty ? nil : entries)
+        case "entries": entries.count == 0 ? .none : .list(entries)
         default: .none
         }
     }
@@ -44,6 +44,20 @@ struct FeedEntryView: TemplateObject, Sendable {
     /// HTML (escaped by the template into the XML).
     var contentHTML: String
     var summary: String
+
+    init(_ entry: Feed.Entry) {
+        title = entry.paper.title
+        url = entry.url
+        id = entry.id
+        idIsPermalink = entry.id == entry.url
+        publishedRFC3339 = entry.published.rfc3339
+        publishedRFC822 = entry.published.rfc822
+        updatedRFC3339 = (entry.paper.updated ?? entry.published).rfc3339
+        authors = entry.authors
+        categories = entry.tags
+        contentHTML = entry.contentHTML ?? ""
+        summary = entry.summary
+    }
 
     func value(named name: String) -> TemplateValue {
         switch name {

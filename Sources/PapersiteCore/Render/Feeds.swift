@@ -25,52 +25,67 @@ struct Feed {
     var pageURL: String
     /// The newest date among the papers chosen (dated or not).
     var updated: Day
-    var entries: [Entry]
+    /// The entries' papers, newest first (each entry is made when written:
+    /// one kept from another feed is not made at all).
+    var papers: [Int]
 }
 
 extension SiteRenderer {
     func feed(_ collection: PaperCollection) -> Feed {
         let chosen = members(collection).prefix(config.feed.limit)
-        let entries = chosen.compactMap { i -> Feed.Entry? in
-            let paper = index.papers[i]
-            guard let published = paper.published else { return nil }
-            let url = urls.absolute(SiteURLs.paper(paper.slug))
-            let made = rendered(i)
-            return Feed.Entry(
-                paper: paper, url: url, id: FeedIdentity.id(for: paper, pageURL: url), published: published,
-                contentHTML: config.feed.content == .full ? made.abstractHTML + made.notesHTML : nil, summary: made.summary,
-                authors: authorViews(i, names: made.authorNames), tags: collectionViews(index.paperTags[i]))
-        }
         let newest = chosen.compactMap { index.papers[$0].updated ?? index.papers[$0].published }.max()
             ?? Day(year: 1970, month: 1, day: 1)!
         let group = group(collection)
         return Feed(collection: collection,
                     title: group.map { "\(config.title): \($0.name)" } ?? config.title,
                     description: group.map { feedDescription(collection, $0) } ?? config.description,
-                    pageURL: urls.absolute(collection.location()), updated: newest, entries: Array(entries))
+                    pageURL: urls.absolute(collection.location()), updated: newest,
+                    papers: chosen.filter { index.papers[$0].published != nil })
+    }
+
+    /// Paper `i`'s feed entry (a dated paper's).
+    func feedEntry(_ i: Int) -> Feed.Entry {
+        let paper = index.papers[i]
+        let url = urls.absolute(SiteURLs.paper(paper.slug))
+        let made = rendered(i)
+        return Feed.Entry(
+            paper: paper, url: url, id: FeedIdentity.id(for: paper, pageURL: url), published: paper.published ?? Day(year: 1970, month: 1, day: 1)!,
+            contentHTML: config.feed.content == .full ? made.abstractHTML + made.notesHTML : nil, summary: made.summary,
+            authors: authorViews(i, names: made.authorNames), tags: collectionViews(index.paperTags[i]))
+    }
+
+    /// What paper `i`'s entry as `template` (rss or atom, with its
+    /// partials) is made from: its record, tags and authors' pages, and
+    /// the site's settings; nil without a cache.
+    func feedEntryKey(_ i: Int, template: String) -> UInt64? {
+        fingerprints.map { fp in
+            Fingerprint.of { f in
+                f.add("feed entry"); f.add(template); f.add(fp.site); f.add(fp.templates[template] ?? 0)
+                f.add(fp.papers[i]); f.add(fp.tags[i]); f.add(index.paperAuthorSlugs[i])
+            }
+        }
     }
 
     func renderFeed(_ collection: PaperCollection, _ kind: FeedKind) -> String {
-        FeedWriter(theme: theme, site: site, config: config, urls: urls).file(feed(collection), kind: kind)
+        FeedWriter(renderer: self).file(feed(collection), kind: kind)
     }
 }
 
 /// Writes a `Feed` in one format: RSS and Atom by the theme's templates,
 /// JSON Feed by code (Mustache escapes for HTML, not for JSON).
 struct FeedWriter {
-    let theme: Theme
-    let site: SiteView
-    let config: SiteConfig
-    let urls: SiteURLs
+    let renderer: SiteRenderer
 
     func file(_ feed: Feed, kind: FeedKind) -> String {
-        let selfURL = urls.absolute(feed.collection.feed(kind) ?? "")
+        let r = renderer
+        let selfURL = r.urls.absolute(feed.collection.feed(kind) ?? "")
         switch kind {
-        case .rss: return theme.render(view(feed, selfURL: selfURL), template: "rss")
-        case .atom: return theme.render(view(feed, selfURL: selfURL), template: "atom")
+        case .rss: return r.theme.render(view(feed, selfURL: selfURL, template: "rss"), template: "rss")
+        case .atom: return r.theme.render(view(feed, selfURL: selfURL, template: "atom"), template: "atom")
         case .json:
-            let items = feed.entries.map { entry in
-                JSONFeed.Item(
+            let items = feed.papers.map { i in
+                let entry = r.feedEntry(i)
+                return JSONFeed.Item(
                     id: entry.id, url: entry.url, title: entry.paper.title, contentHTML: entry.contentHTML,
                     summary: entry.summary, published: entry.published, modified: entry.paper.updated,
                     authors: entry.paper.authors, tags: entry.tags.map(\.name),
@@ -78,21 +93,48 @@ struct FeedWriter {
                         ?? entry.paper.doi.map(FeedIdentity.doiURL) ?? entry.paper.links.url)
             }
             return JSONFeed.document(title: feed.title, homePageURL: feed.pageURL, feedURL: selfURL, description: feed.description,
-                                     language: config.language, author: config.author.name ?? config.title, items: items)
+                                     language: r.config.language, author: r.config.author.name ?? r.config.title, items: items)
         }
     }
 
     /// rss.mustache's and atom.mustache's view.
-    private func view(_ feed: Feed, selfURL: String) -> FeedView {
+    private func view(_ feed: Feed, selfURL: String, template: String) -> FeedView {
         FeedView(
-            site: site, title: feed.title, description: feed.description, pageURL: feed.pageURL, selfURL: selfURL,
+            site: renderer.site, title: feed.title, description: feed.description, pageURL: feed.pageURL, selfURL: selfURL,
             id: feed.pageURL, updatedRFC3339: feed.updated.rfc3339, updatedRFC822: feed.updated.rfc822,
-            entries: feed.entries.map { entry in
-                FeedEntryView(
-                    title: entry.paper.title, url: entry.url, id: entry.id, idIsPermalink: entry.id == entry.url,
-                    publishedRFC3339: entry.published.rfc3339, publishedRFC822: entry.published.rfc822,
-                    updatedRFC3339: (entry.paper.updated ?? entry.published).rfc3339,
-                    authors: entry.authors, categories: entry.tags, contentHTML: entry.contentHTML ?? "", summary: entry.summary)
-            })
+            entries: FeedEntries(renderer: renderer, papers: feed.papers, template: template))
+    }
+}
+
+/// A feed's entries, as rss.mustache and atom.mustache list them: each
+/// made when first asked for, and what a template's section made of it
+/// kept in the build's cache, so that a paper in several feeds (its
+/// authors', its tags', the site's) is written out once per build.
+final class FeedEntries: KeptSections {
+    let renderer: SiteRenderer
+    let papers: [Int]
+    let template: String
+
+    init(renderer: SiteRenderer, papers: [Int], template: String) {
+        self.renderer = renderer
+        self.papers = papers
+        self.template = template
+    }
+
+    var count: Int { papers.count }
+
+    /// None: even `site` is not the same in every feed (with relative
+    /// links, its addresses are from the feed's folder).
+    var sharedNames: Set<String> { [] }
+
+    func element(at index: Int) -> TemplateValue { .object(FeedEntryView(renderer.feedEntry(papers[index]))) }
+
+    func section(at index: Int, in section: CompiledTemplate, render: () -> (text: String, isOwn: Bool)) -> String {
+        guard let entry = renderer.feedEntryKey(papers[index], template: template) else { return render().text }
+        let key = Fingerprint.of { f in f.add(entry); f.add(section.identity) }
+        if let kept = renderer.feedSections.stored(key) { return kept }
+        let made = render()
+        if made.isOwn { renderer.feedSections.store(key, made.text) }
+        return made.text
     }
 }

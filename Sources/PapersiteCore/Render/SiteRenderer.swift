@@ -8,6 +8,8 @@ struct PaperValueStores: Sendable {
     let renderedPapers: StoredValues<RenderedPaper>
     let cards: StoredValues<String>
     let bibtexEntries: StoredValues<String>
+    /// Feed entries as the feed templates' sections made them (`FeedEntries`).
+    let feedSections: StoredValues<String>
     let lastBetweenBuilds: Bool
 
     init(count: Int, cache: CacheStore? = nil, retains: Bool = true) {
@@ -15,6 +17,7 @@ struct PaperValueStores: Sendable {
                                       encode: { $0.encode(to: &$1) }, decode: RenderedPaper.decode)
         cards = StoredValues(count: count, cache: cache, retains: retains)
         bibtexEntries = StoredValues(count: count, cache: cache, retains: retains)
+        feedSections = StoredValues(count: 0, cache: cache, retains: false)
         lastBetweenBuilds = cache != nil
     }
 }
@@ -64,6 +67,7 @@ struct SiteRenderer: Sendable {
     let renderedPapers: StoredValues<RenderedPaper>
     let cards: StoredValues<String>
     let bibtexEntries: StoredValues<String>
+    let feedSections: StoredValues<String>
     let markdown: MarkdownRenderer
     let markdownSettings: UInt64
     /// Each record's hash (with a cache: the key of what is made from it).
@@ -107,6 +111,7 @@ struct SiteRenderer: Sendable {
         renderedPapers = stores.renderedPapers
         cards = stores.cards
         bibtexEntries = stores.bibtexEntries
+        feedSections = stores.feedSections
         let markdown = self.markdown
         pagesHTML = index.pages.map { markdown.render($0.body).html }
         pagesHaveMath = index.pages.map { MathMarkup.containsMath($0.body) }

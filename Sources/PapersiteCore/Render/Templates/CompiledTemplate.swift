@@ -8,9 +8,16 @@
 /// and passes the whole Mustache specification, inheritance and dynamic
 /// names included (`MustacheSpecTests`).
 final class CompiledTemplate: @unchecked Sendable {
-    var tokens: [Token]
+    let tokens: [Token]
+    /// A hash of the tokens, the same in every run: two templates with the
+    /// same identity render the same (where a list keeps what its sections
+    /// made, `KeptSections`, this tells the sections apart).
+    let identity: UInt64
 
-    init(_ tokens: [Token]) { self.tokens = tokens }
+    init(_ tokens: [Token]) {
+        self.tokens = tokens
+        identity = Self.identity(of: tokens)
+    }
 
     struct Name {
         /// `.`: the current object.

@@ -22,6 +22,16 @@ struct TemplateLibrary: Sendable {
         var indentation: String?
         var inherited: [String: CompiledTemplate]?
         var escape: Bool
+        /// While a kept section renders (`KeptSections`): where its element
+        /// is on the stack, and whether a name was found below it.
+        var kept: KeptSection? = nil
+    }
+
+    final class KeptSection {
+        let floor: Int
+        let sharedNames: Set<String>
+        var isOwn = true
+        init(floor: Int, sharedNames: Set<String>) { self.floor = floor; self.sharedNames = sharedNames }
     }
 
     /// The tokens are read in place, through a buffer: a token taken out
@@ -109,6 +119,10 @@ struct TemplateLibrary: Sendable {
             guard b else { return }
             render(template, context: &context, into: &out)
         case .list(let list):
+            if let keeping = list as? any KeptSections, context.kept == nil, context.indentation == nil, context.inherited == nil, escape {
+                renderKept(keeping, template, context: &context, into: &out)
+                return
+            }
             for i in 0..<list.count {
                 context.stack.append(list.element(at: i))
                 render(template, context: &context, into: &out)
@@ -119,6 +133,26 @@ struct TemplateLibrary: Sendable {
             context.stack.append(value)
             render(template, context: &context, into: &out)
             context.stack.removeLast()
+        }
+    }
+
+    /// Each element's section as its list keeps it, or made (into a text
+    /// of its own, which renders the same: nothing here depends on what
+    /// was written before it) with every name found below the element
+    /// noted (see `KeptSections`).
+    private func renderKept(_ list: any KeptSections, _ template: CompiledTemplate, context: inout Context, into out: inout String) {
+        for i in 0..<list.count {
+            out += list.section(at: i, in: template) {
+                let noted = KeptSection(floor: context.stack.count, sharedNames: list.sharedNames)
+                context.kept = noted
+                context.stack.append(list.element(at: i))
+                var text = ""
+                render(template, context: &context, into: &text)
+                context.stack.removeLast()
+                context.kept = nil
+                context.escape = true
+                return (text, noted.isOwn)
+            }
         }
     }
 
@@ -146,10 +180,12 @@ struct TemplateLibrary: Sendable {
         if name.anchored {
             found = Self.child(first, of: context.stack.last ?? .none)
         } else {
-            for object in context.stack.reversed() {
-                let child = Self.child(first, of: object)
-                if case .none = child { continue }
+            var k = context.stack.count - 1
+            while k >= 0 {
+                let child = Self.child(first, of: context.stack[k])
+                if case .none = child { k -= 1; continue }
                 found = child
+                if let kept = context.kept, k < kept.floor, !kept.sharedNames.contains(first) { kept.isOwn = false }
                 break
             }
         }
@@ -210,5 +246,29 @@ extension CompiledTemplate {
             }
         }
         return true
+    }
+}
+
+extension CompiledTemplate {
+    /// See `identity`.
+    static func identity(of tokens: [Token]) -> UInt64 {
+        func add(_ name: Name, to f: inout Fingerprint) { f.add(name.path); f.add(name.anchored); f.add(name.isDot) }
+        return Fingerprint.of { f in
+            f.add(tokens.count)
+            for token in tokens {
+                switch token {
+                case .text(let text): f.add(1); f.add(text)
+                case .variable(let name, let escaped): f.add(2); add(name, to: &f); f.add(escaped)
+                case .section(let name, let inner, let inverted): f.add(3); add(name, to: &f); f.add(inner.identity); f.add(inverted)
+                case .partial(let name, let indentation, let inherits):
+                    f.add(4); f.add(name); f.add(indentation); f.add(inherits != nil)
+                    for (block, inner) in (inherits ?? [:]).sorted(by: { $0.key < $1.key }) { f.add(block); f.add(inner.identity) }
+                case .dynamicPartial(let name, let indentation): f.add(5); add(name, to: &f); f.add(indentation)
+                case .blockExpansion(let name, let inner, let indentation): f.add(6); f.add(name); f.add(inner.identity); f.add(indentation)
+                case .blockDefinition(let name, let inner): f.add(7); f.add(name); f.add(inner.identity)
+                case .escaping(let escape): f.add(8); f.add(escape)
+                }
+            }
+        }
     }
 }
