@@ -55,12 +55,14 @@ extension SiteRenderer {
     }
 
     /// What paper `i`'s entry as `template` (rss or atom, with its
-    /// partials) is made from: its record, tags and authors' pages, and
-    /// the site's settings; nil without a cache.
+    /// partials) is made from: its record, tags and authors' pages, the
+    /// site's settings, and where its links start (the base path in every
+    /// feed; were feeds placed as pages are, a tag's link would differ by
+    /// the feed's folder); nil without a cache.
     func feedEntryKey(_ i: Int, template: String) -> UInt64? {
         fingerprints.map { fp in
             Fingerprint.of { f in
-                f.add("feed entry"); f.add(template); f.add(fp.site); f.add(fp.templates[template] ?? 0)
+                f.add("feed entry"); f.add(template); f.add(fp.site); f.add(fp.templates[template] ?? 0); f.add(urls.basePath)
                 f.add(fp.papers[i]); f.add(fp.tags[i]); f.add(index.paperAuthorSlugs[i])
             }
         }
