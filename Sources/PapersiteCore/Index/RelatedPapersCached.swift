@@ -142,9 +142,9 @@ extension RelatedPapers {
 
         // 2. Their vectors again; those that changed.
         let papers = affected.sorted()
-        let grouped = papers.map { i in
+        let grouped = parallelism.map(papers.count) { k in
             var g = Vocabulary.Grouped()
-            withTerms(i) { g = Vocabulary.byShard($0) }
+            withTerms(papers[k]) { g = Vocabulary.byShard($0) }
             return g
         }
         let needed = Set(grouped.flatMap { $0.hashes }).subtracting(df.keys)
@@ -153,25 +153,25 @@ extension RelatedPapers {
             guard f > 0 else { return nil }       // a paper's term that no paper has: the shards are not this state's
             df[h] = f
         }
-        let logN = Self.logN(n)
-        var scratch = VectorScratch<UInt64>()
-        var newVectors: [Int: [(term: UInt64, weight: Float)]] = [:]
-        for (k, i) in papers.enumerated() {
+        let logN = Self.logN(n), frequencies = df
+        // (On all cores: a paper added gives hundreds of papers new weights.)
+        let remade = parallelism.mapWithScratch(papers.count, makeScratch: { VectorScratch<UInt64>() }) { k, scratch -> [(term: UInt64, weight: Float)]? in
             let g = grouped[k]
             let made = vector(g.hashes.count, term: { g.hashes[$0] }, count: { g.counts[$0] },
-                              idf: { Self.idf(df: df[g.hashes[$0]]!, logN: logN) }, scratch: &scratch)
-            let old = state.vector(i)
-            if made.count != old.count || zip(made, old).contains(where: { $0.term != $1.term || $0.weight.bitPattern != $1.weight.bitPattern }) {
-                newVectors[i] = made
-            }
+                              idf: { Self.idf(df: frequencies[g.hashes[$0]]!, logN: logN) }, scratch: &scratch)
+            let old = state.vector(papers[k])
+            let same = made.count == old.count && !zip(made, old).contains { $0.term != $1.term || $0.weight.bitPattern != $1.weight.bitPattern }
+            return same ? nil : made
         }
+        var newVectors: [Int: [(term: UInt64, weight: Float)]] = [:]
+        for (k, made) in remade.enumerated() { if let made { newVectors[papers[k]] = made } }
         next.changedShards = patchedShards(state, delta: delta, df: df, cache: cache)
         guard next.changedShards.count == Set(delta.keys.map(RelatedState.dfShard)).count else { return nil }
         if newVectors.isEmpty { return (next, false) }
 
         // 3. The posting lists of their old and new terms.
         let indexed = indexedTerms
-        let patched = RelatedState.patchedLists(newVectors, count: n, indexed: indexed, list: { state.postings(of: $0) }) { i in
+        let patched = RelatedState.patchedLists(newVectors, count: n, indexed: indexed, parallelism: parallelism, list: { state.postings(of: $0) }) { i in
             state.vector(i).prefix(indexed).map(\.term)
         }
         next.newerPostings.merge(patched) { _, new in new }

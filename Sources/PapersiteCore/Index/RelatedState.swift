@@ -180,7 +180,7 @@ struct RelatedState {
     /// before or after, from the body's (as `RelatedPapers.update` makes them).
     mutating func derivePostings(indexed: Int) {
         let m = vectorStart.count - 1
-        newerPostings = Self.patchedLists(newerVectors, count: identities.count, indexed: indexed, list: bodyPostings) { i in
+        newerPostings = Self.patchedLists(newerVectors, count: identities.count, indexed: indexed, parallelism: .allCores, list: bodyPostings) { i in
             i < m ? (Int(vectorStart[i])..<min(Int(vectorStart[i + 1]), Int(vectorStart[i]) + indexed)).map { termHashes[Int(vectorTermIDs[$0])] } : []
         }
     }
@@ -189,7 +189,7 @@ struct RelatedState {
     /// (`vectors`) are filed under, before (`oldTerms`) or after: each list
     /// (`list`) without those papers, merged with their new postings (both
     /// in list order).
-    static func patchedLists(_ vectors: [Int: [(term: UInt64, weight: Float)]], count n: Int, indexed: Int,
+    static func patchedLists(_ vectors: [Int: [(term: UInt64, weight: Float)]], count n: Int, indexed: Int, parallelism: Parallelism,
                              list: (UInt64) -> UnsafeBufferPointer<RelatedPapers.Posting>,
                              oldTerms: (Int) -> [UInt64]) -> [UInt64: PlainTable<RelatedPapers.Posting>] {
         var changed = [Bool](repeating: false, count: n)
@@ -200,12 +200,14 @@ struct RelatedState {
             for entry in vector.prefix(indexed) { added[entry.term, default: []].append(RelatedPapers.Posting(paper: Int32(i), weight: entry.weight)) }
             for term in oldTerms(i) where added[term] == nil { added[term] = [] }
         }
-        var lists: [UInt64: PlainTable<RelatedPapers.Posting>] = [:]
-        for (term, postings) in added {
-            let kept = list(term).filter { !changed[Int($0.paper)] }
-            lists[term] = PlainTable(RelatedPapers.merged(kept, postings.sorted(by: RelatedPapers.listOrder)))
+        // Each list on its own, on all cores (a paper added touches the
+        // lists of thousands of terms).
+        let touched = Array(added)
+        let lists = parallelism.map(touched.count) { k in
+            let kept = list(touched[k].key).filter { !changed[Int($0.paper)] }
+            return PlainTable(RelatedPapers.merged(kept, touched[k].value.sorted(by: RelatedPapers.listOrder)))
         }
-        return lists
+        return Dictionary(uniqueKeysWithValues: zip(touched.map(\.key), lists))
     }
 
     /// Writes the delta into the body's tables, leaving no delta. Terms
