@@ -59,8 +59,11 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
         let seconds = environment["SOURCE_DATE_EPOCH"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             ?? Int(Date().timeIntervalSince1970)
         let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
-        return Day(daysSinceEpoch: days) ?? Day(year: 1970, month: 1, day: 1)!
+        return Day(daysSinceEpoch: days) ?? .epoch
     }
+
+    /// 1 January 1970: the day of a feed with no dated paper.
+    public static let epoch = Day(year: 1970, month: 1, day: 1)!
 
     /// The latest day with this month and day that is not after `today`
     /// (for a date written without its year, as listings write them).

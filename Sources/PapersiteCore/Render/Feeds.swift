@@ -33,8 +33,7 @@ struct Feed {
 extension SiteRenderer {
     func feed(_ collection: PaperCollection) -> Feed {
         let chosen = members(collection).prefix(config.feed.limit)
-        let newest = chosen.compactMap { index.papers[$0].updated ?? index.papers[$0].published }.max()
-            ?? Day(year: 1970, month: 1, day: 1)!
+        let newest = chosen.compactMap { index.papers[$0].updated ?? index.papers[$0].published }.max() ?? .epoch
         let group = group(collection)
         return Feed(collection: collection,
                     title: group.map { "\(config.title): \($0.name)" } ?? config.title,
@@ -49,7 +48,7 @@ extension SiteRenderer {
         let url = urls.absolute(SiteURLs.paper(paper.slug))
         let made = rendered(i)
         return Feed.Entry(
-            paper: paper, url: url, id: FeedIdentity.id(for: paper, pageURL: url), published: paper.published ?? Day(year: 1970, month: 1, day: 1)!,
+            paper: paper, url: url, id: FeedIdentity.id(for: paper, pageURL: url), published: paper.published ?? .epoch,
             contentHTML: config.feed.content == .full ? made.abstractHTML + made.notesHTML : nil, summary: made.summary,
             authors: authorViews(i, names: made.authorNames), tags: collectionViews(index.paperTags[i]))
     }
@@ -124,10 +123,6 @@ final class FeedEntries: KeptSections {
     }
 
     var count: Int { papers.count }
-
-    /// None: even `site` is not the same in every feed (with relative
-    /// links, its addresses are from the feed's folder).
-    var sharedNames: Set<String> { [] }
 
     func element(at index: Int) -> TemplateValue { .object(FeedEntryView(renderer.feedEntry(papers[index]))) }
 

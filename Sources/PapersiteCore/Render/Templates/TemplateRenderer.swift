@@ -29,9 +29,8 @@ struct TemplateLibrary: Sendable {
 
     final class KeptSection {
         let floor: Int
-        let sharedNames: Set<String>
         var isOwn = true
-        init(floor: Int, sharedNames: Set<String>) { self.floor = floor; self.sharedNames = sharedNames }
+        init(floor: Int) { self.floor = floor }
     }
 
     /// The tokens are read in place, through a buffer: a token taken out
@@ -143,7 +142,7 @@ struct TemplateLibrary: Sendable {
     private func renderKept(_ list: any KeptSections, _ template: CompiledTemplate, context: inout Context, into out: inout String) {
         for i in 0..<list.count {
             out += list.section(at: i, in: template) {
-                let noted = KeptSection(floor: context.stack.count, sharedNames: list.sharedNames)
+                let noted = KeptSection(floor: context.stack.count)
                 context.kept = noted
                 context.stack.append(list.element(at: i))
                 var text = ""
@@ -185,7 +184,7 @@ struct TemplateLibrary: Sendable {
                 let child = Self.child(first, of: context.stack[k])
                 if case .none = child { k -= 1; continue }
                 found = child
-                if let kept = context.kept, k < kept.floor, !kept.sharedNames.contains(first) { kept.isOwn = false }
+                if let kept = context.kept, k < kept.floor { kept.isOwn = false }
                 break
             }
         }

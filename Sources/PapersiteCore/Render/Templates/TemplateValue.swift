@@ -17,12 +17,11 @@ protocol TemplateList {
 /// is the same in every feed it is in). `section(at:in:render:)` is asked
 /// for element `index`'s text; `render` makes it, and says whether the
 /// text is the element's own: made without any value from around the list
-/// but those named in `sharedNames` (which are the same wherever the list
-/// is). Only such a text may be kept. Sections are made this way only
-/// where nothing else changes how they render (no indentation, no parent
-/// template's blocks, escaping on).
+/// (not even `site`: with relative links, its addresses differ by the
+/// page's folder). Only such a text may be kept. Sections are made this
+/// way only where nothing else changes how they render (no indentation,
+/// no parent template's blocks, escaping on).
 protocol KeptSections: TemplateList {
-    var sharedNames: Set<String> { get }
     func section(at index: Int, in template: CompiledTemplate, render: () -> (text: String, isOwn: Bool)) -> String
 }
 
