@@ -8,12 +8,13 @@ extension BuildStages {
     /// state by `RelatedState`: an edit that changes no term reuses the
     /// last result, and an edit to a few papers recomputes what it can
     /// change (see `RelatedPapers.cached`).
-    func addRelatedPapers(to index: inout SiteIndex, config: SiteConfig) {
+    func relatedPapers(of ordered: SiteIndex, config: SiteConfig) -> SiteIndex {
         options.progress?("Finding related papers", 0, 0)
+        var index = ordered
         let indexer = SiteIndexer(config: config, parallelism: options.parallelism)
         guard let cache, indexer.config.relatedPapers > 0, index.papers.count > 1 else {
             indexer.addRelatedPapers(to: &index)
-            return
+            return index
         }
         let papers = index.papers, tags = index.paperTags.map { $0.map(\.slug) }, n = papers.count
         // Papers count from the oldest here (`RelatedPapers.Numbering`), so
@@ -33,6 +34,7 @@ extension BuildStages {
                 (papers[paper(id)].title, papers[paper(id)].abstract, tags[paper(id)])
             }
         index.related = numbering.siteOrder(byID)
+        return index
     }
 
     /// The search index. With a cache, from the last build's index when
@@ -41,11 +43,12 @@ extension BuildStages {
     /// if no paper's terms changed, else with only the shards their old and
     /// new terms fall in made again. Otherwise made whole, from each
     /// paper's terms as the cache keeps them where the text is unchanged.
-    func addSearchIndex(to renderer: inout SiteRenderer) {
+    func searchIndex(of papers: SiteRenderer) -> SiteRenderer {
         options.progress?("Indexing for search", 0, 0)
+        var renderer = papers
         guard let cache, renderer.fingerprints != nil, renderer.site.searchURL != nil else {
             renderer.addSearchIndex(parallelism: options.parallelism)
-            return
+            return renderer
         }
         let parallelism = options.parallelism
         let r = renderer, index = renderer.index
@@ -73,7 +76,7 @@ extension BuildStages {
             cache.retain(docKeys + state.index.shards.map { SearchIndex.shardCacheKey($0.hash) })
             if changed.isEmpty {
                 renderer.search = state.index
-                return
+                return renderer
             }
             if changed.count <= max(64, n / 20) {
                 var search = state.index
@@ -94,7 +97,7 @@ extension BuildStages {
                     cache.put(stateKey, SearchIndex.State(docKeys: docKeys, index: search).encode())
                     search.unloadStored(in: cache)
                     renderer.search = search
-                    return
+                    return renderer
                 }
             }
         }
@@ -103,5 +106,6 @@ extension BuildStages {
         cache.put(stateKey, SearchIndex.State(docKeys: docKeys, index: search).encode())
         if cache.isWriting { search.unloadStored(in: cache) }   // read back shard by shard as the files are written
         renderer.search = search
+        return renderer
     }
 }

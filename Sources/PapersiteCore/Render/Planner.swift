@@ -13,7 +13,8 @@ struct Page: Sendable, Hashable {
 /// of page is a new `OutputJob`, planned in `plan`, with its inputs in
 /// `inputs(of:)` and its view in `render(_:)`.
 extension SiteRenderer {
-    /// Every file of the site, in a fixed order; sets `sitemap` from it.
+    /// Every file of the site, in a fixed order. The sitemap lists the
+    /// pages of this plan, so its entries (`sitemap`) are made here too.
     mutating func plan(parallelism: Parallelism = .serial) -> [Page] {
         var jobs: [OutputJob] = []
         func listPages(_ collection: PaperCollection, count: Int? = nil) {
