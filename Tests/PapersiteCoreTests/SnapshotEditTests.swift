@@ -39,12 +39,12 @@ import Testing
         }
         Thread.sleep(forTimeInterval: 3)
         var offered: [UInt64: Paper] = [:]
-        _ = StoredRecordFiles(cache: store).records(of: file, folder: folder, name: "s.jsonl", day: nil) { earlier in offered = earlier; return readFile(earlier) }
+        _ = StoredRecordFiles(cache: store).records(of: file, folder: folder, name: "s.jsonl", context: nil) { earlier in offered = earlier; return readFile(earlier) }
         store.waitForBackgroundPuts()     // the records are stored on another thread (a build reads them back only after it commits)
         let changed = [line("2401.00009", "A New Paper", day: 5), lines[0], line("2401.00002", "Paper 2, retitled", day: 2), lines[3],
                        line("2401.00010", "Another Paper", day: 6)]
         try site.write(file, changed.joined(separator: "\n") + "\n")
-        let reread = StoredRecordFiles(cache: store).records(of: file, folder: folder, name: "s.jsonl", day: nil) { earlier in offered = earlier; return readFile(earlier) }
+        let reread = StoredRecordFiles(cache: store).records(of: file, folder: folder, name: "s.jsonl", context: nil) { earlier in offered = earlier; return readFile(earlier) }
         #expect(offered.count == 5)
         let fresh = ArXivSnapshotReader().read(url, file: file)
         #expect(reread.papers == fresh.papers)
@@ -78,10 +78,10 @@ import Testing
             let diagnostics = ArXivSnapshotReader().forEach(url, file: file, reuse: { earlier[$0] }) { papers.append($0); hashes.append($1) }
             return ((papers, diagnostics), hashes)
         }
-        let first = StoredRecordFiles(cache: store).records(of: file, folder: folder, name: "s.jsonl", day: nil, read: readFile)
+        let first = StoredRecordFiles(cache: store).records(of: file, folder: folder, name: "s.jsonl", context: nil, read: readFile)
         store.commit(outputs: [], tree: 0, last: nil)
         let reopened = CacheStore(folder: site.root.appendingPathComponent("test-cache"), output: site.output.path, identity: 1, clean: false)
-        let again = StoredRecordFiles(cache: reopened).records(of: file, folder: folder, name: "s.jsonl", day: nil, read: readFile)
+        let again = StoredRecordFiles(cache: reopened).records(of: file, folder: folder, name: "s.jsonl", context: nil, read: readFile)
         #expect(reads == 1)
         #expect(first.papers.count == count)
         #expect(again.papers == first.papers)

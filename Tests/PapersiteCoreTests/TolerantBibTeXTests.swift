@@ -116,4 +116,32 @@ import Testing
         // Hand-written files stay strict.
         #expect(throws: Diagnostic.self) { try SourceText.decode(Data(bytes), as: "x.md") }
     }
+
+    /// BibTeX and biber keep one table of macros for a document's files:
+    /// journal names kept in a file of `@string`s serve every other file.
+    @Test func aFileOfStringsServesTheSitesOtherBibTeXFiles() throws {
+        let site = try TestSite([
+            "content/site.yml": "title: T\nbase_url: https://example.org/\n",
+            "content/papers/abbrev.bib": "@string{jacm = \"Journal of the ACM\"}\n@string{ttl = {A Paper on Macros}}\n",
+            "content/papers/refs.bib": "@article{k, title = ttl, journal = jacm, year = 2001}\n@article{l, title = {Local}, journal = jacm # { (local)}, year = 2002}\n",
+        ])
+        defer { site.remove() }
+        Thread.sleep(forTimeInterval: 2.1)      // files this recent are not kept in the cache
+        let summary = try site.build()
+        #expect(summary.papers == 2)
+        #expect(summary.warnings.map(\.description).filter { $0.contains("macro") } == [])
+        #expect(try site.read("papers/a-paper-on-macros/index.html").contains("Journal of the ACM"))
+        // A changed string is seen by the file that uses it, which itself
+        // is unchanged (and kept in the cache), and the rebuild is the
+        // clean build's.
+        try site.edit("content/papers/abbrev.bib") { $0.replacingOccurrences(of: "Journal of the ACM", with: "J. ACM") }
+        try site.build()
+        #expect(try site.read("papers/a-paper-on-macros/index.html").contains("J. ACM"))
+        try expectSameAsCleanBuild(site, "editing the strings file")
+        // Without the strings file the macros are undefined again: empty, with a warning each.
+        try FileManager.default.removeItem(at: site.root.appendingPathComponent("content/papers/abbrev.bib"))
+        let alone = try site.build()
+        #expect(alone.papers == 1)
+        #expect(alone.warnings.map(\.description).contains("content/papers/refs.bib:1:1: warning: the entry 'k' has no title; it is skipped"))
+    }
 }

@@ -12,16 +12,17 @@ struct StoredRecordFiles: Sendable {
     var parallelism = Parallelism.allCores
 
     /// The records of `file` (`name` in the open `folder`), from the cache,
-    /// or by `read` and then stored. `day`: for a file whose records depend
-    /// on the day of the build too (a listing's dates without a year).
+    /// or by `read` and then stored. `context`: what else the file's
+    /// records depend on (a listing's dates without a year: the day of the
+    /// build; a BibTeX file: the other BibTeX files' macros).
     /// `read` is given the papers of the file's last version by the hash
     /// of the line each came from, for a format read line by line (a
     /// snapshot), and returns those hashes with the records (else none).
-    func records(of file: String, folder: Int32, name: String, day: Int?,
+    func records(of file: String, folder: Int32, name: String, context: UInt64?,
                  read: (_ earlier: [UInt64: Paper]) -> (records: Records, lineHashes: [UInt64])) -> Records {
         let key = Fingerprint.of { f in
             f.add("source"); f.add(file)
-            if let day { f.add(day) }
+            if let context { f.add(context) }
         }
         var info = stat()
         guard fstatat(folder, name, &info, 0) == 0 else { return read([:]).records }

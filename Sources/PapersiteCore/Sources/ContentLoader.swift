@@ -77,16 +77,17 @@ public struct ContentLoader: Sendable {
         }
         defer { for fd in opened.values where fd >= 0 { close(fd) } }
         let at = places      // (a constant: read from all threads)
+        let macros = sharedBibTeXMacros(paperFiles)
         // Files are read on all cores, except snapshots, which are parsed
         // on all cores themselves and so are read one after another: a
         // parallel loop inside another runs on one thread.
         let parsedInParallel = paperFiles.indices.filter { paperFiles[$0].hasSuffix(".jsonl") }
         let others = paperFiles.indices.filter { !paperFiles[$0].hasSuffix(".jsonl") }
         var results = [(papers: [Paper], diagnostics: [Diagnostic])](repeating: ([], []), count: paperFiles.count)
-        for (k, read) in parallelism.map(others.count, { k in readPaperFile(paperFiles[others[k]], folder: at[others[k]].folder, name: at[others[k]].name) }).enumerated() {
+        for (k, read) in parallelism.map(others.count, { k in readPaperFile(paperFiles[others[k]], folder: at[others[k]].folder, name: at[others[k]].name, macros: macros) }).enumerated() {
             results[others[k]] = read
         }
-        for i in parsedInParallel { results[i] = readPaperFile(paperFiles[i], folder: at[i].folder, name: at[i].name) }
+        for i in parsedInParallel { results[i] = readPaperFile(paperFiles[i], folder: at[i].folder, name: at[i].name, macros: macros) }
         var papers: [Paper] = []
         papers.reserveCapacity(results.reduce(0) { $0 + $1.papers.count })
         for r in results {
@@ -150,23 +151,49 @@ public struct ContentLoader: Sendable {
         for i in duplicates.sorted(by: >) { papers.remove(at: i) }
     }
 
+    /// The `@string` macros of all the site's BibTeX files, each file's in
+    /// turn in path order (a later definition wins, as in BibTeX), with
+    /// their fingerprint: given to each BibTeX file, whose own definitions
+    /// come first. Empty with fewer than two BibTeX files.
+    private func sharedBibTeXMacros(_ files: [String]) -> (table: [String: String], key: UInt64) {
+        let bibFiles = files.filter { RecordFormat(fileExtension: ($0 as NSString).pathExtension) == .bibtex }
+        guard bibFiles.count > 1 else { return ([:], 0) }
+        let definitions = parallelism.map(bibFiles.count) { k -> [(name: String, value: String)] in
+            guard let loaded = try? SourceText.loadExported(siteRoot.appendingPathComponent(bibFiles[k]), as: bibFiles[k]) else { return [] }
+            var parser = BibTeXParser(loaded.text)
+            return parser.stringDefinitions()
+        }
+        var table: [String: String] = [:]
+        for (name, value) in definitions.joined() { table[name] = value }
+        let key = Fingerprint.of { f in
+            f.add("bibtex macros")
+            for (name, value) in definitions.joined() { f.add(name); f.add(value) }
+        }
+        return (table, key)
+    }
+
     /// `folder`: the file's folder, open; `name`: its name in it.
-    private func readPaperFile(_ file: String, folder: Int32, name: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
-        guard let storedFiles, folder >= 0 else { return readPaperFileNow(file, earlier: [:]).records }
-        return storedFiles.records(of: file, folder: folder, name: name, day: file.hasSuffix(".txt") ? today.daysSinceEpoch : nil) { earlier in
-            readPaperFileNow(file, earlier: earlier)
+    private func readPaperFile(_ file: String, folder: Int32, name: String,
+                               macros: (table: [String: String], key: UInt64)) -> (papers: [Paper], diagnostics: [Diagnostic]) {
+        let format = RecordFormat(fileExtension: (file as NSString).pathExtension)
+        let shared = format == .bibtex ? macros.table : [:]
+        guard let storedFiles, folder >= 0 else { return readPaperFileNow(file, format: format, earlier: [:], macros: shared).records }
+        let context: UInt64? = format == .listing ? UInt64(bitPattern: Int64(today.daysSinceEpoch))
+            : format == .bibtex && !shared.isEmpty ? macros.key : nil
+        return storedFiles.records(of: file, folder: folder, name: name, context: context) { earlier in
+            readPaperFileNow(file, format: format, earlier: earlier, macros: shared)
         }
     }
 
     /// `earlier`: for a snapshot, the papers of its last version by the
     /// hash of their line; a line among them is not parsed again.
-    private func readPaperFileNow(_ file: String, earlier: [UInt64: Paper])
+    private func readPaperFileNow(_ file: String, format: RecordFormat?, earlier: [UInt64: Paper], macros: [String: String])
         -> (records: (papers: [Paper], diagnostics: [Diagnostic]), lineHashes: [UInt64]) {
-        guard let format = RecordFormat(fileExtension: (file as NSString).pathExtension) else {
+        guard let format else {
             return (([], [.warning("ignored: not a paper format papersite reads (.md, .txt, .bib, .xml, .jsonl, .json, .ris)", at: SourceLocation(file: file))]), [])
         }
         let url = siteRoot.appendingPathComponent(file)
-        guard format == .arxivSnapshot else { return (format.read(url, file: file, today: today), []) }
+        guard format == .arxivSnapshot else { return (format.read(url, file: file, today: today, bibtexMacros: macros), []) }
         var papers: [Paper] = [], lineHashes: [UInt64] = []
         let diagnostics = ArXivSnapshotReader(parallelism: parallelism)
             .forEach(url, file: file, reuse: earlier.isEmpty ? nil : { earlier[$0] }) { paper, hash in

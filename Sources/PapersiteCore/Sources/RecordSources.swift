@@ -35,8 +35,9 @@ public enum RecordFormat: String, Sendable, CaseIterable {
     }
 
     /// Reads one file. `file` is the name used in messages; `today` dates
-    /// listings that give no year.
-    func read(_ url: URL, file: String, today: Day = .today()) -> (papers: [Paper], diagnostics: [Diagnostic]) {
+    /// listings that give no year; `bibtexMacros` are the `@string` macros
+    /// of the other BibTeX files read with this one.
+    func read(_ url: URL, file: String, today: Day = .today(), bibtexMacros: [String: String] = [:]) -> (papers: [Paper], diagnostics: [Diagnostic]) {
         let location = SourceLocation(file: file)
         switch self {
         case .arxivSnapshot:
@@ -66,7 +67,7 @@ public enum RecordFormat: String, Sendable, CaseIterable {
             let loaded: (text: String, warning: Diagnostic?)
             do { loaded = try SourceText.loadExported(url, as: file) } catch { return ([], [error]) }
             var (papers, diagnostics) = self == .listing ? ListingReader(today: today).read(loaded.text, file: file)
-                : self == .bibtex ? BibTeXReader().read(loaded.text, file: file)
+                : self == .bibtex ? BibTeXReader().read(loaded.text, file: file, sharedMacros: bibtexMacros)
                 : RISReader().read(loaded.text, file: file)
             if let warning = loaded.warning { diagnostics.insert(warning, at: 0) }
             return (papers, diagnostics)

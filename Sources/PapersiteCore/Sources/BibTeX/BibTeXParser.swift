@@ -40,12 +40,37 @@ struct BibTeXParser {
     private var i = 0
     private var line = 1
     private var lineStart = 0
-    private var macros: [String: String] = BibTeXParser.monthMacros
+    private var macros: [String: String]
+    /// The `@string` macros this file defines, in the order read.
+    private(set) var definitions: [(name: String, value: String)] = []
     /// Problems of the entry being read.
     private var problems: [Failure] = []
 
-    init(_ text: String) {
+    /// `shared`: macros the site's other BibTeX files define. BibTeX and
+    /// biber keep one table of macros for all the files of a document, so
+    /// a file of `@string`s (journal names, say) serves the others.
+    init(_ text: String, shared: [String: String] = [:]) {
         chars = Array(text.utf8)
+        macros = BibTeXParser.monthMacros.merging(shared) { _, defined in defined }
+    }
+
+    /// The `@string` macros of the file, read without its entries: what
+    /// the site's other BibTeX files are given (`shared`). An `@string`
+    /// that cannot be read is left to `parse` to report.
+    mutating func stringDefinitions() -> [(name: String, value: String)] {
+        while let at = nextAt() {
+            i = at + 1
+            var k = i
+            while k < chars.count && (chars[k] == UInt8(ascii: " ") || chars[k] == UInt8(ascii: "\t")) { k += 1 }
+            let type = chars[k..<min(k + 6, chars.count)].map { $0 | 0x20 }
+            if type.elementsEqual("string".utf8) && k + 6 < chars.count && !Self.isNameByte(chars[k + 6]) {
+                let entryLine = line, entryColumn = at - lineStart + 1
+                do { _ = try parseEntry(openedAt: (entryLine, entryColumn)) } catch { skipToNextLineStartingWithAt() }
+            } else {
+                skipToNextLineStartingWithAt()
+            }
+        }
+        return definitions
     }
 
     /// Every entry that could be read, and a failure for each that could
@@ -186,7 +211,9 @@ struct BibTeXParser {
             skipSpace()
             try expect(UInt8(ascii: "="), openedAt: openedAt)
             skipSpace()
-            macros[macro] = try value(openedAt: openedAt)
+            let expansion = try value(openedAt: openedAt)
+            macros[macro] = expansion
+            definitions.append((macro, expansion))
             skipSpace()
             try expect(closer, openedAt: openedAt)
             return nil

@@ -16,8 +16,9 @@ import PaperMarkdown
 /// when the intent is clear (a repeated field, a season for a month) and
 /// skipped otherwise, each with a warning that names it.
 struct BibTeXReader {
-    func read(_ text: String, file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
-        var parser = BibTeXParser(text)
+    /// `sharedMacros`: the `@string` macros of the site's other BibTeX files.
+    func read(_ text: String, file: String, sharedMacros: [String: String] = [:]) -> (papers: [Paper], diagnostics: [Diagnostic]) {
+        var parser = BibTeXParser(text, shared: sharedMacros)
         let (parsed, failures) = parser.parse()
         var log = DiagnosticLog()
         for failure in failures {
