@@ -33,7 +33,10 @@ public enum FuzzTargets {
         guard let text = try? SourceText.decode(data, as: file) else { return }
         switch target {
         case "bibtex":
-            let (papers, _) = BibTeXReader().read(text, file: "content/papers/fuzz.bib")
+            // The file as the site's other BibTeX files see it (its macros), then as read.
+            var scan = BibTeXParser(text)
+            let shared = Dictionary(scan.stringDefinitions(), uniquingKeysWith: { _, last in last })
+            let (papers, _) = BibTeXReader().read(text, file: "content/papers/fuzz.bib", sharedMacros: shared)
             for paper in papers { precondition(!paper.title.isEmpty, "a BibTeX paper without a title") }
         case "ris":
             let (papers, _) = RISReader().read(text, file: "content/papers/fuzz.ris")
