@@ -99,6 +99,22 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: site.root.appendingPathComponent("content/papers").path))
     }
 
+    /// BibTeX files imported together share their `@string` macros, as they do in a build.
+    @Test func bibliographiesImportedTogetherShareTheirMacros() throws {
+        let site = try TestSite([:])
+        defer { site.remove() }
+        let abbrev = site.root.appendingPathComponent("abbrev.bib"), refs = site.root.appendingPathComponent("refs.bib")
+        try "@string{jacm = \"Journal of the ACM\"}\n".write(to: abbrev, atomically: true, encoding: .utf8)
+        try "@article{k, title = {On Macros}, journal = jacm, year = 2001}\n".write(to: refs, atomically: true, encoding: .utf8)
+        let summary = try importer(into: site, sources: [abbrev, refs]).run()
+        #expect(summary.new == 1)
+        #expect(summary.warnings.filter { $0.severity != .note }.map(\.description) == [])
+        let records = try FileManager.default.contentsOfDirectory(atPath: site.root.appendingPathComponent("content/papers").path)
+        #expect(records == ["on-macros.md"])
+        let record = try String(contentsOf: site.root.appendingPathComponent("content/papers/on-macros.md"), encoding: .utf8)
+        #expect(record.contains("Journal of the ACM"))
+    }
+
     /// An undated entry imports as a record without 'date', which builds as undated.
     @Test func anUndatedEntryImportsAndBuilds() throws {
         let site = try TestSite(["content/site.yml": "title: T\nbase_url: https://example.org/\n"])

@@ -72,11 +72,15 @@ public struct Importer: Sendable {
         }
         if log.hasErrors { throw BuildFailure(log.sorted) }
 
+        // BibTeX files imported together share their @string macros, as in a build.
+        let macros = BibTeXReader.sharedMacros(of: sources.filter { $0.format == .bibtex }.map { ($0.url, $0.name) }, parallelism: .allCores).table
+        func bibtexMacros(_ format: RecordFormat) -> [String: String] { format == .bibtex ? macros : [:] }
+
         // Pass 1: check everything and count identities.
         var identityCounts: [String: Int] = [:]
         var total = 0
         for source in sources {
-            log.append(contentsOf: source.format.forEach(source.url, file: source.name) { paper in
+            log.append(contentsOf: source.format.forEach(source.url, file: source.name, bibtexMacros: bibtexMacros(source.format)) { paper in
                 total += 1
                 for id in Self.identities(of: paper) { identityCounts[id, default: 0] += 1 }
             })
@@ -97,7 +101,7 @@ public struct Importer: Sendable {
         var done = 0
         var failure: BuildFailure?
         for source in sources where failure == nil {
-            _ = source.format.forEach(source.url, file: source.name) { paper in
+            _ = source.format.forEach(source.url, file: source.name, bibtexMacros: bibtexMacros(source.format)) { paper in
                 guard failure == nil else { return }
                 if Self.identities(of: paper).contains(where: { (identityCounts[$0] ?? 0) > 1 }) {
                     twins.append(paper)

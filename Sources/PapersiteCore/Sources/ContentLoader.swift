@@ -151,25 +151,10 @@ public struct ContentLoader: Sendable {
         for i in duplicates.sorted(by: >) { papers.remove(at: i) }
     }
 
-    /// The `@string` macros of all the site's BibTeX files, each file's in
-    /// turn in path order (a later definition wins, as in BibTeX), with
-    /// their fingerprint: given to each BibTeX file, whose own definitions
-    /// come first. Empty with fewer than two BibTeX files.
+    /// The `@string` macros of the site's BibTeX files, for each of them.
     private func sharedBibTeXMacros(_ files: [String]) -> (table: [String: String], key: UInt64) {
         let bibFiles = files.filter { RecordFormat(fileExtension: ($0 as NSString).pathExtension) == .bibtex }
-        guard bibFiles.count > 1 else { return ([:], 0) }
-        let definitions = parallelism.map(bibFiles.count) { k -> [(name: String, value: String)] in
-            guard let loaded = try? SourceText.loadExported(siteRoot.appendingPathComponent(bibFiles[k]), as: bibFiles[k]) else { return [] }
-            var parser = BibTeXParser(loaded.text)
-            return parser.stringDefinitions()
-        }
-        var table: [String: String] = [:]
-        for (name, value) in definitions.joined() { table[name] = value }
-        let key = Fingerprint.of { f in
-            f.add("bibtex macros")
-            for (name, value) in definitions.joined() { f.add(name); f.add(value) }
-        }
-        return (table, key)
+        return BibTeXReader.sharedMacros(of: bibFiles.map { (siteRoot.appendingPathComponent($0), $0) }, parallelism: parallelism)
     }
 
     /// `folder`: the file's folder, open; `name`: its name in it.

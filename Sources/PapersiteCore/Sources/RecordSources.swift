@@ -27,9 +27,9 @@ public enum RecordFormat: String, Sendable, CaseIterable {
 
     /// Hands each paper of one file to `body`: the snapshot is streamed,
     /// the other formats (at most 16 MB a file) are read whole.
-    func forEach(_ url: URL, file: String, today: Day = .today(), _ body: (Paper) -> Void) -> [Diagnostic] {
+    func forEach(_ url: URL, file: String, today: Day = .today(), bibtexMacros: [String: String] = [:], _ body: (Paper) -> Void) -> [Diagnostic] {
         if self == .arxivSnapshot { return ArXivSnapshotReader().forEach(url, file: file) { paper, _ in body(paper) } }
-        let (papers, diagnostics) = read(url, file: file, today: today)
+        let (papers, diagnostics) = read(url, file: file, today: today, bibtexMacros: bibtexMacros)
         papers.forEach(body)
         return diagnostics
     }

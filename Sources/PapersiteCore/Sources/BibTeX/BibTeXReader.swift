@@ -42,10 +42,31 @@ struct BibTeXReader {
                 if let paper = paper(from: entry, at: record, log: &log) { papers.append(paper) }
             }
         }
-        if parsed.isEmpty && failures.isEmpty {
+        if parsed.isEmpty && failures.isEmpty && parser.definitions.isEmpty {   // (a file of @strings serves the others)
             log.warning("no BibTeX entries in this file", at: SourceLocation(file: file))
         }
         return (papers, log.sorted)
+    }
+
+    /// The `@string` macros of several BibTeX files read together, each
+    /// file's in turn (a later definition wins, as in BibTeX), with their
+    /// fingerprint: given to each of the files, whose own definitions come
+    /// first. Empty for fewer than two files. A file that cannot be read
+    /// is left to its reader to report.
+    static func sharedMacros(of files: [(url: URL, name: String)], parallelism: Parallelism) -> (table: [String: String], key: UInt64) {
+        guard files.count > 1 else { return ([:], 0) }
+        let definitions = parallelism.map(files.count) { k -> [(name: String, value: String)] in
+            guard let loaded = try? SourceText.loadExported(files[k].url, as: files[k].name) else { return [] }
+            var parser = BibTeXParser(loaded.text)
+            return parser.stringDefinitions()
+        }
+        var table: [String: String] = [:]
+        for (name, value) in definitions.joined() { table[name] = value }
+        let key = Fingerprint.of { f in
+            f.add("bibtex macros")
+            for (name, value) in definitions.joined() { f.add(name); f.add(value) }
+        }
+        return (table, key)
     }
 
     private func paper(from entry: BibTeXParser.Entry, at location: SourceLocation, log: inout DiagnosticLog) -> Paper? {
