@@ -8,6 +8,12 @@ import Testing
         (#"Erd\H{o}s"#, "Erdős"), (#"\c{c}a"#, "ça"), (#"na{\"\i}ve"#, "naïve"), (#"\ss{}e"#, "ße"), (##"\&\%\$\#\_"##, "&%$#_"),
         ("{BERT}", "BERT"), ("1--2 --- 3", "1–2 — 3"), ("``a''", "\u{201C}a\u{201D}"), (#"\emph{x} \textbf{y}"#, "x y"),
         ("a~b", "a b"), (#"$\{x_1\}$ stays"#, #"$\{x_1\}$ stays"#), (#"\LaTeX{} rules"#, "LaTeX rules"), (#"\aa\AA\o\O\ae"#, "åÅøØæ"),
+        // As TeX's own bibliographies (TUGboat's macros) write titles.
+        (#"Drawing Graphs with {\MP}"#, "Drawing Graphs with MetaPost"), (#"Using {\MF} for Original Font Design"#, "Using METAFONT for Original Font Design"),
+        (#"{{\acro{DVIPDF}} and Graphics}"#, "DVIPDF and Graphics"), (#"Don't just \macro{let} {\TeX} hang"#, #"Don't just \let TeX hang"#),
+        (#"{The {\TeX} Live Guide, \nth{4} edition}"#, "The TeX Live Guide, 4th edition"), (#"\nth{22}, \nth{11}, \nth{101}"#, "22nd, 11th, 101st"),
+        (#"{Turtle graphics and {\TeX}\Dash a child can do it}"#, "Turtle graphics and TeX — a child can do it"),
+        (#"{{\TUG} Winter 1982 meeting}"#, "TUG Winter 1982 meeting"), (#"\pkg{TPHON}"#, "TPHON"),
     ])
     func converts(input: String, expected: String) {
         #expect(LaTeXText.toUnicode(input) == expected)

@@ -52,8 +52,21 @@ enum LaTeXText {
         "textless": "<", "textgreater": ">", "textregistered": "®", "texttrademark": "™", "copyright": "©",
         "textdegree": "°", "textperiodcentered": "·", "S": "§", "P": "¶", "pounds": "£", "euro": "€",
         "LaTeX": "LaTeX", "TeX": "TeX", "BibTeX": "BibTeX", "LaTeXe": "LaTeX2e", "relax": "", "slash": "/",
+        "emdash": "—", "endash": "–", "thinspace": " ", "Dash": " — ",
         "&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}", ",": " ", " ": " ", ";": " ",
         "!": "", "/": "", "-": "", "\\": " ", "@": "",
+    ]
+
+    /// The TeX world's logos and acronyms as TUGboat's macros (`tugboat.def`,
+    /// `ltugboat.cls`) and the TeX bibliographies write them: a title
+    /// without them loses its subject ("Drawing Graphs with {\MP}").
+    static let logos: [String: String] = [
+        "MF": "METAFONT", "METAFONT": "METAFONT", "MP": "MetaPost", "METAPOST": "MetaPost", "MetaPost": "MetaPost",
+        "PS": "PostScript", "POSTSCRIPT": "PostScript", "ConTeXt": "ConTeXt", "LuaTeX": "LuaTeX", "LuaLaTeX": "LuaLaTeX",
+        "XeTeX": "XeTeX", "XeLaTeX": "XeLaTeX", "pdfTeX": "pdfTeX", "pdfLaTeX": "pdfLaTeX", "eTeX": "ε-TeX", "NTS": "NTS",
+        "AmSTeX": "AMS-TeX", "AMSTeX": "AMS-TeX", "AmSLaTeX": "AMS-LaTeX", "AMS": "AMS", "AmS": "AMS", "AllTeX": "(La)TeX",
+        "PiCTeX": "PiCTeX", "SliTeX": "SliTeX", "BibLaTeX": "BibLaTeX", "MakeIndex": "MakeIndex", "WEB": "WEB",
+        "TUB": "TUGboat", "TUG": "TUG", "CTAN": "CTAN", "PDF": "PDF", "XML": "XML", "HTML": "HTML", "SGML": "SGML", "VAX": "VAX",
     ]
 
     /// Commands whose argument only sorts the entry (defined in the files' `@preamble`).
@@ -64,7 +77,12 @@ enum LaTeXText {
         "emph", "textit", "textbf", "texttt", "textsc", "textsf", "textrm", "textup", "textsl", "text",
         "mbox", "url", "href", "uppercase", "lowercase", "MakeUppercase", "MakeLowercase", "textnormal",
         "bf", "it", "em", "sc", "tt", "rm", "sf", "sl", "small", "footnotesize", "large", "Large", "tiny",
+        // TUGboat's markup of names: acronyms, books, packages, programs, files.
+        "acro", "booktitle", "pkg", "pgm", "file", "env", "cls", "prog",
     ]
+
+    /// Commands that print their argument as a command's name (`\cs{relax}` → \relax).
+    static let commandNames: Set<String> = ["cs", "macro", "cmd"]
 
     struct Converter {
         let s: [Unicode.Scalar]
@@ -172,13 +190,26 @@ enum LaTeXText {
                 _ = argument()
                 return
             }
-            if let symbol = LaTeXText.symbols[name] {
+            if let symbol = LaTeXText.symbols[name] ?? LaTeXText.logos[name] {
                 out.append(contentsOf: symbol.unicodeScalars)
                 return
             }
             if LaTeXText.passThrough.contains(name) || name == "href" {
                 if name == "href" { _ = argument() }
                 if i < s.count && s[i] == "{" { out.append(contentsOf: argument().unicodeScalars) }
+                return
+            }
+            if LaTeXText.commandNames.contains(name) && i < s.count && s[i] == "{" {
+                out.append("\\")
+                out.append(contentsOf: argument().unicodeScalars)
+                return
+            }
+            if name == "nth" && i < s.count && s[i] == "{" {
+                // `\nth{4}` → 4th (the English ordinal, as the nth package prints it).
+                let n = argument()
+                let value = Int(n) ?? -1
+                let suffix = (value % 100) / 10 == 1 ? "th" : [1: "st", 2: "nd", 3: "rd"][value % 10] ?? "th"
+                out.append(contentsOf: (n + suffix).unicodeScalars)
                 return
             }
             // Unknown command: keep its argument if it has one, drop the name.
