@@ -87,5 +87,33 @@ import Testing
         #expect(again.papers == first.papers)
         #expect(again.papers.map(\.title) == (0..<count).map { "Paper \($0)" })
         #expect(again.papers.map(\.recordHash) == first.papers.map { RecordCodec.hash($0) })
+
+        // An edit of the last line stores its segment again, not the others.
+        func storeSize(_ cache: CacheStore) throws -> Int {
+            try FileManager.default.attributesOfItem(atPath: cache.storeFile.path)[.size] as! Int
+        }
+        let full = try storeSize(reopened)
+        reopened.commit(outputs: [], tree: 0, last: nil)
+        var edited = lines
+        edited[count - 1] = line(String(format: "2401.%05d", count - 1), "Paper \(count - 1), revised")
+        try site.write(file, edited.joined(separator: "\n") + "\n")
+        Thread.sleep(forTimeInterval: 3)
+        let third = CacheStore(folder: site.root.appendingPathComponent("test-cache"), output: site.output.path, identity: 1, clean: false)
+        let before = try storeSize(third)
+        let revised = StoredRecordFiles(cache: third).records(of: file, folder: folder, name: "s.jsonl", context: nil, read: readFile)
+        third.waitForBackgroundPuts()
+        #expect(reads == 2)
+        #expect(revised.papers.map(\.title) == (0..<count).map { $0 == count - 1 ? "Paper \($0), revised" : "Paper \($0)" })
+        func encodedHash(_ paper: Paper) -> UInt64 {
+            var w = ByteWriter()
+            RecordCodec.write(paper, to: &w)
+            return w.bytes.withUnsafeBytes { ContentHash.of($0) }
+        }
+        #expect(revised.papers.map(\.recordHash) == revised.papers.map(encodedHash))
+        #expect(try storeSize(third) - before < full / 4, "only the edited segment is stored again")
+        third.commit(outputs: [], tree: 0, last: nil)
+        let fourth = CacheStore(folder: site.root.appendingPathComponent("test-cache"), output: site.output.path, identity: 1, clean: false)
+        #expect(StoredRecordFiles(cache: fourth).records(of: file, folder: folder, name: "s.jsonl", context: nil, read: readFile).papers == revised.papers)
+        #expect(reads == 2)
     }
 }

@@ -80,14 +80,29 @@ struct StoredRecordFiles: Sendable {
         var hashes: [UInt64] = []
         hashes.reserveCapacity(records.papers.count)
         var segments: [UInt64] = []
+        let byLine = lineHashes.count == records.papers.count
         for start in stride(from: 0, to: records.papers.count, by: RecordCodec.segmentSize) {
-            let segment = records.papers[start..<min(records.papers.count, start + RecordCodec.segmentSize)]
-            let encoded = RecordCodec.encodeSegment(segment, parallelism: parallelism)
+            let range = start..<min(records.papers.count, start + RecordCodec.segmentSize)
+            let segment = records.papers[range]
+            // A file read line by line (a snapshot) keys a segment by its
+            // lines and their places: an edit stores again only the segment
+            // it falls in, and the others are kept as they are, with their
+            // records' hashes (known from when they were read back).
             let segmentKey = Fingerprint.of { f in
-                f.add("source records"); f.add(key); for value in stamp { f.add(value) }; f.add(start)
+                f.add("source records"); f.add(key); f.add(start)
+                if byLine {
+                    for k in range { f.add(lineHashes[k]); f.add(records.papers[k].source.line) }
+                } else {
+                    for value in stamp { f.add(value) }
+                }
             }
-            cache.putInBackground(segmentKey, encoded.bytes)
             segments.append(segmentKey)
+            if byLine, segment.allSatisfy({ $0.recordHash != nil }), cache.storedHash(segmentKey) != nil {
+                hashes += segment.map { $0.recordHash! }
+                continue
+            }
+            let encoded = RecordCodec.encodeSegment(segment, parallelism: parallelism)
+            cache.putInBackground(segmentKey, encoded.bytes)
             hashes += encoded.hashes
         }
         var w = ByteWriter()
