@@ -11,15 +11,13 @@ import Testing
     /// frequencies are rounded) and some in a few.
     struct Corpus {
         var titles: [String] = [], abstracts: [String] = [], tags: [[String]] = []
+        /// Each paper's identity (where its record is), kept when others are removed.
+        var identities: [UInt64] = []
         var seed: UInt64
 
         init(papers: Int, seed: UInt64) {
             self.seed = seed
-            for _ in 0..<papers {
-                titles.append(sentence(4 + next(5)))
-                abstracts.append(sentence(20 + next(40)))
-                tags.append(tagList())
-            }
+            for _ in 0..<papers { add() }
         }
 
         mutating func next(_ bound: Int) -> Int {
@@ -47,9 +45,16 @@ import Testing
 
         /// A paper added after the others (the newest: they count from the oldest).
         mutating func add() {
+            identities.append(UInt64(identities.count + 1) &* 0x9E37_79B9_7F4A_7C15 &+ seed)
             titles.append(sentence(4 + next(5)))
             abstracts.append(sentence(20 + next(40)))
             tags.append(tagList())
+        }
+
+        /// Removes a paper, anywhere: the others keep their identities.
+        mutating func remove() {
+            let i = next(titles.count)
+            identities.remove(at: i); titles.remove(at: i); abstracts.remove(at: i); tags.remove(at: i)
         }
 
         mutating func edit() {
@@ -147,12 +152,38 @@ import Testing
         #expect(found)
     }
 
+    /// Papers removed anywhere (the first, the last, between), some steps
+    /// with papers added or edited too: each build's lists are those of a
+    /// full computation, and the removals are followed, not computed again.
+    @Test func removalsGiveTheListsOfAFullComputation() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("related-removals-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // 600 papers, one or two fewer a step: within one rounding step of log n (512 to 608).
+        var corpus = Corpus(papers: 600, seed: 31)
+        var related = RelatedPapers(count: 3)
+        related.postingsPerTerm = 40
+        related.affectedLimit = { $0 }
+        var paths: [RelatedPapers.Path] = []
+        for step in 0..<30 {
+            if step > 0 {
+                for _ in 0..<(1 + corpus.next(2)) { corpus.remove() }
+                if step % 4 == 0 { corpus.add() }
+                if step % 5 == 0 { corpus.edit() }
+            }
+            paths.append(followStep(step, related, corpus, in: dir))
+        }
+        let sequence = paths.map { "\($0)" }.joined(separator: " ")
+        #expect(paths.first == .computed && paths.dropFirst().allSatisfy { $0 == .updatedAfterRemovals }, "\(sequence)")
+        let found = expectedNonEmpty(related, corpus)
+        #expect(found)
+    }
+
     /// One build of `corpus` with the state in `dir`: its lists must be
     /// those of a full computation. Returns how they were found.
     func followStep(_ step: Int, _ related: RelatedPapers, _ corpus: Corpus, in dir: URL,
                     sourceLocation: Testing.SourceLocation = #_sourceLocation) -> RelatedPapers.Path {
         let n = corpus.titles.count
-        let identities = (0..<n).map { UInt64($0) &* 0x9E37_79B9_7F4A_7C15 }
+        let identities = corpus.identities
         let cache = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
         var path = RelatedPapers.Path.computed
         let lists = related.cached(count: n, identities: identities, cache: cache, parallelism: step % 2 == 0 ? .allCores : .serial,

@@ -9,7 +9,7 @@ import Foundation
 extension RelatedPapers {
     /// How `cached` came by its lists (for tests).
     /// (`updatedInDelta`: updated, and what changed stored as a delta.)
-    enum Path: Equatable { case reused, updated, updatedInDelta, computed }
+    enum Path: Equatable { case reused, updated, updatedInDelta, updatedAfterRemovals, computed }
 
     /// `identities`: each paper's identity (where its record is).
     /// `textKey`: a number for paper `i`'s text that changes whenever the
@@ -44,26 +44,35 @@ extension RelatedPapers {
             f.add("related state, scored"); f.add(count); f.add(UInt64(minimumScore.bitPattern)); f.add(queryTerms)
             f.add(indexedTerms); f.add(postingsPerTerm); f.add(UInt64(tagWeight.bitPattern))
         }
-        if var state = cache.get(headKey, RelatedState.decodeHead), identities.starts(with: state.identities) {
-            if state.termsHashes == hashes {
-                // No paper's terms changed: the last lists stand.
-                if state.termsKeys == keys {
-                    cache.retain(state.bodyTableKeys + [state.deltaKey] + state.dfShardKeys)
-                } else {
-                    state.termsKeys = keys
-                    state.store(in: cache, headKey: headKey, bodyChanged: false)
+        if var state = cache.get(headKey, RelatedState.decodeHead) {
+            // Papers removed since (and others perhaps added after the rest).
+            if !identities.starts(with: state.identities) {
+                if let lists = updateAfterRemovals(&state, identities: identities, keys: keys, hashes: hashes, headKey: headKey,
+                                                   cache: cache, parallelism: parallelism, withTerms: withTerms) {
+                    path = .updatedAfterRemovals
+                    return lists.map(\.list)
                 }
-                path = .reused
-                return state.lists.map(\.list)
-            }
-            if state.readBody(from: cache),
-               state.deltaKey == 0 || cache.get(state.deltaKey, { r in state.readDelta(&r, indexed: indexedTerms) ? true : nil }) != nil,
-               let (next0, bodyChanged) = update(state, identities: identities, keys: keys, hashes: hashes, cache: cache, parallelism: parallelism, withTerms: withTerms) {
-                var next = next0
-                state.dropBody()     // the old tables go before the new are encoded (a large site's peak memory)
-                next.store(in: cache, headKey: headKey, bodyChanged: bodyChanged, deltaLimit: deltaLimit)
-                path = next.deltaKey == 0 ? .updated : .updatedInDelta
-                return next.lists.map(\.list)
+            } else {
+                if state.termsHashes == hashes {
+                    // No paper's terms changed: the last lists stand.
+                    if state.termsKeys == keys {
+                        cache.retain(state.bodyTableKeys + [state.deltaKey] + state.dfShardKeys)
+                    } else {
+                        state.termsKeys = keys
+                        state.store(in: cache, headKey: headKey, bodyChanged: false)
+                    }
+                    path = .reused
+                    return state.lists.map(\.list)
+                }
+                if state.readBody(from: cache),
+                   state.deltaKey == 0 || cache.get(state.deltaKey, { r in state.readDelta(&r, indexed: indexedTerms) ? true : nil }) != nil,
+                   let (next0, bodyChanged) = update(state, identities: identities, keys: keys, hashes: hashes, cache: cache, parallelism: parallelism, withTerms: withTerms) {
+                    var next = next0
+                    state.dropBody()     // the old tables go before the new are encoded (a large site's peak memory)
+                    next.store(in: cache, headKey: headKey, bodyChanged: bodyChanged, deltaLimit: deltaLimit)
+                    path = next.deltaKey == 0 ? .updated : .updatedInDelta
+                    return next.lists.map(\.list)
+                }
             }
         }
         path = .computed
@@ -85,12 +94,14 @@ extension RelatedPapers {
     /// under `keys` with the bytes' hashes `hashes`. Returns the new state,
     /// with `lists`, and whether its body changed; nil where only a full
     /// computation will do (see `RelatedState`).
+    /// `papersNow`: how many papers the site has, when some of these are
+    /// removed ones, left with no terms (`updateAfterRemovals`).
     func update(_ state: RelatedState, identities: [UInt64], keys: [UInt64], hashes: [UInt64], cache: CacheStore, parallelism: Parallelism,
-                withTerms: (Int, (PackedTerms) -> Void) -> Void) -> (state: RelatedState, bodyChanged: Bool)? {
+                papersNow: Int? = nil, withTerms: (Int, (PackedTerms) -> Void) -> Void) -> (state: RelatedState, bodyChanged: Bool)? {
         // Papers added after the last build's (the newest, as papers count
         // from the oldest here) are edits from no terms to theirs.
-        let n = keys.count, before = state.identities.count
-        guard n >= before, n > 1, count > 0, Self.logN(n) == Self.logN(before) else { return nil }
+        let n = keys.count, before = state.identities.count, live = papersNow ?? n
+        guard n >= before, live > 1, count > 0, Self.logN(live) == Self.logN(before) else { return nil }
         var next = state
         next.identities = identities
         next.termsKeys = keys
@@ -153,7 +164,7 @@ extension RelatedPapers {
             guard f > 0 else { return nil }       // a paper's term that no paper has: the shards are not this state's
             df[h] = f
         }
-        let logN = Self.logN(n), frequencies = df
+        let logN = Self.logN(live), frequencies = df
         // (On all cores: a paper added gives hundreds of papers new weights.)
         let remade = parallelism.mapWithScratch(papers.count, makeScratch: { VectorScratch<UInt64>() }) { k, scratch -> [(term: UInt64, weight: Float)]? in
             let g = grouped[k]

@@ -18,7 +18,8 @@ import Foundation
 ///    into its old list (`RelatedPapers.rescore`), with the same arithmetic
 ///    in the same order as the full computation.
 /// Papers added after the others (`RelatedPapers.Numbering`) are edits
-/// from no terms. When papers are removed or reordered, when the cache
+/// from no terms, and papers removed are edits to none, then taken out
+/// (`RelatedRemovals.swift`). When papers are reordered, when the cache
 /// lacks a piece, or when an edit reaches too many papers, the caller
 /// computes everything (and keeps a new state).
 ///
