@@ -4,7 +4,8 @@ the case of a lab that mirrors a category of arXiv.
 Writes an N-line snapshot (JSON lines as arXiv's Kaggle snapshot has them,
 about 1.1 KB a line; the same bytes for the same N), builds it, and times
 the builds a mirror meets: the full build, then rebuilds after adding one
-paper, after adding a day of 1,000 papers, after editing one paper, and a
+paper, after adding a day of 1,000 papers, after removing the newest
+paper, after editing one paper, and a
 build into a second output folder, and back; then one more edit built
 into the first folder, then the second, then the first again. For each
 it prints wall time, processor time and peak memory, and each stage of
@@ -148,6 +149,11 @@ def run(papersite, work, n):
     build("1 paper added")
     write_snapshot(day, n + 1, 1000, n)
     build("1,000 papers added")
+    with open(day, encoding="utf-8") as f:
+        added = f.read().splitlines(keepends=True)
+    with open(day, "w", encoding="utf-8") as out:
+        out.write("".join(added[:-1]))      # the newest paper withdrawn
+    build("1 paper removed")
     text = open(snapshot, encoding="utf-8").read()
     first = json.loads(text.split("\n", 1)[0])
     edited = dict(first, title=first["title"] + " revisited")
