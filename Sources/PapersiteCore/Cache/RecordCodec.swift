@@ -129,8 +129,10 @@ enum RecordCodec {
         return r.failed ? nil : (papers, diagnostics)
     }
 
-    /// The records a large file's are stored by, a segment at a time (see `StoredRecordFiles`).
-    static let segmentSize = 4096
+    /// The records a large file's are stored by, a segment at a time (see
+    /// `StoredRecordFiles`): small enough that an edit stores little again,
+    /// large enough that a million records are a thousand values.
+    static let segmentSize = 1024
 
     /// Records, each followed by its hash, with their count first.
     static func encodeSegment(_ papers: ArraySlice<Paper>, parallelism: Parallelism) -> (bytes: [UInt8], hashes: [UInt64]) {

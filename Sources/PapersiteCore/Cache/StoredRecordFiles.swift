@@ -45,13 +45,14 @@ struct StoredRecordFiles: Sendable {
         }
         var stored: Records? = nil
         if let head, head.count <= head.segments.count * RecordCodec.segmentSize {
-            var papers: [Paper] = []
-            papers.reserveCapacity(head.count)
-            for segment in head.segments {
-                guard let more = cache.get(segment, RecordCodec.decodeSegment) else { papers = []; break }
-                papers += more
+            // The segments decoded on all cores (a snapshot is read alone, so they are free).
+            let segments = parallelism.map(head.segments.count) { k in cache.get(head.segments[k], RecordCodec.decodeSegment) }
+            if !segments.contains(where: { $0 == nil }) {
+                var papers: [Paper] = []
+                papers.reserveCapacity(head.count)
+                for segment in segments { papers += segment! }
+                if papers.count == head.count { stored = (papers, head.diagnostics) }
             }
-            if papers.count == head.count { stored = (papers, head.diagnostics) }
         }
         if let stored, let head, head.same { return stored }
         var earlier: [UInt64: Paper] = [:]
