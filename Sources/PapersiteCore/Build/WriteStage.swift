@@ -122,13 +122,20 @@ extension BuildStages {
         for file in ContentLoader.files(under: "content/static", in: options.siteRoot) {
             chosen[String(file.dropFirst("content/static/".count))] = .file(options.siteRoot.appendingPathComponent(file))
         }
-        // The pages that share a static file's path. Paths are compared only
-        // where the lengths match: hashing every page's path costs more.
-        let lengths = Set(chosen.keys.map(\.utf8.count))
+        // The pages that share a static file's path. The site's files are
+        // HTML, BibTeX, XML, JSON and text, and scripts under search/: only a
+        // static file of those can be one (a theme's style sheets and
+        // scripts are not, and then the pages' paths, made one by one for a
+        // large site, are not made here). Paths are compared only where the
+        // lengths match: hashing every page's path costs more.
+        let pageLike = chosen.keys.filter { file in
+            file.hasPrefix("search/") || ["html", "bib", "xml", "json", "txt"].contains((file as NSString).pathExtension.lowercased())
+        }
+        let lengths = Set(pageLike.map(\.utf8.count))
         var planned = Set<String>()
-        for page in plan {
+        for page in plan where !lengths.isEmpty {
             let file = renderer.file(of: page)
-            if lengths.contains(file.utf8.count) && chosen[file] != nil { planned.insert(file) }
+            if lengths.contains(file.utf8.count) && pageLike.contains(file) { planned.insert(file) }
         }
         var log = DiagnosticLog()
         for file in chosen.keys.sorted() where planned.contains(file) || file == OutputWriter.marker {
