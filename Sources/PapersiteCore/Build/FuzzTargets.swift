@@ -35,7 +35,7 @@ public enum FuzzTargets {
         case "bibtex":
             // The file as the site's other BibTeX files see it (its macros), then as read.
             var scan = BibTeXParser(text)
-            let shared = Dictionary(scan.stringDefinitions(), uniquingKeysWith: { _, last in last })
+            let shared = BibTeXReader.sharedMacros([scan.stringDefinitions()]).table
             let (papers, _) = BibTeXReader().read(text, file: "content/papers/fuzz.bib", sharedMacros: shared)
             for paper in papers { precondition(!paper.title.isEmpty, "a BibTeX paper without a title") }
         case "ris":

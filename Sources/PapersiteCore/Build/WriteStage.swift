@@ -133,9 +133,11 @@ extension BuildStages {
         }
         let lengths = Set(pageLike.map(\.utf8.count))
         var planned = Set<String>()
-        for page in plan where !lengths.isEmpty {
-            let file = renderer.file(of: page)
-            if lengths.contains(file.utf8.count) && pageLike.contains(file) { planned.insert(file) }
+        if !pageLike.isEmpty {
+            for page in plan {
+                let file = renderer.file(of: page)
+                if lengths.contains(file.utf8.count) && pageLike.contains(file) { planned.insert(file) }
+            }
         }
         var log = DiagnosticLog()
         for file in chosen.keys.sorted() where planned.contains(file) || file == OutputWriter.marker {

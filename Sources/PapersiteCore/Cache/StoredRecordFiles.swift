@@ -26,9 +26,7 @@ struct StoredRecordFiles: Sendable {
         }
         var info = stat()
         guard fstatat(folder, name, &info, 0) == 0 else { return read([:]).records }
-        // What identifies this version of the file: size, times (to the nanosecond) and inode.
-        let stamp = [UInt64(info.st_size), UInt64(bitPattern: Int64(info.st_mtim.tv_sec)), UInt64(info.st_mtim.tv_nsec),
-                     UInt64(bitPattern: Int64(info.st_ctim.tv_sec)), UInt64(info.st_ctim.tv_nsec), UInt64(info.st_ino)]
+        let stamp = Self.stamp(info)
         // The value under `key`: the stamp, the line hashes, and where the
         // records are (see `storeRecords`).
         struct Head { var same: Bool; var lineHashes: [UInt64]; var count: Int; var segments: [UInt64]; var diagnostics: [Diagnostic] }
@@ -70,6 +68,38 @@ struct StoredRecordFiles: Sendable {
         result.papers = []
         for k in papers.indices where k < hashes.count && papers[k].recordHash != hashes[k] { papers[k].setRecordHash(hashes[k]) }
         return (papers, result.diagnostics)
+    }
+
+    /// What identifies a version of a file: size, times (to the nanosecond) and inode.
+    static func stamp(_ info: stat) -> [UInt64] {
+        [UInt64(info.st_size), UInt64(bitPattern: Int64(info.st_mtim.tv_sec)), UInt64(info.st_mtim.tv_nsec),
+         UInt64(bitPattern: Int64(info.st_ctim.tv_sec)), UInt64(info.st_ctim.tv_nsec), UInt64(info.st_ino)]
+    }
+
+    /// The macros `file` defines (a BibTeX file's `@string`s, which the
+    /// site's other BibTeX files are given), from the cache while the file
+    /// is unchanged, or by `scan` and then stored: each build needs every
+    /// file's macros before it reads any, even where it reads none again.
+    func macroDefinitions(of file: String, folder: Int32, name: String,
+                          scan: () -> [(name: String, value: String)]) -> [(name: String, value: String)] {
+        var info = stat()
+        guard fstatat(folder, name, &info, 0) == 0 else { return scan() }
+        let stamp = Self.stamp(info)
+        let key = Fingerprint.of { f in f.add("macro definitions"); f.add(file) }
+        if let kept = cache.get(key, { r -> [(name: String, value: String)]? in
+            for value in stamp where r.fixed() != value { return nil }
+            let names = r.strings(), values = r.strings()
+            return names.count == values.count ? Array(zip(names, values)) : nil
+        }) {
+            return kept
+        }
+        let made = scan()
+        guard !changedRecently(info) else { return made }
+        cache.put(key) { w in
+            for value in stamp { w.fixed(value) }
+            w.strings(made.map(\.name)); w.strings(made.map(\.value))
+        }
+        return made
     }
 
     /// Stores a file's records a segment of `RecordCodec.segmentSize` at a

@@ -73,7 +73,8 @@ public struct Importer: Sendable {
         if log.hasErrors { throw BuildFailure(log.sorted) }
 
         // BibTeX files imported together share their @string macros, as in a build.
-        let macros = BibTeXReader.sharedMacros(of: sources.filter { $0.format == .bibtex }.map { ($0.url, $0.name) }, parallelism: .allCores).table
+        let bibtex = sources.filter { $0.format == .bibtex }
+        let macros = bibtex.count < 2 ? [:] : BibTeXReader.sharedMacros(bibtex.map { BibTeXReader.stringDefinitions($0.url, file: $0.name) }).table
         func bibtexMacros(_ format: RecordFormat) -> [String: String] { format == .bibtex ? macros : [:] }
 
         // Pass 1: check everything and count identities.

@@ -64,8 +64,7 @@ extension RelatedPapers {
                     path = .reused
                     return state.lists.map(\.list)
                 }
-                if state.readBody(from: cache),
-                   state.deltaKey == 0 || cache.get(state.deltaKey, { r in state.readDelta(&r, indexed: indexedTerms) ? true : nil }) != nil,
+                if state.readBodyAndDelta(from: cache, indexed: indexedTerms),
                    let (next0, bodyChanged) = update(state, identities: identities, keys: keys, hashes: hashes, cache: cache, parallelism: parallelism, withTerms: withTerms) {
                     var next = next0
                     state.dropBody()     // the old tables go before the new are encoded (a large site's peak memory)

@@ -26,8 +26,7 @@ extension RelatedPapers {
         let heldTerms: (Int, (PackedTerms) -> Void) -> Void = { t, body in
             if places[t] >= 0 { withTerms(places[t], body) } else { [UInt8]().withUnsafeBytes { body(PackedTerms($0)) } }
         }
-        guard state.readBody(from: cache),
-              state.deltaKey == 0 || cache.get(state.deltaKey, { r in state.readDelta(&r, indexed: indexedTerms) ? true : nil }) != nil,
+        guard state.readBodyAndDelta(from: cache, indexed: indexedTerms),
               let (held, _) = update(state, identities: heldIdentities, keys: heldKeys, hashes: heldHashes, cache: cache,
                                      parallelism: parallelism, papersNow: identities.count, withTerms: heldTerms) else { return nil }
         var next = held

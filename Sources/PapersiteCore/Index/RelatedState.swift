@@ -267,6 +267,13 @@ struct RelatedState {
         newerVectors = [:]; newerPostings = [:]
     }
 
+    /// Reads the body and the delta beside it (if any); false if either
+    /// does not fit.
+    mutating func readBodyAndDelta(from cache: CacheStore, indexed: Int) -> Bool {
+        guard readBody(from: cache) else { return false }
+        return deltaKey == 0 || cache.get(deltaKey, { r in readDelta(&r, indexed: indexed) ? true : nil }) != nil
+    }
+
     /// Reads the body into this head (in place where the cache's bytes
     /// allow: the body must then not outlive `cache`); false if it does not
     /// fit. The tables' shapes and the postings' papers are checked here,

@@ -77,7 +77,7 @@ public struct ContentLoader: Sendable {
         }
         defer { for fd in opened.values where fd >= 0 { close(fd) } }
         let at = places      // (a constant: read from all threads)
-        let macros = sharedBibTeXMacros(paperFiles)
+        let macros = sharedBibTeXMacros(paperFiles, at: at)
         // Files are read on all cores, except snapshots, which are parsed
         // on all cores themselves and so are read one after another: a
         // parallel loop inside another runs on one thread.
@@ -151,10 +151,18 @@ public struct ContentLoader: Sendable {
         for i in duplicates.sorted(by: >) { papers.remove(at: i) }
     }
 
-    /// The `@string` macros of the site's BibTeX files, for each of them.
-    private func sharedBibTeXMacros(_ files: [String]) -> (table: [String: String], key: UInt64) {
-        let bibFiles = files.filter { RecordFormat(fileExtension: ($0 as NSString).pathExtension) == .bibtex }
-        return BibTeXReader.sharedMacros(of: bibFiles.map { (siteRoot.appendingPathComponent($0), $0) }, parallelism: parallelism)
+    /// The `@string` macros of the site's BibTeX files, for each of them
+    /// (none with fewer than two); each file's are kept in the cache.
+    private func sharedBibTeXMacros(_ files: [String], at places: [(folder: Int32, name: String)]) -> (table: [String: String], key: UInt64) {
+        let bibFiles = files.indices.filter { RecordFormat(fileExtension: (files[$0] as NSString).pathExtension) == .bibtex }
+        guard bibFiles.count > 1 else { return ([:], 0) }
+        let definitions = parallelism.map(bibFiles.count) { k in
+            let i = bibFiles[k]
+            let scan = { BibTeXReader.stringDefinitions(siteRoot.appendingPathComponent(files[i]), file: files[i]) }
+            guard let storedFiles, places[i].folder >= 0 else { return scan() }
+            return storedFiles.macroDefinitions(of: files[i], folder: places[i].folder, name: places[i].name, scan: scan)
+        }
+        return BibTeXReader.sharedMacros(definitions)
     }
 
     /// `folder`: the file's folder, open; `name`: its name in it.

@@ -48,18 +48,19 @@ struct BibTeXReader {
         return (papers, log.sorted)
     }
 
-    /// The `@string` macros of several BibTeX files read together, each
-    /// file's in turn (a later definition wins, as in BibTeX), with their
-    /// fingerprint: given to each of the files, whose own definitions come
-    /// first. Empty for fewer than two files. A file that cannot be read
-    /// is left to its reader to report.
-    static func sharedMacros(of files: [(url: URL, name: String)], parallelism: Parallelism) -> (table: [String: String], key: UInt64) {
-        guard files.count > 1 else { return ([:], 0) }
-        let definitions = parallelism.map(files.count) { k -> [(name: String, value: String)] in
-            guard let loaded = try? SourceText.loadExported(files[k].url, as: files[k].name) else { return [] }
-            var parser = BibTeXParser(loaded.text)
-            return parser.stringDefinitions()
-        }
+    /// The `@string` macros of a BibTeX file, read without its entries
+    /// (none if it cannot be read: its reader reports that).
+    static func stringDefinitions(_ url: URL, file: String) -> [(name: String, value: String)] {
+        guard let loaded = try? SourceText.loadExported(url, as: file) else { return [] }
+        var parser = BibTeXParser(loaded.text)
+        return parser.stringDefinitions()
+    }
+
+    /// The macros of several BibTeX files read together (`definitions`,
+    /// each file's in turn: a later definition wins, as in BibTeX), with
+    /// their fingerprint: given to each of the files, whose own
+    /// definitions come first.
+    static func sharedMacros(_ definitions: [[(name: String, value: String)]]) -> (table: [String: String], key: UInt64) {
         var table: [String: String] = [:]
         for (name, value) in definitions.joined() { table[name] = value }
         let key = Fingerprint.of { f in
