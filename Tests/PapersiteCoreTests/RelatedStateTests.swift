@@ -105,10 +105,11 @@ import Testing
         var corpus = Corpus(papers: 520, seed: 11)
         var related = RelatedPapers(count: 5)
         related.deltaLimit = { _ in 12_000 }
-        // In so small a corpus a new paper's words change the weights of
-        // most papers (many words are in a few papers, whose frequencies
-        // are exact): following them is still right, though not cheaper.
+        // In so small a corpus an edit's words change the weights of most
+        // papers (many words are in a few papers, whose frequencies are
+        // exact): following them is still right, though not cheaper.
         related.affectedLimit = { $0 }
+        related.exactUpTo = 0       // weighed as a large site is, by its oldest papers
         var paths: [RelatedPapers.Path] = []
         for step in 0..<30 {
             if step > 0 {
@@ -126,6 +127,31 @@ import Testing
         #expect(found)
     }
 
+    /// Days of papers, each a fiftieth as many as the site has, added as
+    /// the newest: the frequencies of words grow with the site, but their
+    /// weights count only the oldest papers (`epoch`), so the addition
+    /// changes no other paper's vector (were it to change those of most
+    /// papers, as counting every paper does, they would be computed again:
+    /// `affectedLimit`).
+    @Test func aDayAddedIsFollowedThoughCommonWordsGrow() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("related-day-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var corpus = Corpus(papers: 520, seed: 41)
+        var related = RelatedPapers(count: 5)
+        related.exactUpTo = 0       // weighed as a large site is
+        #expect(related.epoch(520) == 512 && related.epoch(608) == 512 && related.epoch(609) == 609 && related.epoch(16) == 16)
+        #expect(RelatedPapers(count: 5).epoch(2048) == 2048 && RelatedPapers(count: 5).epoch(2100) == 2048)
+        var paths = [followStep(0, related, corpus, in: dir)]
+        for step in 1...4 {
+            for _ in 0..<11 { corpus.add() }
+            paths.append(followStep(step, related, corpus, in: dir))
+        }
+        let sequence = paths.map { "\($0)" }.joined(separator: " ")
+        #expect(paths.first == .computed && paths.dropFirst().allSatisfy { $0 == .updated || $0 == .updatedInDelta }, "\(sequence)")
+        let found = expectedNonEmpty(related, corpus)
+        #expect(found)
+    }
+
     /// The same with posting lists cut short, so that a paper whose vector
     /// changed pushes others out of a list or lets them in (their scores
     /// change though their vectors do not), and with lists of two, mostly
@@ -138,6 +164,7 @@ import Testing
         var related = RelatedPapers(count: 2)
         related.postingsPerTerm = 12
         related.affectedLimit = { $0 }
+        related.exactUpTo = 0       // weighed as a large site is, by its oldest papers
         var paths: [RelatedPapers.Path] = []
         for step in 0..<24 {
             if step > 0 {
@@ -163,6 +190,7 @@ import Testing
         var related = RelatedPapers(count: 3)
         related.postingsPerTerm = 40
         related.affectedLimit = { $0 }
+        related.exactUpTo = 0       // weighed as a large site is, by its oldest papers
         var paths: [RelatedPapers.Path] = []
         for step in 0..<30 {
             if step > 0 {

@@ -20,6 +20,10 @@ import Foundation
 struct RelatedPapers {
     var count: Int
     var minimumScore: Float = 0.10
+    /// Sites up to this many papers count every paper in a term's
+    /// frequency (see `epoch`): computing everything after an addition
+    /// takes them a few milliseconds.
+    var exactUpTo = 2048
     var queryTerms = 40
     var indexedTerms = 100
     var postingsPerTerm = 100
@@ -75,7 +79,8 @@ struct RelatedPapers {
                  withTerms: (Int, (PackedTerms) -> Void) -> Void) -> (lists: [ScoredList], state: RelatedState.Full?) {
         guard count > 0, n > 1 else { return (Array(repeating: ScoredList(), count: n), nil) }
 
-        // 1. Document frequencies, in a fixed number of shards by hash (so
+        // 1. Document frequencies (among all papers, and among the first
+        //    `epoch`, which weigh: see `epoch`), in a fixed number of shards by hash (so
         //    the ids never depend on the number of threads), and every
         //    paper's terms as ids (grouped by shard), so that step 2 looks
         //    nothing up. (Their counts are read again there rather than
@@ -86,6 +91,7 @@ struct RelatedPapers {
         //    every paper's ids and every paper's vectors are never in
         //    memory together.
         var vocabulary = Vocabulary()
+        let epoch = epoch(n)
         var first = [Int](repeating: 0, count: n + 1)
         var idChunks: [[Int32]] = [], shardStarts: [Int32] = []
         shardStarts.reserveCapacity(n * (Vocabulary.shards + 1))
@@ -103,7 +109,7 @@ struct RelatedPapers {
             var ids = [Int32](repeating: 0, count: first[end] - first[start])
             let offsets = first[start..<end].map { $0 - first[start] }
             ids.withUnsafeMutableBufferPointer { buffer in
-                vocabulary.count(grouped, offsets: offsets[...], into: UnsafeSendableBuffer(buffer), parallelism: parallelism)
+                vocabulary.count(grouped, inPrefix: max(0, min(end, epoch) - start), offsets: offsets[...], into: UnsafeSendableBuffer(buffer), parallelism: parallelism)
             }
             idChunks.append(ids)
         }
@@ -125,7 +131,7 @@ struct RelatedPapers {
         // Each term's inverse document frequency, by id (zero for a word
         // only one paper has: it links that paper to nothing).
         let logN = Self.logN(n)
-        let idf = vocabulary.frequencies(parallelism: parallelism) { df in Self.idf(df: df, logN: logN) }
+        let idf = vocabulary.frequencies(parallelism: parallelism) { df in Self.idf(df: df.prefix, logN: logN) }
         let termCount = vocabulary.total
         var hashOf = vocabulary.hashesByID(parallelism: parallelism)
         if keepState, let dfShard { vocabulary.forEachDFShard(parallelism: parallelism, dfShard) }

@@ -93,50 +93,67 @@ extension RelatedPapers {
     /// under `keys` with the bytes' hashes `hashes`. Returns the new state,
     /// with `lists`, and whether its body changed; nil where only a full
     /// computation will do (see `RelatedState`).
-    /// `papersNow`: how many papers the site has, when some of these are
-    /// removed ones, left with no terms (`updateAfterRemovals`).
+    /// `removed`: the papers (ascending) that are removed ones, left with
+    /// no terms (`updateAfterRemovals`).
     func update(_ state: RelatedState, identities: [UInt64], keys: [UInt64], hashes: [UInt64], cache: CacheStore, parallelism: Parallelism,
-                papersNow: Int? = nil, withTerms: (Int, (PackedTerms) -> Void) -> Void) -> (state: RelatedState, bodyChanged: Bool)? {
+                removed: [Int] = [], withTerms: (Int, (PackedTerms) -> Void) -> Void) -> (state: RelatedState, bodyChanged: Bool)? {
         // Papers added after the last build's (the newest, as papers count
         // from the oldest here) are edits from no terms to theirs.
-        let n = keys.count, before = state.identities.count, live = papersNow ?? n
-        guard n >= before, live > 1, count > 0, Self.logN(live) == Self.logN(before) else { return nil }
+        let n = keys.count, before = state.identities.count, live = n - removed.count
+        let epoch = epoch(live)
+        guard n >= before, live > 1, count > 0, Self.logN(live) == Self.logN(before), epoch == self.epoch(before) else { return nil }
+        // The first `epoch` papers, whose counts weigh, are the same ones
+        // unless some of them were removed: then as many papers after them join.
+        let removedSet = Set(removed)
+        var joining: [Int] = []
+        var next0 = epoch
+        while joining.count < removed.count(where: { $0 < epoch }) && next0 < n {
+            if !removedSet.contains(next0) { joining.append(next0) }
+            next0 += 1
+        }
+        let joiningSet = Set(joining)
+        func wasCounted(_ i: Int) -> Bool { i < epoch }
+        func isCounted(_ i: Int) -> Bool { (i < epoch && !removedSet.contains(i)) || joiningSet.contains(i) }
         var next = state
         next.identities = identities
         next.termsKeys = keys
         next.termsHashes = hashes
         next.lists += Array(repeating: ScoredList(), count: n - before)
-        let edited = (0..<n).filter { $0 >= before || state.termsHashes[$0] != hashes[$0] }
+        let edited = (0..<n).filter { $0 >= before || state.termsHashes[$0] != hashes[$0] || joiningSet.contains($0) }
         if edited.isEmpty { return (next, false) }
         guard edited.count <= max(16, n / 50) else { return nil }
 
         // 1. The edited papers' terms before and after; the frequencies that changed.
         func hashList(_ terms: PackedTerms) -> [UInt64] { (0..<terms.count).map { terms.hash($0) } }
-        var delta: [UInt64: Int32] = [:]
+        var delta: [UInt64: RelatedState.Frequencies] = [:]
         var editedNow: [UInt64: Int32] = [:]      // how many edited papers have each term now
         for e in edited {
             guard let old = e >= before ? [] : cache.withBytes(state.termsKeys[e], { hashList(PackedTerms($0)) }) else { return nil }
             var new: [UInt64] = []
             withTerms(e) { new = hashList($0) }
-            for h in old { delta[h, default: 0] -= 1 }
-            for h in new { delta[h, default: 0] += 1; editedNow[h, default: 0] += 1 }
+            let was: Int32 = wasCounted(e) ? 1 : 0, `is`: Int32 = isCounted(e) ? 1 : 0
+            for h in old { delta[h, default: .none].all -= 1; delta[h, default: .none].prefix -= was }
+            for h in new { delta[h, default: .none].all += 1; delta[h, default: .none].prefix += `is`; editedNow[h, default: 0] += 1 }
         }
-        delta = delta.filter { $0.value != 0 }
+        delta = delta.filter { $0.value != .none }
         guard let dfBefore = state.frequencies(of: Array(delta.keys), cache: cache, parallelism: parallelism) else { return nil }
-        var df: [UInt64: Int32] = [:]
+        var df: [UInt64: RelatedState.Frequencies] = [:]
         for (h, d) in delta {
-            let now = dfBefore[h, default: 0] + d
-            guard now >= 0 else { return nil }
+            let then = dfBefore[h, default: .none]
+            let now = RelatedState.Frequencies(all: then.all + d.all, prefix: then.prefix + d.prefix)
+            guard now.all >= 0, now.prefix >= 0 else { return nil }
             df[h] = now
         }
         // Terms whose weight changed, which papers other than the edited ones have.
-        let crossing = delta.keys.filter { Self.frequencyBucket(dfBefore[$0, default: 0]) != Self.frequencyBucket(df[$0]!) && df[$0]! - editedNow[$0, default: 0] > 0 }.sorted()
+        let crossing = delta.keys.filter {
+            Self.frequencyBucket(dfBefore[$0, default: .none].prefix) != Self.frequencyBucket(df[$0]!.prefix) && df[$0]!.all - editedNow[$0, default: 0] > 0
+        }.sorted()
         var affected = Set(edited)
         if !crossing.isEmpty {
             // Every paper with a crossing term is affected: a common word's
             // crossing alone can reach more than following is worth (a day
             // of papers added to a large site moves several).
-            let widest = crossing.reduce(0) { max($0, Int(df[$1]! - editedNow[$1, default: 0])) }
+            let widest = crossing.reduce(0) { max($0, Int(df[$1]!.all - editedNow[$1, default: 0])) }
             guard edited.count + widest <= affectedLimit(n) else { return nil }
             let editedSet = Set(edited)
             let crossingSet = RelatedState.TermSet(crossing)
@@ -160,7 +177,7 @@ extension RelatedPapers {
         let needed = Set(grouped.flatMap { $0.hashes }).subtracting(df.keys)
         guard let more = state.frequencies(of: Array(needed), cache: cache, parallelism: parallelism) else { return nil }
         for (h, f) in more {
-            guard f > 0 else { return nil }       // a paper's term that no paper has: the shards are not this state's
+            guard f.all > 0 else { return nil }       // a paper's term that no paper has: the shards are not this state's
             df[h] = f
         }
         let logN = Self.logN(live), frequencies = df
@@ -168,7 +185,7 @@ extension RelatedPapers {
         let remade = parallelism.mapWithScratch(papers.count, makeScratch: { VectorScratch<UInt64>() }) { k, scratch -> [(term: UInt64, weight: Float)]? in
             let g = grouped[k]
             let made = vector(g.hashes.count, term: { g.hashes[$0] }, count: { g.counts[$0] },
-                              idf: { Self.idf(df: frequencies[g.hashes[$0]]!, logN: logN) }, scratch: &scratch)
+                              idf: { Self.idf(df: frequencies[g.hashes[$0]]!.prefix, logN: logN) }, scratch: &scratch)
             let old = state.vector(papers[k])
             let same = made.count == old.count && !zip(made, old).contains { $0.term != $1.term || $0.weight.bitPattern != $1.weight.bitPattern }
             return same ? nil : made
@@ -210,7 +227,8 @@ extension RelatedPapers {
 
     /// The shards holding the terms in `delta`, with their new frequencies
     /// (`df`; a term no paper has any more is dropped). Missing shards are left out.
-    private func patchedShards(_ state: RelatedState, delta: [UInt64: Int32], df: [UInt64: Int32], cache: CacheStore) -> [Int: [UInt8]] {
+    private func patchedShards(_ state: RelatedState, delta: [UInt64: RelatedState.Frequencies], df: [UInt64: RelatedState.Frequencies],
+                               cache: CacheStore) -> [Int: [UInt8]] {
         var byShard: [Int: [UInt64]] = [:]
         for h in delta.keys { byShard[RelatedState.dfShard(of: h), default: []].append(h) }
         var result: [Int: [UInt8]] = [:]
@@ -220,9 +238,9 @@ extension RelatedPapers {
                 let low = firstIndex(notBelow: h, count: shard.hashes.count) { shard.hashes[$0] }
                 let present = low < shard.hashes.count && shard.hashes[low] == h
                 let now = df[h]!
-                if present && now == 0 { shard.hashes.remove(at: low); shard.frequencies.remove(at: low) }
+                if present && now.all == 0 { shard.hashes.remove(at: low); shard.frequencies.remove(at: low) }
                 else if present { shard.frequencies[low] = now }
-                else if now > 0 { shard.hashes.insert(h, at: low); shard.frequencies.insert(now, at: low) }
+                else if now.all > 0 { shard.hashes.insert(h, at: low); shard.frequencies.insert(now, at: low) }
             }
             result[d] = RelatedState.encodeShard(shard.hashes, shard.frequencies)
         }

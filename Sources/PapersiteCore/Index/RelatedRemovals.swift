@@ -28,7 +28,7 @@ extension RelatedPapers {
         }
         guard state.readBodyAndDelta(from: cache, indexed: indexedTerms),
               let (held, _) = update(state, identities: heldIdentities, keys: heldKeys, hashes: heldHashes, cache: cache,
-                                     parallelism: parallelism, papersNow: identities.count, withTerms: heldTerms) else { return nil }
+                                     parallelism: parallelism, removed: places.indices.filter { places[$0] < 0 }, withTerms: heldTerms) else { return nil }
         var next = held
         guard next.dropRemoved(places: places, identities: identities, keys: keys, hashes: hashes, parallelism: parallelism) else { return nil }
         state.dropBody()

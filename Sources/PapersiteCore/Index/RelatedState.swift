@@ -18,8 +18,9 @@ import Foundation
 ///    into its old list (`RelatedPapers.rescore`), with the same arithmetic
 ///    in the same order as the full computation.
 /// Papers added after the others (`RelatedPapers.Numbering`) are edits
-/// from no terms, and papers removed are edits to none, then taken out
-/// (`RelatedRemovals.swift`). When papers are reordered, when the cache
+/// from no terms (outside the first `epoch` papers, whose frequencies
+/// weigh, so they change no weight of another paper), and papers removed
+/// are edits to none, then taken out (`RelatedRemovals.swift`). When papers are reordered, when the cache
 /// lacks a piece, or when an edit reaches too many papers, the caller
 /// computes everything (and keeps a new state).
 ///
@@ -307,14 +308,22 @@ struct RelatedState {
             && postings.elements.allSatisfy { $0.paper >= 0 && Int($0.paper) < identities.count }
     }
 
-    static func encodeShard(_ hashes: [UInt64], _ frequencies: [Int32]) -> [UInt8] {
-        var w = ByteWriter(capacity: hashes.count * 12 + 16)
+    /// A term's document frequencies: among all papers, and among the
+    /// first `RelatedPapers.epoch(n)` (the oldest).
+    struct Frequencies: Equatable, BitwiseCopyable {
+        var all: Int32
+        var prefix: Int32
+        static let none = Frequencies(all: 0, prefix: 0)
+    }
+
+    static func encodeShard(_ hashes: [UInt64], _ frequencies: [Frequencies]) -> [UInt8] {
+        var w = ByteWriter(capacity: hashes.count * 16 + 16)
         w.array(hashes); w.array(frequencies)
         return w.bytes
     }
 
-    static func decodeShard(_ r: inout ByteReader) -> (hashes: [UInt64], frequencies: [Int32])? {
-        let hashes = r.array(of: UInt64.self), frequencies = r.array(of: Int32.self)
+    static func decodeShard(_ r: inout ByteReader) -> (hashes: [UInt64], frequencies: [Frequencies])? {
+        let hashes = r.array(of: UInt64.self), frequencies = r.array(of: Frequencies.self)
         return !r.failed && hashes.count == frequencies.count ? (hashes, frequencies) : nil
     }
 
@@ -324,7 +333,7 @@ struct RelatedState {
 
     /// The cache key of shard `d` of the frequencies of the papers whose terms are `corpus`.
     static func dfShardKey(_ d: Int, corpus: UInt64) -> UInt64 {
-        Fingerprint.of { f in f.add("related df shard"); f.add(d); f.add(corpus) }
+        Fingerprint.of { f in f.add("related df shard (all, first epoch)"); f.add(d); f.add(corpus) }
     }
 
     static func corpusKey(_ termsHashes: [UInt64]) -> UInt64 {

@@ -3,29 +3,29 @@ import Foundation
 /// What the stored state answers for an update: document frequencies,
 /// posting lists, vectors (see `RelatedState`).
 extension RelatedState {
-    /// The document frequency of each of `hashes` (0 for a term no paper
+    /// The document frequencies of each of `hashes` (0 for a term no paper
     /// has), from the stored shards; nil if a shard is missing.
-    func frequencies(of hashes: [UInt64], cache: CacheStore, parallelism: Parallelism) -> [UInt64: Int32]? {
+    func frequencies(of hashes: [UInt64], cache: CacheStore, parallelism: Parallelism) -> [UInt64: Frequencies]? {
         var byShard = [[UInt64]](repeating: [], count: Self.dfShardCount)
         for hash in hashes { byShard[Self.dfShard(of: hash)].append(hash) }
         let shards = (0..<Self.dfShardCount).filter { !byShard[$0].isEmpty }
-        let found = parallelism.map(shards.count) { k -> [(UInt64, Int32)]? in
+        let found = parallelism.map(shards.count) { k -> [(UInt64, Frequencies)]? in
             let d = shards[k]
-            return cache.withBytes(dfShardKeys[d]) { raw -> [(UInt64, Int32)]? in
+            return cache.withBytes(dfShardKeys[d]) { raw -> [(UInt64, Frequencies)]? in
                 var r = ByteReader(raw)
                 let count = Int(clamping: r.uint())
                 // The hashes, then the frequencies' count and the frequencies.
-                let start = r.offset, frequencies = raw.count - count * 4
-                guard count >= 0, count <= raw.count / 12, start + count * 8 < frequencies else { return nil }
+                let start = r.offset, frequencies = raw.count - count * 8
+                guard count >= 0, count <= raw.count / 16, start + count * 8 < frequencies else { return nil }
                 func hash(_ j: Int) -> UInt64 { raw.loadUnaligned(fromByteOffset: start + j * 8, as: UInt64.self) }
                 return byShard[d].map { wanted in
                     let low = firstIndex(notBelow: wanted, count: count, hash)
-                    guard low < count, hash(low) == wanted else { return (wanted, 0) }
-                    return (wanted, raw.loadUnaligned(fromByteOffset: frequencies + low * 4, as: Int32.self))
+                    guard low < count, hash(low) == wanted else { return (wanted, .none) }
+                    return (wanted, raw.loadUnaligned(fromByteOffset: frequencies + low * 8, as: Frequencies.self))
                 }
             } ?? nil
         }
-        var result: [UInt64: Int32] = [:]
+        var result: [UInt64: Frequencies] = [:]
         for list in found {
             guard let list else { return nil }
             for (hash, df) in list { result[hash] = df }

@@ -1,13 +1,15 @@
 import Foundation
 
 extension RelatedPapers {
-    /// Term hashes → dense ids and document frequencies, split into shards
-    /// that parallel workers fill independently.
+    /// Term hashes → dense ids and document frequencies (among all
+    /// papers, and among the first `epoch`), split into shards that
+    /// parallel workers fill independently.
     struct Vocabulary {
         static let shards = 16
         struct Shard {
             var ids = HashTable()
             var frequencies: [Int32] = []
+            var prefixFrequencies: [Int32] = []
         }
         private var parts = [Shard](repeating: Shard(), count: shards)
         private var bases = [Int32](repeating: 0, count: shards)
@@ -55,8 +57,9 @@ extension RelatedPapers {
 
         /// Counts these papers' terms, each shard on its own worker, and
         /// writes each term's id within its shard to `ids` (paper p's
-        /// terms from `offsets[p]`).
-        mutating func count(_ papers: [Grouped], offsets: ArraySlice<Int>, into ids: UnsafeSendableBuffer<Int32>, parallelism: Parallelism) {
+        /// terms from `offsets[p]`). The first `inPrefix` of them are among
+        /// the first `epoch` papers.
+        mutating func count(_ papers: [Grouped], inPrefix: Int, offsets: ArraySlice<Int>, into ids: UnsafeSendableBuffer<Int32>, parallelism: Parallelism) {
             parts.withUnsafeMutableBufferPointer { buffer in
                 let slots = UnsafeSendableBuffer(buffer)
                 parallelism.forEach(Self.shards) { s in
@@ -64,9 +67,16 @@ extension RelatedPapers {
                     slots[s] = Shard()                       // keep `part` uniquely referenced
                     for (p, paper) in papers.enumerated() {
                         let offset = offsets[offsets.startIndex + p]
+                        let counted: Int32 = p < inPrefix ? 1 : 0
                         for k in Int(paper.starts[s])..<Int(paper.starts[s + 1]) {
                             let id = part.ids.insert(paper.hashes[k], value: Int32(part.frequencies.count))
-                            if Int(id) == part.frequencies.count { part.frequencies.append(1) } else { part.frequencies[Int(id)] += 1 }
+                            if Int(id) == part.frequencies.count {
+                                part.frequencies.append(1)
+                                part.prefixFrequencies.append(counted)
+                            } else {
+                                part.frequencies[Int(id)] += 1
+                                part.prefixFrequencies[Int(id)] += counted
+                            }
                             ids[offset + k] = id
                         }
                     }
@@ -89,13 +99,15 @@ extension RelatedPapers {
             return result
         }
 
-        /// Every term's hash and document frequency, in the shards of
+        /// Every term's hash and document frequencies, in the shards of
         /// `RelatedState.dfShard(of:)` (sixteen per vocabulary shard), each
         /// sorted by hash and encoded, handed to `body` one by one.
         func forEachDFShard(parallelism: Parallelism, _ body: (Int, [UInt8]) -> Void) {
             parallelism.forEach(Self.shards) { s in
-                var split = [[(hash: UInt64, df: Int32)]](repeating: [], count: 16)
-                parts[s].ids.forEach { hash, local in split[Int(hash >> 60)].append((hash, parts[s].frequencies[Int(local)])) }
+                var split = [[(hash: UInt64, df: RelatedState.Frequencies)]](repeating: [], count: 16)
+                parts[s].ids.forEach { hash, local in
+                    split[Int(hash >> 60)].append((hash, .init(all: parts[s].frequencies[Int(local)], prefix: parts[s].prefixFrequencies[Int(local)])))
+                }
                 for (g, var entries) in split.enumerated() {
                     entries.sort { $0.hash < $1.hash }
                     body(s * 16 + g, RelatedState.encodeShard(entries.map(\.hash), entries.map(\.df)))
@@ -109,13 +121,16 @@ extension RelatedPapers {
             total = Int(base)
         }
 
-        /// `transform` of each term's document frequency, by id.
-        func frequencies(parallelism: Parallelism, _ transform: (Int32) -> Float) -> [Float] {
+        /// `transform` of each term's document frequencies, by id.
+        func frequencies(parallelism: Parallelism, _ transform: (RelatedState.Frequencies) -> Float) -> [Float] {
             var result = [Float](repeating: 0, count: total)
             result.withUnsafeMutableBufferPointer { buffer in
                 let slots = UnsafeSendableBuffer(buffer)
                 parallelism.forEach(Self.shards) { s in
-                    for (local, df) in parts[s].frequencies.enumerated() { slots[Int(bases[s]) + local] = transform(df) }
+                    let part = parts[s]
+                    for local in part.frequencies.indices {
+                        slots[Int(bases[s]) + local] = transform(.init(all: part.frequencies[local], prefix: part.prefixFrequencies[local]))
+                    }
                 }
             }
             return result

@@ -8,6 +8,7 @@ extension RelatedPapers {
     /// down to a power of 2^(1/4), so that a common word's weight stays the
     /// same when one paper more or fewer has it (see `RelatedState`), and
     /// 0 for a word only one paper has (it links that paper to nothing).
+    /// `df` counts the first `epoch(n)` papers.
     static func idf(df: Int32, logN: Float) -> Float {
         guard df > 1 else { return 0 }
         return logN - (df <= 16 ? log(Float(df)) : Float(frequencyBucket(df) - 1000) * 0.25 * log(Float(2)))
@@ -57,6 +58,34 @@ extension RelatedPapers {
     /// that an addition changes only the papers it can (see `RelatedState`).
     static func logN(_ n: Int) -> Float {
         n <= 16 ? log(Float(n)) : Float(frequencyBucket(Int32(clamping: n)) - 1000) * 0.25 * log(Float(2))
+    }
+
+    /// How many papers, the oldest first, a term's document frequency
+    /// counts: all of them up to `exactUpTo`, and above that n rounded
+    /// down to a power of 2^(1/4), so that it stays the same while `logN`
+    /// does. Papers added as the newest then change no other paper's
+    /// weights: they are found through the existing posting lists and
+    /// enter other papers' lists where they score, and nothing else
+    /// changes (see `RelatedState`). A frequency counted over all papers
+    /// would not do: a day of papers moves the frequencies of common words
+    /// by about as much as the site grows, and with them their rounded
+    /// values, and it moves those of the rare words it shares exactly, so
+    /// that a day of a thousand papers on a site of a hundred thousand
+    /// changed the weights of three papers in four. The cost: a word that
+    /// at most one of those papers has weighs nothing until the site
+    /// grows past the next step (a fifth more papers), when everything is
+    /// computed again; a large site's newest papers link by the words the
+    /// site already knew.
+    func epoch(_ n: Int) -> Int {
+        guard n > max(16, exactUpTo) else { return n }
+        // The fewest papers in n's rounding step (the steps only grow).
+        let step = Self.frequencyBucket(Int32(clamping: n))
+        var low = 17, high = n
+        while low < high {
+            let mid = (low + high) / 2
+            if Self.frequencyBucket(Int32(clamping: mid)) < step { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 
     /// Equal for two document frequencies exactly when their `idf` is.
