@@ -15,9 +15,10 @@ import Foundation
 /// old last (every candidate left out was worse than that). Otherwise, and
 /// where its vector changed, a paper is scored whole.
 ///
-/// Why: a paper added changes the vectors of the papers that share its
-/// rare words, and so the kept postings of most common words; scoring every
-/// paper whole then cost more than all the rest of an update.
+/// Why: a day of papers added enters the kept postings of tens of
+/// thousands of terms (and pushes as many papers out of them); scoring
+/// every paper that searches with one of those terms whole then cost more
+/// than all the rest of an update.
 extension RelatedPapers {
     /// `changedVectors[i]`: paper i's vector changed (or is new); papers
     /// from `oldCount` on are new. `touchedTerms`: the terms whose lists
@@ -31,27 +32,38 @@ extension RelatedPapers {
         for term in touchedTerms where Self.markDifferences(state.postings(of: term, limit: limit), next.postings(of: term, limit: limit), in: &moved) {
             cut.append(term)
         }
-        // The kept postings of moved papers, by term, in one flat table.
-        var movedBy: [UInt64: [Posting]] = [:]
-        for c in 0..<n where moved[c] {
-            for (term, weight) in next.vector(c).prefix(indexed) {
-                let posting = Posting(paper: Int32(c), weight: weight)
-                if Self.holds(next.postings(of: term, limit: limit), posting) { movedBy[term, default: []].append(posting) }
-            }
-        }
-        // Looked up by the body's term numbers where a paper's vector is
+        // The kept postings of moved papers in one flat table, by the
+        // body's term numbers (`byID[t]..<byID[t + 1]`), and for terms the
+        // body lacks, by hash: looked up by number where a paper's vector is
         // the body's (a hash lookup for each of every paper's query terms
-        // cost more than the rest of this step), else by hash.
-        var flat: [Posting] = [], ranges: [Range<Int>] = [], byHash: [UInt64: Int] = [:]
-        var slotByID = [Int32](repeating: -1, count: next.termHashes.count)
-        for (term, postings) in movedBy {
-            if let t = next.termIndex(term) { slotByID[t] = Int32(ranges.count) }
-            byHash[term] = ranges.count
-            ranges.append(flat.count..<flat.count + postings.count)
-            flat += postings
+        // cost more than the rest of this step). Found on all cores, a
+        // stretch of moved papers at a time, and grouped by counting.
+        let movedPapers = (0..<n).filter { moved[$0] }
+        let stretch = 256
+        let found = parallelism.map((movedPapers.count + stretch - 1) / stretch) { s -> [(id: Int32, term: UInt64, posting: Posting)] in
+            var entries: [(id: Int32, term: UInt64, posting: Posting)] = []
+            for c in movedPapers[s * stretch..<min(movedPapers.count, (s + 1) * stretch)] {
+                next.forEachIndexedTerm(of: c, indexed: indexed, limit: limit) { id, term, weight, list in
+                    let posting = Posting(paper: Int32(c), weight: weight)
+                    if Self.holds(list, posting) { entries.append((id, term, posting)) }
+                }
+            }
+            return entries
         }
-        movedBy = [:]
-        var cutByID = [Bool](repeating: false, count: next.termHashes.count)
+        let terms = next.termHashes.count
+        var byID = [Int32](repeating: 0, count: terms + 1)
+        var byHash: [UInt64: [Posting]] = [:]
+        for entries in found {
+            for e in entries { if e.id >= 0 { byID[Int(e.id) + 1] += 1 } else { byHash[e.term, default: []].append(e.posting) } }
+        }
+        for t in 0..<terms { byID[t + 1] += byID[t] }
+        var flat = [Posting](repeating: Posting(paper: 0, weight: 0), count: Int(byID[terms]))
+        var fill = byID
+        for entries in found {
+            for e in entries where e.id >= 0 { flat[Int(fill[Int(e.id)])] = e.posting; fill[Int(e.id)] += 1 }
+        }
+        fill = []
+        var cutByID = [Bool](repeating: false, count: terms)
         for term in cut { if let t = next.termIndex(term) { cutByID[t] = true } }
 
         let cutSet = RelatedState.TermSet(cut), threshold = minimumScore
@@ -60,17 +72,19 @@ extension RelatedPapers {
             parallelism.mapWithScratch(n, makeScratch: { Scores(count: n) }, release: { $0.release() }) { i, scores -> ScoredList? in
                 guard i < oldCount, !changedVectors[i] else { return nil }
                 let old = next.lists[i]
+                func movedPostings(_ t: Int) -> UnsafeBufferPointer<Posting> { UnsafeBufferPointer(rebasing: flat[Int(byID[t])..<Int(byID[t + 1])]) }
                 if next.newerVectors[i] == nil, i + 1 < next.vectorStart.count {
                     let start = Int(next.vectorStart[i]), end = min(Int(next.vectorStart[i + 1]), start + query)
                     guard (start..<end).contains(where: { cutByID[Int(next.vectorTermIDs[$0])] }) else { return old }
-                    for v in start..<end {
-                        let slot = slotByID[Int(next.vectorTermIDs[v])]
-                        if slot >= 0 { scores.add(next.vectorWeights[v], UnsafeBufferPointer(rebasing: flat[ranges[Int(slot)]]), skipping: Int32(i)) }
-                    }
+                    for v in start..<end { scores.add(next.vectorWeights[v], movedPostings(Int(next.vectorTermIDs[v])), skipping: Int32(i)) }
                 } else {
                     guard next.searches(i, query: query, withAnyOf: cutSet) else { return old }
                     for (term, weight) in next.vector(i).prefix(query) {
-                        if let slot = byHash[term] { scores.add(weight, UnsafeBufferPointer(rebasing: flat[ranges[slot]]), skipping: Int32(i)) }
+                        if let t = next.termIndex(term) {
+                            scores.add(weight, movedPostings(t), skipping: Int32(i))
+                        } else if let postings = byHash[term] {
+                            postings.withUnsafeBufferPointer { scores.add(weight, $0, skipping: Int32(i)) }
+                        }
                     }
                 }
                 var candidates = scores.taken(threshold: threshold)

@@ -66,6 +66,24 @@ extension RelatedState {
         return (Int(vectorStart[i])..<Int(vectorStart[i + 1])).map { (termHashes[Int(vectorTermIDs[$0])], vectorWeights[$0]) }
     }
 
+    /// Calls `body` with each of paper i's first `indexed` terms: its
+    /// number in the body (-1 if the body lacks it), its hash, its weight,
+    /// and its kept postings (the first `limit`).
+    func forEachIndexedTerm(of i: Int, indexed: Int, limit: Int,
+                            _ body: (Int32, UInt64, Float, UnsafeBufferPointer<RelatedPapers.Posting>) -> Void) {
+        if !newerVectors.isEmpty, let vector = newerVectors[i] {
+            for (term, weight) in vector.prefix(indexed) { body(termIndex(term).map { Int32($0) } ?? -1, term, weight, postings(of: term, limit: limit)) }
+            return
+        }
+        guard i + 1 < vectorStart.count else { return }
+        let start = Int(vectorStart[i])
+        for v in start..<min(Int(vectorStart[i + 1]), start + indexed) {
+            let t = Int(vectorTermIDs[v]), term = termHashes[t]
+            let list = newerPostings[term]?.elements ?? postings[Int(termStart[t])..<Int(termStart[t + 1])]
+            body(Int32(t), term, vectorWeights[v], UnsafeBufferPointer(rebasing: list.prefix(limit)))
+        }
+    }
+
     /// Whether paper `i` searches with one of `terms` (its first `query` terms).
     func searches(_ i: Int, query: Int, withAnyOf terms: TermSet) -> Bool {
         if !newerVectors.isEmpty, let vector = newerVectors[i] { return vector.prefix(query).contains { terms.contains($0.term) } }
