@@ -12,6 +12,16 @@ final class NameMemo: @unchecked Sendable {
     struct AuthorForms: Sendable {
         var display: String
         var slugBase: String
+        /// What makes two spellings one author: the display form lowercased
+        /// (kept here: lowercasing every name of a large site each build
+        /// cost more than looking the names up).
+        var key: String
+
+        init(display: String, slugBase: String) {
+            self.display = display
+            self.slugBase = slugBase
+            key = display.lowercased()
+        }
     }
 
     private let knownAuthors: [String: AuthorForms]

@@ -247,7 +247,7 @@ public struct SiteIndexer: Sendable {
         let authorSpellings = parallelism.map(papers.count) { i in
             papers[i].authors.map { name -> (display: String, key: String, slugBase: String) in
                 let forms = memo.author(name)
-                return (forms.display, forms.display.lowercased(), forms.slugBase)
+                return (forms.display, forms.key, forms.slugBase)
             }
         }
         // Ids in order of first appearance from the oldest paper (in the
@@ -280,13 +280,21 @@ public struct SiteIndexer: Sendable {
         // Each author's papers in the site's order.
         for id in papersOf.indices { papersOf[id].sort() }
         // Slugs made unique in that order.
+        // (Each base's next number to try is kept: trying -2, -3, ... from
+        // the start for each author was quadratic in the authors sharing a
+        // base. The numbers skipped stay taken, so the slugs are the same.)
         var takenSlugs = Set<String>()
         takenSlugs.reserveCapacity(distinct.count)
         var slugOfID: [String] = []
         slugOfID.reserveCapacity(distinct.count)
+        var nextNumber: [String: Int] = [:]
         for base in distinct.map(\.slugBase) {
-            var candidate = base, n = 2
-            while takenSlugs.contains(candidate) { candidate = "\(base)-\(n)"; n += 1 }
+            var candidate = base
+            if takenSlugs.contains(candidate) {
+                var n = nextNumber[base, default: 2]
+                repeat { candidate = "\(base)-\(n)"; n += 1 } while takenSlugs.contains(candidate)
+                nextNumber[base] = n
+            }
             takenSlugs.insert(candidate)
             slugOfID.append(candidate)
         }
