@@ -14,7 +14,7 @@ public struct SiteBuilder: Sendable {
     }
 
     public func build() throws(BuildFailure) -> BuildSummary {
-        let writer = OutputWriter(output: options.output, siteRoot: options.siteRoot)
+        let writer = OutputWriter(output: options.output, siteRoot: options.siteRoot, parallelism: options.parallelism)
         var boundary = StageBoundary(report: options.stageTimer)
         try writer.checkSafe()                                                  // refuse a dangerous output
         let inputs = options.useCache ? inputStamp() : nil                      // before anything is read

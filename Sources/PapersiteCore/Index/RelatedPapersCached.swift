@@ -42,7 +42,7 @@ extension RelatedPapers {
         }
         let headKey = Fingerprint.of { f in
             f.add("related state, scored"); f.add(count); f.add(UInt64(minimumScore.bitPattern)); f.add(queryTerms)
-            f.add(indexedTerms); f.add(postingsPerTerm); f.add(UInt64(tagWeight.bitPattern))
+            f.add(indexedTerms); f.add(postingsPerTerm); f.add(UInt64(tagWeight.bitPattern)); f.add(exactUpTo)
         }
         if var state = cache.get(headKey, RelatedState.decodeHead) {
             // Papers removed since (and others perhaps added after the rest).

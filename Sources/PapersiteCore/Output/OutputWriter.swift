@@ -17,10 +17,13 @@ public struct OutputWriter: Sendable {
 
     public let output: URL
     public let siteRoot: URL
+    /// For the system calls that put many changed files in place.
+    let parallelism: Parallelism
 
-    public init(output: URL, siteRoot: URL) {
+    public init(output: URL, siteRoot: URL, parallelism: Parallelism = .allCores) {
         self.output = output.standardizedFileURL
         self.siteRoot = siteRoot.standardizedFileURL
+        self.parallelism = parallelism
     }
 
     private var displayName: String { output.path }
