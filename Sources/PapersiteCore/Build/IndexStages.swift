@@ -38,10 +38,10 @@ extension BuildStages {
     }
 
     /// The search index. With a cache, from the last build's index when
-    /// the papers are the same ones in the same order, or with new papers
-    /// after them in that order (`SearchIndex.id`: the newest): untouched
-    /// if no paper's terms changed, else with only the shards their old and
-    /// new terms fall in made again. Otherwise made whole, from each
+    /// the papers are the same ones in the same order, with new papers
+    /// after them in that order (`SearchIndex.id`: the newest), or with
+    /// the newest removed: untouched if no paper's terms changed, else with
+    /// only the shards their old and new terms fall in made again. Otherwise made whole, from each
     /// paper's terms as the cache keeps them where the text is unchanged.
     func searchIndex(of papers: SiteRenderer) -> SiteRenderer {
         options.progress?("Indexing for search", 0, 0)
@@ -68,10 +68,12 @@ extension BuildStages {
             return made
         }
         let stateKey = Fingerprint.of { $0.add("search state"); $0.add(SearchIndex.defaultSplitAbove) }
-        if var state = cache.get(stateKey, SearchIndex.State.decode), state.docKeys.count <= n {
+        if var state = cache.get(stateKey, SearchIndex.State.decode) {
             state.index.store = cache
             let before = state.docKeys.count
-            let changed = (0..<n).filter { $0 >= before || state.docKeys[$0] != docKeys[$0] }
+            // Ids from `n` on are papers removed (the newest: had an older
+            // one gone, the ids after it would have moved, and most would differ).
+            let changed = (0..<max(n, before)).filter { $0 >= before || $0 >= n || state.docKeys[$0] != docKeys[$0] }
             // What the next build may start from stays in the cache.
             cache.retain(docKeys + state.index.shards.map { SearchIndex.shardCacheKey($0.hash) })
             if changed.isEmpty {
@@ -83,7 +85,7 @@ extension BuildStages {
                 let edits = changed.compactMap { id -> (doc: Int32, old: [SearchIndex.Term], new: [SearchIndex.Term])? in
                     guard id < before else { return (Int32(id), [], terms(id)) }      // a paper added
                     guard let old = cache.get(state.docKeys[id], SearchIndex.decodeTerms) else { return nil }
-                    return (Int32(id), old, terms(id))
+                    return (Int32(id), old, id < n ? terms(id) : [])                  // edited, or removed
                 }
                 if edits.count == changed.count,
                    search.update(edits, load: { shard in
