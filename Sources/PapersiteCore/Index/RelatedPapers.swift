@@ -22,7 +22,7 @@ struct RelatedPapers {
     var minimumScore: Float = 0.10
     /// Sites up to this many papers count every paper in a term's
     /// frequency (see `epoch`): computing everything after an addition
-    /// takes them a few milliseconds.
+    /// takes them under a tenth of a second.
     var exactUpTo = 2048
     var queryTerms = 40
     var indexedTerms = 100
