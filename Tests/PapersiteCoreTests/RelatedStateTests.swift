@@ -69,25 +69,17 @@ import Testing
     }
 
     @Test func editsGiveTheListsOfAFullComputation() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("related-state-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
         var corpus = Corpus(papers: 400, seed: 7)
         var related = RelatedPapers(count: 5)
         // Small enough that the delta is sometimes merged into the body, large enough that it is often kept.
         related.deltaLimit = { _ in 3_000 }
-        var paths: [RelatedPapers.Path] = []
-        for step in 0..<40 {
-            if step > 0 {
-                for _ in 0..<(1 + corpus.next(3)) { corpus.edit() }
-            }
-            let path = followStep(step, related, corpus, in: dir)
-            paths.append(path)
+        let (paths, sequence) = followSeries(related, &corpus, steps: 40) { _, corpus in
+            for _ in 0..<(1 + corpus.next(3)) { corpus.edit() }
         }
         // The first computes; most later edits are followed, not recomputed
         // (in so small a corpus, a common word's rounded frequency often
         // changes, and then a third of the papers or more need new vectors).
         #expect(paths.first == .computed)
-        let sequence = paths.map { "\($0)" }.joined(separator: " ")
         #expect(paths.filter { $0 == .updated || $0 == .updatedInDelta }.count >= 20, "\(sequence)")
         #expect(paths.filter { $0 == .updated }.count >= 3 && paths.filter { $0 == .updatedInDelta }.count >= 10, "\(sequence)")
         let found = expectedNonEmpty(related, corpus)
@@ -98,8 +90,6 @@ import Testing
     /// lists are those of a full computation, and most additions are
     /// followed from the last state rather than computed again.
     @Test func additionsGiveTheListsOfAFullComputation() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("related-additions-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
         // 520 papers, and one or two more a step: the count stays within one
         // rounding step of log n (512 to 608), so every step can be followed.
         var corpus = Corpus(papers: 520, seed: 11)
@@ -110,16 +100,10 @@ import Testing
         // exact): following them is still right, though not cheaper.
         related.affectedLimit = { $0 }
         related.exactUpTo = 0       // weighed as a large site is, by its oldest papers
-        var paths: [RelatedPapers.Path] = []
-        for step in 0..<30 {
-            if step > 0 {
-                for _ in 0..<(1 + corpus.next(2)) { corpus.add() }
-                if step % 3 == 0 { corpus.edit() }
-            }
-            let path = followStep(step, related, corpus, in: dir)
-            paths.append(path)
+        let (paths, sequence) = followSeries(related, &corpus, steps: 30) { step, corpus in
+            for _ in 0..<(1 + corpus.next(2)) { corpus.add() }
+            if step % 3 == 0 { corpus.edit() }
         }
-        let sequence = paths.map { "\($0)" }.joined(separator: " ")
         #expect(paths.first == .computed && paths.dropFirst().allSatisfy { $0 == .updated || $0 == .updatedInDelta }, "\(sequence)")
         // Both ways of keeping what changed: a new body (with the added papers' vectors), and a delta beside the old one.
         #expect(paths.contains(.updated) && paths.contains(.updatedInDelta), "\(sequence)")
@@ -134,19 +118,14 @@ import Testing
     /// papers, as counting every paper does, they would be computed again:
     /// `affectedLimit`).
     @Test func aDayAddedIsFollowedThoughCommonWordsGrow() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("related-day-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
         var corpus = Corpus(papers: 520, seed: 41)
         var related = RelatedPapers(count: 5)
         related.exactUpTo = 0       // weighed as a large site is
         #expect(related.epoch(520) == 512 && related.epoch(608) == 512 && related.epoch(609) == 609 && related.epoch(16) == 16)
         #expect(RelatedPapers(count: 5).epoch(2048) == 2048 && RelatedPapers(count: 5).epoch(2100) == 2048)
-        var paths = [followStep(0, related, corpus, in: dir)]
-        for step in 1...4 {
+        let (paths, sequence) = followSeries(related, &corpus, steps: 5) { _, corpus in
             for _ in 0..<11 { corpus.add() }
-            paths.append(followStep(step, related, corpus, in: dir))
         }
-        let sequence = paths.map { "\($0)" }.joined(separator: " ")
         #expect(paths.first == .computed && paths.dropFirst().allSatisfy { $0 == .updated || $0 == .updatedInDelta }, "\(sequence)")
         let found = expectedNonEmpty(related, corpus)
         #expect(found)
@@ -158,22 +137,15 @@ import Testing
     /// full, so that an old list's last place is often taken by a paper
     /// the old list left out (and the list must be scored whole).
     @Test func additionsThroughShortPostingListsGiveTheListsOfAFullComputation() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("related-short-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
         var corpus = Corpus(papers: 520, seed: 23)
         var related = RelatedPapers(count: 2)
         related.postingsPerTerm = 12
         related.affectedLimit = { $0 }
         related.exactUpTo = 0       // weighed as a large site is, by its oldest papers
-        var paths: [RelatedPapers.Path] = []
-        for step in 0..<24 {
-            if step > 0 {
-                corpus.add()
-                for _ in 0..<2 { corpus.edit() }
-            }
-            paths.append(followStep(step, related, corpus, in: dir))
+        let (paths, sequence) = followSeries(related, &corpus, steps: 24) { _, corpus in
+            corpus.add()
+            for _ in 0..<2 { corpus.edit() }
         }
-        let sequence = paths.map { "\($0)" }.joined(separator: " ")
         #expect(paths.dropFirst().allSatisfy { $0 == .updated || $0 == .updatedInDelta }, "\(sequence)")
         let found = expectedNonEmpty(related, corpus)
         #expect(found)
@@ -183,27 +155,37 @@ import Testing
     /// with papers added or edited too: each build's lists are those of a
     /// full computation, and the removals are followed, not computed again.
     @Test func removalsGiveTheListsOfAFullComputation() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("related-removals-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
         // 600 papers, one or two fewer a step: within one rounding step of log n (512 to 608).
         var corpus = Corpus(papers: 600, seed: 31)
         var related = RelatedPapers(count: 3)
         related.postingsPerTerm = 40
         related.affectedLimit = { $0 }
         related.exactUpTo = 0       // weighed as a large site is, by its oldest papers
-        var paths: [RelatedPapers.Path] = []
-        for step in 0..<30 {
-            if step > 0 {
-                for _ in 0..<(1 + corpus.next(2)) { corpus.remove() }
-                if step % 4 == 0 { corpus.add() }
-                if step % 5 == 0 { corpus.edit() }
-            }
-            paths.append(followStep(step, related, corpus, in: dir))
+        let (paths, sequence) = followSeries(related, &corpus, steps: 30) { step, corpus in
+            for _ in 0..<(1 + corpus.next(2)) { corpus.remove() }
+            if step % 4 == 0 { corpus.add() }
+            if step % 5 == 0 { corpus.edit() }
         }
-        let sequence = paths.map { "\($0)" }.joined(separator: " ")
         #expect(paths.first == .computed && paths.dropFirst().allSatisfy { $0 == .updatedAfterRemovals }, "\(sequence)")
         let found = expectedNonEmpty(related, corpus)
         #expect(found)
+    }
+
+    /// Builds of `corpus` with one state, in a folder of their own: the
+    /// first as it is, then `steps - 1` more, each after `change` (given
+    /// the step). Each build's lists must be those of a full computation
+    /// (`followStep`). Returns how each found them, and that as text.
+    func followSeries(_ related: RelatedPapers, _ corpus: inout Corpus, steps: Int,
+                      sourceLocation: Testing.SourceLocation = #_sourceLocation,
+                      change: (Int, inout Corpus) -> Void) -> (paths: [RelatedPapers.Path], sequence: String) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("related-series-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var paths: [RelatedPapers.Path] = []
+        for step in 0..<steps {
+            if step > 0 { change(step, &corpus) }
+            paths.append(followStep(step, related, corpus, in: dir, sourceLocation: sourceLocation))
+        }
+        return (paths, paths.map { "\($0)" }.joined(separator: " "))
     }
 
     /// One build of `corpus` with the state in `dir`: its lists must be

@@ -41,8 +41,9 @@ extension BuildStages {
     /// the papers are the same ones in the same order, with new papers
     /// after them in that order (`SearchIndex.id`: the newest), or with
     /// the newest removed: untouched if no paper's terms changed, else with
-    /// only the shards their old and new terms fall in made again. Otherwise made whole, from each
-    /// paper's terms as the cache keeps them where the text is unchanged.
+    /// only the shards their old and new terms fall in made again.
+    /// Otherwise made whole, from each paper's terms as the cache keeps
+    /// them where the text is unchanged.
     func searchIndex(of papers: SiteRenderer) -> SiteRenderer {
         options.progress?("Indexing for search", 0, 0)
         var renderer = papers

@@ -80,8 +80,9 @@ struct RelatedPapers {
         guard count > 0, n > 1 else { return (Array(repeating: ScoredList(), count: n), nil) }
 
         // 1. Document frequencies (among all papers, and among the first
-        //    `epoch`, which weigh: see `epoch`), in a fixed number of shards by hash (so
-        //    the ids never depend on the number of threads), and every
+        //    `epoch`, which weigh: see `epoch`), in a fixed number of
+        //    shards by hash (so the ids never depend on the number of
+        //    threads), and every
         //    paper's terms as ids (grouped by shard), so that step 2 looks
         //    nothing up. (Their counts are read again there rather than
         //    kept: on a large site they would be one of the largest tables

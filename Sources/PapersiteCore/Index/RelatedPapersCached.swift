@@ -104,22 +104,21 @@ extension RelatedPapers {
         guard n >= before, live > 1, count > 0, Self.logN(live) == Self.logN(before), epoch == self.epoch(before) else { return nil }
         // The first `epoch` papers, whose counts weigh, are the same ones
         // unless some of them were removed: then as many papers after them join.
-        let removedSet = Set(removed)
-        var joining: [Int] = []
-        var next0 = epoch
-        while joining.count < removed.count(where: { $0 < epoch }) && next0 < n {
-            if !removedSet.contains(next0) { joining.append(next0) }
-            next0 += 1
+        let removedSet = Set(removed), leaving = removed.count(where: { $0 < epoch })
+        var joining = Set<Int>()
+        var candidate = epoch
+        while joining.count < leaving && candidate < n {
+            if !removedSet.contains(candidate) { joining.insert(candidate) }
+            candidate += 1
         }
-        let joiningSet = Set(joining)
         func wasCounted(_ i: Int) -> Bool { i < epoch }
-        func isCounted(_ i: Int) -> Bool { (i < epoch && !removedSet.contains(i)) || joiningSet.contains(i) }
+        func isCounted(_ i: Int) -> Bool { (i < epoch && !removedSet.contains(i)) || joining.contains(i) }
         var next = state
         next.identities = identities
         next.termsKeys = keys
         next.termsHashes = hashes
         next.lists += Array(repeating: ScoredList(), count: n - before)
-        let edited = (0..<n).filter { $0 >= before || state.termsHashes[$0] != hashes[$0] || joiningSet.contains($0) }
+        let edited = (0..<n).filter { $0 >= before || state.termsHashes[$0] != hashes[$0] || joining.contains($0) }
         if edited.isEmpty { return (next, false) }
         guard edited.count <= max(16, n / 50) else { return nil }
 
@@ -132,21 +131,21 @@ extension RelatedPapers {
             var new: [UInt64] = []
             withTerms(e) { new = hashList($0) }
             let was: Int32 = wasCounted(e) ? 1 : 0, `is`: Int32 = isCounted(e) ? 1 : 0
-            for h in old { delta[h, default: .none].all -= 1; delta[h, default: .none].prefix -= was }
-            for h in new { delta[h, default: .none].all += 1; delta[h, default: .none].prefix += `is`; editedNow[h, default: 0] += 1 }
+            for h in old { delta[h, default: .zero].all -= 1; delta[h, default: .zero].prefix -= was }
+            for h in new { delta[h, default: .zero].all += 1; delta[h, default: .zero].prefix += `is`; editedNow[h, default: 0] += 1 }
         }
-        delta = delta.filter { $0.value != .none }
+        delta = delta.filter { $0.value != .zero }
         guard let dfBefore = state.frequencies(of: Array(delta.keys), cache: cache, parallelism: parallelism) else { return nil }
         var df: [UInt64: RelatedState.Frequencies] = [:]
         for (h, d) in delta {
-            let then = dfBefore[h, default: .none]
+            let then = dfBefore[h, default: .zero]
             let now = RelatedState.Frequencies(all: then.all + d.all, prefix: then.prefix + d.prefix)
             guard now.all >= 0, now.prefix >= 0 else { return nil }
             df[h] = now
         }
         // Terms whose weight changed, which papers other than the edited ones have.
         let crossing = delta.keys.filter {
-            Self.frequencyBucket(dfBefore[$0, default: .none].prefix) != Self.frequencyBucket(df[$0]!.prefix) && df[$0]!.all - editedNow[$0, default: 0] > 0
+            Self.frequencyBucket(dfBefore[$0, default: .zero].prefix) != Self.frequencyBucket(df[$0]!.prefix) && df[$0]!.all - editedNow[$0, default: 0] > 0
         }.sorted()
         var affected = Set(edited)
         if !crossing.isEmpty {

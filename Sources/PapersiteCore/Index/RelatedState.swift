@@ -20,9 +20,10 @@ import Foundation
 /// Papers added after the others (`RelatedPapers.Numbering`) are edits
 /// from no terms (outside the first `epoch` papers, whose frequencies
 /// weigh, so they change no weight of another paper), and papers removed
-/// are edits to none, then taken out (`RelatedRemovals.swift`). When papers are reordered, when the cache
-/// lacks a piece, or when an edit reaches too many papers, the caller
-/// computes everything (and keeps a new state).
+/// are edits to none, then taken out (`RelatedRemovals.swift`). When
+/// papers are reordered, when the cache lacks a piece, or when an edit
+/// reaches too many papers, the caller computes everything (and keeps a
+/// new state).
 ///
 /// Kept as four kinds of values: a small head (read by every build), a
 /// body with every paper's vector and every posting list (read when terms
@@ -313,7 +314,7 @@ struct RelatedState {
     struct Frequencies: Equatable, BitwiseCopyable {
         var all: Int32
         var prefix: Int32
-        static let none = Frequencies(all: 0, prefix: 0)
+        static let zero = Frequencies(all: 0, prefix: 0)
     }
 
     static func encodeShard(_ hashes: [UInt64], _ frequencies: [Frequencies]) -> [UInt8] {

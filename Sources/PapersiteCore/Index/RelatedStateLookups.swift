@@ -20,7 +20,7 @@ extension RelatedState {
                 func hash(_ j: Int) -> UInt64 { raw.loadUnaligned(fromByteOffset: start + j * 8, as: UInt64.self) }
                 return byShard[d].map { wanted in
                     let low = firstIndex(notBelow: wanted, count: count, hash)
-                    guard low < count, hash(low) == wanted else { return (wanted, .none) }
+                    guard low < count, hash(low) == wanted else { return (wanted, .zero) }
                     return (wanted, raw.loadUnaligned(fromByteOffset: frequencies + low * 8, as: Frequencies.self))
                 }
             } ?? nil
