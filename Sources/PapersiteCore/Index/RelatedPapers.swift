@@ -132,10 +132,10 @@ struct RelatedPapers {
         // Each term's inverse document frequency, by id (zero for a word
         // only one paper has: it links that paper to nothing).
         let logN = Self.logN(n)
-        let idf = vocabulary.frequencies(parallelism: parallelism) { df in Self.idf(df: df.prefix, logN: logN) }
         let termCount = vocabulary.total
-        var hashOf = vocabulary.hashesByID(parallelism: parallelism)
-        if keepState, let dfShard { vocabulary.forEachDFShard(parallelism: parallelism, dfShard) }
+        var hashOf = vocabulary.takeHashesByID(parallelism: parallelism)
+        if keepState, let dfShard { vocabulary.forEachDFShard(hashes: hashOf, parallelism: parallelism, dfShard) }
+        let idf = vocabulary.frequencies(parallelism: parallelism) { df in Self.idf(df: df.prefix, logN: logN) }
         vocabulary = Vocabulary()
 
         // 2. Each paper's weights, normalised to length 1, heaviest first:
@@ -192,15 +192,21 @@ struct RelatedPapers {
         var starts = [Int](repeating: 0, count: terms + 1)
         for i in 0..<n { for v in indexedRange(i) { starts[Int(vectorTermIDs[v]) + 1] += 1 } }
         for t in 0..<terms { starts[t + 1] += starts[t] }
-        var postings = [Posting](repeating: Posting(paper: 0, weight: 0), count: starts[terms])
-        var fill = starts
-        for i in 0..<n {
-            for v in indexedRange(i) {
-                postings[fill[Int(vectorTermIDs[v])]] = Posting(paper: Int32(i), weight: vectorWeights[v])
-                fill[Int(vectorTermIDs[v])] += 1
+        // Filled from the end (each term's list, papers in order, fills
+        // back from where the next begins), so that no second table of
+        // places is needed: `starts` then holds where each list begins,
+        // one place along, and is moved back.
+        let total = starts[terms]
+        var postings = [Posting](repeating: Posting(paper: 0, weight: 0), count: total)
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            for v in indexedRange(i).reversed() {
+                let t = Int(vectorTermIDs[v]) + 1
+                starts[t] -= 1
+                postings[starts[t]] = Posting(paper: Int32(i), weight: vectorWeights[v])
             }
         }
-        fill = []
+        for t in 0..<terms { starts[t] = starts[t + 1] }
+        starts[terms] = total
         let limit = postingsPerTerm
         var lengths = [Int32](repeating: 0, count: terms)
         postings.withUnsafeMutableBufferPointer { all in

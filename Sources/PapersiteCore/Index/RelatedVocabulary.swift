@@ -87,26 +87,37 @@ extension RelatedPapers {
 
         var shardBases: [Int32] { bases }
 
-        /// Each term's hash, by id.
-        func hashesByID(parallelism: Parallelism) -> [UInt64] {
-            var result = [UInt64](repeating: 0, count: total)
-            result.withUnsafeMutableBufferPointer { buffer in
+        /// Each term's hash, by id, once counting is over: each shard's
+        /// table is given back as it is read, so that the tables (the
+        /// largest part of the vocabulary) and the list are never whole
+        /// together.
+        mutating func takeHashesByID(parallelism: Parallelism) -> [UInt64] {
+            // Not zeroed first: its pages are touched only as they are written.
+            [UInt64](unsafeUninitializedCapacity: total) { buffer, made in
                 let slots = UnsafeSendableBuffer(buffer)
-                parallelism.forEach(Self.shards) { s in
-                    parts[s].ids.forEach { hash, local in slots[Int(bases[s] + local)] = hash }
+                let bases = bases
+                parts.withUnsafeMutableBufferPointer { shards in
+                    let tables = UnsafeSendableBuffer(shards)
+                    parallelism.forEach(Self.shards) { s in
+                        tables.buffer[s].ids.forEach { hash, local in slots[Int(bases[s] + local)] = hash }
+                        tables.buffer[s].ids = HashTable()
+                    }
                 }
+                made = total
             }
-            return result
         }
 
         /// Every term's hash and document frequencies, in the shards of
         /// `RelatedState.dfShard(of:)` (sixteen per vocabulary shard), each
         /// sorted by hash and encoded, handed to `body` one by one.
-        func forEachDFShard(parallelism: Parallelism, _ body: (Int, [UInt8]) -> Void) {
+        /// `hashes`: `takeHashesByID`'s.
+        func forEachDFShard(hashes: [UInt64], parallelism: Parallelism, _ body: (Int, [UInt8]) -> Void) {
             parallelism.forEach(Self.shards) { s in
                 var split = [[(hash: UInt64, df: RelatedState.Frequencies)]](repeating: [], count: 16)
-                parts[s].ids.forEach { hash, local in
-                    split[Int(hash >> 60)].append((hash, .init(all: parts[s].frequencies[Int(local)], prefix: parts[s].prefixFrequencies[Int(local)])))
+                let part = parts[s]
+                for local in part.frequencies.indices {
+                    let hash = hashes[Int(bases[s]) + local]
+                    split[Int(hash >> 60)].append((hash, .init(all: part.frequencies[local], prefix: part.prefixFrequencies[local])))
                 }
                 for (g, var entries) in split.enumerated() {
                     entries.sort { $0.hash < $1.hash }
