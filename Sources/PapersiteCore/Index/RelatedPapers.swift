@@ -189,7 +189,9 @@ struct RelatedPapers {
         let terms = termHashes.count
         let indexed = indexedTerms
         func indexedRange(_ i: Int) -> Range<Int> { Int(vectorStart[i])..<min(Int(vectorStart[i + 1]), Int(vectorStart[i]) + indexed) }
-        var starts = [Int](repeating: 0, count: terms + 1)
+        // (Places as 32-bit numbers, as a state stores them: a site's
+        // postings are at most `indexedTerms` a paper.)
+        var starts = [UInt32](repeating: 0, count: terms + 1)
         for i in 0..<n { for v in indexedRange(i) { starts[Int(vectorTermIDs[v]) + 1] += 1 } }
         for t in 0..<terms { starts[t + 1] += starts[t] }
         // Filled from the end (each term's list, papers in order, fills
@@ -197,29 +199,26 @@ struct RelatedPapers {
         // places is needed: `starts` then holds where each list begins,
         // one place along, and is moved back.
         let total = starts[terms]
-        var postings = [Posting](repeating: Posting(paper: 0, weight: 0), count: total)
+        var postings = [Posting](repeating: Posting(paper: 0, weight: 0), count: Int(total))
         for i in stride(from: n - 1, through: 0, by: -1) {
             for v in indexedRange(i).reversed() {
                 let t = Int(vectorTermIDs[v]) + 1
                 starts[t] -= 1
-                postings[starts[t]] = Posting(paper: Int32(i), weight: vectorWeights[v])
+                postings[Int(starts[t])] = Posting(paper: Int32(i), weight: vectorWeights[v])
             }
         }
         for t in 0..<terms { starts[t] = starts[t + 1] }
         starts[terms] = total
+        // A term's list as scores read it: its heaviest `limit` papers.
         let limit = postingsPerTerm
-        var lengths = [Int32](repeating: 0, count: terms)
+        func listRange(_ t: Int) -> Range<Int> { Int(starts[t])..<Int(starts[t + 1]) }
         postings.withUnsafeMutableBufferPointer { all in
             let flat = UnsafeSendableBuffer(all)
-            lengths.withUnsafeMutableBufferPointer { lengthBuffer in
-                let lengthSlots = UnsafeSendableBuffer(lengthBuffer)
-                parallelism.forEach(terms) { t in
-                    let range = starts[t]..<starts[t + 1]
-                    if range.count > limit || (keepState && range.count > 1) {
-                        var slice = UnsafeMutableBufferPointer(rebasing: flat.buffer[range])
-                        slice.sort(by: Self.listOrder)
-                    }
-                    lengthSlots[t] = Int32(min(range.count, limit))
+            parallelism.forEach(terms) { t in
+                let range = listRange(t)
+                if range.count > limit || (keepState && range.count > 1) {
+                    var slice = UnsafeMutableBufferPointer(rebasing: flat.buffer[range])
+                    slice.sort(by: Self.listOrder)
                 }
             }
         }
@@ -231,15 +230,15 @@ struct RelatedPapers {
             parallelism.mapWithScratch(n, makeScratch: { Scores(count: n) }, release: { $0.release() }) { i, scores -> ScoredList in
                 let from = Int(vectorStart[i])
                 for v in from..<min(Int(vectorStart[i + 1]), from + query) {
-                    let t = Int(vectorTermIDs[v]), start = starts[t]
-                    scores.add(vectorWeights[v], UnsafeBufferPointer(rebasing: postings[start..<start + Int(lengths[t])]), skipping: Int32(i))
+                    let list = listRange(Int(vectorTermIDs[v]))
+                    scores.add(vectorWeights[v], UnsafeBufferPointer(rebasing: postings[list.prefix(limit)]), skipping: Int32(i))
                 }
                 return scores.best(count, threshold: minimumScore)
             }
         }
         guard keepState else { return (lists, nil) }
         let full = RelatedState.Full(vectorStart: vectorStart, vectorTermIDs: vectorTermIDs, vectorWeights: vectorWeights,
-                                     termHashes: termHashes, termStart: starts.map { UInt32($0) }, postings: postings)
+                                     termHashes: termHashes, termStart: starts, postings: postings)
         return (lists, full)
     }
 
