@@ -32,19 +32,16 @@ import Testing
         let store = CacheStore(folder: site.root.appendingPathComponent("test-cache"), output: site.output.path, identity: 1, clean: false)
         let folder = open(site.root.appendingPathComponent("content/papers").path, O_RDONLY | O_DIRECTORY)
         defer { close(folder) }
-        func readFile(_ earlier: [UInt64: Paper]) -> (records: StoredRecordFiles.Records, lineHashes: [UInt64]) {
-            var papers: [Paper] = [], hashes: [UInt64] = []
-            let diagnostics = ArXivSnapshotReader().forEach(url, file: file, reuse: { earlier[$0] }) { papers.append($0); hashes.append($1) }
-            return ((papers, diagnostics), hashes)
+        func readFile(_ earlier: [UInt64: Paper], _ emit: StoredRecordFiles.Emit) -> [Diagnostic] {
+            ArXivSnapshotReader().forEach(url, file: file, reuse: { earlier[$0] }) { emit($0, $1) }
         }
         Thread.sleep(forTimeInterval: 3)
         var offered: [UInt64: Paper] = [:]
-        _ = StoredRecordFiles(cache: store).records(of: file, folder: folder, name: "s.jsonl", context: nil) { earlier in offered = earlier; return readFile(earlier) }
-        store.waitForBackgroundPuts()     // the records are stored on another thread (a build reads them back only after it commits)
+        _ = StoredRecordFiles(cache: store).records(of: file, folder: folder, name: "s.jsonl", context: nil) { earlier, emit in offered = earlier; return readFile(earlier, emit) }
         let changed = [line("2401.00009", "A New Paper", day: 5), lines[0], line("2401.00002", "Paper 2, retitled", day: 2), lines[3],
                        line("2401.00010", "Another Paper", day: 6)]
         try site.write(file, changed.joined(separator: "\n") + "\n")
-        let reread = StoredRecordFiles(cache: store).records(of: file, folder: folder, name: "s.jsonl", context: nil) { earlier in offered = earlier; return readFile(earlier) }
+        let reread = StoredRecordFiles(cache: store).records(of: file, folder: folder, name: "s.jsonl", context: nil) { earlier, emit in offered = earlier; return readFile(earlier, emit) }
         #expect(offered.count == 5)
         let fresh = ArXivSnapshotReader().read(url, file: file)
         #expect(reread.papers == fresh.papers)
@@ -72,11 +69,9 @@ import Testing
         let folder = open(site.root.appendingPathComponent("content/papers").path, O_RDONLY | O_DIRECTORY)
         defer { close(folder) }
         var reads = 0
-        func readFile(_ earlier: [UInt64: Paper]) -> (records: StoredRecordFiles.Records, lineHashes: [UInt64]) {
+        func readFile(_ earlier: [UInt64: Paper], _ emit: StoredRecordFiles.Emit) -> [Diagnostic] {
             reads += 1
-            var papers: [Paper] = [], hashes: [UInt64] = []
-            let diagnostics = ArXivSnapshotReader().forEach(url, file: file, reuse: { earlier[$0] }) { papers.append($0); hashes.append($1) }
-            return ((papers, diagnostics), hashes)
+            return ArXivSnapshotReader().forEach(url, file: file, reuse: { earlier[$0] }) { emit($0, $1) }
         }
         let first = StoredRecordFiles(cache: store).records(of: file, folder: folder, name: "s.jsonl", context: nil, read: readFile)
         store.commit(outputs: [], tree: 0, last: nil)
@@ -101,7 +96,6 @@ import Testing
         let third = CacheStore(folder: site.root.appendingPathComponent("test-cache"), output: site.output.path, identity: 1, clean: false)
         let before = try storeSize(third)
         let revised = StoredRecordFiles(cache: third).records(of: file, folder: folder, name: "s.jsonl", context: nil, read: readFile)
-        third.waitForBackgroundPuts()
         #expect(reads == 2)
         #expect(revised.papers.map(\.title) == (0..<count).map { $0 == count - 1 ? "Paper \($0), revised" : "Paper \($0)" })
         func encodedHash(_ paper: Paper) -> UInt64 {
@@ -115,5 +109,50 @@ import Testing
         let fourth = CacheStore(folder: site.root.appendingPathComponent("test-cache"), output: site.output.path, identity: 1, clean: false)
         #expect(StoredRecordFiles(cache: fourth).records(of: file, folder: folder, name: "s.jsonl", context: nil, read: readFile).papers == revised.papers)
         #expect(reads == 2)
+    }
+
+    /// A record's abstract is left where the cache stored it, and read
+    /// from there when a stage needs it: as the snapshot is read, and when
+    /// a later build takes the records from the cache. A clean build makes
+    /// a new store rather than cutting the old one short, so records an
+    /// earlier build read (as `serve` keeps them) still read theirs.
+    @Test func abstractsStayInTheStoreUntilRead() throws {
+        let abstract = { (k: Int) in "Über die Konvergenz \(k): a study of ∑ and ∫ over manifolds, with bounds that hold for every k ≥ \(k)." }
+        let lines = (0..<3).map { k in
+            #"{"id": "2401.0000\#(k)", "title": "Paper \#(k)", "authors": "Ada Lovelace", "abstract": "\#(abstract(k))", "#
+                + #""categories": "cs.LG", "versions": [{"version": "v1", "created": "Mon, 2 Jan 2024 10:00:00 GMT"}]}"#
+        }
+        let site = try TestSite(["content/papers/s.jsonl": lines.joined(separator: "\n") + "\n"])
+        defer { site.remove() }
+        let file = "content/papers/s.jsonl", url = site.root.appendingPathComponent(file)
+        let cacheFolder = site.root.appendingPathComponent("test-cache")
+        let folder = open(site.root.appendingPathComponent("content/papers").path, O_RDONLY | O_DIRECTORY)
+        defer { close(folder) }
+        Thread.sleep(forTimeInterval: 3)
+        let read = { (earlier: [UInt64: Paper], emit: StoredRecordFiles.Emit) in
+            ArXivSnapshotReader().forEach(url, file: file, reuse: { earlier[$0] }) { emit($0, $1) }
+        }
+        let fresh = ArXivSnapshotReader().read(url, file: file).papers
+        #expect(fresh.map(\.abstract) == (0..<3).map(abstract))
+        #expect(!fresh.contains { $0.abstractText.isStored }, "a reader's records hold their text")
+
+        let store = CacheStore(folder: cacheFolder, output: site.output.path, identity: 1, clean: false)
+        let first = StoredRecordFiles(cache: store).records(of: file, folder: folder, name: "s.jsonl", context: nil, read: read).papers
+        #expect(first.allSatisfy { $0.abstractText.isStored }, "stored as they were read")
+        #expect(first == fresh && first.map(\.abstract) == (0..<3).map(abstract))
+        store.commit(outputs: [], tree: 0, last: nil)
+
+        let reopened = CacheStore(folder: cacheFolder, output: site.output.path, identity: 1, clean: false)
+        let again = StoredRecordFiles(cache: reopened).records(of: file, folder: folder, name: "s.jsonl", context: nil, read: read).papers
+        #expect(again.allSatisfy { $0.abstractText.isStored }, "taken from the cache, where they stay")
+        #expect(again == fresh && again.map(\.abstract) == (0..<3).map(abstract))
+        reopened.commit(outputs: [], tree: 0, last: nil)
+
+        // A clean build's store, filled with other values.
+        let clean = CacheStore(folder: cacheFolder, output: site.output.path, identity: 1, clean: true)
+        for k in 0..<50 { clean.put(UInt64(k + 1), [UInt8](repeating: UInt8(k), count: 4096)) }
+        clean.commit(outputs: [], tree: 0, last: nil)
+        #expect(again.map(\.abstract) == (0..<3).map(abstract), "the earlier records read their abstracts still")
+        #expect(first.map(\.abstract) == (0..<3).map(abstract))
     }
 }

@@ -66,13 +66,14 @@ final class CacheStore: @unchecked Sendable {
     /// The values this build stored.
     private var live: [UInt64: Location] = [:]
     private var fd: Int32 = -1
+    /// The store, open for reading values back where they are (records'
+    /// abstracts are left there: see `PaperText`).
+    private(set) var storedBytes: StoredBytesFile?
     private var end = 0
     private var appendFailed = false
     private var puts = 0
     /// The bytes this build appended.
     private var putBytes = 0
-    /// The values being stored on other threads (`putInBackground`).
-    private let backgroundPuts = DispatchGroup()
 
     /// Opens the cache in `folder` for a build into the output folder at
     /// the absolute path `output`, waiting while another build has it open;
@@ -90,10 +91,16 @@ final class CacheStore: @unchecked Sendable {
         used.deallocate()
         used = .allocate(capacity: max(1, old.count))
         used.initialize(repeating: 0, count: max(1, old.count))
-        // A clean build starts the store afresh: nothing in the old one would be used.
-        if clean { try? FileManager.default.removeItem(at: indexFile) }
-        fd = Glibc.open(storeFile.path, O_RDWR | O_CREAT | O_CLOEXEC | (clean ? O_TRUNC : 0), 0o644)
+        // A clean build starts the store afresh: nothing in the old one
+        // would be used. A new file, not the old one cut short: records of
+        // an earlier build (in `serve`) may still read their abstracts there.
+        if clean {
+            try? FileManager.default.removeItem(at: indexFile)
+            try? FileManager.default.removeItem(at: storeFile)
+        }
+        fd = Glibc.open(storeFile.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { old = [:]; return }
+        storedBytes = StoredBytesFile(path: storeFile.path)
         var info = stat()
         if !old.isEmpty, fstat(fd, &info) == 0, info.st_size > 0 {
             let length = Int(info.st_size)
@@ -137,9 +144,11 @@ final class CacheStore: @unchecked Sendable {
 
     /// Decodes the value under `key` with `decode` (nil when absent or
     /// undecodable): a value of an earlier build, or one this build stored.
+    /// The reader knows where its bytes are in the store (`ByteReader.origin`).
     func get<T>(_ key: UInt64, _ decode: (inout ByteReader) -> T?) -> T? {
-        withBytes(key) { bytes -> T? in
+        withBytesAndPlace(key) { bytes, place -> T? in
             var reader = ByteReader(bytes)
+            reader.origin = storedBytes.map { ($0, place) }
             guard let value = decode(&reader), !reader.failed else { return nil }
             return value
         } ?? nil
@@ -148,7 +157,12 @@ final class CacheStore: @unchecked Sendable {
     /// Calls `body` with the bytes stored under `key` (nil when absent or
     /// damaged), in place where an earlier build stored them.
     func withBytes<T>(_ key: UInt64, _ body: (UnsafeRawBufferPointer) -> T) -> T? {
-        if let bytes = mapped(key) { return body(bytes) }
+        withBytesAndPlace(key) { bytes, _ in body(bytes) }
+    }
+
+    /// The same, with where the bytes start in the store file.
+    private func withBytesAndPlace<T>(_ key: UInt64, _ body: (UnsafeRawBufferPointer, Int) -> T) -> T? {
+        if let bytes = mapped(key), let base = map?.baseAddress { return body(bytes, base.distance(to: bytes.baseAddress!)) }
         guard let location = lock.withLock({ live[key] }) else { return nil }
         // A value of this build (cards, read again for every list): not
         // hashed again, as only earlier builds' values can be left short;
@@ -158,7 +172,7 @@ final class CacheStore: @unchecked Sendable {
             count = got == location.length ? location.length : 0
         }
         guard buffer.count == location.length else { return nil }
-        return buffer.withUnsafeBytes { body($0) }
+        return buffer.withUnsafeBytes { body($0, location.offset) }
     }
 
     /// Whether values put now can be read back (the store file is open and writes succeed).
@@ -191,6 +205,16 @@ final class CacheStore: @unchecked Sendable {
     /// The same, from bytes in place (a large table, written without a copy).
     @discardableResult
     func put(_ key: UInt64, _ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        putPlaced(key, bytes).hash
+    }
+
+    /// Stores `bytes` under `key` as `put` does; returns where they are in
+    /// the store file (nil if they could not be written).
+    func putPlaced(_ key: UInt64, _ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBytes { putPlaced(key, $0).offset }
+    }
+
+    private func putPlaced(_ key: UInt64, _ bytes: UnsafeRawBufferPointer) -> (hash: UInt64, offset: Int?) {
         let hash = ContentHash.of(bytes)
         // The value's place is taken under the lock and its bytes written
         // outside it, so that a large value (a snapshot's records, a
@@ -203,7 +227,7 @@ final class CacheStore: @unchecked Sendable {
             end = offset + bytes.count
             return offset
         }
-        guard let offset = place else { return hash }
+        guard let offset = place else { return (hash, nil) }
         var ok = true
         var done = 0
         while done < bytes.count {
@@ -217,23 +241,8 @@ final class CacheStore: @unchecked Sendable {
             putBytes += bytes.count
             live[key] = Location(offset: offset, length: bytes.count, hash: hash)
         }
-        return hash
+        return (hash, ok ? offset : nil)
     }
-
-    /// Stores `bytes` under `key` as `put` does, on another thread; `commit`
-    /// waits for it. For a large value that this build does not read back
-    /// (a source file's records): copying it into the file would otherwise
-    /// hold up the stage that made it.
-    func putInBackground(_ key: UInt64, _ bytes: [UInt8]) {
-        backgroundPuts.enter()
-        DispatchQueue.global().async {
-            self.put(key, bytes)
-            self.backgroundPuts.leave()
-        }
-    }
-
-    /// Returns once the values stored in the background can be read back.
-    func waitForBackgroundPuts() { backgroundPuts.wait() }
 
     @discardableResult
     func put(_ key: UInt64, _ write: (inout ByteWriter) -> Void) -> UInt64 {
@@ -250,7 +259,6 @@ final class CacheStore: @unchecked Sendable {
     /// once); `last`: what the build was made from and made, for the next
     /// build to find nothing to do (nil when its inputs had no stamp).
     func commit(outputs: [(key: UInt64, fingerprint: UInt64)], tree: UInt64, last: LastBuild? = nil) {
-        waitForBackgroundPuts()
         lock.lock()
         defer { lock.unlock(); cacheLock.release() }
         // The tree is in place: what it was made from is known whatever

@@ -5,6 +5,12 @@ import Foundation
 /// test checks for every format's reader.
 enum RecordCodec {
     static func write(_ p: Paper, to w: inout ByteWriter) {
+        var abstract = 0..<0
+        write(p, to: &w, abstract: &abstract)
+    }
+
+    /// The same; `abstract` is where the abstract's bytes are in `w`.
+    static func write(_ p: Paper, to w: inout ByteWriter, abstract: inout Range<Int>) {
         w.string(p.key)
         w.string(p.slug)
         w.string(p.title)
@@ -26,7 +32,9 @@ enum RecordCodec {
         w.optional(p.links.code)
         w.optional(p.links.listing)
         w.optional(p.venue)
-        w.string(p.abstract)
+        let text = p.abstract
+        w.string(text)
+        abstract = w.bytes.count - text.utf8.count..<w.bytes.count
         w.string(p.notes)
         w.bool(p.draft)
         write(p.source, to: &w)
@@ -45,20 +53,35 @@ enum RecordCodec {
         let arxiv = r.optionalString(), arxivVersion = r.optionalInt(), doi = r.optionalString()
         let links = Paper.Links(url: r.optionalString(), pdf: r.optionalString(), code: r.optionalString(), listing: r.optionalString())
         let venue = r.optionalString()
-        let abstract = r.string(), notes = r.string()
+        let abstract = readText(&r), notes = r.string()
         let draft = r.bool()
         let source = readLocation(&r)
         let slugIsExplicit = r.bool()
         guard !r.failed else { return nil }
         var paper = Paper(title: title, authors: authors, published: published, datePrecision: precision, updated: updated, tags: tags,
                           arxiv: arxiv, arxivVersion: arxivVersion, doi: doi, links: links, venue: venue,
-                          abstract: abstract, notes: notes, draft: draft, slug: slug, source: source)
+                          notes: notes, draft: draft, slug: slug, source: source)
+        paper.keepAbstract(abstract)
         paper.key = key
         paper.affiliations = affiliations
         paper.comment = comment
         paper.bibKey = bibKey
         paper.slugIsExplicit = slugIsExplicit
         return paper
+    }
+
+    /// A text `ByteWriter.string` wrote; where the bytes can be read again
+    /// in their file, a long one is left there.
+    static func readText(_ r: inout ByteReader) -> PaperText {
+        guard let origin = r.origin else { return PaperText(r.string()) }
+        let start = r.offset
+        let count = Int(clamping: r.uint())
+        guard count >= PaperText.storedFrom else {
+            r.offset = start
+            return PaperText(r.string())
+        }
+        guard r.bytes(count) != nil else { return PaperText("") }
+        return PaperText(in: origin.file, offset: origin.offset + r.offset - count, length: count)
     }
 
     static func write(_ d: Day, to w: inout ByteWriter) {
@@ -134,29 +157,34 @@ enum RecordCodec {
     /// large enough that a million records are a thousand values.
     static let segmentSize = 1024
 
-    /// Records, each followed by its hash, with their count first.
-    static func encodeSegment(_ papers: ArraySlice<Paper>, parallelism: Parallelism) -> (bytes: [UInt8], hashes: [UInt64]) {
+    /// Records, each followed by its hash, with their count first; with
+    /// where each record's abstract is in the bytes.
+    static func encodeSegment(_ papers: ArraySlice<Paper>, parallelism: Parallelism)
+        -> (bytes: [UInt8], hashes: [UInt64], abstracts: [Range<Int>]) {
         var w = ByteWriter()
         w.uint(UInt64(papers.count))
-        var hashes: [UInt64] = []
+        var hashes: [UInt64] = [], abstracts: [Range<Int>] = []
         hashes.reserveCapacity(papers.count)
+        abstracts.reserveCapacity(papers.count)
         // A batch of records encoded and hashed on all cores, then copied
         // in order (a snapshot's 100,000 records took a second on one).
         let batch = segmentSize
         for start in stride(from: papers.startIndex, to: papers.endIndex, by: batch) {
             let end = min(papers.endIndex, start + batch)
-            let encoded = parallelism.map(end - start) { k -> (bytes: [UInt8], hash: UInt64) in
-                var one = ByteWriter(capacity: 512 + papers[start + k].abstract.utf8.count)
-                write(papers[start + k], to: &one)
-                return (one.bytes, one.bytes.withUnsafeBytes { ContentHash.of($0) })
+            let encoded = parallelism.map(end - start) { k -> (bytes: [UInt8], hash: UInt64, abstract: Range<Int>) in
+                var one = ByteWriter(capacity: 512 + papers[start + k].abstractText.utf8Count)
+                var abstract = 0..<0
+                write(papers[start + k], to: &one, abstract: &abstract)
+                return (one.bytes, one.bytes.withUnsafeBytes { ContentHash.of($0) }, abstract)
             }
             for record in encoded {
+                abstracts.append(record.abstract.lowerBound + w.bytes.count..<record.abstract.upperBound + w.bytes.count)
                 w.bytes += record.bytes
                 w.fixed(record.hash)
                 hashes.append(record.hash)
             }
         }
-        return (w.bytes, hashes)
+        return (w.bytes, hashes, abstracts)
     }
 
     static func decodeSegment(_ r: inout ByteReader) -> [Paper]? {
@@ -176,7 +204,7 @@ enum RecordCodec {
     /// A record's content as one number: equal records, equal hashes.
     static func hash(_ p: Paper) -> UInt64 {
         if let known = p.recordHash { return known }
-        var w = ByteWriter(capacity: 1024 + p.abstract.utf8.count + p.notes.utf8.count)
+        var w = ByteWriter(capacity: 1024 + p.abstractText.utf8Count + p.notes.utf8.count)
         write(p, to: &w)
         return w.bytes.withUnsafeBytes { ContentHash.of($0) }
     }

@@ -11,24 +11,30 @@ struct StoredRecordFiles: Sendable {
     /// The threads records are encoded on (the build's `--jobs`).
     var parallelism = Parallelism.allCores
 
+    /// Where `read` hands each record as it is read, with the hash of its
+    /// line for a format read line by line (a snapshot), else nil.
+    typealias Emit = (_ paper: Paper, _ lineHash: UInt64?) -> Void
+
     /// The records of `file` (`name` in the open `folder`), from the cache,
     /// or by `read` and then stored. `context`: what else the file's
     /// records depend on (a listing's dates without a year: the day of the
     /// build; a BibTeX file: the other BibTeX files' macros).
     /// `read` is given the papers of the file's last version by the hash
     /// of the line each came from, for a format read line by line (a
-    /// snapshot), and returns those hashes with the records (else none).
+    /// snapshot); it hands on each record with `emit`, in order, and
+    /// returns the problems found. The records are stored as they come
+    /// (see `SegmentWriter`).
     func records(of file: String, folder: Int32, name: String, context: UInt64?,
-                 read: (_ earlier: [UInt64: Paper]) -> (records: Records, lineHashes: [UInt64])) -> Records {
+                 read: (_ earlier: [UInt64: Paper], _ emit: Emit) -> [Diagnostic]) -> Records {
         let key = Fingerprint.of { f in
             f.add("source"); f.add(file)
             if let context { f.add(context) }
         }
         var info = stat()
-        guard fstatat(folder, name, &info, 0) == 0 else { return read([:]).records }
+        guard fstatat(folder, name, &info, 0) == 0 else { return Self.collect(read) }
         let stamp = Self.stamp(info)
         // The value under `key`: the stamp, the line hashes, and where the
-        // records are (see `storeRecords`).
+        // records are (see `SegmentWriter.storeHead`).
         struct Head { var same: Bool; var lineHashes: [UInt64]; var count: Int; var segments: [UInt64]; var diagnostics: [Diagnostic] }
         let head = cache.get(key) { r -> Head? in
             var same = true
@@ -57,17 +63,19 @@ struct StoredRecordFiles: Sendable {
         if let stored, let head, head.lineHashes.count == stored.papers.count {
             earlier = Dictionary(zip(head.lineHashes, stored.papers), uniquingKeysWith: { first, _ in first })
         }
-        var (result, lineHashes) = read(earlier)
-        guard !changedRecently(info) else { return result }
-        let hashes = storeRecords(result, lineHashes: lineHashes, stamp: stamp, under: key)
-        // The records know their hashes, made as they were encoded (later
-        // stages would otherwise encode each again to hash it). Moved out of
-        // `result`, and set only where not known: a record shared with
-        // another list is copied when it is changed.
-        var papers = result.papers
-        result.papers = []
-        for k in papers.indices where k < hashes.count && papers[k].recordHash != hashes[k] { papers[k].setRecordHash(hashes[k]) }
-        return (papers, result.diagnostics)
+        var segments = SegmentWriter(cache: cache, fileKey: key, stamp: stamp, parallelism: parallelism)
+        let diagnostics = read(earlier) { paper, lineHash in segments.add(paper, lineHash: lineHash) }
+        let papers = segments.finish()
+        if !changedRecently(info) { segments.storeHead(under: key, count: papers.count, diagnostics: diagnostics) }
+        return (papers, diagnostics)
+    }
+
+    /// The records `read` hands on, in order, with its problems (with no
+    /// earlier version to reuse).
+    static func collect(_ read: (_ earlier: [UInt64: Paper], _ emit: Emit) -> [Diagnostic]) -> Records {
+        var papers: [Paper] = []
+        let diagnostics = read([:]) { paper, _ in papers.append(paper) }
+        return (papers, diagnostics)
     }
 
     /// What identifies a version of a file: size, times (to the nanosecond) and inode.
@@ -102,50 +110,88 @@ struct StoredRecordFiles: Sendable {
         return made
     }
 
-    /// Stores a file's records a segment of `RecordCodec.segmentSize` at a
-    /// time, each under a key of its own, as they are encoded, and then
-    /// what says where they are under `key`: a snapshot's records encoded
-    /// whole were more than a gigabyte at a million papers, held until the
-    /// cache had written them. Returns the records' hashes.
-    private func storeRecords(_ records: Records, lineHashes: [UInt64], stamp: [UInt64], under key: UInt64) -> [UInt64] {
-        var hashes: [UInt64] = []
-        hashes.reserveCapacity(records.papers.count)
-        var segments: [UInt64] = []
-        let byLine = lineHashes.count == records.papers.count
-        for start in stride(from: 0, to: records.papers.count, by: RecordCodec.segmentSize) {
-            let range = start..<min(records.papers.count, start + RecordCodec.segmentSize)
-            let segment = records.papers[range]
-            // A file read line by line (a snapshot) keys a segment by its
-            // lines and their places: an edit stores again only the segment
-            // it falls in, and the others are kept as they are, with their
-            // records' hashes (known from when they were read back).
-            let segmentKey = Fingerprint.of { f in
-                f.add("source records"); f.add(key); f.add(start)
-                if byLine {
-                    for k in range { f.add(lineHashes[k]); f.add(records.papers[k].source.line) }
-                } else {
-                    for value in stamp { f.add(value) }
-                }
+}
+
+/// A file's records as they are read, stored a segment of
+/// `RecordCodec.segmentSize` at a time, each under a key of its own, as
+/// soon as the segment is full; then what says where they are, under the
+/// file's key. A stored record knows its hash (made as it was encoded:
+/// later stages would otherwise encode each again to hash it), and leaves
+/// its abstract where it was stored: a snapshot's abstracts are never all
+/// in memory, nor are its encoded records (more than a gigabyte at a
+/// million papers), and the memory of one segment's is used again for
+/// the next.
+private struct SegmentWriter {
+    let cache: CacheStore
+    let fileKey: UInt64
+    let stamp: [UInt64]
+    let parallelism: Parallelism
+    private var papers: [Paper] = []
+    private var lineHashes: [UInt64] = []
+    private var segments: [UInt64] = []
+    /// The papers before this one are in stored segments.
+    private var stored = 0
+
+    init(cache: CacheStore, fileKey: UInt64, stamp: [UInt64], parallelism: Parallelism) {
+        (self.cache, self.fileKey, self.stamp, self.parallelism) = (cache, fileKey, stamp, parallelism)
+    }
+
+    mutating func add(_ paper: Paper, lineHash: UInt64?) {
+        papers.append(paper)
+        if let lineHash { lineHashes.append(lineHash) }
+        if papers.count - stored == RecordCodec.segmentSize { storeSegment() }
+    }
+
+    /// Every record, the last segment stored.
+    mutating func finish() -> [Paper] {
+        storeSegment()
+        return papers
+    }
+
+    private mutating func storeSegment() {
+        let range = stored..<papers.count
+        stored = papers.count
+        guard !range.isEmpty else { return }
+        // A file read line by line (a snapshot) keys a segment by its
+        // lines and their places: an edit stores again only the segment
+        // it falls in, and the others are kept as they are, with their
+        // records' hashes (known from when they were read back).
+        let byLine = lineHashes.count == papers.count
+        let segmentKey = Fingerprint.of { f in
+            f.add("source records"); f.add(fileKey); f.add(range.lowerBound)
+            if byLine {
+                for k in range { f.add(lineHashes[k]); f.add(papers[k].source.line) }
+            } else {
+                for value in stamp { f.add(value) }
             }
-            segments.append(segmentKey)
-            if byLine, segment.allSatisfy({ $0.recordHash != nil }), cache.storedHash(segmentKey) != nil {
-                hashes += segment.map { $0.recordHash! }
-                continue
-            }
-            let encoded = RecordCodec.encodeSegment(segment, parallelism: parallelism)
-            cache.putInBackground(segmentKey, encoded.bytes)
-            hashes += encoded.hashes
         }
+        segments.append(segmentKey)
+        if byLine, papers[range].allSatisfy({ $0.recordHash != nil }), cache.storedHash(segmentKey) != nil { return }
+        let encoded = RecordCodec.encodeSegment(papers[range], parallelism: parallelism)
+        let place = cache.putPlaced(segmentKey, encoded.bytes)
+        for (k, i) in range.enumerated() {
+            let abstract = encoded.abstracts[k]
+            if let place, let file = cache.storedBytes, abstract.count >= PaperText.storedFrom, !papers[i].abstractText.isStored {
+                papers[i].keepAbstract(PaperText(in: file, offset: place + abstract.lowerBound, length: abstract.count))
+            }
+            // (Set only where not known: a record shared with the last
+            // version's table is copied when it is changed.)
+            if papers[i].recordHash != encoded.hashes[k] { papers[i].setRecordHash(encoded.hashes[k]) }
+        }
+    }
+
+    /// What says where the `count` records are, and the problems found.
+    func storeHead(under key: UInt64, count: Int, diagnostics: [Diagnostic]) {
         var w = ByteWriter()
         for value in stamp { w.fixed(value) }
-        w.uint(UInt64(lineHashes.count))
-        for hash in lineHashes { w.fixed(hash) }
-        w.uint(UInt64(records.papers.count))
+        let byLine = lineHashes.count == count
+        w.uint(UInt64(byLine ? lineHashes.count : 0))
+        for hash in lineHashes where byLine { w.fixed(hash) }
+        w.uint(UInt64(count))
         w.uint(UInt64(segments.count))
         for segment in segments { w.fixed(segment) }
-        w.uint(UInt64(records.diagnostics.count))
-        for d in records.diagnostics { RecordCodec.write(d, to: &w) }
+        w.uint(UInt64(diagnostics.count))
+        for d in diagnostics { RecordCodec.write(d, to: &w) }
         cache.put(key, w.bytes)
-        return hashes
     }
 }

@@ -69,7 +69,7 @@ extension SiteBuilder {
             }
         }
         report(index.papers.filter { $0.authors.isEmpty }, "authors", "feed entries and citation metadata name no author")
-        report(index.papers.filter { $0.abstract.isEmpty }, "abstract", "feeds and lists show the title alone")
+        report(index.papers.filter { $0.abstractText.isEmpty }, "abstract", "feeds and lists show the title alone")
         for tag in index.tags {
             let members = index.papers(tagged: tag.slug)
             if members.count == 1 {

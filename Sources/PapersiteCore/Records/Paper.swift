@@ -23,7 +23,7 @@ public struct Paper: Sendable, Hashable {
         var doi: String?
         var links: Links
         var venue: String?
-        var abstract: String
+        var abstract: PaperText
         var notes: String
         var draft: Bool
         var source: SourceLocation
@@ -137,8 +137,17 @@ public struct Paper: Sendable, Hashable {
     }
     /// Markdown.
     public var abstract: String {
-        get { storage.fields.abstract }
-        _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.abstract }
+        get { storage.fields.abstract.string }
+        set { makeUnique(); storage.recordHash = nil; storage.fields.abstract = PaperText(newValue) }
+    }
+    /// The abstract as kept (read only when a stage needs its text).
+    var abstractText: PaperText { storage.fields.abstract }
+
+    /// Keeps the abstract where the build cache stored it, as the same
+    /// text (so the record's hash stands).
+    mutating func keepAbstract(_ stored: PaperText) {
+        makeUnique()
+        storage.fields.abstract = stored
     }
     /// Markdown.
     public var notes: String {
@@ -186,7 +195,7 @@ public struct Paper: Sendable, Hashable {
         storage = Storage(Fields(
             key: arxiv.map { "arXiv:\($0)" } ?? doi.map { "doi:\($0.lowercased())" } ?? s, slug: s, title: title,
             authors: authors, published: published, datePrecision: datePrecision, updated: updated, tags: tags, arxiv: arxiv,
-            arxivVersion: arxivVersion, doi: doi, links: links, venue: venue, abstract: abstract, notes: notes, draft: draft,
+            arxivVersion: arxivVersion, doi: doi, links: links, venue: venue, abstract: PaperText(abstract), notes: notes, draft: draft,
             source: source, slugIsExplicit: slug != nil))
     }
 }

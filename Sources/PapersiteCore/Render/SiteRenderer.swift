@@ -125,9 +125,10 @@ struct SiteRenderer: Sendable {
     func rendered(_ i: Int) -> RenderedPaper {
         renderedPapers.value(i, key: Fingerprint.of { f in f.add("paper"); f.add(markdownSettings); f.add(paperHashes[i]) }) {
             let paper = index.papers[i]
-            let abstract = markdown.render(paper.abstract)
+            let source = paper.abstract      // (read once: it may be read from the cache's store)
+            let abstract = markdown.render(source)
             let notes = paper.notes.isEmpty ? "" : markdown.render(paper.notes).html
-            let hasMath = MathMarkup.containsMath(paper.title) || MathMarkup.containsMath(paper.abstract) || MathMarkup.containsMath(paper.notes)
+            let hasMath = MathMarkup.containsMath(paper.title) || MathMarkup.containsMath(source) || MathMarkup.containsMath(paper.notes)
             let abstractText = TextCleaning.line(abstract.plainText)
             return RenderedPaper(
                 abstractHTML: abstract.html, abstractText: abstractText, notesHTML: notes,

@@ -170,30 +170,33 @@ public struct ContentLoader: Sendable {
                                macros: (table: [String: String], key: UInt64)) -> (papers: [Paper], diagnostics: [Diagnostic]) {
         let format = RecordFormat(fileExtension: (file as NSString).pathExtension)
         let shared = format == .bibtex ? macros.table : [:]
-        guard let storedFiles, folder >= 0 else { return readPaperFileNow(file, format: format, earlier: [:], macros: shared).records }
+        guard let storedFiles, folder >= 0 else {
+            return StoredRecordFiles.collect { earlier, emit in readPaperFileNow(file, format: format, earlier: earlier, macros: shared, emit: emit) }
+        }
         let context: UInt64? = format == .listing ? UInt64(bitPattern: Int64(today.daysSinceEpoch))
             : format == .bibtex && !shared.isEmpty ? macros.key : nil
-        return storedFiles.records(of: file, folder: folder, name: name, context: context) { earlier in
-            readPaperFileNow(file, format: format, earlier: earlier, macros: shared)
+        return storedFiles.records(of: file, folder: folder, name: name, context: context) { earlier, emit in
+            readPaperFileNow(file, format: format, earlier: earlier, macros: shared, emit: emit)
         }
     }
 
+    /// Hands on each record with `emit`, in order (a snapshot's as its
+    /// lines are parsed, with their hashes); returns the problems found.
     /// `earlier`: for a snapshot, the papers of its last version by the
     /// hash of their line; a line among them is not parsed again.
-    private func readPaperFileNow(_ file: String, format: RecordFormat?, earlier: [UInt64: Paper], macros: [String: String])
-        -> (records: (papers: [Paper], diagnostics: [Diagnostic]), lineHashes: [UInt64]) {
+    private func readPaperFileNow(_ file: String, format: RecordFormat?, earlier: [UInt64: Paper], macros: [String: String],
+                                  emit: StoredRecordFiles.Emit) -> [Diagnostic] {
         guard let format else {
-            return (([], [.warning("ignored: not a paper format papersite reads (.md, .txt, .bib, .xml, .jsonl, .json, .ris)", at: SourceLocation(file: file))]), [])
+            return [.warning("ignored: not a paper format papersite reads (.md, .txt, .bib, .xml, .jsonl, .json, .ris)", at: SourceLocation(file: file))]
         }
         let url = siteRoot.appendingPathComponent(file)
-        guard format == .arxivSnapshot else { return (format.read(url, file: file, today: today, bibtexMacros: macros), []) }
-        var papers: [Paper] = [], lineHashes: [UInt64] = []
-        let diagnostics = ArXivSnapshotReader(parallelism: parallelism)
-            .forEach(url, file: file, reuse: earlier.isEmpty ? nil : { earlier[$0] }) { paper, hash in
-                papers.append(paper)
-                lineHashes.append(hash)
-            }
-        return ((papers, diagnostics), lineHashes)
+        guard format == .arxivSnapshot else {
+            let records = format.read(url, file: file, today: today, bibtexMacros: macros)
+            for paper in records.papers { emit(paper, nil) }
+            return records.diagnostics
+        }
+        return ArXivSnapshotReader(parallelism: parallelism)
+            .forEach(url, file: file, reuse: earlier.isEmpty ? nil : { earlier[$0] }) { paper, hash in emit(paper, hash) }
     }
 
     /// Regular files under `folder` (relative to the site), sorted, hidden files skipped.

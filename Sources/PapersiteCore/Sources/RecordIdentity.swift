@@ -185,7 +185,7 @@ enum DuplicateMerger {
         if p.links.pdf == nil { p.links.pdf = other.links.pdf }
         if p.links.code == nil { p.links.code = other.links.code }
         if p.links.listing == nil { p.links.listing = other.links.listing }
-        if p.abstract.isEmpty { p.abstract = other.abstract }
+        if p.abstractText.isEmpty { p.abstract = other.abstract }
         if p.notes.isEmpty { p.notes = other.notes }
         for tag in other.tags where !p.tags.contains(where: { Tag(name: $0).slug == Tag(name: tag).slug }) { p.tags.append(tag) }
         if !p.key.hasPrefix("arXiv:"), let arxiv = p.arxiv { p.key = "arXiv:\(arxiv)" }

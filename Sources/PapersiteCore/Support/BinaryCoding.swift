@@ -67,6 +67,9 @@ struct ByteReader {
     let buffer: UnsafeRawBufferPointer
     var offset = 0
     private(set) var failed = false
+    /// The file these bytes were read from and where in it they start,
+    /// when they can be read there again (a stored value: see `CacheStore`).
+    var origin: (file: StoredBytesFile, offset: Int)? = nil
 
     init(_ buffer: UnsafeRawBufferPointer) { self.buffer = buffer }
 
