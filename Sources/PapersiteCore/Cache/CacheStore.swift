@@ -132,14 +132,15 @@ final class CacheStore: @unchecked Sendable {
     }
 
     /// The value stored under `key` by an earlier build, if its bytes are
-    /// intact (it stays in the cache), read in place from the memory map.
-    private func mapped(_ key: UInt64) -> UnsafeRawBufferPointer? {
+    /// intact (it stays in the cache), read in place from the memory map,
+    /// with where it is in the store file.
+    private func mapped(_ key: UInt64) -> (bytes: UnsafeRawBufferPointer, offset: Int)? {
         guard let map, let location = old[key], location.offset >= 0, location.length >= 0,
               location.offset + location.length <= map.count else { return nil }
         let bytes = UnsafeRawBufferPointer(rebasing: map[location.offset..<location.offset + location.length])
         guard ContentHash.of(bytes) == location.hash else { return nil }
         papersite_mark(used, location.slot)
-        return bytes
+        return (bytes, location.offset)
     }
 
     /// Decodes the value under `key` with `decode` (nil when absent or
@@ -162,7 +163,7 @@ final class CacheStore: @unchecked Sendable {
 
     /// The same, with where the bytes start in the store file.
     private func withBytesAndPlace<T>(_ key: UInt64, _ body: (UnsafeRawBufferPointer, Int) -> T) -> T? {
-        if let bytes = mapped(key), let base = map?.baseAddress { return body(bytes, base.distance(to: bytes.baseAddress!)) }
+        if let (bytes, offset) = mapped(key) { return body(bytes, offset) }
         guard let location = lock.withLock({ live[key] }) else { return nil }
         // A value of this build (cards, read again for every list): not
         // hashed again, as only earlier builds' values can be left short;
@@ -283,7 +284,8 @@ final class CacheStore: @unchecked Sendable {
         // (unless stored again), or another output's last build used, each
         // at the generation it is kept for: gone over in turn (a table of
         // them cost a hash and a cache miss per value, and a list of them
-        // is made only to compact: at a million papers it was 0.4 GB).
+        // is made only to compact: at a million papers, five million
+        // values, it was a quarter of a gigabyte).
         func forEachKept(whenUsed: () -> Void = {}, _ body: (UInt64, Location) -> Void) {
             for (key, var location) in live {
                 location.generation = generation
@@ -315,7 +317,7 @@ final class CacheStore: @unchecked Sendable {
             var entries: [(key: UInt64, value: Location)] = []
             entries.reserveCapacity(kept)
             forEachKept { entries.append(($0, $1)) }
-            compacted = compact(entries)
+            compacted = StoreCompaction.compact(entries, from: fd, into: storeFile)
         }
         var w = ByteWriter(capacity: 64 + kept * 32)
         w.string(Self.format)
@@ -333,49 +335,6 @@ final class CacheStore: @unchecked Sendable {
         }
         SealedFile.write(&w, to: indexFile)
         OutputRecord.write(path: output, tree: tree, generation: generation, pairs: outputs, identity: identity, to: recordFile)
-    }
-
-    /// Copies the live values into a new store file and puts it in place,
-    /// in runs of adjacent values (a value at a time was a system call each).
-    private func compact(_ entries: [(key: UInt64, value: Location)]) -> [(key: UInt64, value: Location)]? {
-        let temporary = storeFile.appendingPathExtension("new")
-        let out = Glibc.open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard out >= 0 else { return nil }
-        defer { close(out) }
-        let ordered = entries.sorted { $0.value.offset < $1.value.offset }
-        var moved: [(key: UInt64, value: Location)] = []
-        moved.reserveCapacity(ordered.count)
-        var written = 0
-        var k = 0
-        var buffer = [UInt8]()
-        while k < ordered.count {
-            // A run: values that follow each other in the old file (but for
-            // the gaps that align them), up to 8 MB. A run starts at a
-            // multiple of 8, so its values keep their alignment.
-            let start = ordered[k].value.offset
-            var end = start + ordered[k].value.length
-            var last = k
-            written = (written + 7) & ~7
-            while last + 1 < ordered.count, ordered[last + 1].value.offset >= end, ordered[last + 1].value.offset - end < 8, end - start < (8 << 20) {
-                last += 1
-                end = ordered[last].value.offset + ordered[last].value.length
-            }
-            let length = end - start
-            if buffer.count < length { buffer = [UInt8](repeating: 0, count: length) }
-            let got = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, length, off_t(start)) }
-            guard got == length else { return nil }
-            let put = buffer.withUnsafeBytes { pwrite(out, $0.baseAddress, length, off_t(written)) }
-            guard put == length else { return nil }
-            for j in k...last {
-                let location = ordered[j].value
-                moved.append((ordered[j].key, Location(offset: written + location.offset - start, length: location.length,
-                                                       hash: location.hash, generation: location.generation)))
-            }
-            written += length
-            k = last + 1
-        }
-        guard rename(temporary.path, storeFile.path) == 0 else { return nil }
-        return moved
     }
 
     private func loadIndex() {
