@@ -171,6 +171,31 @@ import Testing
         #expect(found)
     }
 
+    /// A large site's tables wait in a scratch file and are read back a
+    /// piece at a time (here pieces of a few dozen papers, as a site of
+    /// hundreds of thousands has them): the lists are those of a full
+    /// computation in memory, edits are followed from the state so stored,
+    /// and no scratch file is left in the cache.
+    @Test func tablesReadBackInPiecesGiveTheSameLists() throws {
+        var corpus = Corpus(papers: 500, seed: 47)
+        var related = RelatedPapers(count: 3)
+        related.chunk = 64
+        related.piece = 37
+        related.exactUpTo = 0
+        related.affectedLimit = { $0 }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("related-pieces-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var paths: [RelatedPapers.Path] = []
+        for step in 0..<4 {
+            if step > 0 { corpus.edit(); corpus.add() }
+            paths.append(followStep(step, related, corpus, in: dir))
+        }
+        #expect(paths.first == .computed && paths.dropFirst().allSatisfy { $0 != .computed }, "\(paths)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("scratch") }
+        #expect(left.isEmpty)
+        #expect(expectedNonEmpty(related, corpus))
+    }
+
     /// Builds of `corpus` with one state, in a folder of their own: the
     /// first as it is, then `steps - 1` more, each after `change` (given
     /// the step). Each build's lists must be those of a full computation

@@ -57,7 +57,7 @@ extension BuildStages {
     func indexRecords(_ content: LoadedContent, config: SiteConfig, names: NameMemo) -> SiteIndex {
         options.progress?("Indexing", 0, 0)
         let index = SiteIndexer(config: config, parallelism: options.parallelism).index(content, relatedPapers: false, memo: names, cache: cache)
-        names.store(in: cache, papers: index.papers)
+        names.storeAndForget(in: cache, papers: index.papers)
         return index
     }
 

@@ -206,16 +206,21 @@ final class CacheStore: @unchecked Sendable {
     /// The same, from bytes in place (a large table, written without a copy).
     @discardableResult
     func put(_ key: UInt64, _ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        putPlaced(key, bytes).hash
+        append(key, bytes).hash
     }
 
     /// Stores `bytes` under `key` as `put` does; returns where they are in
     /// the store file (nil if they could not be written).
     func putPlaced(_ key: UInt64, _ bytes: [UInt8]) -> Int? {
-        bytes.withUnsafeBytes { putPlaced(key, $0).offset }
+        bytes.withUnsafeBytes { append(key, $0).offset }
     }
 
-    private func putPlaced(_ key: UInt64, _ bytes: UnsafeRawBufferPointer) -> (hash: UInt64, offset: Int?) {
+    /// The same, from bytes in place (read back through `storedBytes`).
+    func putPlaced(_ key: UInt64, _ bytes: UnsafeRawBufferPointer) -> Int? {
+        append(key, bytes).offset
+    }
+
+    private func append(_ key: UInt64, _ bytes: UnsafeRawBufferPointer) -> (hash: UInt64, offset: Int?) {
         let hash = ContentHash.of(bytes)
         // The value's place is taken under the lock and its bytes written
         // outside it, so that a large value (a snapshot's records, a

@@ -24,8 +24,8 @@ final class NameMemo: @unchecked Sendable {
         }
     }
 
-    private let knownAuthors: [String: AuthorForms]
-    private let knownCitations: [UInt64: String]
+    private var knownAuthors: [String: AuthorForms]
+    private var knownCitations: [UInt64: String]
     private let lock = NSLock()
     private var newAuthors: [String: AuthorForms] = [:]
     private var newCitations: [UInt64: String] = [:]
@@ -89,10 +89,19 @@ final class NameMemo: @unchecked Sendable {
 
     /// Stores the names of `papers` for the next build when this one met
     /// more than a few new ones (so names of removed papers go with the
-    /// next such change). A few new names (an edited title, an added
-    /// author) are cheaper to derive again in each build than to store the
-    /// whole memo again for.
-    func store(in cache: CacheStore?, papers: [Paper]) {
+    /// next such change), then forgets every name: the index is made, and
+    /// the build goes on for long after with this memo still referred to
+    /// (at a million papers its tables held about 120 MB through the
+    /// related-papers stage, the build's peak). A few new names (an edited
+    /// title, an added author) are cheaper to derive again in each build
+    /// than to store the whole memo again for.
+    func storeAndForget(in cache: CacheStore?, papers: [Paper]) {
+        defer {
+            lock.withLock {
+                knownAuthors = [:]; knownCitations = [:]
+                newAuthors = [:]; newCitations = [:]
+            }
+        }
         let newCount = lock.withLock { newAuthors.count + newCitations.count }
         guard let cache, newCount > 0, newCount > 16 || newCount * 100 > knownAuthors.count + knownCitations.count else { return }
         let all = lock.withLock { knownAuthors.merging(newAuthors) { a, _ in a } }

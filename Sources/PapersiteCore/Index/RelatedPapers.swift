@@ -32,6 +32,9 @@ struct RelatedPapers {
     var tagWeight: Float = 3
     /// Papers tokenised at a time (bounds the memory of the counting pass).
     var chunk = 4096
+    /// Papers whose vectors are read back from the cache at a time (about
+    /// 50 MB of them; see `RelatedPostings.swift`).
+    var piece = 65536
     /// The largest delta kept beside a body of `postings` entries (see `RelatedState`).
     var deltaLimit: (_ postings: Int) -> Int = { max(4096, $0 / 8) }
     /// The most papers an edit or addition may give new weights before
@@ -69,16 +72,17 @@ struct RelatedPapers {
     /// `withTerms(i, body)` calls `body` with paper i's terms (twice per
     /// paper, from any thread: they may be read in place from a cache).
     func compute(count n: Int, parallelism: Parallelism, withTerms: (Int, (PackedTerms) -> Void) -> Void) -> [[Int]] {
-        compute(count: n, parallelism: parallelism, keepState: false, withTerms: withTerms).lists.map(\.list)
+        compute(count: n, parallelism: parallelism, body: nil, withTerms: withTerms).lists.map(\.list)
     }
 
-    /// The same, with (`keepState`) what `RelatedState.update` needs to
-    /// follow an edit without computing everything again.
-    /// `dfShard` is handed each shard of the document frequencies as it is
-    /// made (from any thread), so that they are never all in memory.
-    func compute(count n: Int, parallelism: Parallelism, keepState: Bool, dfShard: ((Int, [UInt8]) -> Void)? = nil,
-                 withTerms: (Int, (PackedTerms) -> Void) -> Void) -> (lists: [ScoredList], state: RelatedState.Full?) {
-        guard count > 0, n > 1 else { return (Array(repeating: ScoredList(), count: n), nil) }
+    /// The same, storing what `RelatedState.update` needs to follow an edit
+    /// without computing everything again: the body's tables through
+    /// `body` (`bodyStored`: whether all were written), and each shard of
+    /// the document frequencies through `dfShard` as it is made (from any
+    /// thread), so that they are never all in memory.
+    func compute(count n: Int, parallelism: Parallelism, body: BodyWriter?, dfShard: ((Int, [UInt8]) -> Void)? = nil,
+                 withTerms: (Int, (PackedTerms) -> Void) -> Void) -> (lists: [ScoredList], bodyStored: Bool) {
+        guard count > 0, n > 1 else { return (Array(repeating: ScoredList(), count: n), false) }
 
         // 1. Document frequencies (among all papers, and among the first
         //    `epoch`, which weigh: see `epoch`), in a fixed number of
@@ -88,15 +92,16 @@ struct RelatedPapers {
         //    nothing up. (Their counts are read again there rather than
         //    kept: on a large site they would be one of the largest tables
         //    here.) The ids are kept a chunk of papers to a table (paper
-        //    i's from `first[i]` less its chunk's first), and step 2 gives
-        //    each table back once it has made that chunk's vectors, so that
-        //    every paper's ids and every paper's vectors are never in
-        //    memory together.
+        //    i's from `first[i]` less its chunk's first), with where each
+        //    paper's shards start in it; with a state to store, they wait
+        //    for step 2 in a scratch file beside the cache, which reads
+        //    them back one chunk at a time (at a million papers they were
+        //    0.7 GB, as much as the term tables they were counted with).
         var vocabulary = Vocabulary()
         let epoch = epoch(n)
         var first = [Int](repeating: 0, count: n + 1)
-        var idChunks: [[Int32]] = [], shardStarts: [Int32] = []
-        shardStarts.reserveCapacity(n * (Vocabulary.shards + 1))
+        let scratch = body.flatMap { ScratchFile(folder: $0.cache.folder) }
+        let idChunks = SpilledTables<Int32>(file: scratch), startChunks = SpilledTables<Int32>(file: scratch)
         for start in stride(from: 0, to: n, by: chunk) {
             let end = min(n, start + chunk)
             let grouped = parallelism.map(end - start) { k in
@@ -104,6 +109,8 @@ struct RelatedPapers {
                 withTerms(start + k) { paper = Vocabulary.byShard($0) }
                 return paper
             }
+            var shardStarts: [Int32] = []
+            shardStarts.reserveCapacity(grouped.count * (Vocabulary.shards + 1))
             for (k, paper) in grouped.enumerated() {
                 first[start + k + 1] = first[start + k] + paper.hashes.count
                 shardStarts += paper.starts
@@ -114,30 +121,22 @@ struct RelatedPapers {
                 vocabulary.count(grouped, inPrefix: max(0, min(end, epoch) - start), offsets: offsets[...], into: UnsafeSendableBuffer(buffer), parallelism: parallelism)
             }
             idChunks.append(ids)
+            startChunks.append(shardStarts)
         }
         vocabulary.assignIDs()
-        for (c, start) in stride(from: 0, to: n, by: chunk).enumerated() {
-            let bases = vocabulary.shardBases, width = Vocabulary.shards + 1, base = first[start]
-            idChunks[c].withUnsafeMutableBufferPointer { buffer in
-                let slots = UnsafeSendableBuffer(buffer)
-                parallelism.forEach(min(n, start + chunk) - start) { k in
-                    let i = start + k
-                    for s in 0..<Vocabulary.shards {
-                        let range = Int(shardStarts[i * width + s])..<Int(shardStarts[i * width + s + 1])
-                        for j in range { slots[first[i] - base + j] += bases[s] }
-                    }
-                }
-            }
-        }
-        shardStarts = []
         // Each term's inverse document frequency, by id (zero for a word
         // only one paper has: it links that paper to nothing).
         let logN = Self.logN(n)
         let termCount = vocabulary.total
+        let bases = vocabulary.shardBases
         var hashOf = vocabulary.takeHashesByID(parallelism: parallelism)
-        if keepState, let dfShard { vocabulary.forEachDFShard(hashes: hashOf, parallelism: parallelism, dfShard) }
+        if body != nil, let dfShard { vocabulary.forEachDFShard(hashes: hashOf, parallelism: parallelism, dfShard) }
         let idf = vocabulary.frequencies(parallelism: parallelism) { df in Self.idf(df: df.prefix, logN: logN) }
         vocabulary = Vocabulary()
+        // Each term's hash waits for step 3 likewise, a piece at a time.
+        let hashPieces = SpilledTables<UInt64>(file: scratch), hashPiece = 1 << 20
+        for from in stride(from: 0, to: termCount, by: hashPiece) { hashPieces.append(Array(hashOf[from..<min(termCount, from + hashPiece)])) }
+        hashOf = []
         // The vocabulary's tables go back to the system now rather than at
         // the stage's end, so that step 4's postings are not made on top of
         // them (and step 3's tables likewise: at 100,000 papers the build's
@@ -149,14 +148,26 @@ struct RelatedPapers {
         //    to be found under. Weights are positive, so their bit patterns
         //    sort as they do; sorting (weight, position) sorts ties by the
         //    order of step 1. Made a chunk of papers at a time into flat
-        //    tables (paper i's from `vectorStart[i]`).
-        var vectorStart: [UInt32] = [0], vectorTermIDs: [UInt32] = [], vectorWeights: [Float] = []
-        vectorStart.reserveCapacity(n + 1)
-        vectorTermIDs.reserveCapacity(min(first[n], n * max(queryTerms, indexedTerms)))
-        vectorWeights.reserveCapacity(vectorTermIDs.capacity)
+        //    tables (`Vectors`).
+        var vectors = Vectors()
+        vectors.start.reserveCapacity(n + 1)
+        vectors.termIDs.reserveCapacity(min(first[n], n * max(queryTerms, indexedTerms)))
+        vectors.weights.reserveCapacity(vectors.termIDs.capacity)
         for (c, start) in stride(from: 0, to: n, by: chunk).enumerated() {
-            let ids = idChunks[c], base = first[start]
-            idChunks[c] = []
+            let base = first[start], width = Vocabulary.shards + 1
+            guard var ids = idChunks.take(c), let shardStarts = startChunks.take(c) else {
+                return compute(count: n, parallelism: parallelism, body: nil, withTerms: withTerms)   // a failing disk
+            }
+            // Ids within a shard made the vocabulary's (shard s's from `bases[s]`).
+            ids.withUnsafeMutableBufferPointer { buffer in
+                let slots = UnsafeSendableBuffer(buffer)
+                parallelism.forEach(min(n, start + chunk) - start) { k in
+                    for s in 0..<Vocabulary.shards {
+                        let range = Int(shardStarts[k * width + s])..<Int(shardStarts[k * width + s + 1])
+                        for j in range { slots[first[start + k] - base + j] += bases[s] }
+                    }
+                }
+            }
             let made = parallelism.mapWithScratch(min(n, start + chunk) - start, makeScratch: { VectorScratch<Int32>() }) { k, scratch in
                 let range = first[start + k] - base..<first[start + k + 1] - base
                 var counts = scratch.counts
@@ -166,8 +177,8 @@ struct RelatedPapers {
                               idf: { idf[Int(ids[range.lowerBound + $0])] }, scratch: &scratch)
             }
             for vector in made {
-                for entry in vector { vectorTermIDs.append(UInt32(entry.term)); vectorWeights.append(entry.weight) }
-                vectorStart.append(UInt32(vectorTermIDs.count))
+                for entry in vector { vectors.termIDs.append(UInt32(entry.term)); vectors.weights.append(entry.weight) }
+                vectors.start.append(UInt32(vectors.termIDs.count))
             }
         }
 
@@ -175,14 +186,18 @@ struct RelatedPapers {
         //    state keeps them). A term's number never changes a result:
         //    ties go by weight and position, not number.
         var renumbered = [Int32](repeating: -1, count: termCount)
-        for id in vectorTermIDs { renumbered[Int(id)] = 0 }
-        var used = (0..<termCount).compactMap { id in renumbered[id] == 0 ? (hash: hashOf[id], id: Int32(id)) : nil }
-        hashOf = []
+        for id in vectors.termIDs { renumbered[Int(id)] = 0 }
+        var used: [(hash: UInt64, id: Int32)] = []
+        for (k, from) in stride(from: 0, to: termCount, by: hashPiece).enumerated() {
+            guard let hashes = hashPieces.take(k) else { return compute(count: n, parallelism: parallelism, body: nil, withTerms: withTerms) }
+            for (j, hash) in hashes.enumerated() where renumbered[from + j] == 0 { used.append((hash, Int32(from + j))) }
+        }
         used.sort { $0.hash < $1.hash }
         for (k, term) in used.enumerated() { renumbered[Int(term.id)] = Int32(k) }
         let termHashes = used.map(\.hash)
         used = []
-        vectorTermIDs.withUnsafeMutableBufferPointer { buffer in
+        let vectorStart = vectors.start
+        vectors.termIDs.withUnsafeMutableBufferPointer { buffer in
             let slots = UnsafeSendableBuffer(buffer)
             parallelism.forEach(n) { i in
                 for v in Int(vectorStart[i])..<Int(vectorStart[i + 1]) { slots[v] = UInt32(renumbered[Int(slots[v])]) }
@@ -191,62 +206,32 @@ struct RelatedPapers {
         renumbered = []
         papersite_release_free_memory()
 
-        // 4. The inverted index, as one flat array (term by term, papers in
-        //    order), each term's list cut to its heaviest papers.
-        let terms = termHashes.count
-        let indexed = indexedTerms
-        func indexedRange(_ i: Int) -> Range<Int> { Int(vectorStart[i])..<min(Int(vectorStart[i + 1]), Int(vectorStart[i]) + indexed) }
-        // (Places as 32-bit numbers, as a state stores them: a site's
-        // postings are at most `indexedTerms` a paper.)
-        var starts = [UInt32](repeating: 0, count: terms + 1)
-        for i in 0..<n { for v in indexedRange(i) { starts[Int(vectorTermIDs[v]) + 1] += 1 } }
-        for t in 0..<terms { starts[t + 1] += starts[t] }
-        // Filled from the end (each term's list, papers in order, fills
-        // back from where the next begins), so that no second table of
-        // places is needed: `starts` then holds where each list begins,
-        // one place along, and is moved back.
-        let total = starts[terms]
-        var postings = [Posting](repeating: Posting(paper: 0, weight: 0), count: Int(total))
-        for i in stride(from: n - 1, through: 0, by: -1) {
-            for v in indexedRange(i).reversed() {
-                let t = Int(vectorTermIDs[v]) + 1
-                starts[t] -= 1
-                postings[Int(starts[t])] = Posting(paper: Int32(i), weight: vectorWeights[v])
-            }
-        }
-        for t in 0..<terms { starts[t] = starts[t + 1] }
-        starts[terms] = total
-        // A term's list as scores read it: its heaviest `limit` papers.
-        let limit = postingsPerTerm
-        func listRange(_ t: Int) -> Range<Int> { Int(starts[t])..<Int(starts[t + 1]) }
-        postings.withUnsafeMutableBufferPointer { all in
-            let flat = UnsafeSendableBuffer(all)
-            parallelism.forEach(terms) { t in
-                let range = listRange(t)
-                if range.count > limit || (keepState && range.count > 1) {
-                    var slice = UnsafeMutableBufferPointer(rebasing: flat.buffer[range])
-                    slice.sort(by: Self.listOrder)
-                }
-            }
+        // 4. The inverted index (`RelatedPostings.swift`).
+        guard let (lists, source, bodyStored) = invertedIndex(consume vectors, termHashes: termHashes, body: body, parallelism: parallelism) else {
+            // (The stored vectors could not be read back: a failing disk.)
+            return compute(count: n, parallelism: parallelism, body: nil, withTerms: withTerms)
         }
 
         // 5. Scores by accumulation, one paper at a time (through raw
-        //    pointers: the inner loop runs tens of millions of times).
+        //    pointers: the inner loop runs tens of millions of times), a
+        //    piece of the papers at a time.
         let query = queryTerms
-        let lists = postings.withUnsafeBufferPointer { postings in
-            parallelism.mapWithScratch(n, makeScratch: { Scores(count: n) }, release: { $0.release() }) { i, scores -> ScoredList in
-                let from = Int(vectorStart[i])
-                for v in from..<min(Int(vectorStart[i + 1]), from + query) {
-                    let list = listRange(Int(vectorTermIDs[v]))
-                    scores.add(vectorWeights[v], UnsafeBufferPointer(rebasing: postings[list.prefix(limit)]), skipping: Int32(i))
+        var scored: [ScoredList] = []
+        scored.reserveCapacity(n)
+        for papers in source.pieces() {
+            let read = source.withEntries(of: papers) { termIDs, weights, first in
+                let start = source.start
+                scored += parallelism.mapWithScratch(papers.count, makeScratch: { Scores(count: n) }, release: { $0.release() }) { k, scores -> ScoredList in
+                    let i = papers.lowerBound + k, from = Int(start[i]) - first
+                    for v in from..<min(Int(start[i + 1]) - first, from + query) {
+                        scores.add(weights[v], lists.list(Int(termIDs[v])), skipping: Int32(i))
+                    }
+                    return scores.best(count, threshold: minimumScore)
                 }
-                return scores.best(count, threshold: minimumScore)
             }
+            guard read else { return compute(count: n, parallelism: parallelism, body: nil, withTerms: withTerms) }
         }
-        guard keepState else { return (lists, nil) }
-        let full = RelatedState.Full(vectorStart: vectorStart, vectorTermIDs: vectorTermIDs, vectorWeights: vectorWeights,
-                                     termHashes: termHashes, termStart: starts, postings: postings)
-        return (lists, full)
+        return (scored, bodyStored)
     }
 
     /// One worker's score table: a score per paper and the papers touched.

@@ -76,14 +76,14 @@ extension RelatedPapers {
         }
         path = .computed
         let corpus = RelatedState.corpusKey(hashes)
-        var (lists, full) = compute(count: n, parallelism: parallelism, keepState: true, dfShard: { d, bytes in
+        let body = BodyWriter(cache: cache, key: RelatedState.bodyKey(corpus: corpus))
+        let (lists, bodyStored) = compute(count: n, parallelism: parallelism, body: body, dfShard: { d, bytes in
             cache.put(RelatedState.dfShardKey(d, corpus: corpus), bytes)
         }, withTerms: withTerms)
-        if let computed = full {
-            full = nil
+        if bodyStored {
             var state = RelatedState(identities: identities, termsKeys: keys, termsHashes: hashes, lists: lists)
             state.dfShardKeys = (0..<RelatedState.dfShardCount).map { RelatedState.dfShardKey($0, corpus: corpus) }
-            state.store(in: cache, headKey: headKey, bodyChanged: true, computed: computed)
+            state.store(in: cache, headKey: headKey, bodyChanged: true, computedBody: body.key)
         }
         return lists.map(\.list)
     }

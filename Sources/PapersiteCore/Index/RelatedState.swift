@@ -37,16 +37,6 @@ import Foundation
 struct RelatedState {
     static let dfShardCount = 256
 
-    /// What `RelatedPapers.compute` leaves for a state: the body's tables.
-    struct Full {
-        var vectorStart: [UInt32]
-        var vectorTermIDs: [UInt32]
-        var vectorWeights: [Float]
-        var termHashes: [UInt64]
-        var termStart: [UInt32]
-        var postings: [RelatedPapers.Posting]
-    }
-
     // The head.
     /// Each paper's identity (where its record is), in the site's order.
     var identities: [UInt64]
@@ -77,6 +67,11 @@ struct RelatedState {
 
     /// The changed document-frequency shards to store (the others keep their keys).
     var changedShards: [Int: [UInt8]] = [:]
+
+    /// The name of the body of a state computed from `corpus` (`corpusKey`).
+    static func bodyKey(corpus: UInt64) -> UInt64 {
+        Fingerprint.of { f in f.add("related body"); f.add(corpus) }
+    }
 
     /// The cache key of table `k` of the body named `body`.
     static func bodyTableKey(_ body: UInt64, _ k: Int) -> UInt64 {
@@ -345,8 +340,8 @@ struct RelatedState {
     /// head; keeps the rest in the cache. Values are named by the papers'
     /// terms they were made from (`termsHashes`): the state is a function
     /// of them.
-    /// `computed`: the tables of a body just computed, stored as they are.
-    mutating func store(in cache: CacheStore, headKey: UInt64, bodyChanged: Bool, computed: Full? = nil,
+    /// `computedBody`: the name of a body `RelatedPapers.compute` stored.
+    mutating func store(in cache: CacheStore, headKey: UInt64, bodyChanged: Bool, computedBody: UInt64? = nil,
                         deltaLimit: (Int) -> Int = { _ in 0 }) {
         let corpus = Self.corpusKey(termsHashes)
         for (d, bytes) in changedShards {
@@ -355,18 +350,12 @@ struct RelatedState {
             dfShardKeys[d] = key
         }
         changedShards = [:]
-        if let computed {
-            bodyKey = Fingerprint.of { f in f.add("related body"); f.add(corpus) }
+        if let computedBody {
+            bodyKey = computedBody
             deltaKey = 0
-            computed.vectorStart.withUnsafeBufferPointer { Self.putBodyTable($0, 0, body: bodyKey, in: cache) }
-            computed.vectorTermIDs.withUnsafeBufferPointer { Self.putBodyTable($0, 1, body: bodyKey, in: cache) }
-            computed.vectorWeights.withUnsafeBufferPointer { Self.putBodyTable($0, 2, body: bodyKey, in: cache) }
-            computed.termHashes.withUnsafeBufferPointer { Self.putBodyTable($0, 3, body: bodyKey, in: cache) }
-            computed.termStart.withUnsafeBufferPointer { Self.putBodyTable($0, 4, body: bodyKey, in: cache) }
-            computed.postings.withUnsafeBufferPointer { Self.putBodyTable($0, 5, body: bodyKey, in: cache) }
         } else if bodyChanged && (bodyKey == 0 || deltaSize > deltaLimit(postings.count)) {
             mergeDelta()
-            bodyKey = Fingerprint.of { f in f.add("related body"); f.add(corpus) }
+            bodyKey = Self.bodyKey(corpus: corpus)
             deltaKey = 0
             Self.putBodyTable(vectorStart.elements, 0, body: bodyKey, in: cache)
             Self.putBodyTable(vectorTermIDs.elements, 1, body: bodyKey, in: cache)

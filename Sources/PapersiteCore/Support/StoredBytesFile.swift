@@ -26,15 +26,19 @@ final class StoredBytesFile: @unchecked Sendable {
     /// the bytes were written by this program before it referred to them,
     /// so only a failing disk leaves them short).
     func string(offset: Int, length: Int) -> String {
-        String(unsafeUninitializedCapacity: length) { buffer in
-            var done = 0
-            while done < length {
-                let n = pread(descriptor, buffer.baseAddress! + done, length - done, off_t(offset + done))
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                done += n
-            }
-            return done
+        String(unsafeUninitializedCapacity: length) { buffer in read(into: UnsafeMutableRawBufferPointer(buffer), at: offset) }
+    }
+
+    /// Reads the bytes at `offset` into `buffer`; returns how many were read.
+    @discardableResult
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
+        var done = 0
+        while done < buffer.count {
+            let n = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            done += n
         }
+        return done
     }
 }
