@@ -47,6 +47,28 @@ import Testing
         try bytes.prefix(appendedSize - 5).write(to: file)
         #expect(OutputManifest.load(from: file) == nil)
     }
+
+    /// A large site's manifest (here 3 MB) is written a block at a time
+    /// and reads back whole; a byte changed in a later block is found.
+    @Test func aManifestOfManyBlocksIsReadBack() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("manifest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("1.manifest")
+        var manifest = OutputManifest()
+        for k in 0..<40_000 { manifest["papers/a-paper-with-a-title-\(k)/index.html"] = entry("papers/a-paper-with-a-title-\(k)/index.html", UInt64(k)) }
+        try manifest.save(to: file)
+        let bytes = try Data(contentsOf: file)
+        #expect(bytes.count > 2 * ByteBlocks.size)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["1.manifest"])
+        let read = try #require(OutputManifest.load(from: file))
+        #expect(read.count == 40_000)
+        #expect(read["papers/a-paper-with-a-title-39999/index.html"]?.hash == 39_999)
+        var damaged = bytes
+        damaged[damaged.count - 100] ^= 1
+        try damaged.write(to: file)
+        #expect(OutputManifest.load(from: file) == nil)
+    }
 }
 
 /// A file written in pieces (the site's BibTeX, which grows with the site)

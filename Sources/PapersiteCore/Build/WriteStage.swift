@@ -55,6 +55,7 @@ extension BuildStages {
             return (fileKey, fingerprint, kept.kept, kept.inStaging)
         }
         let todo = plan.indices.filter { !decided[$0].kept }
+        session.expect(files: plan.count)
         session.countKept(plan.count - todo.count, inStaging: decided.reduce(0) { $0 + ($1.inStaging ? 1 : 0) })
         // 2. The search shards to write that are in the cache only: each is
         //    read back as its file is written; if one is missing, the index

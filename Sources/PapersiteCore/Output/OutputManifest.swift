@@ -67,7 +67,7 @@ struct OutputManifest: Sendable {
     private var segments = 0
     private var changed = Set<UInt64>()
 
-    static let header = "papersite-output-manifest 4"
+    static let header = "papersite-output-manifest 5"
     static let deltaHeader = "papersite-output-manifest changes"
 
     static func key(_ path: String) -> UInt64 { Fingerprint.of { $0.add(path) } }
@@ -90,6 +90,10 @@ struct OutputManifest: Sendable {
 
     var count: Int { entries.count }
 
+    /// Makes room for `count` entries at once (a table that doubled as it
+    /// grew held its old copy beside the new: at a million papers, 0.1 GB).
+    mutating func reserveCapacity(_ count: Int) { entries.reserveCapacity(count) }
+
     /// The manifest of the tree whose root folder is `root`, or nil (no
     /// manifest, one for another tree, or a damaged one).
     ///
@@ -97,9 +101,11 @@ struct OutputManifest: Sendable {
     /// each of tens of thousands of files and is read on every build (as
     /// text, formatting and parsing the numbers took longer than the rest).
     /// A file is one or more segments, each its length, its bytes and their
-    /// hash: all the entries, then the entries changed by later builds
-    /// (a removed file has size -1). Any damaged segment makes the whole
-    /// manifest unusable: the build then writes files rather than trust it.
+    /// hash (`ContentHash.of(producedBy:)`, by blocks, so that a segment is
+    /// hashed as it is written): all the entries, then the entries changed
+    /// by later builds (a removed file has size -1). Any damaged segment
+    /// makes the whole manifest unusable: the build then writes files
+    /// rather than trust it.
     static func load(from file: URL) -> OutputManifest? {
         guard let data = try? Data(contentsOf: file), data.count > 16 else { return nil }
         return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> OutputManifest? in
@@ -110,7 +116,7 @@ struct OutputManifest: Sendable {
                 let length = Int(clamping: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self).littleEndian)
                 guard length <= raw.count - offset - 16 else { return nil }
                 let body = UnsafeRawBufferPointer(rebasing: raw[offset + 8..<offset + 8 + length])
-                guard ContentHash.of(body) == raw.loadUnaligned(fromByteOffset: offset + 8 + length, as: UInt64.self).littleEndian else { return nil }
+                guard ContentHash.of(producedBy: { $0(body) }).hash == raw.loadUnaligned(fromByteOffset: offset + 8 + length, as: UInt64.self).littleEndian else { return nil }
                 var r = ByteReader(body)
                 guard r.string() == (manifest.segments == 0 ? header : deltaHeader) else { return nil }
                 let count = Int(clamping: r.uint())
@@ -136,14 +142,51 @@ struct OutputManifest: Sendable {
     /// (the staging tree is the spare tree renamed: the same inode, so the
     /// same file name) and few entries changed, the changes are appended as
     /// a segment (a one-paper edit changes a few dozen of tens of thousands
-    /// of entries); otherwise the file is replaced whole, atomically.
+    /// of entries); otherwise the file is replaced whole, atomically,
+    /// written a block at a time (at a million papers the manifest is
+    /// 0.4 GB, and it was made whole in memory at the build's end).
     func save(to file: URL) throws {
-        func segment(_ header: String, _ keys: [UInt64]) -> [UInt8] {
-            // (Room for paths of about 150 bytes: pages a large site makes
-            // have paths of 60 to 120, and a buffer that grew would be
-            // copied; room not used is never touched.)
-            var w = ByteWriter(capacity: 64 + keys.count * 192)
-            w.fixed(0)                           // the length, set below
+        if source == file, segments > 0, segments < 16, changed.count <= max(64, entries.count / 8) {
+            if changed.isEmpty { return }
+            var bytes: [UInt8] = []
+            let (hash, length) = ContentHash.of(producedBy: segment(Self.deltaHeader, Array(changed))) { bytes += $0 }
+            let fd = open(file.path, O_WRONLY | O_APPEND | O_CLOEXEC)
+            if fd >= 0 {
+                defer { close(fd) }
+                let whole = Self.framed(length: length, hash: hash, bytes)
+                let written = whole.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+                if written == whole.count { return }
+            }
+            // Could not append: the file is written whole below.
+        }
+        // In no particular order: the reader does not care.
+        let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).\(getpid()).tmp")
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path]) }
+        var ok = true
+        func put(_ bytes: UnsafeRawBufferPointer) {
+            var done = 0
+            while ok && done < bytes.count {
+                let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { ok = false } else { done += n }
+            }
+        }
+        withUnsafeBytes(of: UInt64(0)) { put($0) }                 // the length, set below
+        let (hash, length) = ContentHash.of(producedBy: segment(Self.header, Array(entries.keys)), passingBlocksTo: put)
+        withUnsafeBytes(of: hash.littleEndian) { put($0) }
+        ok = ok && withUnsafeBytes(of: UInt64(length).littleEndian) { pwrite(fd, $0.baseAddress, 8, 0) == 8 }
+        close(fd)
+        guard ok, rename(temporary.path, file.path) == 0 else {
+            unlink(temporary.path)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
+        }
+    }
+
+    /// A segment's bytes (without its length and hash), made a block at a time.
+    private func segment(_ header: String, _ keys: [UInt64]) -> ProducedBytes {
+        { emit in
+            var w = ByteWriter(capacity: ByteBlocks.size + 4096)
             w.string(header)
             w.uint(UInt64(keys.count))
             for key in keys {
@@ -152,24 +195,19 @@ struct OutputManifest: Sendable {
                 } else {
                     w.fixed(key); w.fixed(0); w.int(-1); w.int(0); w.uint(0); w.string("")
                 }
+                if w.bytes.count >= ByteBlocks.size {
+                    w.bytes.withUnsafeBytes(emit)
+                    w.bytes.removeAll(keepingCapacity: true)
+                }
             }
-            let length = UInt64(w.bytes.count - 8).littleEndian
-            withUnsafeBytes(of: length) { w.bytes.replaceSubrange(0..<8, with: $0) }
-            w.fixed(w.bytes.withUnsafeBytes { ContentHash.of(UnsafeRawBufferPointer(rebasing: $0[8...])) })
-            return w.bytes
+            w.bytes.withUnsafeBytes(emit)
         }
-        if source == file, segments > 0, segments < 16, changed.count <= max(64, entries.count / 8) {
-            if changed.isEmpty { return }
-            let bytes = segment(Self.deltaHeader, Array(changed))
-            let fd = open(file.path, O_WRONLY | O_APPEND | O_CLOEXEC)
-            if fd >= 0 {
-                defer { close(fd) }
-                let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-                if written == bytes.count { return }
-            }
-            // Could not append: the file is written whole below.
-        }
-        // In no particular order: the reader does not care.
-        try segment(Self.header, Array(entries.keys)).writeAtomically(to: file)
+    }
+
+    /// A segment as the file has it: its length, its bytes, their hash.
+    private static func framed(length: Int, hash: UInt64, _ bytes: [UInt8]) -> [UInt8] {
+        var w = ByteWriter(capacity: bytes.count + 16)
+        w.fixed(UInt64(length)); w.bytes += bytes; w.fixed(hash)
+        return w.bytes
     }
 }

@@ -125,6 +125,11 @@ public final class OutputSession: @unchecked Sendable {
         }
     }
 
+    /// Makes room for the entries of the `count` files the build makes.
+    func expect(files count: Int) {
+        lock.withLock { result.reserveCapacity(count) }
+    }
+
     /// Keeps `file` as the live output has it, without its bytes: for a file
     /// the build knows to be unchanged since the last build wrote it. False
     /// (and nothing done) when the live output's manifest does not list it:

@@ -85,10 +85,17 @@ extension ContentHash {
     /// the length together. Bytes that fit in one block get `of` of them,
     /// as if they had come whole. Returns the number of bytes too.
     static func of(producedBy produce: ProducedBytes) -> (hash: UInt64, count: Int) {
+        of(producedBy: produce, passingBlocksTo: { _ in })
+    }
+
+    /// The same, handing each block to `body` once it is hashed (to write
+    /// it, say: the bytes are made once).
+    static func of(producedBy produce: ProducedBytes, passingBlocksTo body: (UnsafeRawBufferPointer) -> Void) -> (hash: UInt64, count: Int) {
         var hashes: [UInt64] = [], count = 0
         ByteBlocks.forEach(of: produce) { block in
             hashes.append(of(block))
             count += block.count
+            body(block)
         }
         if hashes.isEmpty { return (of(UnsafeRawBufferPointer(start: nil, count: 0)), 0) }
         if hashes.count == 1 { return (hashes[0], count) }
