@@ -12,14 +12,18 @@ import Foundation
 /// than hashing a path. The path is kept with the entry: for entries read
 /// from a file, as where it is in the file's bytes (a string for each of
 /// tens of thousands of paths, made on every build, cost more than the
-/// rest of reading the manifest). A lookup checks a stored path by its
+/// rest of reading the manifest); for entries set by this build, as where
+/// it is in the manifest's own list of the paths it was given (a string
+/// for each of a large site's millions of files was 0.4 GB at a million
+/// papers). A lookup checks a stored path by its
 /// length, not byte by byte (reaching each path's bytes in a large
 /// manifest cost a cache miss per file): a different path of the same
 /// length would also need the same 64-bit hash.
 struct OutputManifest: Sendable {
     struct Entry: Sendable {
-        /// The path, when the entry was made by this build; else nil, and
-        /// the path is at `stored` in the manifest's bytes (see `path(of:)`).
+        /// The path, in an entry made for `subscript`'s setter, which files
+        /// it by `stored`: in the manifest's bytes, or (a negative length)
+        /// in its list of paths given (see `path(of:)`).
         fileprivate var given: String?
         fileprivate var stored: (offset: Int32, length: Int32) = (0, 0)
         var hash: UInt64
@@ -47,18 +51,22 @@ struct OutputManifest: Sendable {
     private(set) var entries: [UInt64: Entry] = [:]
     /// The bytes of the file the manifest was read from (where stored paths are).
     private var bytes = Data()
+    /// The paths of the entries set since, one after another.
+    private var given: [UInt8] = []
 
     /// The path of an entry of this manifest.
     func path(of entry: Entry) -> String {
-        if let given = entry.given { return given }
+        if let path = entry.given { return path }
+        let offset = Int(entry.stored.offset), length = Int(entry.stored.length)
+        if length < 0 { return String(decoding: given[offset..<offset - length], as: UTF8.self) }
         return bytes.withUnsafeBytes { raw in
-            String(decoding: UnsafeRawBufferPointer(rebasing: raw[Int(entry.stored.offset)..<Int(entry.stored.offset) + Int(entry.stored.length)]), as: UTF8.self)
+            String(decoding: UnsafeRawBufferPointer(rebasing: raw[offset..<offset + length]), as: UTF8.self)
         }
     }
 
     private func entry(_ entry: Entry, isAt path: String) -> Bool {
         if let given = entry.given { return given == path }
-        return path.utf8.count == Int(entry.stored.length)
+        return path.utf8.count == abs(Int(entry.stored.length))
     }
     /// The file this manifest was read from, how many segments it had, and
     /// the entries set or removed since: `save` appends just those to that
@@ -78,7 +86,14 @@ struct OutputManifest: Sendable {
             return entry
         }
         set {
-            entries[key] = newValue
+            if var entry = newValue, let path = entry.given, !path.isEmpty, given.count + path.utf8.count <= Int(Int32.max) {
+                entry.stored = (Int32(given.count), -Int32(path.utf8.count))
+                entry.given = nil
+                given += path.utf8
+                entries[key] = entry
+            } else {
+                entries[key] = newValue
+            }
             changed.insert(key)
         }
     }

@@ -34,7 +34,10 @@ public final class OutputSession: @unchecked Sendable {
     private let lock = NSLock()
     private var result = OutputManifest()
     private var fromLive: [String] = []
-    /// The files whose bytes differ from the live tree's, which the staging tree has as this build makes them.
+    /// The files whose bytes differ from the live tree's, which the staging
+    /// tree has as this build makes them: kept only while they are few
+    /// enough for `updateLiveTree` (a full build of a large site would keep
+    /// millions of paths, all of them in the manifest already).
     private var differing: [String] = []
     private var changed = 0
     private var same = 0
@@ -107,7 +110,7 @@ public final class OutputSession: @unchecked Sendable {
         if let entry = stagedEntry, entry.hash == hash, entry.size == size,
            let info = stagingStat(file), info.size == entry.size, info.mtime == entry.mtime, info.inode == entry.inode {
             lock.withLock {
-                if sameAsLive { same += 1 } else { changed += 1; differing.append(file) }
+                if sameAsLive { same += 1 } else { changed += 1; noteDiffering(file) }
                 inLive += listed.live; inStaging += listed.staging
             }
             return
@@ -120,7 +123,7 @@ public final class OutputSession: @unchecked Sendable {
         lock.withLock {
             result[file, key] = OutputManifest.Entry(path: file, hash: hash, size: size, mtime: info.mtime, inode: info.inode)
             changed += 1
-            differing.append(file)
+            noteDiffering(file)
             inLive += listed.live; inStaging += listed.staging
         }
     }
@@ -128,6 +131,11 @@ public final class OutputSession: @unchecked Sendable {
     /// Makes room for the entries of the `count` files the build makes.
     func expect(files count: Int) {
         lock.withLock { result.reserveCapacity(count) }
+    }
+
+    /// (Under the lock.) Past a tenth of the live tree the change is swapped in whole: see `finish`.
+    private func noteDiffering(_ file: String) {
+        if differing.count <= live.count / 10 { differing.append(file) }
     }
 
     /// Keeps `file` as the live output has it, without its bytes: for a file
