@@ -6,7 +6,7 @@ import Testing
 /// changes appended; any damage makes the manifest unusable, never wrong.
 @Suite struct OutputManifestTests {
     func entry(_ path: String, _ hash: UInt64) -> OutputManifest.Entry {
-        OutputManifest.Entry(path: path, hash: hash, size: 10, mtime: 1_700_000_000, inode: hash)
+        OutputManifest.Entry(hash: hash, size: 10, mtime: 1_700_000_000, inode: hash)
     }
 
     @Test func changesAreAppendedAndReadBack() throws {

@@ -131,7 +131,7 @@ struct RelatedPapers {
         let bases = vocabulary.shardBases
         var hashOf = vocabulary.takeHashesByID(parallelism: parallelism)
         if body != nil, let dfShard { vocabulary.forEachDFShard(hashes: hashOf, parallelism: parallelism, dfShard) }
-        let idf = vocabulary.frequencies(parallelism: parallelism) { df in Self.idf(df: df.prefix, logN: logN) }
+        var idf = vocabulary.frequencies(parallelism: parallelism) { df in Self.idf(df: df.prefix, logN: logN) }
         vocabulary = Vocabulary()
         // Each term's hash waits for step 3 likewise, a piece at a time.
         let hashPieces = SpilledTables<UInt64>(file: scratch), hashPiece = 1 << 20
@@ -182,12 +182,17 @@ struct RelatedPapers {
             }
         }
 
+        // (Step 2's tables go before step 3 makes its own.)
+        idf = []
+        first = []
+
         // 3. The terms of the vectors, numbered anew in hash order (as a
         //    state keeps them). A term's number never changes a result:
         //    ties go by weight and position, not number.
         var renumbered = [Int32](repeating: -1, count: termCount)
         for id in vectors.termIDs { renumbered[Int(id)] = 0 }
         var used: [(hash: UInt64, id: Int32)] = []
+        used.reserveCapacity(renumbered.count(where: { $0 == 0 }))
         for (k, from) in stride(from: 0, to: termCount, by: hashPiece).enumerated() {
             guard let hashes = hashPieces.take(k) else { return compute(count: n, parallelism: parallelism, body: nil, withTerms: withTerms) }
             for (j, hash) in hashes.enumerated() where renumbered[from + j] == 0 { used.append((hash, Int32(from + j))) }

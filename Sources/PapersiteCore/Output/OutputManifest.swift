@@ -21,18 +21,16 @@ import Foundation
 /// length would also need the same 64-bit hash.
 struct OutputManifest: Sendable {
     struct Entry: Sendable {
-        /// The path, in an entry made for `subscript`'s setter, which files
-        /// it by `stored`: in the manifest's bytes, or (a negative length)
-        /// in its list of paths given (see `path(of:)`).
-        fileprivate var given: String?
+        /// Where the path is: in the manifest's bytes, or (a negative
+        /// length) in its list of the paths it was given (see `path(of:)`);
+        /// set by `subscript`'s setter.
         fileprivate var stored: (offset: Int32, length: Int32) = (0, 0)
         var hash: UInt64
         var size: Int
         var mtime: Int64
         var inode: UInt64
 
-        init(path: String, hash: UInt64, size: Int, mtime: Int64, inode: UInt64) {
-            given = path
+        init(hash: UInt64, size: Int, mtime: Int64, inode: UInt64) {
             self.hash = hash
             self.size = size
             self.mtime = mtime
@@ -56,8 +54,8 @@ struct OutputManifest: Sendable {
 
     /// The path of an entry of this manifest.
     func path(of entry: Entry) -> String {
-        if let path = entry.given { return path }
         let offset = Int(entry.stored.offset), length = Int(entry.stored.length)
+        if length == 0 { return "" }
         if length < 0 { return String(decoding: given[offset..<offset - length], as: UTF8.self) }
         return bytes.withUnsafeBytes { raw in
             String(decoding: UnsafeRawBufferPointer(rebasing: raw[offset..<offset + length]), as: UTF8.self)
@@ -65,8 +63,7 @@ struct OutputManifest: Sendable {
     }
 
     private func entry(_ entry: Entry, isAt path: String) -> Bool {
-        if let given = entry.given { return given == path }
-        return path.utf8.count == abs(Int(entry.stored.length))
+        path.utf8.count == abs(Int(entry.stored.length))
     }
     /// The file this manifest was read from, how many segments it had, and
     /// the entries set or removed since: `save` appends just those to that
@@ -86,13 +83,14 @@ struct OutputManifest: Sendable {
             return entry
         }
         set {
-            if var entry = newValue, let path = entry.given, !path.isEmpty, given.count + path.utf8.count <= Int(Int32.max) {
+            if var entry = newValue, given.count + path.utf8.count <= Int(Int32.max) {
                 entry.stored = (Int32(given.count), -Int32(path.utf8.count))
-                entry.given = nil
                 given += path.utf8
                 entries[key] = entry
             } else {
-                entries[key] = newValue
+                // (Or past 2 GB of paths, some 25 million files: the file
+                // is then not listed, and the next build writes it again.)
+                entries[key] = nil
             }
             changed.insert(key)
         }

@@ -121,7 +121,7 @@ public final class OutputSession: @unchecked Sendable {
         }
         let info = try write(stagingPath)
         lock.withLock {
-            result[file, key] = OutputManifest.Entry(path: file, hash: hash, size: size, mtime: info.mtime, inode: info.inode)
+            result[file, key] = OutputManifest.Entry(hash: hash, size: size, mtime: info.mtime, inode: info.inode)
             changed += 1
             noteDiffering(file)
             inLive += listed.live; inStaging += listed.staging
@@ -200,7 +200,7 @@ public final class OutputSession: @unchecked Sendable {
         for file in fromLive.sorted() {
             let source = writer.output.path + "/" + file
             if let entry = live[file], let linked = Self.link(source, to: staging.path + "/" + file) {
-                result[file] = OutputManifest.Entry(path: file, hash: entry.hash, size: entry.size, mtime: linked.mtime, inode: linked.inode)
+                result[file] = OutputManifest.Entry(hash: entry.hash, size: entry.size, mtime: linked.mtime, inode: linked.inode)
                 continue
             }
             guard let data = fm.contents(atPath: source), let entry = live[file] else {
@@ -209,7 +209,7 @@ public final class OutputSession: @unchecked Sendable {
             let info = try Self.unwrap(data.withUnsafeBytes { raw in
                 Result { () throws(BuildFailure) in try Self.write(raw, to: staging.path + "/" + file, name: file, mtime: entry.mtime) }
             })
-            result[file] = OutputManifest.Entry(path: file, hash: entry.hash, size: entry.size, mtime: info.mtime, inode: info.inode)
+            result[file] = OutputManifest.Entry(hash: entry.hash, size: entry.size, mtime: info.mtime, inode: info.inode)
         }
         // Files of the staging tree that this build does not make.
         var unmade: [String] = []
@@ -272,13 +272,13 @@ public final class OutputSession: @unchecked Sendable {
             switch outcome {
             case .exchanged:
                 let old = live[file, key]!
-                result[file, key] = OutputManifest.Entry(path: file, hash: old.hash, size: old.size, mtime: old.mtime, inode: old.inode)
+                result[file, key] = OutputManifest.Entry(hash: old.hash, size: old.size, mtime: old.mtime, inode: old.inode)
             case .moved:
                 result[file, key] = nil
             case .failed(let code):
                 throw BuildFailure([.error("cannot update \(root + "/" + file): \(String(cString: strerror(code))); build again with --clean", at: nil)])
             }
-            updated[file, key] = OutputManifest.Entry(path: file, hash: entry.hash, size: entry.size, mtime: entry.mtime, inode: entry.inode)
+            updated[file, key] = OutputManifest.Entry(hash: entry.hash, size: entry.size, mtime: entry.mtime, inode: entry.inode)
         }
         for file in stale { updated[file, OutputManifest.key(file)] = nil }
         Self.remove(stale, under: root)
