@@ -46,8 +46,8 @@ extension SiteRenderer {
         // (A constant: a captured variable would be read, and retained, from both threads at every step.)
         let pages = jobs
         var planned = pages.map { Page(job: $0) }
-        sitemap = SitemapEntries(base: urls.baseURL, limit: sitemapLimit, entries: pages.compactMap { job in
-            sitemapDate(job).map { (job: job, lastmod: $0) }
+        sitemap = SitemapEntries(base: urls.baseURL, limit: sitemapLimit, entries: pages.indices.compactMap { k in
+            sitemapDate(pages[k]).map { (page: Int32(k), lastmod: $0.map { Int32($0.daysSinceEpoch) } ?? Int32.min) }
         })
         if sitemap.parts > 1 { planned += (1...sitemap.parts).map { Page(job: .sitemapPart($0)) } }
         if let search {
@@ -58,6 +58,7 @@ extension SiteRenderer {
             files += index.years.map { .searchYear($0) }
             planned += files.map { Page(job: $0) }
         }
+        sitemap.pages = planned     // (the same table as the plan's, not a copy)
         return planned
     }
 

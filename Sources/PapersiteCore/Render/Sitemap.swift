@@ -10,9 +10,12 @@ struct SitemapEntries: Sendable {
     /// The most URLs one sitemap file may list (the sitemap protocol's
     /// limit); a larger site's `sitemap.xml` is an index of parts.
     var limit: Int
-    /// Each page listed, and its last change. (Its location is made as
-    /// the sitemap is written, not kept: a large site lists millions.)
-    var entries: [(job: OutputJob, lastmod: Day?)]
+    /// Each page listed, by its place in `pages`, with its last change
+    /// (days since 1970, `Int32.min` for none). (Its location is made as
+    /// the sitemap is written, not kept: a large site lists millions, and
+    /// the pages are the plan's own table, so each entry is 8 bytes.)
+    var entries: [(page: Int32, lastmod: Int32)]
+    var pages: [Page] = []
 
     static let empty = SitemapEntries(base: "", limit: 1, entries: [])
 
@@ -32,7 +35,10 @@ struct SitemapEntries: Sendable {
         }
         let range = part.map { min(entries.count, ($0 - 1) * limit)..<min(entries.count, $0 * limit) } ?? entries.indices
         var writer = SitemapWriter(expectedEntries: range.count, base: base)
-        for k in range { writer.add(location(entries[k].job), lastmod: entries[k].lastmod) }
+        for k in range {
+            let (page, lastmod) = entries[k]
+            writer.add(location(pages[Int(page)].job), lastmod: lastmod == Int32.min ? nil : Day(daysSinceEpoch: Int(lastmod)))
+        }
         return writer.finishBytes()
     }
 }
