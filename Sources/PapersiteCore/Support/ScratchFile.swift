@@ -39,14 +39,7 @@ final class ScratchFile: @unchecked Sendable {
 
     /// Reads `buffer.count` bytes at `offset`; whether all were read.
     func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Bool {
-        var done = 0
-        while done < buffer.count {
-            let n = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return false }
-            done += n
-        }
-        return true
+        readFully(descriptor, into: buffer, at: offset) == buffer.count
     }
 }
 

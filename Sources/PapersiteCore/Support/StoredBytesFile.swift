@@ -32,13 +32,18 @@ final class StoredBytesFile: @unchecked Sendable {
     /// Reads the bytes at `offset` into `buffer`; returns how many were read.
     @discardableResult
     func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
-        var done = 0
-        while done < buffer.count {
-            let n = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            done += n
-        }
-        return done
+        readFully(descriptor, into: buffer, at: offset)
     }
+}
+
+/// `pread` until `buffer` is full, the file ends or reading fails; returns how many bytes were read.
+func readFully(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
+    var done = 0
+    while done < buffer.count {
+        let n = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { break }
+        done += n
+    }
+    return done
 }
