@@ -252,13 +252,7 @@ final class CacheStore: @unchecked Sendable {
             return offset
         }
         guard let offset = place else { return (hash, nil) }
-        var ok = true
-        var done = 0
-        while done < bytes.count {
-            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-            if n < 0 { if errno == EINTR { continue }; ok = false; break }
-            done += n
-        }
+        let ok = writeFully(fd, bytes, at: offset)
         lock.withLock {
             guard ok else { appendFailed = true; return }
             puts += 1

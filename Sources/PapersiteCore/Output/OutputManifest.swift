@@ -176,19 +176,15 @@ struct OutputManifest: Sendable {
         let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).\(getpid()).tmp")
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path]) }
-        var ok = true
+        var ok = true, end = 0
         func put(_ bytes: UnsafeRawBufferPointer) {
-            var done = 0
-            while ok && done < bytes.count {
-                let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { ok = false } else { done += n }
-            }
+            ok = ok && writeFully(fd, bytes, at: end)
+            end += bytes.count
         }
         withUnsafeBytes(of: UInt64(0)) { put($0) }                 // the length, set below
         let (hash, length) = ContentHash.of(producedBy: segment(Self.header, Array(entries.keys)), passingBlocksTo: put)
         withUnsafeBytes(of: hash.littleEndian) { put($0) }
-        ok = ok && withUnsafeBytes(of: UInt64(length).littleEndian) { pwrite(fd, $0.baseAddress, 8, 0) == 8 }
+        ok = ok && withUnsafeBytes(of: UInt64(length).littleEndian) { writeFully(fd, $0, at: 0) }
         close(fd)
         guard ok, rename(temporary.path, file.path) == 0 else {
             unlink(temporary.path)

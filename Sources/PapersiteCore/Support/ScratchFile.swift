@@ -27,13 +27,7 @@ final class ScratchFile: @unchecked Sendable {
             return end
         }
         guard let offset else { return nil }
-        var done = 0
-        while done < bytes.count {
-            let n = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { lock.withLock { failed = true }; return nil }
-            done += n
-        }
+        guard writeFully(descriptor, bytes, at: offset) else { lock.withLock { failed = true }; return nil }
         return offset
     }
 

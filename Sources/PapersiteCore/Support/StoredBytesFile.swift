@@ -36,6 +36,18 @@ final class StoredBytesFile: @unchecked Sendable {
     }
 }
 
+/// `pwrite` until all of `bytes` is written at `offset`; whether it was.
+func writeFully(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+    var done = 0
+    while done < bytes.count {
+        let n = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { return false }
+        done += n
+    }
+    return true
+}
+
 /// `pread` until `buffer` is full, the file ends or reading fails; returns how many bytes were read.
 func readFully(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
     var done = 0
