@@ -174,10 +174,10 @@ struct SiteRenderer: Sendable {
 
     /// Search shard `i`'s file, its terms read from the cache if they are
     /// not in memory (nil if they cannot be).
-    func searchShardFile(_ i: Int) -> String? {
+    func searchShardFile(_ i: Int) -> [UInt8]? {
         guard var search else { return nil }
         guard search.loadShards([i]) else { return nil }
-        return SearchIndex.script(location(of: .searchTerms(i)), json: search.shardJSON(i))
+        return search.shardFile(i, name: location(of: .searchTerms(i)))
     }
 
     /// Makes every paper's Markdown and card now, on all cores (a full
@@ -247,7 +247,7 @@ struct SiteRenderer: Sendable {
         case .robots: "User-agent: *\nAllow: /\n\nSitemap: \(urls.absolute(SiteURLs.sitemap))\n"
         case .searchPage: renderSearchPage()
         case .searchManifest: SearchIndex.script(location(of: job), json: renderSearchManifest())
-        case .searchTerms(let i): searchShardFile(i) ?? ""    // checked before rendering: see `SiteBuilder`
+        case .searchTerms(let i): String(decoding: searchShardFile(i) ?? [], as: UTF8.self)    // checked before rendering: see `SiteBuilder`
         case .searchDocs(let n): SearchIndex.script(location(of: job), json: renderSearchDocs(n))
         case .searchTag(let slug): SearchIndex.script(location(of: job), json: SearchIndex.idsJSON(searchIDs(index.papers(tagged: slug))))
         case .searchYear(let year): SearchIndex.script(location(of: job), json: SearchIndex.idsJSON(searchIDs(index.papers(in: year))))

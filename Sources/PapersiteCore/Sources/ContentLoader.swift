@@ -90,9 +90,10 @@ public struct ContentLoader: Sendable {
         for i in parsedInParallel { results[i] = readPaperFile(paperFiles[i], folder: at[i].folder, name: at[i].name, macros: macros) }
         var papers: [Paper] = []
         papers.reserveCapacity(results.reduce(0) { $0 + $1.papers.count })
-        for r in results {
-            papers.append(contentsOf: r.papers)
-            log.append(contentsOf: r.diagnostics)
+        for k in results.indices {
+            papers.append(contentsOf: results[k].papers)
+            log.append(contentsOf: results[k].diagnostics)
+            results[k] = ([], [])   // each record's box then has one owner, changed in place below
         }
 
         var pages: [StandalonePage] = []
@@ -115,6 +116,8 @@ public struct ContentLoader: Sendable {
         if !includeDrafts { papers.removeAll { $0.draft } }
         papers = DuplicateMerger.merge(papers, log: &log)
         SlugAssigner.assign(&papers, log: &log)
+        var names = Set<String>()
+        for i in papers.indices { papers[i].shareAuthorNames(&names) }
         var seenPageSlugs: [String: SourceLocation] = [:]
         for page in pages {
             if let first = seenPageSlugs[page.slug] {
