@@ -77,15 +77,53 @@ import Testing
         #expect(!(try site.read("index.html")).contains("site-search"))
     }
 
-    /// A crowded two-letter prefix is split by the third letter; two-letter
-    /// words stay under the two letters.
+    /// A crowded two-letter prefix is split by the third letter, and a
+    /// crowded three-letter one by the fourth; a word as long as a split
+    /// prefix has a shard of its own.
     @Test func largeShardsAreSplit() {
-        let index = SearchIndex(titles: ["Diffusion dialogue 3d", "Digits 3d"], authors: [[], []], tags: [[], []],
+        let index = SearchIndex(titles: ["Diffusion dialogue diagram 3d", "Digits 3d dia"], authors: [[], []], tags: [[], []],
                                 abstracts: ["", ""], splitAbove: 1, parallelism: .serial)
         let keys = index.shards.map(\.key)
-        #expect(keys == ["3d", "dia", "dif", "dig"])
-        #expect(index.splitPrefixes == ["3d", "di"])
+        #expect(keys == ["3d", "dia", "diag", "dial", "dif", "dig"])
+        #expect(index.splitPrefixes == ["3d", "di", "dia"])
         #expect(index.shards[0].terms.map(\.term) == ["3d"])
         #expect(index.shards[0].terms[0].postings.map(\.doc) == [0, 1])
+        #expect(index.shards[1].terms.map(\.term) == ["dia"])
+        #expect(SearchIndex.prefixes(of: "diagram", split: Set(index.splitPrefixes)) == ["di", "dia", "diag"])
+        #expect(SearchIndex.prefixes(of: "dia", split: Set(index.splitPrefixes)) == ["di", "dia"])
+        // No key is longer than `longestKey`, however crowded.
+        let crowded = SearchIndex(titles: ["Abcdefghijkl abcdefghijkm"], authors: [[]], tags: [[]], abstracts: [""],
+                                  splitAbove: 1, parallelism: .serial)
+        #expect(crowded.shards.map(\.key) == ["abcdefgh"])
+    }
+
+    /// Edits applied to the shards they touch give the index made afresh
+    /// from the new terms, splits included; an edit that would change
+    /// which prefixes are split is refused (the index is then made again).
+    @Test func editsGiveTheIndexMadeAfresh() {
+        let before: [[SearchIndex.Term]] = [[("diagram", 8), ("dial", 1), ("graph", 8)], [("diagonal", 8), ("digit", 3)], [("dialect", 4), ("graph", 1)]]
+        func made(_ terms: [[SearchIndex.Term]]) -> SearchIndex {
+            SearchIndex(count: terms.count, splitAbove: 2, parallelism: .serial) { terms[$0] }
+        }
+        func same(_ a: SearchIndex, _ b: SearchIndex) -> Bool {
+            a.splitPrefixes == b.splitPrefixes && a.prefixCounts == b.prefixCounts && a.shards.count == b.shards.count
+                && zip(a.shards, b.shards).allSatisfy { x, y in
+                    x.key == y.key && x.terms.map(\.term) == y.terms.map(\.term)
+                        && zip(x.terms, y.terms).allSatisfy { $0.postings.map(\.doc) == $1.postings.map(\.doc) && $0.postings.map(\.weight) == $1.postings.map(\.weight) }
+                }
+        }
+        var index = made(before)
+        #expect(index.splitPrefixes == ["di", "dia"])
+        // A word under a split three-letter prefix changes weight; one goes, one comes.
+        var after = before
+        after[1] = [("diagonal", 3), ("digits", 8)]
+        let accepted = index.update([(doc: 1, old: before[1], new: after[1])], load: { $0 })
+        #expect(accepted)
+        #expect(same(index, made(after)))
+        // Emptying "dia" below the threshold would undo its split: refused.
+        let unsplit: [SearchIndex.Term] = [("graph", 1)]
+        var refused = index
+        let undone = refused.update([(doc: 0, old: after[0], new: unsplit), (doc: 1, old: after[1], new: unsplit)], load: { $0 })
+        #expect(!undone)
     }
 }

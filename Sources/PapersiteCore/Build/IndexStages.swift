@@ -68,7 +68,7 @@ extension BuildStages {
             cache.put(docKeys[id], SearchIndex.encode(made))
             return made
         }
-        let stateKey = Fingerprint.of { $0.add("search state"); $0.add(SearchIndex.defaultSplitAbove) }
+        let stateKey = Fingerprint.of { $0.add("search state"); $0.add(SearchIndex.defaultSplitAbove); $0.add(SearchIndex.longestKey) }
         if var state = cache.get(stateKey, SearchIndex.State.decode) {
             state.index.store = cache
             let before = state.docKeys.count

@@ -30,9 +30,13 @@ struct SearchIndex: Sendable {
     static func id(paper i: Int, count n: Int) -> Int { n - 1 - i }
     static func paper(id: Int, count n: Int) -> Int { n - 1 - id }
 
-    /// Postings above which a two-character shard is split by the third
-    /// character (about 200 KB of JSON).
-    static let defaultSplitAbove = 30_000
+    /// Postings above which a shard is split by its terms' next character
+    /// (about 60 KB of JSON): a query loads little, and an added paper
+    /// rewrites a few kilobytes for each of its words.
+    static let defaultSplitAbove = 10_000
+    /// The longest shard key: a prefix of this many characters with that
+    /// many postings is a word or two, which no split makes smaller.
+    static let longestKey = 8
 
     struct Shard: Sendable {
         var key: String
@@ -48,9 +52,11 @@ struct SearchIndex: Sendable {
     typealias Term = (term: String, weight: UInt8)
 
     var shards: [Shard]
-    /// Two-character prefixes whose terms are split into three-character shards.
+    /// The prefixes whose terms are split into shards by one more character.
     var splitPrefixes: [String]
-    /// Postings under each two-character prefix (what decides the splits).
+    /// Postings under each prefix the splitting looked at (what decides
+    /// the splits): every two-character prefix, and those one character
+    /// longer under a split one.
     var prefixCounts: [String: Int] = [:]
     let splitAbove: Int
     /// Where the terms of shards not in memory are stored (`unloadStored`).
@@ -126,37 +132,54 @@ struct SearchIndex: Sendable {
                 }
             }
         }
-        // 3. Shards: by two characters, or three where that is large.
+        // 3. Shards: by two characters, by three where that is large, and so on.
         var shards: [Shard] = []
         var split: [String] = []
         var counts: [String: Int] = [:]
         for postings in filled {
-            var byPrefix: [String: [String]] = [:]
-            for term in postings.keys { byPrefix[SearchText.prefix(term, 2), default: []].append(term) }
-            for (prefix, terms) in byPrefix {
+            func file(_ terms: [String], under key: String, length: Int) {
                 let size = terms.reduce(0) { $0 + postings[$1]!.count }
-                counts[prefix] = size
-                if size > splitAbove {
-                    split.append(prefix)
-                    var byKey: [String: [String]] = [:]
-                    for term in terms { byKey[SearchText.prefix(term, 3), default: []].append(term) }
-                    for (key, terms) in byKey {
-                        shards.append(Shard(key: key, terms: terms.sorted().map { ($0, postings[$0]!) }))
+                counts[key] = size
+                guard Self.splits(key, postings: size, splitAbove: splitAbove) else {
+                    shards.append(Shard(key: key, terms: terms.sorted().map { ($0, postings[$0]!) }))
+                    return
+                }
+                split.append(key)
+                var byKey: [String: [String]] = [:]
+                for term in terms { byKey[SearchText.prefix(term, length + 1), default: []].append(term) }
+                for (longer, terms) in byKey {
+                    if longer == key {
+                        // The prefix is a word itself: the shard of that one term.
+                        shards.append(Shard(key: key, terms: terms.map { ($0, postings[$0]!) }))
+                    } else {
+                        file(terms, under: longer, length: length + 1)
                     }
-                } else {
-                    shards.append(Shard(key: prefix, terms: terms.sorted().map { ($0, postings[$0]!) }))
                 }
             }
+            var byPrefix: [String: [String]] = [:]
+            for term in postings.keys { byPrefix[SearchText.prefix(term, 2), default: []].append(term) }
+            for (prefix, terms) in byPrefix { file(terms, under: prefix, length: 2) }
         }
         self.shards = shards.sorted { $0.key < $1.key }
         self.splitPrefixes = split.sorted()
         self.prefixCounts = counts
     }
 
-    /// The shard a term is filed in.
-    func shardKey(of term: String) -> String {
-        let two = SearchText.prefix(term, 2)
-        return splitPrefixes.contains(two) ? SearchText.prefix(term, 3) : two
+    static func splits(_ prefix: String, postings: Int, splitAbove: Int) -> Bool {
+        postings > splitAbove && prefix.unicodeScalars.count < longestKey
+    }
+
+    /// The prefixes the splitting looks at for a term, shortest first: its
+    /// first two characters, and one more while that prefix is split and
+    /// the term goes on. The last is the key of the term's shard
+    /// (`search.js` finds it the same way).
+    static func prefixes(of term: String, split: Set<String>) -> [String] {
+        var path = [SearchText.prefix(term, 2)]
+        let length = term.unicodeScalars.count
+        while split.contains(path[path.count - 1]), length > path.count + 1 {
+            path.append(SearchText.prefix(term, path.count + 2))
+        }
+        return path
     }
 
     /// Applies edits to papers (same ids, new terms) to the shards they
@@ -165,6 +188,7 @@ struct SearchIndex: Sendable {
     /// cannot be loaded (then the whole index is made again).
     mutating func update(_ edits: [(doc: Int32, old: [Term], new: [Term])], load: (Shard) -> Shard?) -> Bool {
         var counts = prefixCounts
+        let split = Set(splitPrefixes)
         var touched: [String: [(doc: Int32, term: String, weight: UInt8?)]] = [:]   // shard key → removals (nil) and additions
         for edit in edits {
             // Only the terms whose weight changed (or that came or went):
@@ -173,16 +197,17 @@ struct SearchIndex: Sendable {
             let after = Dictionary(edit.new.map { ($0.term, $0.weight) }, uniquingKeysWith: { a, _ in a })
             let distinct = before.count == edit.old.count && after.count == edit.new.count
             for term in edit.old where !distinct || after[term.term] != term.weight {
-                counts[SearchText.prefix(term.term, 2), default: 0] -= 1
-                touched[shardKey(of: term.term), default: []].append((edit.doc, term.term, nil))
+                let path = Self.prefixes(of: term.term, split: split)
+                for prefix in path { counts[prefix, default: 0] -= 1 }
+                touched[path[path.count - 1], default: []].append((edit.doc, term.term, nil))
             }
             for term in edit.new where !distinct || before[term.term] != term.weight {
-                counts[SearchText.prefix(term.term, 2), default: 0] += 1
-                touched[shardKey(of: term.term), default: []].append((edit.doc, term.term, term.weight))
+                let path = Self.prefixes(of: term.term, split: split)
+                for prefix in path { counts[prefix, default: 0] += 1 }
+                touched[path[path.count - 1], default: []].append((edit.doc, term.term, term.weight))
             }
         }
-        let split = Set(splitPrefixes)
-        for (prefix, count) in counts where (count > splitAbove) != split.contains(prefix) { return false }
+        for (prefix, count) in counts where Self.splits(prefix, postings: count, splitAbove: splitAbove) != split.contains(prefix) { return false }
         var byKey = Dictionary(shards.enumerated().map { ($0.element.key, $0.offset) }, uniquingKeysWith: { a, _ in a })
         var updated = shards
         for (key, changes) in touched.sorted(by: { $0.key < $1.key }) {

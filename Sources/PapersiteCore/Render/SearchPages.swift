@@ -16,7 +16,7 @@ extension SiteRenderer {
     func renderSearchManifest() -> String {
         guard let search else { return "" }
         let manifest: [String: Any] = [
-            "version": 1,
+            "version": 2,      // 2: a split prefix may be split again (`SearchIndex.prefixes(of:split:)`)
             "count": index.papers.count,
             "docs_per_shard": SearchIndex.docsPerShard,
             "shards": search.shards.map { SearchText.fileName($0.key) },

@@ -357,17 +357,15 @@ document.addEventListener('keydown', function (event) {
   }
   function prefix(word, n) { return chars(word).slice(0, n).join(''); }
 
-  // The shards that hold the terms starting with `token`.
+  // The shards that hold the terms starting with `token`: the shard of its
+  // first two characters or, where that prefix is split, of its first
+  // three, and so on, as the build files them. A token that ends on a split
+  // prefix needs every shard under it.
   function shardsFor(token) {
-    var two = fileName(prefix(token, 2));
-    if (!splitSet.has(two)) return shardSet.has(two) ? [two] : [];
-    if (chars(token).length >= 3) {
-      var three = fileName(prefix(token, 3));
-      return shardSet.has(three) ? [three] : [];
-    }
-    return manifest.shards.filter(function (key) {
-      return key === two || (key.indexOf(two) === 0 && /^([a-z0-9]|_[0-9a-f]+)$/.test(key.slice(two.length)));
-    });
+    var length = chars(token).length, n = 2, key = fileName(prefix(token, 2));
+    while (splitSet.has(key) && length > n) { n += 1; key = fileName(prefix(token, n)); }
+    if (!splitSet.has(key)) return shardSet.has(key) ? [key] : [];
+    return manifest.shards.filter(function (shard) { return shard.indexOf(key) === 0; });
   }
 
   function sortedTerms(shard) {
