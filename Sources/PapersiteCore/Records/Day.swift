@@ -5,17 +5,19 @@ import Foundation
 /// Foundation's `Date` + `DateFormatter` so that parsing and formatting are
 /// exact, locale-free and fast.
 public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public let year: Int
-    public let month: Int
-    public let day: Int
+    /// `year << 9 | month << 5 | day`, which orders days as they come: a
+    /// record holds two days, and a million records held 40 MB more as
+    /// three whole numbers each.
+    private let packed: UInt32
+    public var year: Int { Int(packed >> 9) }
+    public var month: Int { Int(packed >> 5 & 0xF) }
+    public var day: Int { Int(packed & 0x1F) }
 
     /// Returns nil unless the date exists (`2025-02-30` does not).
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
               (1...Day.daysIn(month: month, year: year)).contains(day) else { return nil }
-        self.year = year
-        self.month = month
-        self.day = day
+        packed = UInt32(year) << 9 | UInt32(month) << 5 | UInt32(day)
     }
 
     /// Parses `YYYY-MM-DD` (a trailing time such as `T10:00:00Z` is ignored).
@@ -167,9 +169,7 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public var description: String { iso }
 
-    public static func < (a: Day, b: Day) -> Bool {
-        (a.year, a.month, a.day) < (b.year, b.month, b.day)
-    }
+    public static func < (a: Day, b: Day) -> Bool { a.packed < b.packed }
 
     /// Month number for an English month name or its abbreviation (`Mar`, `March`, `Sept`).
     public static func month(named name: String) -> Int? {

@@ -21,13 +21,26 @@ public struct Paper: Sendable, Hashable {
         var arxiv: String?
         var arxivVersion: Int?
         var doi: String?
-        var links: Links
+        /// Kept apart, and only when one is set: four optional strings are
+        /// 64 bytes, and most records have none (an arXiv snapshot's never).
+        var linkBox: LinkBox?
+        var links: Links {
+            get { linkBox?.links ?? Links() }
+            set { linkBox = newValue == Links() ? nil : LinkBox(newValue) }
+        }
         var venue: String?
         var abstract: PaperText
         var notes: String
         var draft: Bool
         var source: SourceLocation
         var slugIsExplicit: Bool
+    }
+
+    final class LinkBox: Sendable, Hashable {
+        let links: Links
+        init(_ links: Links) { self.links = links }
+        static func == (a: LinkBox, b: LinkBox) -> Bool { a.links == b.links }
+        func hash(into hasher: inout Hasher) { links.hash(into: &hasher) }
     }
 
     private final class Storage: @unchecked Sendable {
@@ -129,7 +142,7 @@ public struct Paper: Sendable, Hashable {
     }
     public var links: Links {
         get { storage.fields.links }
-        _modify { makeUnique(); storage.recordHash = nil; yield &storage.fields.links }
+        set { makeUnique(); storage.recordHash = nil; storage.fields.links = newValue }
     }
     public var venue: String? {
         get { storage.fields.venue }
@@ -208,7 +221,7 @@ public struct Paper: Sendable, Hashable {
         storage = Storage(Fields(
             key: arxiv.map { "arXiv:\($0)" } ?? doi.map { "doi:\($0.lowercased())" } ?? s, slug: s, title: title,
             authors: authors, published: published, datePrecision: datePrecision, updated: updated, tags: tags, arxiv: arxiv,
-            arxivVersion: arxivVersion, doi: doi, links: links, venue: venue, abstract: PaperText(abstract), notes: notes, draft: draft,
+            arxivVersion: arxivVersion, doi: doi, linkBox: links == Links() ? nil : LinkBox(links), venue: venue, abstract: PaperText(abstract), notes: notes, draft: draft,
             source: source, slugIsExplicit: slug != nil))
     }
 }
