@@ -57,6 +57,9 @@ import Testing
         let file = folder.appendingPathComponent("1.manifest")
         var manifest = OutputManifest()
         for k in 0..<40_000 { manifest["papers/a-paper-with-a-title-\(k)/index.html"] = entry("papers/a-paper-with-a-title-\(k)/index.html", UInt64(k)) }
+        // The paths given (1.7 MB, kept in blocks of a megabyte) come back whole.
+        let paths = Set((0..<40_000).map { "papers/a-paper-with-a-title-\($0)/index.html" })
+        #expect(Set(manifest.entries.values.map { manifest.path(of: $0) }) == paths)
         try manifest.save(to: file)
         let bytes = try Data(contentsOf: file)
         #expect(bytes.count > 2 * ByteBlocks.size)
@@ -64,6 +67,7 @@ import Testing
         let read = try #require(OutputManifest.load(from: file))
         #expect(read.count == 40_000)
         #expect(read["papers/a-paper-with-a-title-39999/index.html"]?.hash == 39_999)
+        #expect(Set(read.entries.values.map { read.path(of: $0) }) == paths)
         var damaged = bytes
         damaged[damaged.count - 100] ^= 1
         try damaged.write(to: file)

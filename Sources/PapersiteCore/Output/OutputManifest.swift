@@ -49,14 +49,21 @@ struct OutputManifest: Sendable {
     private(set) var entries: [UInt64: Entry] = [:]
     /// The bytes of the file the manifest was read from (where stored paths are).
     private var bytes = Data()
-    /// The paths of the entries set since, one after another.
-    private var given: [UInt8] = []
+    /// The paths of the entries set since, one after another, in blocks of
+    /// `givenBlock` bytes that a path never spans: one array, doubled as
+    /// it grew, copied a million-paper site's quarter gigabyte of paths
+    /// at its last step, the top of the build's memory.
+    private var given: [[UInt8]] = []
+    private static let givenBlock = 1 << 20
 
     /// The path of an entry of this manifest.
     func path(of entry: Entry) -> String {
         let offset = Int(entry.stored.offset), length = Int(entry.stored.length)
         if length == 0 { return "" }
-        if length < 0 { return String(decoding: given[offset..<offset - length], as: UTF8.self) }
+        if length < 0 {
+            let block = given[offset / Self.givenBlock], start = offset % Self.givenBlock
+            return String(decoding: block[start..<start - length], as: UTF8.self)
+        }
         return bytes.withUnsafeBytes { raw in
             String(decoding: UnsafeRawBufferPointer(rebasing: raw[offset..<offset + length]), as: UTF8.self)
         }
@@ -83,9 +90,16 @@ struct OutputManifest: Sendable {
             return entry
         }
         set {
-            if var entry = newValue, given.count + path.utf8.count <= Int(Int32.max) {
-                entry.stored = (Int32(given.count), -Int32(path.utf8.count))
-                given += path.utf8
+            let length = path.utf8.count
+            if newValue != nil, length <= Self.givenBlock,
+               given.isEmpty || given[given.count - 1].count + length > Self.givenBlock {
+                given.append([])
+                given[given.count - 1].reserveCapacity(Self.givenBlock)
+            }
+            let offset = given.isEmpty ? 0 : (given.count - 1) * Self.givenBlock + given[given.count - 1].count
+            if var entry = newValue, length <= Self.givenBlock, offset + length <= Int(Int32.max) {
+                entry.stored = (Int32(offset), -Int32(length))
+                given[given.count - 1] += path.utf8
                 entries[key] = entry
             } else {
                 // (Or past 2 GB of paths, some 25 million files: the file
@@ -105,7 +119,10 @@ struct OutputManifest: Sendable {
 
     /// Makes room for `count` entries at once (a table that doubled as it
     /// grew held its old copy beside the new: at a million papers, 0.1 GB).
-    mutating func reserveCapacity(_ count: Int) { entries.reserveCapacity(count) }
+    mutating func reserveCapacity(_ count: Int) {
+        entries.reserveCapacity(count)
+        changed.reserveCapacity(count)
+    }
 
     /// The manifest of the tree whose root folder is `root`, or nil (no
     /// manifest, one for another tree, or a damaged one).
