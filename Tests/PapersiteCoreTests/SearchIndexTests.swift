@@ -98,8 +98,9 @@ import Testing
     }
 
     /// Edits applied to the shards they touch give the index made afresh
-    /// from the new terms, splits included; an edit that would change
-    /// which prefixes are split is refused (the index is then made again).
+    /// from the new terms, splits included, also where they take a prefix
+    /// across the splitting threshold either way (its terms are filed
+    /// again); only the shards the edits touch are read.
     @Test func editsGiveTheIndexMadeAfresh() {
         let before: [[SearchIndex.Term]] = [[("diagram", 8), ("dial", 1), ("graph", 8)], [("diagonal", 8), ("digit", 3)], [("dialect", 4), ("graph", 1)]]
         func made(_ terms: [[SearchIndex.Term]]) -> SearchIndex {
@@ -114,16 +115,32 @@ import Testing
         }
         var index = made(before)
         #expect(index.splitPrefixes == ["di", "dia"])
+        var loaded: [String] = []
+        func load(_ shard: SearchIndex.Shard) -> SearchIndex.Shard? { loaded.append(shard.key); return shard }
         // A word under a split three-letter prefix changes weight; one goes, one comes.
         var after = before
         after[1] = [("diagonal", 3), ("digits", 8)]
-        let accepted = index.update([(doc: 1, old: before[1], new: after[1])], load: { $0 })
-        #expect(accepted)
-        #expect(same(index, made(after)))
-        // Emptying "dia" below the threshold would undo its split: refused.
-        let unsplit: [SearchIndex.Term] = [("graph", 1)]
-        var refused = index
-        let undone = refused.update([(doc: 0, old: after[0], new: unsplit), (doc: 1, old: after[1], new: unsplit)], load: { $0 })
-        #expect(!undone)
+        let accepted = index.update([(doc: 1, old: before[1], new: after[1])], load: load)
+        #expect(accepted && same(index, made(after)))
+        // "dia" emptied below the threshold: its shards become one.
+        var fewer = after
+        fewer[0] = [("graph", 8)]
+        fewer[2] = [("graph", 1)]
+        let merged = index.update([(doc: 0, old: after[0], new: fewer[0]), (doc: 2, old: after[2], new: fewer[2])], load: load)
+        #expect(merged && same(index, made(fewer)))
+        #expect(!index.splitPrefixes.contains("dia"))
+        // "gr" taken across it, with the shards in the cache only: split
+        // letter by letter down to the word "graph" (which has three
+        // papers), and only the shard of "gr" read.
+        var more = fewer
+        more[1] = [("diagonal", 3), ("digits", 8), ("graph", 2), ("grain", 4)]
+        let full = Dictionary(uniqueKeysWithValues: index.shards.map { ($0.key, $0) })
+        for i in index.shards.indices { index.shards[i].terms = []; index.shards[i].loaded = false }
+        loaded = []
+        let splitAgain = index.update([(doc: 1, old: fewer[1], new: more[1])], load: { load(full[$0.key]!) })
+        #expect(splitAgain && loaded == ["gr"])
+        index.shards = index.shards.map { $0.loaded ? $0 : full[$0.key]! }
+        #expect(same(index, made(more)))
+        #expect(index.splitPrefixes == ["gr", "gra", "grap", "graph"])
     }
 }

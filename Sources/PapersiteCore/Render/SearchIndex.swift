@@ -137,32 +137,42 @@ struct SearchIndex: Sendable {
         var split: [String] = []
         var counts: [String: Int] = [:]
         for postings in filled {
-            func file(_ terms: [String], under key: String, length: Int) {
-                let size = terms.reduce(0) { $0 + postings[$1]!.count }
-                counts[key] = size
-                guard Self.splits(key, postings: size, splitAbove: splitAbove) else {
-                    shards.append(Shard(key: key, terms: terms.sorted().map { ($0, postings[$0]!) }))
-                    return
-                }
-                split.append(key)
-                var byKey: [String: [String]] = [:]
-                for term in terms { byKey[SearchText.prefix(term, length + 1), default: []].append(term) }
-                for (longer, terms) in byKey {
-                    if longer == key {
-                        // The prefix is a word itself: the shard of that one term.
-                        shards.append(Shard(key: key, terms: terms.map { ($0, postings[$0]!) }))
-                    } else {
-                        file(terms, under: longer, length: length + 1)
-                    }
-                }
+            var byPrefix: [String: [(term: String, postings: Postings)]] = [:]
+            for (term, list) in postings { byPrefix[SearchText.prefix(term, 2), default: []].append((term, list)) }
+            for (prefix, terms) in byPrefix {
+                Self.file(terms, under: prefix, splitAbove: splitAbove, shards: &shards, split: &split, counts: &counts)
             }
-            var byPrefix: [String: [String]] = [:]
-            for term in postings.keys { byPrefix[SearchText.prefix(term, 2), default: []].append(term) }
-            for (prefix, terms) in byPrefix { file(terms, under: prefix, length: 2) }
         }
         self.shards = shards.sorted { $0.key < $1.key }
         self.splitPrefixes = split.sorted()
         self.prefixCounts = counts
+    }
+
+    typealias Postings = [(doc: Int32, weight: UInt8)]
+
+    /// Files `terms`, which all start with `key`, into shards by the
+    /// splitting rule (`splits`), noting each prefix looked at with its
+    /// postings, and the prefixes split.
+    static func file(_ terms: [(term: String, postings: Postings)], under key: String, splitAbove: Int,
+                     shards: inout [Shard], split: inout [String], counts: inout [String: Int]) {
+        let size = terms.reduce(0) { $0 + $1.postings.count }
+        counts[key] = size
+        guard splits(key, postings: size, splitAbove: splitAbove) else {
+            shards.append(Shard(key: key, terms: terms.sorted { $0.term < $1.term }))
+            return
+        }
+        split.append(key)
+        let length = key.unicodeScalars.count
+        var byKey: [String: [(term: String, postings: Postings)]] = [:]
+        for entry in terms { byKey[SearchText.prefix(entry.term, length + 1), default: []].append(entry) }
+        for (longer, terms) in byKey {
+            if longer == key {
+                // The prefix is a word itself: the shard of that one term.
+                shards.append(Shard(key: key, terms: terms))
+            } else {
+                file(terms, under: longer, splitAbove: splitAbove, shards: &shards, split: &split, counts: &counts)
+            }
+        }
     }
 
     static func splits(_ prefix: String, postings: Int, splitAbove: Int) -> Bool {
@@ -180,66 +190,6 @@ struct SearchIndex: Sendable {
             path.append(SearchText.prefix(term, path.count + 2))
         }
         return path
-    }
-
-    /// Applies edits to papers (same ids, new terms) to the shards they
-    /// touch, loading those with `load`. Returns false, changing nothing,
-    /// when the edits would change which prefixes are split, or a shard
-    /// cannot be loaded (then the whole index is made again).
-    mutating func update(_ edits: [(doc: Int32, old: [Term], new: [Term])], load: (Shard) -> Shard?) -> Bool {
-        var counts = prefixCounts
-        let split = Set(splitPrefixes)
-        var touched: [String: [(doc: Int32, term: String, weight: UInt8?)]] = [:]   // shard key → removals (nil) and additions
-        for edit in edits {
-            // Only the terms whose weight changed (or that came or went):
-            // a shard is read and written again whole for any change in it.
-            let before = Dictionary(edit.old.map { ($0.term, $0.weight) }, uniquingKeysWith: { a, _ in a })
-            let after = Dictionary(edit.new.map { ($0.term, $0.weight) }, uniquingKeysWith: { a, _ in a })
-            let distinct = before.count == edit.old.count && after.count == edit.new.count
-            for term in edit.old where !distinct || after[term.term] != term.weight {
-                let path = Self.prefixes(of: term.term, split: split)
-                for prefix in path { counts[prefix, default: 0] -= 1 }
-                touched[path[path.count - 1], default: []].append((edit.doc, term.term, nil))
-            }
-            for term in edit.new where !distinct || before[term.term] != term.weight {
-                let path = Self.prefixes(of: term.term, split: split)
-                for prefix in path { counts[prefix, default: 0] += 1 }
-                touched[path[path.count - 1], default: []].append((edit.doc, term.term, term.weight))
-            }
-        }
-        for (prefix, count) in counts where Self.splits(prefix, postings: count, splitAbove: splitAbove) != split.contains(prefix) { return false }
-        var byKey = Dictionary(shards.enumerated().map { ($0.element.key, $0.offset) }, uniquingKeysWith: { a, _ in a })
-        var updated = shards
-        for (key, changes) in touched.sorted(by: { $0.key < $1.key }) {
-            var shard: Shard
-            if let at = byKey[key] {
-                guard let full = updated[at].loaded ? updated[at] : load(updated[at]) else { return false }
-                shard = full
-            } else {
-                shard = Shard(key: key, terms: [])
-            }
-            var terms = Dictionary(shard.terms.map { ($0.term, $0.postings) }, uniquingKeysWith: { a, _ in a })
-            for change in changes where change.weight == nil {
-                terms[change.term]?.removeAll { $0.doc == change.doc }
-            }
-            for change in changes {
-                guard let weight = change.weight else { continue }
-                terms[change.term, default: []].append((change.doc, weight))
-            }
-            shard.terms = terms.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
-                .map { ($0.key, $0.value.sorted { $0.doc < $1.doc }) }
-            shard.loaded = true
-            shard.hash = 0
-            if let at = byKey[key] {
-                updated[at] = shard
-            } else {
-                updated.append(shard)
-                byKey[key] = updated.count - 1
-            }
-        }
-        shards = updated.filter { !$0.loaded || !$0.terms.isEmpty }.sorted { $0.key < $1.key }
-        prefixCounts = counts.filter { $0.value > 0 }
-        return true
     }
 
     /// `terms/<key>.js`
