@@ -8,8 +8,9 @@ import Foundation
 ///
 /// - `search/index.js`: the manifest: shard names, tags, years, stop words.
 /// - `search/terms/<key>.js`: the terms that start with `key` (their first
-///   two characters, or three where two would make a large shard), each with
-///   its papers as `[id, weight, id, weight, ...]`, ids delta-coded.
+///   two characters, or three where two would make a large shard, and so
+///   on), each with its papers as `[id, weight, id, weight, ...]`, ids
+///   delta-coded.
 /// - `search/docs/<n>.js`: what a result shows for papers `n*100 ..< n*100+100`.
 /// - `search/tags/<slug>.js`, `search/years/<year>.js`: the papers of a
 ///   tag or a year (delta-coded ids), for the filters.
