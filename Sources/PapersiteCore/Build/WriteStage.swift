@@ -84,6 +84,12 @@ extension BuildStages {
                         throw BuildFailure([.error("the build cache is damaged (a search shard cannot be read back); build again with --clean", at: nil)])
                     }
                     try session.put(file, shard)
+                    // A word in many papers makes a shard of hundreds of
+                    // kilobytes or more, read back, made and freed in heap
+                    // pages given back before: at a million papers the
+                    // shards took the build's memory up by 0.2 GB at its
+                    // end, none of it in use (at 100,000, 16 MB).
+                    if releasesMemory && shard.count > 1 << 18 { papersite_release_free_memory() }
                 } else {
                     try session.put(file, renderer.render(plan[i].job))
                 }
