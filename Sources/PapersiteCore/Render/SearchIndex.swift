@@ -211,12 +211,12 @@ struct SearchIndex: Sendable {
         return "papersiteSearchData(" + JSONText.encode(String(name)) + ", " + json[..<end] + ");\n"
     }
 
-    /// Shard `i`'s file, named `file`: `script(_:json:)` around its terms'
+    /// A shard's file, named `file`: `script(_:json:)` around its terms'
     /// JSON, made as bytes in one buffer. An added paper rewrites a shard for
-    /// each start of its words (31 of 100-300 KB at 10,000 papers), and
+    /// each start of its words (dozens, of up to 60 KB), and
     /// making them through strings was a tenth of that rebuild's time.
-    func shardFile(_ i: Int, name file: String) -> [UInt8] {
-        let terms = shards[i].terms
+    static func shardFile(_ shard: Shard, name file: String) -> [UInt8] {
+        let terms = shard.terms
         var out: [UInt8] = []
         out.reserveCapacity(64 + terms.reduce(0) { $0 + 16 + $1.postings.count * 6 })
         out.append(contentsOf: "papersiteSearchData(".utf8)

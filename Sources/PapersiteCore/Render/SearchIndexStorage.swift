@@ -110,13 +110,13 @@ extension SearchIndex {
         which.allSatisfy { i in shards[i].loaded || store?.storedHash(Self.shardCacheKey(shards[i].hash)) != nil }
     }
 
-    /// Loads the terms of the shards known only by hash (false if one is missing from the cache).
-    mutating func loadShards(_ which: [Int]) -> Bool {
-        for i in which where !shards[i].loaded {
-            guard let shard = store?.get(Self.shardCacheKey(shards[i].hash), Self.decodeShard), shard.key == shards[i].key else { return false }
-            shards[i].terms = shard.terms
-            shards[i].loaded = true
-        }
-        return true
+    /// Shard `i` with its terms: as it is, or read back from the cache (nil
+    /// if it is not there). The index itself is not changed: each shard's
+    /// file is written from one read, and a copy of the index changed for
+    /// each (thousands of shards at a large site) copied the whole table.
+    func loaded(_ i: Int) -> Shard? {
+        if shards[i].loaded { return shards[i] }
+        guard let shard = store?.get(Self.shardCacheKey(shards[i].hash), Self.decodeShard), shard.key == shards[i].key else { return nil }
+        return shard
     }
 }

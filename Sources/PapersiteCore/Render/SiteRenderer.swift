@@ -175,9 +175,8 @@ struct SiteRenderer: Sendable {
     /// Search shard `i`'s file, its terms read from the cache if they are
     /// not in memory (nil if they cannot be).
     func searchShardFile(_ i: Int) -> [UInt8]? {
-        guard var search else { return nil }
-        guard search.loadShards([i]) else { return nil }
-        return search.shardFile(i, name: location(of: .searchTerms(i)))
+        guard let shard = search?.loaded(i) else { return nil }
+        return SearchIndex.shardFile(shard, name: location(of: .searchTerms(i)))
     }
 
     /// Makes every paper's Markdown and card now, on all cores (a full
