@@ -123,6 +123,42 @@ import Testing
         #expect(bytes != Self.whole(Self.produce()))
     }
 
+    /// A change expected to be small is written into the incoming pool;
+    /// when it turns out large (here, files no longer made), its files are
+    /// moved into the tree that is swapped in, and the output is exactly
+    /// what the build made.
+    @Test func aChangeExpectedSmallThatIsLargeIsSwappedInWhole() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pooled-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let writer = OutputWriter(output: folder.appendingPathComponent("public"), siteRoot: folder.appendingPathComponent("site"))
+        let files = (0..<20).map { "papers/p\($0)/index.html" }
+        let first = try writer.begin()
+        for file in files { try first.put(file, "first \(file)\n") }
+        #expect(try first.finish(planned: files.map(OutputManifest.key)).written == 20)
+
+        // One file of twenty changed: moved into the live tree from the pool.
+        let small = try writer.begin()
+        small.expectChanges(atMost: 1)
+        try small.put(files[0], "second\n")
+        for file in files.dropFirst() { #expect(small.keep(file, key: OutputManifest.key(file)).kept) }
+        small.countKept(19, inStaging: 0)
+        let updated = try small.finish(planned: files.map(OutputManifest.key))
+        #expect(updated.written == 1 && updated.removed == 0)
+        #expect(try String(contentsOf: writer.output.appendingPathComponent(files[0]), encoding: .utf8) == "second\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: writer.incomingFolder.path).count == 1, "the old version, kept")
+
+        // One file changed and the rest no longer made: too large a change for file by file.
+        let large = try writer.begin()
+        large.expectChanges(atMost: 1)
+        try large.put(files[1], "third\n")
+        let swapped = try large.finish(planned: [OutputManifest.key(files[1])])
+        #expect(swapped.written == 1 && swapped.removed == 19)
+        let left = (FileManager.default.enumerator(atPath: writer.output.path)?.allObjects as? [String] ?? [])
+            .filter { $0.hasSuffix(".html") }
+        #expect(left == [files[1]])
+        #expect(try String(contentsOf: writer.output.appendingPathComponent(files[1]), encoding: .utf8) == "third\n")
+    }
+
     @Test func blockHashOfOneBlockIsTheWholeHash() {
         let small = Array("a small file".utf8)
         let blocks = ContentHash.of(producedBy: { emit in small.withUnsafeBytes(emit) })

@@ -57,6 +57,7 @@ extension BuildStages {
         }
         let todo = plan.indices.filter { !decided[$0].kept }
         session.expect(files: plan.count)
+        session.expectChanges(atMost: todo.count)
         session.countKept(plan.count - todo.count, inStaging: decided.reduce(0) { $0 + ($1.inStaging ? 1 : 0) })
         // 2. The search shards to write that are in the cache only: each is
         //    read back as its file is written; if one is missing, the index

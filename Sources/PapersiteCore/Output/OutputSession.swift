@@ -46,6 +46,9 @@ public final class OutputSession: @unchecked Sendable {
     /// not look for files to remove (a set lookup per file of a large site).
     private var inLive = 0
     private var inStaging = 0
+    /// Where this build's files are written when the change is expected
+    /// to be small (`expectChanges`); nil: in the staging tree.
+    private var pool: IncomingPool? = nil
 
     /// The live output and the staging tree, open, for stat(2) relative to them.
     private let liveFolder: Int32
@@ -119,6 +122,17 @@ public final class OutputSession: @unchecked Sendable {
             lock.withLock { fromLive.append(file); same += 1; inLive += listed.live; inStaging += listed.staging }
             return
         }
+        if let pool {
+            let (name, path) = pool.reserve()
+            let info = try write(path)
+            lock.withLock {
+                pool.record(file, name: name, entry: OutputManifest.Entry(hash: hash, size: size, mtime: info.mtime, inode: info.inode))
+                changed += 1
+                noteDiffering(file)
+                inLive += listed.live; inStaging += listed.staging
+            }
+            return
+        }
         let info = try write(stagingPath)
         lock.withLock {
             result[file, key] = OutputManifest.Entry(hash: hash, size: size, mtime: info.mtime, inode: info.inode)
@@ -131,6 +145,14 @@ public final class OutputSession: @unchecked Sendable {
     /// Makes room for the entries of the `count` files the build makes.
     func expect(files count: Int) {
         lock.withLock { result.reserveCapacity(count) }
+    }
+
+    /// Tells the session that at most `count` files will be put (the rest
+    /// kept): when that is a small change, to be moved into the live tree
+    /// file by file, the files are written into the incoming pool rather
+    /// than the staging tree (see `IncomingPool`). Before any `put`.
+    func expectChanges(atMost count: Int) {
+        if liveKnown && count <= live.count / 10 { pool = IncomingPool(of: writer) }
     }
 
     /// (Under the lock.) Past a tenth of the live tree the change is swapped in whole: see `finish`.
@@ -196,6 +218,10 @@ public final class OutputSession: @unchecked Sendable {
         if liveKnown && changed + stale.count <= live.count / 10 {
             return try updateLiveTree(removing: stale)
         }
+        // The change was larger than expected: its files go into the tree to swap in.
+        if let pool {
+            for (file, entry) in try pool.moveAll(under: staging.path) { result[file] = entry }
+        }
         // Files the live output already has: linked, or copied with their time.
         for file in fromLive.sorted() {
             let source = writer.output.path + "/" + file
@@ -241,14 +267,17 @@ public final class OutputSession: @unchecked Sendable {
     /// a link for each of the site's files (the first rebuild after a full
     /// build, with no spare tree), or bring the spare tree up to date with
     /// every change since it was live (after a large change): seconds for
-    /// a large site, to change a few files. The staging tree, holding the
-    /// old versions of the files exchanged, stays the spare. A larger
+    /// a large site, to change a few files. The old versions exchanged out
+    /// stay in the incoming pool (or in the staging tree, for the files it
+    /// had as they are now), and the staging tree stays the spare. A larger
     /// change is swapped in whole.
     private func updateLiveTree(removing stale: [String]) throws(BuildFailure) -> WriteSummary {
         let fm = FileManager.default
         let root = writer.output.path
         var updated = live
-        let files = differing.sorted().filter { result[$0] != nil }
+        let pooled = pool?.written ?? [:]
+        // Each file from the pool, or from the staging tree where it had the bytes already.
+        let files = differing.sorted().filter { pooled[$0] != nil || result[$0] != nil }
         // A file the live tree has (as its manifest says) is exchanged with
         // the new one, and its old version stays in the spare tree.
         // Replaced by a rename, it was freed there and then (its blocks
@@ -258,7 +287,8 @@ public final class OutputSession: @unchecked Sendable {
         // system call or two); then the manifests, in order.
         enum Placed { case exchanged, moved, failed(Int32) }
         let placed = writer.parallelism.map(files.count) { k -> Placed in
-            let file = files[k], target = root + "/" + file, source = staging.path + "/" + file
+            let file = files[k], target = root + "/" + file
+            let source = pooled[file].map { pool!.path(of: $0.name) } ?? staging.path + "/" + file
             if live[file] != nil, AtomicSwap.exchange(source, target) { return .exchanged }
             if rename(source, target) == 0 { return .moved }
             guard errno == ENOENT else { return .failed(errno) }
@@ -268,6 +298,14 @@ public final class OutputSession: @unchecked Sendable {
         }
         for (file, outcome) in zip(files, placed) {
             let key = OutputManifest.key(file)
+            if let made = pooled[file] {
+                // The old version, if any, now has the file's name in the pool; the staging tree is as it was.
+                if case .failed(let code) = outcome {
+                    throw BuildFailure([.error("cannot update \(root + "/" + file): \(String(cString: strerror(code))); build again with --clean", at: nil)])
+                }
+                updated[file, key] = made.entry
+                continue
+            }
             guard let entry = result[file, key] else { continue }
             switch outcome {
             case .exchanged:

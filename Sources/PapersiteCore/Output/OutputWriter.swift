@@ -61,6 +61,8 @@ public struct OutputWriter: Sendable {
     var cacheFolder: URL { output.deletingLastPathComponent().appendingPathComponent(".papersite-cache", isDirectory: true) }
     var spareTree: URL { cacheFolder.appendingPathComponent("\(output.lastPathComponent).spare", isDirectory: true) }
     var treesFolder: URL { cacheFolder.appendingPathComponent("trees", isDirectory: true) }
+    /// Where a small change's files are written first (`IncomingPool`).
+    var incomingFolder: URL { cacheFolder.appendingPathComponent("\(output.lastPathComponent).incoming", isDirectory: true) }
 
     /// Each output folder beside the cache has its own manifests (of its live and spare trees).
     func manifestFile(forTree inode: UInt64) -> URL { treesFolder.appendingPathComponent("\(output.lastPathComponent).\(inode).manifest") }
@@ -172,6 +174,7 @@ extension OutputWriter {
         }
         for item in (try? fm.contentsOfDirectory(atPath: cacheFolder.path)) ?? [] {
             let stale = item.hasSuffix(".spare") && !outputExists(String(item.dropLast(".spare".count)))
+                || item.hasSuffix(".incoming") && !outputExists(String(item.dropLast(".incoming".count)))
                 // A build cache per output folder, as papersite kept before the one per site.
                 || (item.hasSuffix(".store") || item.hasSuffix(".index")) && !item.hasPrefix("values.")
             if stale { try? fm.removeItem(at: cacheFolder.appendingPathComponent(item)) }
