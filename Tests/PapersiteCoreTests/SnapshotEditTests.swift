@@ -56,6 +56,34 @@ import Testing
         #expect(titles == ["(kept)", "(kept)", "(kept)", "(kept)", "Another Paper"])
     }
 
+    /// A snapshot saved and built at once (as `serve` builds): the file
+    /// is read again at the next build, as its time may not have moved,
+    /// but its unchanged lines are still taken from the cache.
+    @Test func aSnapshotBuiltAsSoonAsSavedKeepsItsLinesForTheNextEdit() throws {
+        let lines = (1...4).map { line("2401.0000\($0)", "Paper \($0)", day: $0) }
+        let site = try TestSite(["content/papers/s.jsonl": lines.joined(separator: "\n") + "\n"])
+        defer { site.remove() }
+        let file = "content/papers/s.jsonl", url = site.root.appendingPathComponent(file)
+        let store = CacheStore(folder: site.root.appendingPathComponent("test-cache"), output: site.output.path, identity: 1, clean: false)
+        let folder = open(site.root.appendingPathComponent("content/papers").path, O_RDONLY | O_DIRECTORY)
+        defer { close(folder) }
+        var offered: [UInt64: Paper] = [:], reads = 0
+        func records() -> [Paper] {
+            StoredRecordFiles(cache: store).records(of: file, folder: folder, name: "s.jsonl", context: nil) { earlier, emit in
+                offered = earlier; reads += 1
+                return ArXivSnapshotReader().forEach(url, file: file, reuse: { earlier[$0] }) { emit($0, $1) }
+            }.papers
+        }
+        #expect(records().count == 4 && reads == 1 && offered.isEmpty)
+        // Saved again at once, one line changed: the other three are offered.
+        try site.write(file, ([lines[0], line("2401.00002", "Paper 2, retitled", day: 2)] + lines[2...]).joined(separator: "\n") + "\n")
+        #expect(records().map(\.title) == ["Paper 1", "Paper 2, retitled", "Paper 3", "Paper 4"])
+        #expect(reads == 2 && offered.count == 4)
+        // Unchanged but recent: read again (its stamp is not trusted), every line offered.
+        _ = records()
+        #expect(reads == 3 && offered.count == 4)
+    }
+
     /// A file of more records than one segment is stored a segment at a
     /// time and read back whole, in order, without being read again.
     @Test func recordsOfManySegmentsComeBackWhole() throws {

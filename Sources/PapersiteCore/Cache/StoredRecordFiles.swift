@@ -66,7 +66,12 @@ struct StoredRecordFiles: Sendable {
         var segments = SegmentWriter(cache: cache, fileKey: key, stamp: stamp, parallelism: parallelism)
         let diagnostics = read(earlier) { paper, lineHash in segments.add(paper, lineHash: lineHash) }
         let papers = segments.finish()
-        if !changedRecently(info) { segments.storeHead(under: key, count: papers.count, diagnostics: diagnostics) }
+        // A file changed in the last two seconds may change again within
+        // the file system's clock tick, keeping its stamp: its head is
+        // stored without the stamp, so that the next build reads the file
+        // again, but still finds its lines' records (`serve` builds as soon
+        // as a file is saved: each edit to a snapshot parsed all of it).
+        segments.storeHead(under: key, count: papers.count, diagnostics: diagnostics, stamped: !changedRecently(info))
         return (papers, diagnostics)
     }
 
@@ -181,9 +186,10 @@ private struct SegmentWriter {
     }
 
     /// What says where the `count` records are, and the problems found.
-    func storeHead(under key: UInt64, count: Int, diagnostics: [Diagnostic]) {
+    /// Not `stamped`: with a stamp no file has (inode 0), so that the file is read again.
+    func storeHead(under key: UInt64, count: Int, diagnostics: [Diagnostic], stamped: Bool) {
         var w = ByteWriter()
-        for value in stamp { w.fixed(value) }
+        for value in stamp { w.fixed(stamped ? value : 0) }
         let byLine = lineHashes.count == count
         w.uint(UInt64(byLine ? lineHashes.count : 0))
         for hash in lineHashes where byLine { w.fixed(hash) }
