@@ -294,6 +294,7 @@ import Testing
         // Each output's record (and, where its inputs were stamped, what its last build made: `LastBuild`).
         func outputs() throws -> Set<Substring> { Set(try kept("output-").map { $0.split(separator: ".")[0] }) }
         #expect(try !kept("staging.").isEmpty && outputs().count == 3)
+        #expect(try kept("staging.").contains("staging.incoming"), "the pool of its small change")
         try FileManager.default.removeItem(at: staging)
         try FileManager.default.removeItem(at: site.root.appendingPathComponent("preview"))
         try site.edit("content/papers/hf-daily-2025-03-14.txt") { $0.replacingOccurrences(of: "DepthSmith", with: "DepthCrafter") }
