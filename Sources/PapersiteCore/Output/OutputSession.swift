@@ -279,7 +279,7 @@ public final class OutputSession: @unchecked Sendable {
         // Each file from the pool, or from the staging tree where it had the bytes already.
         let files = differing.sorted().filter { pooled[$0] != nil || result[$0] != nil }
         // A file the live tree has (as its manifest says) is exchanged with
-        // the new one, and its old version stays in the spare tree.
+        // the new one, and its old version stays in the pool or the spare tree.
         // Replaced by a rename, it was freed there and then (its blocks
         // discarded), and ext4 first wrote the new file to disk: most of a
         // small rebuild's time on a disk mounted with `discard`. On all
@@ -298,23 +298,20 @@ public final class OutputSession: @unchecked Sendable {
         }
         for (file, outcome) in zip(files, placed) {
             let key = OutputManifest.key(file)
+            if case .failed(let code) = outcome {
+                throw BuildFailure([.error("cannot update \(root + "/" + file): \(String(cString: strerror(code))); build again with --clean", at: nil)])
+            }
             if let made = pooled[file] {
                 // The old version, if any, now has the file's name in the pool; the staging tree is as it was.
-                if case .failed(let code) = outcome {
-                    throw BuildFailure([.error("cannot update \(root + "/" + file): \(String(cString: strerror(code))); build again with --clean", at: nil)])
-                }
                 updated[file, key] = made.entry
                 continue
             }
             guard let entry = result[file, key] else { continue }
-            switch outcome {
-            case .exchanged:
+            if case .exchanged = outcome {
                 let old = live[file, key]!
                 result[file, key] = OutputManifest.Entry(hash: old.hash, size: old.size, mtime: old.mtime, inode: old.inode)
-            case .moved:
+            } else {
                 result[file, key] = nil
-            case .failed(let code):
-                throw BuildFailure([.error("cannot update \(root + "/" + file): \(String(cString: strerror(code))); build again with --clean", at: nil)])
             }
             updated[file, key] = OutputManifest.Entry(hash: entry.hash, size: entry.size, mtime: entry.mtime, inode: entry.inode)
         }
