@@ -3,6 +3,33 @@ import Foundation
 /// How the output's files are made: links, new files, and files of the
 /// staging tree written over; never a write through a link.
 extension OutputSession {
+    /// Writes a rendered page.
+    public func put(_ file: String, _ text: String) throws(BuildFailure) {
+        var text = text
+        try Self.unwrap(text.withUTF8 { bytes in
+            Result { () throws(BuildFailure) in try put(file, UnsafeRawBufferPointer(bytes)) }
+        })
+    }
+
+    /// Writes a file made as bytes.
+    public func put(_ file: String, _ bytes: [UInt8]) throws(BuildFailure) {
+        try Self.unwrap(bytes.withUnsafeBytes { raw in
+            Result { () throws(BuildFailure) in try put(file, raw) }
+        })
+    }
+
+    /// Writes a copied file.
+    public func put(_ file: String, _ data: Data) throws(BuildFailure) {
+        try Self.unwrap(data.withUnsafeBytes { raw in
+            Result { () throws(BuildFailure) in try put(file, raw) }
+        })
+    }
+
+    /// A typed error out of a closure that `withUnsafeBytes` rethrows untyped.
+    static func unwrap<T>(_ result: Result<T, BuildFailure>) throws(BuildFailure) -> T {
+        try result.get()
+    }
+
     /// Removes `files` (paths under `root`), then the folders they leave empty.
     static func remove(_ files: [String], under root: String) {
         var folders = Set<String>()

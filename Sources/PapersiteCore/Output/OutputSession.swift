@@ -375,32 +375,6 @@ public final class OutputSession: @unchecked Sendable {
         writer.dropStaleState()
     }
 
-    /// Writes a rendered page.
-    public func put(_ file: String, _ text: String) throws(BuildFailure) {
-        var text = text
-        try Self.unwrap(text.withUTF8 { bytes in
-            Result { () throws(BuildFailure) in try put(file, UnsafeRawBufferPointer(bytes)) }
-        })
-    }
-
-    /// Writes a file made as bytes.
-    public func put(_ file: String, _ bytes: [UInt8]) throws(BuildFailure) {
-        try Self.unwrap(bytes.withUnsafeBytes { raw in
-            Result { () throws(BuildFailure) in try put(file, raw) }
-        })
-    }
-
-    /// Writes a copied file.
-    public func put(_ file: String, _ data: Data) throws(BuildFailure) {
-        try Self.unwrap(data.withUnsafeBytes { raw in
-            Result { () throws(BuildFailure) in try put(file, raw) }
-        })
-    }
-
-    private static func unwrap<T>(_ result: Result<T, BuildFailure>) throws(BuildFailure) -> T {
-        try result.get()
-    }
-
     /// After a failed build: the staging tree is removed (its manifest no longer holds).
     public func abandon() {
         try? FileManager.default.removeItem(at: staging)
