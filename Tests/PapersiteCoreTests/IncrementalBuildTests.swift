@@ -283,7 +283,6 @@ import Testing
         let preview = try site.build(output: site.root.appendingPathComponent("preview"))
         #expect(preview.written == full.written)
         let after = try FileManager.default.attributesOfItem(atPath: store.path)[.size] as! Int
-        // (Cards that no output's last build used were dropped, and are made again.)
         #expect(after - before < before / 5, "the cache grew from \(before) to \(after) bytes for a new output folder")
         #expect(try tree(site.root.appendingPathComponent("preview")) == tree(site.output))
 
@@ -304,5 +303,37 @@ import Testing
         let records = try kept("output-")
         #expect(try outputs().count == 1, "the cache keeps the records of deleted outputs: \(records)")
         try expectSameAsCleanBuild(site, "deleting the other folders")
+    }
+
+    /// What a build did not show stays in the cache for the next one: a
+    /// build that shows the newest papers' cards (the front page, the
+    /// author's) after a build that showed one old paper's notes stores no
+    /// more than it does after a build that showed those cards. Without
+    /// that, it made their cards, Markdown and feed entries again (at
+    /// 100,000 papers, tens of thousands for a day of papers added).
+    @Test func valuesABuildDidNotShowAreKeptForTheNext() throws {
+        var files = ["content/site.yml": "title: T\nbase_url: https://example.org/\nfeed:\n  content: summary\n"]
+        for k in 0..<40 {
+            let body = (0..<12).map { "Sentence \($0) of the abstract of paper number \(k), which says something." }.joined(separator: " ")
+            files["content/papers/p\(k).md"] = paperFile("title: Paper \(k)\nauthors: [Ada Lovelace]\ndate: 2020-01-\(10 + k % 20)\ntags: [x]", body: body + "\n")
+        }
+        files["content/papers/alone.md"] = paperFile("title: Alone\nauthors: [Someone Else]\ndate: 1990-05-05\ntags: [y]",
+                                                     body: "An abstract.\n\n## Notes\n\nShown on its page only.\n")
+        let site = try TestSite(files)
+        defer { site.remove() }
+        let store = site.root.appendingPathComponent(".papersite-cache/values.store")
+        func stored() throws -> Int { try FileManager.default.attributesOfItem(atPath: store.path)[.size] as! Int }
+        func growth(editing path: String, _ old: String, _ new: String) throws -> Int {
+            try site.edit(path) { $0.replacingOccurrences(of: old, with: new) }
+            let before = try stored()
+            try site.build()
+            return try stored() - before
+        }
+        try site.build()
+        _ = try growth(editing: "content/papers/alone.md", "its page only", "its own page only")
+        let afterFew = try growth(editing: "content/papers/p19.md", "title: Paper 19", "title: Paper AA")
+        let afterAll = try growth(editing: "content/papers/p19.md", "title: Paper AA", "title: Paper BB")
+        #expect(afterFew <= afterAll + 2048, "stored \(afterFew) bytes after a build that showed few cards, \(afterAll) after one that showed all")
+        try expectSameAsCleanBuild(site, "the edits")
     }
 }

@@ -67,7 +67,11 @@ extension BuildStages {
         options.progress?("Rendering Markdown", 0, 0)
         let renderer = SiteRenderer(config: config, index: index, theme: theme, parallelism: options.parallelism, search: false,
                                     stores: PaperValueStores(count: index.papers.count, cache: cache, retains: incremental))
-        if !incremental { renderer.renderAllPapers(parallelism: options.parallelism) }
+        if incremental {
+            renderer.retainPaperValues(parallelism: options.parallelism)
+        } else {
+            renderer.renderAllPapers(parallelism: options.parallelism)
+        }
         return renderer
     }
 }

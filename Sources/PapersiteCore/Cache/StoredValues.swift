@@ -46,6 +46,12 @@ struct StoredValues<Value>: Sendable {
         cache?.put(key) { encode(value, &$0) }
     }
 
+    /// Keeps the values stored under `keys` (by any store of this cache)
+    /// for the next build without reading them.
+    func retain(_ keys: [UInt64]) {
+        cache?.retain(keys)
+    }
+
     /// The hash of the bytes stored under `key`, if any (0 without a cache).
     func storedHash(_ key: @autoclosure () -> UInt64) -> UInt64? {
         guard let cache else { return 0 }

@@ -124,11 +124,22 @@ final class FeedEntries: KeptSections {
 
     var count: Int { papers.count }
 
+    /// Where the section `section` made of a feed entry is kept.
+    static func key(entry: UInt64, section: UInt64) -> UInt64 {
+        Fingerprint.of { f in f.add(entry); f.add(section) }
+    }
+
+    /// For each feed template, the identities of the sections that may list
+    /// its entries (`{{#entries}}`, in it or in a partial it reaches).
+    static func sectionIdentities(in theme: Theme) -> [(template: String, sections: [UInt64])] {
+        ["rss", "atom"].map { ($0, theme.sectionIdentities(named: "entries", from: [$0])) }
+    }
+
     func element(at index: Int) -> TemplateValue { .object(FeedEntryView(renderer.feedEntry(papers[index]))) }
 
     func section(at index: Int, in section: CompiledTemplate, render: () -> (text: String, isOwn: Bool)) -> String {
         guard let entry = renderer.feedEntryKey(papers[index], template: template) else { return render().text }
-        let key = Fingerprint.of { f in f.add(entry); f.add(section.identity) }
+        let key = Self.key(entry: entry, section: section.identity)
         if let kept = renderer.feedSections.stored(key) { return kept }
         let made = render()
         if made.isOwn { renderer.feedSections.store(key, made.text) }

@@ -123,7 +123,7 @@ struct SiteRenderer: Sendable {
 
     /// Paper `i`'s Markdown, made once.
     func rendered(_ i: Int) -> RenderedPaper {
-        renderedPapers.value(i, key: Fingerprint.of { f in f.add("paper"); f.add(markdownSettings); f.add(paperHashes[i]) }) {
+        renderedPapers.value(i, key: renderedKey(i)) {
             let paper = index.papers[i]
             let source = paper.abstract      // (read once: it may be read from the cache's store)
             let abstract = markdown.render(source)
@@ -146,6 +146,14 @@ struct SiteRenderer: Sendable {
         }
     }
 
+    func renderedKey(_ i: Int) -> UInt64 {
+        Fingerprint.of { f in f.add("paper"); f.add(markdownSettings); f.add(paperHashes[i]) }
+    }
+
+    func cardKey(_ i: Int) -> UInt64 {
+        Fingerprint.of { f in f.add("card"); f.add(fingerprints?.cards[i] ?? 0) }
+    }
+
     func bibtexKey(_ i: Int) -> UInt64 {
         Fingerprint.of { f in
             // (The entry's URL is the base URL and the paper's slug: hashed as those, with no string made.)
@@ -165,7 +173,7 @@ struct SiteRenderer: Sendable {
     /// pages and its tags', authors' and year's lists), without its last
     /// newline (`{{{card}}}` sits on a line of its own).
     func renderedCard(_ i: Int) -> String {
-        cards.value(i, key: Fingerprint.of { f in f.add("card"); f.add(fingerprints?.cards[i] ?? 0) }) {
+        cards.value(i, key: cardKey(i)) {
             var html = theme.render(forCards.cardFields(i), template: "partials/card")
             if html.last == "\n" { html.removeLast() }
             return html
@@ -183,6 +191,32 @@ struct SiteRenderer: Sendable {
     /// build needs them all; an incremental one makes only those it shows).
     func renderAllPapers(parallelism: Parallelism) {
         parallelism.forEach(index.papers.count) { i in _ = rendered(i); _ = renderedCard(i) }
+    }
+
+    /// Keeps every paper's Markdown, card and feed entries in the cache for
+    /// the next build, whether this build showed them or not. The cache
+    /// keeps what a build used, and an incremental build renders few
+    /// pages: without this, the next build to show a paper the last one
+    /// did not made it all again (a day of 1,000 papers added at 100,000
+    /// made anew the cards and feed entries of their authors' other papers,
+    /// tens of thousands, because the build before had not shown them).
+    /// (BibTeX entries are kept by `bibtexHash`, which every build asks.)
+    func retainPaperValues(parallelism: Parallelism) {
+        let feedSections = FeedEntries.sectionIdentities(in: theme)
+        let n = index.papers.count, chunk = 4096
+        parallelism.forEach((n + chunk - 1) / chunk) { c in
+            var keys: [UInt64] = []
+            keys.reserveCapacity(chunk * 2)
+            for i in c * chunk..<min(n, (c + 1) * chunk) {
+                keys.append(renderedKey(i))
+                keys.append(cardKey(i))
+                for (template, sections) in feedSections {
+                    guard let entry = feedEntryKey(i, template: template) else { continue }
+                    for section in sections { keys.append(FeedEntries.key(entry: entry, section: section)) }
+                }
+            }
+            renderedPapers.retain(keys)
+        }
     }
 
     mutating func addSearchIndex(parallelism: Parallelism) {

@@ -29,6 +29,12 @@ public struct Theme: Sendable {
         compiled.mayShow(fields, from: templates)
     }
 
+    /// The identities of the sections named `name` in `templates` and the
+    /// partials they reach (see `TemplateLibrary.sectionIdentities`).
+    func sectionIdentities(named name: String, from templates: [String]) -> [UInt64] {
+        compiled.sectionIdentities(named: name, from: templates)
+    }
+
     /// Optional templates (`search`) are used when the theme has them.
     func has(template name: String) -> Bool { compiled.templates[name] != nil }
 

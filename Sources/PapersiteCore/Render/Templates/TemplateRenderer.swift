@@ -225,6 +225,35 @@ extension TemplateLibrary {
     }
 }
 
+extension TemplateLibrary {
+    /// The identities of the sections named `name` (`{{#name}}`) in
+    /// `templates` and in the partials and parents they reach: what a list
+    /// that keeps its sections (`KeptSections`) keeps them under.
+    func sectionIdentities(named name: String, from templates: [String]) -> [UInt64] {
+        var reached = Set(templates), queue = templates, found: [UInt64] = []
+        func walk(_ template: CompiledTemplate) {
+            for token in template.tokens {
+                switch token {
+                case .section(let section, let inner, let inverted):
+                    if !inverted && section.path.last == name { found.append(inner.identity) }
+                    walk(inner)
+                case .partial(let partial, _, let inherits):
+                    if reached.insert(partial).inserted { queue.append(partial) }
+                    for block in (inherits ?? [:]).values { walk(block) }
+                case .blockExpansion(_, let inner, _), .blockDefinition(_, let inner):
+                    walk(inner)
+                case .text, .escaping, .variable, .dynamicPartial:
+                    break
+                }
+            }
+        }
+        while let next = queue.popLast() {
+            if let template = self.templates[next] { walk(template) }
+        }
+        return found
+    }
+}
+
 extension CompiledTemplate {
     /// False if a name here has a part in `fields` or a partial is named
     /// by a value; else true, with the partials and parents named here.
