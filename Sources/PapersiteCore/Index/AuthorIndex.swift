@@ -18,11 +18,13 @@ struct AuthorIndex {
     static func make(_ papers: [Paper], memo: NameMemo, parallelism: Parallelism, cache: CacheStore?) -> AuthorIndex {
         let place = RelatedPapers.Numbering(papers).place
         let stored = cache?.get(AuthorTable.cacheKey, AuthorTable.decode)
-        // The author lists in number order, hashed up to the stored table's end and to the last paper.
+        // The author lists in number order, hashed up to the stored table's
+        // end and to the last paper (each list on all cores, then in order).
+        let lists = parallelism.map(papers.count) { i in Fingerprint.of { $0.add(papers[i].authors) } }
         var f = Fingerprint(), prefix: UInt64?
         for (k, i) in place.enumerated() {
             if k == stored?.count { prefix = f.value }
-            f.add(papers[i].authors)
+            f.add(lists[i])
         }
         if stored?.count == place.count { prefix = f.value }
         var table = stored.flatMap { prefix == $0.listsHash ? $0 : nil } ?? AuthorTable()

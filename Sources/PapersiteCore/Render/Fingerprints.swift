@@ -16,6 +16,8 @@ struct RenderFingerprints: Sendable {
     var tags: [UInt64]
     /// Each paper's card: record, tags and the card template.
     var cards: [UInt64]
+    /// Each paper's authors' pages (their slugs, in order).
+    var authorLinks: [UInt64]
     /// All tags with counts; all years (and months) with counts; all authors with counts.
     var allTags: UInt64
     var years: UInt64
@@ -59,14 +61,16 @@ struct RenderFingerprints: Sendable {
         let site = site, card = templates["partials/card"] ?? 0
         // Each paper's part of every fingerprint, on all cores; the
         // site-wide ones fold these in order.
-        let parts = parallelism.map(paperHashes.count) { i -> (tags: UInt64, card: UInt64, index: UInt64, sitemap: UInt64, search: UInt64, bibtex: UInt64) in
-            let paperTags = index.paperTags[i], authorSlugs = index.paperAuthorSlugs[i], paper = index.papers[i]
+        let parts = parallelism.map(paperHashes.count) { i -> (tags: UInt64, card: UInt64, authors: UInt64, index: UInt64, sitemap: UInt64, search: UInt64, bibtex: UInt64) in
+            let paperTags = index.paperTags[i], paper = index.papers[i]
+            let authorSlugs = Fingerprint.of { $0.add(index.paperAuthorSlugs[i]) }
             let tags = Fingerprint.of { f in
                 f.add(paperTags.count)
                 for tag in paperTags { f.add(tag.slug); f.add(tag.name); if tagCounts { f.add(counts[tag.slug] ?? 0) } }
             }
             return (tags: tags,
                     card: Fingerprint.of { f in f.add(site); f.add(card); f.add(paperHashes[i]); f.add(tags) },
+                    authors: authorSlugs,
                     index: Fingerprint.of { f in f.add(paperHashes[i]); f.add(tags); f.add(authorSlugs); f.add(index.citationKeys[i]) },
                     sitemap: Fingerprint.of { f in
                         f.add(paper.slug); f.add(paper.published?.daysSinceEpoch ?? Int.min); f.add(paper.updated?.daysSinceEpoch ?? Int.min)
@@ -77,6 +81,7 @@ struct RenderFingerprints: Sendable {
         }
         tags = parts.map(\.tags)
         cards = parts.map(\.card)
+        authorLinks = parts.map(\.authors)
         allTags = Fingerprint.of { f in
             for tag in index.tags { f.add(tag.slug); f.add(tag.name); f.add(counts[tag.slug] ?? 0) }
         }
@@ -182,7 +187,7 @@ extension SiteRenderer {
         case .years: f.add(fp.years)
         case .authors: f.add(fp.authors)
         case .paper(let i): f.add(fp.papers[i]); f.add(fp.tags[i])
-        case .authorLinks(let i): f.add(index.paperAuthorSlugs[i])
+        case .authorLinks(let i): f.add(fp.authorLinks[i])
         case .citationKey(let i): f.add(index.citationKeys[i])
         case .relatedCards(let i):
             let related = index.related.isEmpty ? [] : index.related[i]
