@@ -69,18 +69,19 @@ extension OutputSession {
     /// each cost 2% of a full build's processor time at 100,000 papers (a
     /// lookup in a folder as large as `papers/`). A file found there that
     /// no other path links to (an earlier build's, in the spare tree) is
-    /// written over (`reused`: the caller cuts it to what it wrote);
+    /// written over (`reusedSize`: its size, for the caller to cut it to
+    /// what it wrote);
     /// unlinked, its blocks were freed and discarded and a new inode made,
     /// which cost more than writing the page. A file that is linked from
     /// elsewhere (the live tree) is unlinked, never written through.
-    private static func create(_ path: String, name: String) throws(BuildFailure) -> (fd: Int32, reused: Bool) {
+    private static func create(_ path: String, name: String) throws(BuildFailure) -> (fd: Int32, reusedSize: Int?) {
         let flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC
         var fd = open(path, flags, 0o644)
         if fd < 0 && errno == EEXIST {
             let existing = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
             if existing >= 0 {
                 var info = stat()
-                if fstat(existing, &info) == 0, info.st_nlink == 1, info.st_mode & S_IFMT == S_IFREG { return (existing, true) }
+                if fstat(existing, &info) == 0, info.st_nlink == 1, info.st_mode & S_IFMT == S_IFREG { return (existing, Int(info.st_size)) }
                 close(existing)
             }
             unlink(path)
@@ -93,11 +94,17 @@ extension OutputSession {
         guard fd >= 0 else {
             throw BuildFailure([.error("cannot write \(name): \(String(cString: strerror(errno)))", at: nil)])
         }
-        return (fd, false)
+        return (fd, nil)
     }
 
-    /// Cuts a file written over (`create`'s `reused`) to the `size` written.
-    private static func cut(_ fd: Int32, to size: Int, name: String) throws(BuildFailure) {
+    /// Cuts a file written over (`create`'s `reusedSize`) to the `size`
+    /// written, if it was longer. (Not otherwise: on ext4 an ftruncate to
+    /// the size the file has still goes through the truncation's locks
+    /// and page-cache work; a day of 1,000 papers added at 100,000, with
+    /// 15,000 files written over in the incoming pool, spent 0.2 s of
+    /// processor time in it.)
+    private static func cut(_ fd: Int32, from oldSize: Int?, to size: Int, name: String) throws(BuildFailure) {
+        guard let oldSize, oldSize > size else { return }
         guard ftruncate(fd, off_t(size)) == 0 else {
             throw BuildFailure([.error("cannot write \(name): \(String(cString: strerror(errno)))", at: nil)])
         }
@@ -117,7 +124,7 @@ extension OutputSession {
 
     /// `write` for produced bytes (see `put(_:producedBy:)`), a block at a time.
     static func write(producedBy produce: ProducedBytes, to path: String, name: String) throws(BuildFailure) -> FileStat {
-        let (fd, reused) = try create(path, name: name)
+        let (fd, reusedSize) = try create(path, name: name)
         defer { close(fd) }
         var failure: BuildFailure? = nil, size = 0
         ByteBlocks.forEach(of: produce) { block in
@@ -125,7 +132,7 @@ extension OutputSession {
             do throws(BuildFailure) { try writeAll(block, to: fd, name: name); size += block.count } catch { failure = error }
         }
         if let failure { throw failure }
-        if reused { try cut(fd, to: size, name: name) }
+        try cut(fd, from: reusedSize, to: size, name: name)
         return try fileStat(of: fd, name: name)
     }
 
@@ -142,10 +149,10 @@ extension OutputSession {
     /// returns its stat. What was there is written over, or unlinked first
     /// where it is a hard link to the live tree's file (see `create`).
     static func write(_ bytes: UnsafeRawBufferPointer, to path: String, name: String, mtime: Int64?) throws(BuildFailure) -> FileStat {
-        let (fd, reused) = try create(path, name: name)
+        let (fd, reusedSize) = try create(path, name: name)
         defer { close(fd) }
         try writeAll(bytes, to: fd, name: name)
-        if reused { try cut(fd, to: bytes.count, name: name) }
+        try cut(fd, from: reusedSize, to: bytes.count, name: name)
         if let mtime {
             var times = [timespec(tv_sec: 0, tv_nsec: (1 << 30) - 2 /* UTIME_OMIT */),
                          timespec(tv_sec: Int(mtime / 1_000_000_000), tv_nsec: Int(mtime % 1_000_000_000))]
