@@ -115,23 +115,25 @@ struct AuthorTable {
 
     /// The index in the site's order; `place`: each number's place in it.
     func index(place: [Int]) -> AuthorIndex {
+        let slugs = authors.map(\.slug)
         var papersOf = [[Int]](repeating: [], count: authors.count)
         var paperSlugs = [[String]](repeating: [], count: place.count)
-        for (k, ids) in paperAuthors.enumerated() {
-            let i = place[k]
+        // The newest first, as the site orders them: each author's list
+        // comes out (nearly) sorted.
+        for k in paperAuthors.indices.reversed() {
+            let i = place[k], ids = paperAuthors[k]
             for id in ids where papersOf[Int(id)].last != i { papersOf[Int(id)].append(i) }
-            paperSlugs[i] = ids.map { authors[Int($0)].slug }
+            paperSlugs[i] = ids.map { slugs[Int($0)] }
         }
-        // Each author's papers in the site's order.
-        for id in papersOf.indices { papersOf[id].sort() }
+        for id in papersOf.indices where papersOf[id].count > 1 { papersOf[id].sort() }
         var names: [String: String] = [:], byAuthor: [String: [Int]] = [:]
         names.reserveCapacity(authors.count)
         byAuthor.reserveCapacity(authors.count)
-        for (id, author) in authors.enumerated() {
-            names[author.slug] = author.display
-            byAuthor[author.slug] = papersOf[id]
+        for id in authors.indices {
+            names[slugs[id]] = authors[id].display
+            byAuthor[slugs[id]] = papersOf[id]
         }
-        return AuthorIndex(authors: order.map { SiteIndex.Author(name: authors[Int($0)].display, slug: authors[Int($0)].slug) },
+        return AuthorIndex(authors: order.map { SiteIndex.Author(name: authors[Int($0)].display, slug: slugs[Int($0)]) },
                            names: names, byAuthor: byAuthor, paperSlugs: paperSlugs, papers: order.map { papersOf[Int($0)] })
     }
 
