@@ -11,6 +11,30 @@ import Testing
             + #""categories": "cs.LG", "versions": [{"version": "v1", "created": "Mon, \#(day) Jan 2024 10:00:00 GMT"}]}"#
     }
 
+    /// The file is read a megabyte at a time: lines across the blocks'
+    /// edges, a line longer than a block, blank lines, Windows line ends
+    /// and a last line with no newline are each read once, numbered as an
+    /// editor numbers them.
+    @Test func linesAcrossBlocksAreReadWhole() throws {
+        var lines = (1...3_000).map { line(String(format: "2401.%05d", $0), "Paper \($0) " + String(repeating: "x", count: 900)) }
+        // A line longer than a block (its comment is).
+        lines[1_499] = line("2401.01500", "Long").replacingOccurrences(of: #""cs.LG", "#,
+                                                                      with: #""cs.LG", "comments": "\#(String(repeating: "y", count: LineReader.blockSize + 1_000))", "#)
+        lines[9] += "\r"
+        lines.insert("   ", at: 20)
+        lines.insert("", at: 2_500)
+        lines.insert("{not json", at: 2_800)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("papersite-lines-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try lines.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
+        let read = ArXivSnapshotReader().read(url, file: "s.jsonl")
+        let ids = read.papers.compactMap(\.arxiv), expected = (1...3_000).map { String(format: "2401.%05d", $0) }
+        #expect(ids.count == expected.count && ids == expected, "\(ids.count) papers; missing: \(Set(expected).subtracting(ids).sorted().prefix(5))")
+        #expect((read.papers.first { $0.arxiv == "2401.01500" }?.comment?.count ?? 0) > LineReader.blockSize)
+        #expect(read.papers.last?.source.line == 3_003 && read.papers[20].source.line == 22)
+        #expect(read.diagnostics.map { $0.location?.line } == [2_801])
+    }
+
     @Test func anEditedSnapshotReusesItsUnchangedLines() throws {
         let lines = (1...4).map { line("2401.0000\($0)", "Paper \($0)", day: $0) }
         let site = try TestSite(["content/site.yml": "title: Mirror\nbase_url: https://example.org/\n",

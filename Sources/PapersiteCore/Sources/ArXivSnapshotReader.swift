@@ -31,24 +31,30 @@ struct ArXivSnapshotReader {
         guard let reader = LineReader(url: url) else {
             return [.error("cannot read the file", at: SourceLocation(file: file))]
         }
-        // Lines are parsed a batch at a time on all cores, and handed on in order.
-        var batch: [(Int, Data)] = []
+        // Lines are parsed a batch at a time on all cores, and handed on in
+        // order. A batch's lines are copied into one buffer (a `Data` for
+        // each line cost more than hashing it); a line is made a `Data` only
+        // to be parsed, which an edit's unchanged lines are not.
+        var batch: [UInt8] = [], lines: [(number: Int, range: Range<Int>)] = []
         func flush() {
-            let results = parallelism.map(batch.count) { i -> (Result<Paper, Diagnostic>, UInt64) in
-                let (number, line) = batch[i]
-                let location = SourceLocation(file: file, line: number, column: 1)
-                let hash = line.withUnsafeBytes { ContentHash.of($0) }
-                if var known = reuse?(hash) {
-                    // (Set only if the line moved: a change forgets the record's hash.)
-                    if known.source != location { known.source = location }
-                    return (.success(known), hash)
-                }
-                do {
-                    return (.success(try paper(from: line, at: location)), hash)
-                } catch let diagnostic as Diagnostic {
-                    return (.failure(diagnostic), hash)
-                } catch {
-                    return (.failure(.error("\(error)", at: location)), hash)
+            let results = batch.withUnsafeBytes { all in
+                parallelism.map(lines.count) { i -> (Result<Paper, Diagnostic>, UInt64) in
+                    let (number, range) = lines[i]
+                    let line = UnsafeRawBufferPointer(rebasing: all[range])
+                    let location = SourceLocation(file: file, line: number, column: 1)
+                    let hash = ContentHash.of(line)
+                    if var known = reuse?(hash) {
+                        // (Set only if the line moved: a change forgets the record's hash.)
+                        if known.source != location { known.source = location }
+                        return (.success(known), hash)
+                    }
+                    do {
+                        return (.success(try paper(from: Data(line), at: location)), hash)
+                    } catch let diagnostic as Diagnostic {
+                        return (.failure(diagnostic), hash)
+                    } catch {
+                        return (.failure(.error("\(error)", at: location)), hash)
+                    }
                 }
             }
             for (result, hash) in results {
@@ -64,11 +70,14 @@ struct ArXivSnapshotReader {
                 }
             }
             batch.removeAll(keepingCapacity: true)
+            lines.removeAll(keepingCapacity: true)
         }
-        while let (number, line) = reader.next() {
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            batch.append((number, line))
-            if batch.count == Self.batchSize { flush() }
+        while reader.next({ number, line in
+            guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) else { return }
+            lines.append((number, batch.count..<batch.count + line.count))
+            batch.append(contentsOf: line)
+        }) {
+            if lines.count == Self.batchSize { flush() }
         }
         flush()
         if let failure = reader.failure {
@@ -155,58 +164,62 @@ struct ArXivSnapshotReader {
 }
 
 /// Reads a file line by line in fixed-size blocks: memory stays constant
-/// whatever the file's size. The lines are found with memchr in a byte
-/// buffer (a `Data` searched and sliced per line cost a quarter of reading
-/// a snapshot, on one core while the parsing used all).
+/// whatever the file's size. The blocks are read into one byte buffer and
+/// the lines found there with memchr (a `Data` searched and sliced per
+/// line cost a quarter of reading a snapshot, on one core while the
+/// parsing used all; a `Data` for each block read, its pages new each
+/// time, cost most of what was left).
 final class LineReader {
-    private let handle: FileHandle
+    private let fd: Int32
     private var buffer: [UInt8] = []
-    /// Where the unread part of `buffer` starts.
-    private var start = 0
+    /// Where the unread part of `buffer` starts, and where its bytes end.
+    private var start = 0, end = 0
     private var atEnd = false
     private(set) var lineNumber = 0
     private(set) var failure: String?
     static let blockSize = 1 << 20
 
     init?(url: URL) {
-        guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
-        self.handle = handle
+        fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
     }
 
-    deinit { try? handle.close() }
+    deinit { close(fd) }
 
-    /// The next line (without its newline) and its 1-based number.
-    func next() -> (Int, Data)? {
+    /// Calls `body` with the next line (without its newline, valid only
+    /// during the call) and its 1-based number; false at the end.
+    func next(_ body: (Int, UnsafeRawBufferPointer) -> Void) -> Bool {
         while true {
-            let found: Data? = buffer.withUnsafeBytes { bytes -> Data? in
-                guard start < bytes.count, let base = bytes.baseAddress,
-                      let newline = memchr(base + start, 0x0A, bytes.count - start) else { return nil }
-                let end = base.distance(to: UnsafeRawPointer(newline))
-                defer { start = end + 1 }
-                return Data(bytes[start..<end])
-            }
-            if let found {
+            let found = buffer.withUnsafeBytes { bytes -> Bool in
+                guard start < end, let base = bytes.baseAddress else { return false }
+                let newline = memchr(base + start, 0x0A, end - start)
+                guard newline != nil || atEnd else { return false }
+                let stop = newline.map { base.distance(to: UnsafeRawPointer($0)) } ?? end
                 lineNumber += 1
-                return (lineNumber, found)
+                body(lineNumber, UnsafeRawBufferPointer(rebasing: bytes[start..<stop]))
+                start = min(end, stop + 1)
+                return true
             }
-            if atEnd {
-                guard start < buffer.count else { return nil }
-                let line = Data(buffer[start...])
-                start = buffer.count
-                lineNumber += 1
-                return (lineNumber, line)
-            }
-            do {
-                let block = try handle.read(upToCount: Self.blockSize) ?? Data()
-                if block.isEmpty { atEnd = true } else {
-                    // The unread rest moves to the front, so consumed lines are freed.
-                    buffer.removeSubrange(0..<start)
-                    start = 0
-                    buffer.append(contentsOf: block)
+            if found { return true }
+            if atEnd { return false }
+            // The unread rest moves to the front, and a block is read after it.
+            if start > 0 {
+                buffer.withUnsafeMutableBytes { bytes in
+                    if end > start { memmove(bytes.baseAddress!, bytes.baseAddress! + start, end - start) }
                 }
-            } catch {
-                failure = "\(error.localizedDescription)"
+                end -= start
+                start = 0
+            }
+            if buffer.count < end + Self.blockSize { buffer += [UInt8](repeating: 0, count: end + Self.blockSize - buffer.count) }
+            let got = buffer.withUnsafeMutableBytes { bytes in read(fd, bytes.baseAddress! + end, Self.blockSize) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                failure = String(cString: strerror(errno))
                 atEnd = true
+            } else if got == 0 {
+                atEnd = true
+            } else {
+                end += got
             }
         }
     }
