@@ -46,8 +46,7 @@ struct StoredValues<Value>: Sendable {
         cache?.put(key) { encode(value, &$0) }
     }
 
-    /// Keeps the values stored under `keys` (by any store of this cache)
-    /// for the next build without reading them.
+    /// Keeps the values stored under `keys` for the next build without reading them.
     func retain(_ keys: [UInt64]) {
         cache?.retain(keys)
     }

@@ -80,22 +80,19 @@ struct FeedWriter {
     func file(_ feed: Feed, kind: FeedKind) -> String {
         let r = renderer
         let selfURL = r.urls.absolute(feed.collection.feed(kind) ?? "")
-        switch kind {
-        case .rss: return r.theme.render(view(feed, selfURL: selfURL, template: "rss"), template: "rss")
-        case .atom: return r.theme.render(view(feed, selfURL: selfURL, template: "atom"), template: "atom")
-        case .json:
-            let items = feed.papers.map { i in
-                let entry = r.feedEntry(i)
-                return JSONFeed.Item(
-                    id: entry.id, url: entry.url, title: entry.paper.title, contentHTML: entry.contentHTML,
-                    summary: entry.summary, published: entry.published, modified: entry.paper.updated,
-                    authors: entry.paper.authors, tags: entry.tags.map(\.name),
-                    externalURL: entry.paper.arxiv.map { "https://arxiv.org/abs/\($0)" }
-                        ?? entry.paper.doi.map(FeedIdentity.doiURL) ?? entry.paper.links.url)
-            }
-            return JSONFeed.document(title: feed.title, homePageURL: feed.pageURL, feedURL: selfURL, description: feed.description,
-                                     language: r.config.language, author: r.config.author.name ?? r.config.title, items: items)
+        if let template = kind.template { return r.theme.render(view(feed, selfURL: selfURL, template: template), template: template) }
+        // JSON Feed, by code.
+        let items = feed.papers.map { i in
+            let entry = r.feedEntry(i)
+            return JSONFeed.Item(
+                id: entry.id, url: entry.url, title: entry.paper.title, contentHTML: entry.contentHTML,
+                summary: entry.summary, published: entry.published, modified: entry.paper.updated,
+                authors: entry.paper.authors, tags: entry.tags.map(\.name),
+                externalURL: entry.paper.arxiv.map { "https://arxiv.org/abs/\($0)" }
+                    ?? entry.paper.doi.map(FeedIdentity.doiURL) ?? entry.paper.links.url)
         }
+        return JSONFeed.document(title: feed.title, homePageURL: feed.pageURL, feedURL: selfURL, description: feed.description,
+                                 language: r.config.language, author: r.config.author.name ?? r.config.title, items: items)
     }
 
     /// rss.mustache's and atom.mustache's view.
@@ -132,7 +129,7 @@ final class FeedEntries: KeptSections {
     /// For each feed template, the identities of the sections that may list
     /// its entries (`{{#entries}}`, in it or in a partial it reaches).
     static func sectionIdentities(in theme: Theme) -> [(template: String, sections: [UInt64])] {
-        ["rss", "atom"].map { ($0, theme.sectionIdentities(named: "entries", from: [$0])) }
+        FeedKind.allCases.compactMap(\.template).map { ($0, theme.sectionIdentities(named: "entries", from: [$0])) }
     }
 
     func element(at index: Int) -> TemplateValue { .object(FeedEntryView(renderer.feedEntry(papers[index]))) }

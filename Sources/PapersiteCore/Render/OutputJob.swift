@@ -57,6 +57,15 @@ enum PaperCollection: Sendable, Hashable {
 
 enum FeedKind: Sendable, Hashable, CaseIterable {
     case rss, atom, json
+
+    /// The theme's template for the feed (JSON Feed is written by code).
+    var template: String? {
+        switch self {
+        case .rss: "rss"
+        case .atom: "atom"
+        case .json: nil
+        }
+    }
 }
 
 /// One file of the output, planned before anything is rendered. The plan

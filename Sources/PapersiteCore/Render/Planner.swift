@@ -109,7 +109,7 @@ extension SiteRenderer {
             if case .month(let year, _) = c { inputs.append(heading(.year(year))) }
             return inputs
         case .feed(let c, let kind):
-            return [kind == .json ? .code("json feed") : .template(kind == .rss ? "rss" : "atom"), .collection(c), .heading(c), .feedEntries(c)]
+            return [kind.template.map(PageInput.template) ?? .code("json feed"), .collection(c), .heading(c), .feedEntries(c)]
         case .paper(let i):
             return [.template("paper"), .paper(i), .authorLinks(i), .citationKey(i), .relatedCards(i)]
         case .paperBibTeX(let i): return [.bibtex(i)]

@@ -205,17 +205,14 @@ struct SiteRenderer: Sendable {
         let feedSections = FeedEntries.sectionIdentities(in: theme)
         let n = index.papers.count, chunk = 4096
         parallelism.forEach((n + chunk - 1) / chunk) { c in
-            var keys: [UInt64] = []
-            keys.reserveCapacity(chunk * 2)
-            for i in c * chunk..<min(n, (c + 1) * chunk) {
-                keys.append(renderedKey(i))
-                keys.append(cardKey(i))
-                for (template, sections) in feedSections {
-                    guard let entry = feedEntryKey(i, template: template) else { continue }
-                    for section in sections { keys.append(FeedEntries.key(entry: entry, section: section)) }
+            let papers = c * chunk..<min(n, (c + 1) * chunk)
+            renderedPapers.retain(papers.map(renderedKey))
+            cards.retain(papers.map(cardKey))
+            self.feedSections.retain(papers.flatMap { i in
+                feedSections.flatMap { template, sections in
+                    feedEntryKey(i, template: template).map { entry in sections.map { FeedEntries.key(entry: entry, section: $0) } } ?? []
                 }
-            }
-            renderedPapers.retain(keys)
+            })
         }
     }
 

@@ -214,64 +214,50 @@ extension TemplateLibrary {
     /// only by name, so a field no template names is never shown, and a
     /// page need not be made again when only that field changes.
     func mayShow(_ fields: Set<String>, from templates: [String]) -> Bool {
-        var reached = Set(templates), queue = templates
-        while let name = queue.popLast() {
-            guard let template = self.templates[name] else { continue }
-            var partials: [String] = []
-            if !template.names(showing: fields, partials: &partials) { return true }
-            for partial in partials where reached.insert(partial).inserted { queue.append(partial) }
+        !visitTokens(from: templates) { token in
+            switch token {
+            case .variable(let name, _), .section(let name, _, _): !name.path.contains(where: fields.contains)
+            case .dynamicPartial: false
+            default: true
+            }
         }
-        return false
     }
-}
 
-extension TemplateLibrary {
     /// The identities of the sections named `name` (`{{#name}}`) in
     /// `templates` and in the partials and parents they reach: what a list
     /// that keeps its sections (`KeptSections`) keeps them under.
     func sectionIdentities(named name: String, from templates: [String]) -> [UInt64] {
-        var reached = Set(templates), queue = templates, found: [UInt64] = []
-        func walk(_ template: CompiledTemplate) {
+        var found: [UInt64] = []
+        visitTokens(from: templates) { token in
+            if case .section(let section, let inner, false) = token, section.path.last == name { found.append(inner.identity) }
+            return true
+        }
+        return found
+    }
+
+    /// Calls `visit` with every token of `templates`, of the sections and
+    /// blocks in them, and of the partials and parents they name (each
+    /// template once), until it returns false. Returns whether none did.
+    @discardableResult
+    func visitTokens(from templates: [String], _ visit: (CompiledTemplate.Token) -> Bool) -> Bool {
+        var reached = Set(templates), queue = templates
+        func walk(_ template: CompiledTemplate) -> Bool {
             for token in template.tokens {
+                guard visit(token) else { return false }
                 switch token {
-                case .section(let section, let inner, let inverted):
-                    if !inverted && section.path.last == name { found.append(inner.identity) }
-                    walk(inner)
+                case .section(_, let inner, _), .blockExpansion(_, let inner, _), .blockDefinition(_, let inner):
+                    guard walk(inner) else { return false }
                 case .partial(let partial, _, let inherits):
                     if reached.insert(partial).inserted { queue.append(partial) }
-                    for block in (inherits ?? [:]).values { walk(block) }
-                case .blockExpansion(_, let inner, _), .blockDefinition(_, let inner):
-                    walk(inner)
+                    for block in (inherits ?? [:]).values { guard walk(block) else { return false } }
                 case .text, .escaping, .variable, .dynamicPartial:
                     break
                 }
             }
+            return true
         }
         while let next = queue.popLast() {
-            if let template = self.templates[next] { walk(template) }
-        }
-        return found
-    }
-}
-
-extension CompiledTemplate {
-    /// False if a name here has a part in `fields` or a partial is named
-    /// by a value; else true, with the partials and parents named here.
-    fileprivate func names(showing fields: Set<String>, partials: inout [String]) -> Bool {
-        for token in tokens {
-            switch token {
-            case .text, .escaping: break
-            case .variable(let name, _):
-                if name.path.contains(where: fields.contains) { return false }
-            case .section(let name, let inner, _):
-                if name.path.contains(where: fields.contains) || !inner.names(showing: fields, partials: &partials) { return false }
-            case .partial(let name, _, let inherits):
-                partials.append(name)
-                for block in (inherits ?? [:]).values where !block.names(showing: fields, partials: &partials) { return false }
-            case .dynamicPartial: return false
-            case .blockExpansion(_, let inner, _), .blockDefinition(_, let inner):
-                if !inner.names(showing: fields, partials: &partials) { return false }
-            }
+            if let template = self.templates[next], !walk(template) { return false }
         }
         return true
     }
