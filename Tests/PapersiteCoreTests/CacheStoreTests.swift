@@ -28,7 +28,7 @@ import Testing
 
         // Another build uses ten of them: the rest is garbage, and the store shrinks.
         store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
-        #expect(store.outputs == [9: 99] && store.outputTree == 42)
+        #expect(store.outputs.keys == [9] && store.outputs[9] == 99 && store.outputTree == 42)
         for k in 0..<10 { #expect(read(store, UInt64(k + 1)) == value(k)) }
         let before = try FileManager.default.attributesOfItem(atPath: store.storeFile.path)[.size] as! Int
         store.commit(outputs: [], tree: 43)
@@ -161,17 +161,23 @@ import Testing
 
 /// Tables read in place from the cache's memory map.
 @Suite struct CacheTableTests {
-    @Test func keySetHoldsExactlyItsKeys() {
+    @Test func hashedKeyTableHoldsExactlyItsKeys() {
         var generator = SystemRandomNumberGenerator()
         for count in [0, 1, 7, 1000, 20_000] {
-            // Random keys, with 0 (which marks an empty slot) among them.
+            // Random keys, with 0 among them, put one by one (the table grows) and then once more.
             let keys = (0..<count).map { _ in UInt64.random(in: 0...UInt64.max, using: &generator) } + (count > 0 ? [0] : [])
-            let set = KeySet(keys), reference = Set(keys)
-            #expect(keys.allSatisfy(set.contains), "\(count) keys")
-            let others = (0..<5000).map { _ in UInt64.random(in: 1...UInt64.max, using: &generator) }.filter { !reference.contains($0) }
-            #expect(!others.contains(where: set.contains), "\(count) keys")
+            var table = HashedKeyTable<Int>(), reference: [UInt64: Int] = [:]
+            for (i, key) in keys.enumerated() { table.put(key, i); reference[key] = i }
+            for (i, key) in keys.enumerated() where i % 3 == 0 { table.put(key, -i); reference[key] = -i }
+            #expect(table.count == reference.count, "\(count) keys")
+            #expect(reference.allSatisfy { table[$0.key] == $0.value }, "\(count) keys")
+            #expect(Array(table.keys.prefix(3)) == Array(keys.prefix(3)), "in the order first put")
+            let others = (0..<5000).map { _ in UInt64.random(in: 1...UInt64.max, using: &generator) }.filter { reference[$0] == nil }
+            #expect(!others.contains(where: table.contains), "\(count) keys")
         }
-        #expect(!KeySet([]).contains(0) && !KeySet([5]).contains(0) && KeySet([0]).contains(0))
+        let set = HashedKeyTable<Void>([5, 0, 5])
+        #expect(set.count == 2 && set.contains(0) && set.contains(5) && !set.contains(6))
+        #expect(!HashedKeyTable<Void>([]).contains(0) && !HashedKeyTable<Void>([5]).contains(0))
     }
 
     @Test func tablesAreReadInPlaceFromAlignedValues() throws {

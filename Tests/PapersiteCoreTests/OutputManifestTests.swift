@@ -26,6 +26,9 @@ import Testing
         next["papers/p1/index.html"] = entry("papers/p1/index.html", 5000)
         next["papers/new/index.html"] = entry("papers/new/index.html", 5001)
         next["papers/p2/index.html"] = nil
+        next["papers/p2/index.html"] = nil          // removed twice, counted once
+        next["papers/gone/index.html"] = nil        // never there
+        #expect(next.count == 1000 && next.entries.count(where: { _ in true }) == 1000)
         try next.save(to: file)
         let appendedSize = try Data(contentsOf: file).count
         #expect(appendedSize > wholeSize && appendedSize < wholeSize + 300)
@@ -59,7 +62,7 @@ import Testing
         for k in 0..<40_000 { manifest["papers/a-paper-with-a-title-\(k)/index.html"] = entry("papers/a-paper-with-a-title-\(k)/index.html", UInt64(k)) }
         // The paths given (1.7 MB, kept in blocks of a megabyte) come back whole.
         let paths = Set((0..<40_000).map { "papers/a-paper-with-a-title-\($0)/index.html" })
-        #expect(Set(manifest.entries.values.map { manifest.path(of: $0) }) == paths)
+        #expect(Set(manifest.entries.map { manifest.path(of: $0.entry) }) == paths)
         try manifest.save(to: file)
         let bytes = try Data(contentsOf: file)
         #expect(bytes.count > 2 * ByteBlocks.size)
@@ -67,7 +70,7 @@ import Testing
         let read = try #require(OutputManifest.load(from: file))
         #expect(read.count == 40_000)
         #expect(read["papers/a-paper-with-a-title-39999/index.html"]?.hash == 39_999)
-        #expect(Set(read.entries.values.map { read.path(of: $0) }) == paths)
+        #expect(Set(read.entries.map { read.path(of: $0.entry) }) == paths)
         var damaged = bytes
         damaged[damaged.count - 100] ^= 1
         try damaged.write(to: file)

@@ -19,7 +19,7 @@ extension BuildStages {
         let session = try writer.begin(prefetched: manifests)
         do {
             // The last build's fingerprints hold only for the tree they describe.
-            let previous = cache.flatMap { $0.outputTree == FileStat.inode(of: writer.output.path) ? $0.outputs : nil } ?? [:]
+            let previous = cache.flatMap { $0.outputTree == FileStat.inode(of: writer.output.path) ? $0.outputs : nil } ?? HashedKeyTable()
             let made = try renderAndWrite(site.plan, with: &site.renderer, into: session, previous: previous)
             boundary.ended("render and write pages")
             for asset in site.assets {
@@ -46,7 +46,7 @@ extension BuildStages {
     /// and which the output still holds as written, is kept without being
     /// rendered. Returns the number rendered and every file's fingerprint.
     func renderAndWrite(_ plan: [Page], with renderer: inout SiteRenderer, into session: OutputSession,
-                                previous: [UInt64: UInt64]) throws(BuildFailure) -> (rendered: Int, fingerprints: [(key: UInt64, fingerprint: UInt64)], fileKeys: [UInt64]) {
+                                previous: HashedKeyTable<UInt64>) throws(BuildFailure) -> (rendered: Int, fingerprints: [(key: UInt64, fingerprint: UInt64)], fileKeys: [UInt64]) {
         // 1. What can be kept.
         let decided: [(fileKey: UInt64, fingerprint: UInt64?, kept: Bool, inStaging: Bool)] = options.parallelism.map(plan.count) { [renderer] i in
             let file = renderer.file(of: plan[i])

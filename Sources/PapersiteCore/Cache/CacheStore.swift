@@ -66,9 +66,9 @@ final class CacheStore: @unchecked Sendable {
     let identity: UInt64
     private var map: UnsafeRawBufferPointer? = nil
     private var mappedLength = 0
-    private var old: [UInt64: Location] = [:]
+    private var old = HashedKeyTable<Location>()
     /// The fingerprint of each output file of the last build (by the hash of its path).
-    private(set) var outputs: [UInt64: UInt64] = [:]
+    private(set) var outputs = HashedKeyTable<UInt64>()
     /// `digest(outputs)`, made as they are read.
     private var outputsDigest: UInt64 = 0
     /// The inode of the output tree `outputs` describes.
@@ -82,7 +82,7 @@ final class CacheStore: @unchecked Sendable {
 
     private let lock = NSLock()
     /// The values this build stored.
-    private var live: [UInt64: Location] = [:]
+    private var live = HashedKeyTable<Location>()
     private var fd: Int32 = -1
     /// The store, open for reading values back where they are (records'
     /// abstracts are left there: see `PaperText`).
@@ -117,7 +117,7 @@ final class CacheStore: @unchecked Sendable {
             try? FileManager.default.removeItem(at: storeFile)
         }
         fd = Glibc.open(storeFile.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { old = [:]; return }
+        guard fd >= 0 else { old = HashedKeyTable(); return }
         storedBytes = StoredBytesFile(path: storeFile.path)
         var info = stat()
         if !old.isEmpty, fstat(fd, &info) == 0, info.st_size > 0 {
@@ -127,7 +127,7 @@ final class CacheStore: @unchecked Sendable {
                 mappedLength = length
             }
         }
-        if map == nil { old = [:]; outputs = [:] }
+        if map == nil { old = HashedKeyTable(); outputs = HashedKeyTable() }
         end = Int(lseek(fd, 0, SEEK_END))
         if end < 0 { end = 0; appendFailed = true }
     }
@@ -257,7 +257,7 @@ final class CacheStore: @unchecked Sendable {
             guard ok else { appendFailed = true; return }
             puts += 1
             putBytes += bytes.count
-            live[key] = Location(offset: offset, length: bytes.count, hash: hash)
+            live.put(key, Location(offset: offset, length: bytes.count, hash: hash))
         }
         return (hash, ok ? offset : nil)
     }
@@ -304,14 +304,14 @@ final class CacheStore: @unchecked Sendable {
         // is made only to compact: at a million papers, five million
         // values, it was a quarter of a gigabyte).
         func forEachKept(whenUsed: () -> Void = {}, _ body: (UInt64, Location) -> Void) {
-            for (key, var location) in live {
+            for (key, var location) in zip(live.keys, live.values) {
                 location.generation = generation
                 body(key, location)
             }
-            for (key, var location) in old {
+            for (key, var location) in zip(old.keys, old.values) {
                 let wasUsed = papersite_marked(used, location.slot) != 0
                 if wasUsed { whenUsed() }
-                guard live[key] == nil, wasUsed || location.generation >= oldestKept else { continue }
+                guard !live.contains(key), wasUsed || location.generation >= oldestKept else { continue }
                 if wasUsed { location.generation = generation }
                 body(key, location)
             }
@@ -363,11 +363,10 @@ final class CacheStore: @unchecked Sendable {
             let generation = r.fixed()
             let count = Int(clamping: r.uint())
             guard count <= r.buffer.count / 4 else { return nil }
-            var entries: [UInt64: Location] = [:]
-            entries.reserveCapacity(count)
+            var entries = HashedKeyTable<Location>(capacity: count)
             for slot in 0..<count {
                 let key = r.fixed(), offset = Int(clamping: r.uint()), length = Int(clamping: r.uint()), hash = r.fixed()
-                entries[key] = Location(offset: offset, length: length, hash: hash, slot: slot, generation: r.uint())
+                entries.put(key, Location(offset: offset, length: length, hash: hash, slot: slot, generation: r.uint()))
             }
             guard !r.failed, r.atEnd else { return nil }
             self.old = entries

@@ -11,7 +11,7 @@ struct OutputRecord {
     var path: String
     var tree: UInt64 = 0
     var generation: UInt64 = 0
-    var fingerprints: [UInt64: UInt64] = [:]
+    var fingerprints = HashedKeyTable<UInt64>()
     /// `CacheStore.digest` of the fingerprints, made as they are read.
     var digest: UInt64 = 0
 
@@ -42,10 +42,10 @@ struct OutputRecord {
             guard count <= r.buffer.count / 16 else { return nil }
             var pairs: [(key: UInt64, fingerprint: UInt64)] = []
             pairs.reserveCapacity(count)
-            record.fingerprints.reserveCapacity(count)
+            record.fingerprints = HashedKeyTable(capacity: count)
             for _ in 0..<count {
                 let pair = (key: r.fixed(), fingerprint: r.fixed())
-                record.fingerprints[pair.key] = pair.fingerprint
+                record.fingerprints.put(pair.key, pair.fingerprint)
                 pairs.append(pair)
             }
             guard !r.failed, r.atEnd else { return nil }

@@ -160,39 +160,3 @@ extension OutputSession {
         return try fileStat(of: fd, name: name)
     }
 }
-
-/// A set of 64-bit keys that are hashes already (output files' path
-/// hashes), for a build's serial end: open addressing, the slot found by
-/// one multiplication. `Set<UInt64>` hashes each key again (SipHash), and
-/// making and searching one of 62,000 files' keys took tens of
-/// milliseconds on one core while the other waited.
-struct KeySet {
-    private var slots: [UInt64]
-    private let shift: UInt64
-    private var hasZero = false
-
-    init(_ keys: [UInt64]) {
-        var bits: UInt64 = 4
-        while (1 << bits) < 2 * keys.count { bits += 1 }
-        shift = 64 - bits
-        slots = [UInt64](repeating: 0, count: 1 << bits)
-        let mask = slots.count - 1
-        for key in keys {
-            if key == 0 { hasZero = true; continue }       // (0 marks an empty slot)
-            var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-            while slots[i] != 0 && slots[i] != key { i = (i + 1) & mask }
-            slots[i] = key
-        }
-    }
-
-    func contains(_ key: UInt64) -> Bool {
-        if key == 0 { return hasZero }
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-        while slots[i] != 0 {
-            if slots[i] == key { return true }
-            i = (i + 1) & mask
-        }
-        return false
-    }
-}

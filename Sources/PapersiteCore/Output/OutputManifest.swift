@@ -46,7 +46,27 @@ struct OutputManifest: Sendable {
         }
     }
 
-    private(set) var entries: [UInt64: Entry] = [:]
+    /// Each file's entry by its key; nil for a file removed since the
+    /// manifest was read (`removed` of them).
+    private var table = HashedKeyTable<Entry?>()
+    private var removed = 0
+
+    /// Every file's entry, with its key.
+    var entries: some Sequence<(key: UInt64, entry: Entry)> {
+        zip(table.keys, table.values).lazy.compactMap { key, entry in entry.map { (key, $0) } }
+    }
+
+    private func entry(forKey key: UInt64) -> Entry? { table[key] ?? nil }
+
+    private mutating func set(_ key: UInt64, _ entry: Entry?) {
+        guard let i = table.index(of: key) else {
+            if entry != nil { table.put(key, entry) }
+            return
+        }
+        if table.values[i] != nil && entry == nil { removed += 1 }
+        if table.values[i] == nil && entry != nil { removed -= 1 }
+        table.put(key, entry)
+    }
     /// The bytes of the file the manifest was read from (where stored paths are).
     private var bytes = Data()
     /// The paths of the entries set since, one after another, in blocks of
@@ -86,7 +106,7 @@ struct OutputManifest: Sendable {
 
     subscript(path: String, key: UInt64) -> Entry? {
         get {
-            guard let entry = entries[key], self.entry(entry, isAt: path) else { return nil }
+            guard let entry = entry(forKey: key), self.entry(entry, isAt: path) else { return nil }
             return entry
         }
         set {
@@ -100,11 +120,11 @@ struct OutputManifest: Sendable {
             if var entry = newValue, length <= Self.givenBlock, offset + length <= Int(Int32.max) {
                 entry.stored = (Int32(offset), -Int32(length))
                 given[given.count - 1] += path.utf8
-                entries[key] = entry
+                set(key, entry)
             } else {
                 // (Or past 2 GB of paths, some 25 million files: the file
                 // is then not listed, and the next build writes it again.)
-                entries[key] = nil
+                set(key, nil)
             }
             changed.insert(key)
         }
@@ -115,12 +135,12 @@ struct OutputManifest: Sendable {
         set { self[path, Self.key(path)] = newValue }
     }
 
-    var count: Int { entries.count }
+    var count: Int { table.count - removed }
 
     /// Makes room for `count` entries at once (a table that doubled as it
     /// grew held its old copy beside the new: at a million papers, 0.1 GB).
     mutating func reserveCapacity(_ count: Int) {
-        entries.reserveCapacity(count)
+        table.reserveCapacity(count)
         changed.reserveCapacity(count)
     }
 
@@ -151,12 +171,12 @@ struct OutputManifest: Sendable {
                 guard r.string() == (manifest.segments == 0 ? header : deltaHeader) else { return nil }
                 let count = Int(clamping: r.uint())
                 guard count <= body.count / 12 else { return nil }
-                if manifest.segments == 0 { manifest.entries.reserveCapacity(count) }
+                if manifest.segments == 0 { manifest.table.reserveCapacity(count) }
                 for _ in 0..<count {
                     let key = r.fixed(), hash = r.fixed(), size = r.int(), mtime = Int64(r.int()), inode = r.uint()
                     let length = Int(clamping: r.uint()), start = offset + 8 + r.offset
                     guard r.bytes(length) != nil, start + length <= Int(Int32.max) else { return nil }
-                    manifest.entries[key] = size < 0 ? nil : Entry(stored: (Int32(start), Int32(length)), hash: hash, size: size, mtime: mtime, inode: inode)
+                    manifest.set(key, size < 0 ? nil : Entry(stored: (Int32(start), Int32(length)), hash: hash, size: size, mtime: mtime, inode: inode))
                 }
                 guard !r.failed, r.atEnd else { return nil }
                 manifest.segments += 1
@@ -176,7 +196,7 @@ struct OutputManifest: Sendable {
     /// written a block at a time (at a million papers the manifest is
     /// 0.4 GB, and it was made whole in memory at the build's end).
     func save(to file: URL) throws {
-        if source == file, segments > 0, segments < 16, changed.count <= max(64, entries.count / 8) {
+        if source == file, segments > 0, segments < 16, changed.count <= max(64, count / 8) {
             if changed.isEmpty { return }
             var bytes: [UInt8] = []
             let (hash, length) = ContentHash.of(producedBy: segment(Self.deltaHeader, Array(changed))) { bytes += $0 }
@@ -199,7 +219,7 @@ struct OutputManifest: Sendable {
             end += bytes.count
         }
         withUnsafeBytes(of: UInt64(0)) { put($0) }                 // the length, set below
-        let (hash, length) = ContentHash.of(producedBy: segment(Self.header, Array(entries.keys)), passingBlocksTo: put)
+        let (hash, length) = ContentHash.of(producedBy: segment(Self.header, entries.map(\.key)), passingBlocksTo: put)
         withUnsafeBytes(of: hash.littleEndian) { put($0) }
         ok = ok && withUnsafeBytes(of: UInt64(length).littleEndian) { writeFully(fd, $0, at: 0) }
         close(fd)
@@ -216,7 +236,7 @@ struct OutputManifest: Sendable {
             w.string(header)
             w.uint(UInt64(keys.count))
             for key in keys {
-                if let e = entries[key] {
+                if let e = entry(forKey: key) {
                     w.fixed(key); w.fixed(e.hash); w.int(e.size); w.int(Int(e.mtime)); w.uint(e.inode); w.string(path(of: e))
                 } else {
                     w.fixed(key); w.fixed(0); w.int(-1); w.int(0); w.uint(0); w.string("")

@@ -195,9 +195,9 @@ public final class OutputSession: @unchecked Sendable {
     /// `planned`: the `OutputManifest.key` of every file put or kept (each
     /// once); needed only when the trees hold files this build did not make.
     public func finish(planned plannedKeys: @autoclosure () -> [UInt64]) throws(BuildFailure) -> WriteSummary {
-        var known: KeySet? = nil
+        var known: HashedKeyTable<Void>? = nil
         func isPlanned(_ key: UInt64) -> Bool {
-            if known == nil { known = KeySet(plannedKeys()) }
+            if known == nil { known = HashedKeyTable(plannedKeys()) }
             return known!.contains(key)
         }
         var stale: [String] = []

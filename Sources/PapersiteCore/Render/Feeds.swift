@@ -53,17 +53,16 @@ extension SiteRenderer {
             authors: authorViews(i, names: made.authorNames), tags: collectionViews(index.paperTags[i]))
     }
 
-    /// What paper `i`'s entry as `template` (rss or atom, with its
+    /// What each paper's entry as `template` (rss or atom, with its
     /// partials) is made from: its record, tags and authors' pages, the
     /// site's settings, and where its links start (the base path in every
     /// feed; were feeds placed as pages are, a tag's link would differ by
     /// the feed's folder); nil without a cache.
-    func feedEntryKey(_ i: Int, template: String) -> UInt64? {
+    func feedEntryKeys(template: String) -> FeedEntryKeys? {
         fingerprints.map { fp in
-            Fingerprint.of { f in
-                f.add("feed entry"); f.add(template); f.add(fp.site); f.add(fp.templates[template] ?? 0); f.add(urls.basePath)
-                f.add(fp.papers[i]); f.add(fp.tags[i]); f.add(index.paperAuthorSlugs[i])
-            }
+            var shared = Fingerprint()
+            shared.add("feed entry"); shared.add(template); shared.add(fp.site); shared.add(fp.templates[template] ?? 0); shared.add(urls.basePath)
+            return FeedEntryKeys(shared: shared, fingerprints: fp)
         }
     }
 
@@ -112,11 +111,13 @@ final class FeedEntries: KeptSections {
     let renderer: SiteRenderer
     let papers: [Int]
     let template: String
+    private let keys: FeedEntryKeys?
 
     init(renderer: SiteRenderer, papers: [Int], template: String) {
         self.renderer = renderer
         self.papers = papers
         self.template = template
+        keys = renderer.feedEntryKeys(template: template)
     }
 
     var count: Int { papers.count }
@@ -135,11 +136,25 @@ final class FeedEntries: KeptSections {
     func element(at index: Int) -> TemplateValue { .object(FeedEntryView(renderer.feedEntry(papers[index]))) }
 
     func section(at index: Int, in section: CompiledTemplate, render: () -> (text: String, isOwn: Bool)) -> String {
-        guard let entry = renderer.feedEntryKey(papers[index], template: template) else { return render().text }
+        guard let entry = keys?.key(papers[index]) else { return render().text }
         let key = Self.key(entry: entry, section: section.identity)
         if let kept = renderer.feedSections.stored(key) { return kept }
         let made = render()
         if made.isOwn { renderer.feedSections.store(key, made.text) }
         return made.text
+    }
+}
+
+/// The keys of papers' entries in one feed template (see
+/// `SiteRenderer.feedEntryKeys`): what every entry shares is hashed once,
+/// and each paper adds its record's, tags' and authors' hashes.
+struct FeedEntryKeys {
+    let shared: Fingerprint
+    let fingerprints: RenderFingerprints
+
+    func key(_ i: Int) -> UInt64 {
+        var f = shared
+        f.add(fingerprints.papers[i]); f.add(fingerprints.tags[i]); f.add(fingerprints.authorLinks[i])
+        return f.value
     }
 }

@@ -72,6 +72,9 @@ struct SiteRenderer: Sendable {
     let markdownSettings: UInt64
     /// Each record's hash (with a cache: the key of what is made from it).
     let paperHashes: [UInt64]
+    /// Each paper's `bibtexKey`, made once (with a cache): every build asks
+    /// for each to hash the whole-site BibTeX, and again to write it.
+    let bibtexKeys: [UInt64]
     let pagesHTML: [String]
     let pagesHaveMath: [Bool]
     let typesetsMath: Bool
@@ -106,7 +109,11 @@ struct SiteRenderer: Sendable {
         markdown = MarkdownRenderer(options: config.markdown)
         let papers = index.papers
         let stores = stores ?? PaperValueStores(count: papers.count)
-        paperHashes = stores.lastBetweenBuilds ? parallelism.map(papers.count) { RecordCodec.hash(papers[$0]) } : []
+        let paperHashes = stores.lastBetweenBuilds ? parallelism.map(papers.count) { RecordCodec.hash(papers[$0]) } : []
+        self.paperHashes = paperHashes
+        bibtexKeys = paperHashes.isEmpty ? [] : parallelism.map(papers.count) { i in
+            Self.bibtexKey(paperHash: paperHashes[i], citationKey: index.citationKeys[i], baseURL: urls.baseURL, slug: papers[i].slug)
+        }
         markdownSettings = Fingerprint.of { $0.add("\(config.markdown)") }
         renderedPapers = stores.renderedPapers
         cards = stores.cards
@@ -155,9 +162,15 @@ struct SiteRenderer: Sendable {
     }
 
     func bibtexKey(_ i: Int) -> UInt64 {
+        bibtexKeys.isEmpty ? Self.bibtexKey(paperHash: paperHashes[i], citationKey: index.citationKeys[i], baseURL: urls.baseURL, slug: index.papers[i].slug)
+            : bibtexKeys[i]
+    }
+
+    /// The key of a paper's BibTeX entry: what the entry is made from.
+    static func bibtexKey(paperHash: UInt64, citationKey: String, baseURL: String, slug: String) -> UInt64 {
         Fingerprint.of { f in
             // (The entry's URL is the base URL and the paper's slug: hashed as those, with no string made.)
-            f.add("bibtex"); f.add(paperHashes[i]); f.add(index.citationKeys[i]); f.add(urls.baseURL); f.add(index.papers[i].slug)
+            f.add("bibtex"); f.add(paperHash); f.add(citationKey); f.add(baseURL); f.add(slug)
         }
     }
 
@@ -202,16 +215,16 @@ struct SiteRenderer: Sendable {
     /// tens of thousands, because the build before had not shown them).
     /// (BibTeX entries are kept by `bibtexHash`, which every build asks.)
     func retainPaperValues(parallelism: Parallelism) {
-        let feedSections = FeedEntries.sectionIdentities(in: theme)
+        let feedKeys = FeedEntries.sectionIdentities(in: theme).compactMap { template, sections in
+            feedEntryKeys(template: template).map { ($0, sections) }
+        }
         let n = index.papers.count, chunk = 4096
         parallelism.forEach((n + chunk - 1) / chunk) { c in
             let papers = c * chunk..<min(n, (c + 1) * chunk)
             renderedPapers.retain(papers.map(renderedKey))
             cards.retain(papers.map(cardKey))
-            self.feedSections.retain(papers.flatMap { i in
-                feedSections.flatMap { template, sections in
-                    feedEntryKey(i, template: template).map { entry in sections.map { FeedEntries.key(entry: entry, section: $0) } } ?? []
-                }
+            self.feedSections.retain(feedKeys.flatMap { keys, sections in
+                papers.flatMap { i in sections.map { FeedEntries.key(entry: keys.key(i), section: $0) } }
             })
         }
     }
