@@ -175,6 +175,8 @@ import Testing
             let others = (0..<5000).map { _ in UInt64.random(in: 1...UInt64.max, using: &generator) }.filter { reference[$0] == nil }
             #expect(!others.contains(where: table.contains), "\(count) keys")
         }
+        #expect(HashedKeyTable.allDistinct([3, 0, 9, 1 << 63], count: 4))
+        #expect(!HashedKeyTable.allDistinct([3, 0, 9, 0], count: 4) && !HashedKeyTable.allDistinct((0..<5000).map { UInt64($0 % 4999) }, count: 5000))
         let set = HashedKeyTable<Void>([5, 0, 5])
         #expect(set.count == 2 && set.contains(0) && set.contains(5) && !set.contains(6))
         #expect(!HashedKeyTable<Void>([]).contains(0) && !HashedKeyTable<Void>([5]).contains(0))

@@ -45,7 +45,7 @@ struct OutputRecord {
             record.fingerprints = HashedKeyTable(capacity: count)
             for _ in 0..<count {
                 let pair = (key: r.fixed(), fingerprint: r.fixed())
-                record.fingerprints.put(pair.key, pair.fingerprint)
+                record.fingerprints.append(new: pair.key, pair.fingerprint)   // (each file once)
                 pairs.append(pair)
             }
             guard !r.failed, r.atEnd else { return nil }

@@ -53,7 +53,7 @@ struct OutputManifest: Sendable {
 
     /// Every file's entry, with its key.
     var entries: some Sequence<(key: UInt64, entry: Entry)> {
-        zip(table.keys, table.values).lazy.compactMap { key, entry in entry.map { (key, $0) } }
+        table.entries.lazy.compactMap { key, entry in entry.map { (key, $0) } }
     }
 
     private func entry(forKey key: UInt64) -> Entry? { table[key] ?? nil }
@@ -63,8 +63,8 @@ struct OutputManifest: Sendable {
             if entry != nil { table.put(key, entry) }
             return
         }
-        if table.values[i] != nil && entry == nil { removed += 1 }
-        if table.values[i] == nil && entry != nil { removed -= 1 }
+        if table.entries[i].value != nil && entry == nil { removed += 1 }
+        if table.entries[i].value == nil && entry != nil { removed -= 1 }
         table.put(key, entry)
     }
     /// The bytes of the file the manifest was read from (where stored paths are).
@@ -176,7 +176,9 @@ struct OutputManifest: Sendable {
                     let key = r.fixed(), hash = r.fixed(), size = r.int(), mtime = Int64(r.int()), inode = r.uint()
                     let length = Int(clamping: r.uint()), start = offset + 8 + r.offset
                     guard r.bytes(length) != nil, start + length <= Int(Int32.max) else { return nil }
-                    manifest.set(key, size < 0 ? nil : Entry(stored: (Int32(start), Int32(length)), hash: hash, size: size, mtime: mtime, inode: inode))
+                    let entry = size < 0 ? nil : Entry(stored: (Int32(start), Int32(length)), hash: hash, size: size, mtime: mtime, inode: inode)
+                    // The first segment has each file once; later ones change entries.
+                    if manifest.segments == 0, entry != nil { manifest.table.append(new: key, entry) } else { manifest.set(key, entry) }
                 }
                 guard !r.failed, r.atEnd else { return nil }
                 manifest.segments += 1

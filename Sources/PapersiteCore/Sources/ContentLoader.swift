@@ -114,10 +114,9 @@ public struct ContentLoader: Sendable {
 
         Self.checkBibTeXKeys(&papers, log: &log)
         if !includeDrafts { papers.removeAll { $0.draft } }
-        papers = DuplicateMerger.merge(papers, log: &log)
-        SlugAssigner.assign(&papers, log: &log)
-        var names = Set<String>()
-        for i in papers.indices { papers[i].shareAuthorNames(&names) }
+        papers = DuplicateMerger.merge(papers, log: &log, parallelism: parallelism)
+        SlugAssigner.assign(&papers, log: &log, parallelism: parallelism)
+        Paper.shareAuthorNames(&papers, parallelism: parallelism)
         var seenPageSlugs: [String: SourceLocation] = [:]
         for page in pages {
             if let first = seenPageSlugs[page.slug] {

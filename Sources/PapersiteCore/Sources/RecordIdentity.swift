@@ -8,7 +8,10 @@ import Foundation
 enum SlugAssigner {
     /// (In place: a record renamed in a copy of the list would be copied
     /// whole, and a feed that repeats a title repeats it thousands of times.)
-    static func assign(_ papers: inout [Paper], log: inout DiagnosticLog) {
+    static func assign(_ papers: inout [Paper], log: inout DiagnosticLog, parallelism: Parallelism = .allCores) {
+        // Most sites' slugs are all different, and then nothing changes.
+        let hashes = parallelism.map(papers.count) { i in Fingerprint.of { $0.add(papers[i].slug) } }
+        if HashedKeyTable.allDistinct(hashes, count: hashes.count) { return }
         // Each slug with the paper that has it (its index: its place is looked up only for a message).
         var taken: [String: Int] = [:]
         taken.reserveCapacity(papers.count)
@@ -61,28 +64,30 @@ enum SlugAssigner {
 /// win, and the later ones fill what it lacks (tags are joined). Each
 /// merge is reported with both places.
 enum DuplicateMerger {
-    static func merge(_ papers: [Paper], log: inout DiagnosticLog) -> [Paper] {
-        // Most sites list each paper once: checked first on the identities
-        // alone, without moving records.
-        var arxivIDs = Set<Substring>(), dois = Set<String>()
-        arxivIDs.reserveCapacity(papers.count)
-        dois.reserveCapacity(papers.count)
-        let distinct = papers.allSatisfy { paper in
-            // The same names as `identities`, without making strings.
+    static func merge(_ papers: [Paper], log: inout DiagnosticLog, parallelism: Parallelism = .allCores) -> [Paper] {
+        // Most sites list each paper once: checked first on the hashes of
+        // the identities, without moving records.
+        let hashes = parallelism.map(papers.count) { i -> [UInt64] in
+            // The same names as `identities`, each once per paper; an arXiv
+            // id and the rest (DOIs, listed titles) apart.
+            let paper = papers[i]
             var arxiv = paper.arxiv.map { Substring($0) }
             var doi = paper.doi.map { $0.lowercased() }
+            var found: [UInt64] = []
+            func add(_ id: some StringProtocol, arXiv: Bool) { found.append(Fingerprint.of { $0.add(arXiv); $0.add(String(id)) }) }
             if paper.key.hasPrefix("arXiv:") {
                 let id = paper.key.dropFirst(6)
-                if arxiv != id { guard arxivIDs.insert(id).inserted else { return false } }
+                if arxiv != id { add(id, arXiv: true) }
             } else if paper.key.hasPrefix("doi:") {
                 let id = String(paper.key.dropFirst(4))
-                if doi != id { guard dois.insert(id).inserted else { return false } }
+                if doi != id { add(id, arXiv: false) }
             }
-            if let id = arxiv.take() { guard arxivIDs.insert(id).inserted else { return false } }
-            if let id = doi.take() { guard dois.insert(id).inserted else { return false } }
-            if let listed = listedIdentity(paper) { guard dois.insert(listed).inserted else { return false } }
-            return true
+            if let id = arxiv.take() { add(id, arXiv: true) }
+            if let id = doi.take() { add(id, arXiv: false) }
+            if let listed = listedIdentity(paper) { add(listed, arXiv: false) }
+            return found
         }
+        let distinct = HashedKeyTable.allDistinct(hashes.joined(), count: papers.count)
         return distinct ? papers : mergeDuplicates(papers, log: &log)
     }
 
