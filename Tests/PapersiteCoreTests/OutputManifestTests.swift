@@ -143,8 +143,9 @@ import Testing
         let small = try writer.begin()
         small.expectChanges(atMost: 1)
         try small.put(files[0], "second\n")
-        for file in files.dropFirst() { #expect(small.keep(file, key: OutputManifest.key(file)).kept) }
-        small.countKept(19, inStaging: 0)
+        let keptSmall = files.dropFirst().map { small.keep($0, key: OutputManifest.key($0)) }
+        #expect(keptSmall.allSatisfy { $0.kept })
+        small.countKept(19, inStaging: 0, notStaged: zip(files.dropFirst(), keptSmall).compactMap { $1.notStaged ? OutputManifest.key($0) : nil })
         let updated = try small.finish(planned: files.map(OutputManifest.key))
         #expect(updated.written == 1 && updated.removed == 0)
         #expect(try String(contentsOf: writer.output.appendingPathComponent(files[0]), encoding: .utf8) == "second\n")
@@ -160,6 +161,22 @@ import Testing
             .filter { $0.hasSuffix(".html") }
         #expect(left == [files[1]])
         #expect(try String(contentsOf: writer.output.appendingPathComponent(files[1]), encoding: .utf8) == "third\n")
+
+        // All twenty made again, then half of them changed and half kept: swapped in whole, the kept
+        // half taken from the live tree (the spare tree, the one before, has none of them).
+        let again = try writer.begin()
+        for file in files { try again.put(file, "again \(file)\n") }
+        _ = try again.finish(planned: files.map(OutputManifest.key))
+        let mixed = try writer.begin()
+        mixed.expectChanges(atMost: 10)
+        for file in files.prefix(10) { try mixed.put(file, "changed \(file)\n") }
+        let keptMixed = files.dropFirst(10).map { mixed.keep($0, key: OutputManifest.key($0)) }
+        #expect(keptMixed.allSatisfy { $0.kept && $0.notStaged })
+        mixed.countKept(10, inStaging: keptMixed.filter { $0.inStaging }.count, notStaged: files.dropFirst(10).map(OutputManifest.key))
+        #expect(try mixed.finish(planned: files.map(OutputManifest.key)).written == 10)
+        for (k, file) in files.enumerated() {
+            #expect(try String(contentsOf: writer.output.appendingPathComponent(file), encoding: .utf8) == (k < 10 ? "changed" : "again") + " \(file)\n")
+        }
     }
 
     @Test func blockHashOfOneBlockIsTheWholeHash() {

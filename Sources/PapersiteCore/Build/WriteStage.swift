@@ -48,17 +48,18 @@ extension BuildStages {
     func renderAndWrite(_ plan: [Page], with renderer: inout SiteRenderer, into session: OutputSession,
                                 previous: HashedKeyTable<UInt64>) throws(BuildFailure) -> (rendered: Int, fingerprints: [(key: UInt64, fingerprint: UInt64)], fileKeys: [UInt64]) {
         // 1. What can be kept.
-        let decided: [(fileKey: UInt64, fingerprint: UInt64?, kept: Bool, inStaging: Bool)] = options.parallelism.map(plan.count) { [renderer] i in
+        let decided: [(fileKey: UInt64, fingerprint: UInt64?, kept: Bool, inStaging: Bool, notStaged: Bool)] = options.parallelism.map(plan.count) { [renderer] i in
             let file = renderer.file(of: plan[i])
             let fileKey = OutputManifest.key(file)
             let fingerprint = renderer.fingerprint(plan[i].job)
-            let kept = fingerprint != nil && previous[fileKey] == fingerprint ? session.keep(file, key: fileKey) : (kept: false, inStaging: false)
-            return (fileKey, fingerprint, kept.kept, kept.inStaging)
+            let kept = fingerprint != nil && previous[fileKey] == fingerprint ? session.keep(file, key: fileKey) : (kept: false, inStaging: false, notStaged: false)
+            return (fileKey, fingerprint, kept.kept, kept.inStaging, kept.notStaged)
         }
         let todo = plan.indices.filter { !decided[$0].kept }
         session.expect(files: plan.count)
         session.expectChanges(atMost: todo.count)
-        session.countKept(plan.count - todo.count, inStaging: decided.reduce(0) { $0 + ($1.inStaging ? 1 : 0) })
+        session.countKept(plan.count - todo.count, inStaging: decided.reduce(0) { $0 + ($1.inStaging ? 1 : 0) },
+                          notStaged: decided.compactMap { $0.notStaged ? $0.fileKey : nil })
         // 2. The search shards to write that are in the cache only: each is
         //    read back as its file is written; if one is missing, the index
         //    is made again in memory.

@@ -58,6 +58,9 @@ struct OutputManifest: Sendable {
 
     private func entry(forKey key: UInt64) -> Entry? { table[key] ?? nil }
 
+    /// The path of the file whose key is `key`, if the manifest lists it.
+    func path(forKey key: UInt64) -> String? { entry(forKey: key).map(path(of:)) }
+
     private mutating func set(_ key: UInt64, _ entry: Entry?) {
         guard let i = table.index(of: key) else {
             if entry != nil { table.put(key, entry) }

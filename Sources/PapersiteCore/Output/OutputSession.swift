@@ -34,6 +34,8 @@ public final class OutputSession: @unchecked Sendable {
     private let lock = NSLock()
     private var result = OutputManifest()
     private var fromLive: [String] = []
+    /// The keys of files kept that the staging tree lacks (`countKept`).
+    private var keptNotStaged: [UInt64] = []
     /// The files whose bytes differ from the live tree's, which the staging
     /// tree has as this build makes them: kept only while they are few
     /// enough for `updateLiveTree` (a full build of a large site would keep
@@ -169,25 +171,24 @@ public final class OutputSession: @unchecked Sendable {
     /// right by a build with `--clean`, or when its page changes.
     /// (Kept files are counted with `countKept`, once, by the caller.)
     /// Returns whether the file was kept and, if so, whether the staging
-    /// tree's manifest lists it (for `countKept`).
+    /// tree's manifest lists it, and whether the staging tree lacks it as
+    /// it is (for `countKept`).
     /// `key`: `OutputManifest.key(file)`.
-    func keep(_ file: String, key: UInt64) -> (kept: Bool, inStaging: Bool) {
-        guard liveKnown, let entry = live[file, key] else { return (false, false) }
-        guard let staged = claimed[file, key] else {
-            lock.withLock { fromLive.append(file) }
-            return (true, false)
-        }
-        if staged.hash == entry.hash, staged.size == entry.size {
-            return (true, true)                           // the staging tree has it: its entry stands
-        }
-        lock.withLock { fromLive.append(file) }
-        return (true, true)
+    func keep(_ file: String, key: UInt64) -> (kept: Bool, inStaging: Bool, notStaged: Bool) {
+        guard liveKnown, let entry = live[file, key] else { return (false, false, false) }
+        guard let staged = claimed[file, key] else { return (true, false, true) }
+        // Where the staging tree has it as it is, its entry stands.
+        return (true, true, staged.hash != entry.hash || staged.size != entry.size)
     }
 
     /// Counts `n` files kept with `keep` as unchanged, `inStaging` of them
-    /// listed by the staging tree's manifest.
-    public func countKept(_ n: Int, inStaging listed: Int) {
-        lock.withLock { same += n; inLive += n; inStaging += listed }
+    /// listed by the staging tree's manifest. `notStaged`: the keys of
+    /// those the staging tree lacks as they are, for a swap of the whole
+    /// tree to take from the live one (named only then: after a full
+    /// build there is no spare tree, and every file kept was named, under
+    /// a lock, one by one).
+    public func countKept(_ n: Int, inStaging listed: Int, notStaged: [UInt64]) {
+        lock.withLock { same += n; inLive += n; inStaging += listed; keptNotStaged = notStaged }
     }
 
     /// Completes the staging tree and swaps it in, unless the live output
@@ -223,7 +224,7 @@ public final class OutputSession: @unchecked Sendable {
             for (file, entry) in try pool.moveAll(under: staging.path) { result[file] = entry }
         }
         // Files the live output already has: linked, or copied with their time.
-        for file in fromLive.sorted() {
+        for file in (fromLive + keptNotStaged.compactMap { live.path(forKey: $0) }).sorted() {
             let source = writer.output.path + "/" + file
             if let entry = live[file], let linked = Self.link(source, to: staging.path + "/" + file) {
                 result[file] = OutputManifest.Entry(hash: entry.hash, size: entry.size, mtime: linked.mtime, inode: linked.inode)
