@@ -140,27 +140,40 @@ public struct SiteIndexer: Sendable {
         }
         for rule in rules { displayOfSlug[slugOfSpelling[id(rule.tag)]] = rule.tag }
         let paperSpellings = papers.map { $0.tags.map(id) }
-        for (i, paper) in papers.enumerated() {
-            for (k, name) in paper.tags.enumerated() where displayOfSlug[slugOfSpelling[paperSpellings[i][k]]] == nil {
-                displayOfSlug[slugOfSpelling[paperSpellings[i][k]]] = name
+        for (i, spellings) in paperSpellings.enumerated() {
+            for (k, spelling) in spellings.enumerated() where displayOfSlug[slugOfSpelling[spelling]] == nil {
+                displayOfSlug[slugOfSpelling[spelling]] = papers[i].tags[k]
             }
         }
         var paperTags: [[Tag]] = []
         paperTags.reserveCapacity(papers.count)
         var members: [[Int]] = []
+        // Papers with the same spellings get the same tags, made once and
+        // shared: a site has far fewer sets of tags than papers, and making
+        // each paper's was most of this index's time.
+        var made: [[Int]: (tags: [Tag], slugs: [Int])] = [:]
         for (i, spellings) in paperSpellings.enumerated() {
-            var tags: [Tag] = [], seen: [Int] = []
-            tags.reserveCapacity(spellings.count + ruleTags[i].count)
-            for (k, spelling) in (spellings + ruleTags[i].map(id)).enumerated() {
-                let s = slugOfSpelling[spelling]
-                guard !seen.contains(s) else { continue }   // a handful per paper
-                seen.append(s)
-                let name = displayOfSlug[s] ?? (k < spellings.count ? papers[i].tags[k] : ruleTags[i][k - spellings.count])
-                tags.append(Tag(name: name, slug: slugs[s]))
+            let all = ruleTags[i].isEmpty ? spellings : spellings + ruleTags[i].map(id)
+            let these: (tags: [Tag], slugs: [Int])
+            if let known = made[all] {
+                these = known
+            } else {
+                var tags: [Tag] = [], seen: [Int] = []
+                for (k, spelling) in all.enumerated() {
+                    let s = slugOfSpelling[spelling]
+                    guard !seen.contains(s) else { continue }   // a handful per paper
+                    seen.append(s)
+                    let name = displayOfSlug[s] ?? (k < spellings.count ? papers[i].tags[k] : ruleTags[i][k - spellings.count])
+                    tags.append(Tag(name: name, slug: slugs[s]))
+                }
+                these = (tags, seen)
+                made[all] = these
+            }
+            paperTags.append(these.tags)
+            for s in these.slugs {
                 while members.count <= s { members.append([]) }
                 members[s].append(i)
             }
-            paperTags.append(tags)
         }
         var byTag: [String: [Int]] = [:], names: [String: String] = [:]
         for (s, slug) in slugs.enumerated() {
