@@ -66,10 +66,8 @@ final class CacheStore: @unchecked Sendable {
     let identity: UInt64
     private var map: UnsafeRawBufferPointer? = nil
     private var mappedLength = 0
-    /// The last build's values, by key: a constant, so that the threads
-    /// that look values up read it in place (a table in a variable of a
-    /// class is copied for each lookup: its arrays counted up and down from
-    /// both cores, a tenth of a day's rendering at 100,000 papers).
+    /// The last build's values, by key: read once, when the cache is
+    /// opened, and only looked up after (from every thread).
     private let old: HashedKeyTable<Location>
     /// The fingerprint of each output file of the last build (by the hash of its path).
     private(set) var outputs = HashedKeyTable<UInt64>()
