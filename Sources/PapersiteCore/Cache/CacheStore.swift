@@ -80,7 +80,7 @@ final class CacheStore: @unchecked Sendable {
     /// used it. Set from many threads without a lock (one byte each, stored
     /// atomically): a lock and a table insert per value read cost more than
     /// reading most values.
-    private var used = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+    private let used: UnsafeMutablePointer<UInt8>
 
     private let lock = NSLock()
     /// The values this build stored.
@@ -108,20 +108,19 @@ final class CacheStore: @unchecked Sendable {
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         cacheLock = CacheLock(folder: folder)
         var index = HashedKeyTable<Location>()
-        if !clean {
+        if clean {
+            // A clean build starts the store afresh: nothing in the old one
+            // would be used. A new file, not the old one cut short: records of
+            // an earlier build (in `serve`) may still read their abstracts there.
+            try? FileManager.default.removeItem(at: indexFile)
+            try? FileManager.default.removeItem(at: storeFile)
+        } else {
             if let record = OutputRecord.read(recordFile, identity: identity) {
                 (outputs, outputsDigest, outputTree) = (record.fingerprints, record.digest, record.tree)
             }
             if let (entries, generation) = Self.readIndex(indexFile, identity: identity) {
                 (index, lastGeneration) = (entries, generation)
             }
-        }
-        // A clean build starts the store afresh: nothing in the old one
-        // would be used. A new file, not the old one cut short: records of
-        // an earlier build (in `serve`) may still read their abstracts there.
-        if clean {
-            try? FileManager.default.removeItem(at: indexFile)
-            try? FileManager.default.removeItem(at: storeFile)
         }
         fd = Glibc.open(storeFile.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         if fd >= 0 {
@@ -137,9 +136,8 @@ final class CacheStore: @unchecked Sendable {
         }
         if map == nil { index = HashedKeyTable(); outputs = HashedKeyTable() }
         old = index
-        used.deallocate()
-        used = .allocate(capacity: max(1, old.count))
-        used.initialize(repeating: 0, count: max(1, old.count))
+        used = .allocate(capacity: max(1, index.count))
+        used.initialize(repeating: 0, count: max(1, index.count))
         guard fd >= 0 else { return }
         end = Int(lseek(fd, 0, SEEK_END))
         if end < 0 { end = 0; appendFailed = true }
@@ -212,9 +210,7 @@ final class CacheStore: @unchecked Sendable {
 
     /// Keeps the values under `keys` for the next build without reading them.
     func retain(_ keys: [UInt64]) {
-        for key in keys {
-            if let location = old[key] { papersite_mark(used, location.slot) }
-        }
+        for key in keys { if let location = old[key] { papersite_mark(used, location.slot) } }
     }
 
     /// The hash of the bytes stored under `key`, without reading them

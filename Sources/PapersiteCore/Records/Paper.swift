@@ -169,9 +169,7 @@ public struct Paper: Sendable, Hashable {
     static func shareAuthorNames(_ papers: inout [Paper], parallelism: Parallelism) {
         let hashes = parallelism.map(papers.count) { i in
             papers[i].authors.map { name -> UInt64 in
-                guard name.utf8.count > 15 else { return 0 }
-                var name = name
-                return name.withUTF8 { ContentHash.of(UnsafeRawBufferPointer($0)) }
+                name.utf8.count > 15 ? Fingerprint.of { $0.add(name) } : 0
             }
         }
         var shared = HashedKeyTable<String>(capacity: papers.count)

@@ -110,13 +110,11 @@ struct FeedWriter {
 final class FeedEntries: KeptSections {
     let renderer: SiteRenderer
     let papers: [Int]
-    let template: String
     private let keys: FeedEntryKeys?
 
     init(renderer: SiteRenderer, papers: [Int], template: String) {
         self.renderer = renderer
         self.papers = papers
-        self.template = template
         keys = renderer.feedEntryKeys(template: template)
     }
 

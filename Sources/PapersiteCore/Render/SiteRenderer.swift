@@ -111,8 +111,9 @@ struct SiteRenderer: Sendable {
         let stores = stores ?? PaperValueStores(count: papers.count)
         let paperHashes = stores.lastBetweenBuilds ? parallelism.map(papers.count) { RecordCodec.hash(papers[$0]) } : []
         self.paperHashes = paperHashes
+        // (The entry's URL is the base URL and the paper's slug: hashed as those, with no string made.)
         bibtexKeys = paperHashes.isEmpty ? [] : parallelism.map(papers.count) { i in
-            Self.bibtexKey(paperHash: paperHashes[i], citationKey: index.citationKeys[i], baseURL: urls.baseURL, slug: papers[i].slug)
+            Fingerprint.of { f in f.add("bibtex"); f.add(paperHashes[i]); f.add(index.citationKeys[i]); f.add(urls.baseURL); f.add(papers[i].slug) }
         }
         markdownSettings = Fingerprint.of { $0.add("\(config.markdown)") }
         renderedPapers = stores.renderedPapers
@@ -161,18 +162,8 @@ struct SiteRenderer: Sendable {
         Fingerprint.of { f in f.add("card"); f.add(fingerprints?.cards[i] ?? 0) }
     }
 
-    func bibtexKey(_ i: Int) -> UInt64 {
-        bibtexKeys.isEmpty ? Self.bibtexKey(paperHash: paperHashes[i], citationKey: index.citationKeys[i], baseURL: urls.baseURL, slug: index.papers[i].slug)
-            : bibtexKeys[i]
-    }
-
-    /// The key of a paper's BibTeX entry: what the entry is made from.
-    static func bibtexKey(paperHash: UInt64, citationKey: String, baseURL: String, slug: String) -> UInt64 {
-        Fingerprint.of { f in
-            // (The entry's URL is the base URL and the paper's slug: hashed as those, with no string made.)
-            f.add("bibtex"); f.add(paperHash); f.add(citationKey); f.add(baseURL); f.add(slug)
-        }
-    }
+    /// What paper `i`'s BibTeX entry is made from (asked only with a cache).
+    func bibtexKey(_ i: Int) -> UInt64 { bibtexKeys[i] }
 
     /// The hash of paper `i`'s BibTeX entry as stored in the cache (an
     /// abstract edit leaves it as it was, and the bibliography with it).

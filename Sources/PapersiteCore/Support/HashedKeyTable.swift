@@ -23,7 +23,6 @@ struct HashedKeyTable<Value> {
 
     var count: Int { entries.count }
     var isEmpty: Bool { entries.isEmpty }
-    var keys: [UInt64] { entries.map(\.key) }
 
     /// Where `key`'s entry is in `entries`, if it is in the table.
     func index(of key: UInt64) -> Int? {
@@ -96,14 +95,12 @@ extension HashedKeyTable where Value == Void {
         self.init(capacity: keys.count)
         for key in keys { put(key, ()) }
     }
-}
 
-extension HashedKeyTable where Value == Void {
-    /// Whether `hashes` are all different. Strings hashed on all cores and
-    /// checked this way cost a tenth of a `Set` of the strings (SipHash,
-    /// and a comparison with a string elsewhere in memory for each); a
-    /// false answer may come from two strings of one hash, so the caller
-    /// then checks the strings themselves.
+    /// Whether `hashes` are all different: strings checked by their hashes
+    /// (made on all cores), each looked up once rather than hashed again
+    /// and compared with another string as a `Set` of them does. A false
+    /// answer may come from two strings of one hash, so the caller then
+    /// checks the strings themselves.
     static func allDistinct(_ hashes: some Sequence<UInt64>, count: Int) -> Bool {
         var seen = HashedKeyTable(capacity: count)
         for hash in hashes {
