@@ -40,6 +40,41 @@ import Testing
         #expect(read(store, 50) == nil, "a value the last build did not use is gone")
     }
 
+    /// Small values are gathered and written a block at a time; large ones
+    /// and placed ones at once. Each reads back at once (by key, and a
+    /// placed one by its position in the file), after the build, and in
+    /// the next build, whatever was gathered around it.
+    @Test func gatheredValuesReadBackAtOnceAndAfterAReopen() throws {
+        let dir = folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
+        let sizes = [1, 13, 800, 5_000, StoreAppender.largeValue + 3, 7, 40_000, 2, StoreAppender.blockSize, 300]
+        var placed: [(offset: Int, bytes: [UInt8])] = []
+        for k in 0..<300 {
+            let bytes = value(k, size: sizes[k % sizes.count])
+            if k % 25 == 0 {
+                let offset = try #require(store.putPlaced(UInt64(k + 1), bytes))
+                #expect(offset % 8 == 0)
+                placed.append((offset, bytes))
+            } else {
+                store.put(UInt64(k + 1), bytes)
+            }
+            #expect(read(store, UInt64(k + 1)) == bytes, "value \(k) read back as soon as it was put")
+            if k % 3 == 0 { store.put(UInt64(1_000 + k), value(k + 1, size: 24)) }   // gathered after it, not read
+        }
+        for (offset, bytes) in placed {
+            var got = [UInt8](repeating: 0, count: bytes.count)
+            let count = got.withUnsafeMutableBytes { store.storedBytes?.read(into: $0, at: offset) ?? 0 }
+            #expect(count == bytes.count && got == bytes, "a placed value read by its position")
+        }
+        for k in 0..<300 { #expect(read(store, UInt64(k + 1)) == value(k, size: sizes[k % sizes.count])) }
+        store.commit(outputs: [], tree: 1)
+
+        store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
+        for k in 0..<300 { #expect(read(store, UInt64(k + 1)) == value(k, size: sizes[k % sizes.count]), "value \(k) in the next build") }
+        for k in stride(from: 0, to: 300, by: 3) { #expect(read(store, UInt64(1_000 + k)) == value(k + 1, size: 24)) }
+    }
+
     /// A small build leaves moderate garbage for a larger build to compact
     /// (a one-paper edit must not copy a large site's cache), but never
     /// lets it grow past three times what is kept.

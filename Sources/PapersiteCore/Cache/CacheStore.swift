@@ -89,8 +89,8 @@ final class CacheStore: @unchecked Sendable {
     /// The store, open for reading values back where they are (records'
     /// abstracts are left there: see `PaperText`).
     private(set) var storedBytes: StoredBytesFile?
-    private var end = 0
-    private var appendFailed = false
+    /// Appends this build's values to the store (nil: it could not be opened or read).
+    private var appender: StoreAppender?
     private var puts = 0
     /// The bytes this build appended.
     private var putBytes = 0
@@ -139,8 +139,8 @@ final class CacheStore: @unchecked Sendable {
         used = .allocate(capacity: max(1, index.count))
         used.initialize(repeating: 0, count: max(1, index.count))
         guard fd >= 0 else { return }
-        end = Int(lseek(fd, 0, SEEK_END))
-        if end < 0 { end = 0; appendFailed = true }
+        let end = Int(lseek(fd, 0, SEEK_END))
+        if end >= 0 { appender = StoreAppender(fd: fd, end: end) }
     }
 
     /// Gives back the pages of the last build's values that were read in
@@ -193,20 +193,16 @@ final class CacheStore: @unchecked Sendable {
     /// The same, with where the bytes start in the store file.
     private func withBytesAndPlace<T>(_ key: UInt64, _ body: (UnsafeRawBufferPointer, Int) -> T) -> T? {
         if let (bytes, offset) = mapped(key) { return body(bytes, offset) }
-        guard let location = lock.withLock({ live[key] }) else { return nil }
-        // A value of this build (cards, read again for every list): not
-        // hashed again, as only earlier builds' values can be left short;
-        // not read through a map, whose pages would count in the memory.
-        let buffer = [UInt8](unsafeUninitializedCapacity: location.length) { buffer, count in
-            let got = pread(fd, buffer.baseAddress, location.length, off_t(location.offset))
-            count = got == location.length ? location.length : 0
-        }
-        guard buffer.count == location.length else { return nil }
+        guard let location = lock.withLock({ live[key] }),
+              // A value of this build (cards, read again for every list): not
+              // hashed again, as only earlier builds' values can be left short;
+              // not read through a map, whose pages would count in the memory.
+              let buffer = appender?.read(offset: location.offset, length: location.length) else { return nil }
         return buffer.withUnsafeBytes { body($0, location.offset) }
     }
 
     /// Whether values put now can be read back (the store file is open and writes succeed).
-    var isWriting: Bool { lock.withLock { fd >= 0 && !appendFailed } }
+    var isWriting: Bool { appender.map { !$0.failed } ?? false }
 
     /// Keeps the values under `keys` for the next build without reading them.
     func retain(_ keys: [UInt64]) {
@@ -239,36 +235,23 @@ final class CacheStore: @unchecked Sendable {
     /// Stores `bytes` under `key` as `put` does; returns where they are in
     /// the store file (nil if they could not be written).
     func putPlaced(_ key: UInt64, _ bytes: [UInt8]) -> Int? {
-        bytes.withUnsafeBytes { append(key, $0).offset }
+        bytes.withUnsafeBytes { append(key, $0, direct: true).offset }
     }
 
     /// The same, from bytes in place (read back through `storedBytes`).
     func putPlaced(_ key: UInt64, _ bytes: UnsafeRawBufferPointer) -> Int? {
-        append(key, bytes).offset
+        append(key, bytes, direct: true).offset
     }
 
-    private func append(_ key: UInt64, _ bytes: UnsafeRawBufferPointer) -> (hash: UInt64, offset: Int?) {
+    private func append(_ key: UInt64, _ bytes: UnsafeRawBufferPointer, direct: Bool = false) -> (hash: UInt64, offset: Int?) {
         let hash = ContentHash.of(bytes)
-        // The value's place is taken under the lock and its bytes written
-        // outside it, so that a large value (a snapshot's records, a
-        // hundred megabytes) does not hold up the other threads' values.
-        // Each value starts at a multiple of 8 (the gap reads as zeros), so
-        // that its tables can be read in place (`ByteReader.table`).
-        let place: Int? = lock.withLock {
-            guard fd >= 0, !appendFailed else { return nil }
-            let offset = (end + 7) & ~7
-            end = offset + bytes.count
-            return offset
-        }
-        guard let offset = place else { return (hash, nil) }
-        let ok = writeFully(fd, bytes, at: offset)
+        guard let offset = appender?.append(bytes, direct: direct) else { return (hash, nil) }
         lock.withLock {
-            guard ok else { appendFailed = true; return }
             puts += 1
             putBytes += bytes.count
             live.put(key, Location(offset: offset, length: bytes.count, hash: hash))
         }
-        return (hash, ok ? offset : nil)
+        return (hash, offset)
     }
 
     @discardableResult
@@ -292,7 +275,7 @@ final class CacheStore: @unchecked Sendable {
         // becomes of the values.
         let lastFile = LastBuild.file(for: output, in: folder)
         if let last { last.write(identity: identity, to: lastFile) } else { try? FileManager.default.removeItem(at: lastFile) }
-        guard fd >= 0, !appendFailed else { try? FileManager.default.removeItem(at: indexFile); return }
+        guard let appender, appender.flush() else { try? FileManager.default.removeItem(at: indexFile); return }
         // The generation another existing output folder was last built at:
         // what that build used is kept. Records of folders that are gone go.
         var others: [UInt64] = []
@@ -337,7 +320,7 @@ final class CacheStore: @unchecked Sendable {
         // much (so that a small edit never pays for a large site's copy),
         // or, whatever the build, when the garbage is three times the values
         // kept (so that the store stays bounded).
-        let garbage = end - liveBytes
+        let garbage = appender.length - liveBytes
         var compacted: [(key: UInt64, value: Location)]? = nil
         if garbage > liveBytes + (8 << 20) && (4 * putBytes >= liveBytes || garbage > 3 * liveBytes) {
             var entries: [(key: UInt64, value: Location)] = []
