@@ -158,9 +158,12 @@ public enum MathSpans {
     /// Whether `text` has one of the ASCII characters `a`, `b`, `c`: a
     /// look at its bytes, before the text is split into scalars (most
     /// titles and abstracts hold no math).
-    static func mayHold(_ text: String, _ a: Unicode.Scalar, _ b: Unicode.Scalar, _ c: Unicode.Scalar? = nil) -> Bool {
+    public static func mayHold(_ text: String, _ a: Unicode.Scalar, _ b: Unicode.Scalar, _ c: Unicode.Scalar? = nil) -> Bool {
         let a = UInt8(a.value), b = UInt8(b.value), c = c.map { UInt8($0.value) } ?? a
-        return text.utf8.contains { $0 == a || $0 == b || $0 == c }
+        // (On the bytes in place where the string has them together, as a
+        // native string does: the view's iterator checks each index.)
+        return text.utf8.withContiguousStorageIfAvailable { $0.contains { $0 == a || $0 == b || $0 == c } }
+            ?? text.utf8.contains { $0 == a || $0 == b || $0 == c }
     }
 
     private static func copyLine(_ chars: [Unicode.Scalar], from: Int, to: Int, into out: inout String.UnicodeScalarView) {

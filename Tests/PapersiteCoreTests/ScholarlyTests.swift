@@ -180,7 +180,7 @@ enum ExternalTools {
 
     @Test func jsonTextEscapesOnlyWhatItMust() throws {
         let text = "<a> \"q\" back\\slash\ttab\nline\u{1}ctl \u{2028}sep\u{2029} Łukasz & ü"
-        let json = JSONText.encode(["k": [text, "", "plain"]])
+        let json = JSONText.encode(["k": .strings([text, "", "plain"])])
         #expect(json == #"{"k":["\u003ca\u003e \"q\" back\\slash\ttab\nline\u0001ctl \u2028sep\u2029 Łukasz \u0026 ü","","plain"]}"#)
         let back = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: [String]])
         #expect(back["k"] == [text, "", "plain"])

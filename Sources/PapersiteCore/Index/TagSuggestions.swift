@@ -220,8 +220,8 @@ public struct TagSuggestions: Sendable {
         guard !suggestions.isEmpty else { return out }
         out += "tag_rules:\n"
         for s in suggestions {
-            out += "  - tag: \(JSONText.encode(s.tag))    # \(s.papers) papers, e.g. \(s.example)\n"
-            out += "    match: [\(s.match.map { JSONText.encode($0) }.joined(separator: ", "))]\n"
+            out += "  - tag: \(JSONText.encode(.string(s.tag)))    # \(s.papers) papers, e.g. \(s.example)\n"
+            out += "    match: [\(s.match.map { JSONText.encode(.string($0)) }.joined(separator: ", "))]\n"
         }
         return out
     }

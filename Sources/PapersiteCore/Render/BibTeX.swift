@@ -49,7 +49,7 @@ enum BibTeX {
     /// "Ashish Vaswani" → "Vaswani, Ashish"; "Ludwig van Beethoven" →
     /// "van Beethoven, Ludwig"; names already written "Last, First" are kept.
     static func authorName(_ name: String) -> String {
-        if name.contains(",") { return escape(name) }
+        if name.utf8.contains(UInt8(ascii: ",")) { return escape(name) }
         let parts = name.split(separator: " ").map(String.init)
         guard parts.count > 1 else { return "{\(escape(name))}" }
         var familyStart = parts.count - 1
@@ -94,7 +94,8 @@ enum BibTeX {
 
     /// Escapes text for LaTeX, keeping math spans as written.
     static func escape(_ text: String) -> String {
-        mathSegments(text).map { $0.isMath ? $0.text : escapeText($0.text) }.joined()
+        guard MathSpans.mayHold(text, "$", "\\") else { return escapeText(text) }
+        return mathSegments(text).map { $0.isMath ? $0.text : escapeText($0.text) }.joined()
     }
 
     /// Math spans that BibTeX can hold: its brace counting ignores
@@ -114,7 +115,8 @@ enum BibTeX {
     /// For fields read verbatim by most styles (url, doi): only braces and
     /// percent signs need care.
     static func escapeVerbatim(_ text: String) -> String {
-        text.replacingOccurrences(of: "{", with: "%7B").replacingOccurrences(of: "}", with: "%7D")
+        guard MathSpans.mayHold(text, "{", "}") else { return text }
+        return text.replacingOccurrences(of: "{", with: "%7B").replacingOccurrences(of: "}", with: "%7D")
     }
 
     private static let specials: [Character: String] = [
@@ -124,7 +126,14 @@ enum BibTeX {
         "œ": "{\\oe}", "Œ": "{\\OE}", "å": "{\\aa}", "Å": "{\\AA}", "ı": "{\\i}", "đ": "{\\dj}", "Đ": "{\\DJ}",
     ]
 
-    private static let specialASCII: Set<UInt8> = Set("\\{}&%$#_~^".utf8)
+    /// The ASCII characters `specials` replaces (a switch: a set hashed each byte).
+    private static func isSpecialASCII(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "\\"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "&"), UInt8(ascii: "%"),
+             UInt8(ascii: "$"), UInt8(ascii: "#"), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "^"): true
+        default: false
+        }
+    }
 
     /// Combining marks and their LaTeX accent commands.
     private static let accents: [UInt32: String] = [
@@ -134,7 +143,7 @@ enum BibTeX {
 
     static func escapeText(_ text: String) -> String {
         // Most text is plain ASCII with nothing to escape.
-        if text.utf8.allSatisfy({ $0 < 0x80 && !Self.specialASCII.contains($0) }) { return text }
+        if text.utf8.allSatisfy({ $0 < 0x80 && !isSpecialASCII($0) }) { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 8)
         for ch in text {

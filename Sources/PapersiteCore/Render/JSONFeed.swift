@@ -16,30 +16,30 @@ enum JSONFeed {
 
     static func document(title: String, homePageURL: String, feedURL: String, description: String,
                          language: String, author: String?, items: [Item]) -> String {
-        var feed: [String: Any] = [
+        var feed: [String: JSONValue] = [
             "version": "https://jsonfeed.org/version/1.1",
-            "title": title,
-            "home_page_url": homePageURL,
-            "feed_url": feedURL,
-            "description": description,
-            "language": language,
-            "items": items.map { item -> [String: Any] in
-                var entry: [String: Any] = [
-                    "id": item.id,
-                    "url": item.url,
-                    "title": item.title,
-                    "summary": item.summary,
-                    "date_published": item.published.rfc3339,
+            "title": .string(title),
+            "home_page_url": .string(homePageURL),
+            "feed_url": .string(feedURL),
+            "description": .string(description),
+            "language": .string(language),
+            "items": .array(items.map { item -> JSONValue in
+                var entry: [String: JSONValue] = [
+                    "id": .string(item.id),
+                    "url": .string(item.url),
+                    "title": .string(item.title),
+                    "summary": .string(item.summary),
+                    "date_published": .string(item.published.rfc3339),
                 ]
-                if let html = item.contentHTML { entry["content_html"] = html } else { entry["content_text"] = item.summary }
-                if let modified = item.modified { entry["date_modified"] = modified.rfc3339 }
-                if !item.authors.isEmpty { entry["authors"] = item.authors.map { ["name": $0] } }
-                if !item.tags.isEmpty { entry["tags"] = item.tags }
-                if let external = item.externalURL { entry["external_url"] = external }
-                return entry
-            },
+                if let html = item.contentHTML { entry["content_html"] = .string(html) } else { entry["content_text"] = .string(item.summary) }
+                if let modified = item.modified { entry["date_modified"] = .string(modified.rfc3339) }
+                if !item.authors.isEmpty { entry["authors"] = .array(item.authors.map { ["name": .string($0)] }) }
+                if !item.tags.isEmpty { entry["tags"] = .strings(item.tags) }
+                if let external = item.externalURL { entry["external_url"] = .string(external) }
+                return .object(entry)
+            }),
         ]
-        if let author { feed["authors"] = [["name": author]] }
-        return JSONText.encode(feed) + "\n"
+        if let author { feed["authors"] = [["name": .string(author)]] }
+        return JSONText.encode(.object(feed)) + "\n"
     }
 }

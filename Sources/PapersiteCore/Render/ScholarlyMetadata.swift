@@ -80,35 +80,35 @@ enum ScholarlyMetadata {
     /// schema.org ScholarlyArticle, as the text of a JSON-LD script block.
     static func jsonLD(_ input: Input) -> String {
         let p = input.paper
-        var article: [String: Any] = [
+        var article: [String: JSONValue] = [
             "@context": "https://schema.org",
             "@type": "ScholarlyArticle",
-            "name": p.title,
-            "headline": p.title.count > 110 ? String(p.title.prefix(109)) + "…" : p.title,
-            "url": input.pageURL,
-            "mainEntityOfPage": input.pageURL,
-            "inLanguage": input.language,
-            "isPartOf": ["@type": "WebSite", "name": input.siteTitle, "url": input.siteURL],
+            "name": .string(p.title),
+            "headline": .string(p.title.count > 110 ? String(p.title.prefix(109)) + "…" : p.title),
+            "url": .string(input.pageURL),
+            "mainEntityOfPage": .string(input.pageURL),
+            "inLanguage": .string(input.language),
+            "isPartOf": ["@type": "WebSite", "name": .string(input.siteTitle), "url": .string(input.siteURL)],
         ]
-        if let published = p.publishedISO { article["datePublished"] = published }
-        if let updated = p.updated { article["dateModified"] = updated.iso }
-        if !p.authors.isEmpty { article["author"] = p.authors.map { ["@type": "Person", "name": $0] } }
-        if !input.abstractText.isEmpty { article["abstract"] = input.abstractText }
-        if !input.tags.isEmpty { article["keywords"] = input.tags.map(\.name) }
-        var identifiers: [[String: Any]] = []
+        if let published = p.publishedISO { article["datePublished"] = .string(published) }
+        if let updated = p.updated { article["dateModified"] = .string(updated.iso) }
+        if !p.authors.isEmpty { article["author"] = .array(p.authors.map { ["@type": "Person", "name": .string($0)] }) }
+        if !input.abstractText.isEmpty { article["abstract"] = .string(input.abstractText) }
+        if !input.tags.isEmpty { article["keywords"] = .strings(input.tags.map(\.name)) }
+        var identifiers: [JSONValue] = []
         var sameAs: [String] = []
         if let arxiv = p.arxiv {
-            identifiers.append(["@type": "PropertyValue", "propertyID": "arXiv", "value": arxiv])
+            identifiers.append(["@type": "PropertyValue", "propertyID": "arXiv", "value": .string(arxiv)])
             sameAs.append("https://arxiv.org/abs/\(arxiv)")
         }
         if let doi = p.doi {
-            identifiers.append(["@type": "PropertyValue", "propertyID": "DOI", "value": doi])
+            identifiers.append(["@type": "PropertyValue", "propertyID": "DOI", "value": .string(doi)])
             sameAs.append(FeedIdentity.doiURL(doi))
         }
         if let url = p.links.url { sameAs.append(url) }
-        if !identifiers.isEmpty { article["identifier"] = identifiers }
-        if !sameAs.isEmpty { article["sameAs"] = sameAs }
-        return JSONText.encode(article)
+        if !identifiers.isEmpty { article["identifier"] = .array(identifiers) }
+        if !sameAs.isEmpty { article["sameAs"] = .strings(sameAs) }
+        return JSONText.encode(.object(article))
     }
 
     private static func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }

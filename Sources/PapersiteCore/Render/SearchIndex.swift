@@ -208,7 +208,7 @@ struct SearchIndex: Sendable {
         // (By the UTF-8 view: `dropLast()` on the string counted its characters from the start.)
         let bytes = json.utf8
         let end = bytes.last == UInt8(ascii: "\n") ? bytes.index(before: bytes.endIndex) : bytes.endIndex
-        return "papersiteSearchData(" + JSONText.encode(String(name)) + ", " + json[..<end] + ");\n"
+        return "papersiteSearchData(" + JSONText.encode(.string(String(name))) + ", " + json[..<end] + ");\n"
     }
 
     /// A shard's file, named `file`: `script(_:json:)` around its terms'
@@ -220,7 +220,7 @@ struct SearchIndex: Sendable {
         var out: [UInt8] = []
         out.reserveCapacity(64 + terms.reduce(0) { $0 + 16 + $1.postings.count * 6 })
         out.append(contentsOf: "papersiteSearchData(".utf8)
-        out.append(contentsOf: JSONText.encode(String(file.dropFirst("search/".count).dropLast(".js".count))).utf8)
+        out.append(contentsOf: JSONText.encode(.string(String(file.dropFirst("search/".count).dropLast(".js".count)))).utf8)
         out.append(contentsOf: ", {".utf8)
         for (k, entry) in terms.enumerated() {
             if k > 0 { out.append(UInt8(ascii: ",")) }
@@ -252,7 +252,7 @@ struct SearchIndex: Sendable {
             out.append(UInt8(ascii: "\""))
             return true
         }
-        if !plain { out.append(contentsOf: JSONText.encode(term).utf8) }
+        if !plain { out.append(contentsOf: JSONText.encode(.string(term)).utf8) }
     }
 
     /// A sorted list of paper ids, delta-coded.

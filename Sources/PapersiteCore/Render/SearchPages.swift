@@ -15,15 +15,15 @@ extension SiteRenderer {
     /// `search/index.json`: what `search.js` needs before the first query.
     func renderSearchManifest() -> String {
         guard let search else { return "" }
-        let manifest: [String: Any] = [
+        let manifest: JSONValue = [
             "version": 2,      // 2: a split prefix may be split again (`SearchIndex.prefixes(of:split:)`)
-            "count": index.papers.count,
-            "docs_per_shard": SearchIndex.docsPerShard,
-            "shards": search.shards.map { SearchText.fileName($0.key) },
-            "split": search.splitPrefixes.map(SearchText.fileName),
-            "stop_words": SearchText.stopWords,
-            "tags": index.tags.map { [$0.slug, $0.name] },
-            "years": index.years,
+            "count": .int(index.papers.count),
+            "docs_per_shard": .int(SearchIndex.docsPerShard),
+            "shards": .strings(search.shards.map { SearchText.fileName($0.key) }),
+            "split": .strings(search.splitPrefixes.map(SearchText.fileName)),
+            "stop_words": .strings(SearchText.stopWords),
+            "tags": .array(index.tags.map { .strings([$0.slug, $0.name]) }),
+            "years": .array(index.years.map(JSONValue.int)),
         ]
         return JSONText.encode(manifest) + "\n"
     }
@@ -31,12 +31,13 @@ extension SiteRenderer {
     /// `search/docs/<n>.json`: for each paper of the shard (by id), what a
     /// result shows: `[title, url, authors, date, ISO date, [tag slugs], summary]`.
     func renderSearchDocs(_ n: Int) -> String {
-        let docs: [Any] = searchDocsPapers(n).map { i -> [Any] in
+        let docs = searchDocsPapers(n).map { i -> JSONValue in
             let paper = index.papers[i], made = rendered(i)
-            return [paper.title, urls.path(SiteURLs.paper(paper.slug)), Self.authorsShort(made.authorNames) ?? "", paper.publishedText ?? "",
-                    paper.publishedISO ?? "", index.paperTags[i].map(\.slug), made.summary]
+            return [.string(paper.title), .string(urls.path(SiteURLs.paper(paper.slug))), .string(Self.authorsShort(made.authorNames) ?? ""),
+                    .string(paper.publishedText ?? ""), .string(paper.publishedISO ?? ""), .strings(index.paperTags[i].map(\.slug)),
+                    .string(made.summary)]
         }
-        return JSONText.encode(docs) + "\n"
+        return JSONText.encode(.array(docs)) + "\n"
     }
 
     /// The papers of docs shard `n`, in the order of their ids.

@@ -6,59 +6,40 @@ import Foundation
 /// close a script element or start a comment inside one.
 ///
 /// Written by hand rather than with JSONSerialization, which was a tenth of
-/// a large build's time: the values here are only strings, numbers,
-/// booleans, arrays and string-keyed dictionaries.
+/// a large build's time. Values are typed (`JSONValue`): written from
+/// `Any`, the casts that found each value's type were half of writing a
+/// paper page's JSON-LD.
 enum JSONText {
-    static func encode(_ value: Any) -> String {
+    static func encode(_ value: JSONValue) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(1024)
         write(value, into: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static func write(_ value: Any, into out: inout [UInt8]) {
-        // The types the callers build are tried as themselves first: a
-        // `[String]` cast to `[Any]` is copied element by element.
+    private static func write(_ value: JSONValue, into out: inout [UInt8]) {
         switch value {
-        case let s as String:
+        case .string(let s):
             writeString(s, into: &out)
-        case let object as [String: Any]:
-            writeObject(object, into: &out)
-        case let strings as [String]:
-            writeArray(strings, into: &out) { writeString($0, into: &$1) }
-        case let objects as [[String: Any]]:
-            writeArray(objects, into: &out) { writeObject($0, into: &$1) }
-        case let b as Bool:
-            out += Array((b ? "true" : "false").utf8)
-        case let n as Int:
+        case .int(let n):
             out += Array(String(n).utf8)
-        case let d as Double:
-            out += Array((d.isFinite ? String(d) : "null").utf8)
-        case let array as [Any]:
-            writeArray(array, into: &out) { write($0, into: &$1) }
-        default:
-            out += Array("null".utf8)
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                write(item, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let object):
+            out.append(UInt8(ascii: "{"))
+            for (i, (key, value)) in object.sorted(by: { $0.key < $1.key }).enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                writeString(key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                write(value, into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
         }
-    }
-
-    private static func writeArray<T>(_ items: [T], into out: inout [UInt8], _ writeItem: (T, inout [UInt8]) -> Void) {
-        out.append(UInt8(ascii: "["))
-        for (i, item) in items.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            writeItem(item, &out)
-        }
-        out.append(UInt8(ascii: "]"))
-    }
-
-    private static func writeObject(_ object: [String: Any], into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "{"))
-        for (i, (key, value)) in object.sorted(by: { $0.key < $1.key }).enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            writeString(key, into: &out)
-            out.append(UInt8(ascii: ":"))
-            write(value, into: &out)
-        }
-        out.append(UInt8(ascii: "}"))
     }
 
     private static let hex = Array("0123456789abcdef".utf8)
@@ -105,4 +86,21 @@ enum JSONText {
         flush()
         out.append(UInt8(ascii: "\""))
     }
+}
+
+/// What papersite writes as JSON: strings, integers, arrays and objects
+/// (written with their keys sorted). Literals make one: `["name": "A"]`.
+indirect enum JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral,
+    ExpressibleByDictionaryLiteral {
+    case string(String)
+    case int(Int)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    init(stringLiteral value: String) { self = .string(value) }
+    init(integerLiteral value: Int) { self = .int(value) }
+    init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(Dictionary(elements) { first, _ in first }) }
+
+    static func strings(_ values: [String]) -> JSONValue { .array(values.map(JSONValue.string)) }
 }
