@@ -3,10 +3,11 @@ import Foundation
 /// The HTML pages: lists (with their cards), papers, the indexes, pages
 /// from `content/pages`, and the 404 page.
 extension SiteRenderer {
-    func cardFields(_ i: Int) -> CardFields {
+    /// (`made`: the paper's Markdown where the caller has it at hand.)
+    func cardFields(_ i: Int, made: RenderedPaper? = nil) -> CardFields {
         let paper = index.papers[i]
         // `rendered(i)` once per view: in a full build it is read back from the cache on each call.
-        let made = rendered(i)
+        let made = made ?? rendered(i)
         let short = Self.authorsShort(made.authorNames)
         return CardFields(
             title: paper.title, titleHTML: made.titleHTML, url: urls.path(SiteURLs.paper(paper.slug)), authors: authorViews(i, names: made.authorNames),
@@ -103,7 +104,7 @@ extension SiteRenderer {
             updatedISO: paper.updated?.iso, updated: paper.updated?.long, venue: paper.venue, comment: paper.comment,
             arxiv: paper.arxiv, doi: paper.doi, tags: collectionViews(index.paperTags[i]), links: links,
             abstractHTML: made.abstractHTML, notesHTML: made.notesHTML,
-            related: index.related.isEmpty ? [] : index.related[i].map(cardFields))
+            related: index.related.isEmpty ? [] : index.related[i].map { cardFields($0) })
         return theme.render(view, template: "paper")
     }
 

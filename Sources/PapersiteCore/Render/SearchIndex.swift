@@ -79,6 +79,8 @@ struct SearchIndex: Sendable {
         // Each word's weight from the title, authors and tags, and its
         // count in the abstract (which adds at most 3), in one table.
         var weights: [String: (fields: Int, abstract: Int)] = [:]
+        // (Sized from the abstract, which has a distinct word per 10 to 13 bytes: grown from empty, the table was rehashed a few times.)
+        weights.reserveCapacity(16 + abstract.utf8.count / 10)
         for word in SearchText.words(title) { weights[word, default: (0, 0)].fields += 8 }
         for name in authors { for word in SearchText.words(name) { weights[word, default: (0, 0)].fields += 6 } }
         for tag in tags { for word in SearchText.words(tag) { weights[word, default: (0, 0)].fields += 4 } }

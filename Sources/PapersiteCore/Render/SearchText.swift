@@ -10,6 +10,8 @@ enum SearchText {
         "or", "our", "that", "the", "their", "these", "this", "to", "via", "we", "which", "with",
     ]
     private static let stopSet = Set(stopWords)
+    /// The longest stop word (in bytes): a longer word is not looked up.
+    private static let longestStopWord = stopWords.map(\.utf8.count).max() ?? 0
 
     static func words(_ text: String) -> [String] {
         var result: [String] = []
@@ -18,7 +20,7 @@ enum SearchText {
             func flush() {
                 if word.count > 1 {
                     let w = String(decoding: word, as: UTF8.self)
-                    if !stopSet.contains(w) { result.append(w) }
+                    if word.count > longestStopWord || !stopSet.contains(w) { result.append(w) }
                 }
                 word.removeAll(keepingCapacity: true)
             }

@@ -202,9 +202,9 @@ struct SiteRenderer: Sendable {
     /// `partials/card` for paper `i`, made once (a paper is on the home
     /// pages and its tags', authors' and year's lists), without its last
     /// newline (`{{{card}}}` sits on a line of its own).
-    func renderedCard(_ i: Int) -> String {
+    func renderedCard(_ i: Int, made: RenderedPaper? = nil) -> String {
         cards.value(i, key: cardKey(i)) {
-            var html = theme.render(forCards.cardFields(i), template: "partials/card")
+            var html = theme.render(forCards.cardFields(i, made: made), template: "partials/card")
             if html.last == "\n" { html.removeLast() }
             return html
         }
@@ -220,7 +220,9 @@ struct SiteRenderer: Sendable {
     /// Makes every paper's Markdown and card now, on all cores (a full
     /// build needs them all; an incremental one makes only those it shows).
     func renderAllPapers(parallelism: Parallelism) {
-        parallelism.forEach(index.papers.count) { i in _ = rendered(i); _ = renderedCard(i) }
+        // (The card from the Markdown just made: in a full build it is not
+        // kept in memory, and read back from the cache it was a tenth of this.)
+        parallelism.forEach(index.papers.count) { i in _ = renderedCard(i, made: rendered(i)) }
     }
 
     /// Keeps every paper's Markdown, card and feed entries in the cache for
