@@ -55,7 +55,7 @@ struct SiteRenderer: Sendable {
     /// What the renderer is made with and every page reads, in one object:
     /// a renderer is copied for each page it places, and read from the
     /// lists and feeds that hold it, and a copy with all of this in it took
-    /// a reference on each of its twenty-odd parts (7% of rendering the
+    /// a reference on each of its parts (7% of the samples of rendering the
     /// pages of 100,000 papers).
     final class Parts: Sendable {
         let config: SiteConfig
