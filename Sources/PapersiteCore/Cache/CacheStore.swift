@@ -8,8 +8,9 @@ import CSystemShims
 ///
 /// `values.store` holds values (a source file's records, a paper's
 /// rendered Markdown, a card) and only grows during a build: new values are
-/// appended as they are made, and a build reads the old ones through a
-/// read-only memory map without decoding the rest. `values.index` says
+/// appended as they are made (small ones a block at a time: `StoreAppender`),
+/// and a build reads the old ones through a read-only memory map without
+/// decoding the rest. `values.index` says
 /// where each value is, by a 64-bit key that names what the value was made
 /// from, with the hash of its bytes and the generation of the last build
 /// that used it. Each output folder has an `OutputRecord`: the fingerprint
