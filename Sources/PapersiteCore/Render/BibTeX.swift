@@ -115,7 +115,7 @@ enum BibTeX {
     /// For fields read verbatim by most styles (url, doi): only braces and
     /// percent signs need care.
     static func escapeVerbatim(_ text: String) -> String {
-        guard MathSpans.mayHold(text, "{", "}") else { return text }
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "}") }) else { return text }
         return text.replacingOccurrences(of: "{", with: "%7B").replacingOccurrences(of: "}", with: "%7D")
     }
 

@@ -90,7 +90,9 @@ enum JSONText {
 
 /// What papersite writes as JSON: strings, integers, arrays and objects
 /// (written with their keys sorted). Literals make one: `["name": "A"]`.
-indirect enum JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral,
+/// (Not `indirect`: arrays and dictionaries already hold their elements
+/// apart, and boxing every value would cost an allocation each.)
+enum JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral,
     ExpressibleByDictionaryLiteral {
     case string(String)
     case int(Int)
@@ -100,7 +102,7 @@ indirect enum JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral
     init(stringLiteral value: String) { self = .string(value) }
     init(integerLiteral value: Int) { self = .int(value) }
     init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(Dictionary(elements) { first, _ in first }) }
+    init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(Dictionary(uniqueKeysWithValues: elements)) }
 
     static func strings(_ values: [String]) -> JSONValue { .array(values.map(JSONValue.string)) }
 }
