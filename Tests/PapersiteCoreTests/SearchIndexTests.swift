@@ -120,13 +120,13 @@ import Testing
         // A word under a split three-letter prefix changes weight; one goes, one comes.
         var after = before
         after[1] = [("diagonal", 3), ("digits", 8)]
-        let accepted = index.update([(doc: 1, old: before[1], new: after[1])], load: load)
+        let accepted = index.update([(doc: 1, old: before[1], new: after[1])], parallelism: .allCores, load: load)
         #expect(accepted && same(index, made(after)))
         // "dia" emptied below the threshold: its shards become one.
         var fewer = after
         fewer[0] = [("graph", 8)]
         fewer[2] = [("graph", 1)]
-        let merged = index.update([(doc: 0, old: after[0], new: fewer[0]), (doc: 2, old: after[2], new: fewer[2])], load: load)
+        let merged = index.update([(doc: 0, old: after[0], new: fewer[0]), (doc: 2, old: after[2], new: fewer[2])], parallelism: .allCores, load: load)
         #expect(merged && same(index, made(fewer)))
         #expect(!index.splitPrefixes.contains("dia"))
         // "gr" taken across it, with the shards in the cache only: split
@@ -137,7 +137,7 @@ import Testing
         let full = Dictionary(uniqueKeysWithValues: index.shards.map { ($0.key, $0) })
         for i in index.shards.indices { index.shards[i].terms = []; index.shards[i].loaded = false }
         loaded = []
-        let splitAgain = index.update([(doc: 1, old: fewer[1], new: more[1])], load: { load(full[$0.key]!) })
+        let splitAgain = index.update([(doc: 1, old: fewer[1], new: more[1])], parallelism: .allCores, load: { load(full[$0.key]!) })
         #expect(splitAgain && loaded == ["gr"])
         index.shards = index.shards.map { $0.loaded ? $0 : full[$0.key]! }
         #expect(same(index, made(more)))

@@ -83,13 +83,15 @@ extension BuildStages {
             }
             if changed.count <= max(64, n / 20) {
                 var search = state.index
-                let edits = changed.compactMap { id -> (doc: Int32, old: [SearchIndex.Term], new: [SearchIndex.Term])? in
+                let found = parallelism.map(changed.count) { k -> (doc: Int32, old: [SearchIndex.Term], new: [SearchIndex.Term])? in
+                    let id = changed[k]
                     guard id < before else { return (Int32(id), [], terms(id)) }      // a paper added
                     guard let old = cache.get(state.docKeys[id], SearchIndex.decodeTerms) else { return nil }
                     return (Int32(id), old, id < n ? terms(id) : [])                  // edited, or removed
                 }
+                let edits = found.compactMap { $0 }
                 if edits.count == changed.count,
-                   search.update(edits, load: { shard in
+                   search.update(edits, parallelism: parallelism, load: { shard in
                        cache.get(SearchIndex.shardCacheKey(shard.hash), SearchIndex.decodeShard).map { full in
                            var loaded = full
                            loaded.hash = shard.hash

@@ -39,13 +39,14 @@ extension RelatedPapers {
         // cost more than the rest of this step). Found on all cores, a
         // stretch of moved papers at a time, and grouped by counting.
         let movedPapers = (0..<n).filter { moved[$0] }
-        let stretch = 256
+        let stretch = 256, newer = next.newerListsByTermNumber()
         let found = parallelism.map((movedPapers.count + stretch - 1) / stretch) { s -> [(id: Int32, term: UInt64, posting: Posting)] in
             var entries: [(id: Int32, term: UInt64, posting: Posting)] = []
+            entries.reserveCapacity(stretch * indexed / 2)
             for c in movedPapers[s * stretch..<min(movedPapers.count, (s + 1) * stretch)] {
-                next.forEachIndexedTerm(of: c, indexed: indexed, limit: limit) { id, term, weight, list in
+                next.forEachIndexedTerm(of: c, indexed: indexed, limit: limit, newer: newer) { id, term, weight, list in
                     let posting = Posting(paper: Int32(c), weight: weight)
-                    if Self.holds(list, posting) { entries.append((id, term, posting)) }
+                    if Self.isKept(posting, in: list, limit: limit) { entries.append((id, term, posting)) }
                 }
             }
             return entries
@@ -124,6 +125,19 @@ extension RelatedPapers {
             }
         }
         return differ
+    }
+
+    /// Whether `posting`, of a paper that indexes the term, is among the
+    /// term's kept postings (`list`, its first `limit`). Every paper that
+    /// indexes a term is in its list, in `listOrder`, so it is kept exactly
+    /// when the list is not full or it does not come after the last kept
+    /// one: one comparison, where a search through the list missed the
+    /// processor's caches at every step (the kept postings of tens of
+    /// thousands of papers are looked at after a day's additions).
+    static func isKept(_ posting: Posting, in list: UnsafeBufferPointer<Posting>, limit: Int) -> Bool {
+        let kept = list.count < limit || !listOrder(list[limit - 1], posting)
+        assert(kept == holds(list, posting), "a paper that indexes a term is missing from its list")
+        return kept
     }
 
     /// Whether a list in `listOrder` holds `posting`.

@@ -66,10 +66,32 @@ extension RelatedState {
         return (Int(vectorStart[i])..<Int(vectorStart[i + 1])).map { (termHashes[Int(vectorTermIDs[$0])], vectorWeights[$0]) }
     }
 
+    /// The lists `newerPostings` holds for terms the body has, by the
+    /// body's term number. `forEachIndexedTerm` looks up each of a paper's
+    /// terms, for tens of thousands of papers after a day's additions, and
+    /// a hash lookup for each cost more than the rest of that step.
+    struct NewerLists {
+        /// For each body term, its place in `lists`, or -1 (the body's list stands).
+        fileprivate var slots: [Int32]
+        fileprivate var lists: [UnsafeBufferPointer<RelatedPapers.Posting>] = []
+    }
+
+    /// `NewerLists` for this state (its lists stay valid while the state does).
+    func newerListsByTermNumber() -> NewerLists {
+        var newer = NewerLists(slots: [Int32](repeating: -1, count: newerPostings.isEmpty ? 0 : termHashes.count))
+        for (term, list) in newerPostings {
+            guard let t = termIndex(term) else { continue }
+            newer.slots[t] = Int32(newer.lists.count)
+            newer.lists.append(list.elements)
+        }
+        return newer
+    }
+
     /// Calls `body` with each of paper i's first `indexed` terms: its
     /// number in the body (-1 if the body lacks it), its hash, its weight,
-    /// and its kept postings (the first `limit`).
-    func forEachIndexedTerm(of i: Int, indexed: Int, limit: Int,
+    /// and its kept postings (the first `limit`). `newer`: this state's
+    /// `newerListsByTermNumber()`.
+    func forEachIndexedTerm(of i: Int, indexed: Int, limit: Int, newer: NewerLists,
                             _ body: (Int32, UInt64, Float, UnsafeBufferPointer<RelatedPapers.Posting>) -> Void) {
         if !newerVectors.isEmpty, let vector = newerVectors[i] {
             for (term, weight) in vector.prefix(indexed) { body(termIndex(term).map { Int32($0) } ?? -1, term, weight, postings(of: term, limit: limit)) }
@@ -78,9 +100,10 @@ extension RelatedState {
         guard i + 1 < vectorStart.count else { return }
         let start = Int(vectorStart[i])
         for v in start..<min(Int(vectorStart[i + 1]), start + indexed) {
-            let t = Int(vectorTermIDs[v]), term = termHashes[t]
-            let list = newerPostings[term]?.elements ?? postings[Int(termStart[t])..<Int(termStart[t + 1])]
-            body(Int32(t), term, vectorWeights[v], UnsafeBufferPointer(rebasing: list.prefix(limit)))
+            let t = Int(vectorTermIDs[v])
+            let slot = newer.slots.isEmpty ? -1 : Int(newer.slots[t])
+            let list = slot >= 0 ? newer.lists[slot] : postings[Int(termStart[t])..<Int(termStart[t + 1])]
+            body(Int32(t), termHashes[t], vectorWeights[v], UnsafeBufferPointer(rebasing: list.prefix(limit)))
         }
     }
 

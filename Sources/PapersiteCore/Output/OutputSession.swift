@@ -294,7 +294,7 @@ public final class OutputSession: @unchecked Sendable {
             if rename(source, target) == 0 { return .moved }
             guard errno == ENOENT else { return .failed(errno) }
             // (A folder another worker made meanwhile is there as well.)
-            try? FileManager().createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            Self.makeFolder((target as NSString).deletingLastPathComponent)
             return rename(source, target) == 0 ? .moved : .failed(errno)
         }
         for (file, outcome) in zip(files, placed) {

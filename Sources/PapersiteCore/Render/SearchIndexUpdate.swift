@@ -10,7 +10,7 @@ extension SearchIndex {
     /// does), the terms under it are filed again, and the rest of the index
     /// stays. Returns false, changing nothing, when a shard cannot be
     /// loaded (then the whole index is made again).
-    mutating func update(_ edits: [(doc: Int32, old: [Term], new: [Term])], load: (Shard) -> Shard?) -> Bool {
+    mutating func update(_ edits: [(doc: Int32, old: [Term], new: [Term])], parallelism: Parallelism, load: (Shard) -> Shard?) -> Bool {
         var counts = prefixCounts
         let split = Set(splitPrefixes)
         var touched: [String: [Change]] = [:]   // shard key → removals (nil) and additions
@@ -54,10 +54,14 @@ extension SearchIndex {
             }
         }
         var byKey = Dictionary(updated.enumerated().map { ($0.element.key, $0.offset) }, uniquingKeysWith: { a, _ in a })
-        for (key, changes) in touched.sorted(by: { $0.key < $1.key }) {
+        // Each touched shard read and changed on all cores (a day of papers
+        // touches thousands), then put in its place.
+        let pending = touched.sorted(by: { $0.key < $1.key }), current = updated, places = byKey
+        let remade = parallelism.map(pending.count) { k -> Shard? in
+            let (key, changes) = pending[k]
             var shard: Shard
-            if let at = byKey[key] {
-                guard let full = updated[at].loaded ? updated[at] : load(updated[at]) else { return false }
+            if let at = places[key] {
+                guard let full = current[at].loaded ? current[at] : load(current[at]) else { return nil }
                 shard = full
             } else {
                 shard = Shard(key: key, terms: [])
@@ -67,6 +71,10 @@ extension SearchIndex {
             shard.terms = terms.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
             shard.loaded = true
             shard.hash = 0
+            return shard
+        }
+        for (k, (key, _)) in pending.enumerated() {
+            guard let shard = remade[k] else { return false }
             if let at = byKey[key] {
                 updated[at] = shard
             } else {

@@ -59,7 +59,10 @@ enum SearchText {
 
     /// The first `count` characters (Unicode scalars) of a word.
     static func prefix(_ word: String, _ count: Int) -> String {
-        String(String.UnicodeScalarView(word.unicodeScalars.prefix(count)))
+        // (Sliced, so the bytes are copied at once: appending the scalars
+        // one by one was a quarter of updating the index after a day's papers.)
+        let scalars = word.unicodeScalars
+        return String(scalars[..<(scalars.index(scalars.startIndex, offsetBy: count, limitedBy: scalars.endIndex) ?? scalars.endIndex)])
     }
 
     /// The bucket of a word's first two characters (hashing their UTF-8 bytes).
