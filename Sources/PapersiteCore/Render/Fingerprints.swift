@@ -62,7 +62,7 @@ struct RenderFingerprints: Sendable {
         // Each paper's part of every fingerprint, on all cores; the
         // site-wide ones fold these in order.
         let parts = parallelism.map(paperHashes.count) { i -> (tags: UInt64, card: UInt64, authors: UInt64, index: UInt64, sitemap: UInt64, search: UInt64, bibtex: UInt64) in
-            let paperTags = index.paperTags[i], paper = index.papers[i]
+            let paperTags = index.paperTags[i]
             let authorSlugs = Fingerprint.of { $0.add(index.paperAuthorSlugs[i]) }
             let tags = Fingerprint.of { f in
                 f.add(paperTags.count)
@@ -73,7 +73,8 @@ struct RenderFingerprints: Sendable {
                     authors: authorSlugs,
                     index: Fingerprint.of { f in f.add(paperHashes[i]); f.add(tags); f.add(authorSlugs); f.add(index.citationKeys[i]) },
                     sitemap: Fingerprint.of { f in
-                        f.add(paper.slug); f.add(paper.published?.daysSinceEpoch ?? Int.min); f.add(paper.updated?.daysSinceEpoch ?? Int.min)
+                        f.add(index.papers[i].slug)
+                        f.add(index.papers[i].published?.daysSinceEpoch ?? Int.min); f.add(index.papers[i].updated?.daysSinceEpoch ?? Int.min)
                         f.add(tags); f.add(authorSlugs)
                     },
                     search: Fingerprint.of { f in f.add(paperHashes[i]); f.add(paperTags.count); for tag in paperTags { f.add(tag.name) } },

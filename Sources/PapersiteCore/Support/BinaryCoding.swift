@@ -166,8 +166,11 @@ struct Fingerprint: Hashable, Sendable {
     mutating func add(_ x: Bool) { add(x ? 1 as UInt64 : 2) }
 
     mutating func add(_ s: String) {
-        var s = s
-        let h = s.withUTF8 { ContentHash.of(UnsafeRawBufferPointer($0)) }
+        // (In place where the bytes are contiguous, as a native string's
+        // are: `withUTF8` needs a mutable copy, a retain and a release for
+        // each of the millions of strings an incremental build hashes.)
+        let h = s.utf8.withContiguousStorageIfAvailable { ContentHash.of(UnsafeRawBufferPointer($0)) }
+            ?? { var copy = s; return copy.withUTF8 { ContentHash.of(UnsafeRawBufferPointer($0)) } }()
         add(h)
         add(UInt64(s.utf8.count))
     }
