@@ -191,7 +191,7 @@ extension RelatedPapers {
         }
         var newVectors: [Int: [(term: UInt64, weight: Float)]] = [:]
         for (k, made) in remade.enumerated() { if let made { newVectors[papers[k]] = made } }
-        next.changedShards = patchedShards(state, delta: delta, df: df, cache: cache)
+        next.changedShards = patchedShards(state, delta: delta, df: df, cache: cache, parallelism: parallelism)
         guard next.changedShards.count == Set(delta.keys.map(RelatedState.dfShard)).count else { return nil }
         if newVectors.isEmpty { return (next, false) }
 
@@ -225,24 +225,35 @@ extension RelatedPapers {
     }
 
     /// The shards holding the terms in `delta`, with their new frequencies
-    /// (`df`; a term no paper has any more is dropped). Missing shards are left out.
+    /// (`df`; a term no paper has any more is dropped). Missing shards are
+    /// left out. Each is merged with its changes, on all cores: a day of
+    /// papers added changes terms in every one of them, and inserting the
+    /// new terms one by one moved each shard's tail over and over.
     private func patchedShards(_ state: RelatedState, delta: [UInt64: RelatedState.Frequencies], df: [UInt64: RelatedState.Frequencies],
-                               cache: CacheStore) -> [Int: [UInt8]] {
+                               cache: CacheStore, parallelism: Parallelism) -> [Int: [UInt8]] {
         var byShard: [Int: [UInt64]] = [:]
         for h in delta.keys { byShard[RelatedState.dfShard(of: h), default: []].append(h) }
-        var result: [Int: [UInt8]] = [:]
-        for (d, terms) in byShard {
-            guard var shard = cache.get(state.dfShardKeys[d], RelatedState.decodeShard) else { continue }
-            for h in terms.sorted() {
-                let low = firstIndex(notBelow: h, count: shard.hashes.count) { shard.hashes[$0] }
-                let present = low < shard.hashes.count && shard.hashes[low] == h
+        let shards = byShard.keys.sorted()
+        let made = parallelism.map(shards.count) { k -> [UInt8]? in
+            let d = shards[k]
+            guard let old = cache.get(state.dfShardKeys[d], RelatedState.decodeShard) else { return nil }
+            var hashes: [UInt64] = [], frequencies: [RelatedState.Frequencies] = []
+            hashes.reserveCapacity(old.hashes.count + byShard[d]!.count)
+            frequencies.reserveCapacity(old.hashes.count + byShard[d]!.count)
+            var j = 0
+            for h in byShard[d]!.sorted() {
+                while j < old.hashes.count && old.hashes[j] < h {
+                    hashes.append(old.hashes[j]); frequencies.append(old.frequencies[j]); j += 1
+                }
+                if j < old.hashes.count && old.hashes[j] == h { j += 1 }
                 let now = df[h]!
-                if present && now.all == 0 { shard.hashes.remove(at: low); shard.frequencies.remove(at: low) }
-                else if present { shard.frequencies[low] = now }
-                else if now.all > 0 { shard.hashes.insert(h, at: low); shard.frequencies.insert(now, at: low) }
+                if now.all > 0 { hashes.append(h); frequencies.append(now) }
             }
-            result[d] = RelatedState.encodeShard(shard.hashes, shard.frequencies)
+            hashes.append(contentsOf: old.hashes[j...]); frequencies.append(contentsOf: old.frequencies[j...])
+            return RelatedState.encodeShard(hashes, frequencies)
         }
+        var result: [Int: [UInt8]] = [:]
+        for (k, d) in shards.enumerated() { if let bytes = made[k] { result[d] = bytes } }
         return result
     }
 }
