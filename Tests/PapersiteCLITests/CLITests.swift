@@ -216,7 +216,7 @@ func files(under folder: URL) throws -> [String: Data] {
         }
         let started = Date()
         let first = try CLI.run(["build", "--site", site.path, "--clean"])
-        let buildTime = Date().timeIntervalSince(started)
+        let firstBuildTime = Date().timeIntervalSince(started)
         #expect(first.status == 0, "\(first.stderr)")
         let output = site.appendingPathComponent("public")
 
@@ -228,7 +228,12 @@ func files(under folder: URL) throws -> [String: Data] {
             // What a finished build of the changed input gives (the output folder does not change the bytes).
             let elsewhere = site.appendingPathComponent("after")
             try? FileManager.default.removeItem(at: elsewhere)
-            #expect(try CLI.run(["build", "--site", site.path, "--output", elsewhere.path]).status == 0)
+            let started = Date()
+            #expect(try CLI.run(["build", "--site", site.path, "--output", elsewhere.path, "--clean"]).status == 0)
+            // The shorter of two whole builds: one timed while the disk was
+            // busy (another program deleting a large folder) put every kill
+            // after the build's end.
+            let buildTime = min(firstBuildTime, Date().timeIntervalSince(started))
             let after = try files(under: elsewhere)
             #expect(after != before)
             var killedWhileRunning = 0
