@@ -235,13 +235,13 @@ extension RelatedPapers {
         for h in delta.keys { byShard[RelatedState.dfShard(of: h), default: []].append(h) }
         let shards = byShard.keys.sorted()
         let made = parallelism.map(shards.count) { k -> [UInt8]? in
-            let d = shards[k]
+            let d = shards[k], changes = byShard[d]!.sorted()
             guard let old = cache.get(state.dfShardKeys[d], RelatedState.decodeShard) else { return nil }
             var hashes: [UInt64] = [], frequencies: [RelatedState.Frequencies] = []
-            hashes.reserveCapacity(old.hashes.count + byShard[d]!.count)
-            frequencies.reserveCapacity(old.hashes.count + byShard[d]!.count)
+            hashes.reserveCapacity(old.hashes.count + changes.count)
+            frequencies.reserveCapacity(old.hashes.count + changes.count)
             var j = 0
-            for h in byShard[d]!.sorted() {
+            for h in changes {
                 while j < old.hashes.count && old.hashes[j] < h {
                     hashes.append(old.hashes[j]); frequencies.append(old.frequencies[j]); j += 1
                 }

@@ -41,9 +41,10 @@ extension RelatedPapers {
         let movedPapers = (0..<n).filter { moved[$0] }
         let stretch = 256, newer = next.newerListsByTermNumber()
         let found = parallelism.map((movedPapers.count + stretch - 1) / stretch) { s -> [(id: Int32, term: UInt64, posting: Posting)] in
+            let papers = movedPapers[s * stretch..<min(movedPapers.count, (s + 1) * stretch)]
             var entries: [(id: Int32, term: UInt64, posting: Posting)] = []
-            entries.reserveCapacity(stretch * indexed / 2)
-            for c in movedPapers[s * stretch..<min(movedPapers.count, (s + 1) * stretch)] {
+            entries.reserveCapacity(papers.count * indexed / 2)     // (about half of a moved paper's terms keep it)
+            for c in papers {
                 next.forEachIndexedTerm(of: c, indexed: indexed, limit: limit, newer: newer) { id, term, weight, list in
                     let posting = Posting(paper: Int32(c), weight: weight)
                     if Self.isKept(posting, in: list, limit: limit) { entries.append((id, term, posting)) }
