@@ -126,6 +126,47 @@ import Testing
         #expect(bytes != Self.whole(Self.produce()))
     }
 
+    /// The incoming pool's files, the old versions a small change left
+    /// there, are written over by the next small change: in place where
+    /// nothing else links to them, as a new file where something does
+    /// (never through the link).
+    @Test func thePoolsFilesAreWrittenOverNeverThroughALink() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pool-reuse-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let writer = OutputWriter(output: folder.appendingPathComponent("public"), siteRoot: folder.appendingPathComponent("site"))
+        let files = (0..<20).map { "papers/p\($0)/index.html" }
+        func change(_ changed: [String], to text: String) throws {
+            let session = try writer.begin()
+            session.expectChanges(atMost: changed.count)
+            for file in changed { try session.put(file, text + file) }
+            let rest = files.filter { !changed.contains($0) }
+            let kept = rest.map { session.keep($0, key: OutputManifest.key($0)) }
+            #expect(kept.allSatisfy { $0.kept })
+            session.countKept(rest.count, inStaging: 0, notStaged: zip(rest, kept).compactMap { $1.notStaged ? OutputManifest.key($0) : nil })
+            #expect(try session.finish(planned: files.map(OutputManifest.key)).written == changed.count)
+        }
+        let first = try writer.begin()
+        for file in files { try first.put(file, "first \(file)") }
+        _ = try first.finish(planned: files.map(OutputManifest.key))
+        try change(Array(files.prefix(2)), to: "second ")
+        // The pool holds the two old versions, under names 0 and 1; one of them gets a second name.
+        let pool = writer.incomingFolder.path
+        let (zero, one) = (pool + "/0", pool + "/1")
+        let outside = folder.appendingPathComponent("linked").path
+        #expect(link(one, outside) == 0)
+        let (zeroBefore, outsideBefore) = (FileStat(path: zero)?.inode, try String(contentsOfFile: outside, encoding: .utf8))
+        try change(Array(files.suffix(2)), to: "third ")
+        // Name 0 was written over and moved into the live tree; name 1 was made anew, the linked file untouched.
+        let live = files.suffix(2).map { FileStat(path: writer.output.appendingPathComponent($0).path)?.inode }
+        #expect(zeroBefore != nil && live.contains(zeroBefore))
+        #expect(try String(contentsOfFile: outside, encoding: .utf8) == outsideBefore)
+        #expect(!live.contains(FileStat(path: outside)?.inode))
+        for file in files {
+            let expected = file == files[0] || file == files[1] ? "second " + file : files.suffix(2).contains(file) ? "third " + file : "first \(file)"
+            #expect(try String(contentsOf: writer.output.appendingPathComponent(file), encoding: .utf8) == expected)
+        }
+    }
+
     /// A change expected to be small is written into the incoming pool;
     /// when it turns out large (here, files no longer made), its files are
     /// moved into the tree that is swapped in, and the output is exactly

@@ -20,6 +20,9 @@ final class IncomingPool: @unchecked Sendable {
     let folder: String
     private let lock = NSLock()
     private var next = 0
+    /// The names of the files the folder held when the build began (by
+    /// name: the files that were moved into the live tree left gaps).
+    private let held: Set<Int>
     /// The files written here, by their path in the site: their name here and what was written.
     private(set) var written: [String: (name: Int, entry: OutputManifest.Entry)] = [:]
 
@@ -27,12 +30,14 @@ final class IncomingPool: @unchecked Sendable {
     init?(of writer: OutputWriter) {
         folder = writer.incomingFolder.path
         guard mkdir(folder, 0o755) == 0 || errno == EEXIST else { return nil }
+        held = Set(((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).compactMap { Int($0) })
     }
 
-    /// A name for the next file, and its path.
-    func reserve() -> (name: Int, path: String) {
+    /// A name for the next file, its path, and whether the folder held a
+    /// file of that name when the build began (to be written over).
+    func reserve() -> (name: Int, path: String, held: Bool) {
         let name = lock.withLock { defer { next += 1 }; return next }
-        return (name, path(of: name))
+        return (name, path(of: name), held.contains(name))
     }
 
     func path(of name: Int) -> String { folder + "/\(name)" }

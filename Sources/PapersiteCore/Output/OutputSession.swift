@@ -83,8 +83,8 @@ public final class OutputSession: @unchecked Sendable {
     }
 
     public func put(_ file: String, _ bytes: UnsafeRawBufferPointer) throws(BuildFailure) {
-        try put(file, hash: ContentHash.of(bytes), size: bytes.count) { path throws(BuildFailure) in
-            try Self.write(bytes, to: path, name: file, mtime: nil)
+        try put(file, hash: ContentHash.of(bytes), size: bytes.count) { path, there throws(BuildFailure) in
+            try Self.write(bytes, to: path, name: file, mtime: nil, likelyThere: there)
         }
     }
 
@@ -94,14 +94,16 @@ public final class OutputSession: @unchecked Sendable {
     /// in memory.
     func put(_ file: String, producedBy produce: ProducedBytes) throws(BuildFailure) {
         let (hash, size) = ContentHash.of(producedBy: produce)
-        try put(file, hash: hash, size: size) { path throws(BuildFailure) in
-            try Self.write(producedBy: produce, to: path, name: file)
+        try put(file, hash: hash, size: size) { path, there throws(BuildFailure) in
+            try Self.write(producedBy: produce, to: path, name: file, likelyThere: there)
         }
     }
 
-    /// `put`'s decision: nothing to do, a copy of the live file for `finish`, or `write(path)` now.
+    /// `put`'s decision: nothing to do, a copy of the live file for `finish`,
+    /// or `write(path, likelyThere)` now (`likelyThere`: whether a file is
+    /// probably there already, to be written over).
     private func put(_ file: String, hash: UInt64, size: Int,
-                     write: (_ path: String) throws(BuildFailure) -> FileStat) throws(BuildFailure) {
+                     write: (_ path: String, _ likelyThere: Bool) throws(BuildFailure) -> FileStat) throws(BuildFailure) {
         let key = OutputManifest.key(file)
         let stagingPath = staging.path + "/" + file
         var sameAsLive = false
@@ -125,8 +127,8 @@ public final class OutputSession: @unchecked Sendable {
             return
         }
         if let pool {
-            let (name, path) = pool.reserve()
-            let info = try write(path)
+            let (name, path, held) = pool.reserve()
+            let info = try write(path, held)
             lock.withLock {
                 pool.record(file, name: name, entry: OutputManifest.Entry(hash: hash, size: size, mtime: info.mtime, inode: info.inode))
                 changed += 1
@@ -135,7 +137,7 @@ public final class OutputSession: @unchecked Sendable {
             }
             return
         }
-        let info = try write(stagingPath)
+        let info = try write(stagingPath, false)
         lock.withLock {
             result[file, key] = OutputManifest.Entry(hash: hash, size: size, mtime: info.mtime, inode: info.inode)
             changed += 1
@@ -234,7 +236,7 @@ public final class OutputSession: @unchecked Sendable {
                 throw BuildFailure([.error("cannot read \(source)", at: nil)])
             }
             let info = try Self.unwrap(data.withUnsafeBytes { raw in
-                Result { () throws(BuildFailure) in try Self.write(raw, to: staging.path + "/" + file, name: file, mtime: entry.mtime) }
+                Result { () throws(BuildFailure) in try Self.write(raw, to: staging.path + "/" + file, name: file, mtime: entry.mtime, likelyThere: false) }
             })
             result[file] = OutputManifest.Entry(hash: entry.hash, size: entry.size, mtime: info.mtime, inode: info.inode)
         }
