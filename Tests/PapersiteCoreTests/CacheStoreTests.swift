@@ -40,6 +40,42 @@ import Testing
         #expect(read(store, 50) == nil, "a value the last build did not use is gone")
     }
 
+    /// The index lists the values in the order of their keys' slots in the
+    /// table the next build reads it into (so that the table fills from its
+    /// first slot to its last), a build's new values merged among the
+    /// last build's.
+    @Test func theIndexIsWrittenInTheOrderOfTheTablesSlots() throws {
+        let dir = folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var generator = SystemRandomNumberGenerator()
+        let first = (0..<5000).map { _ in UInt64.random(in: 1...UInt64.max, using: &generator) }
+        var store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
+        for key in first { store.put(key, [UInt8(truncatingIfNeeded: key)]) }
+        store.commit(outputs: [], tree: 1)
+        store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
+        let added = (0..<300).map { _ in UInt64.random(in: 1...UInt64.max, using: &generator) }
+        for key in first { #expect(read(store, key) == [UInt8(truncatingIfNeeded: key)]) }
+        for key in added { store.put(key, [UInt8(truncatingIfNeeded: key)]) }
+        store.commit(outputs: [], tree: 1)
+        let listed = try #require(SealedFile.read(store.indexFile) { r -> [UInt64]? in
+            _ = r.string(); _ = r.fixed(); _ = r.fixed()
+            let count = Int(r.uint())
+            return (0..<count).map { _ in
+                let key = r.fixed(); _ = r.uint(); _ = r.uint(); _ = r.fixed(); _ = r.uint()
+                return key
+            }
+        })
+        #expect(Set(listed) == Set(first + added))
+        // By the top byte of their order: a key listed after one of a later
+        // slot is out of place (a few may be, moved on from a full slot).
+        var highest: UInt64 = 0, outOfPlace = 0
+        for key in listed {
+            let bucket = HashedKeyTable<Int>.order(key) >> 56
+            if bucket < highest { outOfPlace += 1 } else { highest = bucket }
+        }
+        #expect(outOfPlace < listed.count / 100, "\(outOfPlace) of \(listed.count) out of place")
+    }
+
     /// Small values are gathered and written a block at a time; large ones
     /// and placed ones at once. Each reads back at once (by key, and a
     /// placed one by its position in the file), after the build, and in

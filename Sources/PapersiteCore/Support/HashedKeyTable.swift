@@ -27,7 +27,7 @@ struct HashedKeyTable<Value> {
     /// Where `key`'s entry is in `entries`, if it is in the table.
     func index(of key: UInt64) -> Int? {
         let mask = slots.count - 1
-        var s = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        var s = Int(truncatingIfNeeded: Self.order(key) >> shift)
         while true {
             let entry = Int(slots[s])
             if entry == 0 { return nil }
@@ -73,9 +73,22 @@ struct HashedKeyTable<Value> {
         }
     }
 
+    /// The number whose top bits are a key's first slot in any table.
+    static func order(_ key: UInt64) -> UInt64 { key &* 0x9E37_79B9_7F4A_7C15 }
+
+    /// Where each entry is in `entries`, in the order of their slots: about
+    /// the order of their keys' `order`. A table filled in that order fills
+    /// its slots from the first to the last, one cache line after another,
+    /// where entries in any other order each land in a slot at random.
+    /// (Numbers, not the entries: at a million papers a copy of the
+    /// cache's five million would take 0.2 GB at the end of a build.)
+    var slotOrder: [Int32] {
+        slots.compactMap { $0 == 0 ? nil : $0 - 1 }
+    }
+
     private mutating func place(_ i: Int) {
         let mask = slots.count - 1
-        var s = Int(truncatingIfNeeded: (entries[i].key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        var s = Int(truncatingIfNeeded: Self.order(entries[i].key) >> shift)
         while slots[s] != 0 { s = (s + 1) & mask }
         slots[s] = Int32(i + 1)
     }
