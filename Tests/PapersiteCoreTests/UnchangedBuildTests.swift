@@ -32,6 +32,27 @@ import Testing
     /// keep a stamp: the test waits them out, as a user's next build would.
     func waitOutTheClockTick() { Thread.sleep(forTimeInterval: 2.1) }
 
+    /// A build killed after the last one finished leaves its staging tree
+    /// in the cache folder; a build that then finds nothing changed still
+    /// removes it (the next build that writes would, and this one may be
+    /// the last for a while).
+    @Test func aBuildWithNothingChangedRemovesAKilledBuildsStagingTree() throws {
+        let site = try TestSite([
+            "content/site.yml": "title: Stamps\n",
+            "content/papers/a.md": paperFile("title: Focal Modulation\nauthors: [Ada Lovelace]\ndate: 2024-05-01"),
+        ])
+        defer { site.remove() }
+        waitOutTheClockTick()
+        _ = try build(site)
+        let writer = OutputWriter(output: site.output, siteRoot: site.root)
+        let killed = writer.cacheFolder.appendingPathComponent("\(site.output.lastPathComponent).tmp-99999", isDirectory: true)
+        try FileManager.default.createDirectory(at: killed.appendingPathComponent("papers"), withIntermediateDirectories: true)
+        try "half".write(to: killed.appendingPathComponent("papers/half.html"), atomically: false, encoding: .utf8)
+        let again = try build(site)
+        #expect(again.stages == skipped)
+        #expect(!FileManager.default.fileExists(atPath: killed.path))
+    }
+
     @Test func aBuildWithNothingChangedDoesNothingAndAnyChangeBuilds() throws {
         let site = try TestSite([
             "content/site.yml": "title: Stamps\nbase_url: https://example.org/s/\n",

@@ -56,6 +56,9 @@ extension SiteBuilder {
         let file = LastBuild.file(for: writer.output.standardizedFileURL.path, in: options.cacheFolder)
         guard let last = LastBuild.read(file, identity: CacheStore.programIdentity()), last.inputs == inputs,
               last.tree == FileStat.inode(of: writer.output.path) else { return nil }
+        // A build killed since that one left its staging tree (a `--clean`
+        // build, which the stamp does not skip).
+        try? writer.removeInterruptedStaging()
         return BuildSummary(papers: last.papers, tags: last.tags, pages: last.pages, files: last.files,
                             written: 0, unchanged: last.files, removed: 0, warnings: last.warnings)   // none rendered
     }

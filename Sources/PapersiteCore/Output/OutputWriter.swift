@@ -95,16 +95,13 @@ public struct OutputWriter: Sendable {
     /// `begin`, with the manifests read ahead (used if they are of the trees still there).
     func begin(prefetched: ManifestPrefetch?) throws(BuildFailure) -> OutputSession {
         let fm = FileManager.default
-        let prefix = "\(output.lastPathComponent).tmp-"
         do {
             try fm.createDirectory(at: treesFolder, withIntermediateDirectories: true)
-            for item in try fm.contentsOfDirectory(atPath: cacheFolder.path) where item.hasPrefix(prefix) {
-                try? fm.removeItem(at: cacheFolder.appendingPathComponent(item))
-            }
+            try removeInterruptedStaging()
         } catch {
             throw BuildFailure([.error("cannot create \(cacheFolder.path): \(error.localizedDescription)", at: nil)])
         }
-        let staging = cacheFolder.appendingPathComponent(prefix + String(ProcessInfo.processInfo.processIdentifier), isDirectory: true)
+        let staging = cacheFolder.appendingPathComponent(stagingPrefix + String(ProcessInfo.processInfo.processIdentifier), isDirectory: true)
         // The two manifests (spare and live), read at the same time: each has
         // an entry per file of the site.
         let trees = [FileStat.inode(of: spareTree.path), FileStat.inode(of: output.path)]
@@ -134,6 +131,20 @@ public struct OutputWriter: Sendable {
             liveKnown = true
         }
         return OutputSession(writer: self, staging: staging, claimed: claimed, live: live, liveKnown: liveKnown)
+    }
+
+    /// Each build's staging tree is named by its process.
+    private var stagingPrefix: String { "\(output.lastPathComponent).tmp-" }
+
+    /// Removes the staging trees of builds into this output that were
+    /// interrupted (killed, or the machine stopped), when no build is
+    /// running (the caller holds the cache's lock): by the next build, or
+    /// by one that finds nothing changed since the last that finished.
+    func removeInterruptedStaging() throws {
+        let fm = FileManager.default
+        for item in try fm.contentsOfDirectory(atPath: cacheFolder.path) where item.hasPrefix(stagingPrefix) {
+            try? fm.removeItem(at: cacheFolder.appendingPathComponent(item))
+        }
     }
 
     /// Reads a file to copy into the output (a symbolic link as the file it
