@@ -290,23 +290,27 @@ final class CacheStore: @unchecked Sendable {
         }
         let generation = max(lastGeneration, others.max() ?? 0) + 1
         let oldestKept = others.min() ?? generation
+        // This build's values in the order of their slots (see below).
+        let liveEntries = live.entries, liveInOrder = live.slotOrder
         // What this build stored, and what it used of the earlier builds'
         // (unless stored again), or another output's last build used, each
         // at the generation it is kept for: gone over in turn (a table of
         // them cost a hash and a cache miss per value, and a list of them
         // is made only to compact: at a million papers, five million
-        // values, it was a quarter of a gigabyte).
-        // In the order of the keys' slots (`HashedKeyTable.order`): the last
-        // index was written so, and this build's values are merged into
-        // it. The next build reads the index into a table, and filling its
-        // slots at random cost a cache miss per value (70 ms of the 0.12 s
-        // it took to read a 100,000-paper site's 600,000).
-        let liveEntries = live.entries, liveInOrder = live.slotOrder
+        // values, it was a quarter of a gigabyte). In the order of the
+        // keys' slots (`HashedKeyTable.order`): the last index was written
+        // so, and this build's values are merged into it. The next build
+        // reads the index into a table, and filling its slots at random
+        // cost a cache miss per value (70 ms of the 0.12 s it took to read
+        // a 100,000-paper site's 600,000).
         func forEachKept(whenUsed: () -> Void = {}, _ body: (UInt64, Location) -> Void) {
             var next = 0
-            func nextLive() -> (key: UInt64, value: Location) { liveEntries[Int(liveInOrder[next])] }
+            /// The `order` of the next of this build's values (none left: past every key).
+            func nextOrder() -> UInt64? {
+                next < liveInOrder.count ? HashedKeyTable<Location>.order(liveEntries[Int(liveInOrder[next])].key) : nil
+            }
             func emitLive() {
-                var (key, location) = nextLive()
+                var (key, location) = liveEntries[Int(liveInOrder[next])]
                 location.generation = generation
                 body(key, location)
                 next += 1
@@ -316,7 +320,7 @@ final class CacheStore: @unchecked Sendable {
                 if wasUsed { whenUsed() }
                 guard !live.contains(key), wasUsed || location.generation >= oldestKept else { continue }
                 let order = HashedKeyTable<Location>.order(key)
-                while next < liveInOrder.count && HashedKeyTable<Location>.order(nextLive().key) <= order { emitLive() }
+                while let coming = nextOrder(), coming <= order { emitLive() }
                 if wasUsed { location.generation = generation }
                 body(key, location)
             }
