@@ -9,12 +9,17 @@ import PaperMarkdown
 /// namespace and local name, never by prefix or order, so both the old and
 /// the 2025 shape of the API's output read the same.
 struct ArXivAtomReader {
+    /// The threads entries are read on (one when the site's files are read side by side).
+    var parallelism = Parallelism.allCores
+
     static let atom = "http://www.w3.org/2005/Atom"
     static let arxiv = "http://arxiv.org/schemas/atom"
 
     func read(_ data: Data, file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
         let delegate = Collector()
-        let parser = XMLParser(data: data)
+        // Handed to libxml2 a block at a time: given whole, a document of
+        // more than about 10 MB failed at its end ("huge input lookup").
+        let parser = XMLParser(stream: InputStream(data: data))
         parser.shouldProcessNamespaces = true
         parser.shouldResolveExternalEntities = false
         parser.delegate = delegate
@@ -29,49 +34,54 @@ struct ArXivAtomReader {
             log.error("not an arXiv API response: the document is not an Atom <feed>", at: SourceLocation(file: file, line: 1, column: 1))
             return ([], log.sorted)
         }
-        var papers: [Paper] = []
-        for entry in delegate.entries {
-            let location = SourceLocation(file: file, line: entry.line, column: 1)
-            let title = TextCleaning.line(entry.text["title"] ?? "")
-            let id = TextCleaning.line(entry.text["id"] ?? "")
-            if title == "Error" && (id.contains("/api/errors") || delegate.entries.count == 1 && Identifiers.arxiv(id) == nil) {
-                log.error("the arXiv API answered with an error: \(TextCleaning.line(entry.text["summary"] ?? "no details"))", at: location)
-                continue
-            }
-            guard let arxiv = Identifiers.arxiv(id) else {
-                log.skipped("the entry's id is not an arXiv identifier: \(id); the entry is skipped", at: location)
-                continue
-            }
-            guard !title.isEmpty else {
-                log.skipped("the entry \(arxiv.id) has no title; it is skipped", at: location)
-                continue
-            }
-            guard let published = entry.text["published"].flatMap({ Day(iso: TextCleaning.line($0)) }) else {
-                log.skipped("the entry \(arxiv.id) has no valid <published> date; it is skipped", at: location)
-                continue
-            }
-            var tags: [String] = []
-            for code in [entry.primaryCategory].compactMap({ $0 }) + entry.categories where !code.isEmpty {
-                let name = ArXivCategories.name(of: code) ?? code
-                if !tags.contains(name) { tags.append(name) }
-            }
-            var links = Paper.Links()
-            links.pdf = entry.links.first { $0.title == "pdf" }?.href.flatMap { Identifiers.isWebURL($0) ? $0.replacingOccurrences(of: "http://arxiv.org", with: "https://arxiv.org") : nil }
-            var doi = entry.text["doi"].flatMap { Identifiers.doi(TextCleaning.line($0)) }
-            if doi == nil, let doiLink = entry.links.first(where: { $0.title == "doi" })?.href { doi = Identifiers.doi(doiLink) }
-            var paper = Paper(
-                title: title, authors: entry.authors.map(\.name), published: published,
-                updated: entry.text["updated"].flatMap { Day(iso: TextCleaning.line($0)) },
-                tags: tags, arxiv: arxiv.id, arxivVersion: arxiv.version, doi: doi, links: links,
-                venue: entry.text["journal_ref"].map(TextCleaning.line).flatMap { $0.isEmpty ? nil : $0 },
-                abstract: PlainText.markdown(from: TextCleaning.line(entry.text["summary"] ?? "")), source: location)
-            if entry.authors.contains(where: { !$0.affiliation.isEmpty }) { paper.affiliations = entry.authors.map(\.affiliation) }
-            paper.comment = entry.text["comment"].map(TextCleaning.line).flatMap { $0.isEmpty ? nil : $0 }
-            guard RecordLimits.admits(title: title, authors: paper.authors, tags: &tags, what: "the entry \(arxiv.id)", at: location, log: &log) else { continue }
-            paper.tags = tags
-            papers.append(paper)
+        let entries = delegate.entries
+        let papers = parallelism.papers(entries.count, log: &log) { k, log in
+            paper(from: entries[k], alone: entries.count == 1, file: file, log: &log)
         }
         return (papers, log.sorted)
+    }
+
+    /// `alone`: the response has no other entry (an error's shape).
+    private func paper(from entry: Collector.Entry, alone: Bool, file: String, log: inout DiagnosticLog) -> Paper? {
+        let location = SourceLocation(file: file, line: entry.line, column: 1)
+        let title = TextCleaning.line(entry.text["title"] ?? "")
+        let id = TextCleaning.line(entry.text["id"] ?? "")
+        if title == "Error" && (id.contains("/api/errors") || alone && Identifiers.arxiv(id) == nil) {
+            log.error("the arXiv API answered with an error: \(TextCleaning.line(entry.text["summary"] ?? "no details"))", at: location)
+            return nil
+        }
+        guard let arxiv = Identifiers.arxiv(id) else {
+            log.skipped("the entry's id is not an arXiv identifier: \(id); the entry is skipped", at: location)
+            return nil
+        }
+        guard !title.isEmpty else {
+            log.skipped("the entry \(arxiv.id) has no title; it is skipped", at: location)
+            return nil
+        }
+        guard let published = entry.text["published"].flatMap({ Day(iso: TextCleaning.line($0)) }) else {
+            log.skipped("the entry \(arxiv.id) has no valid <published> date; it is skipped", at: location)
+            return nil
+        }
+        var tags: [String] = []
+        for code in [entry.primaryCategory].compactMap({ $0 }) + entry.categories where !code.isEmpty {
+            let name = ArXivCategories.name(of: code) ?? code
+            if !tags.contains(name) { tags.append(name) }
+        }
+        var links = Paper.Links()
+        links.pdf = entry.links.first { $0.title == "pdf" }?.href.flatMap { Identifiers.isWebURL($0) ? $0.replacingOccurrences(of: "http://arxiv.org", with: "https://arxiv.org") : nil }
+        var doi = entry.text["doi"].flatMap { Identifiers.doi(TextCleaning.line($0)) }
+        if doi == nil, let doiLink = entry.links.first(where: { $0.title == "doi" })?.href { doi = Identifiers.doi(doiLink) }
+        var paper = Paper(
+            title: title, authors: entry.authors.map(\.name), published: published,
+            updated: entry.text["updated"].flatMap { Day(iso: TextCleaning.line($0)) },
+            tags: tags, arxiv: arxiv.id, arxivVersion: arxiv.version, doi: doi, links: links,
+            venue: entry.text["journal_ref"].map(TextCleaning.line).flatMap { $0.isEmpty ? nil : $0 },
+            abstract: PlainText.markdown(from: TextCleaning.line(entry.text["summary"] ?? "")), source: location)
+        if entry.authors.contains(where: { !$0.affiliation.isEmpty }) { paper.affiliations = entry.authors.map(\.affiliation) }
+        paper.comment = entry.text["comment"].map(TextCleaning.line).flatMap { $0.isEmpty ? nil : $0 }
+        guard RecordLimits.admits(title: title, authors: paper.authors, tags: &tags, what: "the entry \(arxiv.id)", at: location, log: &log) else { return nil }
+        paper.tags = tags
+        return paper
     }
 
     /// libxml2's error codes, as XMLParser reports them.

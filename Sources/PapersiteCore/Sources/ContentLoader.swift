@@ -20,6 +20,9 @@ public struct ContentLoader: Sendable {
     public let today: Day
     /// The records of files read by an earlier build (nil: read every file).
     let storedFiles: StoredRecordFiles?
+    /// An exported file this large (in bytes) is read on all cores by
+    /// itself; smaller ones are read side by side, one on each core.
+    static let largeExport = 1 << 20
 
     public init(siteRoot: URL, includeDrafts: Bool, parallelism: Parallelism = .allCores, today: Day = .today()) {
         self.init(siteRoot: siteRoot, includeDrafts: includeDrafts, parallelism: parallelism, today: today, storedFiles: nil)
@@ -78,11 +81,17 @@ public struct ContentLoader: Sendable {
         defer { for fd in opened.values where fd >= 0 { close(fd) } }
         let at = places      // (a constant: read from all threads)
         let macros = sharedBibTeXMacros(paperFiles, at: at)
-        // Files are read on all cores, except snapshots, which are parsed
-        // on all cores themselves and so are read one after another: a
-        // parallel loop inside another runs on one thread.
-        let parsedInParallel = paperFiles.indices.filter { paperFiles[$0].hasSuffix(".jsonl") }
-        let others = paperFiles.indices.filter { !paperFiles[$0].hasSuffix(".jsonl") }
+        // Files are read on all cores, except snapshots and large exports,
+        // which are parsed on all cores themselves and so are read one after
+        // another: a parallel loop inside another runs on one thread.
+        let parsedInParallel = paperFiles.indices.filter { i in
+            if paperFiles[i].hasSuffix(".jsonl") { return true }
+            guard !paperFiles[i].hasSuffix(".md") else { return false }
+            var info = stat()
+            return fstatat(at[i].folder, at[i].name, &info, 0) == 0 && info.st_size >= Self.largeExport
+        }
+        let inParallel = Set(parsedInParallel)
+        let others = paperFiles.indices.filter { !inParallel.contains($0) }
         var results = [(papers: [Paper], diagnostics: [Diagnostic])](repeating: ([], []), count: paperFiles.count)
         for (k, read) in parallelism.map(others.count, { k in readPaperFile(paperFiles[others[k]], folder: at[others[k]].folder, name: at[others[k]].name, macros: macros) }).enumerated() {
             results[others[k]] = read
@@ -193,7 +202,7 @@ public struct ContentLoader: Sendable {
         }
         let url = siteRoot.appendingPathComponent(file)
         guard format == .arxivSnapshot else {
-            let records = format.read(url, file: file, today: today, bibtexMacros: macros)
+            let records = format.read(url, file: file, today: today, bibtexMacros: macros, parallelism: parallelism)
             for paper in records.papers { emit(paper, nil) }
             return records.diagnostics
         }

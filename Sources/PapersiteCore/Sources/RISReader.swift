@@ -28,36 +28,47 @@ struct RISReader {
         }
     }
 
+    /// The threads records are read on (one when the site's files are read side by side).
+    var parallelism = Parallelism.allCores
+
     func read(_ text: String, file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
+        var text = text
+        return text.withUTF8 { bytes in read(bytes, file: file) }
+    }
+
+    /// A record's lines (its `TY` line first, its `ER` line left out), by their bytes in the file.
+    private struct RecordLines { var line: Int; var lines: [Range<Int>] = [] }
+
+    private func read(_ bytes: UnsafeBufferPointer<UInt8>, file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
         var log = DiagnosticLog()
-        var records: [Record] = []
-        var current: Record?
+        var records: [RecordLines] = []
+        var current: RecordLines?
         var strayLine: Int?
-        // (Split on any line break: "\r\n" is one Character to Swift. A byte-order mark is no text.)
-        let body = text.hasPrefix("\u{FEFF}") ? Substring(text.dropFirst()) : Substring(text)
-        for (offset, rawLine) in body.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-            let lineNumber = offset + 1
-            let line = String(rawLine)
-            if let (tag, value) = Self.tagged(line) {
-                if tag == "TY" {
+        // The file's lines, found in its bytes (one pass, no string made);
+        // their fields are read with the records, on all cores.
+        var lineNumber = 0
+        Self.forEachLine(bytes) { range in
+            lineNumber += 1
+            if let tag = Self.tag(bytes[range]) {
+                if tag == Self.recordStart {
                     if let open = current {
                         log.repaired("the record has no 'ER' before the next 'TY'; it ends there", at: SourceLocation(file: file, line: lineNumber, column: 1),
                                      record: SourceLocation(file: file, line: open.line, column: 1))
                         records.append(open)
                     }
-                    current = Record(fields: [(tag, value)], line: lineNumber)
-                } else if tag == "ER" {
+                    current = RecordLines(line: lineNumber, lines: [range])
+                } else if tag == Self.recordEnd {
                     if let open = current { records.append(open) }
                     current = nil
                 } else if current != nil {
-                    current!.fields.append((tag, value))
+                    current!.lines.append(range)
                 } else if strayLine == nil {
                     strayLine = lineNumber
                 }
-            } else if !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            } else if !Self.isBlank(bytes[range]) {
                 // A line without a tag continues the value before it (wrapped abstracts).
-                if let last = current?.fields.indices.last {
-                    current!.fields[last].value += " " + line.trimmingCharacters(in: .whitespaces)
+                if current != nil {
+                    current!.lines.append(range)
                 } else if strayLine == nil {
                     strayLine = lineNumber
                 }
@@ -74,11 +85,59 @@ struct RISReader {
         if records.isEmpty && strayLine == nil {
             log.warning("no RIS records in this file ('TY  - ' starts one)", at: SourceLocation(file: file))
         }
-        var papers: [Paper] = []
-        for record in records {
-            if let paper = paper(from: record, file: file, log: &log) { papers.append(paper) }
+        let papers = parallelism.papers(records.count, log: &log) { k, log in
+            var record = Record(line: records[k].line)
+            for range in records[k].lines {
+                let line = String(decoding: bytes[range], as: UTF8.self)
+                if let (tag, value) = Self.tagged(line) {
+                    record.fields.append((tag, value))
+                } else if let last = record.fields.indices.last {
+                    record.fields[last].value += " " + TextCleaning.trimmingSpaces(line)
+                }
+            }
+            return paper(from: record, file: file, log: &log)
         }
         return (papers, log.sorted)
+    }
+
+    private static let recordStart = UInt16(UInt8(ascii: "T")) << 8 | UInt16(UInt8(ascii: "Y"))
+    private static let recordEnd = UInt16(UInt8(ascii: "E")) << 8 | UInt16(UInt8(ascii: "R"))
+
+    /// Each line's bytes, split where Swift's `Character.isNewline` would
+    /// (LF, VT, FF, CR, CR LF, NEL, and the line and paragraph separators),
+    /// a byte-order mark at the start left out.
+    private static func forEachLine(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) {
+        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        var i = start
+        while i < bytes.count {
+            let b = bytes[i]
+            var width = 0
+            if b >= 0x0A && b <= 0x0D {
+                width = b == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A ? 2 : 1
+            } else if b == 0xC2, i + 1 < bytes.count, bytes[i + 1] == 0x85 {
+                width = 2
+            } else if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 {
+                width = 3
+            }
+            if width == 0 { i += 1; continue }
+            body(start..<i)
+            i += width
+            start = i
+        }
+        body(start..<bytes.count)
+    }
+
+    /// The tag of a line `XX  - …` (as `tagged` reads it), as two bytes.
+    private static func tag(_ u: Slice<UnsafeBufferPointer<UInt8>>) -> UInt16? {
+        let i = u.startIndex
+        guard u.count >= 5, (65...90).contains(u[i]), (65...90).contains(u[i + 1]) || (48...57).contains(u[i + 1]),
+              u[i + 2] == 0x20, u[i + 3] == 0x20, u[i + 4] == UInt8(ascii: "-") else { return nil }
+        return UInt16(u[i]) << 8 | UInt16(u[i + 1])
+    }
+
+    private static func isBlank(_ u: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        if u.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return true }
+        return u.contains(where: { $0 >= 0x80 }) && TextCleaning.trimmingSpaces(String(decoding: u, as: UTF8.self)).isEmpty
     }
 
     /// `XX  - value`: two capitals or a capital and a digit, two spaces, a
@@ -88,9 +147,10 @@ struct RISReader {
         let u = Array(line.utf8)
         guard u.count >= 5, (65...90).contains(u[0]), (65...90).contains(u[1]) || (48...57).contains(u[1]),
               u[2] == 0x20, u[3] == 0x20, u[4] == UInt8(ascii: "-") else { return nil }
-        let value = u.count > 5 ? String(decoding: u[5...], as: UTF8.self).trimmingCharacters(in: .whitespaces) : ""
+        let value = u.count > 5 ? TextCleaning.trimmingSpaces(String(decoding: u[5...], as: UTF8.self)) : ""
         return (String(decoding: u[0..<2], as: UTF8.self), value)
     }
+
 
     private func paper(from record: Record, file: String, log: inout DiagnosticLog) -> Paper? {
         let location = SourceLocation(file: file, line: record.line, column: 1)
@@ -167,7 +227,7 @@ struct RISReader {
 
     /// `Last, First` → `First Last`; `Last, First, Jr.` → `First Last, Jr.`.
     static func name(_ raw: String) -> String {
-        let parts = raw.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = raw.split(separator: ",", omittingEmptySubsequences: false).map { TextCleaning.trimmingSpaces($0) }
         switch parts.count {
         case 2: return TextCleaning.line("\(parts[1]) \(parts[0])")
         case 3: return TextCleaning.line("\(parts[1]) \(parts[0]), \(parts[2])")

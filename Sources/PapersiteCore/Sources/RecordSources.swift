@@ -26,7 +26,7 @@ public enum RecordFormat: String, Sendable, CaseIterable {
     }
 
     /// Hands each paper of one file to `body`: the snapshot is streamed,
-    /// the other formats (at most 16 MB a file) are read whole.
+    /// the other formats are read whole (`SourceText.maximumExportedBytes`).
     func forEach(_ url: URL, file: String, today: Day = .today(), bibtexMacros: [String: String] = [:], _ body: (Paper) -> Void) -> [Diagnostic] {
         if self == .arxivSnapshot { return ArXivSnapshotReader().forEach(url, file: file) { paper, _ in body(paper) } }
         let (papers, diagnostics) = read(url, file: file, today: today, bibtexMacros: bibtexMacros)
@@ -37,7 +37,9 @@ public enum RecordFormat: String, Sendable, CaseIterable {
     /// Reads one file. `file` is the name used in messages; `today` dates
     /// listings that give no year; `bibtexMacros` are the `@string` macros
     /// of the other BibTeX files read with this one.
-    func read(_ url: URL, file: String, today: Day = .today(), bibtexMacros: [String: String] = [:]) -> (papers: [Paper], diagnostics: [Diagnostic]) {
+    /// `parallelism`: the threads a file's records are made on.
+    func read(_ url: URL, file: String, today: Day = .today(), bibtexMacros: [String: String] = [:],
+              parallelism: Parallelism = .allCores) -> (papers: [Paper], diagnostics: [Diagnostic]) {
         let location = SourceLocation(file: file)
         switch self {
         case .arxivSnapshot:
@@ -46,18 +48,18 @@ public enum RecordFormat: String, Sendable, CaseIterable {
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 return ([], [.error("cannot read the file", at: location)])
             }
-            guard data.count <= SourceText.maximumBytes else {
-                return ([], [.error("the file is larger than \(SourceText.maximumBytes >> 20) MB", at: location)])
+            guard data.count <= SourceText.maximumExportedBytes else {
+                return ([], [SourceText.tooLarge(file, limit: SourceText.maximumExportedBytes)])
             }
-            return ArXivAtomReader().read(data, file: file)
+            return ArXivAtomReader(parallelism: parallelism).read(data, file: file)
         case .json:
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 return ([], [.error("cannot read the file", at: location)])
             }
-            guard data.count <= SourceText.maximumBytes else {
-                return ([], [.error("the file is larger than \(SourceText.maximumBytes >> 20) MB", at: location)])
+            guard data.count <= SourceText.maximumExportedBytes else {
+                return ([], [SourceText.tooLarge(file, limit: SourceText.maximumExportedBytes)])
             }
-            return Self.readJSON(data, file: file)
+            return Self.readJSON(data, file: file, parallelism: parallelism)
         case .markdown:
             let text: String
             do { text = try SourceText.load(url, as: file) } catch { return ([], [error]) }
@@ -67,8 +69,8 @@ public enum RecordFormat: String, Sendable, CaseIterable {
             let loaded: (text: String, warning: Diagnostic?)
             do { loaded = try SourceText.loadExported(url, as: file) } catch { return ([], [error]) }
             var (papers, diagnostics) = self == .listing ? ListingReader(today: today).read(loaded.text, file: file)
-                : self == .bibtex ? BibTeXReader().read(loaded.text, file: file, sharedMacros: bibtexMacros)
-                : RISReader().read(loaded.text, file: file)
+                : self == .bibtex ? BibTeXReader(parallelism: parallelism).read(loaded.text, file: file, sharedMacros: bibtexMacros)
+                : RISReader(parallelism: parallelism).read(loaded.text, file: file)
             if let warning = loaded.warning { diagnostics.insert(warning, at: 0) }
             return (papers, diagnostics)
         }
@@ -78,7 +80,7 @@ public enum RecordFormat: String, Sendable, CaseIterable {
 extension RecordFormat {
     /// A `.json` file: CSL-JSON (an array of items, or `{"items": [...]}`)
     /// or a trending-papers day (items with a `paper` object).
-    static func readJSON(_ data: Data, file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
+    static func readJSON(_ data: Data, file: String, parallelism: Parallelism = .allCores) -> (papers: [Paper], diagnostics: [Diagnostic]) {
         let location = SourceLocation(file: file)
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
@@ -101,6 +103,27 @@ extension RecordFormat {
         if DailyPapersReader.recognises(items) {
             return DailyPapersReader().read(items: items, starts: starts, file: file)
         }
-        return CSLJSONReader().read(items: items, starts: starts, file: file)
+        return CSLJSONReader(parallelism: parallelism).read(items: items, starts: starts, file: file)
+    }
+}
+
+extension Parallelism {
+    /// The papers `make` gives for records `0..<count`, made on these
+    /// threads (most of reading a large file), in the records' order, each
+    /// record's problems added to `log` in that order too: a file reads
+    /// the same on one thread as on many.
+    func papers(_ count: Int, log: inout DiagnosticLog, _ make: (Int, inout DiagnosticLog) -> Paper?) -> [Paper] {
+        let made = map(count) { k -> (paper: Paper?, log: DiagnosticLog) in
+            var log = DiagnosticLog()
+            let paper = make(k, &log)
+            return (paper, log)
+        }
+        var papers: [Paper] = []
+        papers.reserveCapacity(count)
+        for (paper, recordLog) in made {
+            if let paper { papers.append(paper) }
+            log.append(contentsOf: recordLog.items)
+        }
+        return papers
     }
 }

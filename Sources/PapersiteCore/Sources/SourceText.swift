@@ -3,8 +3,12 @@ import Foundation
 /// Reads a text file the way every reader needs it: valid UTF-8, without a
 /// byte-order mark, with `\n` line endings.
 enum SourceText {
-    /// Largest source file read (a safety limit, not a format rule).
+    /// Largest file a person writes for papersite (a safety limit, not a format rule).
     static let maximumBytes = 16 << 20
+    /// Largest file another tool wrote (a library's export, an API's
+    /// response), read whole: its text and its records must fit in memory
+    /// together. arXiv's snapshot is streamed and has no limit.
+    static let maximumExportedBytes = 1 << 30
 
     static func load(_ url: URL, as file: String) throws(Diagnostic) -> String {
         try decode(bytes(of: url, as: file), as: file)
@@ -27,7 +31,7 @@ enum SourceText {
 
     static func decodeExported(_ data: Data, as file: String) throws(Diagnostic) -> (text: String, warning: Diagnostic?) {
         do {
-            return (try decode(data, as: file), nil)
+            return (try decode(data, as: file, limit: maximumExportedBytes), nil)
         } catch where error.message == notUTF8 {
             var bytes = [UInt8](data)
             if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
@@ -43,6 +47,10 @@ enum SourceText {
         }
     }
 
+    static func tooLarge(_ file: String, limit: Int) -> Diagnostic {
+        .error("the file is larger than \(limit >> 20) MB", at: SourceLocation(file: file))
+    }
+
     private static let notUTF8 = "the file is not valid UTF-8"
 
     /// Windows-1252's characters for 0x80...0x9F (where Latin-1 has control codes); the five unassigned bytes stay as they are.
@@ -53,9 +61,9 @@ enum SourceText {
         "\u{2DC}", "\u{2122}", "\u{161}", "\u{203A}", "\u{153}", "\u{9D}", "\u{17E}", "\u{178}",
     ]
 
-    static func decode(_ data: Data, as file: String) throws(Diagnostic) -> String {
-        if data.count > maximumBytes {
-            throw Diagnostic.error("the file is larger than \(maximumBytes >> 20) MB", at: SourceLocation(file: file))
+    static func decode(_ data: Data, as file: String, limit: Int = maximumBytes) throws(Diagnostic) -> String {
+        if data.count > limit {
+            throw tooLarge(file, limit: limit)
         }
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }

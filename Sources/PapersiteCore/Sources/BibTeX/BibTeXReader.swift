@@ -16,6 +16,9 @@ import PaperMarkdown
 /// when the intent is clear (a repeated field, a season for a month) and
 /// skipped otherwise, each with a warning that names it.
 struct BibTeXReader {
+    /// The threads entries are read on (one when the site's files are read side by side).
+    var parallelism = Parallelism.allCores
+
     /// `sharedMacros`: the `@string` macros of the site's other BibTeX files.
     func read(_ text: String, file: String, sharedMacros: [String: String] = [:]) -> (papers: [Paper], diagnostics: [Diagnostic]) {
         var parser = BibTeXParser(text, shared: sharedMacros)
@@ -26,20 +29,20 @@ struct BibTeXReader {
             log.skipped("\(failure.message); the entry is skipped", at: at)
         }
         let entries = BibTeXInheritance.resolve(parsed, file: file, log: &log)
-        var papers: [Paper] = []
-        for entry in entries {
+        let papers = parallelism.papers(entries.count, log: &log) { k, log in
+            let entry = entries[k]
             let record = SourceLocation(file: file, line: entry.line, column: entry.column)
             for problem in entry.problems {
                 log.repaired(problem.message, at: SourceLocation(file: file, line: problem.line, column: problem.column), record: record)
             }
             switch entry.type {
             case "xdata":
-                continue        // data for other entries, not a paper
+                return nil      // data for other entries, not a paper
             case "set":
                 log.note("the @set '\(entry.key)' groups entries that have pages of their own; it gets none", at: record)
-                continue
+                return nil
             default:
-                if let paper = paper(from: entry, at: record, log: &log) { papers.append(paper) }
+                return paper(from: entry, at: record, log: &log)
             }
         }
         if parsed.isEmpty && failures.isEmpty && parser.definitions.isEmpty {   // (a file of @strings serves the others)
@@ -191,29 +194,36 @@ struct BibTeXReader {
 
     /// Splits `A and B and others` at `and` outside braces; turns
     /// "Last, First" (and "Last, Jr, First") into "First Last".
+    /// On the field's scalars, looking only at the four after a space
+    /// (lowercasing the rest of the field at each space made a long list of
+    /// authors cost the square of its length).
     static func authors(_ raw: String) -> [String] {
+        let text = raw.unicodeScalars.map { $0 == "\n" || $0 == "\t" ? " " : $0 }
+        func letter(_ k: Int, _ lower: Unicode.Scalar) -> Bool {
+            text[k] == lower || text[k].value == lower.value - 32
+        }
+        func string(_ range: Range<Int>) -> String {
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: text[range])
+            return String(view)
+        }
         var names: [String] = []
-        var current = ""
-        var depth = 0
-        let words = raw.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ")
-        var i = words.startIndex
-        while i < words.endIndex {
-            let ch = words[i]
-            if ch == "{" { depth += 1 } else if ch == "}" { depth -= 1 }
-            if depth == 0, ch == " ", words[i...].lowercased().hasPrefix(" and ") {
-                names.append(current)
-                current = ""
-                i = words.index(i, offsetBy: 5)
+        var start = 0, depth = 0, i = 0
+        while i < text.count {
+            if text[i] == "{" { depth += 1 } else if text[i] == "}" { depth -= 1 }
+            if depth == 0, text[i] == " ", i + 4 < text.count, letter(i + 1, "a"), letter(i + 2, "n"), letter(i + 3, "d"), text[i + 4] == " " {
+                names.append(string(start..<i))
+                i += 5
+                start = i
                 continue
             }
-            current.append(ch)
-            i = words.index(after: i)
+            i += 1
         }
-        names.append(current)
+        names.append(string(start..<text.count))
         return names.compactMap { name -> String? in
-            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            let trimmed = TextCleaning.trimmingSpaces(name)
             if trimmed.isEmpty || trimmed.lowercased() == "others" { return nil }
-            let parts = splitTopLevel(trimmed, on: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let parts = splitTopLevel(trimmed, on: ",").map(TextCleaning.trimmingSpaces)
             let ordered: String
             switch parts.count {
             case 2: ordered = "\(parts[1]) \(parts[0])"

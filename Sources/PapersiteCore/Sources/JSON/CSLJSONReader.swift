@@ -15,16 +15,18 @@ import PaperMarkdown
 ///
 /// One bad item is a warning and is skipped; the rest are read.
 struct CSLJSONReader {
+    /// The threads items are read on (one when the site's files are read side by side).
+    var parallelism = Parallelism.allCores
+
     func read(items: [Any], starts: [(line: Int, column: Int)], file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
         var log = DiagnosticLog()
-        var papers: [Paper] = []
-        for (k, value) in items.enumerated() {
+        let papers = parallelism.papers(items.count, log: &log) { k, log in
             let location = k < starts.count ? SourceLocation(file: file, line: starts[k].line, column: starts[k].column) : SourceLocation(file: file)
-            guard let item = value as? [String: Any] else {
+            guard let item = items[k] as? [String: Any] else {
                 log.skipped("item \(k + 1) is not a JSON object; it is skipped", at: location)
-                continue
+                return nil
             }
-            if let paper = paper(from: item, number: k + 1, at: location, log: &log) { papers.append(paper) }
+            return paper(from: item, number: k + 1, at: location, log: &log)
         }
         return (papers, log.sorted)
     }
@@ -136,7 +138,9 @@ struct CSLJSONReader {
     /// A string or a number as text; nil when empty or absent.
     static func text(_ value: Any?) -> String? {
         switch value {
-        case let s as String: return s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : s
+        // (Unicode's white space is Foundation's `.whitespacesAndNewlines`,
+        // which made a copy of each abstract to trim it.)
+        case let s as String: return s.unicodeScalars.allSatisfy(\.properties.isWhitespace) ? nil : s
         case let n as NSNumber: return n.stringValue
         default: return nil
         }
