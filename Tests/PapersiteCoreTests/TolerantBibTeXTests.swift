@@ -10,6 +10,21 @@ import Testing
         return (papers, diagnostics.map(\.description), diagnostics)
     }
 
+    /// Names split at `and` in any case, outside braces, with newlines and
+    /// tabs as spaces; "Last, First" and "Last, Jr, First" turned round.
+    @Test(arguments: [
+        ("Knuth, Donald E. and Lamport, Leslie", ["Donald E. Knuth", "Leslie Lamport"]),
+        ("A. One AND B. Two\tand\nC. Three", ["A. One", "B. Two", "C. Three"]),
+        ("{Barnes and Noble} and Anderson, Band", ["Barnes and Noble", "Band Anderson"]),
+        ("Smith, Jr., John and others", ["John Smith, Jr."]),
+        ("  Alpha  and  Beta andGamma ", ["Alpha", "Beta andGamma"]),
+        ("Doe,\nJane", ["Jane Doe"]),
+        ("Jos{\\'e} Garc{\\'\\i}a and {\\O}ystein Ore", ["José García", "Øystein Ore"]),
+    ])
+    func authorsAsBibliographiesListThem(field: String, names: [String]) {
+        #expect(BibTeXReader.authors(field) == names)
+    }
+
     @Test func anEntryCommentedOutLineByLineIsNotRead() {
         let r = read("% @article{old, title={Old}, year=1999}\n  %@misc{also, title={Also}}\n@misc{a, title={A}, year=2020}\n")
         #expect(r.papers.map(\.title) == ["A"])

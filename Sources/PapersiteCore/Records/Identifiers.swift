@@ -84,15 +84,15 @@ enum TextCleaning {
     /// Without the spaces at either end (Unicode's, and tabs: what
     /// Foundation's `.whitespaces` holds, without bridging the text to
     /// trim it, which cost more than reading a record).
-    static func trimmingSpaces(_ text: some StringProtocol) -> String {
+    static func trimmingSpaces(_ text: Substring) -> String {
         func isSpace(_ s: Unicode.Scalar) -> Bool { s == " " || s == "\t" || (s.value >= 0x80 && s.properties.generalCategory == .spaceSeparator) }
         let scalars = text.unicodeScalars
         guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
         let last = scalars.lastIndex(where: { !isSpace($0) })!
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars[first...last])
-        return String(view)
+        return String(scalars[first...last])
     }
+
+    static func trimmingSpaces(_ text: String) -> String { trimmingSpaces(text[...]) }
 
     /// Collapses runs of whitespace (newlines included) to one space and
     /// drops control and bidirectional-override characters.

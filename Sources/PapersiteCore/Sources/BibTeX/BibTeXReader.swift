@@ -198,28 +198,35 @@ struct BibTeXReader {
     /// (lowercasing the rest of the field at each space made a long list of
     /// authors cost the square of its length).
     static func authors(_ raw: String) -> [String] {
-        let text = raw.unicodeScalars.map { $0 == "\n" || $0 == "\t" ? " " : $0 }
-        func letter(_ k: Int, _ lower: Unicode.Scalar) -> Bool {
-            text[k] == lower || text[k].value == lower.value - 32
-        }
-        func string(_ range: Range<Int>) -> String {
-            var view = String.UnicodeScalarView()
-            view.append(contentsOf: text[range])
-            return String(view)
+        let text = raw.unicodeScalars
+        // (Newlines and tabs are spaces here, as in BibTeX.)
+        func isSpace(_ s: Unicode.Scalar) -> Bool { s == " " || s == "\n" || s == "\t" }
+        func isLetter(_ s: Unicode.Scalar, _ lower: Unicode.Scalar) -> Bool { s == lower || s.value == lower.value - 32 }
+        /// Where " and " (in any case) ends, if it starts at `i`.
+        func andEnd(_ i: String.UnicodeScalarView.Index) -> String.UnicodeScalarView.Index? {
+            var j = text.index(after: i)
+            for lower in ["a", "n", "d"] as [Unicode.Scalar] {
+                guard j < text.endIndex, isLetter(text[j], lower) else { return nil }
+                j = text.index(after: j)
+            }
+            return j < text.endIndex && isSpace(text[j]) ? text.index(after: j) : nil
         }
         var names: [String] = []
-        var start = 0, depth = 0, i = 0
-        while i < text.count {
-            if text[i] == "{" { depth += 1 } else if text[i] == "}" { depth -= 1 }
-            if depth == 0, text[i] == " ", i + 4 < text.count, letter(i + 1, "a"), letter(i + 2, "n"), letter(i + 3, "d"), text[i + 4] == " " {
-                names.append(string(start..<i))
-                i += 5
-                start = i
+        var start = text.startIndex, i = text.startIndex, depth = 0
+        while i < text.endIndex {
+            let s = text[i]
+            if s == "{" { depth += 1 } else if s == "}" { depth -= 1 }
+            if depth == 0, isSpace(s), let end = andEnd(i) {
+                names.append(String(text[start..<i]))
+                (i, start) = (end, end)
                 continue
             }
-            i += 1
+            i = text.index(after: i)
         }
-        names.append(string(start..<text.count))
+        names.append(String(text[start...]))
+        for k in names.indices where names[k].utf8.contains(where: { $0 == 0x0A || $0 == 0x09 }) {
+            names[k] = String(String.UnicodeScalarView(names[k].unicodeScalars.map { isSpace($0) ? " " : $0 }))
+        }
         return names.compactMap { name -> String? in
             let trimmed = TextCleaning.trimmingSpaces(name)
             if trimmed.isEmpty || trimmed.lowercased() == "others" { return nil }
