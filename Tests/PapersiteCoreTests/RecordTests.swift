@@ -144,6 +144,17 @@ import Testing
         #expect(Identifiers.arxiv("2403.123") == nil)
     }
 
+    /// An arXiv id named in free text (a note, a journal, a URL), in any case.
+    @Test func arxivMentions() {
+        func id(_ text: String) -> String? { Identifiers.arxivMention(in: text).map { "\($0.id) \($0.version.map(String.init) ?? "-")" } }
+        #expect(id("Preprint, ARXIV:2403.01234v3 [cs.LG]") == "2403.01234 3")
+        #expect(id("see https://arxiv.org/pdf/hep-th/9711200") == "hep-th/9711200 -")
+        #expect(id("ArXiv 1706.03762, 2017") == "1706.03762 -")
+        #expect(id("arXiv") == nil)
+        #expect(id("Journal of 2403.01234 Studies") == nil)
+        #expect(id("") == nil)
+    }
+
     @Test func dois() {
         #expect(Identifiers.doi("10.1000/xyz123") == "10.1000/xyz123")
         #expect(Identifiers.doi("https://doi.org/10.1145/3442188.3445922") == "10.1145/3442188.3445922")

@@ -44,9 +44,25 @@ enum Identifiers {
     /// An arXiv id mentioned in free text: `arXiv:2403.01234v2`,
     /// `arxiv.org/abs/hep-th/9711200`, `arXiv preprint arXiv:1706.03762`.
     static func arxivMention(in text: String) -> (id: String, version: Int?)? {
+        // (Most fields a reader looks in name no arXiv id: the regular
+        // expression, a fifth of making a CSL-JSON item, runs only on text
+        // that says "arxiv" in some case.)
+        guard saysArxiv(text) else { return nil }
         guard let range = text.range(of: #"(?i)arxiv(\.org)?[:/ ]*(abs/|pdf/)?(\d{4}\.\d{4,5}(v\d+)?|[a-z-]+(\.[A-Z]{2})?/\d{7}(v\d+)?)"#, options: .regularExpression) else { return nil }
         let id = String(text[range]).replacingOccurrences(of: #"(?i)^arxiv(\.org)?[:/ ]*(abs/|pdf/)?"#, with: "", options: .regularExpression)
         return arxiv(id)
+    }
+
+    private static func saysArxiv(_ text: String) -> Bool {
+        let word: [UInt8] = Array("arxiv".utf8)
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count >= word.count else { return false }
+            for start in 0...(bytes.count - word.count) where bytes[start] | 0x20 == word[0] {
+                if (1..<word.count).allSatisfy({ bytes[start + $0] | 0x20 == word[$0] }) { return true }
+            }
+            return false
+        }
     }
 
     static func doi(_ text: String) -> String? {
