@@ -79,6 +79,36 @@ import Testing
         #expect(json("[{\"title\": ").messages.first?.hasPrefix("x.json: error: the file is not JSON") == true)
     }
 
+    /// Items are parsed one by one: a document Foundation does not allow is
+    /// still refused whole, wherever its fault is (Foundation allows a comma
+    /// after the last item), and one it allows still reads.
+    @Test(arguments: [
+        #"[,{"title": "A"}]"#, #"[{"title": "A"} {"title": "B"}]"#, #"[{"title": "A"}, , {"title": "B"}]"#,
+        #"[{"title": "A"}}"#, #"{"items": [{"title": "A"}], "more": }"#, #"[{"title": "A\q"}]"#, #"[{"title": "A"}] x"#,
+        #"[{"title": "A", "title": }]"#, #"[1 2]"#,
+    ])
+    func aDocumentFoundationDoesNotAllowIsRefusedWhole(text: String) {
+        let r = json(text)
+        #expect(r.papers.isEmpty)
+        #expect(r.messages.count == 1)
+        #expect(r.messages.first?.hasPrefix("x.json: error: the file is not JSON") == true)
+    }
+
+    @Test func itemsAroundOtherKeysAndValuesThatAreNotObjects() {
+        let r = json("""
+            {"meta": {"items": [{"title": "not these"}], "n": [1, 2]},
+             "items": [ {"title": "A, [b] {c}", "note": "\\\" ] ,"} ,"text",
+                        {"title": "B"}, 3 ],
+             "after": "]"}
+            """)
+        #expect(r.papers.map(\.title) == ["A, [b] {c}", "B"])
+        #expect(r.messages == ["x.json:2:13: warning: the item item 1 has no date ('issued'); the paper is listed as undated",
+                               "x.json:2:56: warning: item 2 is not a JSON object; it is skipped",
+                               "x.json:3:13: warning: the item item 3 has no date ('issued'); the paper is listed as undated",
+                               "x.json:3:29: warning: item 4 is not a JSON object; it is skipped"])
+        #expect(json("[]").papers.isEmpty && json("[]").messages.isEmpty)
+    }
+
     @Test func risRecordsWithCRLFBOMRepeatedTagsAndContinuationLines() {
         let text = "\u{FEFF}TY  - JOUR\r\nTI  - Deep Learning\r\nAU  - LeCun, Yann\r\nAU  - Bengio, Yoshua\r\nAU  - Hinton, Geoffrey\r\nPY  - 2015/05/28/\r\n"
             + "AB  - Deep learning allows models\r\n  composed of layers.\r\nDO  - 10.1038/nature14539\r\nKW  - learning\r\nKW  - networks\r\nJO  - Nature\r\n"

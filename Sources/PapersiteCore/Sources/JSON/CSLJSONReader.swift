@@ -18,11 +18,12 @@ struct CSLJSONReader {
     /// The threads items are read on (one when the site's files are read side by side).
     var parallelism = Parallelism.allCores
 
-    func read(items: [Any], starts: [(line: Int, column: Int)], file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
+    /// `item`: the `count` items' values by number (each parsed when asked for).
+    func read(count: Int, starts: [(line: Int, column: Int)], file: String, item: (Int) -> Any) -> (papers: [Paper], diagnostics: [Diagnostic]) {
         var log = DiagnosticLog()
-        let papers = parallelism.papers(items.count, log: &log) { k, log in
+        let papers = parallelism.papers(count, log: &log) { k, log in
             let location = k < starts.count ? SourceLocation(file: file, line: starts[k].line, column: starts[k].column) : SourceLocation(file: file)
-            guard let item = items[k] as? [String: Any] else {
+            guard let item = item(k) as? [String: Any] else {
                 log.skipped("item \(k + 1) is not a JSON object; it is skipped", at: location)
                 return nil
             }
