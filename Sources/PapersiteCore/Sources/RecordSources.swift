@@ -114,7 +114,9 @@ extension RecordFormat {
         return readWhole(bytes, starts: located.starts, file: file, parallelism: parallelism)
     }
 
-    private static func readWhole(_ bytes: [UInt8], starts: [(line: Int, column: Int)], file: String, parallelism: Parallelism) -> (papers: [Paper], diagnostics: [Diagnostic]) {
+    /// The document parsed whole (what `readJSON` falls back on; the fuzz
+    /// target checks that both read every input alike).
+    static func readWhole(_ bytes: [UInt8], starts: [(line: Int, column: Int)], file: String, parallelism: Parallelism) -> (papers: [Paper], diagnostics: [Diagnostic]) {
         let location = SourceLocation(file: file)
         let document: Any
         do {

@@ -81,6 +81,8 @@ enum JSONItemLocator {
                     if c == UInt8(ascii: "]") { items.list = listStart..<(i + 1) }
                     return items
                 }
+                // (A bracket closing nothing: not JSON, which the whole document's parse will say.)
+                guard !stack.isEmpty else { items.separatorsValid = false; return items }
                 stack.removeLast()
             case UInt8(ascii: ","):
                 if stack.count == listDepth {
