@@ -40,6 +40,21 @@ import Testing
         #expect(read(store, 50) == nil, "a value the last build did not use is gone")
     }
 
+    /// Keys whose first slot is the table's last run on into its first
+    /// slots; in slot order they come after every other key, not before.
+    @Test func keysThatWrapAroundTheTableComeLastInSlotOrder() {
+        // The key with a given `order` (the multiplier's inverse, by Newton's method).
+        var inverse: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<6 { inverse = inverse &* (2 &- 0x9E37_79B9_7F4A_7C15 &* inverse) }
+        func key(order: UInt64) -> UInt64 { order &* inverse }
+        var table = HashedKeyTable<Int>(capacity: 8)       // 16 slots
+        let last = [key(order: UInt64.max), key(order: UInt64.max - 1), key(order: UInt64.max - 2)]
+        let first = key(order: 1 << 56), middle = key(order: 1 << 63)
+        for (k, key) in (last + [first, middle]).enumerated() { table.put(key, k) }
+        #expect(last.allSatisfy { HashedKeyTable<Int>.order($0) >> 60 == 15 })
+        #expect(table.slotOrder.map { table.entries[Int($0)].key } == [first, middle] + last)
+    }
+
     /// The index lists the values in the order of their keys' slots in the
     /// table the next build reads it into (so that the table fills from its
     /// first slot to its last), a build's new values merged among the

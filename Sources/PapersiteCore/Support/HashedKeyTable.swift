@@ -82,8 +82,22 @@ struct HashedKeyTable<Value> {
     /// where entries in any other order each land in a slot at random.
     /// (Numbers, not the entries: at a million papers a copy of the
     /// cache's five million would take 0.2 GB at the end of a build.)
+    /// The run of full slots at the table's start may hold entries that
+    /// ran on from full slots at its end (their first slot is after the
+    /// one they are in): those come last. (Listed first, they came before
+    /// every key of the cache's next build, whose values it merges in by
+    /// `order`: those were all written ahead of the last build's, in one
+    /// build in four.)
     var slotOrder: [Int32] {
-        slots.compactMap { $0 == 0 ? nil : $0 - 1 }
+        let empty = slots.firstIndex(of: 0) ?? slots.count
+        var order: [Int32] = [], wrapped: [Int32] = []
+        order.reserveCapacity(entries.count)
+        for s in 0..<empty {
+            let i = slots[s] - 1
+            if Int(truncatingIfNeeded: Self.order(entries[Int(i)].key) >> shift) > s { wrapped.append(i) } else { order.append(i) }
+        }
+        for s in slots[empty...] where s != 0 { order.append(s - 1) }
+        return order + wrapped
     }
 
     private mutating func place(_ i: Int) {
