@@ -294,37 +294,33 @@ final class CacheStore: @unchecked Sendable {
         let liveEntries = live.entries, liveInOrder = live.slotOrder
         // What this build stored, and what it used of the earlier builds'
         // (unless stored again), or another output's last build used, each
-        // at the generation it is kept for: gone over in turn (a table of
-        // them cost a hash and a cache miss per value, and a list of them
-        // is made only to compact: at a million papers, five million
-        // values, it was a quarter of a gigabyte). In the order of the
-        // keys' slots (`HashedKeyTable.order`): the last index was written
-        // so, and this build's values are merged into it. The next build
-        // reads the index into a table, and filling its slots at random
-        // cost a cache miss per value (70 ms of the 0.12 s it took to read
-        // a 100,000-paper site's 600,000).
+        // at the generation it is kept for: gone over in turn (at a million
+        // papers a list of five million values took a quarter of a
+        // gigabyte; it is made only to compact). In the order of the keys'
+        // slots (`HashedKeyTable.order`), this build's merged into the last
+        // index's: the next build fills its table from the first slot to the
+        // last (at random, 70 ms of the 0.12 s of reading 600,000 values).
         func forEachKept(whenUsed: () -> Void = {}, _ body: (UInt64, Location) -> Void) {
             var next = 0
-            /// The `order` of the next of this build's values (none left: past every key).
-            func nextOrder() -> UInt64? {
-                next < liveInOrder.count ? HashedKeyTable<Location>.order(liveEntries[Int(liveInOrder[next])].key) : nil
-            }
-            func emitLive() {
+            /// This build's next value, if any and if its `order` is at most `order`.
+            func emitLive(upTo order: UInt64 = .max) -> Bool {
+                guard next < liveInOrder.count else { return false }
                 var (key, location) = liveEntries[Int(liveInOrder[next])]
+                guard HashedKeyTable<Location>.order(key) <= order else { return false }
                 location.generation = generation
                 body(key, location)
                 next += 1
+                return true
             }
             for (key, var location) in old.entries {
                 let wasUsed = papersite_marked(used, location.slot) != 0
                 if wasUsed { whenUsed() }
                 guard !live.contains(key), wasUsed || location.generation >= oldestKept else { continue }
-                let order = HashedKeyTable<Location>.order(key)
-                while let coming = nextOrder(), coming <= order { emitLive() }
+                while emitLive(upTo: HashedKeyTable<Location>.order(key)) {}
                 if wasUsed { location.generation = generation }
                 body(key, location)
             }
-            while next < liveInOrder.count { emitLive() }
+            while emitLive() {}
         }
         var kept = 0, usedCount = 0, liveBytes = 0
         forEachKept(whenUsed: { usedCount += 1 }) { _, location in kept += 1; liveBytes += location.length }

@@ -86,7 +86,7 @@ public struct ContentLoader: Sendable {
         // another: a parallel loop inside another runs on one thread.
         let parsedInParallel = paperFiles.indices.filter { i in
             if paperFiles[i].hasSuffix(".jsonl") { return true }
-            guard !paperFiles[i].hasSuffix(".md") else { return false }
+            guard RecordFormat(fileExtension: (paperFiles[i] as NSString).pathExtension) != .markdown else { return false }
             var info = stat()
             return fstatat(at[i].folder, at[i].name, &info, 0) == 0 && info.st_size >= Self.largeExport
         }

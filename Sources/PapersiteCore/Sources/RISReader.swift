@@ -88,11 +88,11 @@ struct RISReader {
         let papers = parallelism.papers(records.count, log: &log) { k, log in
             var record = Record(line: records[k].line)
             for range in records[k].lines {
-                let line = String(decoding: bytes[range], as: UTF8.self)
-                if let (tag, value) = Self.tagged(line) {
-                    record.fields.append((tag, value))
+                if Self.tag(bytes[range]) != nil {
+                    let tag = String(decoding: bytes[range.lowerBound..<range.lowerBound + 2], as: UTF8.self)
+                    record.fields.append((tag, TextCleaning.trimmingSpaces(String(decoding: bytes[(range.lowerBound + 5)..<range.upperBound], as: UTF8.self))))
                 } else if let last = record.fields.indices.last {
-                    record.fields[last].value += " " + TextCleaning.trimmingSpaces(line)
+                    record.fields[last].value += " " + TextCleaning.trimmingSpaces(String(decoding: bytes[range], as: UTF8.self))
                 }
             }
             return paper(from: record, file: file, log: &log)
@@ -127,7 +127,9 @@ struct RISReader {
         body(start..<bytes.count)
     }
 
-    /// The tag of a line `XX  - …` (as `tagged` reads it), as two bytes.
+    /// The tag of a line `XX  - value`, as two bytes: two capitals or a
+    /// capital and a digit, two spaces, a hyphen. (Exporters differ in the
+    /// spaces after the hyphen, and `ER  -` often has none.)
     private static func tag(_ u: Slice<UnsafeBufferPointer<UInt8>>) -> UInt16? {
         let i = u.startIndex
         guard u.count >= 5, (65...90).contains(u[i]), (65...90).contains(u[i + 1]) || (48...57).contains(u[i + 1]),
@@ -139,18 +141,6 @@ struct RISReader {
         if u.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return true }
         return u.contains(where: { $0 >= 0x80 }) && TextCleaning.trimmingSpaces(String(decoding: u, as: UTF8.self)).isEmpty
     }
-
-    /// `XX  - value`: two capitals or a capital and a digit, two spaces, a
-    /// hyphen. (Exporters differ in the spaces after the hyphen, and `ER  -`
-    /// often has none.)
-    static func tagged(_ line: String) -> (String, String)? {
-        let u = Array(line.utf8)
-        guard u.count >= 5, (65...90).contains(u[0]), (65...90).contains(u[1]) || (48...57).contains(u[1]),
-              u[2] == 0x20, u[3] == 0x20, u[4] == UInt8(ascii: "-") else { return nil }
-        let value = u.count > 5 ? TextCleaning.trimmingSpaces(String(decoding: u[5...], as: UTF8.self)) : ""
-        return (String(decoding: u[0..<2], as: UTF8.self), value)
-    }
-
 
     private func paper(from record: Record, file: String, log: inout DiagnosticLog) -> Paper? {
         let location = SourceLocation(file: file, line: record.line, column: 1)
