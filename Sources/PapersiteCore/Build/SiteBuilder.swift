@@ -62,12 +62,19 @@ struct BuildStages {
         boundary.ended("read records")
         let ordered = indexRecords(content, config: config, names: names)
         boundary.ended("index")
-        let index = relatedPapers(of: ordered, config: config)
-        boundary.ended("related papers")
-        let papers = renderMarkdown(index, config: config, theme: theme)
-        boundary.ended("render Markdown")
-        var renderer = searchIndex(of: papers)
-        boundary.ended("search index")
+        let index: SiteIndex
+        var renderer: SiteRenderer
+        if incremental {
+            (index, renderer) = relatedPapersBesideMarkdown(ordered, config: config, theme: theme)
+            boundary.ended("related papers, Markdown and search index")
+        } else {
+            index = relatedPapers(of: ordered, config: config)
+            boundary.ended("related papers")
+            let papers = renderMarkdown(index, config: config, theme: theme)
+            boundary.ended("render Markdown")
+            renderer = searchIndex(of: papers)
+            boundary.ended("search index")
+        }
         let plan = renderer.plan(parallelism: options.parallelism)
         let assets = try staticAssets(theme: theme, plan: plan, renderer: renderer) + (try mathAssets(config))
         return PreparedSite(config: config, theme: theme, content: content, index: index, renderer: renderer,

@@ -49,7 +49,6 @@ struct RenderFingerprints: Sendable {
             f.add(Self.encoded(r.config))
             f.add(Self.encoded(r.site))
             f.add(r.typesetsMath)
-            f.add(index.related.isEmpty)
         }
         papers = paperHashes
         let counts = index.papersByTag.mapValues(\.count)

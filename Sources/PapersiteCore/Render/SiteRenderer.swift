@@ -88,6 +88,14 @@ struct SiteRenderer: Sendable {
             typesetsMath = config.math != .none
         }
 
+        /// The same parts, with the index's related papers.
+        func with(related: [[Int]]) -> Parts {
+            var index = index
+            index.related = related
+            return Parts(config: config, index: index, theme: theme, siteViews: siteViews, stores: stores, markdown: markdown,
+                         paperHashes: paperHashes, bibtexKeys: bibtexKeys, pages: pages, fingerprints: fingerprints)
+        }
+
         /// The same parts, with `fingerprints`.
         func with(_ fingerprints: RenderFingerprints) -> Parts {
             Parts(config: config, index: index, theme: theme, siteViews: siteViews, stores: stores, markdown: markdown,
@@ -96,6 +104,9 @@ struct SiteRenderer: Sendable {
     }
 
     private(set) var parts: Parts
+
+    /// Adds the related papers, found while the Markdown and search index were made.
+    mutating func add(related: [[Int]]) { parts = parts.with(related: related) }
     /// Where links go from the page being rendered (see `placed(for:)`):
     /// the site's root, or with relative links the page's folder.
     var urls: SiteURLs
