@@ -45,11 +45,12 @@ extension BuildStages {
     /// its memory given back before the next: at a million papers, the two
     /// at once would hold the memory of both.
     func relatedPapersBesideMarkdown(_ ordered: SiteIndex, config: SiteConfig, theme: Theme) -> (SiteIndex, SiteRenderer) {
-        var index = ordered, made: SiteRenderer? = nil
-        options.parallelism.concurrently(
-            { index = relatedPapers(of: ordered, config: config) },
-            { made = searchIndex(of: renderMarkdown(ordered, config: config, theme: theme)) })
-        var renderer = made!
+        // (On a thread of its own rather than beside the other in one
+        // `concurrently`: work nested there gets a share of the cores, and
+        // a day of papers found its related papers on one core.)
+        let related = Background { [self] in relatedPapers(of: ordered, config: config) }
+        var renderer = searchIndex(of: renderMarkdown(ordered, config: config, theme: theme))
+        let index = related.value
         renderer.add(related: index.related)
         return (index, renderer)
     }
