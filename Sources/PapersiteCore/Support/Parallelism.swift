@@ -47,7 +47,17 @@ public struct Parallelism: Sendable, Hashable {
     /// Runs independent pieces of work at the same time (each may use all
     /// cores itself), and returns when all are done.
     func concurrently(_ work: () -> Void...) {
-        forEach(work.count) { work[$0]() }
+        guard effectiveThreads > 1, work.count > 1 else { return work.forEach { $0() } }
+        // Each piece but the last on a thread of its own, the last on this
+        // one. (Not as the iterations of one `forEach`: libdispatch gives
+        // work nested in its iterations a share of the cores, so each
+        // piece's own parallel work ran on one core.)
+        let others = work.dropLast().map { piece in
+            let box = UnsafeSendablePiece(piece)
+            return Background { box.body() }
+        }
+        work.last!()
+        for other in others { other.value }
     }
 
     /// `(0..<count).map(transform)`, computed in parallel, in order. Each
@@ -79,6 +89,11 @@ final class AtomicCounter: @unchecked Sendable {
 
 /// Carries a non-escaping closure into `concurrentPerform`, which runs it
 /// before returning.
+struct UnsafeSendablePiece: @unchecked Sendable {
+    let body: () -> Void
+    init(_ body: @escaping () -> Void) { self.body = body }
+}
+
 struct UnsafeSendableClosure: @unchecked Sendable {
     let body: (Int) -> Void
     init(_ body: @escaping (Int) -> Void) { self.body = body }
