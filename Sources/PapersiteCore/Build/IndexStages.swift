@@ -40,17 +40,16 @@ extension BuildStages {
     /// Related papers, found while the Markdown and the search index are
     /// made: those need them only when pages are rendered. An incremental
     /// build's stages each do little, much of it on one core, so together
-    /// they fill the cores (a paper added at 10,000 papers rebuilt in 14%
-    /// less time). A full build makes them in turns, each on all cores and
-    /// its memory given back before the next: at a million papers, the two
-    /// at once would hold the memory of both.
+    /// they fill the cores (a paper added at 10,000 papers rebuilt in about
+    /// a tenth less time). A full build makes them in turns, each on all
+    /// cores and its memory given back before the next: at a million
+    /// papers, the two at once would hold the memory of both.
     func relatedPapersBesideMarkdown(_ ordered: SiteIndex, config: SiteConfig, theme: Theme) -> (SiteIndex, SiteRenderer) {
-        // (On a thread of its own rather than beside the other in one
-        // `concurrently`: work nested there gets a share of the cores, and
-        // a day of papers found its related papers on one core.)
-        let related = Background { [self] in relatedPapers(of: ordered, config: config) }
-        var renderer = searchIndex(of: renderMarkdown(ordered, config: config, theme: theme))
-        let index = related.value
+        var index = ordered, made: SiteRenderer? = nil
+        options.parallelism.concurrently(
+            { index = relatedPapers(of: ordered, config: config) },
+            { made = searchIndex(of: renderMarkdown(ordered, config: config, theme: theme)) })
+        var renderer = made!
         renderer.add(related: index.related)
         return (index, renderer)
     }

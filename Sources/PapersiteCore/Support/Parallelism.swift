@@ -87,13 +87,15 @@ final class AtomicCounter: @unchecked Sendable {
     }
 }
 
-/// Carries a non-escaping closure into `concurrentPerform`, which runs it
-/// before returning.
+/// Carries one piece of `concurrently` to its thread, which `concurrently`
+/// waits for before returning.
 struct UnsafeSendablePiece: @unchecked Sendable {
     let body: () -> Void
     init(_ body: @escaping () -> Void) { self.body = body }
 }
 
+/// Carries a non-escaping closure into `concurrentPerform`, which runs it
+/// before returning.
 struct UnsafeSendableClosure: @unchecked Sendable {
     let body: (Int) -> Void
     init(_ body: @escaping (Int) -> Void) { self.body = body }
