@@ -88,25 +88,23 @@ struct SiteRenderer: Sendable {
             typesetsMath = config.math != .none
         }
 
-        /// The same parts, with the index's related papers.
-        func with(related: [[Int]]) -> Parts {
-            var index = index
-            index.related = related
-            return Parts(config: config, index: index, theme: theme, siteViews: siteViews, stores: stores, markdown: markdown,
-                         paperHashes: paperHashes, bibtexKeys: bibtexKeys, pages: pages, fingerprints: fingerprints)
-        }
-
-        /// The same parts, with `fingerprints`.
-        func with(_ fingerprints: RenderFingerprints) -> Parts {
-            Parts(config: config, index: index, theme: theme, siteViews: siteViews, stores: stores, markdown: markdown,
-                  paperHashes: paperHashes, bibtexKeys: bibtexKeys, pages: pages, fingerprints: fingerprints)
+        /// The same parts, with another index or `fingerprints`.
+        func with(index: SiteIndex? = nil, _ fingerprints: RenderFingerprints? = nil) -> Parts {
+            Parts(config: config, index: index ?? self.index, theme: theme, siteViews: siteViews, stores: stores, markdown: markdown,
+                  paperHashes: paperHashes, bibtexKeys: bibtexKeys, pages: pages, fingerprints: fingerprints ?? self.fingerprints)
         }
     }
 
     private(set) var parts: Parts
 
-    /// Adds the related papers, found while the Markdown and search index were made.
-    mutating func add(related: [[Int]]) { parts = parts.with(related: related) }
+    /// Adds the related papers, found while the Markdown and search index
+    /// were made (nothing made before reads them).
+    mutating func add(related: [[Int]]) {
+        var index = parts.index
+        index.related = related
+        parts = parts.with(index: index)
+    }
+
     /// Where links go from the page being rendered (see `placed(for:)`):
     /// the site's root, or with relative links the page's folder.
     var urls: SiteURLs
