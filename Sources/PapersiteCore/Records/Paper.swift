@@ -156,35 +156,11 @@ public struct Paper: Sendable, Hashable {
     /// The abstract as kept (read only when a stage needs its text).
     var abstractText: PaperText { storage.fields.abstract }
 
-    /// Makes equal author names one string, shared by every record that
-    /// names the author: the same value, so each record's hash stands.
-    /// Authors recur (a million arXiv records name a few hundred thousand
-    /// people), and each record read had its own copy of every name: at a
-    /// million papers, 0.2 GB of the records' 1.2 GB, kept for the whole
-    /// build. A name of up to 15 bytes is kept inside the string value, with
-    /// nothing to share. The names are hashed on all cores, and looked up
-    /// by those hashes: a `Set` of the names (SipHash, then comparing each
-    /// name with one somewhere else in memory) took 0.18 s on one core of
-    /// an edit at 100,000 papers.
-    static func shareAuthorNames(_ papers: inout [Paper], parallelism: Parallelism) {
-        let hashes = parallelism.map(papers.count) { i in
-            papers[i].authors.map { name -> UInt64 in
-                name.utf8.count > 15 ? Fingerprint.of { $0.add(name) } : 0
-            }
-        }
-        var shared = HashedKeyTable<String>(capacity: papers.count)
-        for i in papers.indices where hashes[i].contains(where: { $0 != 0 }) {
-            papers[i].makeUnique()
-            for (k, hash) in hashes[i].enumerated() where hash != 0 {
-                let name = papers[i].storage.fields.authors[k]
-                if let known = shared[hash] {
-                    // (A different name of the same 64-bit hash keeps its own string.)
-                    if known == name { papers[i].storage.fields.authors[k] = known }
-                } else {
-                    shared.put(hash, name)
-                }
-            }
-        }
+    /// Replaces author `k`'s name with `shared`, an equal string that
+    /// other records hold as well (the record's hash stands).
+    mutating func shareAuthorName(_ k: Int, with shared: String) {
+        makeUnique()
+        storage.fields.authors[k] = shared
     }
 
     /// Keeps the abstract where the build cache stored it, as the same
