@@ -42,7 +42,8 @@ enum RecordCodec {
     }
 
     /// A record as `write` wrote it (its hash is not set: see `decode`).
-    static func readPaper(_ r: inout ByteReader) -> Paper? {
+    /// `file`: the file the record before came from, shared if the same.
+    static func readPaper(_ r: inout ByteReader, file: String? = nil) -> Paper? {
         let key = r.string(), slug = r.string(), title = r.string()
         let authors = r.strings(), affiliations = r.strings()
         let comment = r.optionalString(), bibKey = r.optionalString()
@@ -55,7 +56,7 @@ enum RecordCodec {
         let venue = r.optionalString()
         let abstract = readText(&r), notes = r.string()
         let draft = r.bool()
-        let source = readLocation(&r)
+        let source = SourceLocation(file: r.string(sameAs: file), line: r.int(), column: r.int())
         let slugIsExplicit = r.bool()
         guard !r.failed else { return nil }
         var paper = Paper(title: title, authors: authors, published: published, datePrecision: precision, updated: updated, tags: tags,
@@ -192,8 +193,11 @@ enum RecordCodec {
         guard count <= r.buffer.count else { return nil }
         var papers: [Paper] = []
         papers.reserveCapacity(count)
+        // The records of a segment come from one file, mostly: one string for its name.
+        var file: String? = nil
         for _ in 0..<count {
-            guard var paper = readPaper(&r) else { return nil }
+            guard var paper = readPaper(&r, file: file) else { return nil }
+            file = paper.source.file
             // (The value's bytes were checked whole as the cache read them.)
             paper.setRecordHash(r.fixed())
             papers.append(paper)

@@ -97,7 +97,8 @@ public struct SiteIndexer: Sendable {
         let days = loaded.map { $0.published?.daysSinceEpoch ?? Int.min }
         // Records come in source order from `ContentLoader`; if not, their ranks in it.
         var rank = Array(loaded.indices)
-        if zip(loaded, loaded.dropFirst()).contains(where: { $1.source < $0.source }) {
+        // (By index: a loop over the records themselves retains each.)
+        if loaded.indices.dropFirst().contains(where: { loaded[$0].source < loaded[$0 - 1].source }) {
             let bySource = loaded.indices.sorted { loaded[$0].source != loaded[$1].source ? loaded[$0].source < loaded[$1].source : $0 < $1 }
             for (position, i) in bySource.enumerated() { rank[i] = position }
         }

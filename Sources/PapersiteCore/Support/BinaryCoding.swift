@@ -133,6 +133,21 @@ struct ByteReader {
         return String(decoding: slice, as: UTF8.self)
     }
 
+    /// A string, as `known` when it has the same bytes (the string itself,
+    /// not a copy: where many values repeat one string, such as the file
+    /// each record of a segment came from).
+    mutating func string(sameAs known: String?) -> String {
+        guard var known else { return string() }
+        let start = offset
+        let count = Int(clamping: uint())
+        guard count == known.utf8.count, let slice = bytes(count) else {
+            offset = start
+            return string()
+        }
+        let same = known.withUTF8 { $0.count == 0 || memcmp($0.baseAddress!, slice.baseAddress!, count) == 0 }
+        return same ? known : String(decoding: slice, as: UTF8.self)
+    }
+
     mutating func optionalString() -> String? { bool() ? string() : nil }
     mutating func optionalInt() -> Int? { bool() ? int() : nil }
 
