@@ -92,7 +92,8 @@ struct RenderFingerprints: Sendable {
             }
         }
         authors = Fingerprint.of { f in
-            for author in index.authors { f.add(author.slug); f.add(author.name); f.add(index.papers(by: author.slug).count) }
+            // (`authorPapers` is in the order of `authors`: no lookup by slug for each.)
+            for (author, papers) in zip(index.authors, index.authorPapers) { f.add(author.slug); f.add(author.name); f.add(papers.count) }
         }
         self.index = Fingerprint.of { f in
             for part in parts { f.add(part.index) }
