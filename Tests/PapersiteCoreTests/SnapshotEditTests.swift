@@ -108,6 +108,38 @@ import Testing
         #expect(reads == 3 && offered.count == 4)
     }
 
+    /// An edit whose last version's records cannot be read back (a damaged
+    /// cache): no line is taken from there, every line is parsed, and the
+    /// records are the ones a fresh read gives.
+    @Test func anEditOverADamagedCacheParsesEveryLine() throws {
+        let lines = (1...4).map { line("2401.0000\($0)", "Paper \($0)", day: $0) }
+        let site = try TestSite(["content/papers/s.jsonl": lines.joined(separator: "\n") + "\n"])
+        defer { site.remove() }
+        let file = "content/papers/s.jsonl", url = site.root.appendingPathComponent(file)
+        let cacheFolder = site.root.appendingPathComponent("test-cache")
+        let folder = open(site.root.appendingPathComponent("content/papers").path, O_RDONLY | O_DIRECTORY)
+        defer { close(folder) }
+        var offers: [Int] = []
+        func records(_ store: CacheStore) -> [Paper] {
+            StoredRecordFiles(cache: store).records(of: file, folder: folder, name: "s.jsonl", context: nil) { earlier, emit in
+                offers.append(earlier.count)
+                return ArXivSnapshotReader().forEach(url, file: file, reuse: { earlier[$0] }) { emit($0, $1) }
+            }.papers
+        }
+        let store = CacheStore(folder: cacheFolder, output: site.output.path, identity: 1, clean: false)
+        #expect(records(store).count == 4)
+        store.commit(outputs: [], tree: 0, last: nil)
+        // The records' segment, the first value stored, damaged; the file's head intact.
+        var bytes = [UInt8](try Data(contentsOf: store.storeFile))
+        bytes[10] ^= 0xFF
+        try Data(bytes).write(to: store.storeFile)
+        try site.write(file, ([lines[0], line("2401.00002", "Paper 2, retitled", day: 2)] + lines[2...]).joined(separator: "\n") + "\n")
+        let reread = records(CacheStore(folder: cacheFolder, output: site.output.path, identity: 1, clean: false))
+        #expect(offers == [0, 0])
+        #expect(reread == ArXivSnapshotReader().read(url, file: file).papers)
+        #expect(reread.map(\.title) == ["Paper 1", "Paper 2, retitled", "Paper 3", "Paper 4"])
+    }
+
     /// A file of more records than one segment is stored a segment at a
     /// time and read back whole, in order, without being read again.
     @Test func recordsOfManySegmentsComeBackWhole() throws {
