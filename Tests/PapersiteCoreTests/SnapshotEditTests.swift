@@ -116,9 +116,11 @@ import Testing
         let site = try TestSite(["content/papers/s.jsonl": lines.joined(separator: "\n") + "\n"])
         defer { site.remove() }
         let file = "content/papers/s.jsonl", url = site.root.appendingPathComponent(file)
-        let cacheFolder = site.root.appendingPathComponent("test-cache")
         let folder = open(site.root.appendingPathComponent("content/papers").path, O_RDONLY | O_DIRECTORY)
         defer { close(folder) }
+        func store() -> CacheStore {
+            CacheStore(folder: site.root.appendingPathComponent("test-cache"), output: site.output.path, identity: 1, clean: false)
+        }
         var offers: [Int] = []
         func records(_ store: CacheStore) -> [Paper] {
             StoredRecordFiles(cache: store).records(of: file, folder: folder, name: "s.jsonl", context: nil) { earlier, emit in
@@ -126,15 +128,15 @@ import Testing
                 return ArXivSnapshotReader().forEach(url, file: file, reuse: { earlier[$0] }) { emit($0, $1) }
             }.papers
         }
-        let store = CacheStore(folder: cacheFolder, output: site.output.path, identity: 1, clean: false)
-        #expect(records(store).count == 4)
-        store.commit(outputs: [], tree: 0, last: nil)
+        let first = store()
+        #expect(records(first).count == 4)
+        first.commit(outputs: [], tree: 0, last: nil)
         // The records' segment, the first value stored, damaged; the file's head intact.
-        var bytes = [UInt8](try Data(contentsOf: store.storeFile))
+        var bytes = [UInt8](try Data(contentsOf: first.storeFile))
         bytes[10] ^= 0xFF
-        try Data(bytes).write(to: store.storeFile)
+        try Data(bytes).write(to: first.storeFile)
         try site.write(file, ([lines[0], line("2401.00002", "Paper 2, retitled", day: 2)] + lines[2...]).joined(separator: "\n") + "\n")
-        let reread = records(CacheStore(folder: cacheFolder, output: site.output.path, identity: 1, clean: false))
+        let reread = records(store())
         #expect(offers == [0, 0])
         #expect(reread == ArXivSnapshotReader().read(url, file: file).papers)
         #expect(reread.map(\.title) == ["Paper 1", "Paper 2, retitled", "Paper 3", "Paper 4"])
