@@ -4,7 +4,8 @@ import Testing
 
 /// Records that name the same author share one string for the name (a
 /// million records name a few hundred thousand people), and stay equal to
-/// themselves: the same names, the same hashes.
+/// themselves: the same names, the same hashes. Records decoded from one
+/// cache segment share the string of their file's name.
 @Suite struct AuthorNameSharingTests {
     /// Where a string's bytes are (nil for one kept inside the value).
     func storage(_ s: String) -> UnsafeRawPointer? {

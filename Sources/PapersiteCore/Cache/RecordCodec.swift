@@ -56,7 +56,7 @@ enum RecordCodec {
         let venue = r.optionalString()
         let abstract = readText(&r), notes = r.string()
         let draft = r.bool()
-        let source = SourceLocation(file: r.string(sameAs: file), line: r.int(), column: r.int())
+        let source = readLocation(&r, sameFileAs: file)
         let slugIsExplicit = r.bool()
         guard !r.failed else { return nil }
         var paper = Paper(title: title, authors: authors, published: published, datePrecision: precision, updated: updated, tags: tags,
@@ -98,8 +98,9 @@ enum RecordCodec {
         w.string(l.file); w.int(l.line); w.int(l.column)
     }
 
-    static func readLocation(_ r: inout ByteReader) -> SourceLocation {
-        SourceLocation(file: r.string(), line: r.int(), column: r.int())
+    /// `file`: a file name to share when the location's is the same.
+    static func readLocation(_ r: inout ByteReader, sameFileAs file: String? = nil) -> SourceLocation {
+        SourceLocation(file: r.string(sameAs: file), line: r.int(), column: r.int())
     }
 
     static func write(_ d: Diagnostic, to w: inout ByteWriter) {

@@ -114,8 +114,8 @@ struct AuthorTable {
     }
 
     /// The index in the site's order; `place`: each number's place in it.
-    /// Each paper's author slugs are made on all cores: on one, with the
-    /// rest, this was a third of an edit's index stage at 100,000 papers.
+    /// Each paper's author slugs are made on all cores: they are a third
+    /// of an edit's index stage at 100,000 papers.
     func index(place: [Int], parallelism: Parallelism) -> AuthorIndex {
         let slugs = authors.map(\.slug)
         var papersOf = [[Int]](repeating: [], count: authors.count)

@@ -127,25 +127,19 @@ struct ByteReader {
         }
     }
 
-    mutating func string() -> String {
-        let count = Int(clamping: uint())
-        guard let slice = bytes(count) else { return "" }
-        return String(decoding: slice, as: UTF8.self)
-    }
+    mutating func string() -> String { string(sameAs: nil) }
 
     /// A string, as `known` when it has the same bytes (the string itself,
     /// not a copy: where many values repeat one string, such as the file
     /// each record of a segment came from).
     mutating func string(sameAs known: String?) -> String {
-        guard var known else { return string() }
-        let start = offset
         let count = Int(clamping: uint())
-        guard count == known.utf8.count, let slice = bytes(count) else {
-            offset = start
-            return string()
+        guard let slice = bytes(count) else { return "" }
+        if var known, known.utf8.count == count,
+           known.withUTF8({ count == 0 || memcmp($0.baseAddress!, slice.baseAddress!, count) == 0 }) {
+            return known
         }
-        let same = known.withUTF8 { $0.count == 0 || memcmp($0.baseAddress!, slice.baseAddress!, count) == 0 }
-        return same ? known : String(decoding: slice, as: UTF8.self)
+        return String(decoding: slice, as: UTF8.self)
     }
 
     mutating func optionalString() -> String? { bool() ? string() : nil }
