@@ -127,6 +127,28 @@ import Testing
         for k in stride(from: 0, to: 300, by: 3) { #expect(read(store, UInt64(1_000 + k)) == value(k + 1, size: 24)) }
     }
 
+    /// Values put on three threads at once are read back, by every thread,
+    /// as they were put: those still gathered, those in a block being
+    /// written, and those written long before.
+    @Test func valuesPutOnManyThreadsReadBackOnAll() throws {
+        let dir = folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
+        let sizes = [24, 900, 7_000, 70_000, 3]
+        let size = { (k: Int) in sizes[k % sizes.count] }
+        let count = 3_000, wrong = AtomicCounter()
+        Parallelism(threads: 3).forEach(count) { k in
+            store.put(UInt64(k + 1), value(k, size: size(k)))
+            // This value, and one put a while ago (on any thread, perhaps not yet).
+            for j in [k, k / 2] {
+                if let got = read(store, UInt64(j + 1)), got != value(j, size: size(j)) { _ = wrong.increment() }
+            }
+            if read(store, UInt64(k + 1)) == nil { _ = wrong.increment() }
+        }
+        #expect(wrong.add(0) == 0)
+        for k in 0..<count { #expect(read(store, UInt64(k + 1)) == value(k, size: size(k))) }
+    }
+
     /// A small build leaves moderate garbage for a larger build to compact
     /// (a one-paper edit must not copy a large site's cache), but never
     /// lets it grow past three times what is kept.

@@ -55,7 +55,8 @@ extension BuildStages {
             let kept = fingerprint != nil && previous[fileKey] == fingerprint ? session.keep(file, key: fileKey) : (kept: false, inStaging: false, notStaged: false)
             return (fileKey, fingerprint, kept.kept, kept.inStaging, kept.notStaged)
         }
-        let todo = plan.indices.filter { !decided[$0].kept }
+        let changed = plan.indices.filter { !decided[$0].kept }
+        let todo = changed.filter { plan[$0].job.growsWithSite } + changed.filter { !plan[$0].job.growsWithSite }
         session.expect(files: plan.count)
         session.expectChanges(atMost: todo.count)
         session.countKept(plan.count - todo.count, inStaging: decided.reduce(0) { $0 + ($1.inStaging ? 1 : 0) },

@@ -121,6 +121,17 @@ enum OutputJob: Sendable, Hashable {
         }
     }
 
+    /// A file that grows with the whole site (the site's BibTeX, tens of
+    /// megabytes at 100,000 papers, and the sitemap), made first among the
+    /// files to render: made last, as the plan has them, a rebuild's few
+    /// other files were done and one core waited for it.
+    var growsWithSite: Bool {
+        switch self {
+        case .siteBibTeX, .sitemap, .sitemapPart: true
+        default: false
+        }
+    }
+
     var isHTML: Bool {
         switch self {
         case .feed, .paperBibTeX, .siteBibTeX, .sitemap, .sitemapPart, .robots,

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// How many threads the build's parallel stages use. The output never
 /// depends on it: every stage writes its results by index, and a test
@@ -71,19 +72,16 @@ public struct Parallelism: Sendable, Hashable {
     }
 }
 
-/// A lock-protected counter handing out work indices.
-final class AtomicCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
+/// A counter handing out work indices, and counting work done (every file
+/// of a build takes an index and counts itself): one atomic add, no lock.
+final class AtomicCounter: Sendable {
+    private let value = Atomic<Int>(0)
 
     func increment() -> Int { add(1) }
 
     /// Adds `n`; returns the value before.
     func add(_ n: Int) -> Int {
-        lock.withLock {
-            defer { value += n }
-            return value
-        }
+        value.wrappingAdd(n, ordering: .relaxed).oldValue
     }
 }
 
