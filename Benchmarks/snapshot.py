@@ -37,17 +37,30 @@ def topic_words(words, n, topic):
 TOPICS = {}
 
 
+def paper_rng(seed, k):
+    """The k-th paper's own random numbers (so a paper's bytes depend on
+    the seed and its number only)."""
+    return random.Random(seed * 1_000_003 + k)
+
+
+def picker(k, rng, words, cumulative, n):
+    """Draws the k-th paper's words: from the whole vocabulary by
+    frequency, a third of them from its topic's words."""
+    topic = topic_words(words, n, (k * 7919) % max(10, n // 100))
+
+    def pick(count):
+        return [rng.choice(topic) if rng.random() < 0.35 else word
+                for word in rng.choices(words, cum_weights=cumulative, k=count)]
+    return pick
+
+
 def record(k, rng, words, cumulative, people, n, titles_per=1):
     """The k-th paper (from 0): its id, title and abstract are its own.
     Papers of the snapshot (k < n) are dated over 2007-2024; papers added
     later (k >= n) are newer than all of them, as a mirror's additions are.
     Each paper is on one of n / 100 topics, whose words make a third of
     its title and abstract."""
-    topic = topic_words(words, n, (k * 7919) % max(10, n // 100))
-
-    def pick(count):
-        return [rng.choice(topic) if rng.random() < 0.35 else word
-                for word in rng.choices(words, cum_weights=cumulative, k=count)]
+    pick = picker(k, rng, words, cumulative, n)
 
     if k < n:
         year = 2007 + (k * 7919) % 18
@@ -57,9 +70,13 @@ def record(k, rng, words, cumulative, people, n, titles_per=1):
         year, month, day = 2025, 1, 1 if k == n else 2 + (k - n - 1) // 100 % 27
     title_words = pick(rng.randint(5, 11))
     # With titles_per > 1, that many papers in a row share a title (as
-    # "Erratum" or "Reply to ..." repeat in real feeds).
-    if titles_per > 1:
-        title_words = random.Random(n * 7 + k // titles_per).choices(words, cum_weights=cumulative, k=8)
+    # "Erratum" or "Reply to ..." repeat in real feeds): the one their
+    # first paper has with distinct titles, so that only the sharing
+    # differs between the two snapshots, not the titles' words.
+    if titles_per > 1 and k % titles_per:
+        lead = k - k % titles_per
+        lead_rng = paper_rng(n, lead)
+        title_words = picker(lead, lead_rng, words, cumulative, n)(lead_rng.randint(5, 11))
     title = " ".join(title_words).capitalize() + " (%d)" % (k // titles_per)
     abstract = []
     for _ in range(rng.randint(3, 6)):
@@ -103,7 +120,7 @@ def write_snapshot(path, start, count, seed, titles_per=1):
     people = [(base.choice(words).capitalize(), base.choice(words).capitalize()) for _ in range(max(50, seed // 3))]
     with open(path, "a", encoding="utf-8") as out:
         for k in range(start, start + count):
-            out.write(json.dumps(record(k, random.Random(seed * 1_000_003 + k), words, cumulative, people, seed, titles_per), ensure_ascii=False) + "\n")
+            out.write(json.dumps(record(k, paper_rng(seed, k), words, cumulative, people, seed, titles_per), ensure_ascii=False) + "\n")
 
 
 def timed(papersite, site, *extra):
