@@ -8,10 +8,12 @@ paper, after adding a day of 1,000 papers, after removing the newest
 paper, after editing one paper, and a
 build into a second output folder, and back; then one more edit built
 into the first folder, then the second, then the first again. For each
-it prints wall time, processor time and peak memory, and each stage of
-the build as `papersite build --timings` reports it.
+it prints wall time, processor time, peak memory and its share of the
+full build, and each stage of the build as `papersite build --timings`
+reports it. With `--runs R`, the series R times, each on a site of its
+own, and each figure's median.
 """
-import itertools, json, os, random, re, subprocess, sys, time
+import glob, itertools, json, os, random, re, statistics, subprocess, sys, time
 
 CATEGORIES = ["cs.LG", "cs.CL", "cs.CV", "stat.ML", "math.OC", "hep-th", "quant-ph", "astro-ph.GA", "q-bio.NC", "econ.EM"]
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -139,27 +141,60 @@ def timed(papersite, site, *extra):
     return float(wall), float(user) + float(system), int(kb) / 1024, stages
 
 
-def run(papersite, work, n):
-    site = os.path.join(work, "snapshot-%d" % n)
+def run(papersite, work, n, rounds=1):
+    """The series `rounds` times, each on a site of its own (made afresh:
+    writing the snapshot is quick next to the builds), and each build's
+    figures. With more than one round, each row's median: at 10,000
+    papers a rebuild takes a sixth of a second, and its share of the full
+    build moved by a fifth from one series to the next."""
+    sites = [os.path.join(work, "snapshot-%d" % n if r == 0 else "snapshot-%d-round-%d" % (n, r + 1)) for r in range(rounds)]
+    removed = [remove(site) for site in set(sites) | set(glob.glob(os.path.join(work, "snapshot-%d-round-*" % n)))]
+    series = []
+    for r, site in enumerate(sites):
+        size = make_site(site, n)
+        if r == 0:
+            print("snapshot: %d lines, %.0f MB" % (n, size / 1e6))
+            settle(max((t for t in removed if t is not None), default=None))
+        series.append(builds(papersite, site, n))
+    print("%-30s %9s %9s %12s  %6s%s" % ("build (%d papers)" % n, "wall", "cpu", "peak memory", "share",
+                                        "" if rounds == 1 else "   (each round's wall; the median of %d)" % rounds))
+    for k, (label, _, _, _, _) in enumerate(series[0]):
+        rows = [rounds_rows[k] for rounds_rows in series]
+        wall, cpu, mib = (statistics.median(row[i] for row in rows) for i in (1, 2, 3))
+        share = statistics.median(row[1] / rounds_rows[0][1] for row, rounds_rows in zip(rows, series))
+        each = "" if rounds == 1 else "   (%s)" % ", ".join("%.2f s" % row[1] for row in rows)
+        print("%-30s %7.2f s %7.2f s %8.0f MiB  %5.1f%%%s" % (label, wall, cpu, mib, 100 * share, each))
+    for k, (label, _, _, _, _) in enumerate(series[0]):
+        # The stages of the round whose wall time is the median.
+        rows = sorted((rounds_rows[k] for rounds_rows in series), key=lambda row: row[1])
+        print("\n%s:" % label)
+        for line in rows[len(rows) // 2][4]:
+            print("  " + line)
+    subprocess.run(["du", "-sh", os.path.join(sites[0], "public"), os.path.join(sites[0], ".papersite-cache")])
+
+
+def make_site(site, n):
+    """A site whose papers are the N-line snapshot; returns its size."""
     papers = os.path.join(site, "content", "papers")
-    snapshot = os.path.join(papers, "arxiv-snapshot.jsonl")
-    day = os.path.join(papers, "zz-new.jsonl")
-    # Made afresh each time (it is quick next to the builds): the added papers go into their own file.
-    removed = remove(site)
     os.makedirs(papers)
     with open(os.path.join(site, "content", "site.yml"), "w") as out:
         out.write("title: arXiv mirror\nbase_url: https://example.org/mirror/\n")
-    started = time.time()
+    snapshot = os.path.join(papers, "arxiv-snapshot.jsonl")
     write_snapshot(snapshot, 0, n, n)
-    size = os.path.getsize(snapshot)
-    print("snapshot: %d lines, %.0f MB, written in %.0f s" % (n, size / 1e6, time.time() - started))
+    return os.path.getsize(snapshot)
+
+
+def builds(papersite, site, n):
+    """The series on one site: (label, wall, cpu, MiB, stages) for each build."""
+    papers = os.path.join(site, "content", "papers")
+    snapshot = os.path.join(papers, "arxiv-snapshot.jsonl")
+    day = os.path.join(papers, "zz-new.jsonl")      # the added papers go into their own file
     rows = []
 
     def build(label, *extra):
         time.sleep(2.5)     # files older than the file system's clock tick, as in use
         rows.append((label,) + timed(papersite, site, *extra))
 
-    settle(removed)
     build("full build", "--clean")
     build("no change")
     write_snapshot(day, n, 1, n)
@@ -189,14 +224,7 @@ def run(papersite, work, n):
     build("edit, first output")
     build("second output, an edit behind", "--output", "public-b")
     build("first output, no change")
-    print("%-26s %9s %9s %12s" % ("build (%d papers)" % n, "wall", "cpu", "peak memory"))
-    for label, wall, cpu, mib, _ in rows:
-        print("%-26s %7.2f s %7.2f s %8.0f MiB" % (label, wall, cpu, mib))
-    for label, _, _, _, stages in rows:
-        print("\n%s:" % label)
-        for line in stages:
-            print("  " + line)
-    subprocess.run(["du", "-sh", os.path.join(site, "public"), os.path.join(site, ".papersite-cache")])
+    return rows
 
 
 def remove(folder):
