@@ -97,6 +97,28 @@ import Testing
         #expect(slugs.last == "erratum-2002")
         #expect(log.items.map(\.description) == ["a.jsonl:2: warning: the slug 'erratum' is already used by the paper at a.jsonl:1; this paper gets 'erratum-2', and the 1998 more papers with it 'erratum-4' to 'erratum-2002' (set 'slug' to choose)"])
     }
+
+    /// A renamed record whose hash the cache had given keeps a hash, of
+    /// its new fields (every later stage keys its work by it); one the
+    /// cache never saw is not hashed here.
+    @Test func renamedRecordsKeepTheirHashOfTheNewSlug() {
+        let day = Day(year: 2025, month: 1, day: 1)!
+        func encodedHash(_ paper: Paper) -> UInt64 {
+            var w = ByteWriter()
+            RecordCodec.write(paper, to: &w)
+            return w.bytes.withUnsafeBytes { ContentHash.of($0) }
+        }
+        var papers = (0..<3).map { Paper(title: "Erratum", published: day, source: SourceLocation(file: "a.jsonl", line: $0 + 1)) }
+        for i in 0..<2 { papers[i].setRecordHash(encodedHash(papers[i])) }
+        let before = papers.map(\.recordHash)
+        var log = DiagnosticLog()
+        SlugAssigner.assign(&papers, log: &log)
+        #expect(papers.map(\.slug) == ["erratum", "erratum-2", "erratum-3"])
+        #expect(papers[0].recordHash == before[0])
+        #expect(papers[1].recordHash != before[1])
+        #expect(papers[1].recordHash == encodedHash(papers[1]))
+        #expect(papers[2].recordHash == nil)
+    }
 }
 
 @Suite struct TagMatcherTests {
