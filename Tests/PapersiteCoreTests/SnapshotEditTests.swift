@@ -184,12 +184,7 @@ import Testing
         let revised = StoredRecordFiles(cache: third).records(of: file, folder: folder, name: "s.jsonl", context: nil, read: readFile)
         #expect(reads == 2)
         #expect(revised.papers.map(\.title) == (0..<count).map { $0 == count - 1 ? "Paper \($0), revised" : "Paper \($0)" })
-        func encodedHash(_ paper: Paper) -> UInt64 {
-            var w = ByteWriter()
-            RecordCodec.write(paper, to: &w)
-            return w.bytes.withUnsafeBytes { ContentHash.of($0) }
-        }
-        #expect(revised.papers.map(\.recordHash) == revised.papers.map(encodedHash))
+        #expect(revised.papers.map(\.recordHash) == revised.papers.map(encodedRecordHash))
         #expect(try storeSize(third) - before < full / 4, "only the edited segment is stored again")
         third.commit(outputs: [], tree: 0, last: nil)
         let fourth = CacheStore(folder: site.root.appendingPathComponent("test-cache"), output: site.output.path, identity: 1, clean: false)

@@ -113,3 +113,11 @@ func expectSameAsCleanBuild(_ site: TestSite, _ step: String, sourceLocation: Te
     for (path, data) in fresh where rebuilt[path] != data { differing.append(path) }
     #expect(differing.isEmpty, "after \(step): \(differing.sorted().prefix(8)) differ from a clean build", sourceLocation: sourceLocation)
 }
+
+/// A record's hash made from its fields, as `RecordCodec.hash` makes it
+/// for a record that has none stored.
+func encodedRecordHash(_ paper: Paper) -> UInt64 {
+    var w = ByteWriter()
+    RecordCodec.write(paper, to: &w)
+    return w.bytes.withUnsafeBytes { ContentHash.of($0) }
+}

@@ -125,6 +125,7 @@ public struct ContentLoader: Sendable {
         if !includeDrafts { papers.removeAll { $0.draft } }
         papers = DuplicateMerger.merge(papers, log: &log, parallelism: parallelism)
         SlugAssigner.assign(&papers, log: &log, parallelism: parallelism)
+        if storedFiles != nil { Self.rehashChanged(&papers, parallelism: parallelism) }
         Paper.shareAuthorNames(&papers, parallelism: parallelism)
         var seenPageSlugs: [String: SourceLocation] = [:]
         for page in pages {
@@ -134,6 +135,17 @@ public struct ContentLoader: Sendable {
             seenPageSlugs[page.slug] = page.source
         }
         return LoadedContent(papers: papers, pages: pages, diagnostics: log.sorted)
+    }
+
+    /// Gives back its hash to each record changed since the cache gave it
+    /// one (merged with another source's, or its slug made unique), made
+    /// once here on all cores: each later stage that keys its work by it
+    /// would otherwise encode the whole record again to hash it, and a
+    /// title shared by thousands of papers renames thousands, on every build.
+    static func rehashChanged(_ papers: inout [Paper], parallelism: Parallelism) {
+        let changed = papers.indices.filter { papers[$0].recordHash == nil }
+        let hashes = parallelism.map(changed.count) { RecordCodec.hash(papers[changed[$0]]) }
+        for (k, i) in changed.enumerated() { papers[i].setRecordHash(hashes[k]) }
     }
 
     /// A BibTeX key names one entry: a key used again for another paper

@@ -28,8 +28,6 @@ enum SlugAssigner {
         var nextSuffix: [String: Int] = [:]
         // The papers that took each base slug after the first, in order.
         var renamed: [String: [Int]] = [:]
-        // Those whose record's hash was known, which renaming drops.
-        var rehash: [Int] = []
         for i in papers.indices where !papers[i].slugIsExplicit {
             let base = papers[i].slug
             guard taken[base] != nil else {
@@ -41,17 +39,10 @@ enum SlugAssigner {
             nextSuffix[base] = n + 1
             let slug = "\(base)-\(n)"
             renamed[base, default: []].append(i)
-            if papers[i].recordHash != nil { rehash.append(i) }
             papers[i].slug = slug
             if papers[i].key == base { papers[i].key = slug }
             taken[slug] = i
         }
-        // Made again once here, on all cores, rather than by each stage
-        // that asks for it: with a title shared by 100 papers in a row, at
-        // 100,000 papers the Markdown stage took 1.30 times as long, each
-        // record encoded again to be hashed.
-        let recordHashes = parallelism.map(rehash.count) { RecordCodec.hash(papers[rehash[$0]]) }
-        for (k, i) in rehash.enumerated() { papers[i].setRecordHash(recordHashes[k]) }
         // One warning per slug, however many papers share it (a feed that
         // repeats "Erratum" a thousand times gets one, not a thousand).
         for (base, renamedPapers) in renamed {
