@@ -35,6 +35,26 @@ import Testing
         #expect(read.diagnostics.map { $0.location?.line } == [2_801])
     }
 
+    /// The reader hands lines on in place, in batches of at most the
+    /// limit: each line once, numbered in order, the last one without
+    /// its newline.
+    @Test func linesComeInBatchesOfAtMostTheLimit() throws {
+        let expected = (1...5_000).map { "line \($0)" }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("papersite-batches-\(UUID().uuidString).txt")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try expected.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
+        let reader = try #require(LineReader(url: url))
+        var seen: [String] = [], numbers: [Int] = [], largest = 0
+        while reader.nextLines(limit: 64, { bytes, lines in
+            largest = max(largest, lines.count)
+            for line in lines {
+                numbers.append(line.number)
+                seen.append(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[line.range]), as: UTF8.self))
+            }
+        }) {}
+        #expect(seen == expected && numbers == Array(1...5_000) && largest == 64)
+    }
+
     @Test func anEditedSnapshotReusesItsUnchangedLines() throws {
         let lines = (1...4).map { line("2401.0000\($0)", "Paper \($0)", day: $0) }
         let site = try TestSite(["content/site.yml": "title: Mirror\nbase_url: https://example.org/\n",

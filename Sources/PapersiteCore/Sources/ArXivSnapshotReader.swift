@@ -32,29 +32,29 @@ struct ArXivSnapshotReader {
             return [.error("cannot read the file", at: SourceLocation(file: file))]
         }
         // Lines are parsed a batch at a time on all cores, and handed on in
-        // order. A batch's lines are copied into one buffer (a `Data` for
-        // each line cost more than hashing it); a line is made a `Data` only
-        // to be parsed, which an edit's unchanged lines are not.
-        var batch: [UInt8] = [], lines: [(number: Int, range: Range<Int>)] = []
-        func flush() {
-            let results = batch.withUnsafeBytes { all in
-                parallelism.map(lines.count) { i -> (Result<Paper, Diagnostic>, UInt64) in
-                    let (number, range) = lines[i]
-                    let line = UnsafeRawBufferPointer(rebasing: all[range])
-                    let location = SourceLocation(file: file, line: number, column: 1)
-                    let hash = ContentHash.of(line)
-                    if var known = reuse?(hash) {
-                        // (Set only if the line moved: a change forgets the record's hash.)
-                        if known.source != location { known.source = location }
-                        return (.success(known), hash)
-                    }
-                    do {
-                        return (.success(try paper(from: Data(line), at: location)), hash)
-                    } catch let diagnostic as Diagnostic {
-                        return (.failure(diagnostic), hash)
-                    } catch {
-                        return (.failure(.error("\(error)", at: location)), hash)
-                    }
+        // order. A batch's lines stay where the reader read them (copying
+        // each into a buffer of its own was, at 10,000 papers, the largest
+        // part of an edit's reading that ran on one core while the other
+        // waited); a line is made a `Data` only to be parsed, which an
+        // edit's unchanged lines are not.
+        var lines: [(number: Int, range: Range<Int>)] = []
+        func parse(_ all: UnsafeRawBufferPointer) {
+            let results = parallelism.map(lines.count) { i -> (Result<Paper, Diagnostic>, UInt64) in
+                let (number, range) = lines[i]
+                let line = UnsafeRawBufferPointer(rebasing: all[range])
+                let location = SourceLocation(file: file, line: number, column: 1)
+                let hash = ContentHash.of(line)
+                if var known = reuse?(hash) {
+                    // (Set only if the line moved: a change forgets the record's hash.)
+                    if known.source != location { known.source = location }
+                    return (.success(known), hash)
+                }
+                do {
+                    return (.success(try paper(from: Data(line), at: location)), hash)
+                } catch let diagnostic as Diagnostic {
+                    return (.failure(diagnostic), hash)
+                } catch {
+                    return (.failure(.error("\(error)", at: location)), hash)
                 }
             }
             for (result, hash) in results {
@@ -69,17 +69,12 @@ struct ArXivSnapshotReader {
                     if errors <= Self.errorLimit { log.append(diagnostic) }
                 }
             }
-            batch.removeAll(keepingCapacity: true)
+        }
+        while reader.nextLines(limit: Self.batchSize, { all, found in
             lines.removeAll(keepingCapacity: true)
-        }
-        while reader.next({ number, line in
-            guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) else { return }
-            lines.append((number, batch.count..<batch.count + line.count))
-            batch.append(contentsOf: line)
-        }) {
-            if lines.count == Self.batchSize { flush() }
-        }
-        flush()
+            for line in found where !all[line.range].allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { lines.append(line) }
+            parse(all)
+        }) {}
         if let failure = reader.failure {
             log.error("reading stopped: \(failure)", at: SourceLocation(file: file, line: reader.lineNumber))
         }
@@ -163,18 +158,20 @@ struct ArXivSnapshotReader {
     }
 }
 
-/// Reads a file line by line in fixed-size blocks: memory stays constant
-/// whatever the file's size. The blocks are read into one byte buffer and
-/// the lines found there with memchr (a `Data` searched and sliced per
-/// line cost a quarter of reading a snapshot, on one core while the
-/// parsing used all; a `Data` for each block read, its pages new each
-/// time, cost most of what was left).
+/// Reads a file in fixed-size blocks and hands its lines on a batch at a
+/// time, in place: memory stays constant whatever the file's size. The
+/// blocks are read into one byte buffer and the lines found there with
+/// memchr (a `Data` searched and sliced per line cost a quarter of reading
+/// a snapshot, on one core while the parsing used all; a `Data` for each
+/// block read, its pages new each time, cost most of what was left).
 final class LineReader {
     private let fd: Int32
     private var buffer: [UInt8] = []
     /// Where the unread part of `buffer` starts, and where its bytes end.
     private var start = 0, end = 0
     private var atEnd = false
+    /// The lines of the batch being handed on (kept to reuse its memory).
+    private var lines: [(number: Int, range: Range<Int>)] = []
     private(set) var lineNumber = 0
     private(set) var failure: String?
     static let blockSize = 1 << 20
@@ -186,23 +183,37 @@ final class LineReader {
 
     deinit { close(fd) }
 
-    /// Calls `body` with the next line (without its newline, valid only
-    /// during the call) and its 1-based number; false at the end.
-    func next(_ body: (Int, UnsafeRawBufferPointer) -> Void) -> Bool {
+    /// Calls `body` with the next lines, at least one and at most `limit`:
+    /// the bytes they are in (valid only during the call), and each line's
+    /// 1-based number and range there, without its newline. False at the
+    /// end of the file. A batch holds the whole lines the last block read
+    /// completed, so a line is never copied to be handed on.
+    func nextLines(limit: Int, _ body: (_ bytes: UnsafeRawBufferPointer, _ lines: [(number: Int, range: Range<Int>)]) -> Void) -> Bool {
+        lines.removeAll(keepingCapacity: true)
         while true {
-            let found = buffer.withUnsafeBytes { bytes -> Bool in
-                guard start < end, let base = bytes.baseAddress else { return false }
-                let newline = memchr(base + start, 0x0A, end - start)
-                guard newline != nil || atEnd else { return false }
-                let stop = newline.map { base.distance(to: UnsafeRawPointer($0)) } ?? end
-                lineNumber += 1
-                body(lineNumber, UnsafeRawBufferPointer(rebasing: bytes[start..<stop]))
-                start = min(end, stop + 1)
+            let handed = buffer.withUnsafeBytes { bytes -> Bool in
+                guard let base = bytes.baseAddress else { return false }
+                var at = start
+                while lines.count < limit && at < end, let newline = memchr(base + at, 0x0A, end - at) {
+                    let stop = base.distance(to: UnsafeRawPointer(newline))
+                    lineNumber += 1
+                    lines.append((lineNumber, at..<stop))
+                    at = stop + 1
+                }
+                // The last line, if the file does not end with a newline.
+                if atEnd && at < end && lines.count < limit {
+                    lineNumber += 1
+                    lines.append((lineNumber, at..<end))
+                    at = end
+                }
+                guard !lines.isEmpty else { return false }
+                start = at
+                body(UnsafeRawBufferPointer(bytes), lines)
                 return true
             }
-            if found { return true }
+            if handed { return true }
             if atEnd { return false }
-            // The unread rest moves to the front, and a block is read after it.
+            // No whole line is left: the unread rest moves to the front, and a block is read after it.
             if start > 0 {
                 buffer.withUnsafeMutableBytes { bytes in
                     if end > start { memmove(bytes.baseAddress!, bytes.baseAddress! + start, end - start) }
