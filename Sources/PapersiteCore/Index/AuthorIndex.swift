@@ -18,13 +18,22 @@ struct AuthorIndex {
     static func make(_ papers: [Paper], memo: NameMemo, parallelism: Parallelism, cache: CacheStore?) -> AuthorIndex {
         let place = RelatedPapers.Numbering(papers).place
         let stored = cache?.get(AuthorTable.cacheKey, AuthorTable.decode)
-        // The author lists in number order, hashed up to the stored table's
-        // end and to the last paper (each list on all cores, then in order).
-        let lists = parallelism.map(papers.count) { i in Fingerprint.of { $0.add(papers[i].authors) } }
+        // Each author list in number order, hashed on all cores, but where
+        // the stored table numbered the same record at the same place: its
+        // list is the one hashed then (hashing every list was the longest
+        // part of an edit's index stage, on one core while the rest waited).
+        let lists = parallelism.map(place.count) { k -> UInt64 in
+            let paper = papers[place[k]]
+            if let stored, k < stored.recordHashes.count, let hash = paper.recordHash, stored.recordHashes[k] == hash {
+                return stored.listHashes[k]
+            }
+            return Fingerprint.of { $0.add(paper.authors) }
+        }
+        // The lists hashed together, up to the stored table's end and to the last paper.
         var f = Fingerprint(), prefix: UInt64?
-        for (k, i) in place.enumerated() {
+        for (k, list) in lists.enumerated() {
             if k == stored?.count { prefix = f.value }
-            f.add(lists[i])
+            f.add(list)
         }
         if stored?.count == place.count { prefix = f.value }
         var table = stored.flatMap { prefix == $0.listsHash ? $0 : nil } ?? AuthorTable()
@@ -33,6 +42,8 @@ struct AuthorIndex {
             let spellings = parallelism.map(new.count) { k in papers[new[k]].authors.map(memo.author) }
             table.extend(with: spellings)
             table.listsHash = f.value
+            table.recordHashes = place.map { papers[$0].recordHash ?? 0 }
+            table.listHashes = lists
             if let cache { cache.put(AuthorTable.cacheKey) { table.encode(to: &$0) } }
         }
         return table.index(place: place, parallelism: parallelism)
@@ -63,6 +74,13 @@ struct AuthorTable {
     var order: [Int32] = []
     /// A hash of the numbered papers' author lists, in order, as spelled.
     var listsHash: UInt64 = 0
+    /// Each numbered paper's record hash (0 if it had none) and the hash of
+    /// its author list, as the table was stored: a record that is the same
+    /// at the same number has the same list. (An edit that leaves the
+    /// lists as they were does not store the table again: the edited
+    /// papers' lists are hashed anew until a paper is added.)
+    var recordHashes: [UInt64] = []
+    var listHashes: [UInt64] = []
 
     /// How many papers are numbered.
     var count: Int { paperAuthors.count }
@@ -152,6 +170,8 @@ struct AuthorTable {
         w.array(paperAuthors.map { UInt32($0.count) })
         w.array(paperAuthors.flatMap { $0 })
         w.array(order)
+        w.array(recordHashes)
+        w.array(listHashes)
     }
 
     static func decode(_ r: inout ByteReader) -> AuthorTable? {
@@ -166,8 +186,11 @@ struct AuthorTable {
         }
         let counts = r.array(of: UInt32.self), ids = r.array(of: Int32.self)
         table.order = r.array(of: Int32.self)
+        table.recordHashes = r.array(of: UInt64.self)
+        table.listHashes = r.array(of: UInt64.self)
         guard !r.failed, counts.reduce(0, { $0 + Int($1) }) == ids.count, ids.allSatisfy({ $0 >= 0 && Int($0) < count }),
-              table.order.count == count, table.order.allSatisfy({ $0 >= 0 && Int($0) < count }) else { return nil }
+              table.order.count == count, table.order.allSatisfy({ $0 >= 0 && Int($0) < count }),
+              table.recordHashes.count == counts.count, table.listHashes.count == counts.count else { return nil }
         table.paperAuthors.reserveCapacity(counts.count)
         var at = 0
         for n in counts {
