@@ -46,19 +46,24 @@ public struct Parallelism: Sendable, Hashable {
     }
 
     /// Runs independent pieces of work at the same time (each may use all
-    /// cores itself), and returns when all are done.
+    /// cores itself), and returns when all are done. Each piece is run by
+    /// the first thread to claim it: this one, or a thread of libdispatch's
+    /// pool, asked for as many as there are cores besides this one. The
+    /// pool has a thread per core and adds more only after a while, so a
+    /// piece no pool thread has come for is run here once this thread is
+    /// free, not waited for (an edit's index stage, three pieces on two
+    /// cores, waited for its longest piece to start until another ended).
+    /// (Not as the iterations of one `forEach`: libdispatch gives work
+    /// nested in its iterations a share of the cores, so each piece's own
+    /// parallel work ran on one core.)
     func concurrently(_ work: () -> Void...) {
         guard effectiveThreads > 1, work.count > 1 else { return work.forEach { $0() } }
-        // Each piece but the last on a thread of its own, the last on this
-        // one. (Not as the iterations of one `forEach`: libdispatch gives
-        // work nested in its iterations a share of the cores, so each
-        // piece's own parallel work ran on one core.)
-        let others = work.dropLast().map { piece in
-            let box = UnsafeSendablePiece(piece)
-            return Background { box.body() }
+        let pieces = ClaimedPieces(work.map(UnsafeSendablePiece.init))
+        for _ in 1..<min(work.count, effectiveThreads) {
+            DispatchQueue.global().async { pieces.runUnclaimed() }
         }
-        work.last!()
-        for other in others { other.value }
+        pieces.runUnclaimed()
+        pieces.waitUntilDone()
     }
 
     /// `(0..<count).map(transform)`, computed in parallel, in order. Each
@@ -85,11 +90,33 @@ final class AtomicCounter: Sendable {
     }
 }
 
-/// Carries one piece of `concurrently` to its thread, which `concurrently`
-/// waits for before returning.
+/// Carries one piece of `concurrently` to the thread that runs it;
+/// `concurrently` waits for every piece before returning.
 struct UnsafeSendablePiece: @unchecked Sendable {
     let body: () -> Void
     init(_ body: @escaping () -> Void) { self.body = body }
+}
+
+/// The pieces of one `concurrently`, claimed in order by the threads that
+/// run them. A pool thread that comes after all are claimed leaves at once.
+final class ClaimedPieces: Sendable {
+    private let pieces: [UnsafeSendablePiece]
+    private let next = AtomicCounter()
+    private let done = DispatchGroup()
+
+    init(_ pieces: [UnsafeSendablePiece]) {
+        self.pieces = pieces
+        for _ in pieces { done.enter() }
+    }
+
+    func runUnclaimed() {
+        while case let i = next.increment(), i < pieces.count {
+            pieces[i].body()
+            done.leave()
+        }
+    }
+
+    func waitUntilDone() { done.wait() }
 }
 
 /// Carries a non-escaping closure into `concurrentPerform`, which runs it
