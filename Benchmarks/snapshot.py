@@ -3,11 +3,11 @@ the case of a lab that mirrors a category of arXiv.
 
 Writes an N-line snapshot (JSON lines as arXiv's Kaggle snapshot has them,
 about 1.1 KB a line; the same bytes for the same N), builds it, and times
-the builds a mirror meets: the full build, then rebuilds after adding one
-paper, after adding a day of 1,000 papers, after removing the newest
-paper, after editing one paper, and a
-build into a second output folder, and back; then one more edit built
-into the first folder, then the second, then the first again. For each
+the builds a mirror meets: the full build, then rebuilds after editing
+one paper, a build into a second output folder, and back; then one more
+edit built into the first folder, then the second, then the first again;
+then after adding one paper, after adding a day of 1,000 papers, and
+after removing the newest paper. For each
 it prints wall time, processor time, peak memory and its share of the
 full build, and each stage of the build as `papersite build --timings`
 reports it. With `--runs R`, the series R times, each on a site of its
@@ -197,15 +197,8 @@ def builds(papersite, site, n):
 
     build("full build", "--clean")
     build("no change")
-    write_snapshot(day, n, 1, n)
-    build("1 paper added")
-    write_snapshot(day, n + 1, 1000, n)
-    build("1,000 papers added")
-    with open(day, encoding="utf-8") as f:
-        added = f.read().splitlines(keepends=True)
-    with open(day, "w", encoding="utf-8") as out:
-        out.write("".join(added[:-1]))      # the newest paper withdrawn
-    build("1 paper removed")
+    # The edits first, at N papers (after the additions they were made
+    # on N + 999 papers and compared with the full build of N).
     text = open(snapshot, encoding="utf-8").read()
     first = json.loads(text.split("\n", 1)[0])
     edited = dict(first, title=first["title"] + " revisited")
@@ -224,6 +217,15 @@ def builds(papersite, site, n):
     build("edit, first output")
     build("second output, an edit behind", "--output", "public-b")
     build("first output, no change")
+    write_snapshot(day, n, 1, n)
+    build("1 paper added")
+    write_snapshot(day, n + 1, 1000, n)
+    build("1,000 papers added")
+    with open(day, encoding="utf-8") as f:
+        added = f.read().splitlines(keepends=True)
+    with open(day, "w", encoding="utf-8") as out:
+        out.write("".join(added[:-1]))      # the newest paper withdrawn
+    build("1 paper removed")
     return rows
 
 
