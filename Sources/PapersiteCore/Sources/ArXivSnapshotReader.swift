@@ -37,8 +37,7 @@ struct ArXivSnapshotReader {
         // part of an edit's reading that ran on one core while the other
         // waited); a line is made a `Data` only to be parsed, which an
         // edit's unchanged lines are not.
-        var lines: [(number: Int, range: Range<Int>)] = []
-        func parse(_ all: UnsafeRawBufferPointer) {
+        func parse(_ lines: [(number: Int, range: Range<Int>)], in all: UnsafeRawBufferPointer) {
             let results = parallelism.map(lines.count) { i -> (Result<Paper, Diagnostic>, UInt64) in
                 let (number, range) = lines[i]
                 let line = UnsafeRawBufferPointer(rebasing: all[range])
@@ -70,10 +69,8 @@ struct ArXivSnapshotReader {
                 }
             }
         }
-        while reader.nextLines(limit: Self.batchSize, { all, found in
-            lines.removeAll(keepingCapacity: true)
-            for line in found where !all[line.range].allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { lines.append(line) }
-            parse(all)
+        while reader.nextLines(limit: Self.batchSize, { all, lines in
+            parse(lines.filter { !all[$0.range].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } }, in: all)
         }) {}
         if let failure = reader.failure {
             log.error("reading stopped: \(failure)", at: SourceLocation(file: file, line: reader.lineNumber))
