@@ -15,6 +15,7 @@ struct Papersite: AsyncParsableCommand {
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "build",
         abstract: "Build the site into the output folder.",
         discussion: """
             Reads content/site.yml, the records in content/papers/ and the pages in \
@@ -96,6 +97,7 @@ struct Build: ParsableCommand {
 
 struct New: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "new",
         abstract: "Start a new site that builds at once.",
         discussion: """
             Writes content/site.yml with every setting shown, an example paper, an \
@@ -126,6 +128,7 @@ struct New: ParsableCommand {
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Build the site, serve it, and rebuild and reload as you edit.",
         discussion: """
             Builds into a private folder (public/ is not touched) with the base URL \
@@ -178,6 +181,7 @@ struct Serve: AsyncParsableCommand {
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Check the site without writing it.",
         discussion: """
             Runs everything build validates, then renders the pages in memory and \
@@ -228,6 +232,7 @@ struct Check: ParsableCommand {
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "import",
         abstract: "Turn records from any source into Markdown files, one per paper.",
         discussion: """
             Reads BibTeX (.bib), CSL-JSON (.json), RIS (.ris), arXiv API responses (.xml), \
@@ -283,12 +288,14 @@ struct Import: ParsableCommand {
 
 struct Tags: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "tags",
         abstract: "Help with tags.",
         subcommands: [Suggest.self]
     )
 
     struct Suggest: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "suggest",
             abstract: "Print candidate tag rules from the papers' titles and abstracts.",
             discussion: """
                 Finds phrases and acronyms that several papers use and that no tag or \

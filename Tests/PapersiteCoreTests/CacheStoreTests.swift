@@ -208,6 +208,31 @@ import Testing
         #expect(read(CacheStore(folder: dir, output: "public", identity: 1, clean: true), 3) == nil)
         #expect(read(CacheStore(folder: dir, output: "public", identity: 1, clean: false), 3) == nil)
     }
+
+    /// An earlier build's value is checked against its hash once a build
+    /// (a card is read for every list that shows it): read again it is the
+    /// same, and a damaged one stays unfound however often it is asked for.
+    @Test func aValueReadAgainIsTheSameAndADamagedOneStaysUnfound() throws {
+        let dir = folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
+        store.put(1, value(1, size: 1000))
+        store.put(2, value(2, size: 1000))
+        store.commit(outputs: [], tree: 1)
+        // The last value's bytes (at the end of the store) damaged.
+        let url = store.storeFile
+        var bytes = [UInt8](try Data(contentsOf: url))
+        bytes[bytes.count - 10] ^= 0xFF
+        try Data(bytes).write(to: url)
+        store = CacheStore(folder: dir, output: "public", identity: 1, clean: false)
+        for _ in 0..<3 {
+            #expect(read(store, 1) == value(1, size: 1000))
+            #expect(read(store, 2) == nil)
+        }
+        // Value 1 was used, so the next build finds it.
+        store.commit(outputs: [], tree: 1)
+        #expect(read(CacheStore(folder: dir, output: "public", identity: 1, clean: false), 1) == value(1, size: 1000))
+    }
 }
 
 /// Records read back from the cache are the records the readers made.

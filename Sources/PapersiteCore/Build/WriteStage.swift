@@ -25,11 +25,12 @@ extension BuildStages {
             for asset in site.assets {
                 try session.put(asset.file, try asset.source.contents())
             }
-            let summary = try session.finish(planned: made.fileKeys + site.assetKeys)
-            // The fingerprints describe the tree this build swapped in (or left in place).
-            if let cache, let tree = summary.tree {
-                let last = inputs.map { LastBuild(inputs: $0, tree: tree, papers: site.index.papers.count, tags: site.index.tags.count,
-                                                  pages: site.pages, files: site.files, warnings: site.warnings) }
+            let done = site
+            let summary = try session.finish(planned: made.fileKeys + site.assetKeys) { tree in
+                // The fingerprints describe the tree this build swapped in (or left in place).
+                guard let cache else { return }
+                let last = inputs.map { LastBuild(inputs: $0, tree: tree, papers: done.index.papers.count, tags: done.index.tags.count,
+                                                  pages: done.pages, files: done.files, warnings: done.warnings) }
                 cache.commit(outputs: made.fingerprints, tree: tree, last: last)
             }
             boundary.ended("copy assets and swap")

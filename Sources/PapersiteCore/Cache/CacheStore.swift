@@ -78,10 +78,12 @@ final class CacheStore: @unchecked Sendable {
     private(set) var outputTree: UInt64 = 0
 
     /// For each of the last build's values (by `slot`): whether this build
-    /// used it. Set from many threads without a lock (one byte each, stored
-    /// atomically): a lock and a table insert per value read cost more than
-    /// reading most values.
+    /// used it (1), and read it and found its bytes intact (2). Set from
+    /// many threads without a lock (one byte each, stored atomically): a
+    /// lock and a table insert per value read cost more than reading most
+    /// values.
     private let used: UnsafeMutablePointer<UInt8>
+    private static let usedAndIntact: UInt8 = 2
 
     private let lock = NSLock()
     /// The values this build stored.
@@ -168,8 +170,13 @@ final class CacheStore: @unchecked Sendable {
         guard let map, let location = old[key], location.offset >= 0, location.length >= 0,
               location.offset + location.length <= map.count else { return nil }
         let bytes = UnsafeRawBufferPointer(rebasing: map[location.offset..<location.offset + location.length])
-        guard ContentHash.of(bytes) == location.hash else { return nil }
-        papersite_mark(used, location.slot)
+        // Checked once a build: a card is read for every list that shows it,
+        // a BibTeX entry for its page and twice for the site's file (hashed,
+        // then written), and the map does not change under the cache's lock.
+        if papersite_marked(used, location.slot) != Self.usedAndIntact {
+            guard ContentHash.of(bytes) == location.hash else { return nil }
+            papersite_mark_as(used, location.slot, Self.usedAndIntact)
+        }
         return (bytes, location.offset)
     }
 
