@@ -11,7 +11,9 @@ after removing the newest paper. For each
 it prints wall time, processor time, peak memory and its share of the
 full build, and each stage of the build as `papersite build --timings`
 reports it. With `--runs R`, the series R times, each on a site of its
-own, and each figure's median.
+own, and each figure's median. With `--full-only`, only the full build
+and a build with nothing changed, and the site is removed after (a
+million papers make 40 GB of output and 11 GB of cache).
 """
 import glob, itertools, json, os, random, re, statistics, subprocess, sys, time
 
@@ -141,7 +143,7 @@ def timed(papersite, site, *extra):
     return float(wall), float(user) + float(system), int(kb) / 1024, stages
 
 
-def run(papersite, work, n, rounds=1):
+def run(papersite, work, n, rounds=1, full_only=False):
     """The series `rounds` times, each on a site of its own (made afresh:
     writing the snapshot is quick next to the builds), and each build's
     figures. With more than one round, each row's median: at 10,000
@@ -155,7 +157,7 @@ def run(papersite, work, n, rounds=1):
         if r == 0:
             print("snapshot: %d lines, %.0f MB" % (n, size / 1e6))
             settle(max((t for t in removed if t is not None), default=None))
-        series.append(builds(papersite, site, n))
+        series.append(builds(papersite, site, n, full_only))
     print("%-30s %9s %9s %12s  %6s%s" % ("build (%d papers)" % n, "wall", "cpu", "peak memory", "share",
                                         "" if rounds == 1 else "   (each round's wall; the median of %d)" % rounds))
     for k, (label, _, _, _, _) in enumerate(series[0]):
@@ -171,6 +173,9 @@ def run(papersite, work, n, rounds=1):
         for line in rows[len(rows) // 2][4]:
             print("  " + line)
     subprocess.run(["du", "-sh", os.path.join(sites[0], "public"), os.path.join(sites[0], ".papersite-cache")])
+    if full_only:
+        for site in sites:
+            remove(site)
 
 
 def make_site(site, n):
@@ -184,7 +189,7 @@ def make_site(site, n):
     return os.path.getsize(snapshot)
 
 
-def builds(papersite, site, n):
+def builds(papersite, site, n, full_only=False):
     """The series on one site: (label, wall, cpu, MiB, stages) for each build."""
     papers = os.path.join(site, "content", "papers")
     snapshot = os.path.join(papers, "arxiv-snapshot.jsonl")
@@ -197,6 +202,8 @@ def builds(papersite, site, n):
 
     build("full build", "--clean")
     build("no change")
+    if full_only:
+        return rows
     # The edits first, at N papers (after the additions they were made
     # on N + 999 papers and compared with the full build of N).
     text = open(snapshot, encoding="utf-8").read()
