@@ -13,12 +13,9 @@ void papersite_release_free_memory(void);
 #include <stddef.h>
 #include <stdint.h>
 
-/// Sets flags[i] to 1, atomically (relaxed): many threads mark the build
-/// cache's values as used without a lock.
-static inline void papersite_mark(uint8_t *flags, size_t i) { __atomic_store_n(&flags[i], 1, __ATOMIC_RELAXED); }
-
-/// Sets flags[i] to `value`, atomically (relaxed).
-static inline void papersite_mark_as(uint8_t *flags, size_t i, uint8_t value) { __atomic_store_n(&flags[i], value, __ATOMIC_RELAXED); }
+/// Sets flags[i] to `value`, atomically (relaxed): many threads mark the
+/// build cache's values as used without a lock.
+static inline void papersite_mark(uint8_t *flags, size_t i, uint8_t value) { __atomic_store_n(&flags[i], value, __ATOMIC_RELAXED); }
 
 /// Reads flags[i] (atomically, relaxed).
 static inline uint8_t papersite_marked(const uint8_t *flags, size_t i) { return __atomic_load_n(&flags[i], __ATOMIC_RELAXED); }

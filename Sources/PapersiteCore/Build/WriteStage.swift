@@ -25,7 +25,7 @@ extension BuildStages {
             for asset in site.assets {
                 try session.put(asset.file, try asset.source.contents())
             }
-            let done = site
+            let done = site     // (`site` is inout: not to be captured)
             let summary = try session.finish(planned: made.fileKeys + site.assetKeys) { tree in
                 // The fingerprints describe the tree this build swapped in (or left in place).
                 guard let cache else { return }
@@ -196,16 +196,4 @@ final class ProcessLeftovers: @unchecked Sendable {
     private let lock = NSLock()
     private var values: [Any] = []
     func keep(_ more: [Any]) { lock.withLock { values += more } }
-}
-
-/// Collects errors from parallel workers.
-final class FailureBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var failures: [BuildFailure] = []
-
-    func add(_ failure: BuildFailure) { lock.withLock { failures.append(failure) } }
-
-    var sorted: [BuildFailure] {
-        lock.withLock { failures.sorted { $0.description < $1.description } }
-    }
 }

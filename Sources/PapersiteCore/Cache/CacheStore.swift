@@ -26,34 +26,6 @@ import CSystemShims
 final class CacheStore: @unchecked Sendable {
     static let format = "papersite-cache 6"
 
-    /// Where a value is. (The slot and generation are kept in 32 bits: a
-    /// large site's tables of these are the cache's largest, about 5
-    /// million of them at a million papers, and 32 bytes each rather than
-    /// 40 saves about 0.1 GB.)
-    struct Location: Sendable {
-        var offset: Int
-        var length: Int
-        var hash: UInt64
-        private var slot32: Int32
-        private var generation32: UInt32
-
-        init(offset: Int, length: Int, hash: UInt64, slot: Int = -1, generation: UInt64 = 0) {
-            self.offset = offset
-            self.length = length
-            self.hash = hash
-            slot32 = Int32(slot)
-            generation32 = UInt32(truncatingIfNeeded: generation)
-        }
-
-        /// Its place among the last build's values (for `used`), or -1 for a value of this build.
-        var slot: Int { Int(slot32) }
-        /// The last build that used it.
-        var generation: UInt64 {
-            get { UInt64(generation32) }
-            set { generation32 = UInt32(truncatingIfNeeded: newValue) }
-        }
-    }
-
     let folder: URL
     let storeFile: URL
     let indexFile: URL
@@ -78,12 +50,11 @@ final class CacheStore: @unchecked Sendable {
     private(set) var outputTree: UInt64 = 0
 
     /// For each of the last build's values (by `slot`): whether this build
-    /// used it (1), and read it and found its bytes intact (2). Set from
-    /// many threads without a lock (one byte each, stored atomically): a
-    /// lock and a table insert per value read cost more than reading most
-    /// values.
+    /// used it (`usedOnly`), or read it and found its bytes intact. Set
+    /// from many threads without a lock (one byte each, stored atomically):
+    /// a lock and a table insert per value read cost more than reading most.
     private let used: UnsafeMutablePointer<UInt8>
-    private static let usedAndIntact: UInt8 = 2
+    private static let usedOnly: UInt8 = 1, usedAndIntact: UInt8 = 2
 
     private let lock = NSLock()
     /// The values this build stored.
@@ -175,7 +146,7 @@ final class CacheStore: @unchecked Sendable {
         // then written), and the map does not change under the cache's lock.
         if papersite_marked(used, location.slot) != Self.usedAndIntact {
             guard ContentHash.of(bytes) == location.hash else { return nil }
-            papersite_mark_as(used, location.slot, Self.usedAndIntact)
+            papersite_mark(used, location.slot, Self.usedAndIntact)
         }
         return (bytes, location.offset)
     }
@@ -212,16 +183,21 @@ final class CacheStore: @unchecked Sendable {
     /// Whether values put now can be read back (the store file is open and writes succeed).
     var isWriting: Bool { appender.map { !$0.failed } ?? false }
 
+    /// Marks a value used, leaving one already found intact as it is.
+    private func markUsed(_ slot: Int) {
+        if papersite_marked(used, slot) == 0 { papersite_mark(used, slot, Self.usedOnly) }
+    }
+
     /// Keeps the values under `keys` for the next build without reading them.
     func retain(_ keys: [UInt64]) {
-        for key in keys { if let location = old[key] { papersite_mark(used, location.slot) } }
+        for key in keys { if let location = old[key] { markUsed(location.slot) } }
     }
 
     /// The hash of the bytes stored under `key`, without reading them
     /// (a cheap stand-in for the value in other fingerprints).
     func storedHash(_ key: UInt64) -> UInt64? {
         if let location = old[key] {
-            papersite_mark(used, location.slot)
+            markUsed(location.slot)
             return location.hash
         }
         return lock.withLock { live[key]?.hash }

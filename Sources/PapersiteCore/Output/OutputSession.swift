@@ -334,15 +334,16 @@ public final class OutputSession: @unchecked Sendable {
         // each has an entry per file of a large site, and nothing else is
         // left to do (a tenth of a one-paper rebuild at 10,000 papers).
         let spare = result.count > 0 ? FileStat.inode(of: staging.path) : nil
-        var failures: [any Error] = []
-        let failuresLock = NSLock()
+        let failures = FailureBox(), folder = writer.treesFolder.path
         func saving(_ manifest: OutputManifest, _ tree: UInt64) -> () -> Void {
-            { do { try manifest.save(to: self.writer.manifestFile(forTree: tree)) } catch { failuresLock.withLock { failures.append(error) } } }
+            { [writer] in
+                do { try manifest.save(to: writer.manifestFile(forTree: tree)) } catch {
+                    failures.add(BuildFailure([.error("cannot write in \(folder): \(error.localizedDescription)", at: nil)]))
+                }
+            }
         }
         writer.parallelism.concurrently(saving(updated, tree), spare.map { saving(result, $0) } ?? {}, { whenInPlace(tree) })
-        if let failure = failures.first {
-            throw BuildFailure([.error("cannot write in \(writer.treesFolder.path): \(failure.localizedDescription)", at: nil)])
-        }
+        if let failure = failures.sorted.first { throw failure }
         // The staging tree stays the spare (what is left of the last one,
         // and the old versions exchanged out of the live tree), its
         // manifest (by the folder's inode) saved first.
