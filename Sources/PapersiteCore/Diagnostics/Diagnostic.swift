@@ -1,3 +1,5 @@
+import Foundation
+
 /// A place in a source file, for messages. `file` is relative to the site
 /// folder; `line` and `column` start at 1 (0 means unknown).
 public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
@@ -162,5 +164,17 @@ extension Array where Element == Diagnostic {
             if d.severity == .warning { d.severity = .error }
             return d
         }
+    }
+}
+
+/// Collects errors from parallel workers.
+final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var failures: [BuildFailure] = []
+
+    func add(_ failure: BuildFailure) { lock.withLock { failures.append(failure) } }
+
+    var sorted: [BuildFailure] {
+        lock.withLock { failures.sorted { $0.description < $1.description } }
     }
 }

@@ -178,15 +178,3 @@ final class LazyValues<Value>: @unchecked Sendable {
         return value
     }
 }
-
-/// Collects errors from parallel workers.
-final class FailureBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var failures: [BuildFailure] = []
-
-    func add(_ failure: BuildFailure) { lock.withLock { failures.append(failure) } }
-
-    var sorted: [BuildFailure] {
-        lock.withLock { failures.sorted { $0.description < $1.description } }
-    }
-}
