@@ -167,6 +167,34 @@ import Testing
         }
     }
 
+    /// A file of a small change takes a pool file of as many blocks, or else
+    /// the largest of fewer (which it grows), or else a new name: never one
+    /// it would cut shorter by a block, as freeing blocks makes the writer
+    /// wait for the disk where ext4 discards them. Past as many files as
+    /// it may keep, the pool's largest are removed.
+    @Test func aPoolFileIsTakenByItsSizeInBlocks() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pool-sizes-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let writer = OutputWriter(output: folder.appendingPathComponent("public"), siteRoot: folder.appendingPathComponent("site"))
+        let pool = writer.incomingFolder.path
+        try FileManager.default.createDirectory(atPath: pool, withIntermediateDirectories: true)
+        var info = stat()
+        #expect(stat(pool, &info) == 0)
+        let block = Int(info.st_blksize)
+        // Names 0 to 4 of 1, 4, 2, 2 and 9 blocks.
+        for (name, size) in [100, 3 * block + 10, 2 * block, block + 1, 8 * block + 1].enumerated() {
+            #expect(FileManager.default.createFile(atPath: pool + "/\(name)", contents: Data(count: size)))
+        }
+        let incoming = try #require(IncomingPool(of: writer, keepingAtMost: 4))
+        let taken = [4 * block, 4 * block, 50, 50, 3 * block, 20 * block].map { incoming.reserve(size: $0) }
+        #expect(taken.map(\.name) == [1, 2, 0, 5, 3, 6])
+        #expect(taken.map(\.held) == [true, true, true, false, true, false])
+        // Name 4, the largest of five where four are kept, is removed (on a thread of its own).
+        let deadline = Date().addingTimeInterval(10)
+        while FileManager.default.fileExists(atPath: pool + "/4") && Date() < deadline { usleep(10_000) }
+        #expect(!FileManager.default.fileExists(atPath: pool + "/4"))
+    }
+
     /// A change expected to be small is written into the incoming pool;
     /// when it turns out large (here, files no longer made), its files are
     /// moved into the tree that is swapped in, and the output is exactly

@@ -60,6 +60,7 @@ extension BuildStages {
         let todo = changed.filter { plan[$0].job.growsWithSite } + changed.filter { !plan[$0].job.growsWithSite }
         session.expect(files: plan.count)
         session.expectChanges(atMost: todo.count)
+        session.readAhead(todo.map { renderer.file(of: plan[$0]) })
         session.countKept(plan.count - todo.count, inStaging: decided.reduce(0) { $0 + ($1.inStaging ? 1 : 0) },
                           notStaged: decided.compactMap { $0.notStaged ? $0.fileKey : nil })
         // 2. The search shards to write that are in the cache only: each is

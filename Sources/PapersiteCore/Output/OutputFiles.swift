@@ -30,6 +30,43 @@ extension OutputSession {
         try result.get()
     }
 
+    /// Puts the staging tree in the output's place (atomically where the
+    /// kernel can); the old output becomes the spare if its manifest is
+    /// known, and is removed otherwise.
+    func swapIn() throws(BuildFailure) {
+        let fm = FileManager.default
+        let output = writer.output
+        guard fm.fileExists(atPath: output.path) else {
+            do {
+                try fm.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try fm.moveItem(at: staging, to: output)
+            } catch {
+                throw BuildFailure([.error("cannot move the new site into \(output.path): \(error.localizedDescription)", at: nil)])
+            }
+            return
+        }
+        if !AtomicSwap.exchange(staging.path, output.path) {
+            // No renameat2 here: two renames, with the old tree put back on failure.
+            let old = staging.appendingPathExtension("old")
+            do {
+                try fm.moveItem(at: output, to: old)
+                try fm.moveItem(at: staging, to: output)
+                try fm.moveItem(at: old, to: staging)
+            } catch {
+                if !fm.fileExists(atPath: output.path) { try? fm.moveItem(at: old, to: output) }
+                throw BuildFailure([.error("cannot replace \(output.path): \(error.localizedDescription)", at: nil)])
+            }
+        }
+        // `staging` now holds the previous output.
+        if liveKnown {
+            try? fm.removeItem(at: writer.spareTree)
+            if rename(staging.path, writer.spareTree.path) != 0 { try? fm.removeItem(at: staging) }
+        } else {
+            try? fm.removeItem(at: staging)
+        }
+        writer.dropStaleState()
+    }
+
     /// Removes `files` (paths under `root`), then the folders they leave empty.
     static func remove(_ files: [String], under root: String) {
         var folders = Set<String>()
