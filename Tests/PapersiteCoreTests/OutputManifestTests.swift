@@ -195,6 +195,48 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: pool + "/4"))
     }
 
+    /// A small change whose file cannot be put in place (here a file
+    /// stands where its folder would be) fails, and the live tree's
+    /// manifest, saved while the files were moved, is removed: the next
+    /// build trusts none of the tree's files and makes the whole output.
+    @Test func aSmallChangeThatCannotBePutInPlaceLeavesNoManifestToTrust() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("unplaced-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let writer = OutputWriter(output: folder.appendingPathComponent("public"), siteRoot: folder.appendingPathComponent("site"))
+        let files = (0..<20).map { "papers/p\($0)/index.html" }
+        let first = try writer.begin()
+        for file in files { try first.put(file, "first \(file)") }
+        let tree = try #require(try first.finish(planned: files.map(OutputManifest.key)).tree)
+        #expect(FileManager.default.fileExists(atPath: writer.manifestFile(forTree: tree).path))
+        let blocker = writer.output.appendingPathComponent("papers/new")
+        #expect(FileManager.default.createFile(atPath: blocker.path, contents: Data("in the way".utf8)))
+
+        let small = try writer.begin()
+        small.expectChanges(atMost: 2)
+        try small.put(files[0], "second")
+        try small.put("papers/new/index.html", "new")
+        let rest = Array(files.dropFirst())
+        let kept = rest.map { small.keep($0, key: OutputManifest.key($0)) }
+        small.countKept(rest.count, inStaging: 0, notStaged: zip(rest, kept).compactMap { $1.notStaged ? OutputManifest.key($0) : nil })
+        var committed: UInt64? = nil
+        #expect(throws: BuildFailure.self) {
+            try small.finish(planned: (files + ["papers/new/index.html"]).map(OutputManifest.key)) { committed = $0 }
+        }
+        #expect(committed == tree, "the cache's record was written beside the moves")
+        #expect(!FileManager.default.fileExists(atPath: writer.manifestFile(forTree: tree).path))
+
+        try FileManager.default.removeItem(at: blocker)
+        let again = try writer.begin()
+        #expect(!files.contains { again.keep($0, key: OutputManifest.key($0)).kept }, "nothing is trusted")
+        for file in files { try again.put(file, file == files[0] ? "second" : "first \(file)") }
+        try again.put("papers/new/index.html", "new")
+        _ = try again.finish(planned: (files + ["papers/new/index.html"]).map(OutputManifest.key))
+        for file in files + ["papers/new/index.html"] {
+            let expected = file == files[0] ? "second" : file.hasSuffix("new/index.html") ? "new" : "first \(file)"
+            #expect(try String(contentsOf: writer.output.appendingPathComponent(file), encoding: .utf8) == expected)
+        }
+    }
+
     /// A change expected to be small is written into the incoming pool;
     /// when it turns out large (here, files no longer made), its files are
     /// moved into the tree that is swapped in, and the output is exactly

@@ -226,8 +226,8 @@ public final class OutputSession: @unchecked Sendable {
     /// once); needed only when the trees hold files this build did not make.
     /// `whenInPlace`: called with the inode of the tree that is now the
     /// output, once it is in place (the build's cache then records what
-    /// its files were made from), beside the saving of its manifests where
-    /// those come after (a small change).
+    /// its files were made from); for a small change, while its files are
+    /// moved into the live tree (see `updateLiveTree`).
     public func finish(planned plannedKeys: @autoclosure () -> [UInt64],
                        whenInPlace: @escaping (_ tree: UInt64) -> Void = { _ in }) throws(BuildFailure) -> WriteSummary {
         var known: HashedKeyTable<Void>? = nil
@@ -309,75 +309,79 @@ public final class OutputSession: @unchecked Sendable {
     /// had as they are now), and the staging tree stays the spare. A larger
     /// change is swapped in whole.
     private func updateLiveTree(removing stale: [String], whenInPlace: @escaping (UInt64) -> Void) throws(BuildFailure) -> WriteSummary {
-        let fm = FileManager.default
         let root = writer.output.path
-        var updated = live
         let pooled = pool?.written ?? [:]
         // Each file from the pool, or from the staging tree where it had the bytes already.
         let files = differing.sorted().filter { pooled[$0] != nil || result[$0] != nil }
+        guard let tree = FileStat.inode(of: root) else {
+            throw BuildFailure([.error("the output folder \(root) went away", at: nil)])
+        }
+        // The live tree's manifest as it is once every file is in place.
+        var updated = live
+        for file in files {
+            let key = OutputManifest.key(file)
+            if let made = pooled[file] { updated[file, key] = made.entry } else if let entry = result[file, key] { updated[file, key] = entry }
+        }
+        for file in stale { updated[file, OutputManifest.key(file)] = nil }
         // A file the live tree has (as its manifest says) is exchanged with
         // the new one, and its old version stays in the pool or the spare tree.
         // Replaced by a rename, it was freed there and then (its blocks
         // discarded), and ext4 first wrote the new file to disk: most of a
-        // small rebuild's time on a disk mounted with `discard`. On all
-        // cores (a day of papers added changes thousands of files, each a
-        // system call or two); then the manifests, in order.
+        // small rebuild's time on a disk mounted with `discard`. One at a
+        // time: the kernel renames from one folder to another under one
+        // lock, which a second thread only waited for (a day of 1,000
+        // papers added changes thousands of files). Meanwhile the live
+        // tree's manifest is saved, and what `whenInPlace` writes; if a
+        // file cannot be put in place, that manifest is removed (so the
+        // next build trusts none of the tree's files).
         enum Placed { case exchanged, moved, failed(Int32) }
-        let placed = writer.parallelism.map(files.count) { k -> Placed in
-            let file = files[k], target = root + "/" + file
-            let source = pooled[file].map { pool!.path(of: $0.name) } ?? staging.path + "/" + file
-            if live[file] != nil, AtomicSwap.exchange(source, target) { return .exchanged }
-            if rename(source, target) == 0 { return .moved }
-            guard errno == ENOENT else { return .failed(errno) }
-            // (A folder another worker made meanwhile is there as well.)
-            Self.makeFolder((target as NSString).deletingLastPathComponent)
-            return rename(source, target) == 0 ? .moved : .failed(errno)
+        var placed: [Placed] = []
+        let failures = FailureBox(), folder = writer.treesFolder.path
+        func saving(_ manifest: OutputManifest, _ tree: UInt64) {
+            do { try manifest.save(to: writer.manifestFile(forTree: tree)) } catch {
+                failures.add(BuildFailure([.error("cannot write in \(folder): \(error.localizedDescription)", at: nil)]))
+            }
         }
+        writer.parallelism.concurrently({ [self] in
+            placed = files.map { file -> Placed in
+                let target = root + "/" + file
+                let source = pooled[file].map { pool!.path(of: $0.name) } ?? staging.path + "/" + file
+                if live[file] != nil, AtomicSwap.exchange(source, target) { return .exchanged }
+                if rename(source, target) == 0 { return .moved }
+                guard errno == ENOENT else { return .failed(errno) }
+                Self.makeFolder((target as NSString).deletingLastPathComponent)
+                return rename(source, target) == 0 ? .moved : .failed(errno)
+            }
+            Self.remove(stale, under: root)
+        }, {
+            saving(updated, tree)
+            whenInPlace(tree)
+        })
         for (file, outcome) in zip(files, placed) {
             let key = OutputManifest.key(file)
             if case .failed(let code) = outcome {
+                try? FileManager.default.removeItem(at: writer.manifestFile(forTree: tree))
                 throw BuildFailure([.error("cannot update \(root + "/" + file): \(String(cString: strerror(code))); build again with --clean", at: nil)])
             }
-            if let made = pooled[file] {
-                // The old version, if any, now has the file's name in the pool; the staging tree is as it was.
-                updated[file, key] = made.entry
-                continue
-            }
-            guard let entry = result[file, key] else { continue }
+            // A file from the pool: its old version, if any, now has its name there; the staging tree is as it was.
+            guard pooled[file] == nil, result[file, key] != nil else { continue }
             if case .exchanged = outcome {
                 let old = live[file, key]!
                 result[file, key] = OutputManifest.Entry(hash: old.hash, size: old.size, mtime: old.mtime, inode: old.inode)
             } else {
                 result[file, key] = nil
             }
-            updated[file, key] = OutputManifest.Entry(hash: entry.hash, size: entry.size, mtime: entry.mtime, inode: entry.inode)
         }
-        for file in stale { updated[file, OutputManifest.key(file)] = nil }
-        Self.remove(stale, under: root)
-        guard let tree = FileStat.inode(of: root) else {
-            throw BuildFailure([.error("the output folder \(root) went away", at: nil)])
-        }
-        // The two manifests and what `whenInPlace` writes, at the same time:
-        // each has an entry per file of a large site, and nothing else is
-        // left to do (a tenth of a one-paper rebuild at 10,000 papers).
         let spare = result.count > 0 ? FileStat.inode(of: staging.path) : nil
-        let failures = FailureBox(), folder = writer.treesFolder.path
-        func saving(_ manifest: OutputManifest, _ tree: UInt64) -> () -> Void {
-            { [writer] in
-                do { try manifest.save(to: writer.manifestFile(forTree: tree)) } catch {
-                    failures.add(BuildFailure([.error("cannot write in \(folder): \(error.localizedDescription)", at: nil)]))
-                }
-            }
-        }
-        writer.parallelism.concurrently(saving(updated, tree), spare.map { saving(result, $0) } ?? {}, { whenInPlace(tree) })
+        if let spare { saving(result, spare) }
         if let failure = failures.sorted.first { throw failure }
         // The staging tree stays the spare (what is left of the last one,
         // and the old versions exchanged out of the live tree), its
         // manifest (by the folder's inode) saved first.
         if spare != nil {
-            if rename(staging.path, writer.spareTree.path) != 0 { try? fm.removeItem(at: staging) }
+            if rename(staging.path, writer.spareTree.path) != 0 { try? FileManager.default.removeItem(at: staging) }
         } else {
-            try? fm.removeItem(at: staging)
+            try? FileManager.default.removeItem(at: staging)
         }
         writer.dropStaleState()
         return WriteSummary(written: changed, unchanged: same, removed: stale.count, tree: tree)
