@@ -335,7 +335,7 @@ public final class OutputSession: @unchecked Sendable {
         // file cannot be put in place, that manifest is removed (so the
         // next build trusts none of the tree's files).
         enum Placed { case exchanged, moved, failed(Int32) }
-        var placed: [Placed] = []
+        var placed: [Placed] = [], spare: UInt64? = nil
         let failures = FailureBox(), folder = writer.treesFolder.path
         func saving(_ manifest: OutputManifest, _ tree: UInt64) {
             do { try manifest.save(to: writer.manifestFile(forTree: tree)) } catch {
@@ -353,27 +353,33 @@ public final class OutputSession: @unchecked Sendable {
                 return rename(source, target) == 0 ? .moved : .failed(errno)
             }
             Self.remove(stale, under: root)
+            // The staging tree's manifest: a file it gave the live tree is
+            // gone from it, or there as the old version exchanged out. (A
+            // file from the pool left its old version there; the staging
+            // tree is as it was.)
+            for (file, outcome) in zip(files, placed) where pooled[file] == nil {
+                let key = OutputManifest.key(file)
+                guard result[file, key] != nil else { continue }
+                switch outcome {
+                case .exchanged:
+                    let old = live[file, key]!
+                    result[file, key] = OutputManifest.Entry(hash: old.hash, size: old.size, mtime: old.mtime, inode: old.inode)
+                case .moved: result[file, key] = nil
+                case .failed: return
+                }
+            }
+            spare = result.count > 0 ? FileStat.inode(of: staging.path) : nil
+            if let spare { saving(result, spare) }
         }, {
             saving(updated, tree)
             whenInPlace(tree)
         })
         for (file, outcome) in zip(files, placed) {
-            let key = OutputManifest.key(file)
             if case .failed(let code) = outcome {
                 try? FileManager.default.removeItem(at: writer.manifestFile(forTree: tree))
                 throw BuildFailure([.error("cannot update \(root + "/" + file): \(String(cString: strerror(code))); build again with --clean", at: nil)])
             }
-            // A file from the pool: its old version, if any, now has its name there; the staging tree is as it was.
-            guard pooled[file] == nil, result[file, key] != nil else { continue }
-            if case .exchanged = outcome {
-                let old = live[file, key]!
-                result[file, key] = OutputManifest.Entry(hash: old.hash, size: old.size, mtime: old.mtime, inode: old.inode)
-            } else {
-                result[file, key] = nil
-            }
         }
-        let spare = result.count > 0 ? FileStat.inode(of: staging.path) : nil
-        if let spare { saving(result, spare) }
         if let failure = failures.sorted.first { throw failure }
         // The staging tree stays the spare (what is left of the last one,
         // and the old versions exchanged out of the live tree), its
