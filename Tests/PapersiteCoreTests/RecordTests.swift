@@ -98,23 +98,51 @@ import Testing
         #expect(log.items.map(\.description) == ["a.jsonl:2: warning: the slug 'erratum' is already used by the paper at a.jsonl:1; this paper gets 'erratum-2', and the 1998 more papers with it 'erratum-4' to 'erratum-2002' (set 'slug' to choose)"])
     }
 
-    /// A record renamed for a shared slug keeps a hash, of its new fields
-    /// (every later stage keys its work by it), when the cache gave it one;
-    /// read without a cache, no record is hashed.
-    @Test func renamedRecordsKeepTheirHashOfTheNewSlug() throws {
+    /// A record renamed for a shared slug keeps a hash when the cache gave
+    /// it one (every later stage keys its work by it): the same in every
+    /// build, whether the record was parsed or taken from the cache, and
+    /// another when its slug changes. Read without a cache, no record is hashed.
+    @Test func renamedRecordsKeepAHashOfTheirNewSlug() throws {
         let line = { (k: Int) in
             #"{"id": "2401.0000\#(k)", "title": "Erratum", "authors": "Ada Lovelace", "abstract": "About it.", "versions": [{"version": "v1", "created": "Mon, 1 Jan 2024 10:00:00 GMT"}]}"#
         }
         let site = try TestSite(["content/papers/s.jsonl": (0..<3).map(line).joined(separator: "\n") + "\n"])
         defer { site.remove() }
         let store = CacheStore(folder: site.root.appendingPathComponent("test-cache"), output: site.output.path, identity: 1, clean: false)
-        let papers = ContentLoader(siteRoot: site.root, includeDrafts: true, parallelism: .allCores, storedFiles: StoredRecordFiles(cache: store)).load().papers
-        #expect(papers.map(\.slug) == ["erratum", "erratum-2", "erratum-3"])
-        #expect(papers.map(\.recordHash) == papers.map { Optional(encodedRecordHash($0)) })
-        #expect(Set(papers.compactMap(\.recordHash)).count == 3)
+        let load = { ContentLoader(siteRoot: site.root, includeDrafts: true, parallelism: .allCores, storedFiles: StoredRecordFiles(cache: store)).load().papers }
+        let parsed = load()
+        #expect(parsed.map(\.slug) == ["erratum", "erratum-2", "erratum-3"])
+        #expect(parsed[0].recordHash == encodedRecordHash(parsed[0]))
+        #expect(Set(parsed.compactMap(\.recordHash)).count == 3)
+        #expect(load().map(\.recordHash) == parsed.map(\.recordHash), "taken from the cache, the same hashes")
+        // The first paper titled anew: the second, on the same line, takes
+        // the slug "erratum", and has another hash.
+        let retitled = [line(0).replacingOccurrences(of: "Erratum", with: "Other")] + (1..<3).map(line)
+        try site.write("content/papers/s.jsonl", retitled.joined(separator: "\n") + "\n")
+        let moved = load()
+        #expect(moved.map(\.slug) == ["other", "erratum", "erratum-2"])
+        #expect(moved.compactMap(\.recordHash).count == 3)
+        #expect(moved[1].recordHash != parsed[1].recordHash && moved[1].recordHash == encodedRecordHash(moved[1]))
+        #expect(moved[2].recordHash != parsed[2].recordHash)
         let uncached = ContentLoader(siteRoot: site.root, includeDrafts: true).load().papers
-        #expect(uncached.map(\.slug) == ["erratum", "erratum-2", "erratum-3"])
+        #expect(uncached.map(\.slug) == ["other", "erratum", "erratum-2"])
         #expect(uncached.allSatisfy { $0.recordHash == nil })
+    }
+
+    /// Papers sharing slugs in turns are numbered in source order, each
+    /// slug on its own, with one warning each.
+    @Test func sharedSlugsInTurnsAreNumberedInOrder() {
+        let day = Day(year: 2025, month: 1, day: 1)!
+        let titles = ["Alpha", "Beta", "Alpha", "Gamma", "Beta", "Alpha"]
+        var papers = titles.enumerated().map { Paper(title: $1, published: day, source: SourceLocation(file: "a.jsonl", line: $0 + 1)) }
+        var log = DiagnosticLog()
+        SlugAssigner.assign(&papers, log: &log)
+        #expect(papers.map(\.slug) == ["alpha", "beta", "alpha-2", "gamma", "beta-2", "alpha-3"])
+        #expect(papers.map(\.key) == papers.map(\.slug))
+        #expect(log.items.map(\.description).sorted() == [
+            "a.jsonl:3: warning: the slug 'alpha' is already used by the paper at a.jsonl:1; this paper gets 'alpha-2', and the next paper with it 'alpha-3' (set 'slug' to choose)",
+            "a.jsonl:5: warning: the slug 'beta' is already used by the paper at a.jsonl:2; this paper gets 'beta-2' (set 'slug' to choose)",
+        ])
     }
 }
 

@@ -47,7 +47,9 @@ public struct Paper: Sendable, Hashable {
         // Changed only through `makeUnique`, when this box is the record's alone.
         var fields: Fields
         /// `RecordCodec.hash` of the fields, when known (set as a record is
-        /// decoded from the cache, dropped by any change).
+        /// decoded from the cache or stored in it, dropped by any change);
+        /// after `rename`, that hash with the new names hashed in: either
+        /// way, a number that changes whenever the fields do.
         var recordHash: UInt64?
         init(_ fields: Fields) { self.fields = fields }
     }
@@ -58,6 +60,21 @@ public struct Paper: Sendable, Hashable {
     mutating func setRecordHash(_ hash: UInt64) {
         makeUnique()
         storage.recordHash = hash
+    }
+
+    /// Gives the record the slug the site chose for it, and that slug as
+    /// its key too where the key was the slug it had, keeping its hash
+    /// known: the hash before and the new names, hashed. A title shared by
+    /// thousands of papers renames thousands on every build, and encoding
+    /// each again to hash it (its abstract read back from the cache) made
+    /// reading a tenth slower than with titles all distinct.
+    mutating func rename(slug: String) {
+        let before = recordHash, renamesKey = key == self.slug
+        self.slug = slug
+        if renamesKey { key = slug }
+        if let before {
+            setRecordHash(Fingerprint.of { f in f.add("renamed"); f.add(before); f.add(slug); f.add(renamesKey) })
+        }
     }
 
     private var storage: Storage

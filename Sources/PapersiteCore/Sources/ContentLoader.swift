@@ -138,10 +138,10 @@ public struct ContentLoader: Sendable {
     }
 
     /// Gives back its hash to each record changed since the cache gave it
-    /// one (merged with another source's, or its slug made unique), made
-    /// once here on all cores: each later stage that keys its work by it
-    /// would otherwise encode the whole record again to hash it, and a
-    /// title shared by thousands of papers renames thousands, on every build.
+    /// one (merged with another source's; one renamed for a shared slug
+    /// keeps one, `Paper.rename`), made once here on all cores: each later
+    /// stage that keys its work by it would otherwise encode the whole
+    /// record again to hash it.
     static func rehashChanged(_ papers: inout [Paper], parallelism: Parallelism) {
         let changed = papers.indices.filter { papers[$0].recordHash == nil }
         let hashes = parallelism.map(changed.count) { RecordCodec.hash(papers[changed[$0]]) }
