@@ -22,7 +22,10 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Parses `YYYY-MM-DD` (a trailing time such as `T10:00:00Z` is ignored).
     public init?(iso text: String) {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        // Trimmed only if an end may be a space (Foundation's trimming
+        // costs more than the rest, and dates in records rarely have one).
+        let plain = { (b: UInt8?) in b.map { $0 > 0x20 && $0 < 0x80 } ?? false }
+        let t = plain(text.utf8.first) && plain(text.utf8.last) ? text : text.trimmingCharacters(in: .whitespaces)
         let scalars = Array(t.utf8)
         guard scalars.count >= 10, scalars[4] == UInt8(ascii: "-"), scalars[7] == UInt8(ascii: "-") else { return nil }
         if scalars.count > 10 {

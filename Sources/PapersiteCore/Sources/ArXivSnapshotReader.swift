@@ -83,56 +83,68 @@ struct ArXivSnapshotReader {
     }
 
     func paper(from line: Data, at location: SourceLocation) throws -> Paper {
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: line)
-        } catch {
-            throw Diagnostic.error("this line is not a JSON object: \(Self.describe(error))", at: location)
+        try line.withUnsafeBytes { try paper(from: $0, at: location) }
+    }
+
+    func paper(from line: UnsafeRawBufferPointer, at location: SourceLocation) throws -> Paper {
+        // A line the fast parser gives up on (not an object, or not plain
+        // JSON) is read as before, by JSONSerialization, with its message.
+        var parsed = ParsedJSON.parse(line)
+        if case .object = parsed {} else {
+            let object: Any
+            do {
+                object = try JSONSerialization.jsonObject(with: Data(line))
+            } catch {
+                throw Diagnostic.error("this line is not a JSON object: \(Self.describe(error))", at: location)
+            }
+            parsed = object is [String: Any] ? ParsedJSON(foundation: object) : nil
         }
-        guard let record = object as? [String: Any] else {
+        guard let record = parsed else {
             throw Diagnostic.error("this line is not a JSON object", at: location)
         }
         guard let idValue = record["id"] else { throw Diagnostic.error("the record has no 'id'", at: location) }
-        guard let idText = idValue as? String else {
+        guard let idText = idValue.string else {
             throw Diagnostic.error("'id' must be a string (\"0704.0001\"): as a number it would lose its leading zero", at: location)
         }
         guard let arxiv = Identifiers.arxiv(idText) else {
             throw Diagnostic.error("'id' is not an arXiv identifier: \(idText)", at: location)
         }
-        guard let rawTitle = record["title"] as? String, case let title = LaTeXText.toUnicode(rawTitle), !title.isEmpty else {
+        guard let rawTitle = record["title"]?.string, case let title = LaTeXText.toUnicode(rawTitle), !title.isEmpty else {
             throw Diagnostic.error("the record \(idText) has no title", at: location)
         }
         var versions: [(number: Int, day: Day?)] = []
-        for version in record["versions"] as? [[String: Any]] ?? [] {
-            let number = (version["version"] as? String).flatMap { Int($0.drop { $0 == "v" }) } ?? 0
-            versions.append((number, (version["created"] as? String).flatMap(Self.rfc2822Day)))
+        // (A list with anything but objects in it counts as no list.)
+        let listed = record["versions"]?.array ?? []
+        for version in listed.allSatisfy({ if case .object = $0 { true } else { false } }) ? listed : [] {
+            let number = version["version"]?.string.flatMap { Int($0.drop { $0 == "v" }) } ?? 0
+            versions.append((number, version["created"]?.string.flatMap(Self.rfc2822Day)))
         }
-        let updated = (record["update_date"] as? String).flatMap { Day(iso: $0) }
+        let updated = record["update_date"]?.string.flatMap { Day(iso: $0) }
         guard let published = versions.first(where: { $0.number == 1 })?.day ?? versions.first?.day ?? updated else {
             throw Diagnostic.error("the record \(idText) has no date: neither 'versions' nor 'update_date'", at: location)
         }
         var authors: [String] = []
-        if let parsed = record["authors_parsed"] as? [[String]] {
+        if let rows = record["authors_parsed"]?.array, case let parsed = rows.compactMap(\.strings), parsed.count == rows.count {
             authors = parsed.map { parts in
                 let last = parts.first ?? "", first = parts.count > 1 ? parts[1] : "", suffix = parts.count > 2 ? parts[2] : ""
                 return LaTeXText.toUnicode([first, last, suffix].filter { !$0.isEmpty }.joined(separator: " "))
             }.filter { !$0.isEmpty }
-        } else if let names = record["authors"] as? String {
+        } else if let names = record["authors"]?.string {
             authors = names.replacingOccurrences(of: " and ", with: ", ").split(separator: ",").map { LaTeXText.toUnicode(String($0)) }.filter { !$0.isEmpty }
         }
         var tags: [String] = []
-        for code in (record["categories"] as? String ?? "").split(separator: " ").map(String.init) {
+        for code in (record["categories"]?.string ?? "").split(separator: " ").map(String.init) {
             let name = ArXivCategories.name(of: code) ?? code
             if !tags.contains(name) { tags.append(name) }
         }
         var paper = Paper(
             title: title, authors: authors, published: published, updated: updated == published ? nil : updated,
             tags: tags, arxiv: arxiv.id, arxivVersion: versions.map(\.number).max().flatMap { $0 > 0 ? $0 : nil },
-            doi: (record["doi"] as? String).flatMap { Identifiers.doi($0.split(separator: " ").first.map(String.init) ?? $0) },
-            venue: (record["journal-ref"] as? String).map(TextCleaning.line).flatMap { $0.isEmpty ? nil : $0 },
-            abstract: PlainText.markdown(from: TextCleaning.line(record["abstract"] as? String ?? "")),
+            doi: record["doi"]?.string.flatMap { Identifiers.doi($0.split(separator: " ").first.map(String.init) ?? $0) },
+            venue: record["journal-ref"]?.string.map(TextCleaning.line).flatMap { $0.isEmpty ? nil : $0 },
+            abstract: PlainText.markdown(from: TextCleaning.line(record["abstract"]?.string ?? "")),
             source: location)
-        paper.comment = (record["comments"] as? String).map(TextCleaning.line).flatMap { $0.isEmpty ? nil : $0 }
+        paper.comment = record["comments"]?.string.map(TextCleaning.line).flatMap { $0.isEmpty ? nil : $0 }
         var limits = DiagnosticLog()
         RecordLimits.check(title: title, authors: authors, tags: tags, at: { _ in location }, log: &limits)
         if let first = limits.items.first { throw first }
@@ -146,7 +158,8 @@ struct ArXivSnapshotReader {
 
     /// `Mon, 2 Apr 2007 19:18:42 GMT` → 2007-04-02.
     static func rfc2822Day(_ text: String) -> Day? {
-        let parts = text.split { $0 == " " || $0 == "," }
+        // (Split as bytes: split as Characters, this took 0.3 s of processor time for 100,000 lines.)
+        let parts = text.utf8.split { $0 == 0x20 || $0 == 0x2C }.map { Substring($0) }
         // [weekday,] day month year time zone
         guard let index = parts.firstIndex(where: { Int($0) != nil }), index + 2 < parts.count,
               let day = Int(parts[index]), let month = Day.month(named: String(parts[index + 1])),
