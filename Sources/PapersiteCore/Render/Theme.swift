@@ -176,17 +176,17 @@ enum FastEscaping {
     private static func escape(utf8 bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         var run = 0
         for i in bytes.indices {
-            let replacement: [UInt8]
+            let replacement: StaticString
             switch bytes[i] {
-            case 0x26: replacement = [0x26, 0x61, 0x6D, 0x70, 0x3B]                 // &amp;
-            case 0x3C: replacement = [0x26, 0x6C, 0x74, 0x3B]                       // &lt;
-            case 0x3E: replacement = [0x26, 0x67, 0x74, 0x3B]                       // &gt;
-            case 0x22: replacement = [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B]           // &quot;
-            case 0x27: replacement = [0x26, 0x23, 0x33, 0x39, 0x3B]                 // &#39;
+            case 0x26: replacement = "&amp;"
+            case 0x3C: replacement = "&lt;"
+            case 0x3E: replacement = "&gt;"
+            case 0x22: replacement = "&quot;"
+            case 0x27: replacement = "&#39;"
             default: continue
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
-            out.append(contentsOf: replacement)
+            out.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
             run = i + 1
         }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
