@@ -35,8 +35,7 @@ struct ArXivSnapshotReader {
         // order. A batch's lines stay where the reader read them (copying
         // each into a buffer of its own was, at 10,000 papers, the largest
         // part of an edit's reading that ran on one core while the other
-        // waited); a line is made a `Data` only to be parsed, which an
-        // edit's unchanged lines are not.
+        // waited), and each is parsed there.
         func parse(_ lines: [(number: Int, range: Range<Int>)], in all: UnsafeRawBufferPointer) {
             let results = parallelism.map(lines.count) { i -> (Result<Paper, Diagnostic>, UInt64) in
                 let (number, range) = lines[i]
@@ -49,7 +48,7 @@ struct ArXivSnapshotReader {
                     return (.success(known), hash)
                 }
                 do {
-                    return (.success(try paper(from: Data(line), at: location)), hash)
+                    return (.success(try paper(from: line, at: location)), hash)
                 } catch let diagnostic as Diagnostic {
                     return (.failure(diagnostic), hash)
                 } catch {
