@@ -126,12 +126,8 @@ enum ParsedJSON: Equatable {
                 at += 1
                 guard let value = value(depth: depth + 1) else { return nil }
                 members.append(Member(name: name, value: value))
-                skipSpace()
-                guard at < bytes.count else { return nil }
-                if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
-                guard bytes[at] == UInt8(ascii: "}") else { return nil }
-                at += 1
-                return .object(members)
+                guard let closed = closes(UInt8(ascii: "}")) else { return nil }
+                if closed { return .object(members) }
             }
         }
 
@@ -143,13 +139,18 @@ enum ParsedJSON: Equatable {
             while true {
                 guard let item = value(depth: depth + 1) else { return nil }
                 items.append(item)
-                skipSpace()
-                guard at < bytes.count else { return nil }
-                if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
-                guard bytes[at] == UInt8(ascii: "]") else { return nil }
-                at += 1
-                return .array(items)
+                guard let closed = closes(UInt8(ascii: "]")) else { return nil }
+                if closed { return .array(items) }
             }
+        }
+
+        /// After a member or an element: true past the `closing` bracket,
+        /// false past a comma (another follows), nil at anything else.
+        mutating func closes(_ closing: UInt8) -> Bool? {
+            skipSpace()
+            guard at < bytes.count, bytes[at] == UInt8(ascii: ",") || bytes[at] == closing else { return nil }
+            at += 1
+            return bytes[at - 1] == closing
         }
 
         /// -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, kept as its text.
