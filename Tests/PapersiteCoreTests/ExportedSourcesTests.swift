@@ -50,6 +50,32 @@ import Testing
         ])
     }
 
+    /// Numbers where text is expected read as JSONSerialization prints them,
+    /// item by item as in the document parsed whole (where the reader falls
+    /// back on it), and a boolean is not text.
+    @Test func numbersAndBooleansInItemsReadAlikeEitherWay() {
+        let text = """
+            [{"id": 7, "title": 1.50, "issued": {"date-parts": [[2020.9, "3"]]}, "DOI": 10.1234},
+             {"id": "b", "title": true, "issued": {"date-parts": [[2001]]}},
+             {"id": "c", "title": -0, "issued": {"date-parts": [[1e3]]}, "keyword": 12345678901234567890123}]
+            """
+        let r = json(text)
+        #expect(r.papers.map(\.title) == ["1.5", "0"])
+        #expect(r.papers[0].published?.iso == "2020-03-01")
+        #expect(r.papers[1].published?.iso == "1000-01-01")
+        #expect(r.papers[1].tags == ["12345678901234567890123"])
+        #expect(r.messages == [
+            "x.json:1:2: warning: 'DOI' of '7' is not a DOI and is left out: 10.1234",
+            "x.json:2:2: warning: the item 'b' has no title; it is skipped",
+        ])
+        let whole = RecordFormat.readWhole(Array(text.utf8), starts: JSONItemLocator.items(in: Array(text.utf8)).starts, file: "x.json", parallelism: .serial)
+        #expect(whole.papers == r.papers)
+        #expect(whole.diagnostics.map(\.description) == r.messages)
+        // A trending-papers day: `hidden` is a boolean, and 1 is not one.
+        let day = json(#"[{"paper": {"id": "2503.01234", "title": "Day", "publishedAt": "2025-03-14", "authors": [{"name": "Ann", "hidden": 1}, {"name": "Bo", "hidden": true}]}}]"#)
+        #expect(day.papers.first?.authors == ["Ann"])
+    }
+
     /// pandoc and bibutils carry over a BibTeX field that lists several addresses.
     @Test func severalAddressesInOneFieldGiveTheFirst() {
         let csl = json(#"[{"id": "k", "title": "T", "issued": {"date-parts": [[2000]]}, "URL": "https://a.example/x; https://b.example/y"}]"#)

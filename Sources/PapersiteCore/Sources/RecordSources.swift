@@ -81,9 +81,10 @@ extension RecordFormat {
     /// A `.json` file: CSL-JSON (an array of items, or `{"items": [...]}`)
     /// or a trending-papers day (items with a `paper` object).
     ///
-    /// Each item is parsed by itself, on all cores, and made a paper at
-    /// once: a large export's items are never all in memory as Foundation's
-    /// objects (130 MB of CSL-JSON took 2.2 GB so). The document around the
+    /// Each item is parsed by itself (by `ParsedJSON`; what it doubts, by
+    /// JSONSerialization), on all cores, and made a paper straight away: a
+    /// large export's items are never all in memory (as Foundation's
+    /// objects, 130 MB of CSL-JSON took 2.2 GB). The document around the
     /// list (brackets, other keys) is checked by parsing it with the list
     /// emptied, the commas between items by `JSONItemLocator`. Should any
     /// part not parse, the whole document is parsed, for Foundation's own
@@ -97,17 +98,20 @@ extension RecordFormat {
            (skeleton as? [Any])?.isEmpty == true || ((skeleton as? [String: Any])?["items"] as? [Any])?.isEmpty == true {
             let unparsed = AtomicCounter()
             let read = bytes.withUnsafeBytes { all in
-                let item = { (k: Int) -> Any? in
-                    let value = try? JSONSerialization.jsonObject(with: Data(all[located.ranges[k]]), options: .fragmentsAllowed)
+                let item = { (k: Int) -> ParsedJSON? in
+                    let bytes = UnsafeRawBufferPointer(rebasing: all[located.ranges[k]])
+                    if let value = ParsedJSON.parse(bytes) { return value }
+                    // What the parser gave up on, JSONSerialization reads or refuses.
+                    let value = (try? JSONSerialization.jsonObject(with: Data(bytes), options: .fragmentsAllowed)).flatMap(ParsedJSON.init(foundation:))
                     if value == nil { _ = unparsed.increment() }
                     return value
                 }
-                let first = (0..<located.ranges.count).lazy.compactMap(item).first { $0 is [String: Any] }
+                let first = (0..<located.ranges.count).lazy.compactMap(item).first(where: \.isObject)
                 if let first, DailyPapersReader.recognises([first]) {
-                    let items = parallelism.map(located.ranges.count) { item($0) ?? NSNull() }
+                    let items = parallelism.map(located.ranges.count) { item($0) ?? .null }
                     return DailyPapersReader().read(items: items, starts: located.starts, file: file)
                 }
-                return CSLJSONReader(parallelism: parallelism).read(count: located.ranges.count, starts: located.starts, file: file) { item($0) ?? NSNull() }
+                return CSLJSONReader(parallelism: parallelism).read(count: located.ranges.count, starts: located.starts, file: file, item: item)
             }
             if unparsed.add(0) == 0 { return read }
         }
@@ -133,10 +137,11 @@ extension RecordFormat {
         } else {
             return ([], [.error("not a list of papers: papersite reads CSL-JSON (an array of items, or {\"items\": [...]}) and trending-papers days (items with a 'paper')", at: location)])
         }
-        if DailyPapersReader.recognises(items) {
-            return DailyPapersReader().read(items: items, starts: starts, file: file)
+        let parsed = items.map { ParsedJSON(foundation: $0) ?? .null }
+        if DailyPapersReader.recognises(parsed) {
+            return DailyPapersReader().read(items: parsed, starts: starts, file: file)
         }
-        return CSLJSONReader(parallelism: parallelism).read(count: items.count, starts: starts, file: file) { items[$0] }
+        return CSLJSONReader(parallelism: parallelism).read(count: parsed.count, starts: starts, file: file) { parsed[$0] }
     }
 }
 

@@ -18,12 +18,13 @@ struct CSLJSONReader {
     /// The threads items are read on (one when the site's files are read side by side).
     var parallelism = Parallelism.allCores
 
-    /// `item`: the `count` items' values by number (each parsed when asked for).
-    func read(count: Int, starts: [(line: Int, column: Int)], file: String, item: (Int) -> Any) -> (papers: [Paper], diagnostics: [Diagnostic]) {
+    /// `item`: the `count` items' values by number (each parsed when asked
+    /// for; nil where the item is not JSON).
+    func read(count: Int, starts: [(line: Int, column: Int)], file: String, item: (Int) -> ParsedJSON?) -> (papers: [Paper], diagnostics: [Diagnostic]) {
         var log = DiagnosticLog()
         let papers = parallelism.papers(count, log: &log) { k, log in
             let location = k < starts.count ? SourceLocation(file: file, line: starts[k].line, column: starts[k].column) : SourceLocation(file: file)
-            guard let item = item(k) as? [String: Any] else {
+            guard let item = item(k), item.isObject else {
                 log.skipped("item \(k + 1) is not a JSON object; it is skipped", at: location)
                 return nil
             }
@@ -32,7 +33,7 @@ struct CSLJSONReader {
         return (papers, log.sorted)
     }
 
-    private func paper(from item: [String: Any], number: Int, at location: SourceLocation, log: inout DiagnosticLog) -> Paper? {
+    private func paper(from item: ParsedJSON, number: Int, at location: SourceLocation, log: inout DiagnosticLog) -> Paper? {
         let id = Self.text(item["id"]) ?? Self.text(item["citation-key"])
         let name = id.map { "'\($0)'" } ?? "item \(number)"
         guard let title = Self.text(item["title"]).map(Self.plain), !title.isEmpty else {
@@ -41,7 +42,7 @@ struct CSLJSONReader {
         }
         let date = date(item["issued"], of: name, at: location, log: &log)
 
-        let people = (item["author"] as? [Any]).flatMap { $0.isEmpty ? nil : $0 } ?? (item["editor"] as? [Any]) ?? []
+        let people = item["author"]?.array.flatMap { $0.isEmpty ? nil : $0 } ?? item["editor"]?.array ?? []
         let authors = people.compactMap(Self.name)
 
         let urlText = Self.text(item["URL"])
@@ -79,12 +80,12 @@ struct CSLJSONReader {
     }
 
     /// `issued`: `date-parts` (the first date of a range), `season`, else `raw` or `literal`; nil: undated.
-    private func date(_ value: Any?, of name: String, at location: SourceLocation, log: inout DiagnosticLog) -> (day: Day, precision: DatePrecision)? {
-        guard let issued = value as? [String: Any] else {
+    private func date(_ value: ParsedJSON?, of name: String, at location: SourceLocation, log: inout DiagnosticLog) -> (day: Day, precision: DatePrecision)? {
+        guard let issued = value, issued.isObject else {
             log.warning("the item \(name) has no date ('issued'); the paper is listed as undated", at: location)
             return nil
         }
-        if let parts = issued["date-parts"] as? [Any], let first = parts.first as? [Any], !first.isEmpty {
+        if let parts = issued["date-parts"]?.array, let first = parts.first?.array, !first.isEmpty {
             let numbers = first.map { Self.number($0) }
             if let year = numbers[0], year > 0 {
                 var month = numbers.count > 1 ? numbers[1] ?? 1 : 1
@@ -92,7 +93,7 @@ struct CSLJSONReader {
                 var precision: DatePrecision = numbers.count > 2 && numbers[2] != nil ? .day : numbers.count > 1 && numbers[1] != nil ? .month : .year
                 var notes: [String] = []
                 if parts.count > 1 { notes.append("a range: its start is used") }
-                if let season = Self.number(issued["season"] as Any), (1...4).contains(season), numbers.count == 1 {
+                if let season = issued["season"].flatMap(Self.number), (1...4).contains(season), numbers.count == 1 {
                     month = [3, 6, 9, 1][season - 1]
                     precision = .month
                     notes.append("season \(season): its first month is used")
@@ -119,8 +120,8 @@ struct CSLJSONReader {
     }
 
     /// A CSL name: `literal`, or `given`, particles, `family`, `suffix`.
-    static func name(_ value: Any) -> String? {
-        guard let person = value as? [String: Any] else { return nil }
+    static func name(_ person: ParsedJSON) -> String? {
+        guard person.isObject else { return nil }
         if let literal = text(person["literal"]) { return TextCleaning.line(literal) }
         let parts = [person["given"], person["dropping-particle"], person["non-dropping-particle"], person["family"]].compactMap { text($0) }
         var name = TextCleaning.line(parts.joined(separator: " "))
@@ -136,23 +137,35 @@ struct CSLJSONReader {
         return TextCleaning.line(stripped)
     }
 
-    /// A string or a number as text; nil when empty or absent.
-    static func text(_ value: Any?) -> String? {
+    /// A string or a number as text; nil when blank, absent or anything else.
+    static func text(_ value: ParsedJSON?) -> String? {
         switch value {
         // (Unicode's white space is Foundation's `.whitespacesAndNewlines`,
         // which made a copy of each abstract to trim it.)
-        case let s as String: return s.unicodeScalars.allSatisfy(\.properties.isWhitespace) ? nil : s
-        case let n as NSNumber: return n.stringValue
-        default: return nil
+        case .string(let s): s.unicodeScalars.allSatisfy(\.properties.isWhitespace) ? nil : s
+        case .number(let n): numberText(n)
+        default: nil
         }
     }
 
-    /// An integer from a number or a string of digits (CSL allows both in `date-parts`).
-    static func number(_ value: Any) -> Int? {
+    /// A JSON number as JSONSerialization's NSNumber prints it (`-0` as
+    /// `0`, `1.50` as `1.5`, `1e3` as `1000.0`), so that an item reads the
+    /// same parsed here as parsed by Foundation (`ParsedJSON.init(foundation:)`,
+    /// which has the printed number).
+    static func numberText(_ text: String) -> String {
+        if let n = Int(text) { return String(n) }
+        // Past Int, an integer is an NSDecimalNumber: its digits.
+        if text.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || (0x30...0x39).contains($0) }) { return text }
+        return Double(text).map { "\($0)" } ?? text
+    }
+
+    /// An integer from a number (a fraction cut off) or a string of digits
+    /// (CSL allows both in `date-parts`).
+    static func number(_ value: ParsedJSON) -> Int? {
         switch value {
-        case let n as NSNumber: return n.intValue
-        case let s as String: return Int(s.trimmingCharacters(in: .whitespaces))
-        default: return nil
+        case .number(let n): Int(n) ?? Double(n).flatMap { abs($0) < 1e15 ? Int($0) : nil }
+        case .string(let s): Int(s.trimmingCharacters(in: .whitespaces))
+        default: nil
         }
     }
 }

@@ -11,27 +11,26 @@ import PaperMarkdown
 /// `publishedAt`, as the pasted page's date line), else by its own.
 struct DailyPapersReader {
     /// Whether a parsed document has this shape (rather than CSL-JSON's).
-    static func recognises(_ items: [Any]) -> Bool {
-        guard let first = items.first(where: { $0 is [String: Any] }) as? [String: Any] else { return false }
-        return first["paper"] is [String: Any]
+    static func recognises(_ items: [ParsedJSON]) -> Bool {
+        items.first(where: \.isObject)?["paper"]?.isObject == true
     }
 
-    func read(items: [Any], starts: [(line: Int, column: Int)], file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
+    func read(items: [ParsedJSON], starts: [(line: Int, column: Int)], file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
         var log = DiagnosticLog()
         var papers: [Paper] = []
         for (k, value) in items.enumerated() {
             let location = k < starts.count ? SourceLocation(file: file, line: starts[k].line, column: starts[k].column) : SourceLocation(file: file)
-            guard let item = value as? [String: Any], let paper = item["paper"] as? [String: Any] else {
+            guard let paper = value["paper"], paper.isObject else {
                 log.skipped("item \(k + 1) has no 'paper' object; it is skipped", at: location)
                 continue
             }
             let id = CSLJSONReader.text(paper["id"])
             let name = id.map { "'\($0)'" } ?? "item \(k + 1)"
-            guard let title = CSLJSONReader.text(paper["title"] ?? item["title"]).map(TextCleaning.line), !title.isEmpty else {
+            guard let title = CSLJSONReader.text(paper["title"] ?? value["title"]).map(TextCleaning.line), !title.isEmpty else {
                 log.skipped("the paper \(name) has no title; it is skipped", at: location)
                 continue
             }
-            guard let published = Self.day(item["publishedAt"]) ?? Self.day(paper["publishedAt"]) else {
+            guard let published = Self.day(value["publishedAt"]) ?? Self.day(paper["publishedAt"]) else {
                 log.skipped("the paper \(name) has no date ('publishedAt'); it is skipped", at: location)
                 continue
             }
@@ -40,8 +39,8 @@ struct DailyPapersReader {
                 arxiv = Identifiers.arxiv(id)
                 if arxiv == nil { log.repaired("'id' of the paper '\(title)' is not an arXiv id and is left out: \(id)", at: location, record: location) }
             }
-            let people = paper["authors"] as? [[String: Any]] ?? []
-            let authors = people.filter { ($0["hidden"] as? Bool) != true }.compactMap { CSLJSONReader.text($0["name"]).map(TextCleaning.line) }.filter { !$0.isEmpty }
+            let people = paper["authors"]?.array?.filter(\.isObject) ?? []
+            let authors = people.filter { $0["hidden"]?.bool != true }.compactMap { CSLJSONReader.text($0["name"]).map(TextCleaning.line) }.filter { !$0.isEmpty }
             var links = Paper.Links()
             for (field, keyPath) in [("githubRepo", \Paper.Links.code), ("projectPage", \Paper.Links.url)] {
                 guard let url = CSLJSONReader.text(paper[field]) else { continue }
@@ -50,7 +49,7 @@ struct DailyPapersReader {
                 }
             }
             var tags: [String] = []
-            for keyword in (paper["ai_keywords"] as? [Any] ?? []).compactMap({ CSLJSONReader.text($0).map(TextCleaning.line) }) where !keyword.isEmpty && !tags.contains(keyword) {
+            for keyword in (paper["ai_keywords"]?.array ?? []).compactMap({ CSLJSONReader.text($0).map(TextCleaning.line) }) where !keyword.isEmpty && !tags.contains(keyword) {
                 tags.append(keyword)
             }
             let abstract = CSLJSONReader.text(paper["summary"]).map { PlainText.markdown(from: TextCleaning.line($0)) } ?? ""
@@ -62,7 +61,7 @@ struct DailyPapersReader {
     }
 
     /// `2025-03-14T01:23:45.000Z` → 2025-03-14.
-    static func day(_ value: Any?) -> Day? {
-        (value as? String).flatMap { Day(iso: String($0.prefix(10))) }
+    static func day(_ value: ParsedJSON?) -> Day? {
+        value?.string.flatMap { Day(iso: String($0.prefix(10))) }
     }
 }

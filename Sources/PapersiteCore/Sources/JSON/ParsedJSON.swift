@@ -4,8 +4,9 @@ import Foundation
 /// text), true, false, null, arrays, and objects (their members in order;
 /// a repeated name means its last value, as JSONSerialization has it).
 ///
-/// Parsed by hand for arXiv snapshot lines, the largest input papersite
-/// reads: JSONSerialization, the only JSON parser here, makes a bridged
+/// Parsed by hand, for every JSON record papersite reads (arXiv snapshot
+/// lines, the largest input; CSL-JSON items; trending-papers days):
+/// JSONSerialization, the only JSON parser here, makes a bridged
 /// dictionary of `Any` per line and each value is then cast back, which
 /// was half of reading a 100,000-line snapshot (about 20 µs a line;
 /// Foundation's JSONDecoder, tried with a lenient `Decodable` record,
@@ -39,7 +40,9 @@ enum ParsedJSON: Equatable {
         switch value {
         case let text as String: self = .string(text)
         case is NSNull: self = .null
-        // (true and false come back as numbers too: no reader asks for a Bool.)
+        // (true and false come back as NSNumbers of their own type; as Bool,
+        // 1 and 0 would pass for them.)
+        case let number as NSNumber where type(of: number) == type(of: NSNumber(value: true)): self = .bool(number.boolValue)
         case let number as NSNumber: self = .number(number.stringValue)
         case let items as [Any]:
             var values: [ParsedJSON] = []
@@ -66,6 +69,8 @@ enum ParsedJSON: Equatable {
     }
 
     var string: String? { if case .string(let s) = self { s } else { nil } }
+    var bool: Bool? { if case .bool(let b) = self { b } else { nil } }
+    var isObject: Bool { if case .object = self { true } else { false } }
     var array: [ParsedJSON]? { if case .array(let a) = self { a } else { nil } }
     /// An array whose elements are all strings.
     var strings: [String]? {
