@@ -76,6 +76,24 @@ import Testing
         #expect(day.papers.first?.authors == ["Ann"])
     }
 
+    /// An item with half of an emoji's UTF-16 pair (a string cut between
+    /// them, as JavaScript can write it) is read, with U+FFFD for the half
+    /// and a warning; JSONSerialization refused the whole file.
+    @Test func anItemWithALoneSurrogateIsReadAndTheFileWithIt() {
+        let r = json(#"""
+            [{"id": "a", "title": "Before", "issued": {"date-parts": [[2020]]}},
+             {"id": "b", "title": "Cut \ud83d", "issued": {"date-parts": [[2021]]}},
+             {"id": "c", "title": "After", "issued": {"date-parts": [[2022]]}}]
+            """#)
+        #expect(r.papers.map(\.title) == ["Before", "Cut \u{FFFD}", "After"])
+        #expect(r.messages == [
+            #"x.json:2:2: warning: item 2 has a lone surrogate escape (half of a UTF-16 pair, as in '\ud83d' alone), read as U+FFFD"#,
+        ])
+        let day = json(#"[{"paper": {"id": "2503.01234", "title": "Day \udc00", "publishedAt": "2025-03-14"}}]"#)
+        #expect(day.papers.map(\.title) == ["Day \u{FFFD}"])
+        #expect(day.messages.count == 1)
+    }
+
     /// pandoc and bibutils carry over a BibTeX field that lists several addresses.
     @Test func severalAddressesInOneFieldGiveTheFirst() {
         let csl = json(#"[{"id": "k", "title": "T", "issued": {"date-parts": [[2000]]}, "URL": "https://a.example/x; https://b.example/y"}]"#)

@@ -2,9 +2,9 @@ import Foundation
 import Testing
 @testable import PapersiteCore
 
-/// The hand-written JSON parser that reads snapshot lines, against
+/// The hand-written JSON parser that reads JSON records, against
 /// JSONTestSuite's files (Fixtures/json-test-suite) and JSONSerialization,
-/// which reads the lines it gives up on: it must never accept what is not
+/// which reads the records it gives up on: it must never accept what is not
 /// JSON, and where both read a document, they read the same value.
 struct ParsedJSONTests {
     static let folder = fixturesRoot.appendingPathComponent("json-test-suite/test_parsing")
@@ -85,5 +85,22 @@ struct ParsedJSONTests {
         for doubtful in [#"{"a": "\ud800"}"#, #"{"a": "\udc00x"}"#, #"{"a": 01}"#, #"{"a": "x"} ,"#, "{\"a\": \"\u{01}\"}"] {
             #expect(Data(doubtful.utf8).withUnsafeBytes { ParsedJSON.parse($0) } == nil, "\(doubtful)")
         }
+    }
+
+    /// Read for a record JSONSerialization refuses: each surrogate escape
+    /// without its other half is U+FFFD, counted; a pair is its character;
+    /// what follows a lone half is read as itself; anything else that is
+    /// not JSON is still refused.
+    @Test func loneSurrogatesAreReadAsReplacementCharacters() {
+        func read(_ text: String) -> ParsedJSON.Item? { Data(text.utf8).withUnsafeBytes { ParsedJSON.parseReplacingLoneSurrogates($0) } }
+        let cut = read(#"{"t": "cut \ud83d", "u": "\udc00x\ud800\u0041\ud83d\ude00"}"#)
+        #expect(cut?.value["t"] == .string("cut \u{FFFD}"))
+        #expect(cut?.value["u"] == .string("\u{FFFD}x\u{FFFD}A😀"))
+        #expect(cut?.loneSurrogates == 3)
+        #expect(read(#"{"t": "\ud83d\ude00"}"#)?.loneSurrogates == 0)
+        for broken in [#"{"t": "\ud800\u00"}"#, #"{"t": "\ud800"#, #"{"t": "\ud800" "#, #"{"t": 01}"#] {
+            #expect(read(broken) == nil, "\(broken)")
+        }
+        #expect(Data(#"{"t": "cut \ud83d"}"#.utf8).withUnsafeBytes { ParsedJSON.parse($0) } == nil, "the strict parse gives up")
     }
 }

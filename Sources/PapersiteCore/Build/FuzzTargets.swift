@@ -21,11 +21,15 @@ public enum FuzzTargets {
             let (papers, diagnostics) = RecordFormat.readJSON(input, file: "content/papers/fuzz.json")
             for paper in papers { precondition(!paper.title.isEmpty, "a JSON paper without a title") }
             precondition(diagnostics.allSatisfy { $0.severity != .error } || papers.isEmpty, "an error, yet papers")
-            // Items parsed one by one read as the document parsed whole.
+            // Items parsed one by one read as the document parsed whole
+            // (where Foundation can: one by one, an item with a lone
+            // surrogate escape is read, and the document around it is not).
             var bytes = [UInt8](input)
             if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
             let whole = RecordFormat.readWhole(bytes, starts: JSONItemLocator.items(in: bytes).starts, file: "content/papers/fuzz.json", parallelism: .serial)
-            precondition(whole.papers == papers && whole.diagnostics == diagnostics, "items read one by one differ from the whole document")
+            let repaired = !whole.diagnostics.isEmpty && whole.diagnostics.allSatisfy { $0.severity == .error }
+                && diagnostics.contains { $0.message.contains("lone surrogate") }
+            precondition(repaired || (whole.papers == papers && whole.diagnostics == diagnostics), "items read one by one differ from the whole document")
             return
         case "snapshot-line":
             if let paper = try? ArXivSnapshotReader().paper(from: data, at: SourceLocation(file: "content/papers/fuzz.jsonl", line: 1)) {

@@ -98,17 +98,21 @@ extension RecordFormat {
            (skeleton as? [Any])?.isEmpty == true || ((skeleton as? [String: Any])?["items"] as? [Any])?.isEmpty == true {
             let unparsed = AtomicCounter()
             let read = bytes.withUnsafeBytes { all in
-                let item = { (k: Int) -> ParsedJSON? in
+                let item = { (k: Int) -> ParsedJSON.Item? in
                     let bytes = UnsafeRawBufferPointer(rebasing: all[located.ranges[k]])
-                    if let value = ParsedJSON.parse(bytes) { return value }
-                    // What the parser gave up on, JSONSerialization reads or refuses.
-                    let value = (try? JSONSerialization.jsonObject(with: Data(bytes), options: .fragmentsAllowed)).flatMap(ParsedJSON.init(foundation:))
-                    if value == nil { _ = unparsed.increment() }
-                    return value
+                    if let value = ParsedJSON.parse(bytes) { return ParsedJSON.Item(value: value) }
+                    // What the parser gave up on, JSONSerialization reads; what
+                    // it refuses for a lone surrogate escape is read with U+FFFD.
+                    if let value = (try? JSONSerialization.jsonObject(with: Data(bytes), options: .fragmentsAllowed)).flatMap(ParsedJSON.init(foundation:)) {
+                        return ParsedJSON.Item(value: value)
+                    }
+                    if let repaired = ParsedJSON.parseReplacingLoneSurrogates(bytes) { return repaired }
+                    _ = unparsed.increment()
+                    return nil
                 }
-                let first = (0..<located.ranges.count).lazy.compactMap(item).first(where: \.isObject)
-                if let first, DailyPapersReader.recognises([first]) {
-                    let items = parallelism.map(located.ranges.count) { item($0) ?? .null }
+                let first = (0..<located.ranges.count).lazy.compactMap(item).first(where: \.value.isObject)
+                if let first, DailyPapersReader.recognises([first.value]) {
+                    let items = parallelism.map(located.ranges.count) { item($0) ?? ParsedJSON.Item(value: .null) }
                     return DailyPapersReader().read(items: items, starts: located.starts, file: file)
                 }
                 return CSLJSONReader(parallelism: parallelism).read(count: located.ranges.count, starts: located.starts, file: file, item: item)
@@ -137,8 +141,8 @@ extension RecordFormat {
         } else {
             return ([], [.error("not a list of papers: papersite reads CSL-JSON (an array of items, or {\"items\": [...]}) and trending-papers days (items with a 'paper')", at: location)])
         }
-        let parsed = items.map { ParsedJSON(foundation: $0) ?? .null }
-        if DailyPapersReader.recognises(parsed) {
+        let parsed = items.map { ParsedJSON.Item(value: ParsedJSON(foundation: $0) ?? .null) }
+        if DailyPapersReader.recognises(parsed.map(\.value)) {
             return DailyPapersReader().read(items: parsed, starts: starts, file: file)
         }
         return CSLJSONReader(parallelism: parallelism).read(count: parsed.count, starts: starts, file: file) { parsed[$0] }

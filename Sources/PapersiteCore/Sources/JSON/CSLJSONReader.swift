@@ -20,15 +20,16 @@ struct CSLJSONReader {
 
     /// `item`: the `count` items' values by number (each parsed when asked
     /// for; nil where the item is not JSON).
-    func read(count: Int, starts: [(line: Int, column: Int)], file: String, item: (Int) -> ParsedJSON?) -> (papers: [Paper], diagnostics: [Diagnostic]) {
+    func read(count: Int, starts: [(line: Int, column: Int)], file: String, item: (Int) -> ParsedJSON.Item?) -> (papers: [Paper], diagnostics: [Diagnostic]) {
         var log = DiagnosticLog()
         let papers = parallelism.papers(count, log: &log) { k, log in
             let location = k < starts.count ? SourceLocation(file: file, line: starts[k].line, column: starts[k].column) : SourceLocation(file: file)
-            guard let item = item(k), item.isObject else {
+            guard let read = item(k), read.value.isObject else {
                 log.skipped("item \(k + 1) is not a JSON object; it is skipped", at: location)
                 return nil
             }
-            return paper(from: item, number: k + 1, at: location, log: &log)
+            Self.noteLoneSurrogates(read, item: k + 1, at: location, log: &log)
+            return paper(from: read.value, number: k + 1, at: location, log: &log)
         }
         return (papers, log.sorted)
     }
@@ -117,6 +118,13 @@ struct CSLJSONReader {
         }
         log.repaired("the item \(name) has no date that can be read ('issued'); the paper is listed as undated", at: location, record: location)
         return nil
+    }
+
+    /// The repair `ParsedJSON.parseReplacingLoneSurrogates` made, if any.
+    static func noteLoneSurrogates(_ read: ParsedJSON.Item, item number: Int, at location: SourceLocation, log: inout DiagnosticLog) {
+        guard read.loneSurrogates > 0 else { return }
+        let count = read.loneSurrogates == 1 ? "a lone surrogate escape" : "\(read.loneSurrogates) lone surrogate escapes"
+        log.repaired("item \(number) has \(count) (half of a UTF-16 pair, as in '\\ud83d' alone), read as U+FFFD", at: location, record: location)
     }
 
     /// A CSL name: `literal`, or `given`, particles, `family`, `suffix`.

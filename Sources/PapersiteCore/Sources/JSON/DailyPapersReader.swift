@@ -15,15 +15,17 @@ struct DailyPapersReader {
         items.first(where: \.isObject)?["paper"]?.isObject == true
     }
 
-    func read(items: [ParsedJSON], starts: [(line: Int, column: Int)], file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
+    func read(items: [ParsedJSON.Item], starts: [(line: Int, column: Int)], file: String) -> (papers: [Paper], diagnostics: [Diagnostic]) {
         var log = DiagnosticLog()
         var papers: [Paper] = []
-        for (k, value) in items.enumerated() {
+        for (k, read) in items.enumerated() {
             let location = k < starts.count ? SourceLocation(file: file, line: starts[k].line, column: starts[k].column) : SourceLocation(file: file)
+            let value = read.value
             guard let paper = value["paper"], paper.isObject else {
                 log.skipped("item \(k + 1) has no 'paper' object; it is skipped", at: location)
                 continue
             }
+            CSLJSONReader.noteLoneSurrogates(read, item: k + 1, at: location, log: &log)
             let id = CSLJSONReader.text(paper["id"])
             let name = id.map { "'\($0)'" } ?? "item \(k + 1)"
             guard let title = CSLJSONReader.text(paper["title"] ?? value["title"]).map(TextCleaning.line), !title.isEmpty else {

@@ -29,10 +29,29 @@ enum ParsedJSON: Equatable {
 
     /// The whole of `bytes` as one JSON value (whitespace around it allowed), or nil.
     static func parse(_ bytes: UnsafeRawBufferPointer) -> ParsedJSON? {
-        var reader = Reader(bytes: bytes.bindMemory(to: UInt8.self))
+        parse(bytes, replacingLoneSurrogates: false)?.value
+    }
+
+    /// A record's value, and how many lone surrogate escapes in it were read as U+FFFD.
+    struct Item {
+        var value: ParsedJSON
+        var loneSurrogates = 0
+    }
+
+    /// `parse`, but with each lone surrogate escape (`\ud800` without the
+    /// other half of its UTF-16 pair) read as U+FFFD, as a browser reads
+    /// it: RFC 8259's grammar allows one, JavaScript writes one where a
+    /// string was cut between the halves of an emoji, and JSONSerialization
+    /// refuses the whole document. For a record JSONSerialization refused.
+    static func parseReplacingLoneSurrogates(_ bytes: UnsafeRawBufferPointer) -> Item? {
+        parse(bytes, replacingLoneSurrogates: true)
+    }
+
+    private static func parse(_ bytes: UnsafeRawBufferPointer, replacingLoneSurrogates: Bool) -> Item? {
+        var reader = Reader(bytes: bytes.bindMemory(to: UInt8.self), replacesLoneSurrogates: replacingLoneSurrogates)
         guard let value = reader.value(depth: 0) else { return nil }
         reader.skipSpace()
-        return reader.at == reader.bytes.count ? value : nil
+        return reader.at == reader.bytes.count ? Item(value: value, loneSurrogates: reader.loneSurrogates) : nil
     }
 
     /// What JSONSerialization made of a document (for a line this parser gave up on).
@@ -90,7 +109,9 @@ enum ParsedJSON: Equatable {
 
     private struct Reader {
         let bytes: UnsafeBufferPointer<UInt8>
+        let replacesLoneSurrogates: Bool
         var at = 0
+        var loneSurrogates = 0
 
         mutating func skipSpace() {
             while at < bytes.count, bytes[at] == 0x20 || bytes[at] == 0x0A || bytes[at] == 0x0D || bytes[at] == 0x09 { at += 1 }
@@ -227,14 +248,24 @@ enum ParsedJSON: Equatable {
                 case UInt8(ascii: "t"): out.append(0x09)
                 case UInt8(ascii: "u"):
                     guard var code = hex4() else { return nil }
-                    if code >= 0xD800 && code < 0xDC00 {
-                        // A surrogate pair, as `\uD83D\uDE00`; alone, it is left to JSONSerialization.
-                        guard bytes.count - at >= 6, bytes[at] == UInt8(ascii: "\\"), bytes[at + 1] == UInt8(ascii: "u") else { return nil }
-                        at += 2
-                        guard let low = hex4(), low >= 0xDC00 && low < 0xE000 else { return nil }
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                    } else if code >= 0xDC00 && code < 0xE000 {
-                        return nil
+                    if code >= 0xD800 && code < 0xE000 {
+                        // A surrogate pair, as `\uD83D\uDE00`; alone, it is
+                        // left to JSONSerialization, or read as U+FFFD (and
+                        // what follows it read as itself).
+                        let pairEnd = at
+                        if code < 0xDC00, bytes.count - at >= 6, bytes[at] == UInt8(ascii: "\\"), bytes[at + 1] == UInt8(ascii: "u") {
+                            at += 2
+                            if let low = hex4(), low >= 0xDC00 && low < 0xE000 {
+                                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                            } else {
+                                at = pairEnd
+                            }
+                        }
+                        if code < 0x10000 {
+                            guard replacesLoneSurrogates else { return nil }
+                            code = 0xFFFD
+                            loneSurrogates += 1
+                        }
                     }
                     guard let scalar = Unicode.Scalar(code) else { return nil }
                     out.append(contentsOf: UTF8.encode(scalar)!)
