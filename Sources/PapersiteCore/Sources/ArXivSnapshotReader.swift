@@ -89,7 +89,7 @@ struct ArXivSnapshotReader {
         // A line the fast parser gives up on (not an object, or not plain
         // JSON) is read as before, by JSONSerialization, with its message.
         var parsed = ParsedJSON.parse(line)
-        if case .object = parsed {} else {
+        if parsed?.isObject != true {
             let object: Any
             do {
                 object = try JSONSerialization.jsonObject(with: Data(line))
@@ -114,7 +114,7 @@ struct ArXivSnapshotReader {
         var versions: [(number: Int, day: Day?)] = []
         // (A list with anything but objects in it counts as no list.)
         let listed = record["versions"]?.array ?? []
-        for version in listed.allSatisfy({ if case .object = $0 { true } else { false } }) ? listed : [] {
+        for version in listed.allSatisfy(\.isObject) ? listed : [] {
             let number = version["version"]?.string.flatMap { Int($0.drop { $0 == "v" }) } ?? 0
             versions.append((number, version["created"]?.string.flatMap(Self.rfc2822Day)))
         }
